@@ -1,0 +1,61 @@
+import type { Capabilities } from './capabilities.js';
+import type { PriceTable } from './cost.js';
+import type { CopyPlan } from './plan.js';
+import type { CopyRequestInput, SnapshotRef } from './request.js';
+import type { CancelResult, CopyHandle, CopyStatus } from './status.js';
+
+/** Options every call takes. */
+export interface CallOptions {
+  /** Aborts the call (and any backoff it is in). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link SnapshotCopier.plan}. */
+export interface PlanOptions extends CallOptions {
+  /** Prices to turn billable quantities into money. Without it the plan has no `cost`. */
+  readonly prices?: PriceTable;
+}
+
+/** Options of {@link SnapshotCopier.copy}. */
+export interface CopyOptions extends CallOptions {
+  /** A plan made for this same request, to skip planning again. */
+  readonly plan?: CopyPlan;
+}
+
+/** Options of {@link SnapshotCopier.wait}. */
+export interface WaitOptions extends CallOptions {
+  /** Give up after this many ms (the copy is left alone). Default 6 h. */
+  readonly timeoutMs?: number;
+  /** First and shortest delay between polls, ms. Default 5 s. */
+  readonly minDelayMs?: number;
+  /** Longest delay between polls, ms. Default 60 s. */
+  readonly maxDelayMs?: number;
+  /** Called with every status read, terminal or not. */
+  readonly onProgress?: (status: CopyStatus) => void;
+}
+
+/**
+ * One provider, one set of credentials: plans, starts, tracks and cancels snapshot copies.
+ *
+ * Every method validates its input before any provider call, and every failure is a
+ * `SnapcopyError` with a code from the closed set.
+ */
+export interface SnapshotCopier {
+  /** Provider name, e.g. `aws` or `alibaba`. */
+  readonly provider: string;
+  /** What this provider can do: frozen, every flag present. */
+  readonly capabilities: Capabilities;
+  /** Validates the request, resolves the rules and estimates the cost. Never changes anything. */
+  plan(request: CopyRequestInput, options?: PlanOptions): Promise<CopyPlan>;
+  /** Starts the copy. One client token never yields two copies. */
+  copy(request: CopyRequestInput, options?: CopyOptions): Promise<CopyHandle>;
+  /** Reads the state of many copies with as few provider calls as the limits allow. */
+  status(refs: readonly SnapshotRef[], options?: CallOptions): Promise<CopyStatus[]>;
+  /**
+   * Polls until the copy reaches a terminal state and returns that status (completed,
+   * failed or cancelled). Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy.
+   */
+  wait(ref: SnapshotRef, options?: WaitOptions): Promise<CopyStatus>;
+  /** Cancels a copy by deleting it, and says when that takes effect. */
+  cancel(ref: SnapshotRef, options?: CallOptions): Promise<CancelResult>;
+}
