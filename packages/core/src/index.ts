@@ -51,3 +51,4 @@ export {
 } from './request.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
 export { type CancelResult, type CopyHandle, type CopyState, type CopyStatus, TERMINAL_STATES } from './status.js';
+export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags } from './lineage.js';
