@@ -31,7 +31,12 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 function checkRef(ref: unknown, index: number): asserts ref is SnapshotRef {
   const r = ref as Partial<SnapshotRef> | null;
-  if (typeof r?.region !== 'string' || r.region === '' || typeof r.snapshotId !== 'string' || r.snapshotId === '') {
+  if (
+    typeof r?.region !== 'string' ||
+    r.region === '' ||
+    typeof r.snapshotId !== 'string' ||
+    r.snapshotId === ''
+  ) {
     throw invalidRequest([{ path: `refs.${index}`, message: 'needs a region and a snapshotId' }]);
   }
 }
@@ -72,7 +77,11 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
    * Must return one status per id; an id the provider no longer knows is reported with
    * `rawState: 'absent'` (as `cancelled` if this SDK cancelled it, else `failed`).
    */
-  protected abstract _status(region: string, snapshotIds: readonly string[], options: CallOptions): Promise<CopyStatus[]>;
+  protected abstract _status(
+    region: string,
+    snapshotIds: readonly string[],
+    options: CallOptions,
+  ): Promise<CopyStatus[]>;
   /** Deletes the copy. */
   protected abstract _cancel(ref: SnapshotRef, options: CallOptions): Promise<CancelResult>;
   /** Turns anything the SDK threw into a `SnapcopyError`. */
@@ -109,7 +118,12 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
     const plan = await this.retrying(() => this._plan(req, options), options, 'plan');
     if (!options.prices) return plan;
     const cost = estimateCopyCost(
-      { billableGiB: plan.billableGiB, kms: plan.kms, sourceRegion: plan.source.region, destinationRegion: plan.destination.region },
+      {
+        billableGiB: plan.billableGiB,
+        kms: plan.kms,
+        sourceRegion: plan.source.region,
+        destinationRegion: plan.destination.region,
+      },
       options.prices,
     );
     return { ...plan, cost };
@@ -118,17 +132,27 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
   async copy(input: CopyRequestInput, options: CopyOptions = {}): Promise<CopyHandle> {
     const given = options.plan;
     const withToken =
-      given && typeof input === 'object' && input !== null && !('clientToken' in input && input.clientToken !== undefined)
+      given &&
+      typeof input === 'object' &&
+      input !== null &&
+      !('clientToken' in input && input.clientToken !== undefined)
         ? { ...input, clientToken: given.request.clientToken }
         : input;
     const req = this.normalize(withToken);
     if (given && JSON.stringify(given.request) !== JSON.stringify(req)) {
-      throw invalidRequest([{ path: 'plan', message: 'the plan was made for a different request' }], this.provider);
+      throw invalidRequest(
+        [{ path: 'plan', message: 'the plan was made for a different request' }],
+        this.provider,
+      );
     }
     const plan = given ?? (await this.retrying(() => this._plan(req, options), options, 'plan'));
     const startedAt = new Date(this.clock.now()).toISOString();
     const made = await this.retrying(() => this._copy(req, plan, options), options, 'copy');
-    this.logger.info('copy started', { snapshotId: made.snapshotId, reused: made.reused, region: req.destination.region });
+    this.logger.info('copy started', {
+      snapshotId: made.snapshotId,
+      reused: made.reused,
+      region: req.destination.region,
+    });
     return {
       provider: this.provider,
       region: req.destination.region,
@@ -142,7 +166,8 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
   }
 
   async status(refs: readonly SnapshotRef[], options: CallOptions = {}): Promise<CopyStatus[]> {
-    if (!Array.isArray(refs)) throw invalidRequest([{ path: 'refs', message: 'must be an array' }], this.provider);
+    if (!Array.isArray(refs))
+      throw invalidRequest([{ path: 'refs', message: 'must be an array' }], this.provider);
     refs.forEach(checkRef);
     const byRegion = new Map<string, string[]>();
     for (const ref of refs) {
@@ -164,7 +189,11 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
     await Promise.all(calls);
     return refs.map((ref) => {
       const s = found.get(`${ref.region}\u0000${ref.snapshotId}`);
-      if (!s) throw new SnapcopyError('PROVIDER_ERROR', `${this.provider}: no status returned for ${ref.snapshotId}`);
+      if (!s)
+        throw new SnapcopyError(
+          'PROVIDER_ERROR',
+          `${this.provider}: no status returned for ${ref.snapshotId}`,
+        );
       return s;
     });
   }
@@ -191,10 +220,14 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
       if (TERMINAL_STATES.has(last.state)) return last;
       const remaining = deadline - this.clock.now();
       if (remaining <= 0) {
-        throw new SnapcopyError('TIMEOUT', `gave up waiting for ${ref.snapshotId} after ${timeoutMs} ms; the copy was left running`, {
-          provider: this.provider,
-          details: { lastStatus: last },
-        });
+        throw new SnapcopyError(
+          'TIMEOUT',
+          `gave up waiting for ${ref.snapshotId} after ${timeoutMs} ms; the copy was left running`,
+          {
+            provider: this.provider,
+            details: { lastStatus: last },
+          },
+        );
       }
       try {
         await this.clock.sleep(Math.min(delay, remaining), options.signal);
@@ -208,9 +241,13 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
   async cancel(ref: SnapshotRef, options: CallOptions = {}): Promise<CancelResult> {
     checkRef(ref, 0);
     if (!this.capabilities.cancelByDelete) {
-      throw new SnapcopyError('UNSUPPORTED', `${this.provider} cannot cancel a copy (capability "cancelByDelete" is false)`, {
-        provider: this.provider,
-      });
+      throw new SnapcopyError(
+        'UNSUPPORTED',
+        `${this.provider} cannot cancel a copy (capability "cancelByDelete" is false)`,
+        {
+          provider: this.provider,
+        },
+      );
     }
     return this.retrying(() => this._cancel(ref, options), options, 'cancel');
   }

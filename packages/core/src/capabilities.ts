@@ -53,7 +53,9 @@ export const CapabilitiesSchema = z
 export type Capabilities = Readonly<z.infer<typeof CapabilitiesSchema>>;
 
 /** The names of every capability flag/limit, in manifest order. */
-export const CAPABILITY_KEYS = Object.freeze(Object.keys(CapabilitiesSchema.shape)) as readonly (keyof Capabilities)[];
+export const CAPABILITY_KEYS = Object.freeze(
+  Object.keys(CapabilitiesSchema.shape),
+) as readonly (keyof Capabilities)[];
 
 const DEFAULTS: z.infer<typeof CapabilitiesSchema> = {
   crossRegionCopy: false,

@@ -3,9 +3,13 @@ import { SnapcopyError } from './errors.js';
 import type { CopyRequest } from './request.js';
 
 function unsupported(provider: string, what: string, flag: keyof Capabilities): SnapcopyError {
-  return new SnapcopyError('UNSUPPORTED', `${provider} does not support ${what} (capability "${flag}" is false)`, {
-    provider,
-  });
+  return new SnapcopyError(
+    'UNSUPPORTED',
+    `${provider} does not support ${what} (capability "${flag}" is false)`,
+    {
+      provider,
+    },
+  );
 }
 
 /**
@@ -19,7 +23,8 @@ export function checkRequestAgainstCapabilities(
   req: CopyRequest,
 ): SnapcopyError | undefined {
   const sameRegion = req.source.region === req.destination.region;
-  if (!sameRegion && !caps.crossRegionCopy) return unsupported(provider, 'cross-region copy', 'crossRegionCopy');
+  if (!sameRegion && !caps.crossRegionCopy)
+    return unsupported(provider, 'cross-region copy', 'crossRegionCopy');
   if (sameRegion && req.encryption?.encrypted === false && !caps.sameRegionStandardCopy) {
     return unsupported(provider, 'an unencrypted copy in the same region', 'sameRegionStandardCopy');
   }
@@ -30,7 +35,8 @@ export function checkRequestAgainstCapabilities(
     return unsupported(provider, 'copying a snapshot shared by another account', 'crossAccountCopy');
   }
   if (req.retentionDays !== undefined) {
-    if (!caps.retentionPeriod) return unsupported(provider, 'a retention period on the copy', 'retentionPeriod');
+    if (!caps.retentionPeriod)
+      return unsupported(provider, 'a retention period on the copy', 'retentionPeriod');
     const [min, max] = caps.retentionDaysRange ?? [1, 65536];
     if (req.retentionDays < min || req.retentionDays > max) {
       return new SnapcopyError('INVALID_REQUEST', `retentionDays: must be ${min}-${max} on ${provider}`, {

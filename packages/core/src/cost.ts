@@ -99,7 +99,19 @@ export function estimateCopyCost(
       amount: prices.customerKeyPerMonth,
     });
   }
-  const oneOff = round(lines.filter((l) => l.item === 'transfer' || l.item === 'time-based').reduce((s, l) => s + l.amount, 0));
-  const monthly = round(lines.filter((l) => l.item === 'storage-month' || l.item === 'customer-key-month').reduce((s, l) => s + l.amount, 0));
-  return { currency: prices.currency, lines, oneOff, monthly, priceSource: `${prices.source} as of ${prices.asOf}` };
+  const oneOff = round(
+    lines.filter((l) => l.item === 'transfer' || l.item === 'time-based').reduce((s, l) => s + l.amount, 0),
+  );
+  const monthly = round(
+    lines
+      .filter((l) => l.item === 'storage-month' || l.item === 'customer-key-month')
+      .reduce((s, l) => s + l.amount, 0),
+  );
+  return {
+    currency: prices.currency,
+    lines,
+    oneOff,
+    monthly,
+    priceSource: `${prices.source} as of ${prices.asOf}`,
+  };
 }

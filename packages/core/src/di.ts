@@ -35,7 +35,10 @@ export class CopierRegistry {
   get(name: string): CopierProvider {
     const p = this.#providers.get(name);
     if (!p) {
-      throw new SnapcopyError('UNSUPPORTED', `unknown provider "${name}" (known: ${this.names().join(', ') || 'none'})`);
+      throw new SnapcopyError(
+        'UNSUPPORTED',
+        `unknown provider "${name}" (known: ${this.names().join(', ') || 'none'})`,
+      );
     }
     return p;
   }
@@ -59,9 +62,10 @@ export function coreContainerModule(options: { clock?: Clock; logger?: Logger } 
     bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
     bind(TOKENS.Logger).toConstantValue(options.logger ?? silentLogger);
     bind(TOKENS.CopierRegistry)
-      .toResolvedValue((providers: CopierProvider[] | undefined) => new CopierRegistry(providers ?? []), [
-        { serviceIdentifier: TOKENS.CopierProvider, isMultiple: true, optional: true },
-      ])
+      .toResolvedValue(
+        (providers: CopierProvider[] | undefined) => new CopierRegistry(providers ?? []),
+        [{ serviceIdentifier: TOKENS.CopierProvider, isMultiple: true, optional: true }],
+      )
       .inSingletonScope();
   });
 }

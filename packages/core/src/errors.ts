@@ -118,7 +118,10 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/(PresignedUrl=?)[^&\s"']+/gi, '$1[redacted]'],
   [/(https?:\/\/[^\s"']*[?&]X-Amz-[^\s"']*)/gi, '[redacted presigned URL]'],
   [/(Signature=)[^,&\s"']+/gi, '$1[redacted]'],
-  [/((?:secret(?:Access)?Key|accessKeySecret|AccessKeySecret|securityToken|sessionToken|SecurityToken)["']?\s*[:=]\s*["']?)[^"',\s&}]+/gi, '$1[redacted]'],
+  [
+    /((?:secret(?:Access)?Key|accessKeySecret|AccessKeySecret|securityToken|sessionToken|SecurityToken)["']?\s*[:=]\s*["']?)[^"',\s&}]+/gi,
+    '$1[redacted]',
+  ],
   [/(Authorization["']?\s*[:=]\s*["']?)[^"'\n]+/gi, '$1[redacted]'],
 ];
 

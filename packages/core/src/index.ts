@@ -5,7 +5,12 @@
  * @packageDocumentation
  */
 export { AbstractSnapshotCopier, type CopierRuntime, type NormalizedCopyRequest } from './abstract-copier.js';
-export { CAPABILITY_KEYS, type Capabilities, CapabilitiesSchema, defineCapabilities } from './capabilities.js';
+export {
+  CAPABILITY_KEYS,
+  type Capabilities,
+  CapabilitiesSchema,
+  defineCapabilities,
+} from './capabilities.js';
 export { checkRequestAgainstCapabilities } from './capability-check.js';
 export { type Clock, systemClock } from './clock.js';
 export type { CallOptions, CopyOptions, PlanOptions, SnapshotCopier, WaitOptions } from './copier.js';
@@ -50,5 +55,11 @@ export {
   TAG_LIMITS,
 } from './request.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
-export { type CancelResult, type CopyHandle, type CopyState, type CopyStatus, TERMINAL_STATES } from './status.js';
+export {
+  type CancelResult,
+  type CopyHandle,
+  type CopyState,
+  type CopyStatus,
+  TERMINAL_STATES,
+} from './status.js';
 export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags } from './lineage.js';

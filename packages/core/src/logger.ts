@@ -13,7 +13,9 @@ export const silentLogger: Logger = Object.freeze({ debug() {}, info() {}, warn(
 /** Wraps a logger so that no secret, signature or presigned URL reaches it. */
 export function redactingLogger(inner: Logger): Logger {
   const clean = (fields?: Readonly<Record<string, unknown>>) =>
-    fields === undefined ? undefined : (JSON.parse(redactSecrets(JSON.stringify(fields))) as Record<string, unknown>);
+    fields === undefined
+      ? undefined
+      : (JSON.parse(redactSecrets(JSON.stringify(fields))) as Record<string, unknown>);
   return {
     debug: (m, f) => inner.debug(redactSecrets(m), clean(f)),
     info: (m, f) => inner.info(redactSecrets(m), clean(f)),

@@ -20,26 +20,36 @@ const destinationLocation = z.object({ region: regionId, account: accountId.opti
 /** Limits on caller tags that hold on every provider; adapters narrow them further. */
 export const TAG_LIMITS = Object.freeze({ maxTags: 50, maxKeyLength: 128, maxValueLength: 256 });
 
-const tags = z
-  .record(z.string(), z.string())
-  .superRefine((record, ctx) => {
-    const keys = Object.keys(record);
-    if (keys.length > TAG_LIMITS.maxTags) {
-      ctx.addIssue({ code: 'custom', message: `at most ${TAG_LIMITS.maxTags} tags` });
+const tags = z.record(z.string(), z.string()).superRefine((record, ctx) => {
+  const keys = Object.keys(record);
+  if (keys.length > TAG_LIMITS.maxTags) {
+    ctx.addIssue({ code: 'custom', message: `at most ${TAG_LIMITS.maxTags} tags` });
+  }
+  for (const key of keys) {
+    const value = record[key] ?? '';
+    if (key.length === 0 || key.length > TAG_LIMITS.maxKeyLength) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `key must be 1-${TAG_LIMITS.maxKeyLength} characters`,
+      });
     }
-    for (const key of keys) {
-      const value = record[key] ?? '';
-      if (key.length === 0 || key.length > TAG_LIMITS.maxKeyLength) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `key must be 1-${TAG_LIMITS.maxKeyLength} characters` });
-      }
-      if (key.startsWith(RESERVED_TAG_PREFIX)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `the "${RESERVED_TAG_PREFIX}" prefix is reserved` });
-      }
-      if (value.length > TAG_LIMITS.maxValueLength) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `value must be at most ${TAG_LIMITS.maxValueLength} characters` });
-      }
+    if (key.startsWith(RESERVED_TAG_PREFIX)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `the "${RESERVED_TAG_PREFIX}" prefix is reserved`,
+      });
     }
-  });
+    if (value.length > TAG_LIMITS.maxValueLength) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `value must be at most ${TAG_LIMITS.maxValueLength} characters`,
+      });
+    }
+  }
+});
 
 /**
  * A provider-neutral request to copy one snapshot. Parse it with
@@ -72,7 +82,12 @@ export const CopyRequestSchema = z
       .refine((m) => m % 15 === 0, 'must be a multiple of 15')
       .optional(),
     /** Idempotency token: one token never yields two copies. 1-64 printable ASCII characters. */
-    clientToken: z.string().min(1).max(64).regex(PRINTABLE_ASCII, 'must be printable ASCII without spaces').optional(),
+    clientToken: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(PRINTABLE_ASCII, 'must be printable ASCII without spaces')
+      .optional(),
   })
   .strict()
   .superRefine((req, ctx) => {
@@ -107,7 +122,9 @@ export function parseCopyRequest(input: unknown): CopyRequest {
     result = CopyRequestSchema.safeParse(input);
   } catch (err) {
     // A hostile input (a getter that throws, a proxy) must still give a typed error.
-    throw invalidRequest([{ path: '', message: `unreadable input (${(err as Error)?.message ?? String(err)})` }]);
+    throw invalidRequest([
+      { path: '', message: `unreadable input (${(err as Error)?.message ?? String(err)})` },
+    ]);
   }
   if (!result.success) throw invalidRequest(toIssues(result.error));
   return result.data;

@@ -12,10 +12,18 @@ export interface RetryPolicy {
 }
 
 /** Three attempts, 200 ms base, 5 s cap. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000 });
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+});
 
 /** Backoff before attempt `attempt + 1` (attempt counts from 1): full jitter over an exponential cap. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(random() * cap);
 }
@@ -27,7 +35,12 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
  */
 export async function withRetries<T>(
   fn: (attempt: number) => Promise<T>,
-  options: { policy: RetryPolicy; clock: Clock; signal?: AbortSignal; onRetry?: (err: SnapcopyError, attempt: number) => void },
+  options: {
+    policy: RetryPolicy;
+    clock: Clock;
+    signal?: AbortSignal;
+    onRetry?: (err: SnapcopyError, attempt: number) => void;
+  },
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,1 +1,8 @@
-export {};
+/**
+ * @snapcopy/testkit — wire-level EC2 and ECS simulators and the SnapshotCopier
+ * conformance suite.
+ * @packageDocumentation
+ */
+export * from './ec2/index.js';
+export * from './ecs/index.js';
+export * from './sim/index.js';

@@ -1,0 +1,45 @@
+import { defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+
+/** Tags one ECS CopySnapshot call can set (`Tag.N`, N ≤ 20). */
+export const ALIBABA_MAX_TAGS_PER_COPY = 20;
+
+/**
+ * Concurrent copies per destination region that snapcopy allows itself by default.
+ * Alibaba documents no cap on concurrent copy tasks (only one unfinished copy per
+ * source disk per destination region, and an API rate of 1000 calls a minute), so this
+ * is a conservative guess, not a provider limit; callers can raise it in the orchestrator.
+ */
+export const ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION = 10;
+
+/**
+ * What Alibaba Cloud ECS CopySnapshot can do, as in DESIGN.md's capability table.
+ *
+ * - `sameRegionStandardCopy` is false: an unencrypted copy into the source region is
+ *   refused (`InvalidOperation.NotSupportCopyInSameRegion`); an encrypted one is allowed.
+ * - `cancelTakesEffect` is `immediate`: deleting a copy in progress removes the partial copy.
+ * - `maxConcurrentCopiesPerRegion` is undocumented by Alibaba; see
+ *   {@link ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION}.
+ * - `maxIdsPerStatusCall` is 100: DescribeSnapshots takes at most 100 ids in `SnapshotIds`.
+ * - `maxUserTags` is 20 minus the lineage tags snapcopy writes on every copy.
+ */
+export const ALIBABA_ECS_CAPABILITIES = defineCapabilities({
+  crossRegionCopy: true,
+  sameRegionStandardCopy: false,
+  sameRegionEncryptedCopy: true,
+  encryptOnCopy: true,
+  changeKeyOnCopy: true,
+  decryptOnCopy: false,
+  instantAccess: false,
+  retentionPeriod: true,
+  retentionDaysRange: [1, 65536],
+  cancelByDelete: true,
+  cancelTakesEffect: 'immediate',
+  timeBasedCopy: false,
+  completionDurationMinutes: null,
+  tagsOnCopy: true,
+  crossAccountCopy: false,
+  nativeIdempotencyToken: true,
+  maxConcurrentCopiesPerRegion: ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION,
+  maxIdsPerStatusCall: 100,
+  maxUserTags: ALIBABA_MAX_TAGS_PER_COPY - LINEAGE_TAG_COUNT,
+});

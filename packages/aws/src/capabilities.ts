@@ -1,0 +1,33 @@
+import { type Capabilities, defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+
+/** AWS's limit on tags per EC2 resource; snapcopy's own lineage tags count against it. */
+export const AWS_MAX_TAGS_PER_RESOURCE = 50;
+
+/**
+ * What AWS EBS CopySnapshot can do (DESIGN.md, capability table). Static facts only:
+ * whether a given request can be honoured is decided by the rules in `rules/`.
+ */
+export const AWS_EBS_CAPABILITIES: Capabilities = defineCapabilities({
+  crossRegionCopy: true,
+  // Same account, same region, same key: AWS makes a metadata-only copy, free of charge.
+  sameRegionStandardCopy: true,
+  sameRegionEncryptedCopy: true,
+  encryptOnCopy: true,
+  changeKeyOnCopy: true,
+  decryptOnCopy: false,
+  instantAccess: false,
+  retentionPeriod: false,
+  cancelByDelete: true,
+  // DeleteSnapshot on a pending copy is accepted, but the copy only goes away when it completes.
+  cancelTakesEffect: 'on-completion',
+  timeBasedCopy: true,
+  completionDurationMinutes: { min: 15, max: 2880, step: 15 },
+  tagsOnCopy: true,
+  crossAccountCopy: true,
+  // No ClientToken on CopySnapshot: idempotency is emulated with a token tag and a lookup.
+  nativeIdempotencyToken: false,
+  // Beyond 20 copies in progress per destination region AWS answers ResourceLimitExceeded.
+  maxConcurrentCopiesPerRegion: 20,
+  maxIdsPerStatusCall: 200,
+  maxUserTags: AWS_MAX_TAGS_PER_RESOURCE - LINEAGE_TAG_COUNT,
+});

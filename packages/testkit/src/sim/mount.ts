@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+
+/** A request as a simulator front-end sees it. */
+export interface SimHttpRequest {
+  readonly method: string;
+  /** Path and query string, e.g. `/?Action=…`. */
+  readonly url: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A reply, or `drop` to cut the connection (after the request was applied, or instead of it). */
+export type SimHttpResponse =
+  | {
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly body: string;
+      readonly latencyMs?: number;
+    }
+  | { readonly drop: true; readonly latencyMs?: number };
+
+/** One protocol front-end: the same handler serves nock and a real HTTP server. */
+export interface SimHandler {
+  handle(request: SimHttpRequest): Promise<SimHttpResponse>;
+}
+
+/** A running simulator server. */
+export interface SimServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting, closes every open connection, resolves when closed. */
+  close(): Promise<void>;
+}
+
+function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Serves `handler` over HTTP on 127.0.0.1 only (port 0 = any free port). */
+export async function startSimServer(
+  handler: SimHandler,
+  options: { port?: number } = {},
+): Promise<SimServer> {
+  const host = '127.0.0.1';
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const request: SimHttpRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: flatHeaders(req.headers),
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      handler
+        .handle(request)
+        .then(async (reply) => {
+          if (reply.latencyMs) await pause(reply.latencyMs);
+          if ('drop' in reply) {
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+          res.end(reply.body);
+        })
+        .catch((err: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`simulator failure: ${(err as Error)?.message ?? String(err)}`);
+        });
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    host,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A nock mounting; `stop()` removes its interceptors. */
+export interface SimNockMount {
+  stop(): void;
+}
+
+/**
+ * Mounts `handler` as a nock interceptor for every request to `origin` (a string such
+ * as `https://ec2.us-east-1.amazonaws.com` or a RegExp matching many hosts).
+ */
+export function mountNock(handler: SimHandler, origin: string | RegExp): SimNockMount {
+  const interceptor = nock(origin).persist().post(/.*/);
+  interceptor.reply(function (
+    this: { req: { headers: Record<string, string | string[]>; method: string; path: string } },
+    uri,
+    body,
+    callback,
+  ) {
+    const raw = this.req.headers;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw))
+      headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+    const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+    handler
+      .handle({ method: this.req.method, url: uri, headers, body: text })
+      .then(async (reply) => {
+        if (reply.latencyMs) await pause(reply.latencyMs);
+        if ('drop' in reply) {
+          const err = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          callback(err, [0, '']);
+          return;
+        }
+        callback(null, [reply.status, reply.body, reply.headers]);
+      })
+      .catch((err: unknown) => callback(err as Error, [0, '']));
+  });
+  return { stop: () => void nock.removeInterceptor(interceptor) };
+}

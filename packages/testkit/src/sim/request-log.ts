@@ -1,0 +1,49 @@
+/** One request a simulator received, as the cloud saw it. */
+export interface RequestLogEntry {
+  /** Virtual time of the request, ms since the epoch. */
+  readonly at: number;
+  readonly cloud: 'ec2' | 'ecs';
+  /** Operation name (`CopySnapshot`, `DescribeSnapshots`, …). */
+  readonly operation: string;
+  /** Region the request was served in. */
+  readonly region: string | undefined;
+  /** Account the signature resolved to; undefined when authentication failed. */
+  readonly account: string | undefined;
+  /** Decoded request parameters (never the signature). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly httpStatus: number;
+  /** Error code returned, if any. */
+  readonly errorCode?: string;
+  readonly requestId: string;
+  /** The fault injected into this request, if any. */
+  readonly fault?: string;
+}
+
+/** Append-only log of requests with simple queries for tests. */
+export class RequestLog {
+  readonly #entries: RequestLogEntry[] = [];
+
+  record(entry: RequestLogEntry): void {
+    this.#entries.push(entry);
+  }
+
+  /** All entries, oldest first. */
+  entries(): readonly RequestLogEntry[] {
+    return this.#entries;
+  }
+
+  /** Entries for one operation (or all), optionally since an index. */
+  count(operation?: string, since = 0): number {
+    return this.#entries.slice(since).filter((e) => operation === undefined || e.operation === operation)
+      .length;
+  }
+
+  /** Current length: pass it to `count(op, since)` to count what a block of code sent. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  clear(): void {
+    this.#entries.length = 0;
+  }
+}
