@@ -35,12 +35,16 @@ export interface AlibabaEncryptionResolution {
 
 /** The error for an unencrypted copy of an encrypted snapshot (ECS: `InvalidEncrypted.NotSupportDecrypt`). */
 export function decryptOnCopyError(): SnapcopyError {
-  return refuse('ENCRYPTION_RULE', 'the source snapshot is encrypted; Alibaba cannot make an unencrypted copy of it', {
-    rule: 'encrypted-source-stays-encrypted',
-    mirrors: 'InvalidEncrypted.NotSupportDecrypt',
-    capability: 'decryptOnCopy',
-    remedy: 'leave encryption.encrypted unset or set it to true',
-  });
+  return refuse(
+    'ENCRYPTION_RULE',
+    'the source snapshot is encrypted; Alibaba cannot make an unencrypted copy of it',
+    {
+      rule: 'encrypted-source-stays-encrypted',
+      mirrors: 'InvalidEncrypted.NotSupportDecrypt',
+      capability: 'decryptOnCopy',
+      remedy: 'leave encryption.encrypted unset or set it to true',
+    },
+  );
 }
 
 /**
@@ -115,7 +119,9 @@ export function resolveAlibabaEncryption(input: AlibabaEncryptionInput): Alibaba
   if (!encrypted && sameRegion) throw sameRegionStandardCopyError(sourceRegion);
 
   if (!encrypted) {
-    reasons.push(`Standard (unencrypted) copy from ${sourceRegion} to ${destinationRegion}: the source is unencrypted and no encryption was asked for.`);
+    reasons.push(
+      `Standard (unencrypted) copy from ${sourceRegion} to ${destinationRegion}: the source is unencrypted and no encryption was asked for.`,
+    );
     return {
       encryption: { encrypted: false, keySource: 'none' },
       wire: {},
@@ -134,7 +140,9 @@ export function resolveAlibabaEncryption(input: AlibabaEncryptionInput): Alibaba
     reasons.push('The source snapshot is unencrypted and encryption was asked for: the copy is encrypted.');
   }
   if (sameRegion) {
-    reasons.push(`Encrypted copy within ${sourceRegion}: Alibaba allows a same-region copy only when it is encrypted.`);
+    reasons.push(
+      `Encrypted copy within ${sourceRegion}: Alibaba allows a same-region copy only when it is encrypted.`,
+    );
   }
 
   if (givenKey === undefined || givenKey === ALIBABA_DEFAULT_SERVICE_KEY) {
