@@ -322,10 +322,21 @@ export class SimWorld {
     if (this.snapshots.delete(id)) this.deleted.add(id);
   }
 
-  /** Brings every time-dependent state up to the clock's now. */
-  advance(): void {
+  /**
+   * Brings every time-dependent state up to the clock's now. With `only`, brings just
+   * those snapshots up to date: a front-end that indexes its pending and retained
+   * snapshots avoids a full scan per request when the world holds many snapshots.
+   */
+  advance(only?: Iterable<string>): void {
     const now = this.clock.now();
-    for (const s of [...this.snapshots.values()]) {
+    const targets: SimSnapshot[] = [];
+    if (only === undefined) targets.push(...this.snapshots.values());
+    else
+      for (const id of only) {
+        const s = this.snapshots.get(id);
+        if (s) targets.push(s);
+      }
+    for (const s of targets) {
       const task = s.copy;
       if (task && s.state === 'pending') {
         if (task.failAt !== undefined && now >= task.failAt) {
