@@ -1,63 +1,64 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazySchema } from './lazy-zod.js';
 
 /**
  * Static facts about what a provider can do. Every flag is always present (false by
  * default); the object is frozen, JSON-cloneable and never changes after construction.
  */
-export const CapabilitiesSchema = z
-  .object({
-    /** Copy to another region. */
-    crossRegionCopy: z.boolean(),
-    /** Unencrypted copy with the same key in the same region. */
-    sameRegionStandardCopy: z.boolean(),
-    /** Encrypted copy (new or changed key) in the same region. */
-    sameRegionEncryptedCopy: z.boolean(),
-    /** Encrypt a copy of an unencrypted snapshot. */
-    encryptOnCopy: z.boolean(),
-    /** Re-encrypt under another key while copying. */
-    changeKeyOnCopy: z.boolean(),
-    /** Make an unencrypted copy of an encrypted snapshot. */
-    decryptOnCopy: z.boolean(),
-    /** Enable instant access on the copy. */
-    instantAccess: z.boolean(),
-    /** Give the copy a retention period after which it is released. */
-    retentionPeriod: z.boolean(),
-    /** Cancel a running copy by deleting the destination snapshot. */
-    cancelByDelete: z.boolean(),
-    /** Whether a cancel takes effect at once (`immediate`) or when the copy completes. */
-    cancelTakesEffect: z.enum(['immediate', 'on-completion', 'never']),
-    /** Ask for completion within a duration (time-based copy). */
-    timeBasedCopy: z.boolean(),
-    /** Tag the copy as it is made. */
-    tagsOnCopy: z.boolean(),
-    /** Copy a snapshot that another account shared with you. */
-    crossAccountCopy: z.boolean(),
-    /** The provider has a native idempotency token on copy (otherwise it is emulated). */
-    nativeIdempotencyToken: z.boolean(),
-    /** Copies already in progress that one destination region accepts (0 = unknown). */
-    maxConcurrentCopiesPerRegion: z.number().int().min(0),
-    /** Snapshot ids one status call can ask about. */
-    maxIdsPerStatusCall: z.number().int().min(1),
-    /** Retention range when `retentionPeriod` is true. */
-    retentionDaysRange: z.tuple([z.number().int(), z.number().int()]).nullable(),
-    /** Completion-duration range and step (minutes) when `timeBasedCopy` is true. */
-    completionDurationMinutes: z
-      .object({ min: z.number().int(), max: z.number().int(), step: z.number().int() })
-      .nullable(),
-    /** Tags a caller may set on one copy (after the SDK's own lineage tags). */
-    maxUserTags: z.number().int().min(0),
-  })
-  .strict();
+const buildCapabilitiesSchema = (z: typeof import('zod').z) =>
+  z
+    .object({
+      /** Copy to another region. */
+      crossRegionCopy: z.boolean(),
+      /** Unencrypted copy with the same key in the same region. */
+      sameRegionStandardCopy: z.boolean(),
+      /** Encrypted copy (new or changed key) in the same region. */
+      sameRegionEncryptedCopy: z.boolean(),
+      /** Encrypt a copy of an unencrypted snapshot. */
+      encryptOnCopy: z.boolean(),
+      /** Re-encrypt under another key while copying. */
+      changeKeyOnCopy: z.boolean(),
+      /** Make an unencrypted copy of an encrypted snapshot. */
+      decryptOnCopy: z.boolean(),
+      /** Enable instant access on the copy. */
+      instantAccess: z.boolean(),
+      /** Give the copy a retention period after which it is released. */
+      retentionPeriod: z.boolean(),
+      /** Cancel a running copy by deleting the destination snapshot. */
+      cancelByDelete: z.boolean(),
+      /** Whether a cancel takes effect at once (`immediate`) or when the copy completes. */
+      cancelTakesEffect: z.enum(['immediate', 'on-completion', 'never']),
+      /** Ask for completion within a duration (time-based copy). */
+      timeBasedCopy: z.boolean(),
+      /** Tag the copy as it is made. */
+      tagsOnCopy: z.boolean(),
+      /** Copy a snapshot that another account shared with you. */
+      crossAccountCopy: z.boolean(),
+      /** The provider has a native idempotency token on copy (otherwise it is emulated). */
+      nativeIdempotencyToken: z.boolean(),
+      /** Copies already in progress that one destination region accepts (0 = unknown). */
+      maxConcurrentCopiesPerRegion: z.number().int().min(0),
+      /** Snapshot ids one status call can ask about. */
+      maxIdsPerStatusCall: z.number().int().min(1),
+      /** Retention range when `retentionPeriod` is true. */
+      retentionDaysRange: z.tuple([z.number().int(), z.number().int()]).nullable(),
+      /** Completion-duration range and step (minutes) when `timeBasedCopy` is true. */
+      completionDurationMinutes: z
+        .object({ min: z.number().int(), max: z.number().int(), step: z.number().int() })
+        .nullable(),
+      /** Tags a caller may set on one copy (after the SDK's own lineage tags). */
+      maxUserTags: z.number().int().min(0),
+    })
+    .strict();
+
+/** The zod schema of a manifest (built on first use). */
+export const CapabilitiesSchema = lazySchema(buildCapabilitiesSchema);
 
 /** The capability manifest of one provider. */
-export type Capabilities = Readonly<z.infer<typeof CapabilitiesSchema>>;
+export type Capabilities = Readonly<z.infer<ReturnType<typeof buildCapabilitiesSchema>>>;
+type CapabilitiesData = z.infer<ReturnType<typeof buildCapabilitiesSchema>>;
 
-/** The names of every capability flag/limit, in manifest order. */
-export const CAPABILITY_KEYS = Object.freeze(
-  Object.keys(CapabilitiesSchema.shape),
-) as readonly (keyof Capabilities)[];
-
-const DEFAULTS: z.infer<typeof CapabilitiesSchema> = {
+const DEFAULTS: CapabilitiesData = {
   crossRegionCopy: false,
   sameRegionStandardCopy: false,
   sameRegionEncryptedCopy: false,
@@ -79,6 +80,9 @@ const DEFAULTS: z.infer<typeof CapabilitiesSchema> = {
   maxUserTags: 0,
 };
 
+/** The names of every capability flag/limit, in manifest order. */
+export const CAPABILITY_KEYS = Object.freeze(Object.keys(DEFAULTS)) as readonly (keyof Capabilities)[];
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -91,7 +95,7 @@ function deepFreeze<T>(value: T): T {
  * Builds a capability manifest: fills every missing flag with its default (false),
  * checks the result and freezes it. Unknown keys are rejected.
  */
-export function defineCapabilities(partial: Partial<z.input<typeof CapabilitiesSchema>>): Capabilities {
+export function defineCapabilities(partial: Partial<CapabilitiesData>): Capabilities {
   const parsed = CapabilitiesSchema.parse({ ...DEFAULTS, ...partial });
   if (parsed.retentionPeriod && parsed.retentionDaysRange === null) {
     throw new TypeError('defineCapabilities: retentionPeriod needs retentionDaysRange');

@@ -1,29 +1,34 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazySchema } from './lazy-zod.js';
 import type { BillableGiB, KmsCharges } from './plan.js';
 
 /**
  * Prices supplied by the caller. snapcopy ships no prices of its own: a price is only
  * shown together with the `source` and `asOf` date the caller gives for it.
  */
-export const PriceTableSchema = z
-  .object({
-    currency: z.string().min(3).max(3),
-    /** Where the prices come from (a price page, a contract). Required: no unlabelled price. */
-    source: z.string().min(1),
-    /** The date the prices were read, `YYYY-MM-DD`. */
-    asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    /** Price per GiB transferred between regions, by `from>to` pair, with `*` as fallback. */
-    transferPerGiB: z.record(z.string(), z.number().nonnegative()),
-    /** Price per GiB-month stored in the destination. */
-    storagePerGiBMonth: z.number().nonnegative(),
-    /** Price per GiB of a time-based copy (AWS), if applicable. */
-    timeBasedPerGiB: z.number().nonnegative().optional(),
-    /** Monthly price of a customer-managed key, if it should be counted. */
-    customerKeyPerMonth: z.number().nonnegative().optional(),
-  })
-  .strict();
+const buildPriceTableSchema = (z: typeof import('zod').z) =>
+  z
+    .object({
+      currency: z.string().min(3).max(3),
+      /** Where the prices come from (a price page, a contract). Required: no unlabelled price. */
+      source: z.string().min(1),
+      /** The date the prices were read, `YYYY-MM-DD`. */
+      asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      /** Price per GiB transferred between regions, by `from>to` pair, with `*` as fallback. */
+      transferPerGiB: z.record(z.string(), z.number().nonnegative()),
+      /** Price per GiB-month stored in the destination. */
+      storagePerGiBMonth: z.number().nonnegative(),
+      /** Price per GiB of a time-based copy (AWS), if applicable. */
+      timeBasedPerGiB: z.number().nonnegative().optional(),
+      /** Monthly price of a customer-managed key, if it should be counted. */
+      customerKeyPerMonth: z.number().nonnegative().optional(),
+    })
+    .strict();
 
-export type PriceTable = z.infer<typeof PriceTableSchema>;
+/** The zod schema of a price table (built on first use). */
+export const PriceTableSchema = lazySchema(buildPriceTableSchema);
+
+export type PriceTable = z.infer<ReturnType<typeof buildPriceTableSchema>>;
 
 /** One priced line of an estimate. */
 export interface CostLine {

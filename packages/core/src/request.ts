@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type FieldIssue, invalidRequest } from './errors.js';
+import { lazySchema } from './lazy-zod.js';
 
 /** Tag keys under this prefix are written by snapcopy itself (lineage, client token). */
 export const RESERVED_TAG_PREFIX = 'snapcopy:';
@@ -7,103 +8,107 @@ export const RESERVED_TAG_PREFIX = 'snapcopy:';
 const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
-const regionId = z.string().regex(REGION, 'must be a region id such as us-east-1 or cn-hangzhou');
-const accountId = z.string().min(1).max(64);
-
-/** Where the snapshot to copy is; `account` names the owner when it was shared with you. */
-const sourceLocation = z
-  .object({ region: regionId, snapshotId: z.string().min(1).max(128), account: accountId.optional() })
-  .strict();
-/** Where the copy goes; `account`, when given, must be the caller's own. */
-const destinationLocation = z.object({ region: regionId, account: accountId.optional() }).strict();
-
 /** Limits on caller tags that hold on every provider; adapters narrow them further. */
 export const TAG_LIMITS = Object.freeze({ maxTags: 50, maxKeyLength: 128, maxValueLength: 256 });
 
-const tags = z.record(z.string(), z.string()).superRefine((record, ctx) => {
-  const keys = Object.keys(record);
-  if (keys.length > TAG_LIMITS.maxTags) {
-    ctx.addIssue({ code: 'custom', message: `at most ${TAG_LIMITS.maxTags} tags` });
-  }
-  for (const key of keys) {
-    const value = record[key] ?? '';
-    if (key.length === 0 || key.length > TAG_LIMITS.maxKeyLength) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `key must be 1-${TAG_LIMITS.maxKeyLength} characters`,
-      });
-    }
-    if (key.startsWith(RESERVED_TAG_PREFIX)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `the "${RESERVED_TAG_PREFIX}" prefix is reserved`,
-      });
-    }
-    if (value.length > TAG_LIMITS.maxValueLength) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `value must be at most ${TAG_LIMITS.maxValueLength} characters`,
-      });
-    }
-  }
-});
+function buildCopyRequestSchema(z: typeof import('zod').z) {
+  const regionId = z.string().regex(REGION, 'must be a region id such as us-east-1 or cn-hangzhou');
+  const accountId = z.string().min(1).max(64);
 
-/**
- * A provider-neutral request to copy one snapshot. Parse it with
- * {@link parseCopyRequest}: cross-field rules are part of the schema.
- */
-export const CopyRequestSchema = z
-  .object({
-    source: sourceLocation,
-    destination: destinationLocation,
-    encryption: z
-      .object({
-        /** `true` asks for an encrypted copy; `false` for an unencrypted one; absent: provider default. */
-        encrypted: z.boolean().optional(),
-        /** Key for the copy, in the destination region (id, ARN or alias). Needs `encrypted: true`. */
-        kmsKeyId: z.string().min(1).max(2048).optional(),
-      })
-      .strict()
-      .optional(),
-    name: z.string().min(1).max(128).optional(),
-    description: z.string().max(255).optional(),
-    tags: tags.optional(),
-    /** Days until the copy is released (providers with `retentionPeriod`). */
-    retentionDays: z.number().int().min(1).max(65536).optional(),
-    /** Time-based copy: finish within this many minutes (15-2880, step 15). */
-    completionDurationMinutes: z
-      .number()
-      .int()
-      .min(15)
-      .max(2880)
-      .refine((m) => m % 15 === 0, 'must be a multiple of 15')
-      .optional(),
-    /** Idempotency token: one token never yields two copies. 1-64 printable ASCII characters. */
-    clientToken: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(PRINTABLE_ASCII, 'must be printable ASCII without spaces')
-      .optional(),
-  })
-  .strict()
-  .superRefine((req, ctx) => {
-    if (req.encryption?.kmsKeyId !== undefined && req.encryption.encrypted !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['encryption', 'kmsKeyId'],
-        message: 'a key needs encryption: set encryption.encrypted to true',
-      });
+  /** Where the snapshot to copy is; `account` names the owner when it was shared with you. */
+  const sourceLocation = z
+    .object({ region: regionId, snapshotId: z.string().min(1).max(128), account: accountId.optional() })
+    .strict();
+  /** Where the copy goes; `account`, when given, must be the caller's own. */
+  const destinationLocation = z.object({ region: regionId, account: accountId.optional() }).strict();
+
+  const tags = z.record(z.string(), z.string()).superRefine((record, ctx) => {
+    const keys = Object.keys(record);
+    if (keys.length > TAG_LIMITS.maxTags) {
+      ctx.addIssue({ code: 'custom', message: `at most ${TAG_LIMITS.maxTags} tags` });
+    }
+    for (const key of keys) {
+      const value = record[key] ?? '';
+      if (key.length === 0 || key.length > TAG_LIMITS.maxKeyLength) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `key must be 1-${TAG_LIMITS.maxKeyLength} characters`,
+        });
+      }
+      if (key.startsWith(RESERVED_TAG_PREFIX)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `the "${RESERVED_TAG_PREFIX}" prefix is reserved`,
+        });
+      }
+      if (value.length > TAG_LIMITS.maxValueLength) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `value must be at most ${TAG_LIMITS.maxValueLength} characters`,
+        });
+      }
     }
   });
 
+  return z
+    .object({
+      source: sourceLocation,
+      destination: destinationLocation,
+      encryption: z
+        .object({
+          /** `true` asks for an encrypted copy; `false` for an unencrypted one; absent: provider default. */
+          encrypted: z.boolean().optional(),
+          /** Key for the copy, in the destination region (id, ARN or alias). Needs `encrypted: true`. */
+          kmsKeyId: z.string().min(1).max(2048).optional(),
+        })
+        .strict()
+        .optional(),
+      name: z.string().min(1).max(128).optional(),
+      description: z.string().max(255).optional(),
+      tags: tags.optional(),
+      /** Days until the copy is released (providers with `retentionPeriod`). */
+      retentionDays: z.number().int().min(1).max(65536).optional(),
+      /** Time-based copy: finish within this many minutes (15-2880, step 15). */
+      completionDurationMinutes: z
+        .number()
+        .int()
+        .min(15)
+        .max(2880)
+        .refine((m) => m % 15 === 0, 'must be a multiple of 15')
+        .optional(),
+      /** Idempotency token: one token never yields two copies. 1-64 printable ASCII characters. */
+      clientToken: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(PRINTABLE_ASCII, 'must be printable ASCII without spaces')
+        .optional(),
+    })
+    .strict()
+    .superRefine((req, ctx) => {
+      if (req.encryption?.kmsKeyId !== undefined && req.encryption.encrypted !== true) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['encryption', 'kmsKeyId'],
+          message: 'a key needs encryption: set encryption.encrypted to true',
+        });
+      }
+    });
+}
+
+/**
+ * A provider-neutral request to copy one snapshot (a zod schema, built on first use).
+ * Parse it with {@link parseCopyRequest}: cross-field rules are part of the schema.
+ */
+export const CopyRequestSchema = lazySchema(buildCopyRequestSchema);
+
 /** What a caller passes (before defaults). */
-export type CopyRequestInput = z.input<typeof CopyRequestSchema>;
+export type CopyRequestInput = z.input<ReturnType<typeof buildCopyRequestSchema>>;
 /** A parsed, checked copy request. */
-export type CopyRequest = z.output<typeof CopyRequestSchema>;
+export type CopyRequest = z.output<ReturnType<typeof buildCopyRequestSchema>>;
 
 function toIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
@@ -117,7 +122,7 @@ function toIssues(error: z.ZodError): FieldIssue[] {
  * `INVALID_REQUEST` whose message names each bad field.
  */
 export function parseCopyRequest(input: unknown): CopyRequest {
-  let result: ReturnType<typeof CopyRequestSchema.safeParse>;
+  let result: z.ZodSafeParseResult<CopyRequest>;
   try {
     result = CopyRequestSchema.safeParse(input);
   } catch (err) {

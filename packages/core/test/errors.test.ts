@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ERROR_CODES,
+  is,
+  isSnapcopyError,
+  redactSecrets,
+  registerSecret,
+  SnapcopyError,
+} from '../src/index.js';
+
+describe('SnapcopyError', () => {
+  it('the closed set of codes is exactly the documented one', () => {
+    expect([...ERROR_CODES]).toEqual([
+      'INVALID_REQUEST',
+      'UNSUPPORTED',
+      'ENCRYPTION_RULE',
+      'NOT_FOUND',
+      'ACCESS_DENIED',
+      'THROTTLED',
+      'QUOTA_EXCEEDED',
+      'PROVIDER_ERROR',
+      'TIMEOUT',
+      'CANCELLED',
+    ]);
+  });
+
+  it('carries provider code, request id, retryable and cause', () => {
+    const cause = new Error('sdk');
+    const err = new SnapcopyError('THROTTLED', 'slow down', {
+      providerCode: 'RequestLimitExceeded',
+      requestId: 'r-1',
+      cause,
+      provider: 'aws',
+    });
+    expect(err.retryable).toBe(true);
+    expect(err.providerCode).toBe('RequestLimitExceeded');
+    expect(err.requestId).toBe('r-1');
+    expect(err.cause).toBe(cause);
+    expect(JSON.parse(JSON.stringify(err))).toEqual({
+      name: 'SnapcopyError',
+      code: 'THROTTLED',
+      message: 'slow down',
+      retryable: true,
+      provider: 'aws',
+      providerCode: 'RequestLimitExceeded',
+      requestId: 'r-1',
+    });
+  });
+
+  it.each(ERROR_CODES.map((c) => [c, c === 'THROTTLED']))(
+    'default retryable for %s is %s',
+    (code, retryable) => {
+      expect(new SnapcopyError(code, 'x').retryable).toBe(retryable);
+    },
+  );
+
+  it('the brand check works across package copies (a structurally foreign error is recognised by its symbol)', () => {
+    const err = new SnapcopyError('NOT_FOUND', 'gone');
+    const foreign = Object.assign(Object.create(Error.prototype), { code: 'NOT_FOUND' });
+    Object.defineProperty(foreign, Symbol.for('snapcopy.error'), { value: true });
+    expect(is(err, 'NOT_FOUND')).toBe(true);
+    expect(is(err, 'TIMEOUT')).toBe(false);
+    expect(isSnapcopyError(foreign)).toBe(true);
+    expect(isSnapcopyError(new Error('plain'))).toBe(false);
+    expect(isSnapcopyError({ code: 'NOT_FOUND' })).toBe(false);
+  });
+});
+
+describe('redactSecrets', () => {
+  it.each([
+    [
+      'presigned URL',
+      'failed https://ec2.us-west-2.amazonaws.com/?Action=CopySnapshot&X-Amz-Signature=abcdef0123 here',
+      'abcdef0123',
+    ],
+    [
+      'PresignedUrl parameter',
+      'body PresignedUrl=https%3A%2F%2Fec2%3FX-Amz-Signature%3Ddeadbeef',
+      'deadbeef',
+    ],
+    [
+      'authorization header',
+      'authorization: AWS4-HMAC-SHA256 Credential=AKID/x, Signature=0123abcd',
+      '0123abcd',
+    ],
+    ['secret in JSON', '{"secretAccessKey":"wJalrXUtnFEMI/K7MDENG"}', 'wJalrXUtnFEMI/K7MDENG'],
+    ['alibaba secret', 'accessKeySecret=Sup3rS3cretValue', 'Sup3rS3cretValue'],
+    ['RPC signature', 'Signature=g%2Bb7aIt6cMRSAxOSPVCtnwNdD94%3D&x=1', 'g%2Bb7aIt6cMRSAxOSPVCtnwNdD94%3D'],
+  ])('removes a %s', (_name, text, secret) => {
+    expect(redactSecrets(text)).not.toContain(secret);
+  });
+
+  it('removes a registered literal secret wherever it appears, including in error messages', () => {
+    registerSecret('sentinel-S3CR3T-value');
+    expect(redactSecrets('oops sentinel-S3CR3T-value leaked')).toBe('oops [redacted] leaked');
+    expect(new SnapcopyError('PROVIDER_ERROR', 'bad sentinel-S3CR3T-value').message).not.toContain(
+      'sentinel-S3CR3T-value',
+    );
+  });
+});
