@@ -1,0 +1,72 @@
+import { type FieldIssue, invalidRequest, LINEAGE_TAG_COUNT, RESERVED_TAG_PREFIX } from '@snapcopy/core';
+import { AWS_MAX_TAGS_PER_RESOURCE } from '../capabilities.js';
+
+/** `snap-` and 8 (older) or 17 lowercase hex digits. */
+export const AWS_SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** Limits on the tags of one EC2 resource (CreateTags / TagSpecification). */
+export const AWS_TAG_LIMITS = Object.freeze({
+  maxTags: AWS_MAX_TAGS_PER_RESOURCE,
+  /** What is left for the caller once snapcopy's lineage tags are counted. */
+  maxUserTags: AWS_MAX_TAGS_PER_RESOURCE - LINEAGE_TAG_COUNT,
+  maxKeyLength: 127,
+  maxValueLength: 256,
+});
+
+/**
+ * Checks an EBS snapshot id. Throws `INVALID_REQUEST` naming `path` when it is not
+ * `snap-` followed by 8 or 17 lowercase hex digits; returns the id otherwise.
+ */
+export function validateAwsSnapshotId(id: string, path = 'source.snapshotId'): string {
+  if (typeof id !== 'string' || !AWS_SNAPSHOT_ID.test(id)) {
+    throw invalidRequest(
+      [{ path, message: 'must be an EBS snapshot id: "snap-" and 8 or 17 lowercase hex digits' }],
+      'aws',
+    );
+  }
+  return id;
+}
+
+// AWS counts lengths in Unicode characters, not UTF-16 code units.
+const charCount = (text: string): number => [...text].length;
+
+/**
+ * Checks the caller's tags against AWS's limits, counting the lineage tags snapcopy adds:
+ * at most {@link AWS_TAG_LIMITS}.maxUserTags tags, keys of 1-127 characters, values of at
+ * most 256, no key starting with `aws:` in any letter case (reserved by AWS) or with
+ * snapcopy's own prefix. Keys are case-sensitive: `Team` and `team` are two tags. Throws
+ * `INVALID_REQUEST` with one issue per bad tag.
+ */
+export function validateAwsTags(userTags: Readonly<Record<string, string>>, path = 'tags'): void {
+  const issues: FieldIssue[] = [];
+  const keys = Object.keys(userTags);
+  if (keys.length > AWS_TAG_LIMITS.maxUserTags) {
+    issues.push({
+      path,
+      message: `at most ${AWS_TAG_LIMITS.maxUserTags} tags: AWS allows ${AWS_TAG_LIMITS.maxTags} per snapshot and snapcopy adds ${LINEAGE_TAG_COUNT} of its own (${keys.length} given)`,
+    });
+  }
+  for (const key of keys) {
+    const at = `${path}.${key}`;
+    const value: unknown = userTags[key];
+    const length = charCount(key);
+    if (length === 0 || length > AWS_TAG_LIMITS.maxKeyLength) {
+      issues.push({ path: at, message: `key must be 1-${AWS_TAG_LIMITS.maxKeyLength} characters` });
+    }
+    if (key.toLowerCase().startsWith('aws:')) {
+      issues.push({ path: at, message: 'the "aws:" prefix is reserved by AWS, in any letter case' });
+    }
+    if (key.startsWith(RESERVED_TAG_PREFIX)) {
+      issues.push({
+        path: at,
+        message: `the "${RESERVED_TAG_PREFIX}" prefix is reserved for snapcopy's own tags`,
+      });
+    }
+    if (typeof value !== 'string') {
+      issues.push({ path: at, message: 'value must be a string' });
+    } else if (charCount(value) > AWS_TAG_LIMITS.maxValueLength) {
+      issues.push({ path: at, message: `value must be at most ${AWS_TAG_LIMITS.maxValueLength} characters` });
+    }
+  }
+  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+}
