@@ -72,6 +72,7 @@ describe('checkRequestAgainstCapabilities', () => {
     const err = checkRequestAgainstCapabilities('p', none, r);
     expect(err?.code).toBe(code);
     expect(err?.message).toContain(flag);
+    expect(err?.details).toEqual({ scope: 'capability', capability: flag });
   });
 
   it('a same-region request without an explicit encryption choice is left to the adapter (depends on the source)', () => {
