@@ -6,9 +6,9 @@ function unsupported(provider: string, what: string, flag: keyof Capabilities): 
   return new SnapcopyError(
     'UNSUPPORTED',
     `${provider} does not support ${what} (capability "${flag}" is false)`,
-    {
-      provider,
-    },
+    // scope 'capability': never supported by this provider (its manifest says so), as
+    // opposed to scope 'request': refused for this request, which an adapter's rules raise.
+    { provider, details: { scope: 'capability', capability: flag } },
   );
 }
 
