@@ -5,6 +5,13 @@ import type { SnapshotCopier } from './copier.js';
 import { SnapcopyError } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 
+/**
+ * Re-exported so that a composition root (the CLI, an application) builds its container
+ * with the same inversify copy that core's modules were made with, without depending on
+ * inversify itself.
+ */
+export { Container, ContainerModule } from 'inversify';
+
 /** Builds copiers for one provider. Each provider package binds one under {@link TOKENS.CopierProvider}. */
 export interface CopierProvider<Options = Record<string, unknown>> {
   readonly provider: string;
