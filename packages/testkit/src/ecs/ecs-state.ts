@@ -1,0 +1,173 @@
+import type { SimAccount, SimKey, SimSnapshot, SimWorld } from '../sim/world.js';
+import { newKmsKeyId } from './ids.js';
+
+/** The alias of the free ECS service key every account has in every region. */
+export const ECS_SERVICE_KEY_ALIAS = 'alias/acs/ecs';
+
+/** Settings the operations consult. */
+export interface EcsBehaviour {
+  /**
+   * Refuse a copy while an earlier copy of the same disk to the same destination region is
+   * unfinished (`InvalidOperation.UnfinishedCrossRegionCopy`), as ECS documents. This
+   * serializes copies per disk and destination.
+   */
+  serializeCopiesPerDisk: boolean;
+  /** The API reference marks `DestinationSnapshotName` and `…Description` required. */
+  requireDestinationNameAndDescription: boolean;
+}
+
+interface IndexEntry {
+  readonly id: string;
+  readonly seq: number;
+}
+
+/** A snapshot's position in creation order (newest has the highest). */
+export function snapshotSeq(s: SimSnapshot): number {
+  return typeof s.extra.seq === 'number' ? s.extra.seq : 0;
+}
+
+/**
+ * ECS-specific state over a {@link SimWorld}: indexes that keep every per-request lookup
+ * proportional to what the request asks for (not to the world's size), idempotency
+ * tokens, KMS key lookup, and per-account flags.
+ */
+export class EcsState {
+  readonly #byOwnerRegion = new Map<string, IndexEntry[]>();
+  readonly #copiesByLineage = new Map<string, Set<string>>();
+  readonly #timed = new Set<string>();
+  readonly #known = new Set<string>();
+  readonly #clientTokens = new Map<string, string>();
+  readonly #kmsDisabled = new Set<string>();
+  #seq = 0;
+  #registeredTotal = 0;
+  #compactedAtDeleted = 0;
+
+  constructor(
+    readonly world: SimWorld,
+    readonly behaviour: EcsBehaviour,
+  ) {}
+
+  /** Adds a snapshot to the indexes (fixtures and copies call this; others are found by {@link sync}). */
+  register(s: SimSnapshot): void {
+    if (this.#known.has(s.id)) return;
+    this.#known.add(s.id);
+    this.#registeredTotal += 1;
+    (s.extra as Record<string, unknown>).seq = ++this.#seq;
+    const key = `${s.account}/${s.region}`;
+    const list = this.#byOwnerRegion.get(key) ?? [];
+    if (list.length === 0) this.#byOwnerRegion.set(key, list);
+    list.push({ id: s.id, seq: this.#seq });
+    if (s.state === 'pending' || s.retentionDays !== undefined) this.#timed.add(s.id);
+    if (s.copy) {
+      const lineage = `${s.account}/${s.region}/${s.volumeId}`;
+      const copies = this.#copiesByLineage.get(lineage) ?? new Set<string>();
+      if (copies.size === 0) this.#copiesByLineage.set(lineage, copies);
+      copies.add(s.id);
+    }
+  }
+
+  /** Picks up snapshots added to the world directly, then compacts after removals. */
+  sync(): void {
+    const w = this.world;
+    if (w.snapshots.size + w.deleted.size !== this.#registeredTotal) {
+      for (const s of w.snapshots.values()) this.register(s);
+      this.#registeredTotal = w.snapshots.size + w.deleted.size;
+    }
+    if (w.deleted.size !== this.#compactedAtDeleted) {
+      this.#compactedAtDeleted = w.deleted.size;
+      for (const [key, list] of this.#byOwnerRegion) {
+        const live = list.filter((e) => w.snapshots.has(e.id));
+        if (live.length !== list.length) this.#byOwnerRegion.set(key, live);
+      }
+      for (const copies of this.#copiesByLineage.values())
+        for (const id of copies) if (!w.snapshots.has(id)) copies.delete(id);
+    }
+  }
+
+  /** Brings pending copies and retained snapshots up to the clock, then the indexes. */
+  advance(): void {
+    this.sync();
+    if (this.#timed.size > 0) {
+      this.world.advance(this.#timed);
+      for (const id of this.#timed) {
+        const s = this.world.snapshots.get(id);
+        if (!s || (s.state !== 'pending' && s.retentionDays === undefined)) this.#timed.delete(id);
+      }
+    }
+    this.sync();
+  }
+
+  /** Snapshots owned by `account` in `region`, oldest first (entries may be stale until the next sync). */
+  ownedInRegion(account: string, region: string): readonly IndexEntry[] {
+    return this.#byOwnerRegion.get(`${account}/${region}`) ?? [];
+  }
+
+  /** Copies of one disk held by `account` in `region`. */
+  copiesOfDisk(account: string, region: string, diskId: string): SimSnapshot[] {
+    const out: SimSnapshot[] = [];
+    for (const id of this.#copiesByLineage.get(`${account}/${region}/${diskId}`) ?? []) {
+      const s = this.world.snapshots.get(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** The copy a client token already produced for this account. */
+  tokenCopy(account: string, token: string): string | undefined {
+    return this.#clientTokens.get(`${account}/${token}`);
+  }
+
+  rememberToken(account: string, token: string, snapshotId: string): void {
+    this.#clientTokens.set(`${account}/${token}`, snapshotId);
+  }
+
+  /** Whether KMS is activated for the account (default yes). */
+  kmsEnabled(account: string): boolean {
+    return !this.#kmsDisabled.has(account);
+  }
+
+  setKmsEnabled(account: string, on: boolean): void {
+    if (on) this.#kmsDisabled.delete(account);
+    else this.#kmsDisabled.add(account);
+  }
+
+  /** The service key `alias/acs/ecs` of an account in a region, created on first use. */
+  serviceKey(account: string, region: string): SimKey {
+    for (const k of this.world.keys.values()) {
+      if (k.serviceKey && k.account === account && k.region === region) return k;
+    }
+    const id = newKmsKeyId();
+    return this.world.addKey({
+      id,
+      arn: kmsKeyArn(region, account, id),
+      region,
+      account,
+      aliases: [ECS_SERVICE_KEY_ALIAS],
+      serviceKey: true,
+    });
+  }
+
+  /**
+   * A key named by id, ARN or alias in `region`. Aliases are the account's own; ids and
+   * ARNs may name another account's key (then `usableBy` decides).
+   */
+  findKey(account: string, region: string, ref: string): SimKey | undefined {
+    if (ref === ECS_SERVICE_KEY_ALIAS) return this.serviceKey(account, region);
+    for (const k of this.world.keys.values()) {
+      if (k.region !== region) continue;
+      if (k.id === ref || k.arn === ref) return k;
+      if (k.account === account && k.aliases.includes(ref)) return k;
+    }
+    return undefined;
+  }
+
+  /** The account behind an AccessKeyId. */
+  accountByAccessKey(accessKeyId: string): SimAccount | undefined {
+    return this.world.accountByAccessKey(accessKeyId);
+  }
+}
+
+/** `acs:kms:<region>:<uid>:key/<id>` */
+export function kmsKeyArn(region: string, account: string, id: string): string {
+  return `acs:kms:${region}:${account}:key/${id}`;
+}
