@@ -1,0 +1,132 @@
+import type { SimSnapshot } from '../../sim/world.js';
+import { ec2Errors } from '../errors.js';
+import { SNAPSHOT_ID_RE } from '../ids.js';
+import type { QueryParams } from '../query-params.js';
+import { compileSnapshotFilters, isExactValue } from '../snapshot-filters.js';
+import { ec2Extra, renderSnapshotItem } from '../snapshot-view.js';
+import type { Ec2RequestContext } from '../state.js';
+import { xmlElement } from '../xml.js';
+
+/** `MaxResults` bounds for DescribeSnapshots: below 5 is an error, above 1000 is capped. */
+export const DESCRIBE_SNAPSHOTS_MIN_RESULTS = 5;
+export const DESCRIBE_SNAPSHOTS_MAX_RESULTS = 1000;
+
+const visibleTo = (s: SimSnapshot, account: string) =>
+  s.account === account || s.sharedWith.has(account) || ec2Extra(s).public === true;
+
+function ownerMatcher(owners: readonly string[], caller: string): (s: SimSnapshot) => boolean {
+  if (owners.length === 0) return () => true;
+  return (s) =>
+    owners.some((o) =>
+      o === 'self'
+        ? s.account === caller
+        : o === 'amazon'
+          ? ec2Extra(s).ownerAlias === 'amazon'
+          : s.account === o,
+    );
+}
+
+function restorableMatcher(accounts: readonly string[], caller: string): (s: SimSnapshot) => boolean {
+  if (accounts.length === 0) return () => true;
+  return (s) =>
+    accounts.some((a) => {
+      if (a === 'all') return ec2Extra(s).public === true;
+      const who = a === 'self' ? caller : a;
+      return s.account === who || s.sharedWith.has(who) || ec2Extra(s).public === true;
+    });
+}
+
+/**
+ * The snapshots to test: the explicit ids, or the exact values of a `snapshot-id` filter
+ * (looked up by id, so a status poll for 200 ids never scans the whole region), or every
+ * snapshot in the region.
+ */
+function* candidates(
+  ctx: Ec2RequestContext,
+  ids: readonly string[],
+  exactIds: readonly string[] | undefined,
+) {
+  const { world } = ctx.state;
+  const byId = ids.length > 0 ? ids : exactIds;
+  if (byId) {
+    const seen = new Set<string>();
+    for (const id of byId) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const s = world.snapshots.get(id);
+      if (s && s.region === ctx.region) yield s;
+    }
+    return;
+  }
+  for (const s of world.snapshots.values()) if (s.region === ctx.region) yield s;
+}
+
+/**
+ * DescribeSnapshots: explicit ids (each must exist, else `InvalidSnapshot.NotFound`; ones
+ * the caller cannot see are left out), `Owner.N`, `RestorableBy.N`, filters, and
+ * `MaxResults`/`NextToken` paging (not combinable with explicit ids).
+ */
+export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): string {
+  const { state, account, region } = ctx;
+  const ids = p.list('SnapshotId');
+  const owners = p.list('Owner');
+  const restorableBy = p.list('RestorableBy');
+  const filters = p.filters();
+  const maxResults = p.int('MaxResults');
+  const nextToken = p.get('NextToken');
+  if (ids.length > 0 && (maxResults !== undefined || nextToken !== undefined)) {
+    throw ec2Errors.invalidParameterCombination(
+      'The parameter SnapshotIds cannot be used with the parameter MaxResults or NextToken',
+    );
+  }
+  if (maxResults !== undefined && maxResults < DESCRIBE_SNAPSHOTS_MIN_RESULTS) {
+    throw ec2Errors.invalidParameterValue(
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value greater than ${DESCRIBE_SNAPSHOTS_MIN_RESULTS - 1}.`,
+    );
+  }
+  for (const id of ids) if (!SNAPSHOT_ID_RE.test(id)) throw ec2Errors.snapshotMalformed(id);
+  if (ids.length > 0) {
+    const missing = ids.filter((id) => {
+      const s = state.world.snapshots.get(id);
+      return !s || s.region !== region;
+    });
+    if (missing.length > 0) throw ec2Errors.snapshotNotFound(missing);
+  }
+  const matchesFilters = compileSnapshotFilters(filters);
+  const matchesOwner = ownerMatcher(owners, account);
+  const matchesRestorable = restorableMatcher(restorableBy, account);
+  const idFilter = filters.length > 0 ? filters.find((f) => f.name === 'snapshot-id') : undefined;
+  const exactIds = idFilter?.values.every(isExactValue) ? idFilter.values : undefined;
+
+  const render = (list: Iterable<SimSnapshot>) => {
+    let items = '';
+    for (const s of list) items += `<item>${renderSnapshotItem(s)}</item>`;
+    return items === '' ? '<snapshotSet/>' : `<snapshotSet>${items}</snapshotSet>`;
+  };
+  const matches = (s: SimSnapshot) =>
+    visibleTo(s, account) && matchesOwner(s) && matchesRestorable(s) && matchesFilters(s);
+
+  if (maxResults === undefined && nextToken === undefined) {
+    const found: SimSnapshot[] = [];
+    for (const s of candidates(ctx, ids, exactIds)) if (matches(s)) found.push(s);
+    return render(found);
+  }
+
+  const pageSize = Math.min(maxResults ?? DESCRIBE_SNAPSHOTS_MAX_RESULTS, DESCRIBE_SNAPSHOTS_MAX_RESULTS);
+  const query = JSON.stringify([region, owners, restorableBy, filters]);
+  const cursor =
+    nextToken !== undefined
+      ? state.pages.resolve(nextToken, account, query)
+      : state.pages.start(
+          account,
+          query,
+          [...candidates(ctx, ids, exactIds)].filter(matches).map((s) => s.id),
+        );
+  const page = state.pages.page(cursor, pageSize);
+  const snapshots: SimSnapshot[] = [];
+  for (const id of page.ids) {
+    const s = state.world.snapshots.get(id);
+    if (s) snapshots.push(s);
+  }
+  return render(snapshots) + xmlElement('nextToken', page.nextToken);
+}

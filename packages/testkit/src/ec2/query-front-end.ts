@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { FaultInjector } from '../sim/faults.js';
+import type { SimHandler, SimHttpRequest, SimHttpResponse } from '../sim/mount.js';
+import { Ec2ApiError, ec2Errors } from './errors.js';
+import { copySnapshot } from './operations/copy-snapshot.js';
+import { deleteSnapshot } from './operations/delete-snapshot.js';
+import { describeSnapshots } from './operations/describe-snapshots.js';
+import { describeVolumes } from './operations/describe-volumes.js';
+import { getEbsDefaultKmsKeyId, getEbsEncryptionByDefault } from './operations/ebs-encryption.js';
+import { createTags, deleteTags } from './operations/tags.js';
+import { QueryParams } from './query-params.js';
+import { SigV4Verifier } from './sigv4.js';
+import type { Ec2RequestContext, Ec2State } from './state.js';
+import type { Ec2Throttle } from './throttling.js';
+import { throttleBucketName } from './throttling.js';
+import { renderError, renderSuccess } from './xml.js';
+
+type Operation = (ctx: Ec2RequestContext, params: QueryParams) => string;
+
+/** The EC2 actions the simulator serves. */
+export const EC2_OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
+  CopySnapshot: copySnapshot,
+  DescribeSnapshots: describeSnapshots,
+  DeleteSnapshot: deleteSnapshot,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  GetEbsEncryptionByDefault: getEbsEncryptionByDefault,
+  GetEbsDefaultKmsKeyId: getEbsDefaultKmsKeyId,
+  DescribeVolumes: describeVolumes,
+});
+
+/** Parameters never written to the request log. */
+const SECRET_PARAMS: ReadonlySet<string> = new Set(['PresignedUrl']);
+
+/**
+ * The EC2 Query API front-end (version 2016-11-15): form-encoded POSTs signed with SigV4,
+ * XML replies with `<requestId>` and an `x-amzn-requestid` header, EC2's error envelope.
+ * The serving region is the region of the credential scope, so one endpoint serves all
+ * regions. Each request is logged in the world's request log, signature and presigned
+ * URL left out.
+ */
+export class Ec2QueryFrontEnd implements SimHandler {
+  readonly #verifier: SigV4Verifier;
+
+  constructor(
+    private readonly state: Ec2State,
+    private readonly faults: FaultInjector,
+    /** Per-action token buckets; undefined turns throttling off. */
+    private readonly throttle: Ec2Throttle | undefined,
+  ) {
+    this.#verifier = new SigV4Verifier((akid) => state.world.accountByAccessKey(akid)?.secretAccessKey);
+  }
+
+  async handle(request: SimHttpRequest): Promise<SimHttpResponse> {
+    const { world } = this.state;
+    const requestId = randomUUID();
+    const at = world.clock.now();
+    let params = new QueryParams([]);
+    let action = '';
+    let account: string | undefined;
+    let region: string | undefined;
+    let fault: { kind: string; latencyMs: number } | undefined;
+    const log = (httpStatus: number, errorCode?: string) =>
+      world.requests.record({
+        at,
+        cloud: 'ec2',
+        operation: action,
+        region,
+        account,
+        params: params.toRecord(SECRET_PARAMS),
+        httpStatus,
+        ...(errorCode !== undefined ? { errorCode } : {}),
+        requestId,
+        ...(fault !== undefined ? { fault: fault.kind } : {}),
+      });
+    const latency = () => (fault?.latencyMs ? { latencyMs: fault.latencyMs } : {});
+    try {
+      params = QueryParams.parse(request.url, request.body);
+      action = params.get('Action') ?? '';
+      const identity = this.#verifier.verify(request);
+      region = identity.region;
+      account = world.accountByAccessKey(identity.accessKeyId)?.id;
+      if (account === undefined) throw new Ec2ApiError('AuthFailure', 'Unknown access key', 401);
+      if (!world.regions.has(region)) {
+        throw new Ec2ApiError('AuthFailure', `The region '${region}' is not enabled for this account.`, 401);
+      }
+      if (action === '')
+        throw new Ec2ApiError('MissingAction', 'The request must contain the parameter Action');
+      const operation = EC2_OPERATIONS[action];
+      if (!operation) {
+        throw new Ec2ApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      }
+      this.state.advanceCopies();
+      fault = this.faults.pick(action);
+      if (fault?.kind === 'reset') {
+        log(0);
+        return { drop: true };
+      }
+      if (fault?.kind === 'throttle') throw ec2Errors.requestLimitExceeded();
+      if (fault?.kind === 'server-error') throw ec2Errors.internalError();
+      const filteredOrPaginated =
+        params.indexes('Filter').length > 0 || params.has('MaxResults') || params.has('NextToken');
+      const bucket = throttleBucketName(action, filteredOrPaginated);
+      if (this.throttle && !this.throttle.take(account, region, bucket, world.clock.now())) {
+        throw ec2Errors.requestLimitExceeded();
+      }
+      if (params.bool('DryRun') === true) throw ec2Errors.dryRun();
+      const body = operation({ state: this.state, account, region }, params);
+      log(200);
+      if (fault?.kind === 'drop-after') return { drop: true, ...latency() };
+      return {
+        status: 200,
+        headers: this.#headers(requestId),
+        body: renderSuccess(action, requestId, body),
+        ...latency(),
+      };
+    } catch (err) {
+      // A bug in the simulator surfaces as EC2's InternalError, with the cause in the message.
+      const e =
+        err instanceof Ec2ApiError
+          ? err
+          : new Ec2ApiError(
+              'InternalError',
+              `An internal error has occurred (simulator: ${String(err)})`,
+              500,
+            );
+      log(e.status, e.code);
+      return {
+        status: e.status,
+        headers: this.#headers(requestId),
+        body: renderError(e.code, e.message, requestId),
+        ...latency(),
+      };
+    }
+  }
+
+  #headers(requestId: string): Record<string, string> {
+    return {
+      'content-type': 'text/xml;charset=UTF-8',
+      'x-amzn-requestid': requestId,
+      // Real time on purpose: the SDK corrects its clock skew from this header.
+      date: new Date().toUTCString(),
+      server: 'AmazonEC2',
+    };
+  }
+}
