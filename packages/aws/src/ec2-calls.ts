@@ -1,0 +1,102 @@
+import type {
+  CopySnapshotCommandInput,
+  CreateTagsCommandInput,
+  DescribeSnapshotsCommandInput,
+  EC2Client,
+  Snapshot,
+} from '@aws-sdk/client-ec2';
+import type { Logger } from '@snapcopy/core';
+import { type Ec2ClientPool, type Ec2Sdk, loadEc2Sdk } from './client-pool.js';
+import { mapAwsError } from './error-mapping.js';
+
+/** Pages of one DescribeSnapshots listing we follow before refusing to go on. */
+const MAX_PAGES = 100;
+
+/**
+ * The handful of EC2 calls the adapter makes, each one request with the SDK's retries
+ * off, each failure mapped onto snapcopy's closed set with the operation and region named.
+ */
+export class Ec2Calls {
+  readonly #pool: Ec2ClientPool;
+  readonly #logger: Logger;
+
+  constructor(pool: Ec2ClientPool, logger: Logger) {
+    this.#pool = pool;
+    this.#logger = logger;
+  }
+
+  async #send<T>(
+    region: string,
+    operation: string,
+    mutating: boolean,
+    signal: AbortSignal | undefined,
+    run: (sdk: Ec2Sdk, client: EC2Client, options: { abortSignal?: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
+    try {
+      const [sdk, client] = await Promise.all([loadEc2Sdk(), this.#pool.client(region)]);
+      this.#logger.debug(`aws: ${operation}`, { region });
+      return await run(sdk, client, signal ? { abortSignal: signal } : {});
+    } catch (err) {
+      throw mapAwsError(err, { operation, region, mutating });
+    }
+  }
+
+  /** Every snapshot the filters match, following `NextToken` (bounded). */
+  describeSnapshots(
+    region: string,
+    input: DescribeSnapshotsCommandInput,
+    signal?: AbortSignal,
+  ): Promise<Snapshot[]> {
+    return this.#send(region, 'DescribeSnapshots', false, signal, async (sdk, client, options) => {
+      const out: Snapshot[] = [];
+      let next: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const res = await client.send(
+          new sdk.DescribeSnapshotsCommand(next === undefined ? input : { ...input, NextToken: next }),
+          options,
+        );
+        if (res.Snapshots) out.push(...res.Snapshots);
+        next = res.NextToken || undefined;
+        if (next === undefined) return out;
+      }
+      throw new Error(`DescribeSnapshots returned more than ${MAX_PAGES} pages`);
+    });
+  }
+
+  /** Starts a copy in `region` (the destination); returns the new snapshot id. */
+  copySnapshot(region: string, input: CopySnapshotCommandInput, signal?: AbortSignal): Promise<string> {
+    return this.#send(region, 'CopySnapshot', true, signal, async (sdk, client, options) => {
+      const res = await client.send(new sdk.CopySnapshotCommand(input), options);
+      if (!res.SnapshotId) throw new Error('CopySnapshot answered without a snapshot id');
+      return res.SnapshotId;
+    });
+  }
+
+  createTags(region: string, input: CreateTagsCommandInput, signal?: AbortSignal): Promise<void> {
+    return this.#send(region, 'CreateTags', true, signal, async (sdk, client, options) => {
+      await client.send(new sdk.CreateTagsCommand(input), options);
+    });
+  }
+
+  deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
+    return this.#send(region, 'DeleteSnapshot', true, signal, async (sdk, client, options) => {
+      await client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }), options);
+    });
+  }
+
+  /** Whether the caller's account encrypts every new EBS volume and snapshot copy in `region`. */
+  ebsEncryptionByDefault(region: string, signal?: AbortSignal): Promise<boolean> {
+    return this.#send(region, 'GetEbsEncryptionByDefault', false, signal, async (sdk, client, options) => {
+      const res = await client.send(new sdk.GetEbsEncryptionByDefaultCommand({}), options);
+      return res.EbsEncryptionByDefault === true;
+    });
+  }
+
+  /** The caller's default EBS key in `region` (an ARN), if the service names one. */
+  ebsDefaultKmsKeyId(region: string, signal?: AbortSignal): Promise<string | undefined> {
+    return this.#send(region, 'GetEbsDefaultKmsKeyId', false, signal, async (sdk, client, options) => {
+      const res = await client.send(new sdk.GetEbsDefaultKmsKeyIdCommand({}), options);
+      return res.KmsKeyId || undefined;
+    });
+  }
+}

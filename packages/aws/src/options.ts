@@ -1,0 +1,38 @@
+import type { Clock, Logger, RetryPolicy } from '@snapcopy/core';
+
+/** Static AWS credentials (an access key, optionally with a session token). */
+export interface AwsStaticCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** A function that yields credentials, as the AWS SDK's credential providers do. */
+export type AwsCredentialProvider = () => Promise<AwsStaticCredentials>;
+
+/** Options of {@link createAwsEbsCopier}. Everything is optional. */
+export interface AwsEbsCopierOptions {
+  /**
+   * Credentials for every region. Without them the AWS SDK's default provider chain is used
+   * (environment variables `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, shared config files,
+   * SSO, container and instance roles).
+   */
+  readonly credentials?: AwsStaticCredentials | AwsCredentialProvider;
+  /**
+   * One endpoint for every region, e.g. `http://127.0.0.1:4566` for the snapcopy sandbox.
+   * Default: the region's public EC2 endpoint.
+   */
+  readonly endpoint?: string;
+  /** Drives `wait` and core's retry backoff. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Core's retry policy: the only retries, since the SDK's own are switched off. */
+  readonly retry?: RetryPolicy;
+  /** Receives debug/info/warn lines, with secrets removed. */
+  readonly logger?: Logger;
+  /** Abandons one HTTP request after this many ms (a timeout is retried like a lost reply). Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** Gives up connecting after this many ms. Default 5 s. */
+  readonly connectionTimeoutMs?: number;
+  /** Use the FIPS endpoints of each region (ignored when `endpoint` is set). */
+  readonly useFipsEndpoint?: boolean;
+}

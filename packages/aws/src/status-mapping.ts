@@ -1,0 +1,90 @@
+import type { Snapshot } from '@aws-sdk/client-ec2';
+import type { CopyState, CopyStatus } from '@snapcopy/core';
+import { CANCELLED_TAG } from './cancel-tag.js';
+
+/** `"56%"` → 56; anything unreadable → `fallback`. */
+export function parseProgress(progress: string | undefined, fallback: number): number {
+  if (progress === undefined) return fallback;
+  const n = Number.parseFloat(progress);
+  return Number.isFinite(n) ? Math.min(100, Math.max(0, Math.round(n))) : fallback;
+}
+
+function isTaggedCancelled(snapshot: Snapshot): boolean {
+  for (const t of snapshot.Tags ?? []) if (t.Key === CANCELLED_TAG) return t.Value === 'true';
+  return false;
+}
+
+/**
+ * One DescribeSnapshots item as a provider-neutral status. `pending`/`recovering` are in
+ * progress, `completed` done, `error` failed with AWS's message; `recoverable` means the
+ * snapshot was deleted into the Recycle Bin. A copy snapcopy cancelled (tagged, or
+ * remembered in this process) reads `cancelled` while AWS finishes deleting it.
+ */
+export function snapshotStatus(region: string, snapshot: Snapshot, cancelledHere: boolean): CopyStatus {
+  const raw = snapshot.State ?? 'unknown';
+  const cancelled = cancelledHere || isTaggedCancelled(snapshot);
+  let state: CopyState;
+  let message: string | undefined;
+  switch (raw) {
+    case 'completed':
+      state = 'completed';
+      break;
+    case 'error':
+      state = 'failed';
+      message = snapshot.StateMessage || 'the copy failed (AWS gave no reason)';
+      break;
+    case 'recoverable':
+      state = 'failed';
+      message = 'the snapshot was deleted and is in the Recycle Bin';
+      break;
+    case 'recovering':
+      state = 'pending';
+      message = 'the snapshot is being restored from the Recycle Bin';
+      break;
+    case 'pending':
+      state = 'pending';
+      break;
+    default:
+      state = 'pending';
+      message = `AWS reports an unknown state "${raw}"`;
+  }
+  if (cancelled) {
+    state = 'cancelled';
+    message =
+      raw === 'pending'
+        ? 'cancelled: AWS deletes the copy when it completes'
+        : `cancelled${message ? ` (${message})` : ''}`;
+  }
+  const progress = raw === 'completed' ? 100 : parseProgress(snapshot.Progress, 0);
+  return {
+    region,
+    snapshotId: snapshot.SnapshotId ?? '',
+    state,
+    progress,
+    rawState: raw,
+    ...(message === undefined ? {} : { message }),
+    ...(snapshot.Encrypted === undefined ? {} : { encrypted: snapshot.Encrypted }),
+    ...(snapshot.KmsKeyId ? { kmsKeyId: snapshot.KmsKeyId } : {}),
+  };
+}
+
+/** The status of an id AWS no longer returns. */
+export function absentStatus(region: string, snapshotId: string, cancelledHere: boolean): CopyStatus {
+  return cancelledHere
+    ? {
+        region,
+        snapshotId,
+        state: 'cancelled',
+        progress: 0,
+        rawState: 'absent',
+        message: 'cancelled: the copy has been deleted',
+      }
+    : {
+        region,
+        snapshotId,
+        state: 'failed',
+        progress: 0,
+        rawState: 'absent',
+        message: `${snapshotId} no longer exists in ${region} (deleted, or never a snapshot of this account)`,
+      };
+}
