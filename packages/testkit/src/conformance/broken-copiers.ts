@@ -1,0 +1,308 @@
+import {
+  type CallOptions,
+  type CancelResult,
+  type Capabilities,
+  type CopyPlan,
+  type CopyStatus,
+  defineCapabilities,
+  is,
+  type NormalizedCopyRequest,
+  parseCopyRequest,
+  SnapcopyError,
+  type SnapshotRef,
+  type WaitOptions,
+} from '@snapcopy/core';
+import { ReferenceCloudError } from '../reference/cloud.js';
+import {
+  type ReferenceCopierOptions,
+  ReferenceSnapshotCopier,
+  referenceCapabilities,
+} from '../reference/copier.js';
+import { makeReferenceHarness } from '../reference/harness.js';
+import type { ConformanceHarnessFactory } from './harness.js';
+
+/** A copier with one deliberate flaw, and the suite cases that must catch it. */
+export interface BrokenCopier {
+  readonly id: string;
+  /** The flaw, in words. */
+  readonly flaw: string;
+  /** Case ids that must fail against it (the meta-test checks each of them fails). */
+  readonly caughtBy: readonly string[];
+  readonly makeHarness: ConformanceHarnessFactory;
+}
+
+class DropsTags extends ReferenceSnapshotCopier {
+  protected override copyTags(req: NormalizedCopyRequest, plan: CopyPlan): Record<string, string> {
+    const all = super.copyTags(req, plan);
+    return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('snapcopy:')));
+  }
+}
+
+class IgnoresFalseCapability extends ReferenceSnapshotCopier {
+  constructor(options: ReferenceCopierOptions) {
+    super({
+      ...options,
+      capabilities: defineCapabilities({
+        ...referenceCapabilities(options.cloud),
+        retentionPeriod: false,
+        retentionDaysRange: null,
+        timeBasedCopy: false,
+        completionDurationMinutes: null,
+      }),
+    });
+  }
+  // Skips core's capability pre-check: the cloud gets requests the manifest says never work.
+  protected override normalize(input: unknown): NormalizedCopyRequest {
+    const req = parseCopyRequest(input);
+    return { ...req, clientToken: req.clientToken ?? `tok-${Math.random().toString(36).slice(2)}` };
+  }
+}
+
+class LeaksSecretInErrors extends ReferenceSnapshotCopier {
+  protected override registerCredentials(): void {}
+  protected override _mapError(err: unknown): SnapcopyError {
+    const mapped = super._mapError(err);
+    if (mapped.code !== 'ACCESS_DENIED') return mapped;
+    return new SnapcopyError(
+      'ACCESS_DENIED',
+      `${mapped.message} (signed with ${this.credentials.secretAccessKey})`,
+      {
+        providerCode: mapped.providerCode ?? 'AuthFailure',
+      },
+    );
+  }
+}
+
+class LogsSecret extends ReferenceSnapshotCopier {
+  protected override registerCredentials(): void {}
+  protected override async _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+    this.logger.debug(`copying as ${this.credentials.accessKeyId}:${this.credentials.secretAccessKey}`);
+    return super._copy(req, plan, options);
+  }
+}
+
+class DuplicatesOnRetry extends ReferenceSnapshotCopier {
+  protected override _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+    return super._copy(
+      { ...req, clientToken: `${req.clientToken.slice(0, 40)}-${Math.random().toString(36).slice(2, 10)}` },
+      plan,
+      options,
+    );
+  }
+}
+
+class WrongKeyInPlan extends ReferenceSnapshotCopier {
+  protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
+    const plan = await super._plan(req, options);
+    if (!plan.encryption.encrypted) return plan;
+    return {
+      ...plan,
+      encryption: { encrypted: true, kmsKeyId: 'alias/ref/default', keySource: 'default-key' },
+    };
+  }
+}
+
+class FalseCancel extends ReferenceSnapshotCopier {
+  protected override async _cancel(ref: SnapshotRef): Promise<CancelResult> {
+    this.cancelled.add(`${ref.region}/${ref.snapshotId}`);
+    return {
+      ...ref,
+      takesEffect: this.capabilities.cancelTakesEffect === 'on-completion' ? 'on-completion' : 'immediate',
+      message: 'cancelled',
+    };
+  }
+}
+
+class UnbatchedStatus extends ReferenceSnapshotCopier {
+  protected override async _status(
+    region: string,
+    ids: readonly string[],
+    options: CallOptions,
+  ): Promise<CopyStatus[]> {
+    const out: CopyStatus[] = [];
+    for (const id of ids) out.push(...(await super._status(region, [id], options)));
+    return out;
+  }
+}
+
+class DecryptsSilently extends ReferenceSnapshotCopier {
+  protected override _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+    const encryption = req.encryption?.encrypted === undefined ? { encrypted: false } : req.encryption;
+    return super._copy({ ...req, encryption }, plan, options);
+  }
+}
+
+class DeletesOnTimeout extends ReferenceSnapshotCopier {
+  override async wait(ref: SnapshotRef, options: WaitOptions = {}): Promise<CopyStatus> {
+    try {
+      return await super.wait(ref, options);
+    } catch (err) {
+      if (is(err, 'TIMEOUT')) await this.cancel(ref);
+      throw err;
+    }
+  }
+}
+
+class ThrottleNotRetryable extends ReferenceSnapshotCopier {
+  protected override _mapError(err: unknown): SnapcopyError {
+    const mapped = super._mapError(err);
+    if (mapped.code !== 'THROTTLED') return mapped;
+    return new SnapcopyError('PROVIDER_ERROR', mapped.message, {
+      providerCode: mapped.providerCode ?? 'Throttling',
+    });
+  }
+}
+
+class NotFoundAsProviderError extends ReferenceSnapshotCopier {
+  protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
+    try {
+      return await super._plan(req, options);
+    } catch (err) {
+      if (is(err, 'NOT_FOUND'))
+        throw new SnapcopyError('PROVIDER_ERROR', err.message, { providerCode: 'InvalidSnapshot.NotFound' });
+      throw err;
+    }
+  }
+}
+
+class AuthFailureAsProviderError extends ReferenceSnapshotCopier {
+  protected override _mapError(err: unknown): SnapcopyError {
+    if (err instanceof ReferenceCloudError && err.code === 'AuthFailure') {
+      return new SnapcopyError('PROVIDER_ERROR', err.message, { providerCode: err.code });
+    }
+    return super._mapError(err);
+  }
+}
+
+class MutableManifest extends ReferenceSnapshotCopier {
+  constructor(options: ReferenceCopierOptions) {
+    super({ ...options, capabilities: { ...referenceCapabilities(options.cloud) } as Capabilities });
+  }
+}
+
+class IgnoresRetention extends ReferenceSnapshotCopier {
+  protected override _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+    const { retentionDays: _ignored, ...rest } = req;
+    return super._copy(rest as NormalizedCopyRequest, plan, options);
+  }
+}
+
+class StatusSaysCompleted extends ReferenceSnapshotCopier {
+  protected override async _status(
+    region: string,
+    ids: readonly string[],
+    options: CallOptions,
+  ): Promise<CopyStatus[]> {
+    const real = await super._status(region, ids, options);
+    return real.map((s) => (s.state === 'pending' ? { ...s, state: 'completed', progress: 100 } : s));
+  }
+}
+
+class PlanMutates extends ReferenceSnapshotCopier {
+  protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
+    const plan = await super._plan(req, options);
+    // "Warms up" by starting the copy during planning: a plan must never change anything.
+    await super._copy(req, plan, options);
+    return plan;
+  }
+}
+
+type BrokenClass = new (options: ReferenceCopierOptions) => ReferenceSnapshotCopier;
+
+function broken(id: string, flaw: string, caughtBy: readonly string[], Copier: BrokenClass): BrokenCopier {
+  return {
+    id,
+    flaw,
+    caughtBy,
+    makeHarness: () =>
+      makeReferenceHarness({
+        makeCopier: ({ cloud, credentials, runtime }) => new Copier({ ...runtime, cloud, credentials }),
+      }),
+  };
+}
+
+/** Copiers with one deliberate flaw each; every one must fail the suite. */
+export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
+  broken('drops-tags', "drops the caller's tags from the copy", ['capability.tagsOnCopy'], DropsTags),
+  broken(
+    'ignores-false-capability',
+    'says retentionPeriod/timeBasedCopy are false but skips the pre-check and calls the cloud',
+    ['capability.retentionPeriod', 'capability.timeBasedCopy'],
+    IgnoresFalseCapability,
+  ),
+  broken(
+    'leaks-secret-in-errors',
+    'puts the secret key in ACCESS_DENIED messages',
+    ['errors.no-secret', 'errors.bad-credentials'],
+    LeaksSecretInErrors,
+  ),
+  broken(
+    'logs-secret',
+    'logs the secret key on every copy',
+    ['capability.crossRegionCopy', 'errors.no-secret'],
+    LogsSecret,
+  ),
+  broken(
+    'duplicates-on-retry',
+    'sends a new idempotency token on every attempt',
+    ['idempotency.dropped-response', 'idempotency.same-token-twice'],
+    DuplicatesOnRetry,
+  ),
+  broken(
+    'wrong-key-in-plan',
+    'plans the default key whatever key the copy will get',
+    ['encryption.plan-key-is-copy-key'],
+    WrongKeyInPlan,
+  ),
+  broken(
+    'false-cancel',
+    'says a copy was cancelled but leaves it in the cloud',
+    ['cancel.running-copy', 'cancel.completed-copy'],
+    FalseCancel,
+  ),
+  broken(
+    'unbatched-status',
+    'reads status with one request per id',
+    ['status.batching', 'status.batching-across-regions'],
+    UnbatchedStatus,
+  ),
+  broken(
+    'decrypts-silently',
+    'makes an unencrypted copy of an encrypted source when the caller said nothing',
+    ['encryption.never-decrypts'],
+    DecryptsSilently,
+  ),
+  broken('deletes-on-timeout', 'deletes the copy when a wait times out', ['wait.timeout'], DeletesOnTimeout),
+  broken(
+    'throttle-not-retryable',
+    'reports throttling as a non-retryable PROVIDER_ERROR',
+    ['errors.throttled-copy', 'errors.throttled-reads'],
+    ThrottleNotRetryable,
+  ),
+  broken(
+    'not-found-as-provider-error',
+    'reports a missing source as PROVIDER_ERROR',
+    ['errors.not-found'],
+    NotFoundAsProviderError,
+  ),
+  broken(
+    'auth-as-provider-error',
+    'reports bad credentials as PROVIDER_ERROR',
+    ['errors.bad-credentials'],
+    AuthFailureAsProviderError,
+  ),
+  broken('mutable-manifest', 'exposes an unfrozen manifest', ['manifest.frozen'], MutableManifest),
+  broken(
+    'ignores-retention',
+    'accepts retentionDays but never sends it',
+    ['capability.retentionPeriod'],
+    IgnoresRetention,
+  ),
+  broken(
+    'status-says-completed',
+    'reports running copies as completed',
+    ['status.reflects-truth', 'status.batching-across-regions'],
+    StatusSaysCompleted,
+  ),
+  broken('plan-mutates', 'starts the copy while planning', ['plan.no-mutation'], PlanMutates),
+]);

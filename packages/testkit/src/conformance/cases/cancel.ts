@@ -1,0 +1,114 @@
+import type { ConformanceCase } from '../case.js';
+import {
+  advanceUntil,
+  check,
+  expectCode,
+  expectNoRequestsSince,
+  mustExist,
+  plainCopy,
+  recorded,
+  requestMark,
+  startCopy,
+  waitFor,
+} from '../support.js';
+
+/** `cancel`: by delete, taking effect exactly as the manifest and the result say. */
+export const cancelCases: readonly ConformanceCase[] = [
+  {
+    id: 'cancel.running-copy',
+    group: 'cancel',
+    name: 'a running copy is gone now (immediate) or once it completes (on-completion), as cancelTakesEffect says; UNSUPPORTED with zero requests when cancelByDelete is false',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      const { request } = await plainCopy(h, { sizeGiB: 100 });
+      const handle = await startCopy(h, ctx, request);
+      if (!caps.cancelByDelete) {
+        const mark = await requestMark(h);
+        await expectCode(
+          ctx,
+          () => h.copier.cancel(handle),
+          'UNSUPPORTED',
+          'cancel with cancelByDelete false',
+        );
+        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+        await mustExist(h, handle.region, handle.snapshotId, 'a copy whose cancel was refused');
+        return;
+      }
+      const result = await recorded(ctx, () => h.copier.cancel(handle));
+      check(
+        result.snapshotId === handle.snapshotId && result.region === handle.region,
+        'cancel answered for another snapshot',
+      );
+      check(
+        result.takesEffect === caps.cancelTakesEffect,
+        `cancel of a running copy says "${result.takesEffect}", the manifest "${caps.cancelTakesEffect}"`,
+      );
+      const now = await h.truth.snapshot(handle.region, handle.snapshotId);
+      if (caps.cancelTakesEffect === 'immediate') {
+        check(now === undefined, `cancel said immediate, but the cloud still holds the copy (${now?.state})`);
+      } else {
+        check(
+          now?.deletePending === true,
+          'cancel said on-completion: the copy must still exist, marked for deletion',
+        );
+        await advanceUntil(
+          h,
+          ctx,
+          async () => (await h.truth.snapshot(handle.region, handle.snapshotId)) === undefined,
+          'a copy cancelled on-completion to disappear',
+        );
+      }
+      const [after] = await recorded(ctx, () => h.copier.status([handle]));
+      check(
+        after?.state === 'cancelled',
+        `a copy this copier cancelled is reported ${after?.state} once gone`,
+      );
+    },
+  },
+  {
+    id: 'cancel.completed-copy',
+    group: 'cancel',
+    name: 'cancelling a completed copy deletes it at once and says so',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      const { request } = await plainCopy(h);
+      const handle = await startCopy(h, ctx, request);
+      await waitFor(h, ctx, handle);
+      if (!caps.cancelByDelete) {
+        await expectCode(
+          ctx,
+          () => h.copier.cancel(handle),
+          'UNSUPPORTED',
+          'cancel with cancelByDelete false',
+        );
+        return;
+      }
+      const result = await recorded(ctx, () => h.copier.cancel(handle));
+      check(result.takesEffect === 'immediate', `deleting a completed copy says "${result.takesEffect}"`);
+      check(
+        (await h.truth.snapshot(handle.region, handle.snapshotId)) === undefined,
+        'the completed copy is still in the cloud',
+      );
+    },
+  },
+  {
+    id: 'cancel.already-gone',
+    group: 'cancel',
+    name: 'cancelling a snapshot the cloud does not have answers already-gone (UNSUPPORTED with zero requests when cancelByDelete is false)',
+    async run(h, ctx) {
+      const region = h.fixtures.regions[1];
+      const ref = { region, snapshotId: h.fixtures.missingSnapshotId(region) };
+      if (!h.copier.capabilities.cancelByDelete) {
+        const mark = await requestMark(h);
+        await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
+        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+        return;
+      }
+      const result = await recorded(ctx, () => h.copier.cancel(ref));
+      check(
+        result.takesEffect === 'already-gone',
+        `cancelling a missing snapshot says "${result.takesEffect}"`,
+      );
+    },
+  },
+];

@@ -1,0 +1,371 @@
+import { type CopyHandle, type CopyRequestInput, isSnapcopyError, LINEAGE_TAGS } from '@snapcopy/core';
+import type { ConformanceCase } from '../case.js';
+import {
+  check,
+  encryptedRoute,
+  expectNoCopyOf,
+  expectRefusedWithoutMutation,
+  expectUnsupportedWithZeroRequests,
+  freshToken,
+  mustExist,
+  plainCopy,
+  startCopy,
+  waitFor,
+} from '../support.js';
+
+/**
+ * One case per capability flag. A true flag: the feature works and its effect is in the
+ * cloud-side truth. A false flag: the call fails with `UNSUPPORTED` and the cloud saw
+ * zero requests (or, for flags that depend on the source, no copy/delete request and no
+ * copy). A false flag is asserted, never skipped.
+ */
+export const capabilityCases: readonly ConformanceCase[] = [
+  {
+    id: 'capability.crossRegionCopy',
+    group: 'capabilities',
+    name: 'crossRegionCopy: a copy lands in the other region when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const [from, to] = h.fixtures.regions;
+      const source = await h.fixtures.createSource({ region: from });
+      const request: CopyRequestInput = { source: source.ref, destination: { region: to } };
+      if (!h.copier.capabilities.crossRegionCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'cross-region copy with crossRegionCopy false',
+        );
+        return;
+      }
+      const handle = await startCopy(h, ctx, request);
+      check(handle.region === to, `the handle names region ${handle.region}, not the destination ${to}`);
+      const copy = await mustExist(h, to, handle.snapshotId, 'cross-region copy');
+      check(
+        copy.copyOf?.snapshotId === source.ref.snapshotId,
+        'the copy in truth is not a copy of the source',
+      );
+      const done = await waitFor(h, ctx, handle);
+      check(done.state === 'completed', `the copy ended ${done.state}: ${done.message ?? ''}`);
+      check(
+        (await mustExist(h, to, handle.snapshotId, 'after wait')).state === 'completed',
+        'truth does not show the copy completed',
+      );
+    },
+  },
+  {
+    id: 'capability.sameRegionStandardCopy',
+    group: 'capabilities',
+    name: 'sameRegionStandardCopy: an unencrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const region = h.fixtures.regions[0];
+      const source = await h.fixtures.createSource({ region, key: 'none' });
+      const request: CopyRequestInput = {
+        source: source.ref,
+        destination: { region },
+        encryption: { encrypted: false },
+      };
+      if (!h.copier.capabilities.sameRegionStandardCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'same-region standard copy with the flag false',
+        );
+        // The weaker promise without an explicit flag: no unencrypted copy in the region.
+        let implicit: CopyHandle;
+        try {
+          implicit = await h.copier.copy({ source: source.ref, destination: { region } });
+        } catch (err) {
+          ctx.errors.push(err);
+          check(
+            isSnapcopyError(err),
+            `an implicit same-region copy failed with a non-snapcopy error: ${String(err)}`,
+          );
+          await expectNoCopyOf(h, source, 'implicit same-region standard copy');
+          return;
+        }
+        const copy = await mustExist(h, region, implicit.snapshotId, 'implicit same-region copy');
+        check(
+          copy.encrypted,
+          'an unencrypted copy was made in the source region though sameRegionStandardCopy is false',
+        );
+        return;
+      }
+      const handle = await startCopy(h, ctx, request);
+      check(handle.region === region, 'the copy is not in the source region');
+      const copy = await mustExist(h, region, handle.snapshotId, 'same-region standard copy');
+      check(!copy.encrypted, 'a same-region standard copy must be unencrypted');
+      check(
+        copy.copyOf?.snapshotId === source.ref.snapshotId,
+        'the copy in truth is not a copy of the source',
+      );
+    },
+  },
+  {
+    id: 'capability.sameRegionEncryptedCopy',
+    group: 'capabilities',
+    name: 'sameRegionEncryptedCopy: an encrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const region = h.fixtures.regions[0];
+      const source = await h.fixtures.createSource({ region, key: 'customer' });
+      const request: CopyRequestInput = {
+        source: source.ref,
+        destination: { region },
+        encryption: { encrypted: true },
+      };
+      if (!h.copier.capabilities.sameRegionEncryptedCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'same-region encrypted copy with the flag false',
+        );
+        return;
+      }
+      const handle = await startCopy(h, ctx, request);
+      const copy = await mustExist(h, region, handle.snapshotId, 'same-region encrypted copy');
+      check(
+        copy.region === region && copy.encrypted,
+        'the same-region copy must be encrypted, in the source region',
+      );
+    },
+  },
+  {
+    id: 'capability.encryptOnCopy',
+    group: 'capabilities',
+    name: 'encryptOnCopy: an unencrypted source is copied under the given key when true; refused without a copy when false',
+    async run(h, ctx) {
+      const { from, to } = encryptedRoute(h);
+      const source = await h.fixtures.createSource({ region: from, key: 'none' });
+      const key = h.fixtures.keys(to).customer;
+      const request: CopyRequestInput = {
+        source: source.ref,
+        destination: { region: to },
+        encryption: { encrypted: true, kmsKeyId: key },
+      };
+      if (!h.copier.capabilities.encryptOnCopy) {
+        await expectRefusedWithoutMutation(
+          h,
+          ctx,
+          source,
+          request,
+          ['UNSUPPORTED'],
+          'encrypt-on-copy with the flag false',
+        );
+        return;
+      }
+      if (from === to && !h.copier.capabilities.sameRegionEncryptedCopy) {
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'encrypt-on-copy needs a route');
+        return;
+      }
+      const handle = await startCopy(h, ctx, request);
+      const copy = await mustExist(h, to, handle.snapshotId, 'encrypt-on-copy');
+      check(copy.encrypted, 'the copy of an unencrypted source asked to be encrypted is not encrypted');
+      check(
+        copy.kmsKeyId !== undefined && (await h.truth.sameKey(to, copy.kmsKeyId, key)),
+        `the copy has key ${copy.kmsKeyId}, not ${key}`,
+      );
+    },
+  },
+  {
+    id: 'capability.changeKeyOnCopy',
+    group: 'capabilities',
+    name: 'changeKeyOnCopy: an encrypted source is re-encrypted under the given key when true; refused without a copy when false',
+    async run(h, ctx) {
+      const { from, to } = encryptedRoute(h);
+      const source = await h.fixtures.createSource({ region: from, key: 'default' });
+      const key = h.fixtures.keys(to).customer;
+      const request: CopyRequestInput = {
+        source: source.ref,
+        destination: { region: to },
+        encryption: { encrypted: true, kmsKeyId: key },
+      };
+      if (!h.copier.capabilities.changeKeyOnCopy) {
+        await expectRefusedWithoutMutation(
+          h,
+          ctx,
+          source,
+          request,
+          ['UNSUPPORTED'],
+          'change-key with the flag false',
+        );
+        return;
+      }
+      if (from === to && !h.copier.capabilities.sameRegionEncryptedCopy) {
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'change-key needs a route');
+        return;
+      }
+      const handle = await startCopy(h, ctx, request);
+      const copy = await mustExist(h, to, handle.snapshotId, 'change-key copy');
+      check(copy.encrypted, 'a re-keyed copy must be encrypted');
+      check(
+        copy.kmsKeyId !== undefined && (await h.truth.sameKey(to, copy.kmsKeyId, key)),
+        `the copy has key ${copy.kmsKeyId}, not ${key}`,
+      );
+    },
+  },
+  {
+    id: 'capability.decryptOnCopy',
+    group: 'capabilities',
+    name: 'decryptOnCopy: an encrypted source gives an unencrypted copy when true; refused (UNSUPPORTED or ENCRYPTION_RULE) without a copy when false',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      const [first, second] = h.fixtures.regions;
+      const to = caps.crossRegionCopy ? second : first;
+      const source = await h.fixtures.createSource({ region: first, key: 'customer' });
+      const request: CopyRequestInput = {
+        source: source.ref,
+        destination: { region: to },
+        encryption: { encrypted: false },
+      };
+      if (!caps.decryptOnCopy) {
+        // Whether a source is encrypted is only known after reading it, so the refusal may
+        // come from the provider's encryption rule rather than the manifest pre-check.
+        await expectRefusedWithoutMutation(
+          h,
+          ctx,
+          source,
+          request,
+          ['UNSUPPORTED', 'ENCRYPTION_RULE'],
+          'decrypt-on-copy with the flag false',
+        );
+        return;
+      }
+      if (to === first && !caps.sameRegionStandardCopy) {
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'decrypt-on-copy needs a route');
+        return;
+      }
+      const handle = await startCopy(h, ctx, request);
+      const copy = await mustExist(h, to, handle.snapshotId, 'decrypt-on-copy');
+      check(!copy.encrypted, 'a copy asked to be unencrypted, with decryptOnCopy true, is encrypted');
+    },
+  },
+  {
+    id: 'capability.retentionPeriod',
+    group: 'capabilities',
+    name: 'retentionPeriod: the copy carries the retention asked for when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      if (!caps.retentionPeriod) {
+        const { request } = await plainCopy(h, {}, { retentionDays: 7 });
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'retentionDays with retentionPeriod false');
+        return;
+      }
+      const [min, max] = caps.retentionDaysRange ?? [1, 1];
+      for (const days of [min, max]) {
+        const { request } = await plainCopy(h, {}, { retentionDays: days });
+        const handle = await startCopy(h, ctx, request);
+        const copy = await mustExist(h, handle.region, handle.snapshotId, 'copy with retention');
+        check(copy.retentionDays === days, `the copy has retention ${copy.retentionDays}, asked for ${days}`);
+      }
+    },
+  },
+  {
+    id: 'capability.timeBasedCopy',
+    group: 'capabilities',
+    name: 'timeBasedCopy: the copy carries the completion duration asked for when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      if (!caps.timeBasedCopy) {
+        const { request } = await plainCopy(h, {}, { completionDurationMinutes: 60 });
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'completionDurationMinutes with timeBasedCopy false',
+        );
+        return;
+      }
+      const minutes = Math.max(15, caps.completionDurationMinutes?.min ?? 15);
+      const { request } = await plainCopy(h, {}, { completionDurationMinutes: minutes });
+      const plan = await h.copier.plan(request);
+      check(
+        plan.timeBased?.completionDurationMinutes === minutes,
+        'the plan does not show the time-based copy',
+      );
+      const handle = await startCopy(h, ctx, request);
+      const copy = await mustExist(h, handle.region, handle.snapshotId, 'time-based copy');
+      check(
+        copy.completionDurationMinutes === minutes,
+        `the copy has duration ${copy.completionDurationMinutes}, asked for ${minutes}`,
+      );
+    },
+  },
+  {
+    id: 'capability.tagsOnCopy',
+    group: 'capabilities',
+    name: 'tagsOnCopy: maxUserTags tags and the lineage tags are on the copy when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      if (!caps.tagsOnCopy) {
+        const { request } = await plainCopy(h, {}, { tags: { team: 'storage' } });
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'tags with tagsOnCopy false');
+        return;
+      }
+      const count = Math.max(1, Math.min(50, caps.maxUserTags));
+      const tags = Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [`conformance-${i}`, `value-${i}`]),
+      );
+      const clientToken = freshToken('tags');
+      const { request, source } = await plainCopy(h, {}, { tags, clientToken });
+      const handle = await startCopy(h, ctx, request);
+      const copy = await mustExist(h, handle.region, handle.snapshotId, 'tagged copy');
+      for (const [k, v] of Object.entries(tags)) {
+        check(
+          copy.tags[k] === v,
+          `tag ${k} is ${JSON.stringify(copy.tags[k])} on the copy, expected ${JSON.stringify(v)}`,
+        );
+      }
+      check(
+        copy.tags[LINEAGE_TAGS.clientToken] === clientToken,
+        'the client-token lineage tag is missing from the copy',
+      );
+      check(
+        copy.tags[LINEAGE_TAGS.sourceSnapshot] === source.ref.snapshotId,
+        'the source-snapshot lineage tag is missing from the copy',
+      );
+      check(
+        copy.tags[LINEAGE_TAGS.sourceRegion] === source.ref.region,
+        'the source-region lineage tag is missing from the copy',
+      );
+    },
+  },
+  {
+    id: 'capability.crossAccountCopy',
+    group: 'capabilities',
+    name: "crossAccountCopy: a snapshot shared with the caller is copied into the caller's account when true; UNSUPPORTED with zero requests when false",
+    async run(h, ctx) {
+      const [first, second] = h.fixtures.regions;
+      if (!h.copier.capabilities.crossAccountCopy) {
+        const request: CopyRequestInput = {
+          source: {
+            region: first,
+            snapshotId: h.fixtures.missingSnapshotId(first),
+            account: h.fixtures.otherAccountId,
+          },
+          destination: { region: h.copier.capabilities.crossRegionCopy ? second : first },
+        };
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'a shared source with crossAccountCopy false',
+        );
+        return;
+      }
+      const source = await h.fixtures.createSource({ region: first, ownership: 'shared' });
+      check(source.ref.account !== undefined, 'a shared fixture must name its owner account in ref.account');
+      const { request } = await plainCopy(h, {}, {});
+      const handle = await startCopy(h, ctx, { ...request, source: source.ref });
+      const copy = await mustExist(h, handle.region, handle.snapshotId, 'cross-account copy');
+      check(
+        copy.account !== source.ref.account,
+        "the copy of a shared snapshot must belong to the caller, not the source's owner",
+      );
+      check(
+        copy.copyOf?.snapshotId === source.ref.snapshotId,
+        'the copy in truth is not a copy of the shared source',
+      );
+    },
+  },
+];

@@ -1,0 +1,101 @@
+import { isDeepStrictEqual } from 'node:util';
+import { CAPABILITY_KEYS, CapabilitiesSchema } from '@snapcopy/core';
+import type { ConformanceCase } from '../case.js';
+import { check, plainCopy, plainRoute, recorded, rejection } from '../support.js';
+
+function isDeepFrozen(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  return Object.isFrozen(value) && Object.values(value).every(isDeepFrozen);
+}
+
+/** The capability manifest: complete, frozen, plain data, stable. */
+export const manifestCases: readonly ConformanceCase[] = [
+  {
+    id: 'manifest.every-flag-present',
+    group: 'manifest',
+    name: "has exactly core's capability keys and passes the schema",
+    async run(h) {
+      const caps = h.copier.capabilities as unknown as Record<string, unknown>;
+      const missing = CAPABILITY_KEYS.filter((k) => !(k in caps) || caps[k] === undefined);
+      const extra = Object.keys(caps).filter((k) => !(CAPABILITY_KEYS as readonly string[]).includes(k));
+      check(missing.length === 0, `manifest is missing ${missing.join(', ')}`);
+      check(extra.length === 0, `manifest has keys core does not know: ${extra.join(', ')}`);
+      const parsed = CapabilitiesSchema.safeParse(caps);
+      check(parsed.success, `manifest fails CapabilitiesSchema: ${parsed.error?.message ?? ''}`);
+      check(
+        typeof h.copier.provider === 'string' && h.copier.provider.length > 0,
+        'provider must be a non-empty name',
+      );
+    },
+  },
+  {
+    id: 'manifest.frozen',
+    group: 'manifest',
+    name: 'is deeply frozen and refuses writes',
+    async run(h) {
+      const caps = h.copier.capabilities;
+      check(isDeepFrozen(caps), 'manifest must be deeply frozen');
+      const before = JSON.stringify(caps);
+      try {
+        (caps as unknown as Record<string, unknown>).crossRegionCopy = !caps.crossRegionCopy;
+      } catch {
+        // Strict-mode code throws on a frozen object; either way the value must not change.
+      }
+      check(JSON.stringify(caps) === before, 'a write to the manifest changed it');
+    },
+  },
+  {
+    id: 'manifest.json-cloneable',
+    group: 'manifest',
+    name: 'survives a JSON round trip unchanged (plain data only)',
+    async run(h) {
+      const caps = h.copier.capabilities;
+      const clone: unknown = JSON.parse(JSON.stringify(caps));
+      check(isDeepStrictEqual(clone, { ...caps }), 'manifest is not plain JSON data');
+      check(isDeepStrictEqual(structuredClone(caps), clone), 'manifest is not structured-cloneable');
+    },
+  },
+  {
+    id: 'manifest.consistent',
+    group: 'manifest',
+    name: 'flags and limits agree with each other and allow at least one copy route',
+    async run(h) {
+      const caps = h.copier.capabilities;
+      check(
+        caps.cancelByDelete === (caps.cancelTakesEffect !== 'never'),
+        'cancelByDelete and cancelTakesEffect disagree',
+      );
+      check(
+        !caps.retentionPeriod || caps.retentionDaysRange !== null,
+        'retentionPeriod needs retentionDaysRange',
+      );
+      check(
+        !caps.timeBasedCopy || caps.completionDurationMinutes !== null,
+        'timeBasedCopy needs completionDurationMinutes',
+      );
+      check(caps.maxIdsPerStatusCall >= 1, 'maxIdsPerStatusCall must be at least 1');
+      plainRoute(caps);
+    },
+  },
+  {
+    id: 'manifest.unchanged-by-use',
+    group: 'manifest',
+    name: 'is the same object with the same content after plan, copy, status, wait, cancel and errors',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      const before = JSON.stringify(caps);
+      const { request } = await plainCopy(h);
+      await recorded(ctx, () => h.copier.plan(request));
+      const handle = await recorded(ctx, () => h.copier.copy(request));
+      await recorded(ctx, () => h.copier.status([handle]));
+      await rejection(
+        ctx,
+        () => h.copier.copy({ source: { region: 'nope' } } as never),
+        'an invalid request',
+      );
+      if (caps.cancelByDelete) await recorded(ctx, () => h.copier.cancel(handle));
+      check(h.copier.capabilities === caps, 'the copier replaced its manifest object');
+      check(JSON.stringify(h.copier.capabilities) === before, 'using the copier changed its manifest');
+    },
+  },
+];

@@ -1,0 +1,34 @@
+// The parts of the conformance kit that do not need vitest: importable from the main
+// entry. The vitest registration lives in `@snapcopy/testkit/conformance`.
+export {
+  type ConformanceCase,
+  type ConformanceContext,
+  resolveConformanceOptions,
+  type SnapshotCopierConformanceOptions,
+} from './case.js';
+export { SNAPSHOT_COPIER_CONFORMANCE_CASES } from './cases/index.js';
+export type {
+  Awaitable,
+  ConformanceFaults,
+  ConformanceFixtures,
+  ConformanceHarness,
+  ConformanceHarnessFactory,
+  ConformanceLogLine,
+  ConformanceOperation,
+  ConformanceTime,
+  ConformanceTruth,
+  FixtureKey,
+  KeyFailureMode,
+  RegionKeys,
+  SourceFixture,
+  SourceSnapshotSpec,
+  TruthRequest,
+  TruthSnapshot,
+} from './harness.js';
+export { captureLogger } from './log-capture.js';
+export {
+  assertNoSecretLeak,
+  type ConformanceCaseOutcome,
+  runConformanceCase,
+  runConformanceCases,
+} from './run-case.js';

@@ -1,0 +1,413 @@
+import type { Clock } from '@snapcopy/core';
+import { FaultInjector } from '../sim/faults.js';
+import { hexId, type SimAccount, type SimKey, type SimSnapshot, SimWorld } from '../sim/world.js';
+
+/** The operations of the reference cloud's API. */
+export type ReferenceOperation = 'CopySnapshot' | 'DescribeSnapshots' | 'DeleteSnapshot';
+
+/** Access key pair for the reference cloud. */
+export interface ReferenceCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** An error the reference cloud answers with, shaped like a cloud SDK's error. */
+export class ReferenceCloudError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus: number,
+    readonly requestId: string,
+    /** The cloud applied the request, then the response was lost. */
+    readonly applied = false,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'ReferenceCloudError';
+  }
+}
+
+/** A snapshot as `DescribeSnapshots` shows it to a caller. */
+export interface ReferenceSnapshotView {
+  readonly snapshotId: string;
+  readonly region: string;
+  readonly ownerAccount: string;
+  readonly ownership: 'owned' | 'shared';
+  readonly volumeId: string;
+  readonly volumeSizeGiB: number;
+  readonly sizeGiB: number;
+  readonly state: 'pending' | 'completed' | 'error';
+  readonly progress: number;
+  readonly stateMessage?: string;
+  readonly encrypted: boolean;
+  /** Key id (not alias) when encrypted. */
+  readonly kmsKeyId?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** `CopySnapshot` parameters; sent to the destination region. */
+export interface ReferenceCopyParams {
+  readonly region: string;
+  readonly sourceRegion: string;
+  readonly sourceSnapshotId: string;
+  readonly encrypted?: boolean;
+  readonly kmsKeyId?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly retentionDays?: number;
+  readonly completionDurationMinutes?: number;
+  readonly clientToken: string;
+}
+
+/** How an encrypted copy's key is chosen: the reference cloud's rule, used by the cloud and by plans. */
+export interface ReferenceEncryptionOutcome {
+  readonly encrypted: boolean;
+  /** Key reference as the caller can name it (alias or id), when encrypted. */
+  readonly kmsKeyRef?: string;
+  readonly keySource: 'none' | 'source-key' | 'default-key' | 'given-key';
+}
+
+/** Alias of the free default key in every region. */
+export const REFERENCE_DEFAULT_KEY_ALIAS = 'alias/ref/default';
+
+/**
+ * The reference cloud's encryption rule: an explicit `encrypted: false` decrypts (the
+ * reference cloud can); a named key wins; an encrypted source keeps its key when the
+ * caller owns it and it stays in its region; otherwise the default key.
+ */
+export function referenceEncryptionOutcome(
+  source: { encrypted: boolean; kmsKeyId?: string; region: string; ownership: 'owned' | 'shared' },
+  request: { region: string; encrypted?: boolean; kmsKeyId?: string },
+): ReferenceEncryptionOutcome {
+  if (request.encrypted === false) return { encrypted: false, keySource: 'none' };
+  if (request.kmsKeyId !== undefined)
+    return { encrypted: true, kmsKeyRef: request.kmsKeyId, keySource: 'given-key' };
+  if (source.encrypted) {
+    if (source.ownership === 'owned' && source.region === request.region && source.kmsKeyId !== undefined) {
+      return { encrypted: true, kmsKeyRef: source.kmsKeyId, keySource: 'source-key' };
+    }
+    return { encrypted: true, kmsKeyRef: REFERENCE_DEFAULT_KEY_ALIAS, keySource: 'default-key' };
+  }
+  if (request.encrypted === true)
+    return { encrypted: true, kmsKeyRef: REFERENCE_DEFAULT_KEY_ALIAS, keySource: 'default-key' };
+  return { encrypted: false, keySource: 'none' };
+}
+
+/** Settings of a {@link ReferenceCloud}. */
+export interface ReferenceCloudOptions {
+  readonly clock: Clock;
+  /** Regions that exist (at least two). */
+  readonly regions?: readonly string[];
+  /** `async`: a copy under an inaccessible key starts, then fails; `sync`: the copy call is refused. */
+  readonly keyFailure?: 'async' | 'sync';
+  /** What deleting a running copy does. */
+  readonly cancelTakesEffect?: 'immediate' | 'on-completion';
+  /** Pending copies one account may have per region. */
+  readonly maxPendingCopiesPerRegion?: number;
+  /** Ids one `DescribeSnapshots` call accepts. */
+  readonly maxIdsPerDescribe?: number;
+}
+
+/**
+ * A small, fully capable in-memory cloud on the shared simulator engine ({@link SimWorld}),
+ * spoken to through plain method calls instead of a wire protocol. It follows EC2's
+ * model (snapshot ids, one request log) and enforces what a real cloud would:
+ * authentication, visibility, key access, the id-per-call limit, the pending-copy limit,
+ * idempotency tokens and injected faults.
+ */
+export class ReferenceCloud {
+  readonly world: SimWorld;
+  readonly faults = new FaultInjector();
+  readonly keyFailure: 'async' | 'sync';
+  readonly cancelTakesEffect: 'immediate' | 'on-completion';
+  readonly maxPendingCopiesPerRegion: number;
+  readonly maxIdsPerDescribe: number;
+
+  constructor(options: ReferenceCloudOptions) {
+    this.world = new SimWorld({
+      clock: options.clock,
+      cloud: 'ec2',
+      newSnapshotId: () => `snap-ref${hexId(12)}`,
+    });
+    for (const r of options.regions ?? ['rf-east-1', 'rf-west-1']) this.world.addRegion(r);
+    this.keyFailure = options.keyFailure ?? 'async';
+    this.cancelTakesEffect = options.cancelTakesEffect ?? 'immediate';
+    this.maxPendingCopiesPerRegion = options.maxPendingCopiesPerRegion ?? 20;
+    this.maxIdsPerDescribe = options.maxIdsPerDescribe ?? 5;
+  }
+
+  /** Adds an account, with its default key and a customer key in every region. */
+  addAccount(id: string, credentials: ReferenceCredentials): SimAccount {
+    const account = this.world.addAccount({ id, ...credentials });
+    for (const region of this.world.regions) {
+      for (const [kind, alias] of [
+        ['default', REFERENCE_DEFAULT_KEY_ALIAS],
+        ['customer', 'alias/ref/customer'],
+      ] as const) {
+        const keyId = `key-${hexId(12)}`;
+        this.world.addKey({
+          id: keyId,
+          arn: `arn:ref:kms:${region}:${id}:key/${keyId}`,
+          region,
+          account: id,
+          aliases: [`${alias}@${id}`],
+          serviceKey: kind === 'default',
+        });
+        if (kind === 'default') this.world.setDefaultKey(id, region, keyId);
+      }
+    }
+    return account;
+  }
+
+  /** Adds a key that exists but that the storage service cannot use. */
+  addInaccessibleKey(region: string, account: string): SimKey {
+    const keyId = `key-${hexId(12)}`;
+    return this.world.addKey({
+      id: keyId,
+      arn: `arn:ref:kms:${region}:${account}:key/${keyId}`,
+      region,
+      account,
+      aliases: [],
+      serviceKey: false,
+      accessible: false,
+    });
+  }
+
+  /** Finds a key as `account` names it (id, ARN, or one of its own aliases). */
+  resolveKey(ref: string, region: string, account: string): SimKey | undefined {
+    return this.world.findKey(ref, region) ?? this.world.findKey(`${ref}@${account}`, region);
+  }
+
+  /** Every request counted so far, by operation. */
+  requestCount(operation?: ReferenceOperation): number {
+    return this.world.requests.count(operation);
+  }
+
+  #call<T>(
+    credentials: ReferenceCredentials,
+    operation: ReferenceOperation,
+    region: string,
+    params: Record<string, string>,
+    apply: (account: SimAccount) => T,
+  ): T {
+    const requestId = `req-${hexId(16)}`;
+    const entry = (httpStatus: number, account?: string, errorCode?: string, fault?: string) =>
+      this.world.requests.record({
+        at: this.world.clock.now(),
+        cloud: 'ec2',
+        operation,
+        region,
+        account,
+        params,
+        httpStatus,
+        requestId,
+        ...(errorCode === undefined ? {} : { errorCode }),
+        ...(fault === undefined ? {} : { fault }),
+      });
+    const account = this.world.accountByAccessKey(credentials.accessKeyId);
+    if (!account || account.secretAccessKey !== credentials.secretAccessKey) {
+      entry(401, undefined, 'AuthFailure');
+      throw new ReferenceCloudError(
+        'AuthFailure',
+        'the access key or its signature is not valid',
+        401,
+        requestId,
+      );
+    }
+    this.world.advance();
+    const fault = this.faults.pick(operation);
+    if (fault?.kind === 'throttle') {
+      entry(429, account.id, 'Throttling', 'throttle');
+      throw new ReferenceCloudError('Throttling', 'rate exceeded', 429, requestId);
+    }
+    if (fault?.kind === 'server-error' || fault?.kind === 'reset') {
+      entry(503, account.id, 'InternalError', fault.kind);
+      throw new ReferenceCloudError('InternalError', 'the service is unavailable', 503, requestId);
+    }
+    if (!this.world.regions.has(region)) {
+      entry(400, account.id, 'InvalidRegion');
+      throw new ReferenceCloudError('InvalidRegion', `no region ${region}`, 400, requestId);
+    }
+    try {
+      const result = apply(account);
+      entry(200, account.id, undefined, fault?.kind);
+      if (fault?.kind === 'drop-after') {
+        throw new ReferenceCloudError(
+          'ConnectionDropped',
+          'the connection closed before a response',
+          0,
+          requestId,
+          true,
+        );
+      }
+      return result;
+    } catch (err) {
+      if (err instanceof ReferenceCloudError) {
+        if (err.code !== 'ConnectionDropped') entry(err.httpStatus, account.id, err.code);
+        throw err;
+      }
+      if (err instanceof RefusalSignal) {
+        entry(err.httpStatus, account.id, err.code);
+        throw new ReferenceCloudError(err.code, err.message, err.httpStatus, requestId);
+      }
+      throw err;
+    }
+  }
+
+  #view(s: SimSnapshot, account: string): ReferenceSnapshotView {
+    return {
+      snapshotId: s.id,
+      region: s.region,
+      ownerAccount: s.account,
+      ownership: s.account === account ? 'owned' : 'shared',
+      volumeId: s.volumeId,
+      volumeSizeGiB: s.volumeSizeGiB,
+      sizeGiB: s.sizeGiB,
+      state: s.state,
+      progress: s.progress,
+      ...(s.stateMessage === undefined ? {} : { stateMessage: s.stateMessage }),
+      encrypted: s.encrypted,
+      ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
+      tags: Object.fromEntries(s.tags),
+    };
+  }
+
+  /** Snapshots visible to the caller among `ids`; unknown ids are left out. */
+  describeSnapshots(
+    credentials: ReferenceCredentials,
+    region: string,
+    ids: readonly string[],
+  ): ReferenceSnapshotView[] {
+    return this.#call(credentials, 'DescribeSnapshots', region, { ids: ids.join(',') }, (account) => {
+      if (ids.length > this.maxIdsPerDescribe) {
+        throw new RefusalSignal(
+          'InvalidParameterValue',
+          `at most ${this.maxIdsPerDescribe} ids per call`,
+          400,
+        );
+      }
+      const out: ReferenceSnapshotView[] = [];
+      for (const id of ids) {
+        const s = this.world.visibleSnapshot(id, region, account.id);
+        if (s) out.push(this.#view(s, account.id));
+      }
+      return out;
+    });
+  }
+
+  /** Starts a copy into `params.region`, or returns the copy already made for the token. */
+  copySnapshot(
+    credentials: ReferenceCredentials,
+    params: ReferenceCopyParams,
+  ): { snapshotId: string; reused: boolean } {
+    const logged = {
+      sourceRegion: params.sourceRegion,
+      sourceSnapshotId: params.sourceSnapshotId,
+      clientToken: params.clientToken,
+      ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
+    };
+    return this.#call(credentials, 'CopySnapshot', params.region, logged, (account) => {
+      for (const s of this.world.snapshots.values()) {
+        if (s.copy?.clientToken === params.clientToken && s.account === account.id)
+          return { snapshotId: s.id, reused: true };
+      }
+      const source = this.world.visibleSnapshot(params.sourceSnapshotId, params.sourceRegion, account.id);
+      if (!source)
+        throw new RefusalSignal(
+          'InvalidSnapshot.NotFound',
+          `snapshot ${params.sourceSnapshotId} does not exist`,
+          404,
+        );
+      if (source.state !== 'completed')
+        throw new RefusalSignal('IncorrectState', 'the source snapshot is not completed', 400);
+      if (this.world.pendingCopies(account.id, params.region) >= this.maxPendingCopiesPerRegion) {
+        throw new RefusalSignal('ResourceLimitExceeded', 'too many copies in progress', 400);
+      }
+      const outcome = referenceEncryptionOutcome(
+        { ...source, ownership: source.account === account.id ? 'owned' : 'shared' },
+        params,
+      );
+      let key: SimKey | undefined;
+      let failMessage: string | undefined;
+      if (outcome.encrypted) {
+        key = this.resolveKey(outcome.kmsKeyRef ?? REFERENCE_DEFAULT_KEY_ALIAS, params.region, account.id);
+        if (!key)
+          throw new RefusalSignal(
+            'KmsKey.NotFound',
+            `key ${outcome.kmsKeyRef} does not exist in ${params.region}`,
+            400,
+          );
+        if (!key.accessible || !key.enabled) {
+          if (this.keyFailure === 'sync') {
+            throw new RefusalSignal('KmsKey.Inaccessible', `key ${outcome.kmsKeyRef} is not accessible`, 400);
+          }
+          failMessage = `The key ${key.id} is not accessible.`;
+        }
+      }
+      const sameKey = source.encrypted === outcome.encrypted && source.kmsKeyId === key?.id;
+      const sameRegion = source.region === params.region;
+      const moved = sameRegion && sameKey ? 0 : source.sizeGiB;
+      const copy = this.world.startCopy({
+        source,
+        account: account.id,
+        region: params.region,
+        encrypted: outcome.encrypted,
+        ...(key ? { kmsKeyId: key.id } : {}),
+        ...(params.name === undefined ? {} : { name: params.name }),
+        ...(params.description === undefined ? {} : { description: params.description }),
+        tags: new Map(Object.entries(params.tags ?? {})),
+        ...(params.retentionDays === undefined ? {} : { retentionDays: params.retentionDays }),
+        clientToken: params.clientToken,
+        movedGiB: moved,
+        ...(params.completionDurationMinutes === undefined
+          ? {}
+          : { completionDurationMinutes: params.completionDurationMinutes }),
+        ...(failMessage === undefined ? {} : { failMessage }),
+        billing: {
+          cloud: 'ec2',
+          account: account.id,
+          sourceSnapshotId: source.id,
+          sourceRegion: source.region,
+          destinationRegion: params.region,
+          sizeBasis: moved === 0 ? 'none' : 'snapshot',
+          transfer: moved === 0 ? 'none' : 'full',
+          transferGiB: sameRegion ? 0 : moved,
+          storageGiB: moved,
+          timeBasedGiB: params.completionDurationMinutes === undefined ? 0 : moved,
+        },
+      });
+      return { snapshotId: copy.id, reused: false };
+    });
+  }
+
+  /** Deletes a snapshot: at once, or (a running copy, `on-completion`) when it completes. */
+  deleteSnapshot(
+    credentials: ReferenceCredentials,
+    region: string,
+    snapshotId: string,
+  ): 'deleted' | 'deferred' | 'absent' {
+    return this.#call(credentials, 'DeleteSnapshot', region, { snapshotId }, (account) => {
+      const s = this.world.snapshots.get(snapshotId);
+      if (!s || s.region !== region) return 'absent';
+      if (s.account !== account.id)
+        throw new RefusalSignal('UnauthorizedOperation', 'not your snapshot', 403);
+      if (s.copy && s.state === 'pending' && this.cancelTakesEffect === 'on-completion') {
+        s.copy.deleteRequested = true;
+        return 'deferred';
+      }
+      this.world.remove(snapshotId);
+      return 'deleted';
+    });
+  }
+}
+
+/** Thrown inside an operation to refuse it; turned into a logged {@link ReferenceCloudError}. */
+class RefusalSignal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,280 @@
+import {
+  AbstractSnapshotCopier,
+  type CallOptions,
+  type CancelResult,
+  type Capabilities,
+  type CopierRuntime,
+  type CopyPlan,
+  type CopyStatus,
+  defineCapabilities,
+  LINEAGE_TAG_COUNT,
+  lineageTags,
+  type NormalizedCopyRequest,
+  registerSecret,
+  SnapcopyError,
+  type SnapshotRef,
+  type SourceSnapshotFacts,
+} from '@snapcopy/core';
+import {
+  REFERENCE_DEFAULT_KEY_ALIAS,
+  type ReferenceCloud,
+  ReferenceCloudError,
+  type ReferenceCredentials,
+  type ReferenceSnapshotView,
+  referenceEncryptionOutcome,
+} from './cloud.js';
+
+/** Provider name of the reference copier. */
+export const REFERENCE_PROVIDER = 'reference';
+
+/** Every flag true: the reference copier exercises every true branch of the suite. */
+export function referenceCapabilities(cloud: ReferenceCloud): Capabilities {
+  return defineCapabilities({
+    crossRegionCopy: true,
+    sameRegionStandardCopy: true,
+    sameRegionEncryptedCopy: true,
+    encryptOnCopy: true,
+    changeKeyOnCopy: true,
+    decryptOnCopy: true,
+    instantAccess: true,
+    retentionPeriod: true,
+    retentionDaysRange: [1, 36500],
+    cancelByDelete: true,
+    cancelTakesEffect: cloud.cancelTakesEffect,
+    timeBasedCopy: true,
+    completionDurationMinutes: { min: 15, max: 2880, step: 15 },
+    tagsOnCopy: true,
+    crossAccountCopy: true,
+    nativeIdempotencyToken: true,
+    maxConcurrentCopiesPerRegion: cloud.maxPendingCopiesPerRegion,
+    maxIdsPerStatusCall: cloud.maxIdsPerDescribe,
+    maxUserTags: 50 - LINEAGE_TAG_COUNT,
+  });
+}
+
+/** What {@link ReferenceSnapshotCopier} needs. */
+export interface ReferenceCopierOptions extends CopierRuntime {
+  readonly cloud: ReferenceCloud;
+  readonly credentials: ReferenceCredentials;
+  /** Overrides the manifest (broken copiers and tests only). */
+  readonly capabilities?: Capabilities;
+}
+
+const STATE_OF: Record<ReferenceSnapshotView['state'], CopyStatus['state']> = {
+  pending: 'pending',
+  completed: 'completed',
+  error: 'failed',
+};
+
+const ERROR_CODE_OF: Record<string, SnapcopyError['code']> = {
+  AuthFailure: 'ACCESS_DENIED',
+  UnauthorizedOperation: 'ACCESS_DENIED',
+  'KmsKey.Inaccessible': 'ACCESS_DENIED',
+  'InvalidSnapshot.NotFound': 'NOT_FOUND',
+  'KmsKey.NotFound': 'NOT_FOUND',
+  Throttling: 'THROTTLED',
+  ResourceLimitExceeded: 'QUOTA_EXCEEDED',
+  InvalidParameterValue: 'INVALID_REQUEST',
+  InvalidRegion: 'INVALID_REQUEST',
+};
+
+/**
+ * A fully capable SnapshotCopier over the in-memory {@link ReferenceCloud}: every
+ * capability flag is true, so it runs every true branch of the conformance suite. It is
+ * also the smallest complete example of extending `AbstractSnapshotCopier`.
+ */
+export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
+  protected readonly cloud: ReferenceCloud;
+  protected readonly credentials: ReferenceCredentials;
+  /** Copies this copier cancelled, so a later status can say `cancelled` rather than `failed`. */
+  protected readonly cancelled = new Set<string>();
+
+  constructor(options: ReferenceCopierOptions) {
+    super(REFERENCE_PROVIDER, options.capabilities ?? referenceCapabilities(options.cloud), options);
+    this.cloud = options.cloud;
+    this.credentials = options.credentials;
+    this.registerCredentials();
+  }
+
+  /** Makes the secret known to core's redaction, as every adapter does with its credentials. */
+  protected registerCredentials(): void {
+    registerSecret(this.credentials.secretAccessKey);
+  }
+
+  protected describeSource(req: NormalizedCopyRequest): ReferenceSnapshotView {
+    const [found] = this.cloud.describeSnapshots(this.credentials, req.source.region, [
+      req.source.snapshotId,
+    ]);
+    if (!found || (req.source.account !== undefined && found.ownerAccount !== req.source.account)) {
+      throw new SnapcopyError(
+        'NOT_FOUND',
+        `snapshot ${req.source.snapshotId} not found in ${req.source.region}`,
+        {
+          provider: this.provider,
+          providerCode: 'InvalidSnapshot.NotFound',
+        },
+      );
+    }
+    return found;
+  }
+
+  protected async _plan(req: NormalizedCopyRequest, _options: CallOptions): Promise<CopyPlan> {
+    const src = this.describeSource(req);
+    const outcome = referenceEncryptionOutcome(src, {
+      region: req.destination.region,
+      ...(req.encryption?.encrypted === undefined ? {} : { encrypted: req.encryption.encrypted }),
+      ...(req.encryption?.kmsKeyId === undefined ? {} : { kmsKeyId: req.encryption.kmsKeyId }),
+    });
+    const sameRegion = src.region === req.destination.region;
+    const unchanged = sameRegion && src.encrypted === outcome.encrypted && src.kmsKeyId === outcome.kmsKeyRef;
+    const moved = unchanged ? 0 : src.sizeGiB;
+    const source: SourceSnapshotFacts = {
+      region: src.region,
+      snapshotId: src.snapshotId,
+      ownerAccount: src.ownerAccount,
+      ownership: src.ownership,
+      encrypted: src.encrypted,
+      ...(src.kmsKeyId === undefined ? {} : { kmsKeyId: src.kmsKeyId }),
+      volumeId: src.volumeId,
+      sizeGiB: src.sizeGiB,
+      diskSizeGiB: src.volumeSizeGiB,
+    };
+    const serviceKey = outcome.kmsKeyRef === REFERENCE_DEFAULT_KEY_ALIAS;
+    return {
+      provider: this.provider,
+      request: req,
+      source,
+      destination: { region: req.destination.region },
+      encryption: {
+        encrypted: outcome.encrypted,
+        ...(outcome.kmsKeyRef === undefined ? {} : { kmsKeyId: outcome.kmsKeyRef }),
+        keySource: outcome.keySource,
+      },
+      transfer: unchanged ? 'none' : 'full',
+      sizeBasis: unchanged ? 'none' : 'snapshot',
+      billableGiB: {
+        transfer: sameRegion ? 0 : moved,
+        storage: moved,
+        timeBased: req.completionDurationMinutes === undefined ? 0 : moved,
+      },
+      kms: {
+        customerManagedKey: outcome.encrypted && !serviceKey,
+        serviceKey: outcome.encrypted && serviceKey,
+      },
+      ...(req.completionDurationMinutes === undefined
+        ? {}
+        : { timeBased: { completionDurationMinutes: req.completionDurationMinutes, minimumMinutes: 15 } }),
+      reasons: [
+        unchanged ? 'same region, same encryption and key: no data moves' : `${moved} GiB move in full`,
+        outcome.encrypted ? `the copy is encrypted (${outcome.keySource})` : 'the copy is not encrypted',
+      ],
+    };
+  }
+
+  protected async _copy(
+    req: NormalizedCopyRequest,
+    plan: CopyPlan,
+    _options: CallOptions,
+  ): Promise<{ snapshotId: string; reused: boolean }> {
+    return this.cloud.copySnapshot(this.credentials, {
+      region: req.destination.region,
+      sourceRegion: req.source.region,
+      sourceSnapshotId: req.source.snapshotId,
+      ...(req.encryption?.encrypted === undefined ? {} : { encrypted: req.encryption.encrypted }),
+      ...(req.encryption?.kmsKeyId === undefined ? {} : { kmsKeyId: req.encryption.kmsKeyId }),
+      ...(req.name === undefined ? {} : { name: req.name }),
+      ...(req.description === undefined ? {} : { description: req.description }),
+      tags: this.copyTags(req, plan),
+      ...(req.retentionDays === undefined ? {} : { retentionDays: req.retentionDays }),
+      ...(req.completionDurationMinutes === undefined
+        ? {}
+        : { completionDurationMinutes: req.completionDurationMinutes }),
+      clientToken: req.clientToken,
+    });
+  }
+
+  /** The caller's tags plus snapcopy's lineage tags. */
+  protected copyTags(req: NormalizedCopyRequest, plan: CopyPlan): Record<string, string> {
+    return {
+      ...(req.tags ?? {}),
+      ...lineageTags({
+        clientToken: req.clientToken,
+        sourceSnapshotId: req.source.snapshotId,
+        sourceRegion: req.source.region,
+        ...(plan.source.volumeId === undefined ? {} : { sourceVolumeId: plan.source.volumeId }),
+        ...(plan.encryption.kmsKeyId === undefined ? {} : { kmsKeyId: plan.encryption.kmsKeyId }),
+      }),
+    };
+  }
+
+  protected async _status(
+    region: string,
+    snapshotIds: readonly string[],
+    _options: CallOptions,
+  ): Promise<CopyStatus[]> {
+    const found = new Map(
+      this.cloud.describeSnapshots(this.credentials, region, snapshotIds).map((v) => [v.snapshotId, v]),
+    );
+    return snapshotIds.map((snapshotId): CopyStatus => {
+      const v = found.get(snapshotId);
+      if (!v) {
+        return {
+          region,
+          snapshotId,
+          state: this.cancelled.has(`${region}/${snapshotId}`) ? 'cancelled' : 'failed',
+          progress: 0,
+          rawState: 'absent',
+          message: 'the snapshot no longer exists',
+        };
+      }
+      return {
+        region,
+        snapshotId,
+        state: STATE_OF[v.state],
+        progress: v.progress,
+        rawState: v.state,
+        ...(v.stateMessage === undefined ? {} : { message: v.stateMessage }),
+        encrypted: v.encrypted,
+        ...(v.kmsKeyId === undefined ? {} : { kmsKeyId: v.kmsKeyId }),
+      };
+    });
+  }
+
+  protected async _cancel(ref: SnapshotRef, _options: CallOptions): Promise<CancelResult> {
+    const outcome = this.cloud.deleteSnapshot(this.credentials, ref.region, ref.snapshotId);
+    if (outcome !== 'absent') this.cancelled.add(`${ref.region}/${ref.snapshotId}`);
+    const takesEffect =
+      outcome === 'deleted' ? 'immediate' : outcome === 'deferred' ? 'on-completion' : 'already-gone';
+    const message = {
+      immediate: 'the copy was deleted',
+      'on-completion': 'the copy will be deleted when it completes',
+      'already-gone': 'there was no such snapshot',
+    }[takesEffect];
+    return { region: ref.region, snapshotId: ref.snapshotId, takesEffect, message };
+  }
+
+  protected _mapError(err: unknown): SnapcopyError {
+    if (err instanceof ReferenceCloudError) {
+      const code = ERROR_CODE_OF[err.code] ?? 'PROVIDER_ERROR';
+      const transient = err.applied || err.code === 'InternalError';
+      return new SnapcopyError(code, `${this.provider}: ${err.message}`, {
+        provider: this.provider,
+        providerCode: err.code,
+        requestId: err.requestId,
+        httpStatus: err.httpStatus,
+        cause: err,
+        ...(transient ? { retryable: true } : {}),
+        ...(code === 'QUOTA_EXCEEDED' ? { retryable: true } : {}),
+        ...(err.applied ? { ambiguous: true } : {}),
+      });
+    }
+    return new SnapcopyError(
+      'PROVIDER_ERROR',
+      `${this.provider}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        provider: this.provider,
+        cause: err,
+      },
+    );
+  }
+}

@@ -1,0 +1,192 @@
+import type { CopierRuntime, SnapshotCopier } from '@snapcopy/core';
+import type {
+  ConformanceHarness,
+  ConformanceOperation,
+  SourceFixture,
+  SourceSnapshotSpec,
+  TruthRequest,
+  TruthSnapshot,
+} from '../conformance/harness.js';
+import { captureLogger } from '../conformance/log-capture.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { hexId, type SimSnapshot } from '../sim/world.js';
+import {
+  REFERENCE_DEFAULT_KEY_ALIAS,
+  ReferenceCloud,
+  type ReferenceCredentials,
+  type ReferenceOperation,
+} from './cloud.js';
+import { ReferenceSnapshotCopier } from './copier.js';
+
+/** Settings of {@link makeReferenceHarness}. */
+export interface ReferenceHarnessOptions {
+  readonly keyFailure?: 'async' | 'sync';
+  readonly cancelTakesEffect?: 'immediate' | 'on-completion';
+  /** Builds the copier under test (default: {@link ReferenceSnapshotCopier}). */
+  readonly makeCopier?: (input: {
+    cloud: ReferenceCloud;
+    credentials: ReferenceCredentials;
+    runtime: CopierRuntime;
+  }) => SnapshotCopier;
+}
+
+const CALLER = '100000000001';
+const OTHER = '200000000002';
+const REGIONS = ['rf-east-1', 'rf-west-1'] as const;
+
+const OPERATION_OF: Record<ConformanceOperation, ReferenceOperation> = {
+  copy: 'CopySnapshot',
+  status: 'DescribeSnapshots',
+  'describe-source': 'DescribeSnapshots',
+  delete: 'DeleteSnapshot',
+};
+const KIND_OF: Record<string, ConformanceOperation> = {
+  CopySnapshot: 'copy',
+  DescribeSnapshots: 'status',
+  DeleteSnapshot: 'delete',
+};
+
+function truthOf(s: SimSnapshot): TruthSnapshot {
+  return {
+    id: s.id,
+    region: s.region,
+    account: s.account,
+    state: s.state === 'error' ? 'failed' : s.state,
+    ...(s.stateMessage === undefined ? {} : { stateMessage: s.stateMessage }),
+    encrypted: s.encrypted,
+    ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
+    tags: Object.fromEntries(s.tags),
+    ...(s.retentionDays === undefined ? {} : { retentionDays: s.retentionDays }),
+    ...(s.copy?.completionDurationMinutes === undefined
+      ? {}
+      : { completionDurationMinutes: s.copy.completionDurationMinutes }),
+    deletePending: s.copy?.deleteRequested ?? false,
+    ...(s.copy ? { copyOf: { region: s.copy.sourceRegion, snapshotId: s.copy.sourceSnapshotId } } : {}),
+    ...(s.copy?.clientToken === undefined ? {} : { clientToken: s.copy.clientToken }),
+  };
+}
+
+/**
+ * A fresh reference cloud and copier for one conformance test: two regions, the caller's
+ * account and another that shares snapshots with it, a default, a customer and an
+ * inaccessible key per region, a virtual clock, fault injection and a captured log.
+ */
+export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): ConformanceHarness {
+  const clock = new VirtualClock();
+  const cloud = new ReferenceCloud({
+    clock,
+    regions: REGIONS,
+    keyFailure: options.keyFailure ?? 'async',
+    cancelTakesEffect: options.cancelTakesEffect ?? 'immediate',
+  });
+  const sentinelSecret = `ref-sentinel-${hexId(24)}`;
+  const credentials: ReferenceCredentials = {
+    accessKeyId: `AKREF${hexId(12)}`,
+    secretAccessKey: sentinelSecret,
+  };
+  cloud.addAccount(CALLER, credentials);
+  cloud.addAccount(OTHER, { accessKeyId: `AKOTHER${hexId(8)}`, secretAccessKey: `other-${hexId(24)}` });
+  const inaccessible = new Map<string, string>(
+    REGIONS.map((r) => [r, cloud.addInaccessibleKey(r, CALLER).id]),
+  );
+  const { logger, lines } = captureLogger();
+  const runtime: CopierRuntime = { clock, logger };
+  const make =
+    options.makeCopier ??
+    ((input) =>
+      new ReferenceSnapshotCopier({ ...input.runtime, cloud: input.cloud, credentials: input.credentials }));
+  const copier = make({ cloud, credentials, runtime });
+  const world = cloud.world;
+
+  const keyOf = (ref: string, region: string) => cloud.resolveKey(ref, region, CALLER)?.id;
+
+  return {
+    copier,
+    sentinelSecret,
+    logs: lines,
+    fixtures: {
+      regions: REGIONS,
+      otherAccountId: OTHER,
+      createSource(spec: SourceSnapshotSpec = {}): SourceFixture {
+        const region = spec.region ?? REGIONS[0];
+        const owner = spec.ownership === 'shared' ? OTHER : CALLER;
+        const sizeGiB = spec.sizeGiB ?? 1;
+        const keyKind = spec.key ?? 'none';
+        const alias = keyKind === 'default' ? REFERENCE_DEFAULT_KEY_ALIAS : 'alias/ref/customer';
+        const key = keyKind === 'none' ? undefined : cloud.resolveKey(alias, region, owner);
+        if (key && owner !== CALLER) key.usableBy.add(CALLER);
+        const volumeId = `vol-${hexId(12)}`;
+        world.addVolume({
+          id: volumeId,
+          region,
+          account: owner,
+          sizeGiB: sizeGiB * 2,
+          encrypted: key !== undefined,
+          ...(key ? { kmsKeyId: key.id } : {}),
+        });
+        const snap = world.addSnapshot({
+          region,
+          account: owner,
+          volumeId,
+          volumeSizeGiB: sizeGiB * 2,
+          sizeGiB,
+          changedGiB: sizeGiB,
+          encrypted: key !== undefined,
+          ...(key ? { kmsKeyId: key.id } : {}),
+          ...(owner === CALLER ? {} : { sharedWith: [CALLER] }),
+        });
+        return {
+          ref: { region, snapshotId: snap.id, ...(owner === CALLER ? {} : { account: owner }) },
+          encrypted: snap.encrypted,
+          ...(snap.kmsKeyId === undefined ? {} : { kmsKeyId: snap.kmsKeyId }),
+          sizeGiB,
+        };
+      },
+      keys: (region) => ({
+        customer: 'alias/ref/customer',
+        inaccessible: inaccessible.get(region) ?? 'key-none',
+      }),
+      missingSnapshotId: () => 'snap-refmissing0000',
+    },
+    truth: {
+      snapshot(region, snapshotId) {
+        world.advance();
+        const s = world.snapshots.get(snapshotId);
+        return s && s.region === region ? truthOf(s) : undefined;
+      },
+      copies() {
+        world.advance();
+        return [...world.snapshots.values()].filter((s) => s.copy).map(truthOf);
+      },
+      copiesWithToken(clientToken) {
+        world.advance();
+        return [...world.snapshots.values()].filter((s) => s.copy?.clientToken === clientToken).map(truthOf);
+      },
+      sameKey(region, a, b) {
+        const ka = keyOf(a, region);
+        return ka !== undefined && ka === keyOf(b, region);
+      },
+      requests(): TruthRequest[] {
+        return world.requests.entries().map((e) => ({
+          operation: e.operation,
+          kind: KIND_OF[e.operation] ?? 'other',
+          ...(e.region === undefined ? {} : { region: e.region }),
+          ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
+        }));
+      },
+    },
+    time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
+    faults: {
+      throttleNext: (op, times = 1) => void cloud.faults.throttleNext(OPERATION_OF[op], times),
+      dropResponseAfterNext: (op, times = 1) => void cloud.faults.dropResponseNext(OPERATION_OF[op], times),
+      clear: () => cloud.faults.clear(),
+    },
+    makeCopierWithBadCredentials: () =>
+      make({
+        cloud,
+        credentials: { accessKeyId: 'AKREFUNKNOWN0000', secretAccessKey: sentinelSecret },
+        runtime,
+      }),
+    close: () => undefined,
+  };
+}
