@@ -157,6 +157,18 @@ export class SqliteCopyJournal implements CopyJournal {
     };
   }
 
+  /** The journal mode and synchronous level in force on this connection, as SQLite reports them. */
+  get durability(): {
+    readonly journalMode: string;
+    readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  } {
+    const level = this.#db.pragma('synchronous', { simple: true }) as number;
+    return {
+      journalMode: String(this.#db.pragma('journal_mode', { simple: true })),
+      synchronous: (['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const)[level] ?? 'FULL',
+    };
+  }
+
   #changed(result: Database.RunResult, batchId: string, index: number): void {
     if (result.changes !== 1)
       throw new SnapcopyError('INVALID_REQUEST', `journal: no entry ${batchId}#${index}`);
