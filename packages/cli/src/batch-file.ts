@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type CopyRequestInput, SnapcopyError } from '@snapcopy/core';
+import { isProviderName, type ProviderName } from './composition-root.js';
+
+/** One line of a batch file: the provider and the request. */
+export interface BatchFileItem {
+  readonly provider: ProviderName;
+  readonly request: CopyRequestInput;
+}
+
+function invalid(where: string, message: string): SnapcopyError {
+  return new SnapcopyError('INVALID_REQUEST', `${where}: ${message}`);
+}
+
+function toItem(value: unknown, where: string): BatchFileItem {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(
+      where,
+      'expected an object such as {"provider": "aws", "source": {...}, "destination": {...}}',
+    );
+  }
+  const { provider, request, ...rest } = value as Record<string, unknown>;
+  if (typeof provider !== 'string') throw invalid(where, 'missing "provider" (aws or alibaba)');
+  if (!isProviderName(provider))
+    throw invalid(where, `unknown provider "${provider}": choose aws or alibaba`);
+  // Either {provider, request: {...}} or the request's fields next to "provider".
+  const body = request !== undefined ? request : rest;
+  if (typeof body !== 'object' || body === null) throw invalid(where, '"request" must be an object');
+  return { provider, request: body as CopyRequestInput };
+}
+
+/**
+ * Reads a batch file: a JSON array of items, or NDJSON (one item per line; blank lines
+ * and lines starting with `#` are skipped). The requests themselves are validated by
+ * the orchestrator, each on its own, so one bad request does not stop the others.
+ */
+export function readBatchFile(path: string): BatchFileItem[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new SnapcopyError(
+      'INVALID_REQUEST',
+      `${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`,
+    );
+  }
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(trimmed);
+    } catch (err) {
+      throw invalid(path, `not valid JSON (${(err as Error).message})`);
+    }
+    const items = (doc as unknown[]).map((v, i) => toItem(v, `${path} item ${i}`));
+    if (items.length === 0) throw invalid(path, 'no requests');
+    return items;
+  }
+  const items: BatchFileItem[] = [];
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    const l = line.trim();
+    if (l === '' || l.startsWith('#')) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(l);
+    } catch {
+      throw invalid(
+        `${path}:${i + 1}`,
+        'not a JSON object (expected a JSON array, or one JSON object per line)',
+      );
+    }
+    items.push(toItem(value, `${path}:${i + 1}`));
+  }
+  if (items.length === 0) throw invalid(path, 'no requests');
+  return items;
+}
+
+/** A batch id derived from the requests, so that running the same file again resumes it. */
+export function batchIdFor(items: readonly BatchFileItem[]): string {
+  return `batch-${createHash('sha256').update(JSON.stringify(items)).digest('hex').slice(0, 16)}`;
+}

@@ -1,0 +1,26 @@
+import type { CopyRefFlags } from '../cli-flags.js';
+import { openCopier } from '../connect.js';
+import { copyRefsFromFlags } from '../copy-refs.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { ref } from '../output/format.js';
+import { Output, outputModeFor } from '../output/output-mode.js';
+
+const EFFECT_WORDS = {
+  immediate: 'cancelled now; the partial copy is gone',
+  'on-completion': 'deletion requested; the provider removes the copy when it completes',
+  'already-gone': 'nothing to cancel: the copy does not exist',
+} as const;
+
+/** `snapcopy cancel`: deletes a copy and says when that takes effect. */
+export async function run(flags: CopyRefFlags): Promise<number> {
+  const output = new Output(outputModeFor(flags.json));
+  const { refs, provider } = copyRefsFromFlags(flags, true);
+  const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
+  const target = refs[0] as (typeof refs)[number];
+  const result = await copier.cancel(target);
+  output.document({ ok: true, cancel: result });
+  output.line(
+    `${ref(result.region, result.snapshotId)}: ${EFFECT_WORDS[result.takesEffect]}${result.message ? ` (${result.message})` : ''}`,
+  );
+  return EXIT_CODES.success;
+}

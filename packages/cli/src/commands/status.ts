@@ -1,0 +1,31 @@
+import type { CopyRefFlags } from '../cli-flags.js';
+import { openCopier } from '../connect.js';
+import { copyRefsFromFlags } from '../copy-refs.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { ref } from '../output/format.js';
+import { Output, outputModeFor } from '../output/output-mode.js';
+import { rowsTable } from '../output/tables.js';
+
+/** `snapcopy status`: state and progress of copies. Succeeds whatever the states are. */
+export async function run(flags: CopyRefFlags): Promise<number> {
+  const output = new Output(outputModeFor(flags.json));
+  const { refs, provider } = copyRefsFromFlags(flags, false);
+  const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
+  const statuses = await copier.status(refs);
+  output.document({ ok: true, statuses });
+  const rows = statuses.map((s) => [
+    ref(s.region, s.snapshotId),
+    s.state,
+    `${Math.floor(s.progress)}%`,
+    s.encrypted === undefined
+      ? ''
+      : s.encrypted
+        ? `encrypted${s.kmsKeyId ? ` (${s.kmsKeyId})` : ''}`
+        : 'unencrypted',
+    s.message ?? '',
+  ]);
+  if (output.mode === 'tty')
+    output.line(rowsTable(output.mode, ['copy', 'state', 'progress', 'encryption', 'message'], rows));
+  else for (const row of rows) output.line(row.filter((c) => c !== '').join('  '));
+  return EXIT_CODES.success;
+}

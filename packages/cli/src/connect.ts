@@ -1,0 +1,45 @@
+import { SnapcopyError, type SnapshotCopier } from '@snapcopy/core';
+import type { ConnectionFlags } from './cli-flags.js';
+import { createCliRegistry, isProviderName, type ProviderName } from './composition-root.js';
+
+/** Environment variables that name a provider's endpoint (the sandbox prints both). */
+export const ENDPOINT_ENV: Readonly<Record<ProviderName, string>> = {
+  aws: 'SNAPCOPY_AWS_ENDPOINT',
+  alibaba: 'SNAPCOPY_ALIBABA_ENDPOINT',
+};
+
+/** The provider the flags name, or an `INVALID_REQUEST` error saying how to name one. */
+export function providerFromFlags(flags: ConnectionFlags): ProviderName {
+  const name = flags.provider;
+  if (name === undefined) {
+    throw new SnapcopyError(
+      'INVALID_REQUEST',
+      'missing --provider: choose aws or alibaba (or set SNAPCOPY_PROVIDER)',
+    );
+  }
+  if (!isProviderName(name)) {
+    throw new SnapcopyError('INVALID_REQUEST', `unknown provider "${name}": choose aws or alibaba`);
+  }
+  return name;
+}
+
+/** The endpoint: the flag, else the provider's environment variable, else none (the real cloud). */
+export function endpointFor(provider: ProviderName, flag: string | undefined): string | undefined {
+  const value = flag ?? process.env[ENDPOINT_ENV[provider]];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Options for a provider's factory. Credentials are deliberately absent: each adapter
+ * reads its SDK's default chain (environment, profile, instance role).
+ */
+export function adapterOptions(endpoint: string | undefined): Record<string, unknown> {
+  return endpoint === undefined ? {} : { endpoint };
+}
+
+/** A copier for the provider the flags name, built through the composition root. */
+export async function openCopier(flags: ConnectionFlags): Promise<SnapshotCopier> {
+  const provider = providerFromFlags(flags);
+  const registry = await createCliRegistry([provider]);
+  return registry.get(provider).create(adapterOptions(endpointFor(provider, flags.endpoint)));
+}

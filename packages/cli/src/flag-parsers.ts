@@ -1,0 +1,43 @@
+import { InvalidArgumentError } from 'commander';
+
+// Parsers for commander options. They run while flags are read, before any command
+// module is loaded, so they import nothing but commander.
+
+/** `--tag k=v`, repeatable: collects into one record. A later value for a key wins. */
+export function parseTagFlag(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** A whole number, written in decimal digits only (`7`, not `7.5`, `0x7` or `7d`). */
+export function parseWholeNumberFlag(value: string): number {
+  if (!/^\d{1,9}$/.test(value.trim()))
+    throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
+  return Number(value.trim());
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration such as `1500ms`, `30s`, `10m`, `6h`; a bare number is seconds. Returns ms. */
+export function parseDurationFlag(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration such as 30s, 10m or 6h, got "${value}"`);
+  const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? 's'] ?? 1000));
+  if (ms <= 0) throw new InvalidArgumentError(`expected a positive duration, got "${value}"`);
+  return ms;
+}
+
+/** Repeatable string option. */
+export function collectFlag(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** A positive number, decimals allowed (`60`, `0.5`). */
+export function parsePositiveNumberFlag(value: string): number {
+  const n = Number(value.trim());
+  if (!/^\d+(?:\.\d+)?$/.test(value.trim()) || !(n > 0)) {
+    throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  }
+  return n;
+}

@@ -1,0 +1,242 @@
+import { Command, Option } from 'commander';
+import { EXIT_CODES_HELP } from './exit-codes.js';
+import {
+  collectFlag,
+  parseDurationFlag,
+  parsePositiveNumberFlag,
+  parseTagFlag,
+  parseWholeNumberFlag,
+} from './flag-parsers.js';
+
+/** What a command module exports: run with the parsed flags, resolve to an exit code. */
+export interface CommandModule<Flags> {
+  run(flags: Flags, args: readonly string[]): Promise<number>;
+}
+
+/** Runs a command: the caller decides how to load its module and how to report errors. */
+export type CommandRunner = <Flags>(
+  load: () => Promise<CommandModule<Flags>>,
+  flags: Flags,
+  args: readonly string[],
+) => Promise<void>;
+
+const ENDPOINT_HELP =
+  'API endpoint, e.g. the sandbox (default: $SNAPCOPY_AWS_ENDPOINT or $SNAPCOPY_ALIBABA_ENDPOINT, else the real cloud)';
+
+function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('-p, --provider <name>', 'cloud provider')
+        .choices(['aws', 'alibaba'])
+        .env('SNAPCOPY_PROVIDER'),
+    )
+    .option('--endpoint <url>', ENDPOINT_HELP)
+    .option('--json', 'print exactly one JSON document on stdout');
+}
+
+function addRequestOptions(cmd: Command): Command {
+  return addConnectionOptions(cmd)
+    .option('--from <region>', 'region of the source snapshot')
+    .option('--to <region>', 'region to copy into (may equal --from)')
+    .option('--snapshot <id>', 'id of the source snapshot')
+    .option('--source-account <id>', 'owner of a snapshot shared with you (AWS)')
+    .option('--encrypt', 'make the copy encrypted (implied by --kms-key)')
+    .option('--no-encrypt', 'ask for an unencrypted copy (refused for an encrypted source)')
+    .option('--kms-key <id>', 'KMS key for the copy, in the destination region (id, ARN or alias)')
+    .option('--retention-days <n>', 'release the copy after n days (Alibaba)', parseWholeNumberFlag)
+    .option(
+      '--completion-minutes <n>',
+      'time-based copy: finish within n minutes, 15-2880 in steps of 15 (AWS)',
+      parseWholeNumberFlag,
+    )
+    .option('--tag <key=value>', 'tag the copy (repeatable)', parseTagFlag)
+    .option('--name <name>', 'name of the copy')
+    .option('--description <text>', 'description of the copy')
+    .option('--client-token <token>', 'idempotency token: re-running with it never makes a second copy');
+}
+
+function addWaitOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--timeout <duration>',
+      'give up waiting after this long, e.g. 30s, 10m, 6h (default 6h)',
+      parseDurationFlag,
+    )
+    .addOption(
+      new Option(
+        '--poll-ms <ms>',
+        'first delay between status polls in ms (grows 1.5x up to 60 s; default 5000)',
+      )
+        .argParser(parseWholeNumberFlag)
+        .env('SNAPCOPY_POLL_MS'),
+    );
+}
+
+function addCopyRefOptions(cmd: Command, many: boolean): Command {
+  return addConnectionOptions(cmd)
+    .option('--to <region>', 'region the copy is in (its destination region)')
+    .option('--snapshot <id>', many ? 'id of a copy (repeatable)' : 'id of the copy', collectFlag)
+    .option('--handle <file>', 'read the copy from a file holding `snapcopy copy --json` output');
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+}
+
+/**
+ * Builds the `snapcopy` command tree. Only commander is loaded here: each command's
+ * module (and with it core, a provider SDK or the simulators) is imported when that
+ * command runs, so `--help` and `--version` stay fast.
+ */
+export function buildProgram(version: string, runCommand: CommandRunner): Command {
+  const program = new Command('snapcopy')
+    .description(
+      'Copy block-storage snapshots across regions, keys and accounts on AWS EBS and Alibaba Cloud ECS.',
+    )
+    .version(version, '-V, --version', 'print the version')
+    .showSuggestionAfterError()
+    // Set before the subcommands are made, so that they inherit both.
+    .exitOverride()
+    .configureOutput({
+      // One line per problem: commander puts its "did you mean" hint on a second line.
+      outputError: (text, write) =>
+        write(
+          `snapcopy: ${text
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')}\n`,
+        ),
+    })
+    .addHelpText(
+      'after',
+      examples(
+        'npm start                      # the demo: sandbox clouds, every kind of copy, in under a minute',
+        'snapcopy plan --provider aws --from us-east-1 --to us-west-2 --snapshot snap-0123456789abcdef0 --encrypt',
+        'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-shanghai --snapshot s-bp1abc --wait',
+        'snapcopy capabilities',
+      ),
+    );
+
+  addRequestOptions(program.command('plan'))
+    .description('Show what a copy would do and what it would cost. Changes nothing.')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy plan --provider aws --from us-east-1 --to eu-west-1 --snapshot snap-0123456789abcdef0 --kms-key alias/backup',
+        'snapcopy plan --provider alibaba --from cn-hangzhou --to cn-hangzhou --snapshot s-bp1abc --encrypt --json',
+      ),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/plan.js'), flags, cmd.args));
+
+  addWaitOptions(addRequestOptions(program.command('copy')))
+    .description('Start a copy and print its destination snapshot id; with --wait, follow it to the end.')
+    .option('--wait', 'wait for the copy to finish, showing progress')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy copy --provider aws --from us-east-1 --to us-west-2 --snapshot snap-0123456789abcdef0 --tag team=dr --wait',
+        'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-beijing --snapshot s-bp1abc --retention-days 30 --json > copy.json',
+      ),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/copy.js'), flags, cmd.args));
+
+  addCopyRefOptions(program.command('status'), true)
+    .description('Show the state and progress of copies (one batched call per region).')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy status --provider aws --to us-west-2 --snapshot snap-0aaa --snapshot snap-0bbb',
+        'snapcopy status --handle copy.json --json',
+      ),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/status.js'), flags, cmd.args));
+
+  addWaitOptions(addCopyRefOptions(program.command('wait'), false))
+    .description('Wait for a copy to finish, showing progress. A timeout leaves the copy running.')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy wait --provider aws --to us-west-2 --snapshot snap-0aaa --timeout 2h',
+        'snapcopy wait --handle copy.json',
+      ),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/wait.js'), flags, cmd.args));
+
+  addCopyRefOptions(program.command('cancel'), false)
+    .description('Cancel a copy by deleting it, and say when that takes effect.')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy cancel --provider alibaba --to cn-beijing --snapshot s-bp1xyz',
+        'snapcopy cancel --handle copy.json --json',
+      ),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
+
+  addWaitOptions(program.command('batch'))
+    .description(
+      'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
+    )
+    .argument('<file>', 'requests: each {"provider": "aws"|"alibaba", ...copy request} (see the README)')
+    .option(
+      '--journal <file>',
+      'SQLite journal; rerunning with the same journal resumes instead of copying again',
+      'snapcopy-journal.db',
+    )
+    .option('--batch-id <id>', 'name of the batch (default: derived from the file, so a rerun resumes it)')
+    .option('--aws-endpoint <url>', 'AWS endpoint (default: $SNAPCOPY_AWS_ENDPOINT)')
+    .option('--alibaba-endpoint <url>', 'Alibaba endpoint (default: $SNAPCOPY_ALIBABA_ENDPOINT)')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy batch requests.ndjson --journal dr.db',
+        'snapcopy batch requests.json --journal dr.db --json > results.json   # rerun after a crash: resumes',
+      ),
+    )
+    .action((file: string, flags, cmd: Command) =>
+      runCommand(() => import('./commands/batch.js'), flags, [file, ...cmd.args.slice(1)]),
+    );
+
+  program
+    .command('capabilities')
+    .description('Show what each provider can do, side by side.')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .addHelpText(
+      'after',
+      examples('snapcopy capabilities', 'snapcopy capabilities --json | jq .aws.timeBasedCopy'),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/capabilities.js'), flags, cmd.args));
+
+  program
+    .command('sandbox')
+    .description(
+      'Start simulated EC2 and ECS endpoints on 127.0.0.1; print one JSON line with endpoints and credentials; run until SIGINT/SIGTERM.',
+    )
+    .option(
+      '--time-scale <x>',
+      'virtual seconds per real second (copies take minutes of virtual time)',
+      parsePositiveNumberFlag,
+      60,
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy sandbox > sandbox.json &',
+        'AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… snapcopy plan --provider aws --endpoint http://127.0.0.1:PORT …',
+      ),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/sandbox.js'), flags, cmd.args));
+
+  program
+    .command('demo')
+    .description(
+      'Start the sandbox in-process and show every kind of copy, with progress and a final bill. Under a minute.',
+    )
+    .option('--time-scale <x>', 'virtual seconds per real second', parsePositiveNumberFlag)
+    .option('--json', 'print exactly one JSON document (the outcome table) on stdout')
+    .addHelpText('after', examples('npm start', 'snapcopy demo', 'snapcopy demo --json'))
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/demo.js'), flags, cmd.args));
+
+  return program;
+}

@@ -1,0 +1,42 @@
+import { type CopyRequestInput, SnapcopyError } from '@snapcopy/core';
+import type { RequestFlags } from './cli-flags.js';
+
+/**
+ * Turns request flags into a provider-neutral copy request. Checks only what the CLI
+ * adds (required flags, the `--kms-key` shorthand); the copier validates the rest and
+ * names each bad field.
+ */
+export function requestFromFlags(flags: RequestFlags): CopyRequestInput {
+  const missing = [
+    flags.from === undefined ? '--from <region>' : undefined,
+    flags.to === undefined ? '--to <region>' : undefined,
+    flags.snapshot === undefined ? '--snapshot <id>' : undefined,
+  ].filter((m): m is string => m !== undefined);
+  if (missing.length > 0) {
+    throw new SnapcopyError('INVALID_REQUEST', `missing ${missing.join(', ')}`);
+  }
+  if (flags.kmsKey !== undefined && flags.encrypt === false) {
+    throw new SnapcopyError('INVALID_REQUEST', '--kms-key and --no-encrypt contradict each other');
+  }
+  // A key implies encryption: `--kms-key K` alone means "encrypted under K".
+  const encrypted = flags.kmsKey !== undefined ? true : flags.encrypt;
+  const encryption =
+    encrypted === undefined
+      ? undefined
+      : { encrypted, ...(flags.kmsKey === undefined ? {} : { kmsKeyId: flags.kmsKey }) };
+  return {
+    source: {
+      region: flags.from as string,
+      snapshotId: flags.snapshot as string,
+      ...(flags.sourceAccount === undefined ? {} : { account: flags.sourceAccount }),
+    },
+    destination: { region: flags.to as string },
+    ...(encryption === undefined ? {} : { encryption }),
+    ...(flags.name === undefined ? {} : { name: flags.name }),
+    ...(flags.description === undefined ? {} : { description: flags.description }),
+    ...(flags.tag === undefined ? {} : { tags: { ...flags.tag } }),
+    ...(flags.retentionDays === undefined ? {} : { retentionDays: flags.retentionDays }),
+    ...(flags.completionMinutes === undefined ? {} : { completionDurationMinutes: flags.completionMinutes }),
+    ...(flags.clientToken === undefined ? {} : { clientToken: flags.clientToken }),
+  };
+}
