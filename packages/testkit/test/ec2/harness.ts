@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import nock from 'nock';
+import { afterEach, beforeEach } from 'vitest';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '../../src/ec2/index.js';
 import { VirtualClock } from '../../src/sim/index.js';
 
@@ -134,4 +135,17 @@ export async function failure(p: Promise<unknown>): Promise<{
     return err as { name: string; message: string };
   }
   throw new Error('expected the call to fail');
+}
+
+/** A fresh world and mounting per test, closed after it. */
+export function freshFixture(mounting: Mounting, options: Ec2SimulatorOptions = {}) {
+  const f = {} as { w: ReturnType<typeof buildWorld>; m: Mounted };
+  beforeEach(async () => {
+    f.w = buildWorld(options);
+    f.m = await mount(f.w.sim, mounting);
+  });
+  afterEach(async () => {
+    await f.m.close();
+  });
+  return f;
 }
