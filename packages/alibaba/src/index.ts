@@ -1,3 +1,9 @@
+/**
+ * @snapcopy/alibaba — an Alibaba Cloud ECS `SnapshotCopier` over `@alicloud/ecs20140526`,
+ * with the ECS encryption, billing and field rules as pure functions. The SDK is loaded on
+ * first use; dependency-injection bindings live in `@snapcopy/alibaba/di`.
+ * @packageDocumentation
+ */
 export {
   ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION,
   ALIBABA_ECS_CAPABILITIES,
@@ -32,3 +38,27 @@ export {
   validateAlibabaSnapshotName,
   validateAlibabaTags,
 } from './rules/validation.js';
+export { AlibabaEcsSnapshotCopier, createAlibabaEcsCopier } from './copier.js';
+export { alibabaEcsCopierProvider } from './provider.js';
+export {
+  ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS,
+  ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
+  type AlibabaEcsCopierOptions,
+} from './options.js';
+export type {
+  AlibabaCredentialModel,
+  AlibabaCredentialSource,
+  AlibabaCredentials,
+  AlibabaStaticCredentials,
+} from './credentials.js';
+export { type AlibabaEndpoint, parseAlibabaEndpoint } from './endpoint.js';
+export type { EcsClient } from './ecs-sdk.js';
+export {
+  ECS_ERROR_RULES,
+  type EcsCallContext,
+  type EcsErrorRule,
+  type EcsOperation,
+  findEcsErrorRule,
+  mapAlibabaError,
+} from './error-mapping.js';
+export { buildCopySnapshotParams, type CopySnapshotParams } from './copy-params.js';

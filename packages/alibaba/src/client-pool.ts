@@ -1,0 +1,72 @@
+import { type CredentialConfig, credentialConfig } from './credentials.js';
+import type { EcsClient, EcsModels, EcsRuntimeOptions } from './ecs-sdk.js';
+import { loadEcsSdk } from './ecs-sdk.js';
+import { parseAlibabaEndpoint } from './endpoint.js';
+import {
+  ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS,
+  ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
+  type AlibabaEcsCopierOptions,
+} from './options.js';
+
+/**
+ * One ECS client per region, created on first use and kept. Every client has the SDK's
+ * retries off (no `retryOptions`, and `autoretry: false`/`maxAttempts: 0` per call for
+ * older runtimes that read those), so core's retry policy is the only one.
+ */
+export class EcsClientPool {
+  readonly #clients = new Map<string, Promise<EcsClient>>();
+  readonly #options: AlibabaEcsCopierOptions;
+  #credential: Promise<CredentialConfig> | undefined;
+  /** Options of every call: a reply timeout, no SDK retries. */
+  readonly runtime: EcsRuntimeOptions;
+
+  constructor(options: AlibabaEcsCopierOptions) {
+    this.#options = options;
+    if (typeof options.endpoint === 'string') parseAlibabaEndpoint(options.endpoint, options.protocol);
+    // A plain object is enough: the SDK only reads these fields.
+    this.runtime = {
+      autoretry: false,
+      maxAttempts: 0,
+      readTimeout: options.requestTimeoutMs ?? ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
+      connectTimeout: options.connectTimeoutMs ?? ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS,
+    } as EcsRuntimeOptions;
+  }
+
+  /** The request model classes (loads the SDK on first use). */
+  async models(): Promise<EcsModels> {
+    return (await loadEcsSdk()).models;
+  }
+
+  /** The client for `region`. */
+  client(region: string): Promise<EcsClient> {
+    let client = this.#clients.get(region);
+    if (!client) {
+      client = this.#create(region);
+      this.#clients.set(region, client);
+      client.catch(() => this.#clients.delete(region));
+    }
+    return client;
+  }
+
+  async #create(region: string): Promise<EcsClient> {
+    const sdk = await loadEcsSdk();
+    this.#credential ??= credentialConfig(this.#options.credentials).catch((err: unknown) => {
+      this.#credential = undefined;
+      throw err;
+    });
+    const credential = await this.#credential;
+    const given = this.#options.endpoint;
+    const endpoint =
+      given === undefined
+        ? undefined
+        : parseAlibabaEndpoint(typeof given === 'function' ? given(region) : given, this.#options.protocol);
+    const config = new sdk.Config({
+      ...credential,
+      regionId: region,
+      ...(endpoint ? { endpoint: endpoint.host, protocol: endpoint.protocol } : {}),
+      readTimeout: this.runtime.readTimeout,
+      connectTimeout: this.runtime.connectTimeout,
+    });
+    return new sdk.Client(config);
+  }
+}

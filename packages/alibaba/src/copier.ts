@@ -1,0 +1,266 @@
+import {
+  AbstractSnapshotCopier,
+  type CallOptions,
+  type CancelResult,
+  type CopyPlan,
+  type CopyStatus,
+  is,
+  LINEAGE_TAGS,
+  type NormalizedCopyRequest,
+  registerSecret,
+  SnapcopyError,
+  type SnapshotRef,
+} from '@snapcopy/core';
+import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
+import { EcsClientPool } from './client-pool.js';
+import { buildCopySnapshotParams } from './copy-params.js';
+import { buildAlibabaPlan, checkSourceAndEncryption } from './copy-plan.js';
+import type { EcsClient } from './ecs-sdk.js';
+import { type EcsOperation, mapAlibabaError } from './error-mapping.js';
+import type { AlibabaEcsCopierOptions } from './options.js';
+import { ALIBABA_PROVIDER } from './rules/rule-error.js';
+import { validateAlibabaRequestFields } from './rules/validation.js';
+import { absentStatus, type EcsSnapshot, toCopyStatus } from './snapshot-view.js';
+
+/** DescribeSnapshots takes at most 100 ids and returns at most 100 per page. */
+const PAGE = 100;
+/** Client tokens remembered for the retry lookup; the oldest are forgotten first. */
+const MAX_REMEMBERED = 10_000;
+
+const key = (region: string, id: string) => `${region}\u0000${id}`;
+
+function remember(set: Set<string>, value: string): void {
+  set.delete(value);
+  set.add(value);
+  if (set.size > MAX_REMEMBERED) set.delete(set.values().next().value as string);
+}
+
+/**
+ * Copies Alibaba Cloud ECS snapshots with `@alicloud/ecs20140526`: CopySnapshot sent to
+ * the source region with `DestinationRegionId`, progress by DescribeSnapshots (100 ids a
+ * call), cancel by DeleteSnapshot (immediate: the partial copy is removed).
+ *
+ * Create it with {@link createAlibabaEcsCopier}.
+ */
+export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
+  readonly #pool: EcsClientPool;
+  readonly #maxLineagePages: number;
+  /** Copies this copier deleted: absent from then on, they read `cancelled`. */
+  readonly #cancelled = new Set<string>();
+  /** Tokens whose CopySnapshot was sent without a reply yet (a retry looks them up first). */
+  readonly #sentTokens = new Set<string>();
+  /** Deletes sent without a reply yet: a NotFound on retry means the first one worked. */
+  readonly #deleting = new Set<string>();
+
+  constructor(options: AlibabaEcsCopierOptions = {}) {
+    super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
+    if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
+    if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
+    this.#pool = new EcsClientPool(options);
+    this.#maxLineagePages = Math.max(1, options.lineageLookupMaxPages ?? 10);
+  }
+
+  /**
+   * The `@alicloud/ecs20140526` client this copier uses for `region` (escape hatch): same
+   * credentials and endpoint, SDK retries off.
+   */
+  nativeClient(region: string): Promise<EcsClient> {
+    return this.#pool.client(region);
+  }
+
+  /** Adds ECS's own field limits (ids, name, description, tags, retention) to core's checks. */
+  protected override normalize(input: unknown): NormalizedCopyRequest {
+    const req = super.normalize(input);
+    const refused = validateAlibabaRequestFields(req);
+    if (refused) throw refused;
+    return req;
+  }
+
+  protected override _mapError(err: unknown): SnapcopyError {
+    return mapAlibabaError(err, { operation: 'call', mutating: false });
+  }
+
+  async #call<T>(
+    operation: EcsOperation,
+    mutating: boolean,
+    options: CallOptions,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    if (options.signal?.aborted) {
+      throw new SnapcopyError('CANCELLED', `alibaba ECS ${operation} not sent: the call was aborted`, {
+        provider: ALIBABA_PROVIDER,
+      });
+    }
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapAlibabaError(err, { operation, mutating });
+    }
+  }
+
+  async #describe(
+    region: string,
+    fields: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<{ snapshots: EcsSnapshot[]; nextToken?: string }> {
+    const client = await this.#pool.client(region);
+    const models = await this.#pool.models();
+    const request = new models.DescribeSnapshotsRequest({ regionId: region, maxResults: PAGE, ...fields });
+    const res = await this.#call('DescribeSnapshots', false, options, () =>
+      client.describeSnapshotsWithOptions(request, this.#pool.runtime),
+    );
+    const next = res.body?.nextToken;
+    return { snapshots: res.body?.snapshots?.snapshot ?? [], ...(next ? { nextToken: next } : {}) };
+  }
+
+  async #tagFilter(tagKey: string, value: string) {
+    const models = await this.#pool.models();
+    return [new models.DescribeSnapshotsRequestTag({ key: tagKey, value })];
+  }
+
+  /** Earlier finished copies of a disk's lineage in `region`, found by snapcopy's lineage tag. */
+  async #lineageCopies(region: string, diskId: string, options: CallOptions): Promise<EcsSnapshot[]> {
+    const tag = await this.#tagFilter(LINEAGE_TAGS.sourceVolume, diskId);
+    const out: EcsSnapshot[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < this.#maxLineagePages; page++) {
+      const res = await this.#describe(
+        region,
+        { status: 'accomplished', tag, ...(nextToken ? { nextToken } : {}) },
+        options,
+      );
+      out.push(...res.snapshots);
+      nextToken = res.nextToken;
+      if (!nextToken) break;
+    }
+    return out;
+  }
+
+  protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
+    const { snapshots } = await this.#describe(
+      req.source.region,
+      { snapshotIds: JSON.stringify([req.source.snapshotId]) },
+      options,
+    );
+    const source = snapshots.find((s) => s.snapshotId === req.source.snapshotId);
+    if (!source) {
+      throw new SnapcopyError(
+        'NOT_FOUND',
+        `snapshot ${req.source.snapshotId} was not found in ${req.source.region}`,
+        { provider: ALIBABA_PROVIDER, providerCode: 'InvalidSnapshotId.NotFound' },
+      );
+    }
+    // Refuse before reading the destination: the lineage does not change the answer.
+    checkSourceAndEncryption(req, source);
+    const earlier = source.sourceDiskId
+      ? await this.#lineageCopies(req.destination.region, source.sourceDiskId, options)
+      : [];
+    return buildAlibabaPlan(req, source, earlier);
+  }
+
+  protected override async _copy(
+    req: NormalizedCopyRequest,
+    plan: CopyPlan,
+    options: CallOptions,
+  ): Promise<{ snapshotId: string; reused: boolean }> {
+    const token = req.clientToken;
+    if (this.#sentTokens.has(token)) {
+      // An earlier attempt got no reply: look for its copy before asking again. The same
+      // ClientToken below still protects against a lookup that cannot see it yet.
+      const tag = await this.#tagFilter(LINEAGE_TAGS.clientToken, token);
+      const { snapshots } = await this.#describe(req.destination.region, { tag }, options);
+      const made = snapshots.find((s) => s.snapshotId);
+      if (made?.snapshotId) {
+        this.#sentTokens.delete(token);
+        return { snapshotId: made.snapshotId, reused: true };
+      }
+    }
+    const params = buildCopySnapshotParams(req, plan);
+    const client = await this.#pool.client(req.source.region);
+    const models = await this.#pool.models();
+    const request = new models.CopySnapshotRequest({
+      ...params,
+      tag: params.tag.map((t) => new models.CopySnapshotRequestTag(t)),
+    });
+    remember(this.#sentTokens, token);
+    this.logger.debug('CopySnapshot', {
+      regionId: params.regionId,
+      destinationRegionId: params.destinationRegionId,
+      snapshotId: params.snapshotId,
+      encrypted: params.encrypted ?? false,
+      clientToken: token,
+    });
+    const res = await this.#call('CopySnapshot', true, options, () =>
+      client.copySnapshotWithOptions(request, this.#pool.runtime),
+    );
+    this.#sentTokens.delete(token);
+    const id = res.body?.snapshotId;
+    if (!id) {
+      throw new SnapcopyError('PROVIDER_ERROR', 'alibaba ECS CopySnapshot replied without a SnapshotId', {
+        provider: ALIBABA_PROVIDER,
+        ...(res.body?.requestId ? { requestId: res.body.requestId } : {}),
+      });
+    }
+    return { snapshotId: id, reused: false };
+  }
+
+  protected override async _status(
+    region: string,
+    snapshotIds: readonly string[],
+    options: CallOptions,
+  ): Promise<CopyStatus[]> {
+    const { snapshots } = await this.#describe(region, { snapshotIds: JSON.stringify(snapshotIds) }, options);
+    const byId = new Map<string, EcsSnapshot>();
+    for (const s of snapshots) if (s.snapshotId) byId.set(s.snapshotId, s);
+    return snapshotIds.map((id) => {
+      const s = byId.get(id);
+      return s ? toCopyStatus(region, s) : absentStatus(region, id, this.#cancelled.has(key(region, id)));
+    });
+  }
+
+  protected override async _cancel(ref: SnapshotRef, options: CallOptions): Promise<CancelResult> {
+    const id = key(ref.region, ref.snapshotId);
+    const client = await this.#pool.client(ref.region);
+    const models = await this.#pool.models();
+    const request = new models.DeleteSnapshotRequest({ snapshotId: ref.snapshotId, force: false });
+    const retried = this.#deleting.has(id);
+    remember(this.#deleting, id);
+    try {
+      await this.#call('DeleteSnapshot', true, options, () =>
+        client.deleteSnapshotWithOptions(request, this.#pool.runtime),
+      );
+    } catch (err) {
+      if (!(is(err, 'NOT_FOUND') && err.providerCode === 'InvalidSnapshotId.NotFound')) throw err;
+      this.#deleting.delete(id);
+      if (!retried) {
+        return {
+          region: ref.region,
+          snapshotId: ref.snapshotId,
+          takesEffect: 'already-gone',
+          message: `snapshot ${ref.snapshotId} does not exist in ${ref.region}; nothing to cancel`,
+        };
+      }
+    }
+    this.#deleting.delete(id);
+    remember(this.#cancelled, id);
+    return {
+      region: ref.region,
+      snapshotId: ref.snapshotId,
+      takesEffect: 'immediate',
+      message: `deleted ${ref.snapshotId}: ECS stops a copy in progress at once and removes its partial data`,
+    };
+  }
+}
+
+/**
+ * Creates an Alibaba Cloud ECS snapshot copier. Synchronous and cheap: the SDK is loaded
+ * on the first call that needs it.
+ */
+export function createAlibabaEcsCopier(options: AlibabaEcsCopierOptions = {}): AlibabaEcsSnapshotCopier {
+  return new AlibabaEcsSnapshotCopier(options);
+}

@@ -1,0 +1,34 @@
+import type { Clock, Logger, RetryPolicy } from '@snapcopy/core';
+import type { AlibabaCredentials } from './credentials.js';
+
+/** Options of {@link createAlibabaEcsCopier}. Everything is optional. */
+export interface AlibabaEcsCopierOptions {
+  /**
+   * AccessKey (and STS token), or a source such as an `@alicloud/credentials` `Credential`.
+   * Default: the Alibaba default credential chain (environment, profile files, instance RAM role).
+   */
+  readonly credentials?: AlibabaCredentials;
+  /**
+   * Send every request here instead of the regional `ecs.<region>.aliyuncs.com` endpoint:
+   * `http://127.0.0.1:8080` (a sandbox), `host:port`, or a function of the region.
+   */
+  readonly endpoint?: string | ((region: string) => string);
+  /** Scheme for an endpoint given without one. Default `https`. */
+  readonly protocol?: 'http' | 'https';
+  /** Time for waits and backoffs (a virtual clock in tests). */
+  readonly clock?: Clock;
+  /** Core's retry policy; the SDK's own retries are always off. */
+  readonly retry?: RetryPolicy;
+  readonly logger?: Logger;
+  /** Longest wait for one ECS reply, ms. Default 30 000. */
+  readonly requestTimeoutMs?: number;
+  /** Longest wait to connect, ms. Default 10 000. */
+  readonly connectTimeoutMs?: number;
+  /** Pages of 100 read when looking up earlier copies of a lineage in the destination. Default 10. */
+  readonly lineageLookupMaxPages?: number;
+}
+
+/** Default reply timeout of one ECS call, ms. */
+export const ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Default connect timeout, ms. */
+export const ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -1,0 +1,16 @@
+import type { CopierProvider } from '@snapcopy/core/di';
+import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
+import { createAlibabaEcsCopier } from './copier.js';
+import type { AlibabaEcsCopierOptions } from './options.js';
+import { ALIBABA_PROVIDER } from './rules/rule-error.js';
+
+/**
+ * The Alibaba Cloud ECS entry of a copier registry: its manifest is readable without
+ * creating a copier or loading the SDK. Bound under `TOKENS.CopierProvider` by
+ * `alibabaContainerModule()` from `@snapcopy/alibaba/di`.
+ */
+export const alibabaEcsCopierProvider: CopierProvider<AlibabaEcsCopierOptions> = Object.freeze({
+  provider: ALIBABA_PROVIDER,
+  capabilities: ALIBABA_ECS_CAPABILITIES,
+  create: (options: AlibabaEcsCopierOptions) => createAlibabaEcsCopier(options),
+});
