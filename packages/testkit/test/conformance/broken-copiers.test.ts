@@ -4,6 +4,7 @@ import {
   runConformanceCases,
   SNAPSHOT_COPIER_CONFORMANCE_CASES,
 } from '../../src/conformance/entry.js';
+import { makeReferenceHarness } from '../../src/reference/index.js';
 
 // Meta-test: the suite catches what it claims to. Each broken copier runs every case
 // programmatically (no vitest reporter); the cases it names must fail, and it must fail
@@ -15,6 +16,11 @@ describe('every deliberately broken copier fails the conformance suite', () => {
     expect(outcomes).toHaveLength(SNAPSHOT_COPIER_CONFORMANCE_CASES.length);
     expect(failed.length, `${broken.flaw}: no case failed`).toBeGreaterThan(0);
     for (const id of broken.caughtBy) expect(failed, `${broken.flaw}: ${id} should fail`).toContain(id);
+  });
+
+  it('control: the unbroken reference copier passes every case through the same programmatic runner', async () => {
+    const outcomes = await runConformanceCases(() => makeReferenceHarness(), { keyFailure: 'async' });
+    expect(outcomes.filter((o) => !o.passed).map((o) => [o.id, String(o.error)])).toEqual([]);
   });
 
   it('names only cases that exist', () => {
