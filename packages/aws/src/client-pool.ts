@@ -56,14 +56,18 @@ export class Ec2ClientPool {
     const given = o.credentials;
     // Whatever the source (given provider or the SDK's default chain), the secret is
     // registered before the SDK signs with it, so it can never reach a message.
+    // Copies, not the caller's objects: the SDK writes bookkeeping onto credentials, which
+    // fails on a frozen object.
     const credentials =
       typeof given === 'function'
         ? async () => {
             const c = await given();
             registerCredentialSecrets(c);
-            return c;
+            return { ...c };
           }
-        : given;
+        : given === undefined
+          ? undefined
+          : { ...given };
     const client = new sdk.EC2Client({
       region,
       maxAttempts: 1,

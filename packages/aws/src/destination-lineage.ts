@@ -5,10 +5,18 @@ import type { Ec2Calls } from './ec2-calls.js';
 import type { AwsDestinationLineage } from './rules/index.js';
 import { tagRecord } from './source-snapshot.js';
 
-/** The key a copy is encrypted with, `none` when it is not encrypted. */
+/**
+ * The key a copy is encrypted with, `none` when it is not encrypted. The lineage tag comes
+ * first: it spells the key as plans resolve it (e.g. the default key's alias ARN, where
+ * DescribeSnapshots shows the key ARN), so that the same key compares equal across plans.
+ */
 function copyKey(snapshot: Snapshot): string {
   if (!snapshot.Encrypted) return 'none';
-  return snapshot.KmsKeyId || tagRecord(snapshot)[LINEAGE_TAGS.key] || 'unknown';
+  const tagged = tagRecord(snapshot)[LINEAGE_TAGS.key];
+  return (
+    (tagged !== undefined && tagged !== 'none' && tagged !== 'unknown' ? tagged : undefined) ??
+    (snapshot.KmsKeyId || 'unknown')
+  );
 }
 
 /**
