@@ -5,6 +5,7 @@
  */
 export * from './ec2/index.js';
 export * from './ecs/index.js';
+export * from './sandbox/index.js';
 export * from './sim/index.js';
 // The suite's vitest registration lives in the `./conformance` subpath: this entry must not load vitest.
 export * from './conformance/index.js';

@@ -10,6 +10,7 @@ export {
   startSimServer,
 } from './mount.js';
 export { RequestLog, type RequestLogEntry } from './request-log.js';
+export { ScaledClock } from './scaled-clock.js';
 export { VirtualClock } from './virtual-clock.js';
 export {
   hexId,

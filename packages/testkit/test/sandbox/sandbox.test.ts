@@ -1,0 +1,140 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SANDBOX_SEED, SandboxSeedSchema, sandboxSeedJsonSchema } from '../../src/sandbox/index.js';
+import { ScaledClock } from '../../src/sim/index.js';
+
+const pkg = join(import.meta.dirname, '..', '..');
+const bin = join(pkg, 'bin', 'snapcopy-sandbox.js');
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+function startBin(args: string[]): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve({ child, line: out.slice(0, nl) });
+    });
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+}
+
+const exitCode = (child: ChildProcess) =>
+  new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+
+describe('sandbox seed', () => {
+  it('the committed JSON Schema is the one generated from the zod schema', () => {
+    const committed = JSON.parse(readFileSync(join(pkg, 'schema', 'sandbox-seed.schema.json'), 'utf8'));
+    expect(committed).toEqual(sandboxSeedJsonSchema());
+  });
+
+  it('the committed example seed is valid and is the default world', () => {
+    const example = JSON.parse(readFileSync(join(pkg, 'examples', 'sandbox-seed.json'), 'utf8'));
+    const { $schema: _ignored, ...rest } = SandboxSeedSchema.parse(example);
+    expect(rest).toEqual(SandboxSeedSchema.parse(DEFAULT_SANDBOX_SEED));
+  });
+
+  it.each([
+    ['no accounts', { ...DEFAULT_SANDBOX_SEED, aws: { ...DEFAULT_SANDBOX_SEED.aws, accounts: [] } }],
+    [
+      'a bad region',
+      { ...DEFAULT_SANDBOX_SEED, alibaba: { ...DEFAULT_SANDBOX_SEED.alibaba, regions: ['Hangzhou'] } },
+    ],
+    ['an unknown field', { ...DEFAULT_SANDBOX_SEED, gcp: {} }],
+  ])('rejects a seed with %s', (_name, seed) => {
+    expect(SandboxSeedSchema.safeParse(seed).success).toBe(false);
+  });
+});
+
+describe('ScaledClock', () => {
+  it('runs virtual time faster than real time by the scale', async () => {
+    const clock = new ScaledClock({ scale: 1000, start: 0 });
+    await clock.sleep(20_000);
+    const now = clock.now();
+    expect(now).toBeGreaterThanOrEqual(20_000);
+    expect(now).toBeLessThan(2_000_000);
+  });
+});
+
+describe('snapcopy-sandbox (the built bin)', () => {
+  it('prints endpoints and credentials on 127.0.0.1, serves the real SDK, and exits 0 on SIGTERM', async () => {
+    const { child, line } = await startBin(['--time-scale', '600']);
+    const info = JSON.parse(line) as {
+      aws: { endpoint: string; accounts: { accessKeyId: string; secretAccessKey: string }[] };
+      alibaba: { endpoint: string };
+    };
+    expect(info.aws.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.alibaba.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const account = info.aws.accounts[0]!;
+    const ec2 = new EC2Client({
+      region: 'us-east-1',
+      endpoint: info.aws.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
+    });
+    const out = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }));
+    expect(out.Snapshots?.map((s) => s.SnapshotId).sort()).toEqual([
+      'snap-0a000000000000001',
+      'snap-0b000000000000001',
+    ]);
+    ec2.destroy();
+    const code = exitCode(child);
+    child.kill('SIGTERM');
+    expect(await code).toBe(0);
+  });
+
+  it('loads a seed file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-seed-'));
+    const seed = structuredClone(DEFAULT_SANDBOX_SEED) as typeof DEFAULT_SANDBOX_SEED & {
+      aws: { snapshots: unknown[] };
+    };
+    seed.aws.snapshots = [
+      { id: 'snap-0f000000000000042', account: '111111111111', region: 'us-west-2', volumeSizeGiB: 8 },
+    ];
+    writeFileSync(join(dir, 'seed.json'), JSON.stringify(seed));
+    const { child, line } = await startBin(['--seed', join(dir, 'seed.json')]);
+    const info = JSON.parse(line) as {
+      aws: { endpoint: string; accounts: { accessKeyId: string; secretAccessKey: string }[] };
+    };
+    const a = info.aws.accounts[0]!;
+    const ec2 = new EC2Client({
+      region: 'us-west-2',
+      endpoint: info.aws.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    });
+    const out = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }));
+    expect(out.Snapshots?.map((s) => s.SnapshotId)).toEqual(['snap-0f000000000000042']);
+    ec2.destroy();
+    const code = exitCode(child);
+    child.kill('SIGINT');
+    expect(await code).toBe(0);
+  });
+
+  it('a bad seed or flag is one line on stderr and exit code 2', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+    for (const args of [['--seed', '/nonexistent/seed.json'], ['--time-scale', 'fast'], ['--bogus']]) {
+      const { code, stderr } = await run(args);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^snapcopy-sandbox: /);
+    }
+  });
+});
