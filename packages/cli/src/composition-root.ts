@@ -1,99 +1,63 @@
+import type { AlibabaEcsCopierOptions } from '@snapcopy/alibaba';
+import type { AwsEbsCopierOptions } from '@snapcopy/aws';
 import type { Capabilities, SnapshotCopier } from '@snapcopy/core';
-import type { CopierProvider, CopierRegistry } from '@snapcopy/core/di';
-import { SnapcopyError } from '@snapcopy/core';
+import type { ContainerModule, CopierRegistry } from '@snapcopy/core/di';
 
 /** Providers this CLI knows. */
 export const PROVIDER_NAMES = ['aws', 'alibaba'] as const;
 /** One of {@link PROVIDER_NAMES}. */
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
+/** Options of each provider's copier factory. */
+export interface ProviderOptions {
+  readonly aws: AwsEbsCopierOptions;
+  readonly alibaba: AlibabaEcsCopierOptions;
+}
+
 /** True when `name` is a provider this CLI knows. */
 export function isProviderName(name: string): name is ProviderName {
   return (PROVIDER_NAMES as readonly string[]).includes(name);
 }
 
-interface ProviderPackage {
-  readonly exportName: string;
-  readonly factoryName: string;
-  readonly capabilitiesName: string;
-  load(): Promise<Record<string, unknown>>;
-}
-
-// Each provider package is imported only when a command needs that provider: a run
-// for one cloud never loads the other's package, let alone its SDK.
-const PACKAGES: Readonly<Record<ProviderName, ProviderPackage>> = {
-  aws: {
-    exportName: 'awsEbsCopierProvider',
-    factoryName: 'createAwsEbsCopier',
-    capabilitiesName: 'AWS_EBS_CAPABILITIES',
-    load: () => import('@snapcopy/aws') as Promise<Record<string, unknown>>,
-  },
-  alibaba: {
-    exportName: 'alibabaEcsCopierProvider',
-    factoryName: 'createAlibabaEcsCopier',
-    capabilitiesName: 'ALIBABA_ECS_CAPABILITIES',
-    load: () => import('@snapcopy/alibaba') as Promise<Record<string, unknown>>,
-  },
+// Each provider's DI module is imported only when a command needs that provider: a run
+// for one cloud never loads the other's package, let alone its SDK (each adapter loads
+// its SDK on first use, not on import).
+const CONTAINER_MODULES: Readonly<Record<ProviderName, () => Promise<ContainerModule>>> = {
+  aws: async () => (await import('@snapcopy/aws/di')).awsContainerModule(),
+  alibaba: async () => (await import('@snapcopy/alibaba/di')).alibabaContainerModule(),
 };
 
-function isCopierProvider(value: unknown): value is CopierProvider {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as CopierProvider).create === 'function' &&
-    typeof (value as CopierProvider).provider === 'string'
-  );
-}
-
-/**
- * The provider package's own {@link CopierProvider} when it exports one, else a small
- * one made from its factory and manifest.
- */
-async function loadCopierProvider(name: ProviderName): Promise<CopierProvider> {
-  const pkg = PACKAGES[name];
-  const mod = await pkg.load();
-  const exported = mod[pkg.exportName];
-  if (isCopierProvider(exported)) return exported;
-  const factory = mod[pkg.factoryName];
-  const capabilities = mod[pkg.capabilitiesName];
-  if (typeof factory !== 'function' || typeof capabilities !== 'object' || capabilities === null) {
-    throw new SnapcopyError(
-      'UNSUPPORTED',
-      `the ${name} adapter is not available yet (no ${pkg.factoryName} export)`,
-    );
-  }
-  return {
-    provider: name,
-    capabilities: capabilities as Capabilities,
-    create: (options) => (factory as (o: Record<string, unknown>) => SnapshotCopier)(options),
-  };
-}
+// Manifests come from the packages' main entries, which load neither inversify nor an SDK.
+const MANIFESTS: Readonly<Record<ProviderName, () => Promise<Capabilities>>> = {
+  aws: async () => (await import('@snapcopy/aws')).AWS_EBS_CAPABILITIES,
+  alibaba: async () => (await import('@snapcopy/alibaba')).ALIBABA_ECS_CAPABILITIES,
+};
 
 /**
  * The CLI's composition root: one inversify container with core's bindings and the
- * {@link CopierProvider} of each provider named, resolved to the registry commands use.
+ * container module of each provider named, resolved to the registry commands use.
  */
 export async function createCliRegistry(names: readonly ProviderName[]): Promise<CopierRegistry> {
-  const [{ Container, ContainerModule, TOKENS, coreContainerModule }, providers] = await Promise.all([
+  const [{ Container, TOKENS, coreContainerModule }, modules] = await Promise.all([
     import('@snapcopy/core/di'),
-    Promise.all(names.map(loadCopierProvider)),
+    Promise.all([...new Set(names)].map((name) => CONTAINER_MODULES[name]())),
   ]);
   const container = new Container();
-  container.load(coreContainerModule());
-  container.load(
-    new ContainerModule(({ bind }) => {
-      for (const provider of providers) bind(TOKENS.CopierProvider).toConstantValue(provider);
-    }),
-  );
+  container.load(coreContainerModule(), ...modules);
   return container.get(TOKENS.CopierRegistry);
 }
 
-/** The manifest of a provider, without creating a copier or loading its SDK. */
-export async function loadCapabilities(name: ProviderName): Promise<Capabilities> {
-  const mod = await PACKAGES[name].load();
-  const caps = mod[PACKAGES[name].capabilitiesName];
-  if (typeof caps !== 'object' || caps === null) {
-    throw new SnapcopyError('UNSUPPORTED', `the ${name} capability manifest is not available yet`);
-  }
-  return caps as Capabilities;
+/** A copier for `name`, made by its registered provider with that provider's own options. */
+export function createCopier<P extends ProviderName>(
+  registry: CopierRegistry,
+  name: P,
+  options: ProviderOptions[P],
+): SnapshotCopier {
+  // The registry holds providers type-erased; the name picks the options type back.
+  return registry.get(name).create(options as unknown as Record<string, unknown>);
+}
+
+/** The manifest of a provider, without creating a copier, loading its SDK or inversify. */
+export function loadCapabilities(name: ProviderName): Promise<Capabilities> {
+  return MANIFESTS[name]();
 }

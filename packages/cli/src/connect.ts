@@ -1,6 +1,6 @@
 import { SnapcopyError, type SnapshotCopier } from '@snapcopy/core';
 import type { ConnectionFlags } from './cli-flags.js';
-import { createCliRegistry, isProviderName, type ProviderName } from './composition-root.js';
+import { createCliRegistry, createCopier, isProviderName, type ProviderName } from './composition-root.js';
 
 /** Environment variables that name a provider's endpoint (the sandbox prints both). */
 export const ENDPOINT_ENV: Readonly<Record<ProviderName, string>> = {
@@ -33,7 +33,7 @@ export function endpointFor(provider: ProviderName, flag: string | undefined): s
  * Options for a provider's factory. Credentials are deliberately absent: each adapter
  * reads its SDK's default chain (environment, profile, instance role).
  */
-export function adapterOptions(endpoint: string | undefined): Record<string, unknown> {
+export function adapterOptions(endpoint: string | undefined): { endpoint?: string } {
   return endpoint === undefined ? {} : { endpoint };
 }
 
@@ -41,5 +41,5 @@ export function adapterOptions(endpoint: string | undefined): Record<string, unk
 export async function openCopier(flags: ConnectionFlags): Promise<SnapshotCopier> {
   const provider = providerFromFlags(flags);
   const registry = await createCliRegistry([provider]);
-  return registry.get(provider).create(adapterOptions(endpointFor(provider, flags.endpoint)));
+  return createCopier(registry, provider, adapterOptions(endpointFor(provider, flags.endpoint)));
 }

@@ -1,4 +1,5 @@
 import { SnapcopyError } from '@snapcopy/core';
+import type { LedgerEntry } from '@snapcopy/testkit';
 
 /** One simulated cloud of a running sandbox, as `startSandbox` describes it. */
 export interface SandboxCloudInfo {
@@ -11,10 +12,20 @@ export interface SandboxCloudInfo {
   readonly regions: readonly string[];
 }
 
+/** What the demo reads of a simulator: its billing ledger and request log. */
+export interface SimulatorView {
+  readonly world: {
+    readonly ledger: { forSnapshot(snapshotId: string): LedgerEntry | undefined };
+    readonly requests: { count(operation?: string, since?: number): number; readonly size: number };
+  };
+}
+
 /** What the CLI uses of a running sandbox. */
 export interface RunningSandbox {
   readonly aws: SandboxCloudInfo;
   readonly alibaba: SandboxCloudInfo;
+  readonly ec2: SimulatorView;
+  readonly ecs: SimulatorView;
   close(): Promise<void>;
 }
 

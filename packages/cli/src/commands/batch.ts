@@ -7,7 +7,7 @@ import {
 } from '@snapcopy/core/orchestrator';
 import { batchIdFor, readBatchFile } from '../batch-file.js';
 import type { BatchFlags } from '../cli-flags.js';
-import { createCliRegistry, type ProviderName } from '../composition-root.js';
+import { createCliRegistry, createCopier, type ProviderName } from '../composition-root.js';
 import { adapterOptions, endpointFor } from '../connect.js';
 import { EXIT_CODES, exitCodeForError } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -47,7 +47,7 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
     alibaba: endpointFor('alibaba', flags.alibabaEndpoint),
   };
   const copiers: Record<string, SnapshotCopier> = {};
-  for (const name of providers) copiers[name] = registry.get(name).create(adapterOptions(endpoints[name]));
+  for (const name of providers) copiers[name] = createCopier(registry, name, adapterOptions(endpoints[name]));
 
   const journal = await openSqliteJournal(flags.journal ?? 'snapcopy-journal.db');
   const orchestrator = new CopyOrchestrator({

@@ -1,0 +1,108 @@
+import type { CopyRequestInput } from '@snapcopy/core';
+import type { ProviderName } from '../composition-root.js';
+import { DEMO_IDS } from './demo-seed.js';
+
+/** How a demo scenario is meant to end. */
+export type DemoExpectation = 'completed' | 'refused' | 'fails-later' | 'cancelled';
+
+/** One copy the demo plans and runs. */
+export interface DemoScenario {
+  /** Short label in bars and tables. */
+  readonly label: string;
+  readonly title: string;
+  readonly provider: ProviderName;
+  readonly request: CopyRequestInput;
+  readonly expect: DemoExpectation;
+  /** What the newcomer should notice, in one sentence. */
+  readonly point: string;
+  /** Cancel the copy once it reaches this progress. */
+  readonly cancelAtPercent?: number;
+}
+
+/** Every kind of copy the demo shows, in the order it shows them. */
+export const DEMO_SCENARIOS: readonly DemoScenario[] = [
+  {
+    label: 'aws-dr-key',
+    title: 'AWS cross-region copy, encrypted under a customer key',
+    provider: 'aws',
+    request: {
+      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsWeb },
+      destination: { region: 'us-west-2' },
+      encryption: { encrypted: true, kmsKeyId: DEMO_IDS.awsBackupKey },
+      tags: { purpose: 'disaster-recovery' },
+    },
+    expect: 'completed',
+    point: 'a new region and a new key: a full copy, billed on the whole snapshot',
+  },
+  {
+    label: 'aws-same',
+    title: 'AWS same-region copy',
+    provider: 'aws',
+    request: {
+      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+      destination: { region: 'us-east-1' },
+      name: 'logs-copy',
+    },
+    expect: 'completed',
+    point: 'same account, region and key: metadata only, no data moves, free',
+  },
+  {
+    label: 'ali-encrypt',
+    title: 'Alibaba encrypted copy of an unencrypted snapshot',
+    provider: 'alibaba',
+    request: {
+      source: { region: 'cn-hangzhou', snapshotId: DEMO_IDS.aliDb },
+      destination: { region: 'cn-hangzhou' },
+      encryption: { encrypted: true },
+    },
+    expect: 'completed',
+    point: 'the first encrypted copy is billed on the disk size (40 GiB), not the 12 GiB of data',
+  },
+  {
+    label: 'ali-retain',
+    title: 'Alibaba cross-region standard copy with retention',
+    provider: 'alibaba',
+    request: {
+      source: { region: 'cn-hangzhou', snapshotId: DEMO_IDS.aliDb },
+      destination: { region: 'cn-shanghai' },
+      retentionDays: 7,
+    },
+    expect: 'completed',
+    point: 'a standard copy to another region: the snapshot size, released after 7 days',
+  },
+  {
+    label: 'ali-refused',
+    title: 'Alibaba same-region standard copy',
+    provider: 'alibaba',
+    request: {
+      source: { region: 'cn-hangzhou', snapshotId: DEMO_IDS.aliDb },
+      destination: { region: 'cn-hangzhou' },
+    },
+    expect: 'refused',
+    point: 'ECS cannot copy unencrypted within a region: refused in plan, no call sent',
+  },
+  {
+    label: 'aws-bad-key',
+    title: 'AWS copy under a key EBS cannot use',
+    provider: 'aws',
+    request: {
+      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+      destination: { region: 'us-west-2' },
+      encryption: { encrypted: true, kmsKeyId: DEMO_IDS.awsRevokedKey },
+    },
+    expect: 'fails-later',
+    point: 'EC2 accepts the copy, then it fails: AWS checks the key asynchronously',
+  },
+  {
+    label: 'ali-cancel',
+    title: 'Alibaba cross-region copy, cancelled mid-way',
+    provider: 'alibaba',
+    request: {
+      source: { region: 'cn-hangzhou', snapshotId: DEMO_IDS.aliArchive },
+      destination: { region: 'cn-shanghai' },
+    },
+    expect: 'cancelled',
+    cancelAtPercent: 20,
+    point: 'cancel = delete: on ECS it takes effect at once and the partial copy is removed',
+  },
+];

@@ -1,0 +1,88 @@
+/** AWS account of the demo world. */
+export const DEMO_AWS_ACCOUNT = '111122223333';
+/** Alibaba account (uid) of the demo world. */
+export const DEMO_ALIBABA_ACCOUNT = '1234567890123456';
+
+/** Fixed ids, so the demo's requests can name them. */
+export const DEMO_IDS = Object.freeze({
+  /** AWS, us-east-1: 24 GiB of data on a 40 GiB volume, unencrypted. */
+  awsWeb: 'snap-0de0000000000a001',
+  /** AWS, us-east-1: 8 GiB, unencrypted. */
+  awsLogs: 'snap-0de0000000000a002',
+  /** Alibaba, cn-hangzhou: 12 GiB of data on a 40 GiB disk, unencrypted. */
+  aliDb: 's-demo0db0disk0001',
+  /** Alibaba, cn-hangzhou: 160 GiB of data on a 200 GiB disk, unencrypted. */
+  aliArchive: 's-demo0archive0001',
+  /** AWS key in us-west-2 the copies may use. */
+  awsBackupKey: 'alias/dr-backup',
+  /** AWS key in us-west-2 that exists but EBS cannot use. */
+  awsRevokedKey: 'alias/revoked',
+});
+
+/**
+ * The world the demo starts the sandbox with (the testkit's seed format): one account
+ * per cloud, two regions each, a usable and an unusable customer key, four snapshots.
+ * Credentials are the sandbox's own, good for nothing else.
+ */
+export const DEMO_SEED = {
+  aws: {
+    regions: ['us-east-1', 'us-west-2'],
+    accounts: [
+      {
+        id: DEMO_AWS_ACCOUNT,
+        accessKeyId: 'AKIADEMO0000SANDBOX1',
+        secretAccessKey: 'demo-sandbox-secret-aws-0000000000000001',
+      },
+    ],
+    keys: [
+      { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'dr-backup' },
+      { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'revoked', accessible: false },
+    ],
+    snapshots: [
+      {
+        id: DEMO_IDS.awsWeb,
+        account: DEMO_AWS_ACCOUNT,
+        region: 'us-east-1',
+        volumeSizeGiB: 40,
+        sizeGiB: 24,
+        description: 'web server root volume',
+      },
+      {
+        id: DEMO_IDS.awsLogs,
+        account: DEMO_AWS_ACCOUNT,
+        region: 'us-east-1',
+        volumeSizeGiB: 8,
+        sizeGiB: 8,
+        description: 'log volume',
+      },
+    ],
+  },
+  alibaba: {
+    regions: ['cn-hangzhou', 'cn-shanghai'],
+    accounts: [
+      {
+        id: DEMO_ALIBABA_ACCOUNT,
+        accessKeyId: 'LTAIdemo0000sandbox1',
+        secretAccessKey: 'demo-sandbox-secret-alibaba-000000000001',
+      },
+    ],
+    snapshots: [
+      {
+        id: DEMO_IDS.aliDb,
+        account: DEMO_ALIBABA_ACCOUNT,
+        region: 'cn-hangzhou',
+        volumeSizeGiB: 40,
+        sizeGiB: 12,
+        description: 'database data disk',
+      },
+      {
+        id: DEMO_IDS.aliArchive,
+        account: DEMO_ALIBABA_ACCOUNT,
+        region: 'cn-hangzhou',
+        volumeSizeGiB: 200,
+        sizeGiB: 160,
+        description: 'archive data disk',
+      },
+    ],
+  },
+} as const;
