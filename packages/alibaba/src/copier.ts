@@ -49,6 +49,8 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #cancelled = new Set<string>();
   /** Tokens whose CopySnapshot was sent without a reply yet (a retry looks them up first). */
   readonly #sentTokens = new Set<string>();
+  /** Copies this copier made, by token and request: a repeat returns the same copy without a call. */
+  readonly #made = new Map<string, string>();
   /** Deletes sent without a reply yet: a NotFound on retry means the first one worked. */
   readonly #deleting = new Set<string>();
 
@@ -169,6 +171,9 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     options: CallOptions,
   ): Promise<{ snapshotId: string; reused: boolean }> {
     const token = req.clientToken;
+    const madeKey = `${token}\u0000${req.source.region}\u0000${req.source.snapshotId}\u0000${req.destination.region}`;
+    const known = this.#made.get(madeKey);
+    if (known !== undefined) return { snapshotId: known, reused: true };
     if (this.#sentTokens.has(token)) {
       // An earlier attempt got no reply: look for its copy before asking again. The same
       // ClientToken below still protects against a lookup that cannot see it yet.
@@ -177,6 +182,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       const made = snapshots.find((s) => s.snapshotId);
       if (made?.snapshotId) {
         this.#sentTokens.delete(token);
+        this.#remember(madeKey, made.snapshotId);
         return { snapshotId: made.snapshotId, reused: true };
       }
     }
@@ -206,7 +212,14 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
         ...(res.body?.requestId ? { requestId: res.body.requestId } : {}),
       });
     }
+    this.#remember(madeKey, id);
     return { snapshotId: id, reused: false };
+  }
+
+  #remember(madeKey: string, snapshotId: string): void {
+    this.#made.delete(madeKey);
+    this.#made.set(madeKey, snapshotId);
+    if (this.#made.size > MAX_REMEMBERED) this.#made.delete(this.#made.keys().next().value as string);
   }
 
   protected override async _status(

@@ -382,6 +382,15 @@ describe('idempotency and retries of CopySnapshot', () => {
     expect(stub.of('CopySnapshot')).toHaveLength(1);
   });
 
+  it('the same token twice on one copier: one CopySnapshot, the second call reports reused', async () => {
+    serve({});
+    const copier = stubCopier();
+    const first = await copier.copy(baseRequest);
+    const second = await copier.copy(baseRequest);
+    expect(second).toMatchObject({ snapshotId: first.snapshotId, reused: true });
+    expect(stub.of('CopySnapshot')).toHaveLength(1);
+  });
+
   it('a plan passed to copy is used as is: no second read of the source', async () => {
     serve({});
     const copier = stubCopier();

@@ -1,0 +1,244 @@
+import type { CopyRequestInput } from '@snapcopy/core';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describeReply, EcsWireStub, wireSnapshot } from './support/ecs-wire-stub.js';
+import { STUB_ORIGIN, stubCopier } from './support/nock-copier.js';
+
+const SRC = 'cn-hangzhou';
+const DST = 'cn-shanghai';
+const request: CopyRequestInput = {
+  source: { region: SRC, snapshotId: 's-source0001' },
+  destination: { region: DST },
+  clientToken: 'tok-plan',
+};
+
+let stub: EcsWireStub;
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterEach(() => stub?.stop());
+afterAll(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+/** An earlier copy of d-disk0001 in the destination, as snapcopy tagged it. */
+function earlierCopy(id: string, keyTag: string, created: string, fields: Record<string, unknown> = {}) {
+  return wireSnapshot({
+    SnapshotId: id,
+    CreationTime: created,
+    Encrypted: keyTag !== 'none',
+    KMSKeyId: keyTag === 'none' ? '' : 'kms-real-id',
+    Tags: {
+      Tag: [
+        { TagKey: 'snapcopy:source-volume', TagValue: 'd-disk0001' },
+        { TagKey: 'snapcopy:key', TagValue: keyTag },
+      ],
+    },
+    ...fields,
+  });
+}
+
+describe('plan reads the source and the lineage with exact parameters', () => {
+  it('DescribeSnapshots of the source in its region, then of the lineage in the destination', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', (p) =>
+      p.SnapshotIds ? { body: describeReply([wireSnapshot({})]) } : { body: describeReply([]) },
+    );
+    await stubCopier().plan(request);
+    const [source, lineage, ...rest] = stub.of('DescribeSnapshots');
+    expect(rest).toHaveLength(0);
+    expect(source!.params).toEqual({ RegionId: SRC, MaxResults: '100', SnapshotIds: '["s-source0001"]' });
+    expect(lineage!.params).toEqual({
+      RegionId: DST,
+      MaxResults: '100',
+      Status: 'accomplished',
+      'Tag.1.Key': 'snapcopy:source-volume',
+      'Tag.1.Value': 'd-disk0001',
+    });
+    expect(stub.of('CopySnapshot')).toHaveLength(0);
+  });
+
+  it('follows NextToken through the lineage pages', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', (p) => {
+      if (p.SnapshotIds) return { body: describeReply([wireSnapshot({})]) };
+      if (!p.NextToken)
+        return { body: describeReply([earlierCopy('s-e1', 'none', '2025-12-01T00:00:00Z')], 'page-2') };
+      return { body: describeReply([earlierCopy('s-e2', 'none', '2025-12-02T00:00:00Z')]) };
+    });
+    const plan = await stubCopier().plan(request);
+    const lineage = stub.of('DescribeSnapshots').slice(1);
+    expect(lineage.map((c) => c.params.NextToken)).toEqual([undefined, 'page-2']);
+    expect(plan.transfer).toBe('incremental');
+  });
+
+  it('stops after lineageLookupMaxPages pages', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', (p) =>
+      p.SnapshotIds
+        ? { body: describeReply([wireSnapshot({})]) }
+        : { body: describeReply([earlierCopy('s-e1', 'none', '2025-12-01T00:00:00Z')], 'again') },
+    );
+    await stubCopier({ lineageLookupMaxPages: 3 }).plan(request);
+    expect(stub.of('DescribeSnapshots')).toHaveLength(1 + 3);
+  });
+});
+
+describe('plan outcome per transfer / size-basis rule', () => {
+  const rows: {
+    rule: string;
+    source?: Record<string, unknown>;
+    request?: Partial<CopyRequestInput>;
+    earlier?: Record<string, unknown>[];
+    expect: {
+      transfer: string;
+      sizeBasis: string;
+      transferGiB: number;
+      storageGiB: number;
+      keySource: string;
+    };
+  }[] = [
+    {
+      rule: 'first standard copy of an unencrypted snapshot: full, on the snapshot size',
+      expect: { transfer: 'full', sizeBasis: 'snapshot', transferGiB: 20, storageGiB: 20, keySource: 'none' },
+    },
+    {
+      rule: 'first encrypted copy of an unencrypted snapshot: full, on the source disk size',
+      request: { encryption: { encrypted: true } },
+      expect: {
+        transfer: 'full',
+        sizeBasis: 'disk',
+        transferGiB: 40,
+        storageGiB: 40,
+        keySource: 'default-key',
+      },
+    },
+    {
+      rule: 'encrypted copy of an encrypted snapshot: full, on the snapshot size',
+      source: { Encrypted: true, KMSKeyId: 'key-src' },
+      expect: {
+        transfer: 'full',
+        sizeBasis: 'snapshot',
+        transferGiB: 20,
+        storageGiB: 20,
+        keySource: 'default-key',
+      },
+    },
+    {
+      rule: 'later standard copy with an unencrypted earlier copy in the destination: incremental',
+      earlier: [earlierCopy('s-e1', 'none', '2025-12-01T00:00:00Z')],
+      expect: {
+        transfer: 'incremental',
+        sizeBasis: 'snapshot',
+        transferGiB: 20,
+        storageGiB: 20,
+        keySource: 'none',
+      },
+    },
+    {
+      rule: 'later copy under the same customer key (from the lineage tag): incremental',
+      request: { encryption: { encrypted: true, kmsKeyId: 'key-cmk-1' } },
+      earlier: [earlierCopy('s-e1', 'key-cmk-1', '2025-12-01T00:00:00Z')],
+      expect: {
+        transfer: 'incremental',
+        sizeBasis: 'snapshot',
+        transferGiB: 20,
+        storageGiB: 20,
+        keySource: 'given-key',
+      },
+    },
+    {
+      rule: 'later copy under the service key, earlier copy tagged with the service alias: incremental',
+      request: { encryption: { encrypted: true } },
+      earlier: [earlierCopy('s-e1', 'alias/acs/ecs', '2025-12-01T00:00:00Z')],
+      expect: {
+        transfer: 'incremental',
+        sizeBasis: 'snapshot',
+        transferGiB: 20,
+        storageGiB: 20,
+        keySource: 'default-key',
+      },
+    },
+    {
+      rule: 'key change (latest earlier copy under another key): a new full copy',
+      request: { encryption: { encrypted: true, kmsKeyId: 'key-new' } },
+      earlier: [
+        earlierCopy('s-e1', 'key-new', '2025-11-01T00:00:00Z'),
+        earlierCopy('s-e2', 'key-old', '2025-12-01T00:00:00Z'),
+      ],
+      expect: {
+        transfer: 'full',
+        sizeBasis: 'disk',
+        transferGiB: 40,
+        storageGiB: 40,
+        keySource: 'given-key',
+      },
+    },
+    {
+      rule: 'encrypted copy after an unencrypted one: a key change, full',
+      request: { encryption: { encrypted: true } },
+      earlier: [earlierCopy('s-e1', 'none', '2025-12-01T00:00:00Z')],
+      expect: {
+        transfer: 'full',
+        sizeBasis: 'disk',
+        transferGiB: 40,
+        storageGiB: 40,
+        keySource: 'default-key',
+      },
+    },
+    {
+      rule: 'same-region encrypted copy: no transfer charged, storage on the disk size',
+      request: { destination: { region: SRC }, encryption: { encrypted: true } },
+      expect: {
+        transfer: 'full',
+        sizeBasis: 'disk',
+        transferGiB: 0,
+        storageGiB: 40,
+        keySource: 'default-key',
+      },
+    },
+    {
+      rule: 'no FullSnapshotSizeInBytes: the snapshot size falls back on the disk size',
+      source: { FullSnapshotSizeInBytes: 0 },
+      expect: { transfer: 'full', sizeBasis: 'snapshot', transferGiB: 40, storageGiB: 40, keySource: 'none' },
+    },
+  ];
+
+  for (const row of rows) {
+    it(row.rule, async () => {
+      stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', (p) =>
+        p.SnapshotIds
+          ? { body: describeReply([wireSnapshot(row.source ?? {})]) }
+          : { body: describeReply(row.earlier ?? []) },
+      );
+      const plan = await stubCopier().plan({ ...request, ...row.request });
+      expect({
+        transfer: plan.transfer,
+        sizeBasis: plan.sizeBasis,
+        transferGiB: plan.billableGiB.transfer,
+        storageGiB: plan.billableGiB.storage,
+        keySource: plan.encryption.keySource,
+      }).toEqual(row.expect);
+      expect(plan.provider).toBe('alibaba');
+      expect(plan.source).toMatchObject({ volumeId: 'd-disk0001', diskSizeGiB: 40 });
+      expect(plan.reasons.length).toBeGreaterThan(1);
+      expect(stub.of('CopySnapshot')).toHaveLength(0);
+    });
+  }
+
+  it('with a price table the plan carries the cost', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', (p) =>
+      p.SnapshotIds ? { body: describeReply([wireSnapshot({})]) } : { body: describeReply([]) },
+    );
+    const plan = await stubCopier().plan(request, {
+      prices: {
+        currency: 'USD',
+        source: 'test table',
+        asOf: '2026-01-01',
+        transferPerGiB: { 'cn-hangzhou>cn-shanghai': 0.1 },
+        storagePerGiBMonth: 0.02,
+      },
+    });
+    expect(plan.cost?.oneOff).toBeCloseTo(2); // 20 GiB × 0.1
+    expect(plan.cost?.monthly).toBeCloseTo(0.4);
+  });
+});

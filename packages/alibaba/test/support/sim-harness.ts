@@ -1,0 +1,63 @@
+import { EcsSimulator, type EcsSimulatorOptions, VirtualClock } from '@snapcopy/testkit';
+import { type AlibabaEcsCopierOptions, createAlibabaEcsCopier } from '../../src/index.js';
+
+export const HANGZHOU = 'cn-hangzhou';
+export const SHANGHAI = 'cn-shanghai';
+export const BEIJING = 'cn-beijing';
+
+/** A simulator with one account in three regions, a copier on the same virtual clock. */
+export interface SimHarness {
+  readonly sim: EcsSimulator;
+  readonly clock: VirtualClock;
+  readonly account: string;
+  readonly credentials: { accessKeyId: string; accessKeySecret: string };
+  /** `http://127.0.0.1:PORT` in server mode, undefined in nock mode (regional endpoints). */
+  readonly endpoint: string | undefined;
+  copier(overrides?: AlibabaEcsCopierOptions): ReturnType<typeof createAlibabaEcsCopier>;
+  /** Copies the simulator holds of one source snapshot (the cloud's word, not the adapter's). */
+  copiesOf(sourceSnapshotId: string): string[];
+  close(): Promise<void>;
+}
+
+/** Builds a harness mounted on 127.0.0.1 (`server`) or as a nock interceptor of the real endpoints. */
+export async function makeSimHarness(
+  mounting: 'server' | 'nock',
+  options: Omit<EcsSimulatorOptions, 'clock'> = {},
+): Promise<SimHarness> {
+  const clock = new VirtualClock();
+  const sim = new EcsSimulator({ clock, throughputMiBps: 1024, minCopyMs: 60_000, ...options });
+  sim.addRegions(HANGZHOU, SHANGHAI, BEIJING);
+  const account = sim.addAccount({ id: '1234567890123456' }).id;
+  const { accessKeyId, accessKeySecret } = sim.credentials(account);
+  let endpoint: string | undefined;
+  let close: () => Promise<void>;
+  if (mounting === 'server') {
+    const server = await sim.listen();
+    endpoint = server.url;
+    close = () => server.close();
+  } else {
+    const mount = sim.mountNock();
+    close = async () => mount.stop();
+  }
+  return {
+    sim,
+    clock,
+    account,
+    credentials: { accessKeyId, accessKeySecret },
+    endpoint,
+    copier: (overrides = {}) =>
+      createAlibabaEcsCopier({
+        credentials: { accessKeyId, accessKeySecret },
+        ...(endpoint ? { endpoint } : {}),
+        clock,
+        retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
+        requestTimeoutMs: 5_000,
+        ...overrides,
+      }),
+    copiesOf: (sourceSnapshotId) =>
+      [...sim.world.snapshots.values()]
+        .filter((s) => s.copy?.sourceSnapshotId === sourceSnapshotId)
+        .map((s) => s.id),
+    close,
+  };
+}
