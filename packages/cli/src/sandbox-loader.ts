@@ -1,54 +1,13 @@
-import { SnapcopyError } from '@snapcopy/core';
-import type { LedgerEntry } from '@snapcopy/testkit';
+import type { Sandbox, SandboxOptions } from '@snapcopy/testkit';
 
-/** One simulated cloud of a running sandbox, as `startSandbox` describes it. */
-export interface SandboxCloudInfo {
-  readonly endpoint: string;
-  readonly accounts: readonly {
-    readonly accountId: string;
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-  }[];
-  readonly regions: readonly string[];
-}
-
-/** What the demo reads of a simulator: its billing ledger and request log. */
-export interface SimulatorView {
-  readonly world: {
-    readonly ledger: { forSnapshot(snapshotId: string): LedgerEntry | undefined };
-    readonly requests: { count(operation?: string, since?: number): number; readonly size: number };
-  };
-}
-
-/** What the CLI uses of a running sandbox. */
-export interface RunningSandbox {
-  readonly aws: SandboxCloudInfo;
-  readonly alibaba: SandboxCloudInfo;
-  readonly ec2: SimulatorView;
-  readonly ecs: SimulatorView;
-  close(): Promise<void>;
-}
-
-/** Options the CLI passes to `startSandbox`. */
-export interface SandboxStartOptions {
-  readonly timeScale?: number;
-  readonly seed?: unknown;
-}
+/** A running sandbox: both simulators on 127.0.0.1 (the testkit's `Sandbox`). */
+export type RunningSandbox = Sandbox;
 
 /**
- * Starts the testkit's sandbox (both simulators on 127.0.0.1). The testkit is imported
- * here only, so that no other command loads the simulators.
+ * Starts the testkit's sandbox. The testkit (and with it the simulators and nock) is
+ * imported here only, so that no other command loads it.
  */
-export async function startTestkitSandbox<S extends RunningSandbox = RunningSandbox>(
-  options: SandboxStartOptions,
-): Promise<S> {
-  const testkit = (await import('@snapcopy/testkit')) as Record<string, unknown>;
-  const start = testkit.startSandbox;
-  if (typeof start !== 'function') {
-    throw new SnapcopyError(
-      'UNSUPPORTED',
-      'the sandbox is not available yet (@snapcopy/testkit has no startSandbox)',
-    );
-  }
-  return (await (start as (o: SandboxStartOptions) => Promise<S>)(options)) as S;
+export async function startTestkitSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const { startSandbox } = await import('@snapcopy/testkit');
+  return startSandbox(options);
 }

@@ -1,3 +1,5 @@
+import type { SandboxSeedInput } from '@snapcopy/testkit';
+
 /** AWS account of the demo world. */
 export const DEMO_AWS_ACCOUNT = '111122223333';
 /** Alibaba account (uid) of the demo world. */
@@ -85,4 +87,4 @@ export const DEMO_SEED = {
       },
     ],
   },
-} as const;
+} as const satisfies SandboxSeedInput;
