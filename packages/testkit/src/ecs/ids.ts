@@ -3,11 +3,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+// One randomBytes call per id costs ~20 µs; seeding 100,000 snapshots draws from a pool.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 function pick(alphabet: string, n: number): string {
-  const bytes = randomBytes(n);
+  if (poolAt + n > pool.length) {
+    pool = randomBytes(Math.max(4096, n));
+    poolAt = 0;
+  }
   let out = '';
   // Modulo bias is irrelevant for simulator ids.
-  for (let i = 0; i < n; i++) out += alphabet[bytes[i]! % alphabet.length];
+  for (let i = 0; i < n; i++) out += alphabet[pool[poolAt + i]! % alphabet.length];
+  poolAt += n;
   return out;
 }
 
