@@ -9,15 +9,8 @@ import {
   startSimServer,
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import {
-  hexId,
-  type SimAccount,
-  type SimKey,
-  type SimSnapshot,
-  type SimVolume,
-  SimWorld,
-} from '../sim/world.js';
-import { newSnapshotId, newVolumeId } from './ids.js';
+import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
+import { newDataKeyId, newSnapshotId, newVolumeId } from './ids.js';
 import { AWS_MANAGED_EBS_ALIAS, awsManagedEbsKey, defaultEbsKey, resolveKmsKey } from './kms.js';
 import { Ec2QueryFrontEnd } from './query-front-end.js';
 import { type Ec2SnapshotExtra, Ec2State } from './state.js';
@@ -251,7 +244,7 @@ export class Ec2Simulator {
     const volumeSizeGiB = input.volumeSizeGiB ?? volume.sizeGiB;
     const sizeGiB = input.sizeGiB ?? volumeSizeGiB;
     const extra: Ec2SnapshotExtra = {
-      ...(encrypted ? { dataEncryptionKeyId: `dek-${hexId(17)}` } : {}),
+      ...(encrypted ? { dataEncryptionKeyId: newDataKeyId() } : {}),
       ...(input.ownerAlias !== undefined ? { ownerAlias: input.ownerAlias } : {}),
       ...(input.outpostArn !== undefined ? { outpostArn: input.outpostArn } : {}),
       ...(input.restoreExpiryTime !== undefined

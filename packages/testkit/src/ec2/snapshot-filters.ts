@@ -48,8 +48,12 @@ export const SNAPSHOT_FILTER_NAMES: readonly string[] = [...Object.keys(FIELD), 
  */
 export function compileSnapshotFilters(filters: readonly Ec2Filter[]): (s: SimSnapshot) => boolean {
   const tests = filters.map((f): ((s: SimSnapshot) => boolean) => {
-    const matchers = f.values.map(valueMatcher);
-    const any = (v: string | undefined) => matchers.some((m) => m(v));
+    // Plain values (the common case: ids, states) are a set lookup, not a scan of patterns.
+    const exact = f.values.every(isExactValue) ? new Set(f.values) : undefined;
+    const matchers = exact ? [] : f.values.map(valueMatcher);
+    const any = exact
+      ? (v: string | undefined) => v !== undefined && exact.has(v)
+      : (v: string | undefined) => matchers.some((m) => m(v));
     if (f.name.startsWith('tag:')) {
       const key = f.name.slice(4);
       return (s) => s.tags.has(key) && any(s.tags.get(key));
@@ -64,5 +68,7 @@ export function compileSnapshotFilters(filters: readonly Ec2Filter[]): (s: SimSn
     if (!field) throw ec2Errors.invalidParameterValue(`The filter '${f.name}' is invalid`);
     return (s) => any(field(s));
   });
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0]!;
   return (s) => tests.every((t) => t(s));
 }

@@ -2,7 +2,7 @@ import type { SimSnapshot } from '../../sim/world.js';
 import { type CopyBilling, computeCopyBilling } from '../copy-billing.js';
 import { resolveCopyEncryption } from '../copy-encryption.js';
 import { Ec2ApiError, ec2Errors } from '../errors.js';
-import { newSnapshotId, SNAPSHOT_ID_RE } from '../ids.js';
+import { newDataKeyId, SNAPSHOT_ID_RE } from '../ids.js';
 import { defaultEbsKey, keyUsableBy, resolveKmsKey } from '../kms.js';
 import type { QueryParams } from '../query-params.js';
 import { ec2Extra } from '../snapshot-view.js';
@@ -150,7 +150,7 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
           dataEncryptionKeyId:
             metadataOnly && ec2Extra(source).dataEncryptionKeyId
               ? ec2Extra(source).dataEncryptionKeyId
-              : `dek-${newSnapshotId().slice(5)}`,
+              : newDataKeyId(),
         }
       : {},
   });

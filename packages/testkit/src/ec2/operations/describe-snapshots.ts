@@ -37,28 +37,29 @@ function restorableMatcher(accounts: readonly string[], caller: string): (s: Sim
 }
 
 /**
- * The snapshots to test: the explicit ids, or the exact values of a `snapshot-id` filter
- * (looked up by id, so a status poll for 200 ids never scans the whole region), or every
- * snapshot in the region.
+ * The snapshots that match, in world order: looked up by id when the call names ids
+ * (explicit ids, or the exact values of a `snapshot-id` filter, so a status poll for 200
+ * ids never scans the region), else found by one pass over the world.
  */
-function* candidates(
+function collect(
   ctx: Ec2RequestContext,
-  ids: readonly string[],
-  exactIds: readonly string[] | undefined,
-) {
+  byId: readonly string[] | undefined,
+  matches: (s: SimSnapshot) => boolean,
+): SimSnapshot[] {
   const { world } = ctx.state;
-  const byId = ids.length > 0 ? ids : exactIds;
+  const out: SimSnapshot[] = [];
   if (byId) {
     const seen = new Set<string>();
     for (const id of byId) {
       if (seen.has(id)) continue;
       seen.add(id);
       const s = world.snapshots.get(id);
-      if (s && s.region === ctx.region) yield s;
+      if (s && s.region === ctx.region && matches(s)) out.push(s);
     }
-    return;
+    return out;
   }
-  for (const s of world.snapshots.values()) if (s.region === ctx.region) yield s;
+  for (const s of world.snapshots.values()) if (s.region === ctx.region && matches(s)) out.push(s);
+  return out;
 }
 
 /**
@@ -103,13 +104,16 @@ export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): strin
     for (const s of list) items += `<item>${renderSnapshotItem(s)}</item>`;
     return items === '' ? '<snapshotSet/>' : `<snapshotSet>${items}</snapshotSet>`;
   };
-  const matches = (s: SimSnapshot) =>
-    visibleTo(s, account) && matchesOwner(s) && matchesRestorable(s) && matchesFilters(s);
+  const tests = [
+    ...(owners.length > 0 ? [matchesOwner] : []),
+    ...(restorableBy.length > 0 ? [matchesRestorable] : []),
+    ...(filters.length > 0 ? [matchesFilters] : []),
+  ];
+  const matches = (s: SimSnapshot) => visibleTo(s, account) && tests.every((t) => t(s));
+  const byId = ids.length > 0 ? ids : exactIds;
 
   if (maxResults === undefined && nextToken === undefined) {
-    const found: SimSnapshot[] = [];
-    for (const s of candidates(ctx, ids, exactIds)) if (matches(s)) found.push(s);
-    return render(found);
+    return render(collect(ctx, byId, matches));
   }
 
   const pageSize = Math.min(maxResults ?? DESCRIBE_SNAPSHOTS_MAX_RESULTS, DESCRIBE_SNAPSHOTS_MAX_RESULTS);
@@ -120,7 +124,7 @@ export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): strin
       : state.pages.start(
           account,
           query,
-          [...candidates(ctx, ids, exactIds)].filter(matches).map((s) => s.id),
+          collect(ctx, byId, matches).map((s) => s.id),
         );
   const page = state.pages.page(cursor, pageSize);
   const snapshots: SimSnapshot[] = [];
