@@ -198,6 +198,12 @@ class StatusSaysCompleted extends ReferenceSnapshotCopier {
   }
 }
 
+class NeverSaysReused extends ReferenceSnapshotCopier {
+  protected override async _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+    return { ...(await super._copy(req, plan, options)), reused: false };
+  }
+}
+
 class PlanMutates extends ReferenceSnapshotCopier {
   protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
     const plan = await super._plan(req, options);
@@ -303,6 +309,12 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     'reports running copies as completed',
     ['status.reflects-truth', 'status.batching-across-regions'],
     StatusSaysCompleted,
+  ),
+  broken(
+    'never-says-reused',
+    'reports reused: false when the token returned an earlier copy',
+    ['idempotency.reused-flag'],
+    NeverSaysReused,
   ),
   broken('plan-mutates', 'starts the copy while planning', ['plan.no-mutation'], PlanMutates),
 ]);

@@ -17,13 +17,29 @@ export const idempotencyCases: readonly ConformanceCase[] = [
         second.snapshotId === first.snapshotId,
         `the second copy call made ${second.snapshotId}, not ${first.snapshotId}`,
       );
-      check(second.reused, 'the second call must report reused: true');
       await waitFor(h, ctx, first);
       const third = await startCopy(h, ctx, request);
       check(third.snapshotId === first.snapshotId, 'a call after completion made another copy');
       const copies = await h.truth.copiesWithToken(clientToken);
       check(copies.length === 1, `the cloud holds ${copies.length} copies for one token`);
       check(copies[0]!.id === first.snapshotId, 'the one copy in the cloud is not the one the handle names');
+    },
+  },
+  {
+    id: 'idempotency.reused-flag',
+    group: 'idempotency',
+    name: 'the handle says reused: false for a new copy and reused: true when the token found an earlier one',
+    async run(h, ctx) {
+      const clientToken = freshToken('reused');
+      const { request } = await plainCopy(h, { sizeGiB: 20 }, { clientToken });
+      const first = await startCopy(h, ctx, request);
+      check(!first.reused, 'a first copy must report reused: false');
+      const second = await startCopy(h, ctx, request);
+      check(second.snapshotId === first.snapshotId, 'the same token made another copy');
+      check(
+        second.reused,
+        'a copy call that returned the copy made earlier for its token must report reused: true',
+      );
     },
   },
   {

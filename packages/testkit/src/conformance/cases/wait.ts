@@ -1,6 +1,7 @@
 import { type CopyHandle, type CopyStatus, isSnapcopyError } from '@snapcopy/core';
 import type { ConformanceCase } from '../case.js';
 import {
+  advanceUntil,
   check,
   encryptedRoute,
   expectCode,
@@ -130,6 +131,13 @@ export const waitCases: readonly ConformanceCase[] = [
       check(
         copy.state === 'pending' && !copy.deletePending,
         `after a timeout the copy is ${copy.state}${copy.deletePending ? ' and being deleted' : ''}`,
+      );
+      // Let the cloud finish without polling, then one more wait must see the result.
+      await advanceUntil(
+        h,
+        ctx,
+        async () => (await h.truth.snapshot(handle.region, handle.snapshotId))?.state !== 'pending',
+        'the copy left alone to finish',
       );
       const done = await waitFor(h, ctx, handle);
       check(done.state === 'completed', `the copy left alone ended ${done.state}`);

@@ -1,0 +1,208 @@
+// The SnapshotCopier conformance suite against the AWS EBS adapter, talking to the EC2
+// simulator through the real @aws-sdk/client-ec2: once through nock, once through the
+// simulator's 127.0.0.1 server. The harness below maps the suite's provider-neutral
+// contract onto the simulator's state; nothing here goes through the adapter.
+import { randomBytes } from 'node:crypto';
+import { LINEAGE_TAGS } from '@snapcopy/core';
+import {
+  captureLogger,
+  type ConformanceHarness,
+  type ConformanceOperation,
+  Ec2Simulator,
+  type SimKey,
+  type SimSnapshot,
+  type TruthSnapshot,
+  VirtualClock,
+} from '@snapcopy/testkit';
+import { runSnapshotCopierConformance } from '@snapcopy/testkit/conformance';
+import nock from 'nock';
+import { type AwsEbsSnapshotCopier, createAwsEbsCopier } from '../src/index.js';
+
+const CALLER = '111122223333';
+const OWNER = '444455556666';
+const REGIONS = ['us-east-1', 'us-west-2'] as const;
+const CUSTOMER_ALIAS = 'alias/conformance';
+const PARTNER_ALIAS = 'alias/conformance-partner';
+const REVOKED_ALIAS = 'alias/conformance-revoked';
+
+const OPERATION_OF: Record<ConformanceOperation, string> = {
+  copy: 'CopySnapshot',
+  status: 'DescribeSnapshots',
+  'describe-source': 'DescribeSnapshots',
+  delete: 'DeleteSnapshot',
+};
+const KIND_OF: Record<string, ConformanceOperation> = {
+  CopySnapshot: 'copy',
+  DescribeSnapshots: 'status',
+  DeleteSnapshot: 'delete',
+};
+
+function truthOf(s: SimSnapshot): TruthSnapshot {
+  const tags = Object.fromEntries(s.tags);
+  const token = s.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken];
+  return {
+    id: s.id,
+    region: s.region,
+    account: s.account,
+    state: s.state === 'error' ? 'failed' : s.state,
+    ...(s.stateMessage === undefined ? {} : { stateMessage: s.stateMessage }),
+    encrypted: s.encrypted,
+    ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
+    tags,
+    ...(s.retentionDays === undefined ? {} : { retentionDays: s.retentionDays }),
+    ...(s.copy?.completionDurationMinutes === undefined
+      ? {}
+      : { completionDurationMinutes: s.copy.completionDurationMinutes }),
+    deletePending: s.copy?.deleteRequested ?? false,
+    ...(s.copy ? { copyOf: { region: s.copy.sourceRegion, snapshotId: s.copy.sourceSnapshotId } } : {}),
+    ...(token === undefined ? {} : { clientToken: token }),
+  };
+}
+
+/** A fresh EC2 simulator and AWS copier for one test, mounted through nock or a local server. */
+async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceHarness> {
+  const clock = new VirtualClock();
+  // Throttling buckets off: the suite injects throttles itself, per operation.
+  const sim = new Ec2Simulator({ clock, throttling: false });
+  sim.addRegions(...REGIONS);
+  const sentinelSecret = `conformance-${randomBytes(16).toString('hex')}`;
+  sim.addAccount({ id: CALLER, accessKeyId: 'AKIACONFORMANCE00001', secretAccessKey: sentinelSecret });
+  sim.addAccount({
+    id: OWNER,
+    accessKeyId: 'AKIACONFORMANCE00002',
+    secretAccessKey: `owner-${randomBytes(16).toString('hex')}`,
+  });
+  for (const region of REGIONS) {
+    sim.addKey({ account: CALLER, region, aliases: [CUSTOMER_ALIAS] });
+    sim.addKey({ account: CALLER, region, aliases: [REVOKED_ALIAS], accessible: false });
+    sim.addKey({ account: OWNER, region, aliases: [PARTNER_ALIAS], usableBy: [CALLER] });
+  }
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  const server = mounting === 'server' ? await sim.listen() : undefined;
+  const mount = mounting === 'nock' ? sim.mountNock() : undefined;
+  const { logger, lines } = captureLogger();
+  const copiers: AwsEbsSnapshotCopier[] = [];
+  const makeCopier = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+    const copier = createAwsEbsCopier({
+      credentials,
+      clock,
+      logger,
+      ...(server ? { endpoint: server.url } : {}),
+    });
+    copiers.push(copier);
+    return copier;
+  };
+  const copier = makeCopier(sim.credentials(CALLER));
+  const world = sim.world;
+
+  // Keys as the caller can name them: id, ARN, or an alias of its own (or of a key it may use).
+  const keyOf = (ref: string, region: string): SimKey | undefined => {
+    // An alias ARN names the alias of the account in the ARN.
+    const aliasArn = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/.exec(ref);
+    if (aliasArn) {
+      for (const k of world.keys.values()) {
+        if (k.region === aliasArn[1] && k.account === aliasArn[2] && k.aliases.includes(aliasArn[3]!))
+          return k;
+      }
+      return undefined;
+    }
+    for (const k of world.keys.values()) {
+      if (k.region !== region) continue;
+      if (k.account !== CALLER && !k.usableBy.has(CALLER)) continue;
+      if (k.id === ref || k.arn === ref) return k;
+      if (k.account === CALLER && k.aliases.includes(ref)) return k;
+    }
+    return undefined;
+  };
+
+  return {
+    copier,
+    sentinelSecret,
+    logs: lines,
+    fixtures: {
+      regions: REGIONS,
+      otherAccountId: OWNER,
+      createSource({ region = REGIONS[0], sizeGiB = 1, key = 'none', ownership = 'owned' } = {}) {
+        const account = ownership === 'shared' ? OWNER : CALLER;
+        if (ownership === 'shared' && key === 'default') {
+          throw new Error('EC2 cannot share a snapshot encrypted with the AWS-managed key');
+        }
+        const encryption =
+          key === 'none'
+            ? { encrypted: false }
+            : key === 'default'
+              ? { encrypted: true }
+              : { encrypted: true, kmsKeyId: ownership === 'shared' ? PARTNER_ALIAS : CUSTOMER_ALIAS };
+        const snap = sim.addSnapshot({
+          account,
+          region,
+          sizeGiB,
+          volumeSizeGiB: sizeGiB,
+          changedGiB: sizeGiB,
+          ...encryption,
+          ...(ownership === 'shared' ? { sharedWith: [CALLER] } : {}),
+        });
+        return {
+          ref: { region, snapshotId: snap.id, ...(ownership === 'shared' ? { account: OWNER } : {}) },
+          encrypted: snap.encrypted,
+          ...(snap.kmsKeyId === undefined ? {} : { kmsKeyId: snap.kmsKeyId }),
+          sizeGiB,
+        };
+      },
+      keys: () => ({ customer: CUSTOMER_ALIAS, inaccessible: REVOKED_ALIAS }),
+      missingSnapshotId: () => 'snap-0fffffffffffffff0',
+    },
+    truth: {
+      snapshot(region, id) {
+        world.advance();
+        const s = world.snapshots.get(id);
+        return s && s.region === region ? truthOf(s) : undefined;
+      },
+      copies() {
+        world.advance();
+        return [...world.snapshots.values()].filter((s) => s.copy).map(truthOf);
+      },
+      copiesWithToken(token) {
+        world.advance();
+        return [...world.snapshots.values()]
+          .filter((s) => s.copy)
+          .map(truthOf)
+          .filter((t) => t.clientToken === token);
+      },
+      sameKey(region, a, b) {
+        const ka = keyOf(a, region);
+        return ka !== undefined && ka === keyOf(b, region);
+      },
+      requests: () =>
+        world.requests.entries().map((e) => ({
+          operation: e.operation,
+          kind: KIND_OF[e.operation] ?? 'other',
+          ...(e.region === undefined ? {} : { region: e.region }),
+          ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
+        })),
+    },
+    time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
+    faults: {
+      throttleNext: (op, times = 1) => void sim.faults.throttleNext(OPERATION_OF[op], times),
+      dropResponseAfterNext: (op, times = 1) => void sim.faults.dropResponseNext(OPERATION_OF[op], times),
+      clear: () => sim.faults.clear(),
+    },
+    makeCopierWithBadCredentials: () =>
+      makeCopier({ accessKeyId: 'AKIACONFORMANCEXXXXX', secretAccessKey: sentinelSecret }),
+    async close() {
+      for (const c of copiers) c.destroy();
+      mount?.stop();
+      await server?.close();
+    },
+  };
+}
+
+for (const mounting of ['nock', 'server'] as const) {
+  runSnapshotCopierConformance({
+    name: `aws (EC2 simulator via ${mounting})`,
+    makeHarness: () => makeAwsHarness(mounting),
+    // EC2 accepts a copy under an inaccessible key and fails it asynchronously.
+    options: { keyFailure: 'async' },
+  });
+}
