@@ -77,11 +77,11 @@ export class EcsWireStub {
   readonly #handlers = new Map<string, StubHandler[]>();
   readonly #scope: nock.Interceptor;
 
-  constructor(readonly origin: string) {
+  constructor(readonly origin: string | RegExp) {
     this.#scope = nock(origin).persist().post(/.*/);
     const stub = this;
     this.#scope.reply(function (uri, body, callback) {
-      const url = new URL(uri, origin);
+      const url = new URL(uri, `http://${String(this.req.headers.host)}`);
       const params: Record<string, string> = {};
       for (const [k, v] of url.searchParams) params[k] = v;
       const headers: Record<string, string> = {};

@@ -1,0 +1,168 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAlibabaEcsCopier, parseAlibabaEndpoint } from '../src/index.js';
+import { describeReply, EcsWireStub, ecsError } from './support/ecs-wire-stub.js';
+import { instantClock, STUB_ORIGIN, stubCopier, TEST_CREDENTIALS } from './support/nock-copier.js';
+
+let stub: EcsWireStub | undefined;
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterEach(() => {
+  stub?.stop();
+  stub = undefined;
+});
+afterAll(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe('parseAlibabaEndpoint', () => {
+  const rows: [input: string, protocol: 'http' | 'https' | undefined, host: string, scheme: string][] = [
+    ['http://127.0.0.1:8080', undefined, '127.0.0.1:8080', 'http'],
+    ['http://127.0.0.1:8080/', undefined, '127.0.0.1:8080', 'http'],
+    ['HTTPS://ecs.example.com', 'http', 'ecs.example.com', 'https'],
+    ['127.0.0.1:9000', 'http', '127.0.0.1:9000', 'http'],
+    ['ecs.cn-shanghai.aliyuncs.com', undefined, 'ecs.cn-shanghai.aliyuncs.com', 'https'],
+  ];
+  for (const [input, protocol, host, scheme] of rows) {
+    it(`${input} (protocol ${protocol ?? 'unset'}) → ${scheme}://${host}`, () => {
+      expect(parseAlibabaEndpoint(input, protocol)).toEqual({ host, protocol: scheme });
+    });
+  }
+  for (const bad of ['http://127.0.0.1:8080/path', 'ftp://x', 'host with space', 'http://h/?q=1']) {
+    it(`rejects ${bad}`, () => {
+      expect(() => parseAlibabaEndpoint(bad)).toThrow(TypeError);
+    });
+  }
+  it('a bad endpoint fails when the copier is created, not on the first call', () => {
+    expect(() => createAlibabaEcsCopier({ credentials: TEST_CREDENTIALS, endpoint: 'http://x/y' })).toThrow(
+      TypeError,
+    );
+  });
+});
+
+describe('clients', () => {
+  it('without an endpoint: CopySnapshot goes to the source region endpoint, DescribeSnapshots to each region', async () => {
+    stub = new EcsWireStub(/https:\/\/ecs[a-z0-9.-]*\.aliyuncs\.com/)
+      .on('DescribeSnapshots', (p) =>
+        p.SnapshotIds === '["s-source0001"]'
+          ? {
+              body: describeReply([
+                {
+                  SnapshotId: 's-source0001',
+                  Status: 'accomplished',
+                  SourceDiskId: 'd-1',
+                  SourceDiskSize: 40,
+                },
+              ]),
+            }
+          : { body: describeReply([]) },
+      )
+      .on('CopySnapshot', () => ({ body: { RequestId: 'R', SnapshotId: 's-copy0001' } }));
+    const copier = createAlibabaEcsCopier({ credentials: TEST_CREDENTIALS, clock: instantClock() });
+    await copier.copy({
+      source: { region: 'cn-beijing', snapshotId: 's-source0001' },
+      destination: { region: 'ap-southeast-1' },
+    });
+    expect(stub.calls.map((c) => `${c.action}@${c.host}`)).toEqual([
+      'DescribeSnapshots@ecs.cn-beijing.aliyuncs.com',
+      'DescribeSnapshots@ecs.ap-southeast-1.aliyuncs.com',
+      'CopySnapshot@ecs.cn-beijing.aliyuncs.com',
+    ]);
+  });
+
+  it('the default credential chain reads ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET from the environment', async () => {
+    const saved = { ...process.env };
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = 'LTAI5tFROMENV';
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'env-secret-abcdefgh';
+    process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
+    try {
+      stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', () => ({ body: describeReply([]) }));
+      const copier = createAlibabaEcsCopier({ endpoint: STUB_ORIGIN, clock: instantClock() });
+      await copier.status([{ region: 'cn-shanghai', snapshotId: 's-1' }]);
+      const auth = stub.calls[0]!.headers.authorization ?? '';
+      expect(auth).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAI5tFROMENV,/);
+      expect(stub.calls[0]!.headers['x-acs-credentials-provider']).toMatch(/^default\/env/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('STS credentials send the security token; a credential source is asked for keys', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', () => ({ body: describeReply([]) }));
+    await stubCopier({
+      credentials: {
+        accessKeyId: 'STS.abc',
+        accessKeySecret: 'sts-secret-12345678',
+        securityToken: 'tok-xyz-123456',
+      },
+    }).status([{ region: 'cn-shanghai', snapshotId: 's-1' }]);
+    expect(stub.calls[0]!.headers['x-acs-security-token']).toBe('tok-xyz-123456');
+
+    let asked = 0;
+    await stubCopier({
+      credentials: {
+        getCredential: async () => {
+          asked++;
+          return { accessKeyId: 'LTAI5tSOURCE', accessKeySecret: 'source-secret-1234', type: 'access_key' };
+        },
+      },
+    }).status([{ region: 'cn-shanghai', snapshotId: 's-1' }]);
+    expect(asked).toBeGreaterThan(0);
+    expect(stub.calls[1]!.headers.authorization).toMatch(/Credential=LTAI5tSOURCE,/);
+  });
+
+  it('nativeClient: one client per region, cached, usable directly (escape hatch)', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', () => ({ body: describeReply([]) }));
+    const copier = stubCopier();
+    const a = await copier.nativeClient('cn-shanghai');
+    expect(await copier.nativeClient('cn-shanghai')).toBe(a);
+    expect(await copier.nativeClient('cn-beijing')).not.toBe(a);
+    const ecs = await import('@alicloud/ecs20140526');
+    const Request = (ecs.DescribeSnapshotsRequest ??
+      ecs.default.DescribeSnapshotsRequest) as typeof ecs.DescribeSnapshotsRequest;
+    const res = await a.describeSnapshots(new Request({ regionId: 'cn-shanghai' }));
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('SDK retries are off: one HTTP request per core attempt', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', () => ecsError(503, 'ServiceUnavailable'));
+    const err = await stubCopier({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } })
+      .status([{ region: 'cn-shanghai', snapshotId: 's-1' }])
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true });
+    expect(stub.calls).toHaveLength(2);
+  });
+});
+
+describe('request timeout', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    // Accepts and never answers: only the request timeout can end the call.
+    server = createServer(() => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('no reply within requestTimeoutMs → PROVIDER_ERROR, retryable; ambiguous for a delete', async () => {
+    const copier = createAlibabaEcsCopier({
+      credentials: TEST_CREDENTIALS,
+      endpoint: `http://127.0.0.1:${port}`,
+      requestTimeoutMs: 150,
+      clock: instantClock(),
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    const err = await copier.cancel({ region: 'cn-shanghai', snapshotId: 's-1' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, ambiguous: true });
+    expect((err as Error).message).toMatch(/no reply in time/);
+  });
+});
