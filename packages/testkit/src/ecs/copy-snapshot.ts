@@ -140,6 +140,7 @@ export function copySnapshot(ctx: EcsOperationContext): Record<string, unknown> 
       (s) => s.state === 'completed' && s.encrypted === outcome.encrypted && s.kmsKeyId === key?.id,
     ),
   });
+  const failMessage = state.takeAsyncFailure();
   const copy = world.startCopy({
     source,
     account: account.id,
@@ -152,6 +153,7 @@ export function copySnapshot(ctx: EcsOperationContext): Record<string, unknown> 
     ...(retentionDays !== undefined ? { retentionDays } : {}),
     ...(token ? { clientToken: token } : {}),
     movedGiB: billing.gib,
+    ...(failMessage !== undefined ? { failMessage } : {}),
     billing: {
       cloud: 'ecs',
       account: account.id,

@@ -250,6 +250,14 @@ export class EcsSimulator {
     return snap;
   }
 
+  /**
+   * Makes the next `n` accepted copies fail asynchronously: they start `progressing`, then
+   * turn `failed` after a tenth of their duration (e.g. a key disabled mid-copy).
+   */
+  failNextCopies(n = 1, message = 'The snapshot copy failed: the encryption key became unavailable.'): void {
+    for (let i = 0; i < n; i++) this.state.queueAsyncFailure(message);
+  }
+
   /** A snapshot brought up to the clock's now, or undefined when it does not exist (any more). */
   snapshot(id: string): SimSnapshot | undefined {
     this.advance();

@@ -38,6 +38,7 @@ export class EcsState {
   readonly #known = new Set<string>();
   readonly #clientTokens = new Map<string, string>();
   readonly #kmsDisabled = new Set<string>();
+  readonly #asyncFailures: string[] = [];
   #seq = 0;
   #registeredTotal = 0;
   #compactedAtDeleted = 0;
@@ -91,7 +92,8 @@ export class EcsState {
       this.world.advance(this.#timed);
       for (const id of this.#timed) {
         const s = this.world.snapshots.get(id);
-        if (!s || (s.state !== 'pending' && s.retentionDays === undefined)) this.#timed.delete(id);
+        const settled = s?.state === 'error' || (s?.state === 'completed' && s.retentionDays === undefined);
+        if (!s || settled) this.#timed.delete(id);
       }
     }
     this.sync();
@@ -119,6 +121,16 @@ export class EcsState {
 
   rememberToken(account: string, token: string, snapshotId: string): void {
     this.#clientTokens.set(`${account}/${token}`, snapshotId);
+  }
+
+  /** Makes the next accepted copy fail asynchronously (status `failed`) with this message. */
+  queueAsyncFailure(message: string): void {
+    this.#asyncFailures.push(message);
+  }
+
+  /** The async failure the next copy takes, if one is queued. */
+  takeAsyncFailure(): string | undefined {
+    return this.#asyncFailures.shift();
   }
 
   /** Whether KMS is activated for the account (default yes). */

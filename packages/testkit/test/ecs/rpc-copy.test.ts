@@ -336,6 +336,27 @@ describe.each(MODES)('CopySnapshot via $mounting ($signing)', ({ mounting, signi
     expect(copies()).toHaveLength(3);
   });
 
+  it('an injected async failure: the copy starts progressing, then reports failed', async () => {
+    const src = h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB: 10 });
+    h.sim.failNextCopies(1);
+    const r = await h.client(HANGZHOU).copySnapshot(copyRequest(h, { snapshotId: src.id }));
+    const id = r.body!.snapshotId!;
+    const status = async () =>
+      (
+        await h
+          .client(SHANGHAI)
+          .describeSnapshots(
+            new h.mod.DescribeSnapshotsRequest({ regionId: SHANGHAI, snapshotIds: JSON.stringify([id]) }),
+          )
+      ).body!.snapshots!.snapshot![0]!.status;
+    expect(await status()).toBe('progressing');
+    h.clock.advance(1_000);
+    expect(await status()).toBe('failed');
+    const next = await h.client(HANGZHOU).copySnapshot(copyRequest(h, { snapshotId: src.id }));
+    h.clock.advance(10_000);
+    expect(h.sim.snapshot(next.body!.snapshotId!)?.state).toBe('completed');
+  });
+
   it('retention: a completed copy is released after RetentionDays of virtual time', async () => {
     const src = h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB: 10 });
     const r = await h.client(HANGZHOU).copySnapshot(copyRequest(h, { snapshotId: src.id, retentionDays: 1 }));
