@@ -169,26 +169,32 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
     if (!Array.isArray(refs))
       throw invalidRequest([{ path: 'refs', message: 'must be an array' }], this.provider);
     refs.forEach(checkRef);
-    const byRegion = new Map<string, string[]>();
+    // Sets and per-region maps rather than array scans and joined string keys: this runs
+    // on every poll round for up to thousands of ids, and its cost is the SDK's overhead.
+    const byRegion = new Map<string, Set<string>>();
     for (const ref of refs) {
-      const ids = byRegion.get(ref.region) ?? [];
-      if (!ids.includes(ref.snapshotId)) ids.push(ref.snapshotId);
-      byRegion.set(ref.region, ids);
+      const ids = byRegion.get(ref.region);
+      if (ids) ids.add(ref.snapshotId);
+      else byRegion.set(ref.region, new Set([ref.snapshotId]));
     }
-    const found = new Map<string, CopyStatus>();
+    const found = new Map<string, Map<string, CopyStatus>>();
     const calls: Promise<void>[] = [];
     for (const [region, ids] of byRegion) {
-      for (const batch of chunk(ids, this.capabilities.maxIdsPerStatusCall)) {
+      for (const batch of chunk([...ids], this.capabilities.maxIdsPerStatusCall)) {
         calls.push(
           this.retrying(() => this._status(region, batch, options), options, 'status').then((statuses) => {
-            for (const s of statuses) found.set(`${s.region}\u0000${s.snapshotId}`, s);
+            for (const s of statuses) {
+              const inRegion = found.get(s.region);
+              if (inRegion) inRegion.set(s.snapshotId, s);
+              else found.set(s.region, new Map([[s.snapshotId, s]]));
+            }
           }),
         );
       }
     }
     await Promise.all(calls);
     return refs.map((ref) => {
-      const s = found.get(`${ref.region}\u0000${ref.snapshotId}`);
+      const s = found.get(ref.region)?.get(ref.snapshotId);
       if (!s)
         throw new SnapcopyError(
           'PROVIDER_ERROR',
