@@ -24,7 +24,23 @@ import { planAwsCopy } from './plan-copy.js';
 import { tagRecord } from './source-snapshot.js';
 import { absentStatus, snapshotStatus } from './status-mapping.js';
 
-const key = (region: string, snapshotId: string) => `${region}\u0000${snapshotId}`;
+/** Ids per region, as a set: `status` asks it for every id of every poll round. */
+class RegionIdSet {
+  readonly #byRegion = new Map<string, Set<string>>();
+  add(region: string, id: string): void {
+    const ids = this.#byRegion.get(region);
+    if (ids) ids.add(id);
+    else this.#byRegion.set(region, new Set([id]));
+  }
+  has(region: string, id: string): boolean {
+    return this.#byRegion.get(region)?.has(id) ?? false;
+  }
+  /** The ids of one region (empty when none). */
+  of(region: string): ReadonlySet<string> {
+    return this.#byRegion.get(region) ?? EMPTY;
+  }
+}
+const EMPTY: ReadonlySet<string> = new Set();
 
 function byStartTime(a: Snapshot, b: Snapshot): number {
   return (a.StartTime?.getTime() ?? 0) - (b.StartTime?.getTime() ?? 0);
@@ -44,9 +60,9 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #pool: Ec2ClientPool;
   readonly #calls: Ec2Calls;
   /** Copies this process cancelled (region + id): they read `cancelled` once gone. */
-  readonly #cancelled = new Set<string>();
+  readonly #cancelled = new RegionIdSet();
   /** Copies this process sent a tag or delete for, so a retried cancel can tell it was us. */
-  readonly #cancelling = new Set<string>();
+  readonly #cancelling = new RegionIdSet();
 
   constructor(options: AwsEbsCopierOptions = {}) {
     super('aws', AWS_EBS_CAPABILITIES, {
@@ -149,18 +165,18 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     );
     const byId = new Map<string, Snapshot>();
     for (const s of found) if (s.SnapshotId !== undefined) byId.set(s.SnapshotId, s);
+    const cancelled = this.#cancelled.of(region);
     return snapshotIds.map((id) => {
-      const cancelledHere = this.#cancelled.has(key(region, id));
       const s = byId.get(id);
+      const cancelledHere = cancelled.has(id);
       return s ? snapshotStatus(region, s, cancelledHere) : absentStatus(region, id, cancelledHere);
     });
   }
 
   protected override async _cancel(ref: SnapshotRef, options: CallOptions): Promise<CancelResult> {
     const { region, snapshotId } = ref;
-    const k = key(region, snapshotId);
     const gone = (): CancelResult => {
-      if (this.#cancelling.has(k)) this.#cancelled.add(k);
+      if (this.#cancelling.has(region, snapshotId)) this.#cancelled.add(region, snapshotId);
       return {
         region,
         snapshotId,
@@ -187,7 +203,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
         'aws',
       );
     }
-    this.#cancelling.add(k);
+    this.#cancelling.add(region, snapshotId);
     try {
       if (tags[CANCELLED_TAG] !== 'true') {
         await this.#calls.createTags(
@@ -201,7 +217,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       if (is(err, 'NOT_FOUND')) return gone();
       throw err;
     }
-    this.#cancelled.add(k);
+    this.#cancelled.add(region, snapshotId);
     const pending = snapshot.State === 'pending';
     return {
       region,

@@ -56,16 +56,18 @@ export function snapshotStatus(region: string, snapshot: Snapshot, cancelledHere
         : `cancelled${message ? ` (${message})` : ''}`;
   }
   const progress = raw === 'completed' ? 100 : parseProgress(snapshot.Progress, 0);
-  return {
+  // Assigned, not spread: this runs for every id of every poll round.
+  const status: { -readonly [K in keyof CopyStatus]: CopyStatus[K] } = {
     region,
     snapshotId: snapshot.SnapshotId ?? '',
     state,
     progress,
     rawState: raw,
-    ...(message === undefined ? {} : { message }),
-    ...(snapshot.Encrypted === undefined ? {} : { encrypted: snapshot.Encrypted }),
-    ...(snapshot.KmsKeyId ? { kmsKeyId: snapshot.KmsKeyId } : {}),
   };
+  if (message !== undefined) status.message = message;
+  if (snapshot.Encrypted !== undefined) status.encrypted = snapshot.Encrypted;
+  if (snapshot.KmsKeyId) status.kmsKeyId = snapshot.KmsKeyId;
+  return status;
 }
 
 /** The status of an id AWS no longer returns. */
