@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type ErrorCode, isSnapcopyError, registerSecret, type SnapcopyError } from '@snapcopy/core';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,20 @@ describe('every ECS error code maps onto the closed set (through the real SDK)',
       expect((err.cause as { code?: string }).code).toBe(ecsCode);
     });
   }
+
+  it('the README error table lists every rule under its code', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rowsOfTable = readme.split('\n').filter((l) => l.startsWith('| `'));
+    const missing = ECS_ERROR_RULES.filter(
+      (rule) =>
+        !rowsOfTable.some(
+          (l) =>
+            l.startsWith(`| \`${rule.code}\`${rule.retryable ? ', retryable' : ' |'}`) &&
+            l.includes(`\`${rule.match}\``),
+        ),
+    ).map((r) => r.match);
+    expect(missing).toEqual([]);
+  });
 
   it('every rule of ECS_ERROR_RULES is exercised by a row', () => {
     const unused = ECS_ERROR_RULES.filter(
