@@ -123,8 +123,8 @@ describe.each(MOUNTINGS)('billing ledger of CopySnapshot (%s mounting)', (mounti
     const w = f.w;
     const clients = new Map<string, EC2Client>();
     const client = (region: string) => {
-      let c = clients.get(region);
-      if (!c) clients.set(region, (c = f.m.client(A, region)));
+      const c = clients.get(region) ?? f.m.client(A, region);
+      clients.set(region, c);
       return c;
     };
     const copy = async (region: string, input: Partial<CopySnapshotCommandInput>) => {
