@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import nock from 'nock';
+import { createRequire } from 'node:module';
+import type Nock from 'nock';
 
 /** A request as a simulator front-end sees it. */
 export interface SimHttpRequest {
@@ -98,6 +99,15 @@ export async function startSimServer(
   };
 }
 
+// nock patches Node's http stack as soon as it is imported, which slows every request
+// in the process (even to a real server). Load it only when a nock mounting is asked for.
+const requireFromHere = createRequire(import.meta.url);
+let nockModule: typeof Nock | undefined;
+function loadNock(): typeof Nock {
+  nockModule ??= requireFromHere('nock') as typeof Nock;
+  return nockModule;
+}
+
 /** A nock mounting; `stop()` removes its interceptors. */
 export interface SimNockMount {
   stop(): void;
@@ -108,6 +118,7 @@ export interface SimNockMount {
  * as `https://ec2.us-east-1.amazonaws.com` or a RegExp matching many hosts).
  */
 export function mountNock(handler: SimHandler, origin: string | RegExp): SimNockMount {
+  const nock = loadNock();
   const interceptor = nock(origin).persist().post(/.*/);
   interceptor.reply(function (
     this: { req: { headers: Record<string, string | string[]>; method: string; path: string } },
