@@ -71,7 +71,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
     this.#pool = new Ec2ClientPool(options);
-    this.#calls = new Ec2Calls(this.#pool, this.logger);
+    this.#calls = new Ec2Calls(this.#pool, options.logger === undefined ? undefined : this.logger);
   }
 
   /**

@@ -18,9 +18,10 @@ const MAX_PAGES = 100;
  */
 export class Ec2Calls {
   readonly #pool: Ec2ClientPool;
-  readonly #logger: Logger;
+  /** Undefined when nobody listens: redacting a line per call is not free. */
+  readonly #logger: Logger | undefined;
 
-  constructor(pool: Ec2ClientPool, logger: Logger) {
+  constructor(pool: Ec2ClientPool, logger: Logger | undefined) {
     this.#pool = pool;
     this.#logger = logger;
   }
@@ -34,7 +35,7 @@ export class Ec2Calls {
   ): Promise<T> {
     try {
       const [sdk, client] = await Promise.all([loadEc2Sdk(), this.#pool.client(region)]);
-      this.#logger.debug(`aws: ${operation}`, { region });
+      this.#logger?.debug(`aws: ${operation}`, { region });
       return await run(sdk, client, signal ? { abortSignal: signal } : {});
     } catch (err) {
       throw mapAwsError(err, { operation, region, mutating });
