@@ -1,7 +1,7 @@
 // End to end against the EC2 simulator (testkit) over 127.0.0.1, through the real SDK:
 // every flow and the faults the issue names. Cloud-side effects are read from the
 // simulator's world, never taken from the adapter's word.
-import { type CopyStatus, is, LINEAGE_TAGS, type RetryPolicy, type SnapcopyError } from '@snapcopy/core';
+import { type CopyStatus, is, LINEAGE_TAGS, type RetryPolicy, SnapcopyError } from '@snapcopy/core';
 import { Ec2Simulator, KEY_NOT_ACCESSIBLE, type SimServer, VirtualClock } from '@snapcopy/testkit';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -332,6 +332,37 @@ describe('cancel', () => {
     expect((await w.copier.cancel(handle)).takesEffect).toBe('immediate');
     expect(w.sim.snapshot(handle.snapshotId)).toBeUndefined();
     expect((await w.copier.cancel(handle)).takesEffect).toBe('already-gone');
+  });
+});
+
+describe('credentials from the SDK default chain', () => {
+  it('AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment work, and the secret is redacted', async () => {
+    const saved = { ...process.env };
+    // A fresh account whose secret no copier was given: only the chain can register it.
+    const envAccount = w.sim.addAccount({
+      id: '999988887777',
+      secretAccessKey: 'env-only-secret-0123456789abcdef',
+    });
+    const creds = w.sim.credentials(envAccount.id);
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: creds.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+      // The chain must stop at the environment: never probe instance metadata.
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+    try {
+      const fromEnv = createAwsEbsCopier({ endpoint: w.server.url, clock: w.clock });
+      w.copiers.push(fromEnv);
+      const src = source({ account: envAccount.id });
+      const handle = await fromEnv.copy(request(src.id));
+      expect(w.sim.snapshot(handle.snapshotId)?.account).toBe(envAccount.id);
+      const err = new SnapcopyError('PROVIDER_ERROR', `echo ${creds.secretAccessKey}`);
+      expect(err.message).not.toContain(creds.secretAccessKey);
+    } finally {
+      process.env = saved;
+    }
   });
 });
 
