@@ -85,10 +85,16 @@ try {
   for (const c of cases) {
     const a = [];
     const r = [];
-    // Interleaved rounds so that drift (GC, CPU frequency) hits both sides alike.
+    // Interleaved rounds, alternating which side goes first, so that drift (GC, CPU
+    // frequency, other processes on a shared machine) hits both sides alike.
     for (let round = 0; round < ROUNDS; round++) {
-      a.push(await measure(c.adapter, c.iterations));
-      r.push(await measure(c.raw, c.iterations));
+      if (round % 2 === 0) {
+        a.push(await measure(c.adapter, c.iterations));
+        r.push(await measure(c.raw, c.iterations));
+      } else {
+        r.push(await measure(c.raw, c.iterations));
+        a.push(await measure(c.adapter, c.iterations));
+      }
     }
     const median = (xs, k) => xs.map((x) => x[k]).sort((p, q) => p - q)[Math.floor(xs.length / 2)];
     const adapterCpu = median(a, 'cpuUs');
