@@ -99,3 +99,14 @@ export function outcomeJson(o: FollowOutcome): Record<string, unknown> {
     elapsedMs: o.elapsedMs,
   };
 }
+
+/**
+ * The stderr line for a wait that ended in an error. An interrupted wait says how to pick
+ * the copy up again, since the copy itself keeps running.
+ */
+export function waitErrorLine(error: SnapcopyError, provider: string, ref: SnapshotRef): string {
+  if (error.code === 'CANCELLED') {
+    return `snapcopy: CANCELLED: interrupted; the copy ${ref.region}/${ref.snapshotId} keeps running (follow it with: snapcopy wait --provider ${provider} --to ${ref.region} --snapshot ${ref.snapshotId})`;
+  }
+  return `snapcopy: ${error.code}: ${error.message}`;
+}

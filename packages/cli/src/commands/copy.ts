@@ -1,7 +1,13 @@
 import type { CopyFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { exitCodeForOutcomes, followCopies, outcomeJson, outcomeWords } from '../follow-copies.js';
+import {
+  exitCodeForOutcomes,
+  followCopies,
+  outcomeJson,
+  outcomeWords,
+  waitErrorLine,
+} from '../follow-copies.js';
 import { onInterrupt } from '../interrupt.js';
 import { encryptionWords, gib, ref, seconds } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
@@ -47,5 +53,6 @@ export async function run(flags: CopyFlags): Promise<number> {
       [[label, outcomeWords(outcome), seconds(outcome.elapsedMs)]],
     ),
   );
+  if (outcome.error) process.stderr.write(`${waitErrorLine(outcome.error, copier.provider, handle)}\n`);
   return code;
 }

@@ -2,7 +2,13 @@ import type { CopyRefFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { copyRefsFromFlags } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { exitCodeForOutcomes, followCopies, outcomeJson, outcomeWords } from '../follow-copies.js';
+import {
+  exitCodeForOutcomes,
+  followCopies,
+  outcomeJson,
+  outcomeWords,
+  waitErrorLine,
+} from '../follow-copies.js';
 import { onInterrupt } from '../interrupt.js';
 import { ref, seconds } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
@@ -35,6 +41,6 @@ export async function run(flags: CopyRefFlags): Promise<number> {
       [[label, outcomeWords(outcome), seconds(outcome.elapsedMs)]],
     ),
   );
-  if (outcome.error) process.stderr.write(`snapcopy: ${outcome.error.code}: ${outcome.error.message}\n`);
+  if (outcome.error) process.stderr.write(`${waitErrorLine(outcome.error, copier.provider, target)}\n`);
   return code;
 }

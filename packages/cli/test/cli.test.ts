@@ -1,0 +1,730 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
+import { type Sandbox, type SandboxSeedInput, startSandbox } from '@snapcopy/testkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEMO_IDS, DEMO_SEED } from '../src/demo/demo-seed.js';
+import { EXIT_CODES } from '../src/exit-codes.js';
+import { assertBuilt, type CliRun, runCli, TRACE_PRELOAD } from './support/run-cli.js';
+
+/** The demo's world plus large snapshots whose copies stay pending for many seconds. */
+const BIG_AWS_SNAPSHOT = 'snap-0de0000000000b001';
+const BIG_ALIBABA_SNAPSHOT = 's-test0huge0disk01';
+const TEST_SEED: SandboxSeedInput = {
+  ...DEMO_SEED,
+  aws: {
+    ...DEMO_SEED.aws,
+    snapshots: [
+      ...DEMO_SEED.aws.snapshots,
+      {
+        id: BIG_AWS_SNAPSHOT,
+        account: DEMO_SEED.aws.accounts[0].id,
+        region: 'us-east-1',
+        volumeSizeGiB: 4000,
+        sizeGiB: 4000,
+      },
+    ],
+  },
+  alibaba: {
+    ...DEMO_SEED.alibaba,
+    snapshots: [
+      ...DEMO_SEED.alibaba.snapshots,
+      {
+        id: BIG_ALIBABA_SNAPSHOT,
+        account: DEMO_SEED.alibaba.accounts[0].id,
+        region: 'cn-hangzhou',
+        volumeSizeGiB: 4000,
+        sizeGiB: 4000,
+      },
+    ],
+  },
+};
+
+// Every test runs the BUILT CLI as a child process against a sandbox started here.
+let sandbox: Sandbox;
+let env: Record<string, string | undefined>;
+let dir: string;
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'snapcopy-cli-'));
+  // 300 virtual seconds per real second: a 24 GiB copy takes ~0.3 s, a 160 GiB one ~2 s.
+  sandbox = await startSandbox({ seed: TEST_SEED, timeScale: 300 });
+  const aws = sandbox.aws.accounts[0]!;
+  const ali = sandbox.alibaba.accounts[0]!;
+  env = {
+    AWS_ACCESS_KEY_ID: aws.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: ali.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ali.secretAccessKey,
+    SNAPCOPY_AWS_ENDPOINT: sandbox.aws.endpoint,
+    SNAPCOPY_ALIBABA_ENDPOINT: sandbox.alibaba.endpoint,
+    SNAPCOPY_POLL_MS: '50',
+    // Nothing from the machine running the tests: no profile, no instance metadata.
+    AWS_PROFILE: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ALIBABA_CLOUD_SECURITY_TOKEN: undefined,
+    SNAPCOPY_PROVIDER: undefined,
+    SNAPCOPY_TTY: undefined,
+  };
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const cli = (args: readonly string[], extraEnv: Record<string, string | undefined> = {}) =>
+  runCli(args, { env: { ...env, ...extraEnv } });
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed CLI output; the assertions check its shape
+const json = (run: CliRun): Record<string, any> => JSON.parse(run.stdout);
+
+/** Bad input: one line on stderr naming the problem, no stack trace. */
+function expectOneCleanLine(run: CliRun, mentions: RegExp): void {
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^snapcopy: /);
+  expect(lines[0]).toMatch(mentions);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+const AWS_CROSS_REGION = [
+  '--provider',
+  'aws',
+  '--from',
+  'us-east-1',
+  '--to',
+  'us-west-2',
+  '--snapshot',
+  DEMO_IDS.awsWeb,
+];
+
+describe.concurrent('help and version', { timeout: 60_000 }, () => {
+  test('--help lists every command and the exit codes', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(EXIT_CODES.success);
+    for (const command of [
+      'plan',
+      'copy',
+      'status',
+      'wait',
+      'cancel',
+      'batch',
+      'capabilities',
+      'sandbox',
+      'demo',
+    ]) {
+      expect(run.stdout).toContain(`  ${command} `);
+    }
+    expect(run.stdout).toMatch(/Exit codes:[\s\S]*\b2\b[\s\S]*\b3\b[\s\S]*\b4\b[\s\S]*\b5\b/);
+  });
+
+  test.each(['plan', 'copy', 'status', 'wait', 'cancel', 'batch', 'capabilities', 'sandbox', 'demo'])(
+    '%s --help has an example and the exit codes',
+    async (command) => {
+      const run = await cli([command, '--help']);
+      expect(run.code).toBe(EXIT_CODES.success);
+      expect(run.stdout).toMatch(/Examples:\n {2}\$ /);
+      expect(run.stdout).toContain('Exit codes:');
+    },
+  );
+
+  test('--version prints the package version', async () => {
+    const run = await cli(['--version']);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(pkg.version);
+  });
+});
+
+async function traced(args: readonly string[]): Promise<{ run: CliRun; modules: string }> {
+  const file = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(file, '');
+  const run = await runCli(args, {
+    env: { ...env, SNAPCOPY_TRACE_FILE: file },
+    nodeArgs: ['--import', TRACE_PRELOAD],
+  });
+  return { run, modules: readFileSync(file, 'utf8') };
+}
+
+describe.concurrent('what a command loads (traced with a loader hook)', { timeout: 60_000 }, () => {
+  test.each([['--help'], ['--version']])(
+    '%s loads no provider SDK, no inversify, no simulator',
+    async (flag) => {
+      const { run, modules } = await traced([flag]);
+      expect(run.code).toBe(0);
+      expect(modules).toContain('commander'); // the trace works
+      expect(modules).not.toMatch(/@aws-sdk|@alicloud|inversify|@snapcopy\/testkit|testkit\/dist|nock/);
+    },
+  );
+});
+
+describe.concurrent('capabilities', { timeout: 60_000 }, () => {
+  test('--json is one document with both full manifests, and loads no SDK', async () => {
+    const { run, modules } = await traced(['capabilities', '--json']);
+    expect(run.code).toBe(0);
+    expect(modules).not.toMatch(/@aws-sdk|@alicloud/);
+    const doc = json(run);
+    expect(Object.keys(doc)).toEqual(['aws', 'alibaba']);
+    for (const name of ['aws', 'alibaba'])
+      expect(Object.keys(doc[name]).sort()).toEqual([...CAPABILITY_KEYS].sort());
+    expect(doc.aws.sameRegionStandardCopy).toBe(true);
+    expect(doc.alibaba.sameRegionStandardCopy).toBe(false);
+  });
+
+  test('without a terminal: a plain table, side by side, no colour codes', async () => {
+    const run = await cli(['capabilities']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/capability\s+│ aws\s+│ alibaba/);
+    expect(run.stdout).toMatch(/retentionPeriod\s+│ no\s+│ yes/);
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+});
+
+describe.concurrent('plan', { timeout: 60_000 }, () => {
+  test('AWS --json has the fields scripts rely on, sends no copy, and loads nothing of Alibaba', async () => {
+    const marker = `probe-${Math.random().toString(36).slice(2)}`;
+    const { run, modules } = await traced([
+      'plan',
+      ...AWS_CROSS_REGION,
+      '--kms-key',
+      DEMO_IDS.awsBackupKey,
+      '--tag',
+      `probe=${marker}`,
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    expect(modules).toContain('@aws-sdk/client-ec2');
+    expect(modules).not.toMatch(/@alicloud|packages\/alibaba|testkit\/dist|nock/);
+    const plan = json(run);
+    expect(plan).toMatchObject({
+      provider: 'aws',
+      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsWeb, encrypted: false },
+      destination: { region: 'us-west-2' },
+      encryption: { encrypted: true },
+      transfer: 'full',
+      sizeBasis: 'snapshot',
+      billableGiB: { transfer: 24, storage: 24 },
+    });
+    expect(plan.encryption.kmsKeyId).toBeTruthy();
+    expect(plan.reasons.length).toBeGreaterThan(0);
+    const sentWithMarker = sandbox.ec2.world.requests
+      .entries()
+      .filter((e) => e.operation === 'CopySnapshot' && Object.values(e.params).includes(marker));
+    expect(sentWithMarker).toEqual([]);
+  });
+
+  test('Alibaba without --json: a table and the reasons, and nothing of AWS loaded', async () => {
+    const { run, modules } = await traced([
+      'plan',
+      '--provider',
+      'alibaba',
+      '--from',
+      'cn-hangzhou',
+      '--to',
+      'cn-hangzhou',
+      '--snapshot',
+      DEMO_IDS.aliDb,
+      '--encrypt',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(modules).toContain('@alicloud/ecs20140526');
+    expect(modules).not.toMatch(/@aws-sdk|packages\/aws\/|testkit\/dist|nock/);
+    expect(run.stdout).toMatch(/transfer\s+│ full \(billed on: disk\)/);
+    expect(run.stdout).toContain('Why:');
+  });
+});
+
+describe.concurrent('bad input: exit 2 and one line naming the problem', { timeout: 60_000 }, () => {
+  const rows: readonly { rule: string; args: string[]; mentions: RegExp }[] = [
+    {
+      rule: 'a cloud command needs --provider',
+      args: ['plan', '--from', 'us-east-1', '--to', 'us-west-2', '--snapshot', DEMO_IDS.awsWeb],
+      mentions: /--provider/,
+    },
+    { rule: 'the provider must be aws or alibaba', args: ['plan', '--provider', 'gcp'], mentions: /gcp/ },
+    {
+      rule: 'a request needs --to and --snapshot',
+      args: ['plan', '--provider', 'aws', '--from', 'us-east-1'],
+      mentions: /--to <region>, --snapshot <id>/,
+    },
+    {
+      rule: '--tag takes key=value',
+      args: ['plan', ...AWS_CROSS_REGION, '--tag', 'team'],
+      mentions: /--tag.*key=value/,
+    },
+    {
+      rule: '--retention-days takes a whole number',
+      args: ['plan', ...AWS_CROSS_REGION, '--retention-days', '7.5'],
+      mentions: /retention-days.*whole number/,
+    },
+    {
+      rule: "the snapshot id must have the provider's format",
+      args: [
+        'plan',
+        '--provider',
+        'aws',
+        '--from',
+        'us-east-1',
+        '--to',
+        'us-west-2',
+        '--snapshot',
+        'snap-xyz',
+      ],
+      mentions: /INVALID_REQUEST: .*source\.snapshotId/,
+    },
+    {
+      rule: 'a time-based copy takes steps of 15 minutes',
+      args: ['plan', ...AWS_CROSS_REGION, '--completion-minutes', '20'],
+      mentions: /INVALID_REQUEST: .*completionDurationMinutes/,
+    },
+    {
+      rule: 'a key and --no-encrypt contradict',
+      args: ['plan', ...AWS_CROSS_REGION, '--kms-key', 'k', '--no-encrypt'],
+      mentions: /--kms-key and --no-encrypt/,
+    },
+    {
+      rule: 'a rule the request breaks is refused (retention on AWS)',
+      args: ['plan', ...AWS_CROSS_REGION, '--retention-days', '7'],
+      mentions: /UNSUPPORTED|INVALID_REQUEST/,
+    },
+    { rule: 'unknown commands are named', args: ['plann'], mentions: /unknown command 'plann'.*plan/ },
+    { rule: 'unknown options are named', args: ['plan', '--frm', 'x'], mentions: /unknown option '--frm'/ },
+    { rule: 'status needs a copy to look at', args: ['status', '--provider', 'aws'], mentions: /--snapshot/ },
+    {
+      rule: 'wait takes one copy',
+      args: [
+        'wait',
+        '--provider',
+        'aws',
+        '--to',
+        'us-west-2',
+        '--snapshot',
+        'snap-00000001',
+        '--snapshot',
+        'snap-00000002',
+      ],
+      mentions: /expected one --snapshot/,
+    },
+    {
+      rule: '--handle must be a readable file',
+      args: ['cancel', '--handle', '/nonexistent/copy.json'],
+      mentions: /--handle .*no such file/,
+    },
+    {
+      rule: 'the batch file must exist',
+      args: ['batch', '/nonexistent/requests.ndjson'],
+      mentions: /no such file/,
+    },
+    {
+      rule: '--timeout takes a duration',
+      args: [
+        'wait',
+        '--provider',
+        'aws',
+        '--to',
+        'us-west-2',
+        '--snapshot',
+        'snap-00000001',
+        '--timeout',
+        'soon',
+      ],
+      mentions: /duration/,
+    },
+  ];
+  test.each(rows)('$rule', async ({ args, mentions }) => {
+    const run = await cli(args);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.invalidRequest);
+    expectOneCleanLine(run, mentions);
+    expect(run.stdout).toBe('');
+  });
+
+  test('a capability the provider lacks is refused (UNSUPPORTED), with --json also as one JSON document', async () => {
+    const run = await cli([
+      'plan',
+      '--provider',
+      'alibaba',
+      '--from',
+      'cn-hangzhou',
+      '--to',
+      'cn-hangzhou',
+      '--snapshot',
+      DEMO_IDS.aliDb,
+      '--json',
+    ]);
+    expect(run.code).toBe(EXIT_CODES.invalidRequest);
+    expect(json(run)).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', provider: 'alibaba' } });
+    expectOneCleanLine(run, /UNSUPPORTED/);
+  });
+});
+
+describe.concurrent('provider errors: exit 3', { timeout: 60_000 }, () => {
+  test('a snapshot that does not exist is NOT_FOUND', async () => {
+    const run = await cli([
+      'plan',
+      '--provider',
+      'aws',
+      '--from',
+      'us-east-1',
+      '--to',
+      'us-west-2',
+      '--snapshot',
+      'snap-0000000000000dead',
+    ]);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.providerError);
+    expectOneCleanLine(run, /NOT_FOUND/);
+  });
+
+  test('a wrong secret is refused by the cloud, and the secret is never printed', async () => {
+    const run = await cli(['plan', ...AWS_CROSS_REGION], {
+      AWS_SECRET_ACCESS_KEY: 'wrong-secret-0123456789',
+    });
+    expect(run.code, run.stderr).toBe(EXIT_CODES.providerError);
+    expectOneCleanLine(run, /ACCESS_DENIED|PROVIDER_ERROR/);
+    expect(run.stderr).not.toContain('wrong-secret-0123456789');
+  });
+});
+
+describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
+  test('copy --json starts a copy; status and wait read it from the handle file', async () => {
+    const copy = await cli([
+      'copy',
+      ...AWS_CROSS_REGION,
+      '--encrypt',
+      '--tag',
+      'team=dr',
+      '--name',
+      'web-dr',
+      '--json',
+    ]);
+    expect(copy.code, copy.stderr).toBe(0);
+    const doc = json(copy);
+    expect(doc).toMatchObject({
+      ok: true,
+      handle: { provider: 'aws', region: 'us-west-2' },
+      plan: { transfer: 'full' },
+    });
+    const made = sandbox.ec2.world.snapshots.get(doc.handle.snapshotId);
+    expect(made?.tags.get('team')).toBe('dr');
+    const handleFile = join(dir, 'copy.json');
+    writeFileSync(handleFile, copy.stdout);
+
+    const status = await cli(['status', '--handle', handleFile, '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(json(status).statuses[0]).toMatchObject({ snapshotId: doc.handle.snapshotId });
+
+    const wait = await cli(['wait', '--handle', handleFile, '--json']);
+    expect(wait.code, wait.stderr).toBe(EXIT_CODES.success);
+    expect(json(wait)).toMatchObject({ ok: true, status: { state: 'completed', progress: 100 } });
+
+    const plain = await cli([
+      'status',
+      '--provider',
+      'aws',
+      '--to',
+      'us-west-2',
+      '--snapshot',
+      doc.handle.snapshotId,
+    ]);
+    expect(plain.stdout).toContain(`us-west-2/${doc.handle.snapshotId}  completed  100%`);
+  });
+
+  test('copy --wait without a terminal logs plain lines and ends with a summary', async () => {
+    const run = await cli([
+      'copy',
+      '--provider',
+      'alibaba',
+      '--from',
+      'cn-hangzhou',
+      '--to',
+      'cn-shanghai',
+      '--snapshot',
+      DEMO_IDS.aliDb,
+      '--retention-days',
+      '7',
+      '--wait',
+    ]);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    expect(run.stdout).toMatch(/^plan: full transfer/m);
+    expect(run.stdout).toMatch(/: started$/m);
+    expect(run.stdout).toMatch(/: completed$/m);
+    expect(run.stdout).toMatch(/│ completed/);
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  test('on a terminal (SNAPCOPY_TTY=1): a bar per copy, an overall bar and a summary table', async () => {
+    const run = await cli(
+      ['copy', ...AWS_CROSS_REGION.map((a) => (a === 'us-west-2' ? 'us-east-1' : a)), '--wait'],
+      { SNAPCOPY_TTY: '1' },
+    );
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    expect(run.stdout).toMatch(/overall\s*\|/);
+    expect(run.stdout).toMatch(/snap-[0-9a-f]+\s*\|[█░]+\|\s+100%/);
+    expect(run.stdout).toMatch(/outcome.*\n.*completed/);
+  });
+
+  test('a copy that fails later exits 4 and says why', async () => {
+    const run = await cli([
+      'copy',
+      ...AWS_CROSS_REGION,
+      '--kms-key',
+      DEMO_IDS.awsRevokedKey,
+      '--wait',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.copyFailed);
+    expect(json(run)).toMatchObject({ ok: false, status: { state: 'failed' } });
+    expect(json(run).status.message).toMatch(/not accessible/);
+  });
+
+  test('a wait that times out exits 5 and leaves the copy running', async () => {
+    const copy = await cli([
+      'copy',
+      '--provider',
+      'alibaba',
+      '--from',
+      'cn-hangzhou',
+      '--to',
+      'cn-shanghai',
+      '--snapshot',
+      BIG_ALIBABA_SNAPSHOT,
+      '--json',
+    ]);
+    expect(copy.code, copy.stderr).toBe(0);
+    const { snapshotId } = json(copy).handle;
+    const wait = await cli([
+      'wait',
+      '--provider',
+      'alibaba',
+      '--to',
+      'cn-shanghai',
+      '--snapshot',
+      snapshotId,
+      '--timeout',
+      '150ms',
+    ]);
+    expect(wait.code, wait.stderr).toBe(EXIT_CODES.timeout);
+    expect(wait.stderr).toMatch(/^snapcopy: TIMEOUT: /);
+    expect(sandbox.ecs.world.snapshots.get(snapshotId)?.state).toBe('pending');
+
+    // cancel: on ECS it takes effect at once; a later status reads it as gone.
+    const cancel = await cli([
+      'cancel',
+      '--provider',
+      'alibaba',
+      '--to',
+      'cn-shanghai',
+      '--snapshot',
+      snapshotId,
+      '--json',
+    ]);
+    expect(cancel.code, cancel.stderr).toBe(EXIT_CODES.success);
+    expect(json(cancel)).toMatchObject({ ok: true, cancel: { takesEffect: 'immediate', snapshotId } });
+    expect(sandbox.ecs.world.snapshots.has(snapshotId)).toBe(false);
+  });
+
+  test('SIGINT during a wait exits 130 and leaves the copy running', async () => {
+    let signalled = false;
+    const run = await runCli(
+      [
+        'copy',
+        '--provider',
+        'aws',
+        '--from',
+        'us-east-1',
+        '--to',
+        'us-west-2',
+        '--snapshot',
+        BIG_AWS_SNAPSHOT,
+        '--wait',
+      ],
+      {
+        env,
+        onStdout: (chunk, child) => {
+          if (!signalled && /: started/.test(chunk)) {
+            signalled = true;
+            child.kill('SIGINT');
+          }
+        },
+      },
+    );
+    expect(signalled).toBe(true);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.interrupted);
+    expect(run.stderr).toMatch(
+      /^snapcopy: CANCELLED: interrupted; the copy .* keeps running \(follow it with: snapcopy wait /m,
+    );
+    const id = /us-west-2\/(snap-[0-9a-f]+): started/.exec(run.stdout)?.[1];
+    expect(sandbox.ec2.world.snapshots.get(id ?? '')?.state).toBe('pending');
+  });
+
+  test('cancel on AWS says the delete takes effect when the copy completes', async () => {
+    const copy = await cli([
+      'copy',
+      '--provider',
+      'aws',
+      '--from',
+      'us-east-1',
+      '--to',
+      'us-west-2',
+      '--snapshot',
+      BIG_AWS_SNAPSHOT,
+      '--json',
+    ]);
+    const { snapshotId } = json(copy).handle;
+    const run = await cli(['cancel', '--provider', 'aws', '--to', 'us-west-2', '--snapshot', snapshotId]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/when it completes/);
+    expect(sandbox.ec2.world.snapshots.get(snapshotId)?.state).toBe('pending');
+  });
+});
+
+describe.concurrent('batch', { timeout: 60_000 }, () => {
+  test('runs a file through the orchestrator; a rerun with the same journal resumes and copies nothing twice', async () => {
+    const file = join(dir, 'requests.ndjson');
+    const journal = join(dir, 'journal.db');
+    writeFileSync(
+      file,
+      [
+        '# two clouds, one file',
+        JSON.stringify({
+          provider: 'aws',
+          source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+          destination: { region: 'us-west-2' },
+        }),
+        JSON.stringify({
+          provider: 'alibaba',
+          request: {
+            source: { region: 'cn-hangzhou', snapshotId: DEMO_IDS.aliDb },
+            destination: { region: 'cn-hangzhou' },
+            encryption: { encrypted: true },
+          },
+        }),
+      ].join('\n'),
+    );
+    const first = await cli(['batch', file, '--journal', journal, '--json']);
+    expect(first.code, first.stderr).toBe(EXIT_CODES.success);
+    const doc = json(first);
+    expect(doc).toMatchObject({ ok: true, resumed: false, counts: { total: 2, completed: 2 } });
+
+    const again = await cli(['batch', file, '--journal', journal]);
+    expect(again.code, again.stderr).toBe(EXIT_CODES.success);
+    expect(again.stdout).toMatch(/\(resumed\): 2 completed/);
+    // The clouds hold exactly one copy per client token, after both runs.
+    for (const r of doc.results as { clientToken: string; destination: { snapshotId: string } }[]) {
+      const copies = [
+        ...sandbox.ec2.world.snapshots.values(),
+        ...sandbox.ecs.world.snapshots.values(),
+      ].filter((snap) => snap.tags.get(LINEAGE_TAGS.clientToken) === r.clientToken);
+      expect(copies.map((c) => c.id)).toEqual([r.destination.snapshotId]);
+    }
+  });
+
+  test('a request that is refused fails alone, and the batch exits 4', async () => {
+    const file = join(dir, 'mixed.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        {
+          provider: 'alibaba',
+          source: { region: 'cn-hangzhou', snapshotId: DEMO_IDS.aliDb },
+          destination: { region: 'cn-hangzhou' },
+        },
+        {
+          provider: 'aws',
+          source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+          destination: { region: 'us-east-1' },
+        },
+      ]),
+    );
+    const run = await cli(['batch', file, '--journal', join(dir, 'mixed.db'), '--json']);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.copyFailed);
+    const doc = json(run);
+    expect(doc.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'UNSUPPORTED' }, exitCode: 2 });
+    expect(doc.results[1]).toMatchObject({ outcome: 'completed' });
+  });
+
+  test('a file that is not JSON is named with its line', async () => {
+    const file = join(dir, 'broken.ndjson');
+    writeFileSync(file, '{"provider":"aws"}\nnot json\n');
+    const run = await cli(['batch', file, '--journal', join(dir, 'broken.db')]);
+    expect(run.code).toBe(EXIT_CODES.invalidRequest);
+    expectOneCleanLine(run, /broken\.ndjson:2: not a JSON object/);
+  });
+});
+
+describe.concurrent('sandbox and demo', { timeout: 60_000 }, () => {
+  test('sandbox prints one JSON line with endpoints and credentials, serves requests, and exits 0 on SIGTERM', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the sandbox's JSON line; the assertions check its shape
+    let info: Record<string, any> | undefined;
+    let planRun: CliRun | undefined;
+    const run = await runCli(['sandbox', '--time-scale', '600'], {
+      env,
+      onStdout: (chunk, child) => {
+        if (info) return;
+        info = JSON.parse(chunk.split('\n')[0]!);
+        const aws = info!.aws.accounts[0];
+        void cli(
+          [
+            'plan',
+            '--provider',
+            'aws',
+            '--from',
+            'us-east-1',
+            '--to',
+            'us-west-2',
+            '--snapshot',
+            'snap-0000000000000dead',
+            '--endpoint',
+            info!.aws.endpoint,
+          ],
+          {
+            AWS_ACCESS_KEY_ID: aws.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
+          },
+        )
+          .then((r) => {
+            planRun = r;
+          })
+          .finally(() => child.kill('SIGTERM'));
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(info?.aws.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info?.alibaba.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info?.aws.accounts[0]).toHaveProperty('secretAccessKey');
+    // The sandbox answered with its own world: the snapshot does not exist there.
+    expect(planRun?.code, planRun?.stderr).toBe(EXIT_CODES.providerError);
+    expect(planRun?.stderr).toMatch(/NOT_FOUND/);
+  });
+
+  test('demo --json: every scenario ends as promised', async () => {
+    const run = await cli(['demo', '--json', '--time-scale', '120']);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    const doc = json(run);
+    expect(doc.ok).toBe(true);
+    expect(doc.scenarios.map((s: { label: string; asExpected: boolean }) => [s.label, s.asExpected])).toEqual(
+      [
+        ['aws-dr-key', true],
+        ['aws-same', true],
+        ['ali-encrypt', true],
+        ['ali-retain', true],
+        ['ali-refused', true],
+        ['aws-bad-key', true],
+        ['ali-cancel', true],
+      ],
+    );
+    expect(doc.scenarios.find((s: { label: string }) => s.label === 'ali-refused')).toMatchObject({
+      error: { code: 'UNSUPPORTED' },
+      copyCalls: 0,
+    });
+    expect(doc.wallTimeMs).toBeLessThan(60_000);
+  });
+});
