@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import "../dist/bin/snapcopy.js";
+import '../dist/bin/snapcopy.js';
