@@ -162,7 +162,9 @@ export function copySnapshot(ctx: EcsOperationContext): Record<string, unknown> 
       destinationRegion: destination,
       sizeBasis: billing.sizeBasis,
       transfer: billing.transfer,
-      transferGiB: billing.gib,
+      // Alibaba charges data transfer for cross-region copies only; a same-region
+      // (encrypted) copy still stores its full size basis in the destination.
+      transferGiB: source.region === destination ? 0 : billing.gib,
       storageGiB: billing.gib,
       timeBasedGiB: 0,
     },

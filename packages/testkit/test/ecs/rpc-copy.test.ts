@@ -438,6 +438,19 @@ describe.each(MODES)('CopySnapshot via $mounting ($signing)', ({ mounting, signi
       });
     });
 
+    it('a same-region encrypted copy moves no data between regions but stores the disk size', async () => {
+      const src = h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB: 30, diskSizeGiB: 100 });
+      const r = await h
+        .client(HANGZHOU)
+        .copySnapshot(copyRequest(h, { snapshotId: src.id, encrypted: true, destinationRegionId: HANGZHOU }));
+      expect(h.sim.world.ledger.forSnapshot(r.body!.snapshotId!)).toMatchObject({
+        sizeBasis: 'disk',
+        transfer: 'full',
+        transferGiB: 0,
+        storageGiB: 100,
+      });
+    });
+
     it('encrypted copy of an encrypted snapshot: full snapshot size', async () => {
       const src = h.sim.addSnapshot({
         account: h.account,
