@@ -75,6 +75,8 @@ export class CopyQueue {
   #lastPollAt = Number.NEGATIVE_INFINITY;
   #nextPollAt = Number.POSITIVE_INFINITY;
   #statusFailures = 0;
+  /** Observed ms per GiB moved of recent copies that finished here, to expect the next ones. */
+  readonly #msPerGiB: number[] = [];
   #wakeController: AbortController | undefined;
   #woken = false;
 
@@ -232,9 +234,14 @@ export class CopyQueue {
       if (this.#aborted) {
         this.#toPlan.unshift(item);
       } else if (item.planAttempts < this.#ctx.retry.maxAttempts && (err.retryable || is(err, 'THROTTLED'))) {
-        if (is(err, 'THROTTLED')) this.#throttled(err);
-        else
-          item.notBefore = clock.now() + backoffDelay(this.#ctx.retry, item.planAttempts, this.#ctx.random);
+        if (is(err, 'THROTTLED')) {
+          this.#throttled(err);
+        } else {
+          const delayMs = backoffDelay(this.#ctx.retry, item.planAttempts, this.#ctx.random);
+          item.notBefore = clock.now() + delayMs;
+          const attempt = item.planAttempts;
+          this.#emit({ type: 'copy-retry', stage: 'plan', index: item.index, error: err, attempt, delayMs });
+        }
         this.#toPlan.unshift(item);
       } else {
         // Planning never mutates: a request that cannot be planned ends here, untouched.
@@ -286,7 +293,7 @@ export class CopyQueue {
       } else if (!exhausted && err.retryable) {
         const delayMs = backoffDelay(this.#ctx.retry, item.attempts, this.#ctx.random);
         item.notBefore = clock.now() + delayMs;
-        this.#emit({ type: 'copy-retry', index: item.index, error: err, attempt, delayMs });
+        this.#emit({ type: 'copy-retry', stage: 'copy', index: item.index, error: err, attempt, delayMs });
         this.#ready.unshift(item);
       } else {
         await this.#finish(item, 'failed', { error: err });
@@ -302,11 +309,40 @@ export class CopyQueue {
     const now = this.#ctx.clock.now();
     item.phase = 'running';
     if (!item.resumed || item.attempts > 0) {
-      item.sample = { baseAt: now, baseProgress: 0, baseUncertainty: 0, at: now, progress: 0 };
+      const expectedMs = this.#expectedMs(item);
+      item.sample = {
+        baseAt: now,
+        baseProgress: 0,
+        baseUncertainty: 0,
+        at: now,
+        progress: 0,
+        ...(expectedMs === undefined ? {} : { expectedMs }),
+      };
     }
     this.#running.set(item.index, item);
     const readAt = item.sample ? nextReadAt(item.sample, this.#ctx.poll) : now;
     this.#nextPollAt = Math.min(this.#nextPollAt, Math.max(this.#lastPollAt + this.#ctx.poll.minMs, readAt));
+  }
+
+  /** GiB a copy moves, as its plan says; at least 1 so that tiny copies still count time. */
+  #sizeGiB(item: BatchItemState): number {
+    return Math.max(1, item.plan?.billableGiB.transfer ?? item.plan?.source.sizeGiB ?? 1);
+  }
+
+  /** The median observed ms per GiB of this queue times the copy's size, once any finished. */
+  #expectedMs(item: BatchItemState): number | undefined {
+    if (this.#msPerGiB.length === 0) return undefined;
+    const sorted = [...this.#msPerGiB].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]! * this.#sizeGiB(item);
+  }
+
+  #learn(item: BatchItemState, finishedAt: number): void {
+    // Only copies seen from their start: a resumed copy's duration is unknown.
+    if (item.sample?.baseUncertainty !== 0 || item.timings.copyStartedAt === undefined) return;
+    const ms = finishedAt - item.timings.copyStartedAt;
+    if (ms <= 0) return;
+    this.#msPerGiB.push(ms / this.#sizeGiB(item));
+    if (this.#msPerGiB.length > 50) this.#msPerGiB.shift();
   }
 
   async #poll(): Promise<void> {
@@ -351,6 +387,7 @@ export class CopyQueue {
         : { baseAt: at, baseProgress: status.progress, baseUncertainty: 1, at, progress: status.progress };
       this.#emit({ type: 'copy-progress', index: item.index, status });
       if (TERMINAL_STATES.has(status.state)) {
+        if (status.state === 'completed') this.#learn(item, at);
         const error =
           status.state === 'failed'
             ? new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${status.snapshotId} failed`, {

@@ -23,8 +23,10 @@ export { batchClientToken } from './client-token.js';
 export { CopyOrchestrator, ORCHESTRATOR_DEFAULTS } from './orchestrator.js';
 export {
   estimateRemaining,
+  FIRST_READ_SHARE,
   nextPollDelay,
   nextReadAt,
+  OVERSHOOT_SHARE,
   type PollBounds,
   type ProgressSample,
   type RemainingEstimate,

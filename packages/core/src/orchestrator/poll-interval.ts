@@ -17,7 +17,18 @@ export interface ProgressSample {
   readonly at: number;
   /** Latest progress, 0-100 (whole percents). */
   readonly progress: number;
+  /**
+   * How long the copy is expected to take from the baseline, ms, learned from copies of
+   * the same queue that finished; used only until the first reading.
+   */
+  readonly expectedMs?: number;
 }
+
+/** Share of the expected duration at which a fresh copy is first read. */
+export const FIRST_READ_SHARE = 0.8;
+
+/** Completion may be overshot by this share of the copy's whole duration (or the shortest interval). */
+export const OVERSHOOT_SHARE = 0.01;
 
 /** Bounds on the time a copy still needs from its latest reading, ms. */
 export interface RemainingEstimate {
@@ -52,16 +63,23 @@ export interface PollBounds {
 
 /**
  * When a copy next needs a status read, as an absolute time. While the window between
- * the earliest and latest plausible completion is wider than the shortest poll
- * interval, poll at the earliest (the reading then narrows the window); once it is
- * narrower, poll at the latest, so a single read finds the copy finished. A copy not
- * read since its start is read after the shortest interval.
+ * the earliest and latest plausible completion is wider than the tolerance (the shortest
+ * poll interval, or {@link OVERSHOOT_SHARE} of the copy's duration if longer), poll at
+ * the earliest (the reading then narrows the window); once it is narrower, poll at the
+ * latest, so a single read finds the copy finished. A copy not
+ * read since its start is read at {@link FIRST_READ_SHARE} of its expected duration, or
+ * after the shortest interval when nothing is expected.
  */
 export function nextReadAt(sample: ProgressSample, bounds: PollBounds): number {
-  // Nothing read since the baseline: one shortest interval tells how fast it goes.
-  if (sample.at <= sample.baseAt) return sample.at + bounds.minMs;
+  // Nothing read since the baseline: read when most of the expected duration is over,
+  // or, with no expectation, after one shortest interval to learn how fast it goes.
+  if (sample.at <= sample.baseAt) {
+    const first = (sample.expectedMs ?? 0) * FIRST_READ_SHARE;
+    return sample.at + Math.min(bounds.maxMs, Math.max(bounds.minMs, first));
+  }
   const { lowerMs, upperMs } = estimateRemaining(sample);
-  const wait = upperMs - lowerMs <= bounds.minMs ? upperMs : lowerMs;
+  const tolerance = Math.max(bounds.minMs, OVERSHOOT_SHARE * (sample.at - sample.baseAt + upperMs));
+  const wait = upperMs - lowerMs <= tolerance ? upperMs : lowerMs;
   return sample.at + Math.min(wait, bounds.maxMs);
 }
 

@@ -186,6 +186,8 @@ export type BatchEvent =
   | {
       readonly type: 'copy-retry';
       readonly index: number;
+      /** Which call is retried: the plan or the copy. */
+      readonly stage: 'plan' | 'copy';
       readonly error: SnapcopyError;
       readonly attempt: number;
       readonly delayMs: number;

@@ -61,7 +61,31 @@ describe('estimateRemaining', () => {
 
 describe('nextReadAt', () => {
   const rows: { rule: string; sample: ProgressSample; at: number }[] = [
-    { rule: 'just started: after the shortest interval', sample: fromStart(0, 0), at: 5_000 },
+    {
+      rule: 'just started, nothing expected: after the shortest interval',
+      sample: fromStart(0, 0),
+      at: 5_000,
+    },
+    {
+      rule: 'just started, duration expected from finished copies: at 80% of it',
+      sample: { ...fromStart(0, 0), expectedMs: 200_000 },
+      at: 160_000,
+    },
+    {
+      rule: 'just started, short expected duration: never sooner than the shortest interval',
+      sample: { ...fromStart(0, 0), expectedMs: 2_000 },
+      at: 5_000,
+    },
+    {
+      rule: 'just started, long expected duration: never later than the longest interval',
+      sample: { ...fromStart(0, 0), expectedMs: 3_600_000 },
+      at: 300_000,
+    },
+    {
+      rule: 'long copy at 99%: a window within 1% of its duration (not 5 s) is read at the latest completion',
+      sample: fromStart(3_564_000, 99),
+      at: 3_564_000 + 3_564_000 / 99,
+    },
     {
       rule: 'window wider than the shortest interval: read at the earliest completion',
       sample: fromStart(500_000, 83),
