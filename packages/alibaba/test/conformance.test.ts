@@ -165,11 +165,6 @@ for (const mounting of ['nock', 'server'] as const) {
     options: {
       // ECS refuses a KMS key it cannot use in the CopySnapshot call itself.
       keyFailure: 'sync',
-      skip: {
-        // Known adapter gap, reported to its owner: ECS replays a ClientToken silently and
-        // the adapter answers reused: false. Remove this line once it reports the replay.
-        'idempotency.reused-flag': 'adapter reports reused: false on a ClientToken replay',
-      },
     },
   });
 }
