@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import "../dist/bin/sandbox.js";
+import '../dist/bin/sandbox.js';
