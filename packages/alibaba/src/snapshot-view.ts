@@ -1,5 +1,5 @@
 import type { DescribeSnapshotsResponseBodySnapshotsSnapshot } from '@alicloud/ecs20140526';
-import { type CopyStatus, LINEAGE_TAGS } from '@snapcopy/core';
+import { absentCopyStatus, type CopyStatus, LINEAGE_TAGS, parseProgressPercent } from '@snapcopy/core';
 import type { AlibabaEarlierCopy } from './rules/transfer.js';
 
 /** One snapshot as the ECS SDK returns it from DescribeSnapshots. */
@@ -16,9 +16,7 @@ export function snapshotTags(s: EcsSnapshot): Record<string, string> {
 
 /** `"56%"` → 56; anything unreadable → `fallback`. Clamped to 0-100. */
 export function parseProgress(progress: string | undefined, fallback: number): number {
-  const n = progress === undefined ? Number.NaN : Number.parseFloat(progress);
-  if (!Number.isFinite(n)) return fallback;
-  return Math.max(0, Math.min(100, Math.floor(n)));
+  return parseProgressPercent(progress, fallback, Math.floor);
 }
 
 /** A finite, non-negative number from the SDK's loosely typed fields (`SourceDiskSize` is a string). */
@@ -97,21 +95,8 @@ export function toCopyStatus(region: string, s: EcsSnapshot): CopyStatus {
  * otherwise `failed` (deleted elsewhere, released at the end of its retention, or never made).
  */
 export function absentStatus(region: string, snapshotId: string, cancelledHere: boolean): CopyStatus {
-  return cancelledHere
-    ? {
-        region,
-        snapshotId,
-        state: 'cancelled',
-        progress: 0,
-        rawState: 'absent',
-        message: 'the copy was cancelled: it was deleted and its partial data removed',
-      }
-    : {
-        region,
-        snapshotId,
-        state: 'failed',
-        progress: 0,
-        rawState: 'absent',
-        message: `snapshot ${snapshotId} no longer exists in ${region} (deleted, released at the end of its retention period, or never made)`,
-      };
+  return absentCopyStatus({ region, snapshotId }, cancelledHere, {
+    cancelled: 'the copy was cancelled: it was deleted and its partial data removed',
+    gone: `snapshot ${snapshotId} no longer exists in ${region} (deleted, released at the end of its retention period, or never made)`,
+  });
 }

@@ -1,12 +1,10 @@
 import type { Snapshot } from '@aws-sdk/client-ec2';
-import type { CopyState, CopyStatus } from '@snapcopy/core';
+import { absentCopyStatus, type CopyState, type CopyStatus, parseProgressPercent } from '@snapcopy/core';
 import { CANCELLED_TAG } from './cancel-tag.js';
 
 /** `"56%"` → 56; anything unreadable → `fallback`. */
 export function parseProgress(progress: string | undefined, fallback: number): number {
-  if (progress === undefined) return fallback;
-  const n = Number.parseFloat(progress);
-  return Number.isFinite(n) ? Math.min(100, Math.max(0, Math.round(n))) : fallback;
+  return parseProgressPercent(progress, fallback, Math.round);
 }
 
 function isTaggedCancelled(snapshot: Snapshot): boolean {
@@ -72,21 +70,8 @@ export function snapshotStatus(region: string, snapshot: Snapshot, cancelledHere
 
 /** The status of an id AWS no longer returns. */
 export function absentStatus(region: string, snapshotId: string, cancelledHere: boolean): CopyStatus {
-  return cancelledHere
-    ? {
-        region,
-        snapshotId,
-        state: 'cancelled',
-        progress: 0,
-        rawState: 'absent',
-        message: 'cancelled: the copy has been deleted',
-      }
-    : {
-        region,
-        snapshotId,
-        state: 'failed',
-        progress: 0,
-        rawState: 'absent',
-        message: `${snapshotId} no longer exists in ${region} (deleted, or never a snapshot of this account)`,
-      };
+  return absentCopyStatus({ region, snapshotId }, cancelledHere, {
+    cancelled: 'cancelled: the copy has been deleted',
+    gone: `${snapshotId} no longer exists in ${region} (deleted, or never a snapshot of this account)`,
+  });
 }

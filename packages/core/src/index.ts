@@ -56,10 +56,13 @@ export {
 } from './request.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
 export {
+  type AbsentCopyMessages,
+  absentCopyStatus,
   type CancelResult,
   type CopyHandle,
   type CopyState,
   type CopyStatus,
+  parseProgressPercent,
   TERMINAL_STATES,
 } from './status.js';
 export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags } from './lineage.js';

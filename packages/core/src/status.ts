@@ -46,3 +46,46 @@ export interface CancelResult {
   readonly takesEffect: 'immediate' | 'on-completion' | 'already-gone';
   readonly message: string;
 }
+
+/**
+ * A provider's progress text (`"56%"`) as a whole percentage clamped to 0-100; `fallback`
+ * when it is missing or unreadable. `toWhole` says how a fraction becomes whole (providers
+ * differ: EC2 rounds, ECS truncates so that 99.6% never reads as done).
+ */
+export function parseProgressPercent(
+  progress: string | undefined,
+  fallback: number,
+  toWhole: (n: number) => number = Math.round,
+): number {
+  const n = progress === undefined ? Number.NaN : Number.parseFloat(progress);
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(100, Math.max(0, toWhole(n)));
+}
+
+/** What to tell the caller about a copy the provider no longer returns. */
+export interface AbsentCopyMessages {
+  /** Shown when this copier cancelled (deleted) the copy itself. */
+  readonly cancelled: string;
+  /** Shown otherwise: the copy vanished for a reason snapcopy did not cause. */
+  readonly gone: string;
+}
+
+/**
+ * The status of a copy the provider no longer returns (`rawState: 'absent'`): `cancelled`
+ * when this copier deleted it, otherwise `failed`, since a copy that vanished on its own
+ * will never complete.
+ */
+export function absentCopyStatus(
+  ref: SnapshotRef,
+  cancelledHere: boolean,
+  messages: AbsentCopyMessages,
+): CopyStatus {
+  return {
+    region: ref.region,
+    snapshotId: ref.snapshotId,
+    state: cancelledHere ? 'cancelled' : 'failed',
+    progress: 0,
+    rawState: 'absent',
+    message: cancelledHere ? messages.cancelled : messages.gone,
+  };
+}
