@@ -3,56 +3,20 @@
 // through the simulator's 127.0.0.1 server. The harness below maps the suite's
 // provider-neutral contract onto the simulator's state; nothing here goes through the adapter.
 import { randomBytes } from 'node:crypto';
-import { LINEAGE_TAGS } from '@snapcopy/core';
 import {
   captureLogger,
   type ConformanceHarness,
-  type ConformanceOperation,
+  mountSimulator,
   EcsSimulator,
-  type SimSnapshot,
-  type TruthSnapshot,
+  simulatorFaults,
+  simWorldTruth,
   VirtualClock,
 } from '@snapcopy/testkit';
 import { runSnapshotCopierConformance } from '@snapcopy/testkit/conformance';
-import nock from 'nock';
 import { createAlibabaEcsCopier } from '../src/index.js';
 
 const CALLER = '1234567890123456';
 const REGIONS = ['cn-hangzhou', 'cn-shanghai'] as const;
-
-const OPERATION_OF: Record<ConformanceOperation, string> = {
-  copy: 'CopySnapshot',
-  status: 'DescribeSnapshots',
-  'describe-source': 'DescribeSnapshots',
-  delete: 'DeleteSnapshot',
-};
-const KIND_OF: Record<string, ConformanceOperation> = {
-  CopySnapshot: 'copy',
-  DescribeSnapshots: 'status',
-  DeleteSnapshot: 'delete',
-};
-
-function truthOf(s: SimSnapshot): TruthSnapshot {
-  const tags = Object.fromEntries(s.tags);
-  const token = s.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken];
-  return {
-    id: s.id,
-    region: s.region,
-    account: s.account,
-    state: s.state === 'error' ? 'failed' : s.state,
-    ...(s.stateMessage === undefined ? {} : { stateMessage: s.stateMessage }),
-    encrypted: s.encrypted,
-    ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
-    tags,
-    ...(s.retentionDays === undefined ? {} : { retentionDays: s.retentionDays }),
-    ...(s.copy?.completionDurationMinutes === undefined
-      ? {}
-      : { completionDurationMinutes: s.copy.completionDurationMinutes }),
-    deletePending: s.copy?.deleteRequested ?? false,
-    ...(s.copy ? { copyOf: { region: s.copy.sourceRegion, snapshotId: s.copy.sourceSnapshotId } } : {}),
-    ...(token === undefined ? {} : { clientToken: token }),
-  };
-}
 
 /** A fresh ECS simulator and Alibaba copier for one test, mounted through nock or a local server. */
 async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<ConformanceHarness> {
@@ -70,10 +34,7 @@ async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<Conforma
       sim.addKey({ account: CALLER, region, alias: 'alias/conformance-revoked', usable: false }).id,
     );
   }
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  const server = mounting === 'server' ? await sim.listen() : undefined;
-  const mount = mounting === 'nock' ? sim.mountNock() : undefined;
+  const mounted = await mountSimulator(sim, mounting);
   const { logger, lines } = captureLogger();
   const makeCopier = (credentials: { accessKeyId: string; accessKeySecret: string }) =>
     createAlibabaEcsCopier({
@@ -81,14 +42,10 @@ async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<Conforma
       clock,
       logger,
       requestTimeoutMs: 5_000,
-      ...(server ? { endpoint: server.url } : {}),
+      ...(mounted.endpoint ? { endpoint: mounted.endpoint } : {}),
     });
   const copier = makeCopier(sim.credentials(CALLER));
   const world = sim.world;
-  const snapshots = () => {
-    sim.advance();
-    return [...world.snapshots.values()];
-  };
 
   return {
     copier,
@@ -117,43 +74,19 @@ async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<Conforma
       keys: (region) => ({ customer: customer.get(region)!, inaccessible: revoked.get(region)! }),
       missingSnapshotId: () => 's-conformancemissing0',
     },
-    truth: {
-      snapshot(region, id) {
-        const s = sim.snapshot(id);
-        return s && s.region === region ? truthOf(s) : undefined;
-      },
-      copies: () =>
-        snapshots()
-          .filter((s) => s.copy)
-          .map(truthOf),
-      copiesWithToken: (token) =>
-        snapshots()
-          .filter((s) => s.copy)
-          .map(truthOf)
-          .filter((t) => t.clientToken === token),
+    truth: simWorldTruth(world, {
+      refresh: () => sim.advance(),
       sameKey(region, a, b) {
         const ka = sim.state.findKey(CALLER, region, a);
         return ka !== undefined && ka === sim.state.findKey(CALLER, region, b);
       },
-      requests: () =>
-        world.requests.entries().map((e) => ({
-          operation: e.operation,
-          kind: KIND_OF[e.operation] ?? 'other',
-          ...(e.region === undefined ? {} : { region: e.region }),
-          ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
-        })),
-    },
+    }),
     time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
-    faults: {
-      throttleNext: (op, times = 1) => void sim.faults.throttleNext(OPERATION_OF[op], times),
-      dropResponseAfterNext: (op, times = 1) => void sim.faults.dropResponseNext(OPERATION_OF[op], times),
-      clear: () => sim.faults.clear(),
-    },
+    faults: simulatorFaults(sim.faults),
     makeCopierWithBadCredentials: () =>
       makeCopier({ accessKeyId: 'LTAI5tConformanceUnknown', accessKeySecret: sentinelSecret }),
     async close() {
-      mount?.stop();
-      await server?.close();
+      await mounted.close();
     },
   };
 }

@@ -3,19 +3,17 @@
 // simulator's 127.0.0.1 server. The harness below maps the suite's provider-neutral
 // contract onto the simulator's state; nothing here goes through the adapter.
 import { randomBytes } from 'node:crypto';
-import { LINEAGE_TAGS } from '@snapcopy/core';
 import {
   captureLogger,
   type ConformanceHarness,
-  type ConformanceOperation,
+  mountSimulator,
   Ec2Simulator,
   type SimKey,
-  type SimSnapshot,
-  type TruthSnapshot,
+  simulatorFaults,
+  simWorldTruth,
   VirtualClock,
 } from '@snapcopy/testkit';
 import { runSnapshotCopierConformance } from '@snapcopy/testkit/conformance';
-import nock from 'nock';
 import { type AwsEbsSnapshotCopier, createAwsEbsCopier } from '../src/index.js';
 
 const CALLER = '111122223333';
@@ -24,40 +22,6 @@ const REGIONS = ['us-east-1', 'us-west-2'] as const;
 const CUSTOMER_ALIAS = 'alias/conformance';
 const PARTNER_ALIAS = 'alias/conformance-partner';
 const REVOKED_ALIAS = 'alias/conformance-revoked';
-
-const OPERATION_OF: Record<ConformanceOperation, string> = {
-  copy: 'CopySnapshot',
-  status: 'DescribeSnapshots',
-  'describe-source': 'DescribeSnapshots',
-  delete: 'DeleteSnapshot',
-};
-const KIND_OF: Record<string, ConformanceOperation> = {
-  CopySnapshot: 'copy',
-  DescribeSnapshots: 'status',
-  DeleteSnapshot: 'delete',
-};
-
-function truthOf(s: SimSnapshot): TruthSnapshot {
-  const tags = Object.fromEntries(s.tags);
-  const token = s.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken];
-  return {
-    id: s.id,
-    region: s.region,
-    account: s.account,
-    state: s.state === 'error' ? 'failed' : s.state,
-    ...(s.stateMessage === undefined ? {} : { stateMessage: s.stateMessage }),
-    encrypted: s.encrypted,
-    ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
-    tags,
-    ...(s.retentionDays === undefined ? {} : { retentionDays: s.retentionDays }),
-    ...(s.copy?.completionDurationMinutes === undefined
-      ? {}
-      : { completionDurationMinutes: s.copy.completionDurationMinutes }),
-    deletePending: s.copy?.deleteRequested ?? false,
-    ...(s.copy ? { copyOf: { region: s.copy.sourceRegion, snapshotId: s.copy.sourceSnapshotId } } : {}),
-    ...(token === undefined ? {} : { clientToken: token }),
-  };
-}
 
 /** A fresh EC2 simulator and AWS copier for one test, mounted through nock or a local server. */
 async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceHarness> {
@@ -77,10 +41,7 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
     sim.addKey({ account: CALLER, region, aliases: [REVOKED_ALIAS], accessible: false });
     sim.addKey({ account: OWNER, region, aliases: [PARTNER_ALIAS], usableBy: [CALLER] });
   }
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  const server = mounting === 'server' ? await sim.listen() : undefined;
-  const mount = mounting === 'nock' ? sim.mountNock() : undefined;
+  const mounted = await mountSimulator(sim, mounting);
   const { logger, lines } = captureLogger();
   const copiers: AwsEbsSnapshotCopier[] = [];
   const makeCopier = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
@@ -88,7 +49,7 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
       credentials,
       clock,
       logger,
-      ...(server ? { endpoint: server.url } : {}),
+      ...(mounted.endpoint ? { endpoint: mounted.endpoint } : {}),
     });
     copiers.push(copier);
     return copier;
@@ -153,47 +114,19 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
       keys: () => ({ customer: CUSTOMER_ALIAS, inaccessible: REVOKED_ALIAS }),
       missingSnapshotId: () => 'snap-0fffffffffffffff0',
     },
-    truth: {
-      snapshot(region, id) {
-        world.advance();
-        const s = world.snapshots.get(id);
-        return s && s.region === region ? truthOf(s) : undefined;
-      },
-      copies() {
-        world.advance();
-        return [...world.snapshots.values()].filter((s) => s.copy).map(truthOf);
-      },
-      copiesWithToken(token) {
-        world.advance();
-        return [...world.snapshots.values()]
-          .filter((s) => s.copy)
-          .map(truthOf)
-          .filter((t) => t.clientToken === token);
-      },
+    truth: simWorldTruth(world, {
       sameKey(region, a, b) {
         const ka = keyOf(a, region);
         return ka !== undefined && ka === keyOf(b, region);
       },
-      requests: () =>
-        world.requests.entries().map((e) => ({
-          operation: e.operation,
-          kind: KIND_OF[e.operation] ?? 'other',
-          ...(e.region === undefined ? {} : { region: e.region }),
-          ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
-        })),
-    },
+    }),
     time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
-    faults: {
-      throttleNext: (op, times = 1) => void sim.faults.throttleNext(OPERATION_OF[op], times),
-      dropResponseAfterNext: (op, times = 1) => void sim.faults.dropResponseNext(OPERATION_OF[op], times),
-      clear: () => sim.faults.clear(),
-    },
+    faults: simulatorFaults(sim.faults),
     makeCopierWithBadCredentials: () =>
       makeCopier({ accessKeyId: 'AKIACONFORMANCEXXXXX', secretAccessKey: sentinelSecret }),
     async close() {
       for (const c of copiers) c.destroy();
-      mount?.stop();
-      await server?.close();
+      await mounted.close();
     },
   };
 }

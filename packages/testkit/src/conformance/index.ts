@@ -27,6 +27,17 @@ export type {
 } from './harness.js';
 export { captureLogger } from './log-capture.js';
 export {
+  type MountedSimulator,
+  mountSimulator,
+  SIMULATOR_OPERATIONS,
+  SIMULATOR_REQUEST_KINDS,
+  type SimulatorMounting,
+  type SimWorldTruthOptions,
+  simulatorFaults,
+  simWorldTruth,
+  truthOfSimSnapshot,
+} from './simulator-harness.js';
+export {
   assertNoSecretLeak,
   type ConformanceCaseOutcome,
   runConformanceCase,

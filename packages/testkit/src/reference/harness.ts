@@ -1,21 +1,10 @@
 import type { CopierRuntime, SnapshotCopier } from '@snapcopy/core';
-import type {
-  ConformanceHarness,
-  ConformanceOperation,
-  SourceFixture,
-  SourceSnapshotSpec,
-  TruthRequest,
-  TruthSnapshot,
-} from '../conformance/harness.js';
+import type { ConformanceHarness, SourceFixture, SourceSnapshotSpec } from '../conformance/harness.js';
 import { captureLogger } from '../conformance/log-capture.js';
+import { simulatorFaults, simWorldTruth } from '../conformance/simulator-harness.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { hexId, type SimSnapshot } from '../sim/world.js';
-import {
-  REFERENCE_DEFAULT_KEY_ALIAS,
-  ReferenceCloud,
-  type ReferenceCredentials,
-  type ReferenceOperation,
-} from './cloud.js';
+import { hexId } from '../sim/world.js';
+import { REFERENCE_DEFAULT_KEY_ALIAS, ReferenceCloud, type ReferenceCredentials } from './cloud.js';
 import { ReferenceSnapshotCopier } from './copier.js';
 
 /** Settings of {@link makeReferenceHarness}. */
@@ -33,38 +22,6 @@ export interface ReferenceHarnessOptions {
 const CALLER = '100000000001';
 const OTHER = '200000000002';
 const REGIONS = ['rf-east-1', 'rf-west-1'] as const;
-
-const OPERATION_OF: Record<ConformanceOperation, ReferenceOperation> = {
-  copy: 'CopySnapshot',
-  status: 'DescribeSnapshots',
-  'describe-source': 'DescribeSnapshots',
-  delete: 'DeleteSnapshot',
-};
-const KIND_OF: Record<string, ConformanceOperation> = {
-  CopySnapshot: 'copy',
-  DescribeSnapshots: 'status',
-  DeleteSnapshot: 'delete',
-};
-
-function truthOf(s: SimSnapshot): TruthSnapshot {
-  return {
-    id: s.id,
-    region: s.region,
-    account: s.account,
-    state: s.state === 'error' ? 'failed' : s.state,
-    ...(s.stateMessage === undefined ? {} : { stateMessage: s.stateMessage }),
-    encrypted: s.encrypted,
-    ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
-    tags: Object.fromEntries(s.tags),
-    ...(s.retentionDays === undefined ? {} : { retentionDays: s.retentionDays }),
-    ...(s.copy?.completionDurationMinutes === undefined
-      ? {}
-      : { completionDurationMinutes: s.copy.completionDurationMinutes }),
-    deletePending: s.copy?.deleteRequested ?? false,
-    ...(s.copy ? { copyOf: { region: s.copy.sourceRegion, snapshotId: s.copy.sourceSnapshotId } } : {}),
-    ...(s.copy?.clientToken === undefined ? {} : { clientToken: s.copy.clientToken }),
-  };
-}
 
 /**
  * A fresh reference cloud and copier for one conformance test: two regions, the caller's
@@ -148,39 +105,14 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
       }),
       missingSnapshotId: () => 'snap-refmissing0000',
     },
-    truth: {
-      snapshot(region, snapshotId) {
-        world.advance();
-        const s = world.snapshots.get(snapshotId);
-        return s && s.region === region ? truthOf(s) : undefined;
-      },
-      copies() {
-        world.advance();
-        return [...world.snapshots.values()].filter((s) => s.copy).map(truthOf);
-      },
-      copiesWithToken(clientToken) {
-        world.advance();
-        return [...world.snapshots.values()].filter((s) => s.copy?.clientToken === clientToken).map(truthOf);
-      },
+    truth: simWorldTruth(world, {
       sameKey(region, a, b) {
         const ka = keyOf(a, region);
         return ka !== undefined && ka === keyOf(b, region);
       },
-      requests(): TruthRequest[] {
-        return world.requests.entries().map((e) => ({
-          operation: e.operation,
-          kind: KIND_OF[e.operation] ?? 'other',
-          ...(e.region === undefined ? {} : { region: e.region }),
-          ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
-        }));
-      },
-    },
+    }),
     time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
-    faults: {
-      throttleNext: (op, times = 1) => void cloud.faults.throttleNext(OPERATION_OF[op], times),
-      dropResponseAfterNext: (op, times = 1) => void cloud.faults.dropResponseNext(OPERATION_OF[op], times),
-      clear: () => cloud.faults.clear(),
-    },
+    faults: simulatorFaults(cloud.faults),
     makeCopierWithBadCredentials: () =>
       make({
         cloud,

@@ -146,3 +146,10 @@ export function mountNock(handler: SimHandler, origin: string | RegExp): SimNock
   });
   return { stop: () => void nock.removeInterceptor(interceptor) };
 }
+
+/** Makes nock refuse every host but 127.0.0.1, so a test cannot reach a real cloud. */
+export function allowOnlyLocalNetwork(): void {
+  const nock = loadNock();
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+}
