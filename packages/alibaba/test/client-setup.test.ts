@@ -1,23 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlibabaEcsCopier, parseAlibabaEndpoint } from '../src/index.js';
 import { describeReply, EcsWireStub, ecsError } from './support/ecs-wire-stub.js';
 import { instantClock, STUB_ORIGIN, stubCopier, TEST_CREDENTIALS } from './support/nock-copier.js';
+import { localNetworkOnly } from './support/nock-lifecycle.js';
 
 let stub: EcsWireStub | undefined;
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => {
+localNetworkOnly(() => {
   stub?.stop();
   stub = undefined;
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
 });
 
 describe('parseAlibabaEndpoint', () => {

@@ -1,8 +1,8 @@
 import { type CopyRequestInput, is, isSnapcopyError } from '@snapcopy/core';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeReply, EcsWireStub, ecsError, wireSnapshot } from './support/ecs-wire-stub.js';
 import { STUB_ORIGIN, stubCopier } from './support/nock-copier.js';
+import { localNetworkOnly } from './support/nock-lifecycle.js';
 
 const SRC = 'cn-hangzhou';
 const DST = 'cn-shanghai';
@@ -48,15 +48,7 @@ function expectedCopyQuery(opts: {
 
 let stub: EcsWireStub;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => stub?.stop());
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+localNetworkOnly(() => stub?.stop());
 
 function serve(source: Record<string, unknown>, earlier: Record<string, unknown>[] = []): EcsWireStub {
   stub = new EcsWireStub(STUB_ORIGIN);

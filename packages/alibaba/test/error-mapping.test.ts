@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type ErrorCode, isSnapcopyError, registerSecret, type SnapcopyError } from '@snapcopy/core';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ECS_ERROR_RULES, findEcsErrorRule, mapAlibabaError } from '../src/index.js';
 import { EcsWireStub, ecsError } from './support/ecs-wire-stub.js';
 import { STUB_ORIGIN, stubCopier, TEST_CREDENTIALS } from './support/nock-copier.js';
+import { localNetworkOnly } from './support/nock-lifecycle.js';
 
 /**
  * Every ECS code of the reference sheet §5 (CopySnapshot, DescribeSnapshots,
@@ -115,15 +115,7 @@ const ROWS: readonly [ecsCode: string, http: number, code: ErrorCode, retryable:
 ];
 
 let stub: EcsWireStub;
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => stub?.stop());
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+localNetworkOnly(() => stub?.stop());
 
 async function statusError(reply: Parameters<EcsWireStub['on']>[1]): Promise<SnapcopyError> {
   stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', reply);

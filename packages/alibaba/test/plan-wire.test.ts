@@ -1,8 +1,8 @@
 import type { CopyRequestInput } from '@snapcopy/core';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeReply, EcsWireStub, wireSnapshot } from './support/ecs-wire-stub.js';
 import { STUB_ORIGIN, stubCopier } from './support/nock-copier.js';
+import { localNetworkOnly } from './support/nock-lifecycle.js';
 
 const SRC = 'cn-hangzhou';
 const DST = 'cn-shanghai';
@@ -13,15 +13,7 @@ const request: CopyRequestInput = {
 };
 
 let stub: EcsWireStub;
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => stub?.stop());
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+localNetworkOnly(() => stub?.stop());
 
 /** An earlier copy of d-disk0001 in the destination, as snapcopy tagged it. */
 function earlierCopy(id: string, keyTag: string, created: string, fields: Record<string, unknown> = {}) {

@@ -1,21 +1,11 @@
 import { is, isSnapcopyError } from '@snapcopy/core';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BEIJING, HANGZHOU, makeSimHarness, SHANGHAI, type SimHarness } from './support/sim-harness.js';
+import { localNetworkOnly } from './support/nock-lifecycle.js';
 
 let h: SimHarness;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(async () => {
-  await h?.close();
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+localNetworkOnly(() => h?.close());
 
 function source(
   fixture: { encrypted?: boolean; category?: 'standard' | 'archive' | 'flash'; diskId?: string } = {},

@@ -1,21 +1,13 @@
 import { is } from '@snapcopy/core';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeReply, EcsWireStub, ecsError, wireSnapshot } from './support/ecs-wire-stub.js';
 import { STUB_ORIGIN, stubCopier } from './support/nock-copier.js';
+import { localNetworkOnly } from './support/nock-lifecycle.js';
 
 const DST = 'cn-shanghai';
 
 let stub: EcsWireStub;
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => stub?.stop());
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+localNetworkOnly(() => stub?.stop());
 
 /** Serves DescribeSnapshots from a table of known snapshots, honouring SnapshotIds. */
 function serveKnown(known: Record<string, Record<string, unknown>>): EcsWireStub {
