@@ -4,26 +4,22 @@
 // MaxResults 100; 200 ids = 2 calls of 100 on both sides), against one ECS simulator on
 // 127.0.0.1 running in a child process. Run after `npx tsc -b packages/alibaba packages/testkit`
 // (imports ../dist). Prints a table; writes bench-results/alibaba-status-cpu.json at the root.
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import {
+  compareAdapterWithRawSdk,
+  roundedComparison,
+  startSimulatorProcess,
+  writeBenchResult,
+} from '../../../scripts/bench-lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ITERATIONS_1 = Number(process.env.BENCH_ITERATIONS_1 ?? 600);
 const ITERATIONS_200 = Number(process.env.BENCH_ITERATIONS_200 ?? 150);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-const child = spawn(process.execPath, [resolve(here, 'sim-server.mjs')], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-  env: process.env,
-});
-const first = await new Promise((ok, fail) => {
-  createInterface({ input: child.stdout }).once('line', ok);
-  child.once('exit', (code) => fail(new Error(`simulator exited (${code})`)));
-});
-const { url, credentials, ids } = JSON.parse(first);
+const simulator = await startSimulatorProcess(resolve(here, 'sim-server.mjs'));
+const { url, credentials, ids } = simulator.info;
 
 try {
   const { createAlibabaEcsCopier } = await import('../dist/index.js');
@@ -66,50 +62,14 @@ try {
     },
   }));
 
-  /** CPU µs (user + system) and wall ms per call over `iterations` sequential calls. */
-  async function measure(fn, iterations) {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) await fn();
-    const cpu = process.cpuUsage(cpu0);
-    return { cpuUs: (cpu.user + cpu.system) / iterations, wallMs: (performance.now() - t0) / iterations };
-  }
-
-  // Warm-up: loads the SDK, opens sockets, lets the JIT settle.
-  for (const c of cases) {
-    await measure(c.adapter, 50);
-    await measure(c.raw, 50);
-  }
-
-  const results = [];
-  for (const c of cases) {
-    const a = [];
-    const r = [];
-    // Interleaved rounds, alternating which side goes first, so that drift (GC, CPU
-    // frequency, other processes on a shared machine) hits both sides alike.
-    for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) {
-        a.push(await measure(c.adapter, c.iterations));
-        r.push(await measure(c.raw, c.iterations));
-      } else {
-        r.push(await measure(c.raw, c.iterations));
-        a.push(await measure(c.adapter, c.iterations));
-      }
-    }
-    const median = (xs, k) => xs.map((x) => x[k]).sort((p, q) => p - q)[Math.floor(xs.length / 2)];
-    const adapterCpu = median(a, 'cpuUs');
-    const rawCpu = median(r, 'cpuUs');
-    results.push({
-      ids: c.n,
-      providerCalls: Math.ceil(c.n / 100),
-      calls: c.iterations * ROUNDS,
-      adapterCpuUsPerCall: Math.round(adapterCpu),
-      rawSdkCpuUsPerCall: Math.round(rawCpu),
-      ratio: Math.round((adapterCpu / rawCpu) * 100) / 100,
-      adapterWallMsPerCall: Math.round(median(a, 'wallMs') * 100) / 100,
-      rawSdkWallMsPerCall: Math.round(median(r, 'wallMs') * 100) / 100,
-    });
-  }
+  // Alternating which side goes first: other processes on a shared machine drift too.
+  const compared = await compareAdapterWithRawSdk(cases, { rounds: ROUNDS, alternate: true });
+  const results = compared.map((m) => ({
+    ids: m.case.n,
+    providerCalls: Math.ceil(m.case.n / 100),
+    calls: m.case.iterations * ROUNDS,
+    ...roundedComparison(m),
+  }));
 
   console.log('status() CPU vs raw SDK DescribeSnapshots (same ids, same simulator on 127.0.0.1)');
   console.log('ids  ECS calls  runs   adapter µs/call  raw SDK µs/call  ratio  adapter ms  raw ms');
@@ -118,12 +78,7 @@ try {
       `${String(x.ids).padStart(3)}  ${String(x.providerCalls).padStart(9)}  ${String(x.calls).padStart(5)}  ${String(x.adapterCpuUsPerCall).padStart(15)}  ${String(x.rawSdkCpuUsPerCall).padStart(15)}  ${x.ratio.toFixed(2).padStart(5)}  ${x.adapterWallMsPerCall.toFixed(2).padStart(10)}  ${x.rawSdkWallMsPerCall.toFixed(2).padStart(6)}`,
     );
   }
-  const outDir = resolve(here, '..', '..', '..', 'bench-results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    resolve(outDir, 'alibaba-status-cpu.json'),
-    `${JSON.stringify({ bench: 'alibaba-status-cpu', node: process.version, at: new Date().toISOString(), rounds: ROUNDS, results }, null, 2)}\n`,
-  );
+  writeBenchResult('alibaba-status-cpu', ROUNDS, results);
 } finally {
-  child.stdin.end();
+  simulator.stop();
 }

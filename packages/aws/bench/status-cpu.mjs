@@ -4,11 +4,14 @@
 // both against one EC2 simulator on 127.0.0.1 running in a child process. Run after
 // `npx tsc -b packages/aws packages/testkit` (imports ../dist). Prints a table; writes
 // bench-results/aws-status-cpu.json at the repository root.
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import {
+  compareAdapterWithRawSdk,
+  roundedComparison,
+  startSimulatorProcess,
+  writeBenchResult,
+} from '../../../scripts/bench-lib.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,15 +19,8 @@ const ITERATIONS_1 = Number(process.env.BENCH_ITERATIONS_1 ?? 600);
 const ITERATIONS_200 = Number(process.env.BENCH_ITERATIONS_200 ?? 150);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-const child = spawn(process.execPath, [resolve(here, 'sim-server.mjs')], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-  env: process.env,
-});
-const first = await new Promise((ok, fail) => {
-  createInterface({ input: child.stdout }).once('line', ok);
-  child.once('exit', (code) => fail(new Error(`simulator exited (${code})`)));
-});
-const { url, credentials, ids } = JSON.parse(first);
+const simulator = await startSimulatorProcess(resolve(here, 'sim-server.mjs'));
+const { url, credentials, ids } = simulator.info;
 
 try {
   const { createAwsEbsCopier } = await import('../dist/index.js');
@@ -56,43 +52,11 @@ try {
     },
   }));
 
-  /** CPU µs (user + system) and wall ms per call over `iterations` sequential calls. */
-  async function measure(fn, iterations) {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) await fn();
-    const cpu = process.cpuUsage(cpu0);
-    return { cpuUs: (cpu.user + cpu.system) / iterations, wallMs: (performance.now() - t0) / iterations };
-  }
-
-  // Warm-up: loads the SDK, opens sockets, lets the JIT settle.
-  for (const c of cases) {
-    await measure(c.adapter, 50);
-    await measure(c.raw, 50);
-  }
-
-  const results = [];
-  for (const c of cases) {
-    const a = [];
-    const r = [];
-    // Interleaved rounds so that drift (GC, CPU frequency) hits both sides alike.
-    for (let round = 0; round < ROUNDS; round++) {
-      a.push(await measure(c.adapter, c.iterations));
-      r.push(await measure(c.raw, c.iterations));
-    }
-    const median = (xs, k) => xs.map((x) => x[k]).sort((p, q) => p - q)[Math.floor(xs.length / 2)];
-    const adapterCpu = median(a, 'cpuUs');
-    const rawCpu = median(r, 'cpuUs');
-    results.push({
-      ids: c.n,
-      calls: c.iterations * ROUNDS,
-      adapterCpuUsPerCall: Math.round(adapterCpu),
-      rawSdkCpuUsPerCall: Math.round(rawCpu),
-      ratio: Math.round((adapterCpu / rawCpu) * 100) / 100,
-      adapterWallMsPerCall: Math.round(median(a, 'wallMs') * 100) / 100,
-      rawSdkWallMsPerCall: Math.round(median(r, 'wallMs') * 100) / 100,
-    });
-  }
+  const results = (await compareAdapterWithRawSdk(cases, { rounds: ROUNDS })).map((m) => ({
+    ids: m.case.n,
+    calls: m.case.iterations * ROUNDS,
+    ...roundedComparison(m),
+  }));
   copier.destroy();
   raw.destroy();
 
@@ -103,12 +67,7 @@ try {
       `${String(x.ids).padStart(3)}  ${String(x.calls).padStart(5)}  ${String(x.adapterCpuUsPerCall).padStart(15)}  ${String(x.rawSdkCpuUsPerCall).padStart(15)}  ${x.ratio.toFixed(2).padStart(5)}  ${x.adapterWallMsPerCall.toFixed(2).padStart(10)}  ${x.rawSdkWallMsPerCall.toFixed(2).padStart(6)}`,
     );
   }
-  const outDir = resolve(here, '..', '..', '..', 'bench-results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    resolve(outDir, 'aws-status-cpu.json'),
-    `${JSON.stringify({ bench: 'aws-status-cpu', node: process.version, at: new Date().toISOString(), rounds: ROUNDS, results }, null, 2)}\n`,
-  );
+  writeBenchResult('aws-status-cpu', ROUNDS, results);
 } finally {
-  child.stdin.end();
+  simulator.stop();
 }
