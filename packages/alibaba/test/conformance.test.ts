@@ -76,10 +76,7 @@ async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<Conforma
     },
     truth: simWorldTruth(world, {
       refresh: () => sim.advance(),
-      sameKey(region, a, b) {
-        const ka = sim.state.findKey(CALLER, region, a);
-        return ka !== undefined && ka === sim.state.findKey(CALLER, region, b);
-      },
+      resolveKey: (region, ref) => sim.state.findKey(CALLER, region, ref),
     }),
     time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
     faults: simulatorFaults(sim.faults),

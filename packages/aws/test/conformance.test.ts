@@ -114,12 +114,7 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
       keys: () => ({ customer: CUSTOMER_ALIAS, inaccessible: REVOKED_ALIAS }),
       missingSnapshotId: () => 'snap-0fffffffffffffff0',
     },
-    truth: simWorldTruth(world, {
-      sameKey(region, a, b) {
-        const ka = keyOf(a, region);
-        return ka !== undefined && ka === keyOf(b, region);
-      },
-    }),
+    truth: simWorldTruth(world, { resolveKey: (region, ref) => keyOf(ref, region) }),
     time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
     faults: simulatorFaults(sim.faults),
     makeCopierWithBadCredentials: () =>

@@ -65,8 +65,12 @@ export interface SimWorldTruthOptions {
    * a simulator that keeps its own timers, like the ECS one, passes its own `advance`).
    */
   readonly refresh?: () => void;
-  /** Whether two key references name the same key in `region`, as the cloud resolves them. */
-  sameKey(region: string, a: string, b: string): boolean;
+  /**
+   * The key a reference (id, ARN, alias) names in `region` as the caller's cloud resolves
+   * it, or undefined when it names none. Two references are the same key when this gives
+   * the same value (`===`) for both.
+   */
+  resolveKey(region: string, ref: string): unknown;
   /** Operation name → request kind (default {@link SIMULATOR_REQUEST_KINDS}). */
   readonly requestKinds?: Readonly<Record<string, ConformanceOperation>>;
 }
@@ -87,7 +91,10 @@ export function simWorldTruth(world: SimWorld, options: SimWorldTruthOptions): C
     },
     copies,
     copiesWithToken: (clientToken) => copies().filter((t) => t.clientToken === clientToken),
-    sameKey: (region, a, b) => options.sameKey(region, a, b),
+    sameKey(region, a, b) {
+      const ka = options.resolveKey(region, a);
+      return ka !== undefined && ka === options.resolveKey(region, b);
+    },
     requests: (): TruthRequest[] =>
       world.requests.entries().map((e) => ({
         operation: e.operation,

@@ -55,8 +55,6 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
   const copier = make({ cloud, credentials, runtime });
   const world = cloud.world;
 
-  const keyOf = (ref: string, region: string) => cloud.resolveKey(ref, region, CALLER)?.id;
-
   return {
     copier,
     sentinelSecret,
@@ -105,12 +103,7 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
       }),
       missingSnapshotId: () => 'snap-refmissing0000',
     },
-    truth: simWorldTruth(world, {
-      sameKey(region, a, b) {
-        const ka = keyOf(a, region);
-        return ka !== undefined && ka === keyOf(b, region);
-      },
-    }),
+    truth: simWorldTruth(world, { resolveKey: (region, ref) => cloud.resolveKey(ref, region, CALLER)?.id }),
     time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
     faults: simulatorFaults(cloud.faults),
     makeCopierWithBadCredentials: () =>
