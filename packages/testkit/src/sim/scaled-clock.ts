@@ -1,4 +1,4 @@
-import type { Clock } from '@snapcopy/core';
+import { type Clock, systemClock } from '@snapcopy/core';
 
 /**
  * Real time sped up: `scale` virtual seconds pass per real second. The sandbox uses it
@@ -20,24 +20,8 @@ export class ScaledClock implements Clock {
     return this.#virtualStart + (Date.now() - this.#realStart) * this.scale;
   }
 
+  /** Waits `ms` of virtual time: `ms / scale` real milliseconds, abortable like the system clock. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms / this.scale),
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return systemClock.sleep(Math.max(0, ms / this.scale), signal);
   }
 }
