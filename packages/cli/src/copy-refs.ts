@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { SnapcopyError, type SnapshotRef } from '@snapcopy/core';
+import { SnapcopyError, type SnapshotCopier, type SnapshotRef } from '@snapcopy/core';
 import type { CopyRefFlags } from './cli-flags.js';
+import { openCopier } from './connect.js';
 
 /** Copies named on the command line, and the provider a handle file names (if any). */
 export interface CopyRefs {
@@ -57,4 +58,17 @@ export function copyRefsFromFlags(flags: CopyRefFlags, single: boolean): CopyRef
     throw new SnapcopyError('INVALID_REQUEST', `expected one --snapshot, got ${result.refs.length}`);
   }
   return result;
+}
+
+/**
+ * The copies a `status`/`wait`/`cancel` command is about, and a copier for their
+ * provider: `--provider`, else the one the handle file names.
+ */
+export async function openCopierForRefs(
+  flags: CopyRefFlags,
+  single: boolean,
+): Promise<{ refs: SnapshotRef[]; copier: SnapshotCopier }> {
+  const { refs, provider } = copyRefsFromFlags(flags, single);
+  const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
+  return { refs, copier };
 }

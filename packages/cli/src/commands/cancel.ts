@@ -1,6 +1,5 @@
 import type { CopyRefFlags } from '../cli-flags.js';
-import { openCopier } from '../connect.js';
-import { copyRefsFromFlags } from '../copy-refs.js';
+import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
@@ -14,8 +13,7 @@ const EFFECT_WORDS = {
 /** `snapcopy cancel`: deletes a copy and says when that takes effect. */
 export async function run(flags: CopyRefFlags): Promise<number> {
   const output = new Output(outputModeFor(flags.json));
-  const { refs, provider } = copyRefsFromFlags(flags, true);
-  const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
+  const { refs, copier } = await openCopierForRefs(flags, true);
   const target = refs[0] as (typeof refs)[number];
   const result = await copier.cancel(target);
   output.document({ ok: true, cancel: result });

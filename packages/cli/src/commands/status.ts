@@ -1,6 +1,5 @@
 import type { CopyRefFlags } from '../cli-flags.js';
-import { openCopier } from '../connect.js';
-import { copyRefsFromFlags } from '../copy-refs.js';
+import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
@@ -9,8 +8,7 @@ import { rowsTable } from '../output/tables.js';
 /** `snapcopy status`: state and progress of copies. Succeeds whatever the states are. */
 export async function run(flags: CopyRefFlags): Promise<number> {
   const output = new Output(outputModeFor(flags.json));
-  const { refs, provider } = copyRefsFromFlags(flags, false);
-  const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
+  const { refs, copier } = await openCopierForRefs(flags, false);
   const statuses = await copier.status(refs);
   output.document({ ok: true, statuses });
   const rows = statuses.map((s) => [

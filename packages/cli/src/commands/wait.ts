@@ -1,6 +1,5 @@
 import type { CopyRefFlags } from '../cli-flags.js';
-import { openCopier } from '../connect.js';
-import { copyRefsFromFlags } from '../copy-refs.js';
+import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { ref } from '../output/format.js';
@@ -9,8 +8,7 @@ import { Output, outputModeFor } from '../output/output-mode.js';
 /** `snapcopy wait`: follows one copy to its end; a timeout or interrupt leaves it running. */
 export async function run(flags: CopyRefFlags): Promise<number> {
   const output = new Output(outputModeFor(flags.json));
-  const { refs, provider } = copyRefsFromFlags(flags, true);
-  const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
+  const { refs, copier } = await openCopierForRefs(flags, true);
   const target = refs[0] as (typeof refs)[number];
   const label = ref(target.region, target.snapshotId);
   const followed = { key: label, label, ref: target, copier };
