@@ -1,4 +1,4 @@
-import { EcsSimulator, type EcsSimulatorOptions, VirtualClock } from '@snapcopy/testkit';
+import { EcsSimulator, type EcsSimulatorOptions, mountSimulator, VirtualClock } from '@snapcopy/testkit';
 import { type AlibabaEcsCopierOptions, createAlibabaEcsCopier } from '../../src/index.js';
 
 export const HANGZHOU = 'cn-hangzhou';
@@ -29,16 +29,7 @@ export async function makeSimHarness(
   sim.addRegions(HANGZHOU, SHANGHAI, BEIJING);
   const account = sim.addAccount({ id: '1234567890123456' }).id;
   const { accessKeyId, accessKeySecret } = sim.credentials(account);
-  let endpoint: string | undefined;
-  let close: () => Promise<void>;
-  if (mounting === 'server') {
-    const server = await sim.listen();
-    endpoint = server.url;
-    close = () => server.close();
-  } else {
-    const mount = sim.mountNock();
-    close = async () => mount.stop();
-  }
+  const { endpoint, close } = await mountSimulator(sim, mounting);
   return {
     sim,
     clock,

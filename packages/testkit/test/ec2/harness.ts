@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import nock from 'nock';
 import { afterEach, beforeEach } from 'vitest';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '../../src/ec2/index.js';
+import { mountSimulator } from '../../src/conformance/simulator-harness.js';
 import { VirtualClock } from '../../src/sim/index.js';
 
 /** The two ways the simulator is mounted; every wire test runs under both. */
@@ -92,32 +92,22 @@ export interface Mounted {
 
 /** Mounts the simulator one way and hands out real SDK clients pointed at it. */
 export async function mount(sim: Ec2Simulator, mounting: Mounting): Promise<Mounted> {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
+  const mounted = await mountSimulator(sim, mounting);
   const clients: EC2Client[] = [];
-  const make =
-    (endpoint: string | undefined) =>
-    (account: string, region: string, credentials = sim.credentials(account)) => {
-      const c = new EC2Client({ region, credentials, maxAttempts: 1, ...(endpoint ? { endpoint } : {}) });
+  return {
+    client: (account, region, credentials = sim.credentials(account)) => {
+      const c = new EC2Client({
+        region,
+        credentials,
+        maxAttempts: 1,
+        ...(mounted.endpoint ? { endpoint: mounted.endpoint } : {}),
+      });
       clients.push(c);
       return c;
-    };
-  if (mounting === 'server') {
-    const server = await sim.listen();
-    return {
-      client: make(server.url),
-      close: async () => {
-        for (const c of clients) c.destroy();
-        await server.close();
-      },
-    };
-  }
-  const m = sim.mountNock();
-  return {
-    client: make(undefined),
+    },
     close: async () => {
       for (const c of clients) c.destroy();
-      m.stop();
+      await mounted.close();
     },
   };
 }

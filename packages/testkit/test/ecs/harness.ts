@@ -1,6 +1,7 @@
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import nock from 'nock';
 import { EcsSimulator, type EcsSimulatorOptions } from '../../src/ecs/index.js';
+import { mountSimulator } from '../../src/conformance/simulator-harness.js';
 import { VirtualClock } from '../../src/sim/index.js';
 
 type EcsNamespace = typeof import('@alicloud/ecs20140526');
@@ -53,16 +54,9 @@ export async function makeHarness(
   sim.addRegions(HANGZHOU, SHANGHAI, BEIJING);
   const account = sim.addAccount({ id: '1234567890123456' }).id;
   const creds = sim.credentials(account);
-  let endpoint: string | undefined;
-  let close: () => Promise<void>;
-  if (mounting === 'server') {
-    const server = await sim.listen();
-    endpoint = `127.0.0.1:${server.port}`;
-    close = () => server.close();
-  } else {
-    const mount = sim.mountNock();
-    close = async () => mount.stop();
-  }
+  const { endpoint: url, close } = await mountSimulator(sim, mounting);
+  // The ECS client takes a host and a protocol, not a URL.
+  const endpoint = url?.replace(/^http:\/\//, '');
   return {
     sim,
     clock,
