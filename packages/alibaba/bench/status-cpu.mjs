@@ -18,7 +18,7 @@ const ITERATIONS_1 = Number(process.env.BENCH_ITERATIONS_1 ?? 600);
 const ITERATIONS_200 = Number(process.env.BENCH_ITERATIONS_200 ?? 150);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-const simulator = await startSimulatorProcess(resolve(here, 'sim-server.mjs'));
+const simulator = await startSimulatorProcess(resolve(here, '_sim-server.mjs'));
 const { url, credentials, ids } = simulator.info;
 
 try {
