@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     pool: 'forks',
+    // Both cores: the default leaves one idle on this 2-core machine.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
