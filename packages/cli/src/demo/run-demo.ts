@@ -63,7 +63,11 @@ function header(output: Output, title: string): void {
 }
 
 function planWords(plan: CopyPlan): string {
-  return `${plan.transfer} transfer on the ${plan.sizeBasis} size: ${gib(plan.billableGiB.transfer)} transferred, ${gib(plan.billableGiB.storage)} stored; ${encryptionWords(plan)}`;
+  const what =
+    plan.transfer === 'none'
+      ? 'no data moves (metadata-only copy)'
+      : `${plan.transfer} copy billed on the ${plan.sizeBasis} size`;
+  return `${what}: ${gib(plan.billableGiB.transfer)} transferred, ${gib(plan.billableGiB.storage)} stored; ${encryptionWords(plan)}`;
 }
 
 function asError(err: unknown): SnapcopyError {
