@@ -118,6 +118,8 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/(PresignedUrl=?)[^&\s"']+/gi, '$1[redacted]'],
   [/(https?:\/\/[^\s"']*[?&]X-Amz-[^\s"']*)/gi, '[redacted presigned URL]'],
   [/(Signature=)[^,&\s"']+/gi, '$1[redacted]'],
+  // The same parameters inside a percent-encoded query (a URL embedded in another one).
+  [/((?:SecurityToken|AccessKeySecret|Signature)%(?:25)?3D)[^&\s"']+/gi, '$1[redacted]'],
   [
     /((?:secret(?:Access)?Key|accessKeySecret|AccessKeySecret|securityToken|sessionToken|SecurityToken)["']?\s*[:=]\s*["']?)[^"',\s&}]+/gi,
     '$1[redacted]',
@@ -133,7 +135,12 @@ const registeredSecrets = new Set<string>();
  * this with the credentials they are given.
  */
 export function registerSecret(secret: string | undefined): void {
-  if (secret !== undefined && secret.length >= 8) registeredSecrets.add(secret);
+  if (secret === undefined || secret.length < 8) return;
+  registeredSecrets.add(secret);
+  // Signed requests carry secrets (session tokens) percent-encoded, sometimes twice.
+  const once = encodeURIComponent(secret);
+  registeredSecrets.add(once);
+  registeredSecrets.add(encodeURIComponent(once));
 }
 
 /** Removes secrets, signatures and presigned URLs from a text. */

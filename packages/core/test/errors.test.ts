@@ -86,6 +86,9 @@ describe('redactSecrets', () => {
     ['secret in JSON', '{"secretAccessKey":"wJalrXUtnFEMI/K7MDENG"}', 'wJalrXUtnFEMI/K7MDENG'],
     ['alibaba secret', 'accessKeySecret=Sup3rS3cretValue', 'Sup3rS3cretValue'],
     ['RPC signature', 'Signature=g%2Bb7aIt6cMRSAxOSPVCtnwNdD94%3D&x=1', 'g%2Bb7aIt6cMRSAxOSPVCtnwNdD94%3D'],
+    ['percent-encoded SecurityToken', 'url ?a=1&SecurityToken%3DCAIS%252Babc&b=2', 'CAIS%252Babc'],
+    ['percent-encoded AccessKeySecret', 'AccessKeySecret%3DSup3rS3cretValue rest', 'Sup3rS3cretValue'],
+    ['percent-encoded Signature', 'q=Signature%3Dg%252Bb7aIt6cMRSAx"', 'g%252Bb7aIt6cMRSAx'],
   ])('removes a %s', (_name, text, secret) => {
     expect(redactSecrets(text)).not.toContain(secret);
   });
@@ -96,5 +99,16 @@ describe('redactSecrets', () => {
     expect(new SnapcopyError('PROVIDER_ERROR', 'bad sentinel-S3CR3T-value').message).not.toContain(
       'sentinel-S3CR3T-value',
     );
+  });
+
+  it.each([
+    ['percent-encoded once', (s: string) => encodeURIComponent(s)],
+    ['percent-encoded twice', (s: string) => encodeURIComponent(encodeURIComponent(s))],
+  ])('removes a registered secret that appears %s', (_name, encode) => {
+    const secret = 'CAIS+tok/en=value';
+    registerSecret(secret);
+    const text = `body x=${encode(secret)}&y=1`;
+    expect(text).not.toContain(secret);
+    expect(redactSecrets(text)).toBe('body x=[redacted]&y=1');
   });
 });
