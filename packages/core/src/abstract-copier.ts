@@ -23,6 +23,17 @@ export interface CopierRuntime {
 
 const DEFAULT_WAIT = { timeoutMs: 6 * 3600_000, minDelayMs: 5_000, maxDelayMs: 60_000 };
 
+/** A NaN or infinite delay would turn the wait loop into a busy poll that never ends. */
+function checkWaitOptions(options: WaitOptions, provider: string): void {
+  const issues = (['timeoutMs', 'minDelayMs', 'maxDelayMs'] as const)
+    .filter((name) => {
+      const value = options[name];
+      return value !== undefined && !(Number.isFinite(value) && value >= 0);
+    })
+    .map((path) => ({ path, message: 'must be a finite number of ms, not negative' }));
+  if (issues.length > 0) throw invalidRequest(issues, provider);
+}
+
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -206,6 +217,7 @@ export abstract class AbstractSnapshotCopier implements SnapshotCopier {
 
   async wait(ref: SnapshotRef, options: WaitOptions = {}): Promise<CopyStatus> {
     checkRef(ref, 0);
+    checkWaitOptions(options, this.provider);
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT.timeoutMs;
     const minDelay = Math.max(0, options.minDelayMs ?? DEFAULT_WAIT.minDelayMs);
     const maxDelay = Math.max(minDelay, options.maxDelayMs ?? DEFAULT_WAIT.maxDelayMs);

@@ -195,6 +195,25 @@ describe('AbstractSnapshotCopier', () => {
     });
   });
 
+  it.each([
+    ['timeoutMs NaN', { timeoutMs: Number.NaN }, 'timeoutMs'],
+    ['timeoutMs negative', { timeoutMs: -1 }, 'timeoutMs'],
+    ['timeoutMs infinite', { timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs'],
+    ['minDelayMs NaN', { minDelayMs: Number.NaN }, 'minDelayMs'],
+    ['minDelayMs negative', { minDelayMs: -5 }, 'minDelayMs'],
+    ['maxDelayMs NaN', { maxDelayMs: Number.NaN }, 'maxDelayMs'],
+    ['maxDelayMs infinite', { maxDelayMs: Number.POSITIVE_INFINITY }, 'maxDelayMs'],
+  ])(
+    'wait refuses %s with INVALID_REQUEST before any status call (rule: finite, not negative)',
+    async (_n, options, path) => {
+      const c = new FakeCopier(new JumpClock());
+      const err = await c.wait({ region: 'r-east-1', snapshotId: 'w' }, options).catch((e) => e);
+      expect(is(err, 'INVALID_REQUEST')).toBe(true);
+      expect((err as SnapcopyError).issues.map((i) => i.path)).toEqual([path]);
+      expect(c.statusCalls).toHaveLength(0);
+    },
+  );
+
   it('wait rejects with CANCELLED when aborted', async () => {
     const c = new FakeCopier(new JumpClock());
     const ac = new AbortController();
