@@ -4,6 +4,7 @@ import {
   type CancelResult,
   type CopyPlan,
   type CopyStatus,
+  invalidRequest,
   is,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
@@ -20,7 +21,7 @@ import { type EcsOperation, mapAlibabaError } from './error-mapping.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields } from './rules/validation.js';
-import { absentStatus, type EcsSnapshot, toCopyStatus } from './snapshot-view.js';
+import { absentStatus, type EcsSnapshot, snapshotTags, toCopyStatus } from './snapshot-view.js';
 
 /** DescribeSnapshots takes at most 100 ids and returns at most 100 per page. */
 const PAGE = 100;
@@ -38,7 +39,8 @@ function remember(set: Set<string>, value: string): void {
 /**
  * Copies Alibaba Cloud ECS snapshots with `@alicloud/ecs20140526`: CopySnapshot sent to
  * the source region with `DestinationRegionId`, progress by DescribeSnapshots (100 ids a
- * call), cancel by DeleteSnapshot (immediate: the partial copy is removed).
+ * call), cancel by DeleteSnapshot (immediate: the partial copy is removed) of copies that
+ * carry snapcopy's client-token tag only.
  *
  * Create it with {@link createAlibabaEcsCopier}.
  */
@@ -238,10 +240,34 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
 
   protected override async _cancel(ref: SnapshotRef, options: CallOptions): Promise<CancelResult> {
     const id = key(ref.region, ref.snapshotId);
+    const retried = this.#deleting.has(id);
+    const gone = (): CancelResult => {
+      this.#deleting.delete(id);
+      // Gone after a delete of ours that lost its reply: that delete worked.
+      return retried ? this.#deleted(ref) : alreadyGone(ref);
+    };
+    const { snapshots } = await this.#describe(
+      ref.region,
+      { snapshotIds: JSON.stringify([ref.snapshotId]) },
+      options,
+    );
+    const snapshot = snapshots.find((s) => s.snapshotId === ref.snapshotId);
+    if (!snapshot) return gone();
+    if (snapshotTags(snapshot)[LINEAGE_TAGS.clientToken] === undefined) {
+      // Cancel deletes: never delete a snapshot snapcopy did not make (a source, a backup).
+      throw invalidRequest(
+        [
+          {
+            path: 'snapshotId',
+            message: `${ref.snapshotId} is not a copy made by snapcopy (no ${LINEAGE_TAGS.clientToken} tag); refusing to delete it`,
+          },
+        ],
+        ALIBABA_PROVIDER,
+      );
+    }
     const client = await this.#pool.client(ref.region);
     const models = await this.#pool.models();
     const request = new models.DeleteSnapshotRequest({ snapshotId: ref.snapshotId, force: false });
-    const retried = this.#deleting.has(id);
     remember(this.#deleting, id);
     try {
       await this.#call('DeleteSnapshot', true, options, () =>
@@ -249,18 +275,14 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       );
     } catch (err) {
       if (!(is(err, 'NOT_FOUND') && err.providerCode === 'InvalidSnapshotId.NotFound')) throw err;
-      this.#deleting.delete(id);
-      if (!retried) {
-        return {
-          region: ref.region,
-          snapshotId: ref.snapshotId,
-          takesEffect: 'already-gone',
-          message: `snapshot ${ref.snapshotId} does not exist in ${ref.region}; nothing to cancel`,
-        };
-      }
+      return gone();
     }
     this.#deleting.delete(id);
-    remember(this.#cancelled, id);
+    return this.#deleted(ref);
+  }
+
+  #deleted(ref: SnapshotRef): CancelResult {
+    remember(this.#cancelled, key(ref.region, ref.snapshotId));
     return {
       region: ref.region,
       snapshotId: ref.snapshotId,
@@ -268,6 +290,15 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       message: `deleted ${ref.snapshotId}: ECS stops a copy in progress at once and removes its partial data`,
     };
   }
+}
+
+function alreadyGone(ref: SnapshotRef): CancelResult {
+  return {
+    region: ref.region,
+    snapshotId: ref.snapshotId,
+    takesEffect: 'already-gone',
+    message: `snapshot ${ref.snapshotId} does not exist in ${ref.region}; nothing to cancel`,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlibabaEcsCopier, parseAlibabaEndpoint } from '../src/index.js';
-import { describeReply, EcsWireStub, ecsError } from './support/ecs-wire-stub.js';
+import { describeReply, EcsWireStub, ecsError, wireSnapshot } from './support/ecs-wire-stub.js';
 import { instantClock, STUB_ORIGIN, stubCopier, TEST_CREDENTIALS } from './support/nock-copier.js';
 import { localNetworkOnly } from './support/nock-lifecycle.js';
 
@@ -135,8 +135,24 @@ describe('request timeout', () => {
   let server: Server;
   let port: number;
   beforeAll(async () => {
-    // Accepts and never answers: only the request timeout can end the call.
-    server = createServer(() => {});
+    // Answers cancel's DescribeSnapshots (a copy snapcopy made) and never answers anything
+    // else: only the request timeout can end the DeleteSnapshot.
+    server = createServer((req, res) => {
+      const action =
+        req.headers['x-acs-action'] ?? new URL(req.url ?? '/', 'http://x').searchParams.get('Action');
+      if (action !== 'DescribeSnapshots') return;
+      res.setHeader('content-type', 'application/json;charset=utf-8');
+      res.end(
+        JSON.stringify(
+          describeReply([
+            wireSnapshot({
+              SnapshotId: 's-1',
+              Tags: { Tag: [{ TagKey: 'snapcopy:client-token', TagValue: 'tok-1' }] },
+            }),
+          ]),
+        ),
+      );
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as AddressInfo).port;
   });

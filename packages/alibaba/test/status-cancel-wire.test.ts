@@ -112,24 +112,65 @@ describe('status: one DescribeSnapshots per region and 100 ids', () => {
   });
 });
 
+/** A copy snapcopy made (it carries the client-token lineage tag), as DescribeSnapshots shows it. */
+const madeBySnapcopy = (id: string) =>
+  wireSnapshot({
+    SnapshotId: id,
+    Status: 'progressing',
+    Tags: { Tag: [{ TagKey: 'snapcopy:client-token', TagValue: 'tok-0001' }] },
+  });
+
+/** DescribeSnapshots answers with `snapshots` whatever ids are asked for. */
+const describing =
+  (...snapshots: Record<string, unknown>[]) =>
+  () => ({ body: describeReply(snapshots) });
+
 describe('cancel: DeleteSnapshot, immediate', () => {
   it('sends SnapshotId and Force=false (no RegionId) and reports immediate', async () => {
-    stub = new EcsWireStub(STUB_ORIGIN).on('DeleteSnapshot', () => ({ body: { RequestId: 'REQ-DEL' } }));
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing(madeBySnapcopy('s-c1')))
+      .on('DeleteSnapshot', () => ({ body: { RequestId: 'REQ-DEL' } }));
     const result = await stubCopier().cancel({ region: DST, snapshotId: 's-c1' });
     expect(result).toMatchObject({ region: DST, snapshotId: 's-c1', takesEffect: 'immediate' });
+    expect(stub.of('DescribeSnapshots')[0]!.params).toEqual({
+      RegionId: DST,
+      MaxResults: '100',
+      SnapshotIds: '["s-c1"]',
+    });
     expect(stub.of('DeleteSnapshot')[0]!.params).toEqual({ SnapshotId: 's-c1', Force: 'false' });
   });
 
-  it('InvalidSnapshotId.NotFound → already-gone', async () => {
-    stub = new EcsWireStub(STUB_ORIGIN).on('DeleteSnapshot', () =>
-      ecsError(404, 'InvalidSnapshotId.NotFound'),
-    );
+  it('a snapshot without the snapcopy:client-token tag (a source, a backup) is not deleted: INVALID_REQUEST', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing(wireSnapshot({ SnapshotId: 's-source0001' })))
+      .on('DeleteSnapshot', () => ({ body: { RequestId: 'REQ-DEL' } }));
+    const err = await stubCopier()
+      .cancel({ region: DST, snapshotId: 's-source0001' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
+    expect(String((err as Error).message)).toMatch(/not a copy made by snapcopy/);
+    expect(stub.of('DeleteSnapshot')).toHaveLength(0);
+  });
+
+  it('a snapshot DescribeSnapshots does not return → already-gone, nothing deleted', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing())
+      .on('DeleteSnapshot', () => ({ body: { RequestId: 'REQ-DEL' } }));
+    const result = await stubCopier().cancel({ region: DST, snapshotId: 's-gone' });
+    expect(result.takesEffect).toBe('already-gone');
+    expect(stub.of('DeleteSnapshot')).toHaveLength(0);
+  });
+
+  it('InvalidSnapshotId.NotFound from DeleteSnapshot (gone in between) → already-gone', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing(madeBySnapcopy('s-gone')))
+      .on('DeleteSnapshot', () => ecsError(404, 'InvalidSnapshotId.NotFound'));
     const result = await stubCopier().cancel({ region: DST, snapshotId: 's-gone' });
     expect(result.takesEffect).toBe('already-gone');
   });
 
   it('a lost reply, then NotFound on the retry → the first delete worked: immediate', async () => {
-    stub = new EcsWireStub(STUB_ORIGIN).on(
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', describing(madeBySnapcopy('s-c1'))).on(
       'DeleteSnapshot',
       () => ({ error: { code: 'ECONNRESET', message: 'socket hang up' } }),
       () => ecsError(404, 'InvalidSnapshotId.NotFound'),
@@ -139,10 +180,22 @@ describe('cancel: DeleteSnapshot, immediate', () => {
     expect(stub.of('DeleteSnapshot')).toHaveLength(2);
   });
 
+  it("a lost reply, then the copy absent on the retry's lookup → the first delete worked: immediate", async () => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing(madeBySnapcopy('s-c1')), describing())
+      .on('DeleteSnapshot', () => ({ error: { code: 'ECONNRESET', message: 'socket hang up' } }));
+    const copier = stubCopier();
+    const result = await copier.cancel({ region: DST, snapshotId: 's-c1' });
+    expect(result.takesEffect).toBe('immediate');
+    expect(stub.of('DeleteSnapshot')).toHaveLength(1);
+    const [after] = await copier.status([{ region: DST, snapshotId: 's-c1' }]);
+    expect(after).toMatchObject({ state: 'cancelled' });
+  });
+
   it('after cancel, the absent copy reads cancelled; another copier (process) reads failed', async () => {
     stub = new EcsWireStub(STUB_ORIGIN)
       .on('DeleteSnapshot', () => ({ body: { RequestId: 'REQ-DEL' } }))
-      .on('DescribeSnapshots', () => ({ body: describeReply([]) }));
+      .on('DescribeSnapshots', describing(madeBySnapcopy('s-c1')), describing());
     const copier = stubCopier();
     await copier.cancel({ region: DST, snapshotId: 's-c1' });
     const [mine] = await copier.status([{ region: DST, snapshotId: 's-c1' }]);
@@ -152,7 +205,9 @@ describe('cancel: DeleteSnapshot, immediate', () => {
   });
 
   it('a snapshot in use (SnapshotCreatedDisk) is not deleted: INVALID_REQUEST', async () => {
-    stub = new EcsWireStub(STUB_ORIGIN).on('DeleteSnapshot', () => ecsError(403, 'SnapshotCreatedDisk'));
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing(madeBySnapcopy('s-c1')))
+      .on('DeleteSnapshot', () => ecsError(403, 'SnapshotCreatedDisk'));
     const err = await stubCopier()
       .cancel({ region: DST, snapshotId: 's-c1' })
       .catch((e: unknown) => e);
