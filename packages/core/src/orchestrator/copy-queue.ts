@@ -392,7 +392,8 @@ export class CopyQueue {
           status.state === 'failed'
             ? new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${status.snapshotId} failed`, {
                 provider: this.#copier.provider,
-                providerCode: status.rawState,
+                // A provider state (`error`, `absent`) is not a provider error code.
+                details: { rawState: status.rawState },
               })
             : undefined;
         await this.#finish(item, status.state as CopyOutcome, error ? { error } : {});

@@ -281,6 +281,9 @@ describe('CopyOrchestrator: requests that cannot run', () => {
     const result = await orchestrator.run(requests(2), { batchId: 'cf' });
     expect(result.results[0]!.outcome).toBe('failed');
     expect(result.results[0]!.error?.message).toContain('key not accessible');
+    // A state is not a provider error code: the raw state goes in details.
+    expect(result.results[0]!.error?.providerCode).toBeUndefined();
+    expect(result.results[0]!.error?.details).toMatchObject({ rawState: 'error' });
     expect(result.results[1]!.outcome).toBe('completed');
     expect(cloud.count('copy')).toBe(2);
   });
