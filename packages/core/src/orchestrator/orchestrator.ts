@@ -183,6 +183,10 @@ export class CopyOrchestrator {
         : `name the copier: one of ${names.join(', ')}`;
       return { record, error: invalidRequest([{ path: 'copier', message }]) };
     }
+    if (given !== undefined && typeof given !== 'string') {
+      // Swapping in the batch token would hide the caller's mistake and their dedupe key.
+      return { record, error: invalidRequest([{ path: 'clientToken', message: 'must be a string' }]) };
+    }
     try {
       const parsed = parseCopyRequest(
         typeof raw === 'object' && raw !== null ? { ...raw, clientToken } : raw,

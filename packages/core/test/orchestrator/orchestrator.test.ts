@@ -1,5 +1,6 @@
 import {
   type BatchEvent,
+  type BatchItemInput,
   CopyOrchestrator,
   MemoryCopyJournal,
   type OrchestratorOptions,
@@ -261,6 +262,18 @@ describe('CopyOrchestrator: requests that cannot run', () => {
     expect(result.results.map((r) => r.outcome)).toEqual(['completed', 'failed']);
     expect(result.results[1]!.error?.code).toBe('INVALID_REQUEST');
     expect(cloud.snapshots.size).toBe(1);
+  });
+
+  it('refuses a clientToken that is not a string instead of replacing it with the batch token', async () => {
+    const { cloud, orchestrator } = setup();
+    const [a, b] = requests(2);
+    const result = await orchestrator.run([{ ...a!, clientToken: 42 } as unknown as BatchItemInput, b!], {
+      batchId: 'nst',
+    });
+    expect(result.results.map((r) => r.outcome)).toEqual(['failed', 'completed']);
+    expect(result.results[0]!.error?.code).toBe('INVALID_REQUEST');
+    expect(result.results[0]!.error?.issues.map((i) => i.path)).toContain('clientToken');
+    expect(cloud.calls.filter((c) => c.op === 'copy' && c.token === 'nst.0')).toHaveLength(0);
   });
 
   it('needs the copier named when there are several, and knows which exist', async () => {
