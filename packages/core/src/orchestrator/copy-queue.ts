@@ -295,6 +295,10 @@ export class CopyQueue {
         item.notBefore = clock.now() + delayMs;
         this.#emit({ type: 'copy-retry', stage: 'copy', index: item.index, error: err, attempt, delayMs });
         this.#ready.unshift(item);
+      } else if (err.ambiguous) {
+        // The copy may exist. The journal keeps `copying`, so a resume sends the same
+        // token again and finds it; `failed` there would forget it for good.
+        await this.#finish(item, 'failed', { error: err, keepJournal: true });
       } else {
         await this.#finish(item, 'failed', { error: err });
       }

@@ -189,6 +189,38 @@ describe('CopyOrchestrator: retries and tokens', () => {
     expect(cloud.count('copy')).toBe(3);
   });
 
+  it('keeps a copy whose last error was ambiguous resumable: journaled `copying`, found again by its token', async () => {
+    const { cloud, journal, orchestrator } = setup({
+      orchestrator: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 100 } },
+    });
+    // Both calls are applied (the first makes the copy, the second finds it) but lose their reply.
+    cloud.fault('copy', 'drop-after', 2);
+    const result = await orchestrator.run(requests(1), { batchId: 'amb' });
+    const r = result.results[0]!;
+    expect(r.outcome).toBe('failed');
+    expect(r.error?.ambiguous).toBe(true);
+    expect(cloud.snapshots.size).toBe(1);
+    const [entry] = await journal.listEntries('amb');
+    expect(entry).toMatchObject({ state: 'copying', attempts: 2 });
+    expect(entry?.destination).toBeUndefined();
+
+    const resumed = await orchestrator.resume('amb');
+    expect(resumed.results[0]).toMatchObject({ outcome: 'completed', resumed: true });
+    expect(resumed.results[0]!.destination?.snapshotId).toBe([...cloud.snapshots.keys()][0]);
+    assertExactlyOnce(cloud, [r.clientToken]);
+  });
+
+  it('still journals a non-ambiguous final copy error as failed', async () => {
+    const { cloud, journal, orchestrator } = setup({
+      orchestrator: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 100 } },
+    });
+    cloud.fault('copy', 'server-error', 2);
+    const result = await orchestrator.run(requests(1), { batchId: 'namb' });
+    expect(result.results[0]!.outcome).toBe('failed');
+    const [entry] = await journal.listEntries('namb');
+    expect(entry?.state).toBe('failed');
+  });
+
   it('pauses the whole queue when throttled, for the shared backoff', async () => {
     const events: BatchEvent[] = [];
     const { cloud, orchestrator } = setup({
