@@ -22,6 +22,7 @@ import { mapAwsError } from './error-mapping.js';
 import type { AwsEbsCopierOptions } from './options.js';
 import { planAwsCopy } from './plan-copy.js';
 import { tagRecord } from './source-snapshot.js';
+import { tokenReuseMismatch } from './token-reuse.js';
 import { absentStatus, snapshotStatus } from './status-mapping.js';
 
 /** Ids per region, as a set: `status` asks it for every id of every poll round. */
@@ -51,7 +52,8 @@ function byStartTime(a: Snapshot, b: Snapshot): number {
  *
  * - `copy` sends CopySnapshot to the destination region's client. AWS has no idempotency
  *   token for it, so the client token travels as a tag: it is looked up before copying and
- *   again after a lost reply, and one token never yields two copies.
+ *   again after a lost reply, and one token never yields two copies. A token already used
+ *   for a copy of another source is refused (INVALID_REQUEST).
  * - `status` asks about up to 200 ids per region in one DescribeSnapshots call.
  * - `cancel` tags the copy `snapcopy:cancelled=true` and deletes it; AWS removes a
  *   pending copy only when it completes.
@@ -91,8 +93,16 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     return planAwsCopy(this.#calls, request, options.signal);
   }
 
-  /** The copy made with `token` in `region`, if any (the oldest, should there be several). */
-  async #findByToken(region: string, token: string, signal?: AbortSignal): Promise<string | undefined> {
+  /**
+   * The copy made with the request's token in `region`, if any (the oldest, should there be
+   * several); INVALID_REQUEST when that copy is of another source.
+   */
+  async #findByToken(
+    region: string,
+    request: NormalizedCopyRequest,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
+    const token = request.clientToken;
     const found = await this.#calls.describeSnapshots(
       region,
       { OwnerIds: ['self'], Filters: [{ Name: `tag:${LINEAGE_TAGS.clientToken}`, Values: [token] }] },
@@ -104,7 +114,15 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
         snapshotIds: found.map((s) => s.SnapshotId),
       });
     }
-    return [...found].sort(byStartTime)[0]?.SnapshotId;
+    const oldest = [...found].sort(byStartTime)[0];
+    if (oldest?.SnapshotId === undefined) return undefined;
+    const mismatch = tokenReuseMismatch(
+      request,
+      { snapshotId: oldest.SnapshotId, region, tags: tagRecord(oldest) },
+      'aws',
+    );
+    if (mismatch) throw mismatch;
+    return oldest.SnapshotId;
   }
 
   protected override async _copy(
@@ -114,7 +132,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   ): Promise<{ snapshotId: string; reused: boolean }> {
     const region = request.destination.region;
     const token = request.clientToken;
-    const earlier = await this.#findByToken(region, token, options.signal);
+    const earlier = await this.#findByToken(region, request, options.signal);
     if (earlier !== undefined) return { snapshotId: earlier, reused: true };
     const input = copySnapshotInput(request, plan);
     try {
@@ -143,8 +161,9 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
         );
       let found: string | undefined;
       try {
-        found = await this.#findByToken(region, token, options.signal);
+        found = await this.#findByToken(region, request, options.signal);
       } catch (lookupErr) {
+        if (is(lookupErr, 'INVALID_REQUEST')) throw lookupErr;
         throw lostReply('the token could not be looked up; a retry looks it up before copying', lookupErr);
       }
       if (found !== undefined) return { snapshotId: found, reused: true };

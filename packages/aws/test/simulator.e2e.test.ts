@@ -255,6 +255,21 @@ describe('faults', () => {
     expect(w.sim.world.requests.count('CopySnapshot')).toBe(1);
   });
 
+  it('a client token reused for another source → INVALID_REQUEST naming the earlier copy, nothing copied', async () => {
+    const first = source();
+    const second = source();
+    const handle = await w.copier.copy(request(first.id, { clientToken: 'tok-reused' }));
+    for (const copier of [w.copier, w.other()]) {
+      const err = (await copier
+        .copy(request(second.id, { clientToken: 'tok-reused' }))
+        .catch((e: unknown) => e)) as SnapcopyError;
+      expect(err).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
+      expect(err.message).toContain(`client token already used for a copy of ${first.id}`);
+      expect(err.message).toContain(handle.snapshotId);
+    }
+    expect(copiesInWorld().map((s) => s.id)).toStrictEqual([handle.snapshotId]);
+  });
+
   it('a connection reset before CopySnapshot acted: retried, one copy', async () => {
     const src = source();
     w.sim.faults.resetNext('CopySnapshot');
