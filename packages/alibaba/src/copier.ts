@@ -22,6 +22,7 @@ import type { AlibabaEcsCopierOptions } from './options.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields } from './rules/validation.js';
 import { absentStatus, type EcsSnapshot, snapshotTags, toCopyStatus } from './snapshot-view.js';
+import { tokenReuseMismatch } from './token-reuse.js';
 
 /** DescribeSnapshots takes at most 100 ids and returns at most 100 per page. */
 const PAGE = 100;
@@ -49,8 +50,6 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #maxLineagePages: number;
   /** Copies this copier deleted: absent from then on, they read `cancelled`. */
   readonly #cancelled = new Set<string>();
-  /** Tokens whose CopySnapshot was sent without a reply yet (a retry looks them up first). */
-  readonly #sentTokens = new Set<string>();
   /** Copies this copier made, by token and request: a repeat returns the same copy without a call. */
   readonly #made = new Map<string, string>();
   /** Deletes sent without a reply yet: a NotFound on retry means the first one worked. */
@@ -167,6 +166,27 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     return buildAlibabaPlan(req, source, earlier);
   }
 
+  /**
+   * The copy carrying the request's client token in the destination, if any (the oldest);
+   * INVALID_REQUEST when that copy is of another source.
+   */
+  async #findByToken(req: NormalizedCopyRequest, options: CallOptions): Promise<string | undefined> {
+    const region = req.destination.region;
+    const tag = await this.#tagFilter(LINEAGE_TAGS.clientToken, req.clientToken);
+    const { snapshots } = await this.#describe(region, { tag }, options);
+    const found = snapshots
+      .filter((s) => s.snapshotId)
+      .sort((a, b) => (a.creationTime ?? '').localeCompare(b.creationTime ?? ''))[0];
+    if (!found?.snapshotId) return undefined;
+    const mismatch = tokenReuseMismatch(
+      req,
+      { snapshotId: found.snapshotId, region, tags: snapshotTags(found) },
+      ALIBABA_PROVIDER,
+    );
+    if (mismatch) throw mismatch;
+    return found.snapshotId;
+  }
+
   protected override async _copy(
     req: NormalizedCopyRequest,
     plan: CopyPlan,
@@ -176,17 +196,14 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     const madeKey = `${token}\u0000${req.source.region}\u0000${req.source.snapshotId}\u0000${req.destination.region}`;
     const known = this.#made.get(madeKey);
     if (known !== undefined) return { snapshotId: known, reused: true };
-    if (this.#sentTokens.has(token)) {
-      // An earlier attempt got no reply: look for its copy before asking again. The same
-      // ClientToken below still protects against a lookup that cannot see it yet.
-      const tag = await this.#tagFilter(LINEAGE_TAGS.clientToken, token);
-      const { snapshots } = await this.#describe(req.destination.region, { tag }, options);
-      const made = snapshots.find((s) => s.snapshotId);
-      if (made?.snapshotId) {
-        this.#sentTokens.delete(token);
-        this.#remember(madeKey, made.snapshotId);
-        return { snapshotId: made.snapshotId, reused: true };
-      }
+    // Look for the token's copy before asking: an earlier attempt (here, after a lost reply,
+    // or in another process) may have made it, and a copy of another source means the token
+    // is reused, which ECS would answer with that other copy or IdempotentParameterMismatch.
+    // The same ClientToken below still protects against a lookup that cannot see it yet.
+    const made = await this.#findByToken(req, options);
+    if (made !== undefined) {
+      this.#remember(madeKey, made);
+      return { snapshotId: made, reused: true };
     }
     const params = buildCopySnapshotParams(req, plan);
     const client = await this.#pool.client(req.source.region);
@@ -195,7 +212,6 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       ...params,
       tag: params.tag.map((t) => new models.CopySnapshotRequestTag(t)),
     });
-    remember(this.#sentTokens, token);
     this.logger.debug('CopySnapshot', {
       regionId: params.regionId,
       destinationRegionId: params.destinationRegionId,
@@ -206,7 +222,6 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     const res = await this.#call('CopySnapshot', true, options, () =>
       client.copySnapshotWithOptions(request, this.#pool.runtime),
     );
-    this.#sentTokens.delete(token);
     const id = res.body?.snapshotId;
     if (!id) {
       throw new SnapcopyError('PROVIDER_ERROR', 'alibaba ECS CopySnapshot replied without a SnapshotId', {

@@ -187,6 +187,12 @@ export const ECS_ERROR_RULES: readonly EcsErrorRule[] = Object.freeze([
   rule('InvalidResourceType.NotFound', 'INVALID_REQUEST', false, 'ResourceType is not valid'),
   rule('InvalidParameter.Arns', 'INVALID_REQUEST', false, 'Arn.N is not valid'),
   rule('DryRunOperation', 'INVALID_REQUEST', false, 'a dry run succeeded (nothing was done)'),
+  rule(
+    'IdempotentParameterMismatch',
+    'INVALID_REQUEST',
+    false,
+    'the ClientToken was used for a request with other parameters',
+  ),
   rule('SnapshotCreatedImage', 'INVALID_REQUEST', false, 'the snapshot backs a custom image'),
   rule('SnapshotCreatedDisk', 'INVALID_REQUEST', false, 'the snapshot backs disks (Force not set)'),
   // Transient: the same call may succeed later

@@ -63,6 +63,8 @@ describe('clients', () => {
     expect(stub.calls.map((c) => `${c.action}@${c.host}`)).toEqual([
       'DescribeSnapshots@ecs.cn-beijing.aliyuncs.com',
       'DescribeSnapshots@ecs.ap-southeast-1.aliyuncs.com',
+      // The client token's lookup, in the destination.
+      'DescribeSnapshots@ecs.ap-southeast-1.aliyuncs.com',
       'CopySnapshot@ecs.cn-beijing.aliyuncs.com',
     ]);
   });

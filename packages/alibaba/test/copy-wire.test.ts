@@ -48,6 +48,15 @@ function expectedCopyQuery(opts: {
 
 let stub: EcsWireStub;
 
+/** The lineage tags of a copy of `snapshotId` from cn-hangzhou made with TOKEN, on the wire. */
+const lineageOf = (snapshotId: string) => ({
+  Tag: [
+    { TagKey: 'snapcopy:client-token', TagValue: TOKEN },
+    { TagKey: 'snapcopy:source-snapshot', TagValue: snapshotId },
+    { TagKey: 'snapcopy:source-region', TagValue: SRC },
+  ],
+});
+
 localNetworkOnly(() => stub?.stop());
 
 function serve(source: Record<string, unknown>, earlier: Record<string, unknown>[] = []): EcsWireStub {
@@ -297,9 +306,11 @@ describe('idempotency and retries of CopySnapshot', () => {
   it('a reply lost after the copy was made: the retry finds the copy by its token tag, no second CopySnapshot', async () => {
     serve({});
     stub.on('CopySnapshot', () => ({ error: { code: 'ECONNRESET', message: 'socket hang up' } }));
+    let tokenLookups = 0;
     stub.on('DescribeSnapshots', (p) => {
       if (p.SnapshotIds) return { body: describeReply([wireSnapshot({})]) };
-      if (p['Tag.1.Key'] === 'snapcopy:client-token') {
+      // The first lookup (before CopySnapshot) finds nothing; the one after the lost reply finds the copy.
+      if (p['Tag.1.Key'] === 'snapcopy:client-token' && ++tokenLookups > 1) {
         return { body: describeReply([wireSnapshot({ SnapshotId: 's-made0001', Status: 'progressing' })]) };
       }
       return { body: describeReply([]) };
@@ -383,13 +394,50 @@ describe('idempotency and retries of CopySnapshot', () => {
     expect(stub.of('CopySnapshot')).toHaveLength(1);
   });
 
+  it('the token already made a copy (another process): found by its tag, reused, no CopySnapshot', async () => {
+    serve({});
+    stub.on('DescribeSnapshots', (p) => {
+      if (p.SnapshotIds) return { body: describeReply([wireSnapshot({})]) };
+      if (p['Tag.1.Key'] === 'snapcopy:client-token') {
+        return {
+          body: describeReply([wireSnapshot({ SnapshotId: 's-made0001', Tags: lineageOf('s-source0001') })]),
+        };
+      }
+      return { body: describeReply([]) };
+    });
+    const handle = await stubCopier().copy(baseRequest);
+    expect(handle).toMatchObject({ snapshotId: 's-made0001', reused: true });
+    expect(stub.of('CopySnapshot')).toHaveLength(0);
+  });
+
+  it('the token already made a copy of another source: INVALID_REQUEST, no CopySnapshot (a cloud may answer with the old copy)', async () => {
+    serve({});
+    stub.on('DescribeSnapshots', (p) => {
+      if (p.SnapshotIds) return { body: describeReply([wireSnapshot({})]) };
+      if (p['Tag.1.Key'] === 'snapcopy:client-token') {
+        return {
+          body: describeReply([wireSnapshot({ SnapshotId: 's-other0001', Tags: lineageOf('s-elsewhere1') })]),
+        };
+      }
+      return { body: describeReply([]) };
+    });
+    stub.on('CopySnapshot', () => ({ body: { RequestId: 'REQ-COPY', SnapshotId: 's-other0001' } }));
+    const err = await stubCopier()
+      .copy(baseRequest)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
+    expect((err as Error).message).toContain('client token already used for a copy of s-elsewhere1');
+    expect(stub.of('CopySnapshot')).toHaveLength(0);
+  });
+
   it('a plan passed to copy is used as is: no second read of the source', async () => {
     serve({});
     const copier = stubCopier();
     const plan = await copier.plan(baseRequest);
-    const before = stub.of('DescribeSnapshots').length;
+    const sourceReads = () => stub.of('DescribeSnapshots').filter((c) => c.params.SnapshotIds).length;
+    const before = sourceReads();
     await copier.copy(baseRequest, { plan });
-    expect(stub.of('DescribeSnapshots')).toHaveLength(before);
+    expect(sourceReads()).toBe(before);
     expect(stub.of('CopySnapshot')).toHaveLength(1);
   });
 

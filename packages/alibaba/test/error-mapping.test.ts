@@ -67,6 +67,7 @@ const ROWS: readonly [ecsCode: string, http: number, code: ErrorCode, retryable:
   ['InvalidSnapshotType.NotFound', 404, 'INVALID_REQUEST', false],
   ['InvalidSnapshotLinkId.NotFound', 404, 'INVALID_REQUEST', false],
   ['DryRunOperation', 400, 'INVALID_REQUEST', false],
+  ['IdempotentParameterMismatch', 400, 'INVALID_REQUEST', false],
   // DeleteSnapshot
   ['IncorrectDiskStatus.CreatingSnapshot', 400, 'PROVIDER_ERROR', true],
   ['SnapshotCreatedImage', 403, 'INVALID_REQUEST', false],

@@ -147,6 +147,48 @@ describe.each(['server', 'nock'] as const)('end to end against the ECS simulator
     expect(h.copiesOf(src.id)).toEqual([a.snapshotId]);
   });
 
+  it('a client token reused for another source → INVALID_REQUEST naming the earlier copy, no wrong copy', async () => {
+    h = await makeSimHarness(mounting);
+    const first = source();
+    const second = source();
+    const to = (snapshotId: string) => ({
+      source: { region: HANGZHOU, snapshotId },
+      destination: { region: SHANGHAI },
+      clientToken: 'reused-token-1',
+    });
+    const copier = h.copier();
+    const a = await copier.copy(to(first.id));
+    for (const c of [copier, h.copier()]) {
+      const err = await c.copy(to(second.id)).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
+      expect((err as Error).message).toContain(`client token already used for a copy of ${first.id}`);
+      expect((err as Error).message).toContain(a.snapshotId);
+    }
+    expect(h.copiesOf(second.id)).toEqual([]);
+    expect(h.copiesOf(first.id)).toEqual([a.snapshotId]);
+  });
+
+  it('a client token reused for another destination → INVALID_REQUEST (ECS IdempotentParameterMismatch)', async () => {
+    h = await makeSimHarness(mounting);
+    const src = source();
+    const request = (region: string) => ({
+      source: { region: HANGZHOU, snapshotId: src.id },
+      destination: { region },
+      clientToken: 'reused-token-2',
+    });
+    const a = await h.copier().copy(request(SHANGHAI));
+    const err = await h
+      .copier()
+      .copy(request(BEIJING))
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'INVALID_REQUEST',
+      retryable: false,
+      providerCode: 'IdempotentParameterMismatch',
+    });
+    expect(h.copiesOf(src.id)).toEqual([a.snapshotId]);
+  });
+
   it('an unknown key: ENCRYPTION_RULE at once, nothing created, not retried', async () => {
     h = await makeSimHarness(mounting);
     const src = source();

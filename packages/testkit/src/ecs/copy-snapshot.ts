@@ -49,6 +49,11 @@ function checkSource(ctx: EcsOperationContext, region: string, snapshotId: strin
   return source;
 }
 
+/** The parameters a reused ClientToken must repeat: what is copied, from where, to where. */
+function tokenRequest(p: EcsOperationContext['params']): string {
+  return [p.get('RegionId'), p.get('SnapshotId'), p.get('DestinationRegionId')].join('\u0000');
+}
+
 /**
  * CopySnapshot, served by the source region (`RegionId`): validates like ECS, answers key
  * problems synchronously, honours `ClientToken`, and starts a progressing copy in
@@ -65,7 +70,18 @@ export function copySnapshot(ctx: EcsOperationContext): Record<string, unknown> 
     if (!isValidClientToken(token))
       throw ecsErrors.invalid('ClientToken', 'must be at most 64 ASCII characters');
     const earlier = state.tokenCopy(account.id, token);
-    if (earlier !== undefined) return { SnapshotId: earlier };
+    if (earlier !== undefined) {
+      // ECS answers a token in use with other parameters by refusing, not with the old copy.
+      const first = state.tokenRequest(account.id, token);
+      if (first !== undefined && first !== tokenRequest(p)) {
+        throw new EcsApiError(
+          400,
+          'IdempotentParameterMismatch',
+          'The specified ClientToken is in use with different request parameters.',
+        );
+      }
+      return { SnapshotId: earlier };
+    }
   }
   if (!world.regions.has(region)) {
     throw new EcsApiError(400, 'InvalidRegionId.MalFormed', 'The specified RegionId is not valid.');
@@ -170,6 +186,6 @@ export function copySnapshot(ctx: EcsOperationContext): Record<string, unknown> 
     },
   });
   state.register(copy);
-  if (token) state.rememberToken(account.id, token, copy.id);
+  if (token) state.rememberToken(account.id, token, copy.id, tokenRequest(p));
   return { SnapshotId: copy.id };
 }

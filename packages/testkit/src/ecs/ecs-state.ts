@@ -37,6 +37,7 @@ export class EcsState {
   readonly #timed = new Set<string>();
   readonly #known = new Set<string>();
   readonly #clientTokens = new Map<string, string>();
+  readonly #tokenRequests = new Map<string, string>();
   readonly #kmsDisabled = new Set<string>();
   readonly #asyncFailures: string[] = [];
   #seq = 0;
@@ -119,8 +120,15 @@ export class EcsState {
     return this.#clientTokens.get(`${account}/${token}`);
   }
 
-  rememberToken(account: string, token: string, snapshotId: string): void {
+  /** What the request that first used a client token asked for (see {@link rememberToken}). */
+  tokenRequest(account: string, token: string): string | undefined {
+    return this.#tokenRequests.get(`${account}/${token}`);
+  }
+
+  /** Records the copy a token made and, when given, the parameters it was made with. */
+  rememberToken(account: string, token: string, snapshotId: string, request?: string): void {
     this.#clientTokens.set(`${account}/${token}`, snapshotId);
+    if (request !== undefined) this.#tokenRequests.set(`${account}/${token}`, request);
   }
 
   /** Makes the next accepted copy fail asynchronously (status `failed`) with this message. */
