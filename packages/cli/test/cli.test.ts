@@ -650,6 +650,32 @@ describe.concurrent('batch', { timeout: 60_000 }, () => {
     expect(doc.results[1]).toMatchObject({ outcome: 'completed' });
   });
 
+  test('the orchestrator owns the retries: a throttled copy call reaches its shared per-region backoff', async () => {
+    // Its own sandbox: the fault must not reach the tests running concurrently.
+    const own = await startSandbox({ seed: TEST_SEED, timeScale: 300 });
+    try {
+      own.ec2.faults.throttleNext('CopySnapshot', 1);
+      const file = join(dir, 'throttled.ndjson');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          provider: 'aws',
+          source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+          destination: { region: 'us-west-2' },
+        }),
+      );
+      const run = await cli(['batch', file, '--journal', join(dir, 'throttled.db'), '--json'], {
+        SNAPCOPY_AWS_ENDPOINT: own.aws.endpoint,
+      });
+      expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+      expect(own.ec2.faults.injected.throttle).toBe(1);
+      // With the copier's own retries the throttle would be absorbed before the queue saw it.
+      expect(json(run).calls).toMatchObject({ copy: 2, throttled: 1 });
+    } finally {
+      await own.close();
+    }
+  });
+
   test('a file that is not JSON is named with its line', async () => {
     const file = join(dir, 'broken.ndjson');
     writeFileSync(file, '{"provider":"aws"}\nnot json\n');

@@ -16,6 +16,13 @@ import { Output, outputModeFor } from '../output/output-mode.js';
 import { createProgressBoard } from '../output/progress-board.js';
 import { rowsTable } from '../output/tables.js';
 
+/**
+ * One attempt per copier call: the orchestrator retries (same token) and pauses a whole
+ * region on a throttle itself. Copier retries underneath would multiply the calls and
+ * hide throttles from the queue's shared backoff.
+ */
+const ORCHESTRATOR_OWNS_RETRIES = Object.freeze({ maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 });
+
 function resultWords(r: CopyResult): string {
   if (r.error) return `${r.outcome}: ${r.error.code}: ${r.error.message}`;
   if (r.outcome !== 'completed' && r.status?.message) return `${r.outcome}: ${r.status.message}`;
@@ -47,7 +54,12 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
     alibaba: endpointFor('alibaba', flags.alibabaEndpoint),
   };
   const copiers: Record<string, SnapshotCopier> = {};
-  for (const name of providers) copiers[name] = createCopier(registry, name, adapterOptions(endpoints[name]));
+  for (const name of providers) {
+    copiers[name] = createCopier(registry, name, {
+      ...adapterOptions(endpoints[name]),
+      retry: ORCHESTRATOR_OWNS_RETRIES,
+    });
+  }
 
   const journal = await openSqliteJournal(flags.journal ?? 'snapcopy-journal.db');
   const orchestrator = new CopyOrchestrator({

@@ -44,9 +44,10 @@ export interface OrchestratorOptions {
    */
   readonly throttleBackoff?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
   /**
-   * Retries of one request's copy call after a retryable error (on top of the
-   * copier's own), always with the same client token. `maxAttempts` counts every copy
-   * call sent for the request. Default 10 attempts, 1 s base, 60 s cap.
+   * Retries of one request's copy call after a retryable error, always with the same
+   * client token. `maxAttempts` counts every copy call sent for the request. Default 10
+   * attempts, 1 s base, 60 s cap. Give the copiers `retry: { maxAttempts: 1, … }` so
+   * that these (and the shared throttle backoff) are the only retries.
    */
   readonly retry?: RetryPolicy;
   /** Status calls of one queue that may fail in a row before its copies are given up as failed. Default 20. */
