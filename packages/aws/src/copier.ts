@@ -224,13 +224,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     }
     this.#cancelling.add(region, snapshotId);
     try {
-      if (tags[CANCELLED_TAG] !== 'true') {
-        await this.#calls.createTags(
-          region,
-          { Resources: [snapshotId], Tags: [{ Key: CANCELLED_TAG, Value: 'true' }] },
-          options.signal,
-        );
-      }
+      if (tags[CANCELLED_TAG] !== 'true') await this.#tagCancelled(region, snapshotId, options.signal);
       await this.#calls.deleteSnapshot(region, snapshotId, options.signal);
     } catch (err) {
       if (is(err, 'NOT_FOUND')) return gone();
@@ -246,6 +240,27 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
         ? `${snapshotId} is still copying: AWS deletes it when the copy completes (it reads as cancelled meanwhile)`
         : `${snapshotId} is deleted`,
     };
+  }
+
+  /**
+   * Tags the copy cancelled. A copy already carrying AWS's 50 tags cannot take one more:
+   * the delete matters more than the tag, so it goes ahead without it (this process still
+   * reads the copy as cancelled; another one reads it as pending until AWS removes it).
+   */
+  async #tagCancelled(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.#calls.createTags(
+        region,
+        { Resources: [snapshotId], Tags: [{ Key: CANCELLED_TAG, Value: 'true' }] },
+        signal,
+      );
+    } catch (err) {
+      if (!(isSnapcopyError(err) && err.providerCode === 'TagLimitExceeded')) throw err;
+      this.logger.warn('aws: the copy has the maximum number of tags; deleting it without the cancel tag', {
+        region,
+        snapshotId,
+      });
+    }
   }
 
   protected override _mapError(err: unknown): SnapcopyError {

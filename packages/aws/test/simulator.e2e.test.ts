@@ -340,6 +340,23 @@ describe('cancel', () => {
     expect((await w.copier.wait(handle)).state).toBe('cancelled');
   });
 
+  it('a copy with the maximum 50 tags (45 yours + 5 lineage): the cancel tag is skipped and the copy still deleted', async () => {
+    const src = source({ sizeGiB: 100 });
+    const tags = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`k${i}`, `v${i}`]));
+    const handle = await w.copier.copy(request(src.id, { tags }));
+    expect(w.sim.snapshot(handle.snapshotId)!.tags.size).toBe(50);
+    const result = await w.copier.cancel(handle);
+    expect(result.takesEffect).toBe('on-completion');
+    const inWorld = w.sim.snapshot(handle.snapshotId)!;
+    expect(inWorld.copy?.deleteRequested).toBe(true);
+    expect(inWorld.tags.has(CANCELLED_TAG)).toBe(false);
+    // This process remembers the cancel without the tag.
+    expect((await w.copier.status([handle]))[0]).toMatchObject({ state: 'cancelled', rawState: 'pending' });
+    w.clock.advance(w.sim.world.remainingMs(handle.snapshotId) + 1);
+    w.sim.world.advance();
+    expect(w.sim.snapshot(handle.snapshotId)).toBeUndefined();
+  });
+
   it('a completed copy is deleted at once; a missing one is already-gone', async () => {
     const src = source();
     const handle = await w.copier.copy(request(src.id));
