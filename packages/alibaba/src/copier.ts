@@ -6,6 +6,7 @@ import {
   type CopyStatus,
   invalidRequest,
   is,
+  isSnapcopyError,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   registerSecret,
@@ -52,7 +53,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #cancelled = new Set<string>();
   /** Copies this copier made, by token and request: a repeat returns the same copy without a call. */
   readonly #made = new Map<string, string>();
-  /** Deletes sent without a reply yet: a NotFound on retry means the first one worked. */
+  /** Deletes that may have been applied without a reply: a NotFound on retry means one worked. */
   readonly #deleting = new Set<string>();
 
   constructor(options: AlibabaEcsCopierOptions = {}) {
@@ -289,8 +290,11 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
         client.deleteSnapshotWithOptions(request, this.#pool.runtime),
       );
     } catch (err) {
-      if (!(is(err, 'NOT_FOUND') && err.providerCode === 'InvalidSnapshotId.NotFound')) throw err;
-      return gone();
+      if (is(err, 'NOT_FOUND') && err.providerCode === 'InvalidSnapshotId.NotFound') return gone();
+      // Only a delete that may have been applied (this one or an earlier) explains a later
+      // absence as ours.
+      if (!retried && !(isSnapcopyError(err) && err.ambiguous)) this.#deleting.delete(id);
+      throw err;
     }
     this.#deleting.delete(id);
     return this.#deleted(ref);

@@ -192,6 +192,29 @@ describe('cancel: DeleteSnapshot, immediate', () => {
     expect(after).toMatchObject({ state: 'cancelled' });
   });
 
+  it('a delete refused outright (throttled, never applied), then the copy gone: already-gone, not cancelled by us', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing(madeBySnapcopy('s-c1')), describing())
+      .on('DeleteSnapshot', () => ecsError(400, 'Throttling.User'));
+    const copier = stubCopier({ retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } });
+    const err = await copier.cancel({ region: DST, snapshotId: 's-c1' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'THROTTLED', ambiguous: false });
+    const result = await copier.cancel({ region: DST, snapshotId: 's-c1' });
+    expect(result.takesEffect).toBe('already-gone');
+    const [after] = await copier.status([{ region: DST, snapshotId: 's-c1' }]);
+    expect(after).toMatchObject({ state: 'failed', rawState: 'absent' });
+  });
+
+  it('a delete whose reply was lost (ambiguous), then the copy gone: that delete worked, immediate', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', describing(madeBySnapcopy('s-c1')), describing())
+      .on('DeleteSnapshot', () => ecsError(500, 'InternalError'));
+    const copier = stubCopier({ retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } });
+    const err = await copier.cancel({ region: DST, snapshotId: 's-c1' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'PROVIDER_ERROR', ambiguous: true });
+    expect((await copier.cancel({ region: DST, snapshotId: 's-c1' })).takesEffect).toBe('immediate');
+  });
+
   it('after cancel, the absent copy reads cancelled; another copier (process) reads failed', async () => {
     stub = new EcsWireStub(STUB_ORIGIN)
       .on('DeleteSnapshot', () => ({ body: { RequestId: 'REQ-DEL' } }))
