@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { type CopyRequestInput, SnapcopyError } from '@snapcopy/core';
 import type { RequestFlags } from './cli-flags.js';
 
 /**
  * Turns request flags into a provider-neutral copy request. Checks only what the CLI
  * adds (required flags, the `--kms-key` shorthand); the copier validates the rest and
- * names each bad field.
+ * names each bad field. The client token is always set (generated when the flags give
+ * none) so that the CLI can tell the user which token to retry with.
  */
-export function requestFromFlags(flags: RequestFlags): CopyRequestInput {
+export function requestFromFlags(flags: RequestFlags): CopyRequestInput & { readonly clientToken: string } {
   const missing = [
     flags.from === undefined ? '--from <region>' : undefined,
     flags.to === undefined ? '--to <region>' : undefined,
@@ -37,6 +39,6 @@ export function requestFromFlags(flags: RequestFlags): CopyRequestInput {
     ...(flags.tag === undefined ? {} : { tags: { ...flags.tag } }),
     ...(flags.retentionDays === undefined ? {} : { retentionDays: flags.retentionDays }),
     ...(flags.completionMinutes === undefined ? {} : { completionDurationMinutes: flags.completionMinutes }),
-    ...(flags.clientToken === undefined ? {} : { clientToken: flags.clientToken }),
+    clientToken: flags.clientToken ?? randomUUID(),
   };
 }

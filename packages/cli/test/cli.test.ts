@@ -564,6 +564,28 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
     expect(sandbox.ec2.world.snapshots.get(id ?? '')?.state).toBe('pending');
   });
 
+  test('copy without --client-token prints the token it generated when the copy call fails, and a rerun can reuse it', async () => {
+    // Its own sandbox: the faults must not reach the tests running concurrently.
+    const own = await startSandbox({ seed: TEST_SEED, timeScale: 300 });
+    try {
+      const ownEnv = { SNAPCOPY_AWS_ENDPOINT: own.aws.endpoint };
+      // Every copy call fails with a 5xx until the faults are cleared.
+      own.ec2.faults.add({ operation: 'CopySnapshot', kind: 'server-error', times: 100 });
+      const failed = await cli(['copy', ...AWS_CROSS_REGION, '--json'], ownEnv);
+      expect(failed.code, failed.stderr).toBe(EXIT_CODES.providerError);
+      const token = json(failed).error?.details?.clientToken as string;
+      expect(token).toMatch(/^[0-9a-f-]{36}$/);
+      expectOneCleanLine(failed, new RegExp(`--client-token ${token}`));
+
+      own.ec2.faults.clear();
+      const again = await cli(['copy', ...AWS_CROSS_REGION, '--client-token', token, '--json'], ownEnv);
+      expect(again.code, again.stderr).toBe(EXIT_CODES.success);
+      expect(json(again).handle.clientToken).toBe(token);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('cancel on AWS says the delete takes effect when the copy completes', async () => {
     const copy = await cli([
       'copy',

@@ -1,3 +1,4 @@
+import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
 import type { CopyFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -5,6 +6,29 @@ import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { encryptionWords, gib, ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { requestFromFlags } from '../request-from-flags.js';
+
+/**
+ * The copy call's error, naming the client token: after a failure (above all a lost
+ * reply) rerunning with that token never makes a second copy.
+ */
+function withClientToken(err: unknown, token: string): unknown {
+  if (!isSnapcopyError(err)) return err;
+  return new SnapcopyError(
+    err.code,
+    `${err.message}; client token ${token}: rerun with --client-token ${token} to retry without making a second copy`,
+    {
+      retryable: err.retryable,
+      ambiguous: err.ambiguous,
+      issues: err.issues,
+      cause: err,
+      details: { ...err.details, clientToken: token },
+      ...(err.providerCode === undefined ? {} : { providerCode: err.providerCode }),
+      ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
+      ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
+      ...(err.provider === undefined ? {} : { provider: err.provider }),
+    },
+  );
+}
 
 /** `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end. */
 export async function run(flags: CopyFlags): Promise<number> {
@@ -15,7 +39,9 @@ export async function run(flags: CopyFlags): Promise<number> {
   output.line(
     `plan: ${plan.transfer} transfer, ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage, ${encryptionWords(plan)}`,
   );
-  const handle = await copier.copy(request, { plan });
+  const handle = await copier.copy(request, { plan }).catch((err: unknown) => {
+    throw withClientToken(err, request.clientToken);
+  });
   const label = `${ref(handle.sourceRegion, handle.sourceSnapshotId)} -> ${ref(handle.region, handle.snapshotId)}`;
   output.line(
     `copy ${handle.reused ? 'found (same client token)' : 'started'}: ${label} (client token ${handle.clientToken})`,
