@@ -223,21 +223,20 @@ export function findEcsErrorRule(code: string): EcsErrorRule | undefined {
   return PREFIXES.find((p) => code.startsWith(p.prefix))?.rule;
 }
 
-// Connection-level failures: the request may or may not have reached ECS.
+// Connection-level failures after the request may have left: ECS may have received it.
+// (Same classes as the AWS adapter.)
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',
   'ECONNABORTED',
   'ESOCKETTIMEDOUT',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
   'ENETDOWN',
   'UND_ERR_SOCKET',
 ]);
-// Never connected: nothing can have been applied.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED']);
+// Failed before a connection was made (refused, name not resolved, no route): nothing can
+// have been applied.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 interface SdkErrorShape {
   readonly name?: unknown;
@@ -277,6 +276,8 @@ export interface EcsCallContext {
  * - An unknown code falls back on its HTTP status: 429 → `THROTTLED`, 404 → `NOT_FOUND`,
  *   400 → `INVALID_REQUEST`, 5xx → `PROVIDER_ERROR` (retryable), else `PROVIDER_ERROR`.
  * - Connection resets, hang-ups and timeouts → `PROVIDER_ERROR`, retryable.
+ * - No connection made (refused, DNS `ENOTFOUND`/`EAI_AGAIN`, no route) → `PROVIDER_ERROR`,
+ *   retryable, never ambiguous.
  * - A 5xx or lost connection on a mutating call is `ambiguous`: ECS may have applied it.
  */
 export function mapAlibabaError(err: unknown, context: EcsCallContext): SnapcopyError {

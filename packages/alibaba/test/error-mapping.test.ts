@@ -192,6 +192,48 @@ describe('connection failures and ambiguity', () => {
       { code: 'PROVIDER_ERROR', retryable: true, ambiguous: false },
     ],
     [
+      'ENOTFOUND on CopySnapshot → retryable, never ambiguous (no connection was made)',
+      Object.assign(new Error('getaddrinfo ENOTFOUND ecs.cn-hangzhou.aliyuncs.com'), { code: 'ENOTFOUND' }),
+      true,
+      { code: 'PROVIDER_ERROR', retryable: true, ambiguous: false },
+    ],
+    [
+      'EAI_AGAIN on CopySnapshot → retryable, never ambiguous (no connection was made)',
+      Object.assign(new Error('getaddrinfo EAI_AGAIN ecs.cn-hangzhou.aliyuncs.com'), { code: 'EAI_AGAIN' }),
+      true,
+      { code: 'PROVIDER_ERROR', retryable: true, ambiguous: false },
+    ],
+    [
+      'EHOSTUNREACH on CopySnapshot → retryable, never ambiguous (no connection was made)',
+      Object.assign(new Error('connect EHOSTUNREACH 10.0.0.1:443'), { code: 'EHOSTUNREACH' }),
+      true,
+      { code: 'PROVIDER_ERROR', retryable: true, ambiguous: false },
+    ],
+    [
+      'ENETUNREACH on CopySnapshot → retryable, never ambiguous (no connection was made)',
+      Object.assign(new Error('connect ENETUNREACH 10.0.0.1:443'), { code: 'ENETUNREACH' }),
+      true,
+      { code: 'PROVIDER_ERROR', retryable: true, ambiguous: false },
+    ],
+    [
+      'ETIMEDOUT on CopySnapshot → retryable, ambiguous (the request may have been sent)',
+      Object.assign(new Error('read ETIMEDOUT'), { code: 'ETIMEDOUT' }),
+      true,
+      { code: 'PROVIDER_ERROR', retryable: true, ambiguous: true },
+    ],
+    [
+      'EPIPE on CopySnapshot → retryable, ambiguous (the request may have been sent)',
+      Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
+      true,
+      { code: 'PROVIDER_ERROR', retryable: true, ambiguous: true },
+    ],
+    [
+      'ENETDOWN on CopySnapshot → retryable, ambiguous (the request may have been sent)',
+      Object.assign(new Error('read ENETDOWN'), { code: 'ENETDOWN' }),
+      true,
+      { code: 'PROVIDER_ERROR', retryable: true, ambiguous: true },
+    ],
+    [
       'the default chain found no credentials → ACCESS_DENIED',
       new Error('unable to get credentials from any of the providers in the chain: ...'),
       false,

@@ -75,6 +75,7 @@ const CUT_SHORT_CODES = new Set([
   'ETIMEDOUT',
   'ECONNABORTED',
   'ESOCKETTIMEDOUT',
+  'ENETDOWN',
   'UND_ERR_SOCKET',
   'TimeoutError',
   'RequestTimeout',
