@@ -133,7 +133,7 @@ describe.each(['server', 'nock'] as const)('end to end against the ECS simulator
     expect(copyCount('CopySnapshot')).toBe(1);
   });
 
-  it('the same client token twice (a new process resuming): ECS returns the same copy', async () => {
+  it('the same client token twice (a new process resuming): the same copy, reported reused', async () => {
     h = await makeSimHarness(mounting);
     const src = source();
     const request = {
@@ -144,6 +144,10 @@ describe.each(['server', 'nock'] as const)('end to end against the ECS simulator
     const a = await h.copier().copy(request);
     const b = await h.copier().copy(request);
     expect(b.snapshotId).toBe(a.snapshotId);
+    // Found by its token tag before CopySnapshot, as on AWS: the new process knows it is a reuse.
+    expect(a.reused).toBe(false);
+    expect(b.reused).toBe(true);
+    expect(copyCount('CopySnapshot')).toBe(1);
     expect(h.copiesOf(src.id)).toEqual([a.snapshotId]);
   });
 
