@@ -586,6 +586,36 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
     }
   });
 
+  test('cancel of a completed copy on Alibaba says it was deleted, not that a partial copy is gone', async () => {
+    const copy = await cli([
+      'copy',
+      '--provider',
+      'alibaba',
+      '--from',
+      'cn-hangzhou',
+      '--to',
+      'cn-shanghai',
+      '--snapshot',
+      DEMO_IDS.aliDb,
+      '--wait',
+      '--json',
+    ]);
+    expect(copy.code, copy.stderr).toBe(EXIT_CODES.success);
+    const { snapshotId } = json(copy).handle;
+    const run = await cli([
+      'cancel',
+      '--provider',
+      'alibaba',
+      '--to',
+      'cn-shanghai',
+      '--snapshot',
+      snapshotId,
+    ]);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    expect(run.stdout).toMatch(/: deleted now; the copy is gone/);
+    expect(run.stdout).not.toMatch(/the partial copy is gone/);
+  });
+
   test('cancel on AWS says the delete takes effect when the copy completes', async () => {
     const copy = await cli([
       'copy',

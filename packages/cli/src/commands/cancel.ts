@@ -5,7 +5,7 @@ import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 
 const EFFECT_WORDS = {
-  immediate: 'cancelled now; the partial copy is gone',
+  immediate: 'deleted now; the copy is gone, finished or not',
   'on-completion': 'deletion requested; the provider removes the copy when it completes',
   'already-gone': 'nothing to cancel: the copy does not exist',
 } as const;
