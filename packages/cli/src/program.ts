@@ -55,18 +55,26 @@ function addRequestOptions(cmd: Command): Command {
     .option('--client-token <token>', 'idempotency token: re-running with it never makes a second copy');
 }
 
-function addWaitOptions(cmd: Command): Command {
+// The words match follow-copies.ts (wait) and commands/batch.ts (batch), which differ.
+const WAIT_HELP = {
+  wait: {
+    timeout: 'give up waiting after this long, e.g. 30s, 10m, 6h (default 6h)',
+    pollMs:
+      'first delay between status polls in ms (grows 1.5x up to 10x it, at most 60 s; default 5000, growing up to 60 s)',
+  },
+  batch: {
+    timeout:
+      'stop the batch after this long, e.g. 30s, 10m, 6h (default: no limit); copies keep running, rerun to resume',
+    pollMs:
+      "shortest delay between one region's status polls in ms (adapted up to 10x it, at most 60 s; default 5000, adapted up to 5 min)",
+  },
+} as const;
+
+function addWaitOptions(cmd: Command, kind: keyof typeof WAIT_HELP = 'wait'): Command {
   return cmd
-    .option(
-      '--timeout <duration>',
-      'give up waiting after this long, e.g. 30s, 10m, 6h (default 6h)',
-      parseDurationFlag,
-    )
+    .option('--timeout <duration>', WAIT_HELP[kind].timeout, parseDurationFlag)
     .addOption(
-      new Option(
-        '--poll-ms <ms>',
-        'first delay between status polls in ms (grows 1.5x up to 60 s; default 5000)',
-      )
+      new Option('--poll-ms <ms>', WAIT_HELP[kind].pollMs)
         .argParser(parseWholeNumberFlag)
         .env('SNAPCOPY_POLL_MS'),
     );
@@ -173,7 +181,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
 
-  addWaitOptions(program.command('batch'))
+  addWaitOptions(program.command('batch'), 'batch')
     .description(
       'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
     )
