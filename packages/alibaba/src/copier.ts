@@ -12,6 +12,7 @@ import {
   registerSecret,
   SnapcopyError,
   type SnapshotRef,
+  tokenReuseMismatch,
 } from '@snapcopy/core';
 import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
 import { EcsClientPool } from './client-pool.js';
@@ -23,7 +24,6 @@ import type { AlibabaEcsCopierOptions } from './options.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields } from './rules/validation.js';
 import { absentStatus, type EcsSnapshot, snapshotTags, toCopyStatus } from './snapshot-view.js';
-import { tokenReuseMismatch } from './token-reuse.js';
 
 /** DescribeSnapshots takes at most 100 ids and returns at most 100 per page. */
 const PAGE = 100;

@@ -12,6 +12,7 @@ import {
   type NormalizedCopyRequest,
   SnapcopyError,
   type SnapshotRef,
+  tokenReuseMismatch,
 } from '@snapcopy/core';
 import { CANCELLED_TAG } from './cancel-tag.js';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
@@ -22,7 +23,6 @@ import { mapAwsError } from './error-mapping.js';
 import type { AwsEbsCopierOptions } from './options.js';
 import { planAwsCopy } from './plan-copy.js';
 import { tagRecord } from './source-snapshot.js';
-import { tokenReuseMismatch } from './token-reuse.js';
 import { absentStatus, snapshotStatus } from './status-mapping.js';
 
 /** Ids per region, as a set: `status` asks it for every id of every poll round. */

@@ -65,4 +65,4 @@ export {
   parseProgressPercent,
   TERMINAL_STATES,
 } from './status.js';
-export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags } from './lineage.js';
+export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags, tokenReuseMismatch } from './lineage.js';

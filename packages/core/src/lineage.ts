@@ -1,3 +1,5 @@
+import type { NormalizedCopyRequest } from './abstract-copier.js';
+import { SnapcopyError } from './errors.js';
 import { RESERVED_TAG_PREFIX } from './request.js';
 
 /**
@@ -31,4 +33,40 @@ export function lineageTags(input: {
     [LINEAGE_TAGS.sourceVolume]: input.sourceVolumeId ?? 'unknown',
     [LINEAGE_TAGS.key]: input.kmsKeyId ?? 'none',
   };
+}
+
+/**
+ * Refuses a client token already used for a copy of another source, as EC2 and ECS answer
+ * `IdempotentParameterMismatch` for a reused token (an emulated token, or an ECS-compatible
+ * cloud that returns the earlier copy, gives no such answer): the copy found by the token must carry
+ * the request's source snapshot and region in its lineage tags, or the caller would be told
+ * "done" about a copy of something else. A tag the copy lacks is no evidence either way.
+ *
+ * @returns the error to throw, or `undefined` when the copy is the request's.
+ */
+export function tokenReuseMismatch(
+  request: NormalizedCopyRequest,
+  copy: {
+    readonly snapshotId: string;
+    readonly region: string;
+    readonly tags: Readonly<Record<string, string>>;
+  },
+  provider: string,
+): SnapcopyError | undefined {
+  const snapshot = copy.tags[LINEAGE_TAGS.sourceSnapshot];
+  const region = copy.tags[LINEAGE_TAGS.sourceRegion];
+  const sameSnapshot = snapshot === undefined || snapshot === request.source.snapshotId;
+  const sameRegion = region === undefined || region === request.source.region;
+  if (sameSnapshot && sameRegion) return undefined;
+  return new SnapcopyError(
+    'INVALID_REQUEST',
+    `client token already used for a copy of ${snapshot ?? request.source.snapshotId} from ${region ?? request.source.region} (${copy.snapshotId} in ${copy.region}); ` +
+      `this request copies ${request.source.snapshotId} from ${request.source.region}: use a new client token`,
+    {
+      provider,
+      retryable: false,
+      issues: [{ path: 'clientToken', message: 'already used for a copy of another source' }],
+      details: { clientToken: request.clientToken, earlierCopy: copy.snapshotId },
+    },
+  );
 }

@@ -1,6 +1,10 @@
-import { LINEAGE_TAGS, type NormalizedCopyRequest, parseCopyRequest } from '@snapcopy/core';
+import {
+  LINEAGE_TAGS,
+  type NormalizedCopyRequest,
+  parseCopyRequest,
+  tokenReuseMismatch,
+} from '../src/index.js';
 import { describe, expect, it } from 'vitest';
-import { tokenReuseMismatch } from '../src/token-reuse.js';
 
 const request: NormalizedCopyRequest = {
   ...parseCopyRequest({
