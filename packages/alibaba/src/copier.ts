@@ -160,11 +160,11 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       );
     }
     // Refuse before reading the destination: the lineage does not change the answer.
-    checkSourceAndEncryption(req, source);
+    const enc = checkSourceAndEncryption(req, source);
     const earlier = source.sourceDiskId
       ? await this.#lineageCopies(req.destination.region, source.sourceDiskId, options)
       : [];
-    return buildAlibabaPlan(req, source, earlier);
+    return buildAlibabaPlan(req, source, earlier, enc);
   }
 
   /**

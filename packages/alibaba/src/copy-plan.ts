@@ -67,8 +67,9 @@ export function buildAlibabaPlan(
   req: NormalizedCopyRequest,
   source: EcsSnapshot,
   earlierCopies: readonly EcsSnapshot[],
+  /** The result of {@link checkSourceAndEncryption} when the caller already has it. */
+  enc: AlibabaEncryptionResolution = checkSourceAndEncryption(req, source),
 ): CopyPlan {
-  const enc = checkSourceAndEncryption(req, source);
   const { facts, notes } = sourceFacts(req, source);
   const transfer = resolveAlibabaTransfer({
     sourceRegion: req.source.region,
