@@ -1,7 +1,7 @@
 /**
  * @snapcopy/alibaba — an Alibaba Cloud ECS `SnapshotCopier` over `@alicloud/ecs20140526`,
  * with the ECS encryption, billing and field rules as pure functions. The SDK is loaded on
- * first use; dependency-injection bindings live in `@snapcopy/alibaba/di`.
+ * first use.
  * @packageDocumentation
  */
 export {

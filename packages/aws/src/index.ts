@@ -1,7 +1,6 @@
 /**
  * @snapcopy/aws — the AWS EBS `SnapshotCopier` over `@aws-sdk/client-ec2`, its capability
- * manifest and the provider rules it applies. The SDK is loaded on first use; DI bindings
- * live in `@snapcopy/aws/di`.
+ * manifest and the provider rules it applies. The SDK is loaded on first use.
  * @packageDocumentation
  */
 export { AWS_EBS_CAPABILITIES, AWS_MAX_TAGS_PER_RESOURCE } from './capabilities.js';

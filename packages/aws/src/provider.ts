@@ -1,4 +1,4 @@
-import type { CopierProvider } from '@snapcopy/core/di';
+import type { CopierProvider } from '@snapcopy/core';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 import { createAwsEbsCopier } from './create-copier.js';
 import type { AwsEbsCopierOptions } from './options.js';

@@ -7,8 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dist = join(here, '..', 'dist');
-// The copy of core the aws package itself resolves (its workspace link).
-const coreDi = pathToFileURL(join(here, '..', 'node_modules', '@snapcopy', 'core', 'dist', 'di.js')).href;
 const hooks = pathToFileURL(join(here, 'support', 'resolve-recorder.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'snapcopy-aws-lazy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -61,15 +59,12 @@ describe('the AWS SDK is loaded lazily (built dist, child process)', () => {
     expect(urls.some(isSdk)).toBe(true);
   });
 
-  it('the ./di entry binds the provider without loading the SDK', () => {
+  it('the provider object carries the manifest without loading the SDK', () => {
     const urls = resolvedIn(
-      'di',
-      'di.js',
-      `const { Container, TOKENS } = await import(${JSON.stringify(coreDi)});
-       const container = new Container();
-       await container.load(m.awsContainerModule());
-       const p = container.get(TOKENS.CopierProvider);
-       if (p.provider !== 'aws' || p.capabilities.crossAccountCopy !== true) throw new Error('not bound');`,
+      'provider',
+      'index.js',
+      `const p = m.awsEbsCopierProvider;
+       if (p.provider !== 'aws' || p.capabilities.crossAccountCopy !== true) throw new Error('no provider');`,
     );
     expect(urls.filter(isSdk)).toStrictEqual([]);
   });

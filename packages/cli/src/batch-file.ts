@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type CopyRequestInput, SnapcopyError } from '@snapcopy/core';
-import { isProviderName, type ProviderName } from './composition-root.js';
+import { isProviderName, type ProviderName, providerChoices } from './providers.js';
 
 /** One line of a batch file: the provider and the request. */
 export interface BatchFileItem {
@@ -21,9 +21,9 @@ function toItem(value: unknown, where: string): BatchFileItem {
     );
   }
   const { provider, request, ...rest } = value as Record<string, unknown>;
-  if (typeof provider !== 'string') throw invalid(where, 'missing "provider" (aws or alibaba)');
+  if (typeof provider !== 'string') throw invalid(where, `missing "provider" (${providerChoices()})`);
   if (!isProviderName(provider))
-    throw invalid(where, `unknown provider "${provider}": choose aws or alibaba`);
+    throw invalid(where, `unknown provider "${provider}": choose ${providerChoices()}`);
   // Either {provider, request: {...}} or the request's fields next to "provider".
   const body = request !== undefined ? request : rest;
   if (typeof body !== 'object' || body === null) throw invalid(where, '"request" must be an object');

@@ -1,3 +1,4 @@
+import type { ProviderName } from './providers.js';
 /** Flags that pick the provider and how to reach it, shared by every cloud command. */
 export interface ConnectionFlags {
   readonly provider?: string;
@@ -45,13 +46,14 @@ export interface CopyRefFlags extends ConnectionFlags, WaitFlags {
 }
 
 /** `batch`'s flags. */
-export interface BatchFlags extends WaitFlags {
+export interface BatchFlags extends WaitFlags, ProviderEndpointFlags {
   readonly json?: boolean;
   readonly journal?: string;
   readonly batchId?: string;
-  readonly awsEndpoint?: string;
-  readonly alibabaEndpoint?: string;
 }
+
+/** `--<provider>-endpoint` of every provider in the table (`awsEndpoint`, …). */
+export type ProviderEndpointFlags = { readonly [P in ProviderName as `${P}Endpoint`]?: string };
 
 /** `sandbox`'s and `demo`'s flags. */
 export interface SandboxFlags {

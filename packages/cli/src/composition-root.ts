@@ -1,50 +1,63 @@
-import type { AlibabaEcsCopierOptions } from '@snapcopy/alibaba';
-import type { AwsEbsCopierOptions } from '@snapcopy/aws';
-import type { Capabilities, SnapshotCopier } from '@snapcopy/core';
-import type { ContainerModule, CopierRegistry } from '@snapcopy/core/di';
+import type { Capabilities, CopierProvider, SnapshotCopier } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import { PROVIDERS, type ProviderName, type ProviderOptions } from './providers.js';
 
-/** Providers this CLI knows. */
-export const PROVIDER_NAMES = ['aws', 'alibaba'] as const;
-/** One of {@link PROVIDER_NAMES}. */
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/** The providers a command asked for, by name. */
+export class CopierRegistry {
+  readonly #providers: ReadonlyMap<string, CopierProvider>;
 
-/** Options of each provider's copier factory. */
-export interface ProviderOptions {
-  readonly aws: AwsEbsCopierOptions;
-  readonly alibaba: AlibabaEcsCopierOptions;
+  constructor(providers: readonly CopierProvider[]) {
+    const map = new Map<string, CopierProvider>();
+    for (const p of providers) {
+      if (map.has(p.provider)) throw new TypeError(`provider "${p.provider}" is registered twice`);
+      map.set(p.provider, p);
+    }
+    this.#providers = map;
+  }
+
+  /** Provider names in registration order. */
+  names(): string[] {
+    return [...this.#providers.keys()];
+  }
+
+  /** The provider named `name`, or an `UNSUPPORTED` error listing the loaded ones. */
+  get(name: string): CopierProvider {
+    const p = this.#providers.get(name);
+    if (!p) {
+      throw new SnapcopyError(
+        'UNSUPPORTED',
+        `unknown provider "${name}" (loaded: ${this.names().join(', ') || 'none'})`,
+      );
+    }
+    return p;
+  }
 }
 
-/** True when `name` is a provider this CLI knows. */
-export function isProviderName(name: string): name is ProviderName {
-  return (PROVIDER_NAMES as readonly string[]).includes(name);
-}
-
-// Each provider's DI module is imported only when a command needs that provider: a run
-// for one cloud never loads the other's package, let alone its SDK (each adapter loads
-// its SDK on first use, not on import).
-const CONTAINER_MODULES: Readonly<Record<ProviderName, () => Promise<ContainerModule>>> = {
-  aws: async () => (await import('@snapcopy/aws/di')).awsContainerModule(),
-  alibaba: async () => (await import('@snapcopy/alibaba/di')).alibabaContainerModule(),
-};
-
-// Manifests come from the packages' main entries, which load neither inversify nor an SDK.
-const MANIFESTS: Readonly<Record<ProviderName, () => Promise<Capabilities>>> = {
-  aws: async () => (await import('@snapcopy/aws')).AWS_EBS_CAPABILITIES,
-  alibaba: async () => (await import('@snapcopy/alibaba')).ALIBABA_ECS_CAPABILITIES,
-};
+const COPIER_PROVIDER = Symbol.for('snapcopy.CopierProvider');
+const COPIER_REGISTRY = Symbol.for('snapcopy.CopierRegistry');
 
 /**
- * The CLI's composition root: one inversify container with core's bindings and the
- * container module of each provider named, resolved to the registry commands use.
+ * The CLI's composition root: one inversify container, fed from the provider table with
+ * the providers a command names, resolved to the registry commands use. inversify is
+ * loaded here only, so `--help` and `--version` never load it.
  */
 export async function createCliRegistry(names: readonly ProviderName[]): Promise<CopierRegistry> {
-  const [{ Container, TOKENS, coreContainerModule }, modules] = await Promise.all([
-    import('@snapcopy/core/di'),
-    Promise.all([...new Set(names)].map((name) => CONTAINER_MODULES[name]())),
+  const [{ Container }, providers] = await Promise.all([
+    import('inversify'),
+    Promise.all([...new Set(names)].map((name) => PROVIDERS[name].load())),
   ]);
   const container = new Container();
-  container.load(coreContainerModule(), ...modules);
-  return container.get(TOKENS.CopierRegistry);
+  for (const provider of providers) {
+    container.bind<CopierProvider>(COPIER_PROVIDER).toConstantValue(provider as CopierProvider);
+  }
+  container
+    .bind<CopierRegistry>(COPIER_REGISTRY)
+    .toResolvedValue(
+      (bound: CopierProvider[] | undefined) => new CopierRegistry(bound ?? []),
+      [{ serviceIdentifier: COPIER_PROVIDER, isMultiple: true, optional: true }],
+    )
+    .inSingletonScope();
+  return container.get<CopierRegistry>(COPIER_REGISTRY);
 }
 
 /** A copier for `name`, made by its registered provider with that provider's own options. */
@@ -58,6 +71,6 @@ export function createCopier<P extends ProviderName>(
 }
 
 /** The manifest of a provider, without creating a copier, loading its SDK or inversify. */
-export function loadCapabilities(name: ProviderName): Promise<Capabilities> {
-  return MANIFESTS[name]();
+export async function loadCapabilities(name: ProviderName): Promise<Capabilities> {
+  return (await PROVIDERS[name].load()).capabilities;
 }

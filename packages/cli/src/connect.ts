@@ -1,12 +1,7 @@
 import { SnapcopyError, type SnapshotCopier } from '@snapcopy/core';
 import type { ConnectionFlags } from './cli-flags.js';
-import { createCliRegistry, createCopier, isProviderName, type ProviderName } from './composition-root.js';
-
-/** Environment variables that name a provider's endpoint (the sandbox prints both). */
-export const ENDPOINT_ENV: Readonly<Record<ProviderName, string>> = {
-  aws: 'SNAPCOPY_AWS_ENDPOINT',
-  alibaba: 'SNAPCOPY_ALIBABA_ENDPOINT',
-};
+import { createCliRegistry, createCopier } from './composition-root.js';
+import { isProviderName, PROVIDERS, type ProviderName, providerChoices } from './providers.js';
 
 /** The provider the flags name, or an `INVALID_REQUEST` error saying how to name one. */
 export function providerFromFlags(flags: ConnectionFlags): ProviderName {
@@ -14,18 +9,18 @@ export function providerFromFlags(flags: ConnectionFlags): ProviderName {
   if (name === undefined) {
     throw new SnapcopyError(
       'INVALID_REQUEST',
-      'missing --provider: choose aws or alibaba (or set SNAPCOPY_PROVIDER)',
+      `missing --provider: choose ${providerChoices()} (or set SNAPCOPY_PROVIDER)`,
     );
   }
   if (!isProviderName(name)) {
-    throw new SnapcopyError('INVALID_REQUEST', `unknown provider "${name}": choose aws or alibaba`);
+    throw new SnapcopyError('INVALID_REQUEST', `unknown provider "${name}": choose ${providerChoices()}`);
   }
   return name;
 }
 
 /** The endpoint: the flag, else the provider's environment variable, else none (the real cloud). */
 export function endpointFor(provider: ProviderName, flag: string | undefined): string | undefined {
-  const value = flag ?? process.env[ENDPOINT_ENV[provider]];
+  const value = flag ?? process.env[PROVIDERS[provider].endpointEnv];
   return value === undefined || value === '' ? undefined : value;
 }
 

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 import {
   collectFlag,
   parseDurationFlag,
@@ -20,15 +21,21 @@ export type CommandRunner = <Flags>(
   args: readonly string[],
 ) => Promise<void>;
 
-const ENDPOINT_HELP =
-  'API endpoint, e.g. the sandbox (default: $SNAPCOPY_AWS_ENDPOINT or $SNAPCOPY_ALIBABA_ENDPOINT, else the real cloud)';
+const ENDPOINT_HELP = `API endpoint, e.g. the sandbox (default: ${PROVIDER_NAMES.map((p) => `$${PROVIDERS[p].endpointEnv}`).join(' or ')}, else the real cloud)`;
+
+/** `--<provider>-endpoint` for each provider of the table (a batch may use several). */
+function addProviderEndpointOptions(cmd: Command): Command {
+  for (const name of PROVIDER_NAMES) {
+    const p = PROVIDERS[name];
+    cmd.option(`--${name}-endpoint <url>`, `${p.title} endpoint (default: $${p.endpointEnv})`);
+  }
+  return cmd;
+}
 
 function addConnectionOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('-p, --provider <name>', 'cloud provider')
-        .choices(['aws', 'alibaba'])
-        .env('SNAPCOPY_PROVIDER'),
+      new Option('-p, --provider <name>', 'cloud provider').choices(PROVIDER_NAMES).env('SNAPCOPY_PROVIDER'),
     )
     .option('--endpoint <url>', ENDPOINT_HELP)
     .option('--json', 'print exactly one JSON document on stdout');
@@ -181,19 +188,20 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
 
-  addWaitOptions(program.command('batch'), 'batch')
+  addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch'))
     .description(
       'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
     )
-    .argument('<file>', 'requests: each {"provider": "aws"|"alibaba", ...copy request} (see the README)')
+    .argument(
+      '<file>',
+      `requests: each {"provider": ${PROVIDER_NAMES.map((p) => `"${p}"`).join('|')}, ...copy request} (see the README)`,
+    )
     .option(
       '--journal <file>',
       'SQLite journal; rerunning with the same journal resumes instead of copying again',
       'snapcopy-journal.db',
     )
     .option('--batch-id <id>', 'name of the batch (default: derived from the file, so a rerun resumes it)')
-    .option('--aws-endpoint <url>', 'AWS endpoint (default: $SNAPCOPY_AWS_ENDPOINT)')
-    .option('--alibaba-endpoint <url>', 'Alibaba endpoint (default: $SNAPCOPY_ALIBABA_ENDPOINT)')
     .option('--json', 'print exactly one JSON document on stdout')
     .addHelpText(
       'after',

@@ -1,4 +1,4 @@
-// Cold import time of @snapcopy/core (and its subpaths): each sample is a fresh node
+// Cold import time of @snapcopy/core and @snapcopy/orchestrator: each sample is a fresh node
 // process that imports the built module once. Prints the median and writes JSON.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist');
-const targets = { '@snapcopy/core': join(dist, 'index.js'), '@snapcopy/core/di': join(dist, 'di.js') };
+const targets = {
+  '@snapcopy/core': join(dist, 'index.js'),
+  '@snapcopy/orchestrator': join(here, '..', '..', 'orchestrator', 'dist', 'index.js'),
+};
 const SAMPLES = 9;
 const probe = (file) =>
   `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;

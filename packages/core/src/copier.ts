@@ -59,3 +59,14 @@ export interface SnapshotCopier {
   /** Cancels a copy by deleting it, and says when that takes effect. */
   cancel(ref: SnapshotRef, options?: CallOptions): Promise<CancelResult>;
 }
+
+/**
+ * Makes copiers of one provider: its name, its manifest (readable without creating a
+ * copier or loading an SDK) and a factory. Each provider package exports one; a
+ * composition root (the CLI, your application) collects them.
+ */
+export interface CopierProvider<Options = Record<string, unknown>> {
+  readonly provider: string;
+  readonly capabilities: Capabilities;
+  create(options: Options): SnapshotCopier;
+}

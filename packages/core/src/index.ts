@@ -1,7 +1,6 @@
 /**
  * @snapcopy/core — the provider-neutral contract for copying block-storage snapshots.
- * Dependency-injection bindings live in `@snapcopy/core/di` so that importing the
- * contract does not load inversify.
+ * Its only runtime dependency is zod, loaded on the first parse.
  * @packageDocumentation
  */
 export { AbstractSnapshotCopier, type CopierRuntime, type NormalizedCopyRequest } from './abstract-copier.js';
@@ -13,7 +12,14 @@ export {
 } from './capabilities.js';
 export { checkRequestAgainstCapabilities } from './capability-check.js';
 export { type Clock, systemClock } from './clock.js';
-export type { CallOptions, CopyOptions, PlanOptions, SnapshotCopier, WaitOptions } from './copier.js';
+export type {
+  CallOptions,
+  CopierProvider,
+  CopyOptions,
+  PlanOptions,
+  SnapshotCopier,
+  WaitOptions,
+} from './copier.js';
 export {
   type CostEstimate,
   type CostLine,

@@ -4,10 +4,10 @@ import {
   type CopyResult,
   CopyOrchestrator,
   openSqliteJournal,
-} from '@snapcopy/core/orchestrator';
+} from '@snapcopy/orchestrator';
 import { batchIdFor, readBatchFile } from '../batch-file.js';
 import type { BatchFlags } from '../cli-flags.js';
-import { createCliRegistry, createCopier, type ProviderName } from '../composition-root.js';
+import { createCliRegistry, createCopier } from '../composition-root.js';
 import { adapterOptions, endpointFor } from '../connect.js';
 import { EXIT_CODES, exitCodeForError } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -49,14 +49,10 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
 
   const providers = [...new Set(items.map((i) => i.provider))];
   const registry = await createCliRegistry(providers);
-  const endpoints: Record<ProviderName, string | undefined> = {
-    aws: endpointFor('aws', flags.awsEndpoint),
-    alibaba: endpointFor('alibaba', flags.alibabaEndpoint),
-  };
   const copiers: Record<string, SnapshotCopier> = {};
   for (const name of providers) {
     copiers[name] = createCopier(registry, name, {
-      ...adapterOptions(endpoints[name]),
+      ...adapterOptions(endpointFor(name, flags[`${name}Endpoint`])),
       retry: ORCHESTRATOR_OWNS_RETRIES,
     });
   }

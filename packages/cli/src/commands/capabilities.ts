@@ -1,5 +1,6 @@
 import { CAPABILITY_KEYS } from '@snapcopy/core';
-import { loadCapabilities, PROVIDER_NAMES } from '../composition-root.js';
+import { loadCapabilities } from '../composition-root.js';
+import { PROVIDER_NAMES } from '../providers.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { capabilitiesTable } from '../output/tables.js';

@@ -1,5 +1,5 @@
 import type { CopyRequestInput } from '@snapcopy/core';
-import type { ProviderName } from '../composition-root.js';
+import type { ProviderName } from '../providers.js';
 import { DEMO_IDS } from './demo-seed.js';
 
 /** How a demo scenario is meant to end. */

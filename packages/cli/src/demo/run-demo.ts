@@ -9,7 +9,8 @@ import {
   type SnapshotCopier,
 } from '@snapcopy/core';
 import type { LedgerEntry } from '@snapcopy/testkit';
-import { createCliRegistry, createCopier, loadCapabilities, type ProviderName } from '../composition-root.js';
+import { createCliRegistry, createCopier, loadCapabilities } from '../composition-root.js';
+import { PROVIDER_NAMES, type ProviderName } from '../providers.js';
 import { encryptionWords, gib, ref, seconds } from '../output/format.js';
 import type { Output } from '../output/output-mode.js';
 import { createProgressBoard, type ProgressBoard } from '../output/progress-board.js';
@@ -109,7 +110,7 @@ export async function runDemoScenarios(options: DemoRunOptions): Promise<DemoOut
 
   header(output, 'What each provider can do (capability manifests)');
   const manifests = await Promise.all(
-    (['aws', 'alibaba'] as const).map(async (name) => ({ name, capabilities: await loadCapabilities(name) })),
+    PROVIDER_NAMES.map(async (name) => ({ name, capabilities: await loadCapabilities(name) })),
   );
   output.line(capabilitiesTable(output.mode, manifests, CAPABILITY_KEYS));
 

@@ -1,0 +1,56 @@
+import type { AlibabaEcsCopierOptions } from '@snapcopy/alibaba';
+import type { AwsEbsCopierOptions } from '@snapcopy/aws';
+import type { CopierProvider } from '@snapcopy/core';
+
+/** What the CLI knows about one provider: everything else is read from this table. */
+export interface ProviderEntry<Options> {
+  /** The name users type (`--provider`, a batch line's `"provider"`). */
+  readonly name: string;
+  /** How help texts and tables name the cloud. */
+  readonly title: string;
+  /** The environment variable naming its endpoint (the sandbox prints it). */
+  readonly endpointEnv: string;
+  /**
+   * The provider package's main entry, imported only when a command needs that provider:
+   * a run for one cloud never loads the other's package (and each adapter loads its SDK
+   * on first use, not on import). The entry loads neither an SDK nor inversify.
+   */
+  load(): Promise<CopierProvider<Options>>;
+}
+
+/** Every provider the CLI can use, by name. Adding a cloud is one entry here. */
+export const PROVIDERS = Object.freeze({
+  aws: {
+    name: 'aws',
+    title: 'AWS EBS',
+    endpointEnv: 'SNAPCOPY_AWS_ENDPOINT',
+    load: async () => (await import('@snapcopy/aws')).awsEbsCopierProvider,
+  } satisfies ProviderEntry<AwsEbsCopierOptions>,
+  alibaba: {
+    name: 'alibaba',
+    title: 'Alibaba ECS',
+    endpointEnv: 'SNAPCOPY_ALIBABA_ENDPOINT',
+    load: async () => (await import('@snapcopy/alibaba')).alibabaEcsCopierProvider,
+  } satisfies ProviderEntry<AlibabaEcsCopierOptions>,
+});
+
+/** A provider name the CLI knows. */
+export type ProviderName = keyof typeof PROVIDERS;
+
+/** Options of each provider's copier factory. */
+export type ProviderOptions = {
+  readonly [P in ProviderName]: Parameters<Awaited<ReturnType<(typeof PROVIDERS)[P]['load']>>['create']>[0];
+};
+
+/** The provider names, in table order. */
+export const PROVIDER_NAMES = Object.freeze(Object.keys(PROVIDERS)) as readonly ProviderName[];
+
+/** True when `name` is a provider this CLI knows. */
+export function isProviderName(name: string): name is ProviderName {
+  return Object.hasOwn(PROVIDERS, name);
+}
+
+/** `aws or alibaba`, for messages that list the choices. */
+export function providerChoices(): string {
+  return PROVIDER_NAMES.join(' or ');
+}

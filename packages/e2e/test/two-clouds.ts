@@ -1,0 +1,104 @@
+// Both simulators on one virtual clock, with source snapshots, both adapters pointed at
+// them, and readers of the simulators' own state for the assertions.
+import { createAlibabaEcsCopier } from '@snapcopy/alibaba';
+import { createAwsEbsCopier } from '@snapcopy/aws';
+import { type Clock, type CopyRequestInput, LINEAGE_TAGS, type SnapshotCopier } from '@snapcopy/core';
+import type { BatchItem } from '@snapcopy/orchestrator';
+import { Ec2Simulator } from '@snapcopy/testkit';
+import { EcsSimulator } from '@snapcopy/testkit';
+import type { SimSnapshot, SimWorld } from '@snapcopy/testkit';
+
+export const AWS_SOURCE = 'us-east-1';
+export const AWS_DESTINATIONS = ['eu-west-1', 'us-west-2'] as const;
+export const ALI_SOURCE = 'cn-hangzhou';
+export const ALI_DESTINATIONS = ['cn-shanghai', 'cn-beijing'] as const;
+
+export interface TwoClouds {
+  readonly ec2: Ec2Simulator;
+  readonly ecs: EcsSimulator;
+  readonly awsSources: readonly SimSnapshot[];
+  readonly aliSources: readonly SimSnapshot[];
+  copiers(endpoints?: { aws?: string; alibaba?: string }): { aws: SnapshotCopier; alibaba: SnapshotCopier };
+  /** `n` AWS requests and `n` Alibaba requests, spread over two destination regions each. */
+  items(): BatchItem[];
+}
+
+/** Sizes cycle through a few values so copies end at different times. */
+const sizeOf = (i: number) => [8, 16, 24, 40, 64][i % 5]!;
+
+export function twoClouds(clock: Clock, perCloud: number, options: { faultSeed?: number } = {}): TwoClouds {
+  const ec2 = new Ec2Simulator({ clock, faultSeed: options.faultSeed ?? 7 });
+  ec2.addRegions(AWS_SOURCE, ...AWS_DESTINATIONS);
+  const awsAccount = ec2.addAccount({ id: '111111111111' });
+  const awsSources = Array.from({ length: perCloud }, (_, i) =>
+    ec2.addSnapshot({ account: awsAccount.id, region: AWS_SOURCE, sizeGiB: sizeOf(i), volumeSizeGiB: 100 }),
+  );
+
+  const ecs = new EcsSimulator({ clock, faultSeed: (options.faultSeed ?? 7) + 1 });
+  ecs.addRegions(ALI_SOURCE, ...ALI_DESTINATIONS);
+  const aliAccount = ecs.addAccount({ id: '1234567890123456' });
+  const aliSources = Array.from({ length: perCloud }, (_, i) =>
+    ecs.addSnapshot({ account: aliAccount.id, region: ALI_SOURCE, sizeGiB: sizeOf(i), diskSizeGiB: 100 }),
+  );
+
+  return {
+    ec2,
+    ecs,
+    awsSources,
+    aliSources,
+    copiers(endpoints = {}) {
+      const aliCreds = ecs.credentials(aliAccount.id);
+      return {
+        aws: createAwsEbsCopier({
+          credentials: ec2.credentials(awsAccount.id),
+          clock,
+          ...(endpoints.aws ? { endpoint: endpoints.aws } : {}),
+        }),
+        alibaba: createAlibabaEcsCopier({
+          credentials: { accessKeyId: aliCreds.accessKeyId, accessKeySecret: aliCreds.accessKeySecret },
+          clock,
+          ...(endpoints.alibaba ? { endpoint: endpoints.alibaba, protocol: 'http' as const } : {}),
+        }),
+      };
+    },
+    items() {
+      const aws = awsSources.map(
+        (s, i): BatchItem => ({
+          copier: 'aws',
+          request: {
+            source: { region: AWS_SOURCE, snapshotId: s.id },
+            destination: { region: AWS_DESTINATIONS[i % 2]! },
+          } satisfies CopyRequestInput,
+        }),
+      );
+      const ali = aliSources.map(
+        (s, i): BatchItem => ({
+          copier: 'alibaba',
+          request: {
+            source: { region: ALI_SOURCE, snapshotId: s.id },
+            destination: { region: ALI_DESTINATIONS[i % 2]! },
+            name: `copy-${i}`,
+            description: 'snapcopy chaos test',
+          } satisfies CopyRequestInput,
+        }),
+      );
+      return [...aws, ...ali];
+    },
+  };
+}
+
+/** The client token a simulated copy was made with, from the cloud's own records. */
+export function tokenOf(s: SimSnapshot): string | undefined {
+  return s.copy?.clientToken ?? s.tags.get(LINEAGE_TAGS.clientToken);
+}
+
+/** Every copy the simulated cloud holds (deleted ones excluded), grouped by client token. */
+export function copiesByToken(world: SimWorld): Map<string, SimSnapshot[]> {
+  const out = new Map<string, SimSnapshot[]>();
+  for (const s of world.snapshots.values()) {
+    if (!s.copy) continue;
+    const token = tokenOf(s) ?? '(none)';
+    out.set(token, [...(out.get(token) ?? []), s]);
+  }
+  return out;
+}

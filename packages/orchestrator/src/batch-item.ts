@@ -1,0 +1,89 @@
+import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import type { JournalCopyState, JournalError } from './journal/journal.js';
+import type { CopyPlan } from '@snapcopy/core';
+import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
+import type { CancelResult, CopyStatus } from '@snapcopy/core';
+import type { ProgressSample } from './poll-interval.js';
+import type { CopyOutcome, CopyResult } from './types.js';
+
+/** Where a request is in this run. */
+export type ItemPhase = 'queued' | 'copying' | 'running' | 'done';
+
+/** The orchestrator's working state for one request. */
+export interface BatchItemState {
+  readonly index: number;
+  readonly copier: string;
+  readonly request: CopyRequestInput & { readonly clientToken: string };
+  readonly clientToken: string;
+  readonly resumed: boolean;
+  phase: ItemPhase;
+  journalState: JournalCopyState;
+  plan?: CopyPlan;
+  destination?: SnapshotRef;
+  status?: CopyStatus;
+  error?: SnapcopyError;
+  cancel?: CancelResult;
+  outcome?: CopyOutcome;
+  /** Copy calls sent in this run. */
+  attempts: number;
+  /** Copy calls recorded by earlier runs (attempt numbers continue from it). */
+  priorAttempts: number;
+  planAttempts: number;
+  /** Not to be sent again before this time (retry backoff), ms. */
+  notBefore: number;
+  sample?: ProgressSample;
+  timings: {
+    queuedAt: number;
+    plannedAt?: number;
+    copyRequestedAt?: number;
+    copyStartedAt?: number;
+    finishedAt?: number;
+  };
+}
+
+/** Any thrown value as a `SnapcopyError` (unknown ones as a non-retryable `PROVIDER_ERROR`). */
+export function asSnapcopyError(err: unknown): SnapcopyError {
+  if (isSnapcopyError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SnapcopyError('PROVIDER_ERROR', message, { cause: err });
+}
+
+/** The JSON form of an error, for the journal. */
+export function errorToJournal(err: SnapcopyError): JournalError {
+  return err.toJSON() as JournalError;
+}
+
+/** Rebuilds the error a previous run journaled. */
+export function errorFromJournal(json: JournalError): SnapcopyError {
+  const code = json.code as SnapcopyError['code'];
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const providerCode = str(json.providerCode);
+  const requestId = str(json.requestId);
+  const provider = str(json.provider);
+  return new SnapcopyError(code, json.message, {
+    retryable: json.retryable === true,
+    ...(providerCode === undefined ? {} : { providerCode }),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(provider === undefined ? {} : { provider }),
+    ...(typeof json.httpStatus === 'number' ? { httpStatus: json.httpStatus } : {}),
+    ...(Array.isArray(json.issues) ? { issues: json.issues as SnapcopyError['issues'] } : {}),
+  });
+}
+
+/** The public result of an item that has an outcome. */
+export function toCopyResult(item: BatchItemState): CopyResult {
+  return {
+    index: item.index,
+    copier: item.copier,
+    clientToken: item.clientToken,
+    outcome: item.outcome ?? 'not-started',
+    ...(item.plan ? { plan: item.plan } : {}),
+    ...(item.destination ? { destination: item.destination } : {}),
+    ...(item.status ? { status: item.status } : {}),
+    ...(item.error ? { error: item.error } : {}),
+    ...(item.cancel ? { cancel: item.cancel } : {}),
+    attempts: item.attempts,
+    resumed: item.resumed,
+    timings: { ...item.timings },
+  };
+}

@@ -1,0 +1,107 @@
+import type { CopyPlan } from '@snapcopy/core';
+import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
+
+/**
+ * Where one copy of a batch stands, as the journal knows it.
+ *
+ * - `queued`: the request and its client token are recorded; nothing was sent yet.
+ * - `planned`: the plan is recorded; still nothing mutating was sent.
+ * - `copying`: a copy call was (or is about to be) sent with the recorded token, and its
+ *   destination id is not known yet. On resume it is sent again with the same token.
+ * - `pending`: the copy exists (its destination id is recorded) and is being tracked.
+ * - `completed` / `failed` / `cancelled`: terminal.
+ */
+export type JournalCopyState =
+  | 'queued'
+  | 'planned'
+  | 'copying'
+  | 'pending'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
+
+/** Journal states after which nothing more happens to a copy. */
+export const TERMINAL_JOURNAL_STATES: ReadonlySet<JournalCopyState> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+]);
+
+/** A JSON-safe error as the journal keeps it (`SnapcopyError.toJSON()` or similar). */
+export type JournalError = Readonly<Record<string, unknown>> & {
+  readonly code: string;
+  readonly message: string;
+};
+
+/** What a batch is, as recorded when it begins. */
+export interface JournalBatch {
+  readonly batchId: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Number of requests in the batch. */
+  readonly size: number;
+}
+
+/** One request of a batch, recorded before anything is sent for it. */
+export interface JournalRequestRecord {
+  readonly index: number;
+  /** Name of the copier (one provider + one set of credentials) that runs it. */
+  readonly copier: string;
+  /** The request as given, with its client token filled in. */
+  readonly request: CopyRequestInput & { readonly clientToken: string };
+  readonly clientToken: string;
+}
+
+/** Everything the journal knows about one copy. */
+export interface JournalEntry extends JournalRequestRecord {
+  readonly batchId: string;
+  readonly state: JournalCopyState;
+  readonly plan?: CopyPlan;
+  readonly destination?: SnapshotRef;
+  /** Copy calls sent so far (attempts). */
+  readonly attempts: number;
+  readonly error?: JournalError;
+  /** Epoch ms of the last change. */
+  readonly updatedAt: number;
+}
+
+/** Optional facts recorded with a state change. */
+export interface JournalTransition {
+  readonly error?: JournalError;
+  /** Set with `copying`: the attempt number of the call about to be sent. */
+  readonly attempt?: number;
+}
+
+/**
+ * A durable record of every copy a batch makes, so that a process killed at any moment
+ * can resume without making a copy twice or forgetting one.
+ *
+ * The orchestrator writes, in this order: the batch and every request with its client
+ * token ({@link CopyJournal.beginBatch}), the plan, `copying` before each copy call, the
+ * destination id as soon as a copy call returns, and each state change after that.
+ * Methods are asynchronous so that a store shared by many machines can implement them;
+ * a call resolves only once the write is durable to the degree the store promises.
+ */
+export interface CopyJournal {
+  /** Records a new batch and all its requests atomically. Fails if the batch id exists. */
+  beginBatch(batch: JournalBatch, requests: readonly JournalRequestRecord[]): Promise<void>;
+  /** The batch, or undefined when the journal has never seen it. */
+  getBatch(batchId: string): Promise<JournalBatch | undefined>;
+  /** Every entry of a batch, by index. */
+  listEntries(batchId: string): Promise<JournalEntry[]>;
+  /** Entries not in a terminal state, by batch then index; all batches unless one is named. */
+  listUnfinished(batchId?: string): Promise<JournalEntry[]>;
+  /** Records the plan made for a request (state becomes `planned` if it was `queued`). */
+  recordPlan(batchId: string, index: number, plan: CopyPlan): Promise<void>;
+  /** Records the destination snapshot of a copy; the state becomes `pending`. */
+  recordDestination(batchId: string, index: number, destination: SnapshotRef): Promise<void>;
+  /** Records a state change. */
+  recordState(
+    batchId: string,
+    index: number,
+    state: JournalCopyState,
+    transition?: JournalTransition,
+  ): Promise<void>;
+  /** Releases the store. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,261 @@
+import Database from 'better-sqlite3';
+import { SnapcopyError } from '@snapcopy/core';
+import type { CopyPlan } from '@snapcopy/core';
+import type { SnapshotRef } from '@snapcopy/core';
+import type {
+  CopyJournal,
+  JournalBatch,
+  JournalCopyState,
+  JournalEntry,
+  JournalError,
+  JournalRequestRecord,
+  JournalTransition,
+} from './journal.js';
+
+/** Options of {@link SqliteCopyJournal}. */
+export interface SqliteCopyJournalOptions {
+  /**
+   * SQLite `synchronous` setting. Default `NORMAL`: in WAL mode every committed
+   * transaction is in the WAL file before the call returns, so a killed process
+   * (`kill -9`) loses nothing; only an OS crash or power loss can drop the last
+   * transactions. That cannot cause a duplicate copy: client tokens are derived from the
+   * batch id and index, and a copy re-sent with its token is found, not made again. Use
+   * `FULL` to fsync every commit as well, at a few ms per write.
+   */
+  readonly synchronous?: 'NORMAL' | 'FULL';
+  /** Epoch-ms source for `updatedAt`. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS batches (
+  batch_id   TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  size       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS copies (
+  batch_id         TEXT NOT NULL REFERENCES batches(batch_id),
+  idx              INTEGER NOT NULL,
+  copier           TEXT NOT NULL,
+  request          TEXT NOT NULL,
+  client_token     TEXT NOT NULL,
+  state            TEXT NOT NULL,
+  plan             TEXT,
+  dest_region      TEXT,
+  dest_snapshot_id TEXT,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  error            TEXT,
+  updated_at       INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS copies_unfinished ON copies (batch_id, idx)
+  WHERE state NOT IN ('completed', 'failed', 'cancelled');
+`;
+
+interface CopyRow {
+  batch_id: string;
+  idx: number;
+  copier: string;
+  request: string;
+  client_token: string;
+  state: JournalCopyState;
+  plan: string | null;
+  dest_region: string | null;
+  dest_snapshot_id: string | null;
+  attempts: number;
+  error: string | null;
+  updated_at: number;
+}
+
+function toEntry(row: CopyRow): JournalEntry {
+  return {
+    batchId: row.batch_id,
+    index: row.idx,
+    copier: row.copier,
+    request: JSON.parse(row.request) as JournalEntry['request'],
+    clientToken: row.client_token,
+    state: row.state,
+    ...(row.plan === null ? {} : { plan: JSON.parse(row.plan) as CopyPlan }),
+    ...(row.dest_region === null || row.dest_snapshot_id === null
+      ? {}
+      : { destination: { region: row.dest_region, snapshotId: row.dest_snapshot_id } }),
+    attempts: row.attempts,
+    ...(row.error === null ? {} : { error: JSON.parse(row.error) as JournalError }),
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * A journal in one SQLite file (WAL mode), for one machine. Writes are synchronous
+ * under the hood (better-sqlite3): when a method resolves, the row is committed.
+ * Loaded only through `@snapcopy/orchestrator/sqlite`, so the native module stays out
+ * of the main entry.
+ */
+export class SqliteCopyJournal implements CopyJournal {
+  readonly #db: Database.Database;
+  readonly #now: () => number;
+  readonly #stmts: {
+    insertBatch: Database.Statement;
+    insertCopy: Database.Statement;
+    getBatch: Database.Statement;
+    listEntries: Database.Statement;
+    listUnfinished: Database.Statement;
+    listUnfinishedAll: Database.Statement;
+    setPlan: Database.Statement;
+    setDestination: Database.Statement;
+    setState: Database.Statement;
+  };
+
+  /** Opens (or creates) the journal at `file` (`:memory:` for a throwaway one). */
+  constructor(file: string, options: SqliteCopyJournalOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = ON');
+    const version = this.#db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      this.#db.close();
+      throw new SnapcopyError(
+        'INVALID_REQUEST',
+        `journal ${file} has schema version ${version}; this snapcopy reads up to ${SCHEMA_VERSION}`,
+      );
+    }
+    this.#db.exec(SCHEMA);
+    this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const db = this.#db;
+    this.#stmts = {
+      insertBatch: db.prepare('INSERT INTO batches (batch_id, created_at, size) VALUES (?, ?, ?)'),
+      insertCopy: db.prepare(
+        `INSERT INTO copies (batch_id, idx, copier, request, client_token, state, attempts, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)`,
+      ),
+      getBatch: db.prepare('SELECT batch_id, created_at, size FROM batches WHERE batch_id = ?'),
+      listEntries: db.prepare('SELECT * FROM copies WHERE batch_id = ? ORDER BY idx'),
+      listUnfinished: db.prepare(
+        `SELECT * FROM copies WHERE batch_id = ? AND state NOT IN ('completed', 'failed', 'cancelled')
+         ORDER BY idx`,
+      ),
+      listUnfinishedAll: db.prepare(
+        `SELECT * FROM copies WHERE state NOT IN ('completed', 'failed', 'cancelled') ORDER BY batch_id, idx`,
+      ),
+      setPlan: db.prepare(
+        `UPDATE copies SET plan = ?, state = CASE state WHEN 'queued' THEN 'planned' ELSE state END,
+         updated_at = ? WHERE batch_id = ? AND idx = ?`,
+      ),
+      setDestination: db.prepare(
+        `UPDATE copies SET dest_region = ?, dest_snapshot_id = ?, state = 'pending', updated_at = ?
+         WHERE batch_id = ? AND idx = ?`,
+      ),
+      setState: db.prepare(
+        `UPDATE copies SET state = ?, attempts = COALESCE(?, attempts), error = COALESCE(?, error),
+         updated_at = ? WHERE batch_id = ? AND idx = ?`,
+      ),
+    };
+  }
+
+  /** The journal mode and synchronous level in force on this connection, as SQLite reports them. */
+  get durability(): {
+    readonly journalMode: string;
+    readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  } {
+    const level = this.#db.pragma('synchronous', { simple: true }) as number;
+    return {
+      journalMode: String(this.#db.pragma('journal_mode', { simple: true })),
+      synchronous: (['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const)[level] ?? 'FULL',
+    };
+  }
+
+  #changed(result: Database.RunResult, batchId: string, index: number): void {
+    if (result.changes !== 1)
+      throw new SnapcopyError('INVALID_REQUEST', `journal: no entry ${batchId}#${index}`);
+  }
+
+  async beginBatch(batch: JournalBatch, requests: readonly JournalRequestRecord[]): Promise<void> {
+    const at = this.#now();
+    const insert = this.#db.transaction(() => {
+      this.#stmts.insertBatch.run(batch.batchId, batch.createdAt, batch.size);
+      for (const r of requests) {
+        this.#stmts.insertCopy.run(
+          batch.batchId,
+          r.index,
+          r.copier,
+          JSON.stringify(r.request),
+          r.clientToken,
+          at,
+        );
+      }
+    });
+    try {
+      insert();
+    } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+        throw new SnapcopyError('INVALID_REQUEST', `journal: batch "${batch.batchId}" already exists`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  async getBatch(batchId: string): Promise<JournalBatch | undefined> {
+    const row = this.#stmts.getBatch.get(batchId) as
+      | { batch_id: string; created_at: number; size: number }
+      | undefined;
+    return row ? { batchId: row.batch_id, createdAt: row.created_at, size: row.size } : undefined;
+  }
+
+  async listEntries(batchId: string): Promise<JournalEntry[]> {
+    return (this.#stmts.listEntries.all(batchId) as CopyRow[]).map(toEntry);
+  }
+
+  async listUnfinished(batchId?: string): Promise<JournalEntry[]> {
+    const rows =
+      batchId === undefined ? this.#stmts.listUnfinishedAll.all() : this.#stmts.listUnfinished.all(batchId);
+    return (rows as CopyRow[]).map(toEntry);
+  }
+
+  async recordPlan(batchId: string, index: number, plan: CopyPlan): Promise<void> {
+    this.#changed(this.#stmts.setPlan.run(JSON.stringify(plan), this.#now(), batchId, index), batchId, index);
+  }
+
+  async recordDestination(batchId: string, index: number, destination: SnapshotRef): Promise<void> {
+    this.#changed(
+      this.#stmts.setDestination.run(destination.region, destination.snapshotId, this.#now(), batchId, index),
+      batchId,
+      index,
+    );
+  }
+
+  async recordState(
+    batchId: string,
+    index: number,
+    state: JournalCopyState,
+    transition: JournalTransition = {},
+  ): Promise<void> {
+    this.#changed(
+      this.#stmts.setState.run(
+        state,
+        transition.attempt ?? null,
+        transition.error === undefined ? null : JSON.stringify(transition.error),
+        this.#now(),
+        batchId,
+        index,
+      ),
+      batchId,
+      index,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/** Opens a SQLite journal; see {@link SqliteCopyJournal}. */
+export function openSqliteCopyJournal(file: string, options?: SqliteCopyJournalOptions): SqliteCopyJournal {
+  return new SqliteCopyJournal(file, options);
+}

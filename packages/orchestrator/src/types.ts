@@ -1,0 +1,216 @@
+import type { Clock } from '@snapcopy/core';
+import type { SnapshotCopier } from '@snapcopy/core';
+import type { PriceTable } from '@snapcopy/core';
+import type { SnapcopyError } from '@snapcopy/core';
+import type { CopyJournal } from './journal/journal.js';
+import type { Logger } from '@snapcopy/core';
+import type { CopyPlan } from '@snapcopy/core';
+import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
+import type { RetryPolicy } from '@snapcopy/core';
+import type { CancelResult, CopyHandle, CopyStatus } from '@snapcopy/core';
+
+/** A copier with the facts the scheduler needs about it. */
+export interface CopierEntry {
+  readonly copier: SnapshotCopier;
+  /**
+   * The account its credentials act as, when known. Only used to name queues; a copier
+   * is one provider and one set of credentials, so by default its name stands for it.
+   */
+  readonly account?: string;
+  /** Overrides `capabilities.maxConcurrentCopiesPerRegion` for this copier. */
+  readonly maxConcurrentCopiesPerRegion?: number;
+}
+
+/** How often a queue polls the status of its running copies. */
+export interface PollOptions {
+  /** Shortest delay between two status calls of one queue, ms. Default 5 s. */
+  readonly minIntervalMs?: number;
+  /** Longest delay between two status calls of one queue, ms. Default 5 min. */
+  readonly maxIntervalMs?: number;
+}
+
+/** Settings of a {@link CopyOrchestrator}. */
+export interface OrchestratorOptions {
+  /** Copiers by name. Requests name the copier that runs them (not needed when there is one). */
+  readonly copiers: Readonly<Record<string, SnapshotCopier | CopierEntry>>;
+  /** Where every copy is recorded before anything is sent. Default: in memory (not durable). */
+  readonly journal?: CopyJournal;
+  /** Time source for polling, backoff and timings. Default: the system clock. */
+  readonly clock?: Clock;
+  readonly poll?: PollOptions;
+  /**
+   * Backoff shared by one queue when the provider throttles it (a `THROTTLED` error
+   * pauses the whole queue): exponential with full jitter. Default base 1 s, cap 60 s.
+   */
+  readonly throttleBackoff?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
+  /**
+   * Retries of one request's copy call after a retryable error, always with the same
+   * client token. `maxAttempts` counts every copy call sent for the request. Default 10
+   * attempts, 1 s base, 60 s cap. Give the copiers `retry: { maxAttempts: 1, … }` so
+   * that these (and the shared throttle backoff) are the only retries.
+   */
+  readonly retry?: RetryPolicy;
+  /** Status calls of one queue that may fail in a row before its copies are given up as failed. Default 20. */
+  readonly maxStatusFailures?: number;
+  /** Concurrency per region when a copier's capabilities say 0 (unknown). Default 5. */
+  readonly unknownConcurrencyLimit?: number;
+  /** Plans made ahead of free copy slots, per queue. Default: the queue's concurrency limit. */
+  readonly planAhead?: number;
+  /** Prices, to put money in each plan. */
+  readonly prices?: PriceTable;
+  /** Random source for jitter, [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+  readonly logger?: Logger;
+}
+
+/** One request of a batch, with the copier that runs it. */
+export interface BatchItem {
+  /** Copier name (a key of `OrchestratorOptions.copiers`). Optional when there is only one. */
+  readonly copier?: string;
+  readonly request: CopyRequestInput;
+}
+
+/** What `run` accepts per request: a bare request (one copier) or a {@link BatchItem}. */
+export type BatchItemInput = CopyRequestInput | BatchItem;
+
+/** Options of one run. */
+export interface RunOptions {
+  /**
+   * Names the batch. Client tokens are derived from it (`<batchId>.<index>`, hashed when
+   * long) unless a request brings its own. Running again with the id of a batch the
+   * journal holds resumes it. Default: a random UUID.
+   */
+  readonly batchId?: string;
+  /** Stops the batch: nothing new is sent; running copies are left alone unless `cancelInFlightOnAbort`. */
+  readonly signal?: AbortSignal;
+  /** On abort, cancel (delete) copies already started. Default false. */
+  readonly cancelInFlightOnAbort?: boolean;
+  /** Receives every event, synchronously. An exception it throws is logged and ignored. */
+  readonly onEvent?: (event: BatchEvent) => void;
+}
+
+/**
+ * How one request ended. `pending`: started, then left running because the batch was
+ * aborted; `not-started`: the batch was aborted before its copy was sent.
+ */
+export type CopyOutcome = 'completed' | 'failed' | 'cancelled' | 'pending' | 'not-started';
+
+/** Epoch-ms timings of one request (from the orchestrator's clock). */
+export interface CopyTimings {
+  readonly queuedAt: number;
+  readonly plannedAt?: number;
+  /** When the first copy call was sent. */
+  readonly copyRequestedAt?: number;
+  /** When a copy call returned the destination id. */
+  readonly copyStartedAt?: number;
+  readonly finishedAt?: number;
+}
+
+/** The result of one request. */
+export interface CopyResult {
+  readonly index: number;
+  readonly copier: string;
+  readonly clientToken: string;
+  readonly outcome: CopyOutcome;
+  readonly plan?: CopyPlan;
+  readonly destination?: SnapshotRef;
+  /** The last status read. */
+  readonly status?: CopyStatus;
+  /** Why it failed / was not finished. */
+  readonly error?: SnapcopyError;
+  /** Copy calls sent for it in this run (0 when it was already running). */
+  readonly attempts: number;
+  /** True when an earlier run of the batch had already sent its copy (found in the journal). */
+  readonly resumed: boolean;
+  /** What `cancel` said, when the batch cancelled it. */
+  readonly cancel?: CancelResult;
+  readonly timings: CopyTimings;
+}
+
+/** Requests per stage. */
+export interface BatchCounts {
+  readonly total: number;
+  readonly queued: number;
+  readonly copying: number;
+  readonly running: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly notFinished: number;
+}
+
+/** Calls the orchestrator made to its copiers (each may be several provider calls). */
+export interface BatchCallStats {
+  readonly plan: number;
+  readonly copy: number;
+  /** Batched status calls: one per queue per poll round. */
+  readonly status: number;
+  readonly cancel: number;
+  /** Times a queue was paused because the provider throttled it. */
+  readonly throttled: number;
+  /** Times a copy call hit the provider's concurrency limit. */
+  readonly quotaExceeded: number;
+}
+
+/** The result of a batch. */
+export interface BatchResult {
+  readonly batchId: string;
+  /** One per request, by index. */
+  readonly results: readonly CopyResult[];
+  readonly counts: BatchCounts;
+  readonly calls: BatchCallStats;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly aborted: boolean;
+  /** True when the batch was found in the journal and continued. */
+  readonly resumed: boolean;
+}
+
+/** Identifies one queue: a copier's copies into one destination region (and account). */
+export interface QueueKey {
+  readonly copier: string;
+  readonly provider: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** Everything a batch reports while it runs. */
+export type BatchEvent =
+  | { readonly type: 'copy-planned'; readonly index: number; readonly plan: CopyPlan }
+  | {
+      readonly type: 'copy-started';
+      readonly index: number;
+      readonly handle: CopyHandle;
+      readonly attempt: number;
+    }
+  | { readonly type: 'copy-progress'; readonly index: number; readonly status: CopyStatus }
+  | {
+      readonly type: 'copy-retry';
+      readonly index: number;
+      /** Which call is retried: the plan or the copy. */
+      readonly stage: 'plan' | 'copy';
+      readonly error: SnapcopyError;
+      readonly attempt: number;
+      readonly delayMs: number;
+    }
+  | { readonly type: 'copy-finished'; readonly index: number; readonly result: CopyResult }
+  | {
+      readonly type: 'queue-throttled';
+      readonly queue: QueueKey;
+      readonly delayMs: number;
+      readonly error: SnapcopyError;
+    }
+  | {
+      readonly type: 'poll-round';
+      readonly queue: QueueKey;
+      readonly copies: number;
+      readonly nextPollInMs: number;
+    }
+  | {
+      readonly type: 'batch-progress';
+      readonly batchId: string;
+      readonly counts: BatchCounts;
+      /** Mean progress over every request, 0-100 (finished ones count 100). */
+      readonly percent: number;
+    }
+  | { readonly type: 'batch-finished'; readonly result: BatchResult };

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = join(import.meta.dirname, '..', 'src');
+
+/** Modules loaded at run time by importing `entry`: static value imports only, followed through relative paths. */
+function runtimeGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const text = readFileSync(file, 'utf8');
+    // `import type …` and `export type …` vanish at run time; dynamic import() is lazy.
+    for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else packages.add(spec);
+    }
+  };
+  visit(join(src, entry));
+  return { files, packages };
+}
+
+describe('entry weight', () => {
+  it('the main entry loads SQLite only when a SQLite journal is opened', () => {
+    const { files, packages } = runtimeGraph('index.ts');
+    expect(packages.has('better-sqlite3')).toBe(false);
+    expect([...files].some((f) => f.endsWith('sqlite-journal.ts'))).toBe(false);
+    expect(runtimeGraph('journal/sqlite-journal.ts').packages.has('better-sqlite3')).toBe(true);
+  });
+
+  it('the main entry depends on core and nothing else at run time', () => {
+    const { packages } = runtimeGraph('index.ts');
+    expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual(['@snapcopy/core']);
+  });
+});
