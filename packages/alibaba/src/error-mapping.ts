@@ -1,4 +1,4 @@
-import { type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { classifyNetworkError, type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 
 /** The ECS operations this adapter calls. */
@@ -223,21 +223,6 @@ export function findEcsErrorRule(code: string): EcsErrorRule | undefined {
   return PREFIXES.find((p) => code.startsWith(p.prefix))?.rule;
 }
 
-// Connection-level failures after the request may have left: ECS may have received it.
-// (Same classes as the AWS adapter.)
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'ESOCKETTIMEDOUT',
-  'ENETDOWN',
-  'UND_ERR_SOCKET',
-]);
-// Failed before a connection was made (refused, name not resolved, no route): nothing can
-// have been applied.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
 interface SdkErrorShape {
   readonly name?: unknown;
   readonly code?: unknown;
@@ -297,22 +282,23 @@ export function mapAlibabaError(err: unknown, context: EcsCallContext): Snapcopy
     ...(httpStatus === undefined ? {} : { httpStatus }),
   };
 
-  const isTimeout = name === 'RequestTimeoutError' || /timeout/i.test(name);
-  const isNetwork =
-    isTimeout ||
-    (providerCode !== undefined && NETWORK_CODES.has(providerCode)) ||
-    (httpStatus === undefined && /socket hang up/i.test(raw));
-  if (isNetwork) {
+  // A timeout name the shared classification does not know (the Tea runtime's own) is still a timeout.
+  const net =
+    httpStatus === undefined
+      ? (classifyNetworkError(err) ??
+        (/timeout/i.test(name) ? { code: name, sent: true, timeout: true } : undefined))
+      : undefined;
+  if (net?.sent === true) {
     return new SnapcopyError(
       'PROVIDER_ERROR',
-      `${where}: ${isTimeout ? 'no reply in time' : 'connection lost'} (${providerCode ?? name ?? 'network'}): ${raw}${
+      `${where}: ${net.timeout ? 'no reply in time' : 'connection lost'} (${providerCode ?? net.code}): ${raw}${
         context.mutating ? '; ECS may have applied it' : ''
       }`,
       { ...base, retryable: true, ambiguous: context.mutating },
     );
   }
-  if (providerCode !== undefined && NOT_SENT_CODES.has(providerCode)) {
-    return new SnapcopyError('PROVIDER_ERROR', `${where}: could not connect (${providerCode}): ${raw}`, {
+  if (net?.sent === false) {
+    return new SnapcopyError('PROVIDER_ERROR', `${where}: could not connect (${net.code}): ${raw}`, {
       ...base,
       retryable: true,
     });

@@ -1,5 +1,12 @@
 import type { DescribeSnapshotsResponseBodySnapshotsSnapshot } from '@alicloud/ecs20140526';
-import { absentCopyStatus, type CopyStatus, LINEAGE_TAGS, parseProgressPercent } from '@snapcopy/core';
+import {
+  type CopyRequest,
+  type CopyState,
+  LINEAGE_TAGS,
+  type ObservedCopy,
+  parseProgressPercent,
+  type SourceSnapshotFacts,
+} from '@snapcopy/core';
 import type { AlibabaEarlierCopy } from './rules/transfer.js';
 
 /** One snapshot as the ECS SDK returns it from DescribeSnapshots. */
@@ -52,51 +59,70 @@ export function toEarlierCopy(s: EcsSnapshot): AlibabaEarlierCopy {
   };
 }
 
-/**
- * Maps a DescribeSnapshots entry onto a status: `progressing` → pending with its
- * percentage, `accomplished` → completed at 100, `failed` → failed; an unknown word is
- * reported as pending so that a caller keeps polling rather than stopping on a guess.
- */
-export function toCopyStatus(region: string, s: EcsSnapshot): CopyStatus {
-  const raw = s.status ?? 'unknown';
-  const id = s.snapshotId ?? '';
-  const encryption = {
-    ...(s.encrypted === undefined ? {} : { encrypted: s.encrypted }),
-    ...(s.KMSKeyId ? { kmsKeyId: s.KMSKeyId } : {}),
-  };
-  switch (raw) {
-    case 'accomplished':
-      return { region, snapshotId: id, state: 'completed', progress: 100, rawState: raw, ...encryption };
-    case 'failed':
-      return {
-        region,
-        snapshotId: id,
-        state: 'failed',
-        progress: parseProgress(s.progress, 0),
-        rawState: raw,
-        message: 'ECS reports the copy as failed',
-        ...encryption,
-      };
-    default:
-      return {
-        region,
-        snapshotId: id,
-        state: 'pending',
-        progress: Math.min(99, parseProgress(s.progress, 0)),
-        rawState: raw,
-        ...(s.remainTime ? { message: `about ${s.remainTime} s left` } : {}),
-        ...encryption,
-      };
-  }
+/** ECS's `CreationTime` (ISO 8601, minutes or seconds) as epoch ms, when readable. */
+function creationMs(s: EcsSnapshot): number | undefined {
+  const ms = s.creationTime ? Date.parse(s.creationTime) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /**
- * The status of a copy ECS no longer returns: `cancelled` if this copier deleted it,
- * otherwise `failed` (deleted elsewhere, released at the end of its retention, or never made).
+ * One DescribeSnapshots entry as the copy protocol sees it: `progressing` → pending with
+ * its percentage (never 100 until ECS says accomplished), `accomplished` → completed,
+ * `failed` → failed; an unknown word is reported as pending so that a caller keeps
+ * polling rather than stopping on a guess.
  */
-export function absentStatus(region: string, snapshotId: string, cancelledHere: boolean): CopyStatus {
-  return absentCopyStatus({ region, snapshotId }, cancelledHere, {
-    cancelled: 'the copy was cancelled: it was deleted and its partial data removed',
-    gone: `snapshot ${snapshotId} no longer exists in ${region} (deleted, released at the end of its retention period, or never made)`,
-  });
+export function observedSnapshot(region: string, s: EcsSnapshot): ObservedCopy {
+  const raw = s.status ?? 'unknown';
+  const state: CopyState = raw === 'accomplished' ? 'completed' : raw === 'failed' ? 'failed' : 'pending';
+  const progress = parseProgress(s.progress, 0);
+  const seen: { -readonly [K in keyof ObservedCopy]: ObservedCopy[K] } = {
+    region,
+    id: s.snapshotId ?? '',
+    state,
+    rawState: raw,
+    progress: state === 'completed' ? 100 : state === 'pending' ? Math.min(99, progress) : progress,
+    tags: snapshotTags(s),
+  };
+  if (state === 'failed') seen.message = 'ECS reports the copy as failed';
+  else if (state === 'pending' && s.remainTime) seen.message = `about ${s.remainTime} s left`;
+  const created = creationMs(s);
+  if (created !== undefined) seen.createdAt = created;
+  if (s.encrypted !== undefined) seen.encrypted = s.encrypted;
+  if (s.KMSKeyId) seen.kmsKeyId = s.KMSKeyId;
+  return seen;
+}
+
+/** What ECS said about the source snapshot, reduced to the facts a plan needs. */
+export function sourceFacts(
+  req: CopyRequest,
+  s: EcsSnapshot,
+): { facts: SourceSnapshotFacts; notes: string[] } {
+  const notes: string[] = [];
+  const disk = diskSizeGiB(s);
+  const full = fullSnapshotSizeGiB(s);
+  let sizeGiB: number;
+  if (full !== undefined) sizeGiB = full;
+  else if (disk !== undefined) {
+    sizeGiB = disk;
+    notes.push(
+      `ECS did not report the snapshot's data size; the estimate uses its source disk size (${disk} GiB), an upper bound.`,
+    );
+  } else {
+    sizeGiB = 0;
+    notes.push('ECS reported neither the snapshot size nor its disk size; the size estimate is 0 GiB.');
+  }
+  const encrypted = s.encrypted === true;
+  return {
+    facts: {
+      region: req.source.region,
+      snapshotId: req.source.snapshotId,
+      ownership: 'owned',
+      encrypted,
+      ...(encrypted && s.KMSKeyId ? { kmsKeyId: s.KMSKeyId } : {}),
+      ...(s.sourceDiskId ? { volumeId: s.sourceDiskId } : {}),
+      sizeGiB,
+      ...(disk === undefined ? {} : { diskSizeGiB: disk }),
+    },
+    notes,
+  };
 }

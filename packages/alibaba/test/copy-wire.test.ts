@@ -311,7 +311,15 @@ describe('idempotency and retries of CopySnapshot', () => {
       if (p.SnapshotIds) return { body: describeReply([wireSnapshot({})]) };
       // The first lookup (before CopySnapshot) finds nothing; the one after the lost reply finds the copy.
       if (p['Tag.1.Key'] === 'snapcopy:client-token' && ++tokenLookups > 1) {
-        return { body: describeReply([wireSnapshot({ SnapshotId: 's-made0001', Status: 'progressing' })]) };
+        return {
+          body: describeReply([
+            wireSnapshot({
+              SnapshotId: 's-made0001',
+              Status: 'progressing',
+              Tags: lineageOf('s-source0001'),
+            }),
+          ]),
+        };
       }
       return { body: describeReply([]) };
     });
@@ -385,8 +393,17 @@ describe('idempotency and retries of CopySnapshot', () => {
     expect(stub.of('CopySnapshot')).toHaveLength(1);
   });
 
-  it('the same token twice on one copier: one CopySnapshot, the second call reports reused', async () => {
+  it('the same token twice on one copier: one CopySnapshot, the second call finds it by its tag and reports reused', async () => {
     serve({});
+    stub.on('DescribeSnapshots', (p) => {
+      if (p.SnapshotIds) return { body: describeReply([wireSnapshot({})]) };
+      if (p['Tag.1.Key'] === 'snapcopy:client-token' && stub.of('CopySnapshot').length > 0) {
+        return {
+          body: describeReply([wireSnapshot({ SnapshotId: 's-copy0001', Tags: lineageOf('s-source0001') })]),
+        };
+      }
+      return { body: describeReply([]) };
+    });
     const copier = stubCopier();
     const first = await copier.copy(baseRequest);
     const second = await copier.copy(baseRequest);

@@ -1,4 +1,4 @@
-import { type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { classifyNetworkError, type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
 
 /** How one EC2 error code maps onto snapcopy's closed set. */
 export interface AwsErrorRule {
@@ -66,22 +66,6 @@ export const AWS_ERROR_RULES: Readonly<Record<string, AwsErrorRule>> = Object.fr
   Unavailable: rule('PROVIDER_ERROR', true),
 });
 
-/** Node socket codes that mean the request never reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** Node socket codes (and SDK error names) of a transfer cut short: the server may have acted. */
-const CUT_SHORT_CODES = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'ESOCKETTIMEDOUT',
-  'ENETDOWN',
-  'UND_ERR_SOCKET',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-
 interface SdkErrorShape {
   name?: unknown;
   code?: unknown;
@@ -106,21 +90,6 @@ export interface AwsCallContext {
   readonly region?: string;
   /** The call changes state, so a lost reply leaves its effect unknown. */
   readonly mutating?: boolean;
-}
-
-function networkCode(err: unknown): string | undefined {
-  // The socket error may sit one or two `cause`s deep (undici/smithy wrappers).
-  let e: unknown = err;
-  for (let depth = 0; depth < 3 && e; depth++) {
-    const s = shape(e);
-    const code = str(s.code);
-    if (code && (NOT_SENT_CODES.has(code) || CUT_SHORT_CODES.has(code))) return code;
-    const name = str(s.name);
-    if (name && CUT_SHORT_CODES.has(name)) return name;
-    if (typeof s.message === 'string' && /socket hang up/i.test(s.message)) return 'ECONNRESET';
-    e = s.cause;
-  }
-  return undefined;
 }
 
 function ruleForUnlisted(code: string, status: number | undefined): AwsErrorRule {
@@ -157,13 +126,18 @@ export function mapAwsError(err: unknown, context: AwsCallContext = { operation:
   };
 
   if (status === undefined) {
-    const net = networkCode(err);
+    const net = classifyNetworkError(err);
     if (net !== undefined) {
-      const sent = !NOT_SENT_CODES.has(net);
+      const what = net.timeout ? 'got no reply in time' : 'failed on the network';
       return new SnapcopyError(
         'PROVIDER_ERROR',
-        `aws: ${where} failed on the network (${net})${sent && context.mutating ? '; it may have been applied' : ''}`,
-        { ...common, retryable: true, providerCode: net, ambiguous: sent && context.mutating === true },
+        `aws: ${where} ${what} (${net.code})${net.sent && context.mutating ? '; it may have been applied' : ''}`,
+        {
+          ...common,
+          retryable: true,
+          providerCode: net.code,
+          ambiguous: net.sent && context.mutating === true,
+        },
       );
     }
     if (name === 'CredentialsProviderError') {

@@ -1,6 +1,6 @@
 import type { CopierProvider } from '@snapcopy/core';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
-import { createAwsEbsCopier } from './create-copier.js';
+import { createAwsEbsCopier } from './copier.js';
 import type { AwsEbsCopierOptions } from './options.js';
 
 /**

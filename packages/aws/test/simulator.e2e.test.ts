@@ -1,11 +1,18 @@
 // End to end against the EC2 simulator (testkit) over 127.0.0.1, through the real SDK:
 // every flow and the faults the issue names. Cloud-side effects are read from the
 // simulator's world, never taken from the adapter's word.
-import { type CopyStatus, is, LINEAGE_TAGS, type RetryPolicy, SnapcopyError } from '@snapcopy/core';
+import {
+  type CopyStatus,
+  is,
+  LINEAGE_TAGS,
+  type RetryPolicy,
+  SnapcopyError,
+  STATE_TAGS,
+} from '@snapcopy/core';
 import { Ec2Simulator, KEY_NOT_ACCESSIBLE, type SimServer, VirtualClock } from '@snapcopy/testkit';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsEbsSnapshotCopier, CANCELLED_TAG, createAwsEbsCopier } from '../src/index.js';
+import { type AwsEbsSnapshotCopier, createAwsEbsCopier } from '../src/index.js';
 
 const CALLER = '111122223333';
 const OWNER = '444455556666';
@@ -327,7 +334,7 @@ describe('cancel', () => {
 
     const inWorld = w.sim.snapshot(handle.snapshotId)!;
     expect(inWorld.copy?.deleteRequested).toBe(true);
-    expect(inWorld.tags.get(CANCELLED_TAG)).toBe('true');
+    expect(inWorld.tags.get(STATE_TAGS.cancelled)).toBe('true');
 
     expect((await w.copier.status([handle]))[0]).toMatchObject({ state: 'cancelled', rawState: 'pending' });
     expect((await w.other().status([handle]))[0]).toMatchObject({ state: 'cancelled', rawState: 'pending' });
@@ -349,7 +356,7 @@ describe('cancel', () => {
     expect(result.takesEffect).toBe('on-completion');
     const inWorld = w.sim.snapshot(handle.snapshotId)!;
     expect(inWorld.copy?.deleteRequested).toBe(true);
-    expect(inWorld.tags.has(CANCELLED_TAG)).toBe(false);
+    expect(inWorld.tags.has(STATE_TAGS.cancelled)).toBe(false);
     // This process remembers the cancel without the tag.
     expect((await w.copier.status([handle]))[0]).toMatchObject({ state: 'cancelled', rawState: 'pending' });
     w.clock.advance(w.sim.world.remainingMs(handle.snapshotId) + 1);

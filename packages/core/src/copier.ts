@@ -1,4 +1,5 @@
 import type { Capabilities } from './capabilities.js';
+import type { NormalizedCopyRequest } from './snapshot-copier.js';
 import type { PriceTable } from './cost.js';
 import type { CopyPlan } from './plan.js';
 import type { CopyRequestInput, SnapshotRef } from './request.js';
@@ -21,6 +22,9 @@ export interface CopyOptions extends CallOptions {
   /** A plan made for this same request, to skip planning again. */
   readonly plan?: CopyPlan;
 }
+
+/** Options of {@link SnapshotCopier.cancel}. */
+export type CancelOptions = CallOptions;
 
 /** Options of {@link SnapshotCopier.wait}. */
 export interface WaitOptions extends CallOptions {
@@ -45,10 +49,20 @@ export interface SnapshotCopier {
   readonly provider: string;
   /** What this provider can do: frozen, every flag present. */
   readonly capabilities: Capabilities;
+  /**
+   * Parses and checks a request with no provider call (schema, capability pre-check, the
+   * provider's field rules); returns it normalized, with its client token set.
+   */
+  validate(request: CopyRequestInput): NormalizedCopyRequest;
   /** Validates the request, resolves the rules and estimates the cost. Never changes anything. */
   plan(request: CopyRequestInput, options?: PlanOptions): Promise<CopyPlan>;
   /** Starts the copy. One client token never yields two copies. */
   copy(request: CopyRequestInput, options?: CopyOptions): Promise<CopyHandle>;
+  /**
+   * The copy already made for the request's `clientToken` in its destination, or
+   * `undefined` when a well-formed lookup finds none. Changes nothing.
+   */
+  find(request: CopyRequestInput, options?: CallOptions): Promise<CopyHandle | undefined>;
   /** Reads the state of many copies with as few provider calls as the limits allow. */
   status(refs: readonly SnapshotRef[], options?: CallOptions): Promise<CopyStatus[]>;
   /**
@@ -57,7 +71,7 @@ export interface SnapshotCopier {
    */
   wait(ref: SnapshotRef, options?: WaitOptions): Promise<CopyStatus>;
   /** Cancels a copy by deleting it, and says when that takes effect. */
-  cancel(ref: SnapshotRef, options?: CallOptions): Promise<CancelResult>;
+  cancel(ref: SnapshotRef, options?: CancelOptions): Promise<CancelResult>;
 }
 
 /**

@@ -3,17 +3,11 @@
  * Its only runtime dependency is zod, loaded on the first parse.
  * @packageDocumentation
  */
-export { AbstractSnapshotCopier, type CopierRuntime, type NormalizedCopyRequest } from './abstract-copier.js';
-export {
-  CAPABILITY_KEYS,
-  type Capabilities,
-  CapabilitiesSchema,
-  defineCapabilities,
-} from './capabilities.js';
-export { checkRequestAgainstCapabilities } from './capability-check.js';
-export { type Clock, systemClock } from './clock.js';
+
+// The contract callers use.
 export type {
   CallOptions,
+  CancelOptions,
   CopierProvider,
   CopyOptions,
   PlanOptions,
@@ -21,12 +15,42 @@ export type {
   WaitOptions,
 } from './copier.js';
 export {
+  type CopyRequest,
+  type CopyRequestInput,
+  CopyRequestSchema,
+  parseCopyRequest,
+  RESERVED_TAG_PREFIX,
+  type SnapshotRef,
+} from './request.js';
+export type {
+  BillableGiB,
+  CopyPlan,
+  KeySource,
+  KmsCharges,
+  ResolvedEncryption,
+  SizeBasis,
+  SourceSnapshotFacts,
+  Transfer,
+} from './plan.js';
+export {
+  type CancelResult,
+  type CopyHandle,
+  type CopyState,
+  type CopyStatus,
+  TERMINAL_STATES,
+} from './status.js';
+export {
+  CAPABILITY_KEYS,
+  type Capabilities,
+  CapabilitiesSchema,
+  defineCapabilities,
+} from './capabilities.js';
+export {
   type CostEstimate,
   type CostLine,
   estimateCopyCost,
   type PriceTable,
   PriceTableSchema,
-  transferPrice,
 } from './cost.js';
 export {
   ERROR_CODES,
@@ -40,35 +64,22 @@ export {
   SnapcopyError,
   type SnapcopyErrorOptions,
 } from './errors.js';
+export { type Clock, systemClock } from './clock.js';
 export { type Logger, redactingLogger, silentLogger } from './logger.js';
-export type {
-  BillableGiB,
-  CopyPlan,
-  KeySource,
-  KmsCharges,
-  ResolvedEncryption,
-  SizeBasis,
-  SourceSnapshotFacts,
-  Transfer,
-} from './plan.js';
+export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+// For adapter authors: the facade to extend and what its driver methods speak.
+export { AbstractSnapshotCopier, type NormalizedCopyRequest, type SnapshotKind } from './snapshot-copier.js';
 export {
-  type CopyRequest,
-  type CopyRequestInput,
-  CopyRequestSchema,
-  parseCopyRequest,
-  RESERVED_TAG_PREFIX,
-  type SnapshotRef,
-  TAG_LIMITS,
-} from './request.js';
-export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
-export {
-  type AbsentCopyMessages,
-  absentCopyStatus,
-  type CancelResult,
-  type CopyHandle,
-  type CopyState,
-  type CopyStatus,
-  parseProgressPercent,
-  TERMINAL_STATES,
-} from './status.js';
-export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags, tokenReuseMismatch } from './lineage.js';
+  type CopierRuntime,
+  CopyFacade,
+  type CopyKindTypes,
+  type MadeCopy,
+  type NeutralCancel,
+  type NeutralStatus,
+  type ProtocolRequest,
+} from './copy-facade.js';
+export { type ObservedCopy, STATE_TAGS } from './observed-copy.js';
+export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags, type TokenLineage } from './lineage.js';
+export { classifyNetworkError, type NetworkFailure } from './network-errors.js';
+export { parseProgressPercent } from './status.js';

@@ -1,4 +1,3 @@
-import type { NormalizedCopyRequest } from './abstract-copier.js';
 import { SnapcopyError } from './errors.js';
 import { RESERVED_TAG_PREFIX } from './request.js';
 
@@ -35,38 +34,46 @@ export function lineageTags(input: {
   };
 }
 
+/** Where the copy protocol reads a copy's client token and source, for one request. */
+export interface TokenLineage {
+  /** The tag holding the client token. */
+  readonly tokenTag: string;
+  /** The tag holding the id of the copy's source, and the source this request copies. */
+  readonly sourceTag: string;
+  readonly sourceId: string;
+  /** The tag holding the source's region. */
+  readonly sourceRegionTag: string;
+}
+
 /**
  * Refuses a client token already used for a copy of another source, as EC2 and ECS answer
  * `IdempotentParameterMismatch` for a reused token (an emulated token, or an ECS-compatible
  * cloud that returns the earlier copy, gives no such answer): the copy found by the token must carry
- * the request's source snapshot and region in its lineage tags, or the caller would be told
+ * the request's source id and region in its lineage tags, or the caller would be told
  * "done" about a copy of something else. A tag the copy lacks is no evidence either way.
  *
  * @returns the error to throw, or `undefined` when the copy is the request's.
  */
 export function tokenReuseMismatch(
-  request: NormalizedCopyRequest,
-  copy: {
-    readonly snapshotId: string;
-    readonly region: string;
-    readonly tags: Readonly<Record<string, string>>;
-  },
+  lineage: TokenLineage,
+  request: { readonly clientToken: string; readonly source: { readonly region: string } },
+  copy: { readonly id: string; readonly region: string; readonly tags: Readonly<Record<string, string>> },
   provider: string,
 ): SnapcopyError | undefined {
-  const snapshot = copy.tags[LINEAGE_TAGS.sourceSnapshot];
-  const region = copy.tags[LINEAGE_TAGS.sourceRegion];
-  const sameSnapshot = snapshot === undefined || snapshot === request.source.snapshotId;
+  const source = copy.tags[lineage.sourceTag];
+  const region = copy.tags[lineage.sourceRegionTag];
+  const sameSource = source === undefined || source === lineage.sourceId;
   const sameRegion = region === undefined || region === request.source.region;
-  if (sameSnapshot && sameRegion) return undefined;
+  if (sameSource && sameRegion) return undefined;
   return new SnapcopyError(
     'INVALID_REQUEST',
-    `client token already used for a copy of ${snapshot ?? request.source.snapshotId} from ${region ?? request.source.region} (${copy.snapshotId} in ${copy.region}); ` +
-      `this request copies ${request.source.snapshotId} from ${request.source.region}: use a new client token`,
+    `client token already used for a copy of ${source ?? lineage.sourceId} from ${region ?? request.source.region} (${copy.id} in ${copy.region}); ` +
+      `this request copies ${lineage.sourceId} from ${request.source.region}: use a new client token`,
     {
       provider,
       retryable: false,
       issues: [{ path: 'clientToken', message: 'already used for a copy of another source' }],
-      details: { clientToken: request.clientToken, earlierCopy: copy.snapshotId },
+      details: { clientToken: request.clientToken, earlierCopy: copy.id },
     },
   );
 }

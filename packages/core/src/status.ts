@@ -18,6 +18,11 @@ export interface CopyHandle extends SnapshotRef {
   readonly startedAt: string;
   /** True when `copy` found an existing copy for the token instead of making one. */
   readonly reused: boolean;
+  /**
+   * Copies for the same token that another runner made at the same time, deleted so that
+   * exactly one remains (providers without a native idempotency token only).
+   */
+  readonly duplicatesRemoved?: readonly string[];
 }
 
 /** What a status call says about one copy. */
@@ -33,6 +38,11 @@ export interface CopyStatus {
   readonly rawState: string;
   readonly encrypted?: boolean;
   readonly kmsKeyId?: string;
+  /**
+   * Set when this copy was a duplicate for its client token (two runners raced) and was
+   * deleted: the id of the copy kept instead, in the same region. Follow it.
+   */
+  readonly replacedBy?: string;
 }
 
 /** Result of `cancel`. */
@@ -60,32 +70,4 @@ export function parseProgressPercent(
   const n = progress === undefined ? Number.NaN : Number.parseFloat(progress);
   if (!Number.isFinite(n)) return fallback;
   return Math.min(100, Math.max(0, toWhole(n)));
-}
-
-/** What to tell the caller about a copy the provider no longer returns. */
-export interface AbsentCopyMessages {
-  /** Shown when this copier cancelled (deleted) the copy itself. */
-  readonly cancelled: string;
-  /** Shown otherwise: the copy vanished for a reason snapcopy did not cause. */
-  readonly gone: string;
-}
-
-/**
- * The status of a copy the provider no longer returns (`rawState: 'absent'`): `cancelled`
- * when this copier deleted it, otherwise `failed`, since a copy that vanished on its own
- * will never complete.
- */
-export function absentCopyStatus(
-  ref: SnapshotRef,
-  cancelledHere: boolean,
-  messages: AbsentCopyMessages,
-): CopyStatus {
-  return {
-    region: ref.region,
-    snapshotId: ref.snapshotId,
-    state: cancelledHere ? 'cancelled' : 'failed',
-    progress: 0,
-    rawState: 'absent',
-    message: cancelledHere ? messages.cancelled : messages.gone,
-  };
 }

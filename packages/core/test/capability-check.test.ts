@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequestAgainstCapabilities, defineCapabilities, parseCopyRequest } from '../src/index.js';
+import { checkRequestAgainstCapabilities } from '../src/capability-check.js';
+import { defineCapabilities, parseCopyRequest } from '../src/index.js';
 
 const none = defineCapabilities({});
 const all = defineCapabilities({

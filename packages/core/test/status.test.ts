@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absentCopyStatus, parseProgressPercent } from '../src/index.js';
+import { parseProgressPercent } from '../src/index.js';
 
 describe('parseProgressPercent', () => {
   it.each([
@@ -12,30 +12,5 @@ describe('parseProgressPercent', () => {
     ['unreadable text gives the fallback', 'soon', Math.round, 7],
   ] as const)('%s', (_rule, text, toWhole, expected) => {
     expect(parseProgressPercent(text, 7, toWhole)).toBe(expected);
-  });
-});
-
-describe('absentCopyStatus', () => {
-  const ref = { region: 'r1', snapshotId: 'snap-1' };
-  const messages = { cancelled: 'we deleted it', gone: 'it vanished' };
-
-  it('a copy this copier cancelled reads cancelled, with the cancelled message', () => {
-    expect(absentCopyStatus(ref, true, messages)).toEqual({
-      ...ref,
-      state: 'cancelled',
-      progress: 0,
-      rawState: 'absent',
-      message: 'we deleted it',
-    });
-  });
-
-  it('a copy that vanished otherwise reads failed, with the gone message', () => {
-    expect(absentCopyStatus(ref, false, messages)).toEqual({
-      ...ref,
-      state: 'failed',
-      progress: 0,
-      rawState: 'absent',
-      message: 'it vanished',
-    });
   });
 });

@@ -1,9 +1,6 @@
-import {
-  LINEAGE_TAGS,
-  type NormalizedCopyRequest,
-  parseCopyRequest,
-  tokenReuseMismatch,
-} from '../src/index.js';
+import { LINEAGE_TAGS, type NormalizedCopyRequest, parseCopyRequest } from '../src/index.js';
+import { tokenReuseMismatch } from '../src/lineage.js';
+import { snapshotLineage } from '../src/snapshot-copier.js';
 import { describe, expect, it } from 'vitest';
 
 const request: NormalizedCopyRequest = {
@@ -46,8 +43,9 @@ describe('tokenReuseMismatch: the copy a token found must be of the request sour
   for (const row of rows) {
     it(row.rule, () => {
       const err = tokenReuseMismatch(
+        snapshotLineage(request),
         request,
-        { snapshotId: 'snap-0ccccccccccccccc1', region: 'us-west-2', tags: row.tags },
+        { id: 'snap-0ccccccccccccccc1', region: 'us-west-2', tags: row.tags },
         'aws',
       );
       if (!row.refused) {

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { checkRequestAgainstCapabilities } from '@snapcopy/core';
 import { type Clock, systemClock } from '@snapcopy/core';
-import type { SnapshotCopier } from '@snapcopy/core';
+import type { CopyRequestInput, SnapshotCopier } from '@snapcopy/core';
 import { invalidRequest, SnapcopyError } from '@snapcopy/core';
 import type { CopyJournal, JournalEntry, JournalRequestRecord } from './journal/journal.js';
 import { TERMINAL_JOURNAL_STATES } from './journal/journal.js';
 import { MemoryCopyJournal } from './journal/memory-journal.js';
 import { type Logger, redactingLogger, silentLogger } from '@snapcopy/core';
-import { parseCopyRequest } from '@snapcopy/core';
 import type { RetryPolicy } from '@snapcopy/core';
 import {
   asSnapcopyError,
@@ -188,15 +186,11 @@ export class CopyOrchestrator {
       return { record, error: invalidRequest([{ path: 'clientToken', message: 'must be a string' }]) };
     }
     try {
-      const parsed = parseCopyRequest(
-        typeof raw === 'object' && raw !== null ? { ...raw, clientToken } : raw,
+      // The copier's own validation: schema, capability pre-check and its provider's field rules.
+      entry.copier.validate(
+        (typeof raw === 'object' && raw !== null ? { ...raw, clientToken } : raw) as CopyRequestInput,
       );
-      const refused = checkRequestAgainstCapabilities(
-        entry.copier.provider,
-        entry.copier.capabilities,
-        parsed,
-      );
-      return refused ? { record, error: refused } : { record };
+      return { record };
     } catch (err) {
       return { record, error: asSnapcopyError(err) };
     }

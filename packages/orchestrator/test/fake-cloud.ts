@@ -11,14 +11,16 @@ import {
   type CopyPlan,
   type CopyStatus,
   defineCapabilities,
+  LINEAGE_TAGS,
   type NormalizedCopyRequest,
+  type ObservedCopy,
   type RetryPolicy,
   SnapcopyError,
   type SnapshotRef,
 } from '@snapcopy/core';
 
 export type FakeFault = 'throttle' | 'server-error' | 'drop-after' | 'access-denied';
-export type FakeOperation = 'plan' | 'copy' | 'status' | 'cancel';
+export type FakeOperation = 'plan' | 'find' | 'copy' | 'status' | 'cancel';
 
 export interface FakeSnapshot {
   readonly id: string;
@@ -149,6 +151,16 @@ export class FakeCloud {
     }
   }
 
+  /** The copies made with `token` in `region` (a lookup by the client-token tag). */
+  find(region: string, token: string): FakeSnapshot[] {
+    const fault = this.#takeFault('find');
+    this.calls.push({ op: 'find', at: this.clock.now(), region, token, ...(fault ? { fault } : {}) });
+    if (fault) throw FakeCloud.error(fault);
+    return [...this.snapshots.values()].filter(
+      (s) => s.region === region && s.clientToken === token && !s.deleted,
+    );
+  }
+
   async copy(account: string, region: string, sourceId: string, token: string) {
     await this.onCopy?.(token);
     const fault = this.#takeFault('copy');
@@ -255,7 +267,7 @@ export class FakeCopier extends AbstractSnapshotCopier {
     return super.status(refs, options);
   }
 
-  protected async _plan(req: NormalizedCopyRequest): Promise<CopyPlan> {
+  protected override async _plan(req: NormalizedCopyRequest): Promise<CopyPlan> {
     this.cloud.plan(req.source.region, req.source.snapshotId);
     return {
       provider: this.provider,
@@ -277,19 +289,46 @@ export class FakeCopier extends AbstractSnapshotCopier {
     };
   }
 
-  protected async _copy(req: NormalizedCopyRequest): Promise<{ snapshotId: string; reused: boolean }> {
-    return this.cloud.copy(this.account, req.destination.region, req.source.snapshotId, req.clientToken);
+  #observed(
+    region: string,
+    s: FakeSnapshot,
+    status: Pick<CopyStatus, 'state' | 'progress' | 'rawState' | 'message'>,
+  ): ObservedCopy {
+    return {
+      region,
+      id: s.id,
+      state: status.state,
+      progress: status.progress,
+      rawState: status.rawState,
+      ...(status.message === undefined ? {} : { message: status.message }),
+      tags: { [LINEAGE_TAGS.clientToken]: s.clientToken },
+      createdAt: s.startedAt,
+    };
   }
 
-  protected async _status(region: string, ids: readonly string[]): Promise<CopyStatus[]> {
-    return this.cloud.status(region, ids);
+  protected override async _findByToken(region: string, token: string): Promise<ObservedCopy[]> {
+    return this.cloud.find(region, token).map((s) => this.#observed(region, s, this.cloud.state(s)));
   }
 
-  protected async _cancel(ref: SnapshotRef): Promise<CancelResult> {
-    return this.cloud.cancel(ref);
+  protected override async _startCopy(req: NormalizedCopyRequest): Promise<string> {
+    return (
+      await this.cloud.copy(this.account, req.destination.region, req.source.snapshotId, req.clientToken)
+    ).snapshotId;
   }
 
-  protected _mapError(err: unknown): SnapcopyError {
+  protected override async _describe(region: string, ids: readonly string[]): Promise<ObservedCopy[]> {
+    return this.cloud.status(region, ids).flatMap((st) => {
+      const s = this.cloud.snapshots.get(st.snapshotId);
+      return s && !s.deleted ? [this.#observed(region, s, st)] : [];
+    });
+  }
+
+  protected override async _delete(copy: ObservedCopy): Promise<void> {
+    const result = this.cloud.cancel({ region: copy.region, snapshotId: copy.id });
+    if (result.takesEffect === 'already-gone') throw new SnapcopyError('NOT_FOUND', result.message);
+  }
+
+  protected override _mapError(err: unknown): SnapcopyError {
     return new SnapcopyError('PROVIDER_ERROR', String(err), { cause: err });
   }
 }

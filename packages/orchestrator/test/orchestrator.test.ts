@@ -150,21 +150,22 @@ describe('CopyOrchestrator: retries and tokens', () => {
     expect(seen).toEqual(['copying:1', 'copying:1', 'copying:1']);
   });
 
-  it('retries a dropped copy reply with the same token and ends with exactly one copy', async () => {
+  it('a dropped copy reply is followed by a token lookup that finds the copy: exactly one copy, one call each', async () => {
     const { cloud, orchestrator } = setup();
     cloud.fault('copy', 'drop-after', 2);
     const result = await orchestrator.run(requests(4), { batchId: 'drop' });
     expect(result.counts.completed).toBe(4);
     const copyCalls = cloud.calls.filter((c) => c.op === 'copy');
-    expect(copyCalls.length).toBe(6);
+    expect(copyCalls.length).toBe(4);
     assertExactlyOnce(
       cloud,
       result.results.map((r) => r.clientToken),
     );
-    const retried = result.results.filter((r) => r.attempts === 2);
-    expect(retried.length).toBe(2);
-    for (const r of retried) {
-      expect(copyCalls.filter((c) => c.token === r.clientToken).length).toBe(2);
+    // Each dropped token was looked up before its copy call and again after the lost reply.
+    const dropped = copyCalls.filter((c) => c.fault === 'drop-after').map((c) => c.token);
+    expect(dropped).toHaveLength(2);
+    for (const token of dropped) {
+      expect(cloud.calls.filter((c) => c.op === 'find' && c.token === token)).toHaveLength(2);
     }
   });
 
@@ -191,17 +192,21 @@ describe('CopyOrchestrator: retries and tokens', () => {
 
   it('keeps a copy whose last error was ambiguous resumable: journaled `copying`, found again by its token', async () => {
     const { cloud, journal, orchestrator } = setup({
-      orchestrator: { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 100 } },
+      orchestrator: { retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 100 } },
     });
-    // Both calls are applied (the first makes the copy, the second finds it) but lose their reply.
-    cloud.fault('copy', 'drop-after', 2);
+    // The call is applied but loses its reply, and the lookup that follows fails too.
+    cloud.fault('copy', 'drop-after', 1);
+    cloud.onCopy = () => {
+      cloud.onCopy = undefined;
+      cloud.fault('find', 'server-error', 1);
+    };
     const result = await orchestrator.run(requests(1), { batchId: 'amb' });
     const r = result.results[0]!;
     expect(r.outcome).toBe('failed');
     expect(r.error?.ambiguous).toBe(true);
     expect(cloud.snapshots.size).toBe(1);
     const [entry] = await journal.listEntries('amb');
-    expect(entry).toMatchObject({ state: 'copying', attempts: 2 });
+    expect(entry).toMatchObject({ state: 'copying', attempts: 1 });
     expect(entry?.destination).toBeUndefined();
 
     const resumed = await orchestrator.resume('amb');

@@ -47,10 +47,10 @@ describe('resume from the journal: one row per crash point', () => {
       planCalls: 0,
     },
     {
-      rule: 'copying, and the cloud made it: sent again with the same token, which finds it',
+      rule: 'copying, and the cloud made it: its token is looked up and the copy found, not copied again',
       state: 'copying',
       made: true,
-      copyCalls: 1,
+      copyCalls: 0,
       planCalls: 0,
     },
     {
@@ -149,6 +149,12 @@ class KillableCopier implements SnapshotCopier {
   }
   get capabilities() {
     return this.inner.capabilities;
+  }
+  validate(r: CopyRequestInput) {
+    return this.inner.validate(r);
+  }
+  find(r: CopyRequestInput, o?: CallOptions): Promise<CopyHandle | undefined> {
+    return this.#call(() => this.inner.find(r, o));
   }
   async #call<T>(fn: () => Promise<T>): Promise<T> {
     this.calls += 1;

@@ -6,17 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import {
   AbstractSnapshotCopier,
-  type CancelResult,
   type Clock,
   type CopierRuntime,
   type CopyPlan,
-  type CopyStatus,
   defineCapabilities,
+  LINEAGE_TAGS,
   lineageTags,
   type NormalizedCopyRequest,
+  type ObservedCopy,
   registerSecret,
   SnapcopyError,
-  type SnapshotRef,
 } from '@snapcopy/core';
 
 // ---------------------------------------------------------------------------------------
@@ -92,6 +91,13 @@ export class ToyCloud {
     );
   }
 
+  /** Snapshots in `region` carrying tag `key` with `value`. */
+  find(apiKey: string, region: string, key: string, value: string): ToySnapshot[] {
+    return this.#call(apiKey, 'get', region, () =>
+      [...this.snapshots.values()].filter((s) => s.region === region && s.tags[key] === value),
+    );
+  }
+
   /** Copies a snapshot; the same token returns the same copy. */
   copy(
     apiKey: string,
@@ -136,7 +142,7 @@ export class ToyCloud {
 }
 
 // ---------------------------------------------------------------------------------------
-// The adapter: a manifest and five `_methods`; core does the rest.
+// The adapter: a manifest and six driver methods; core runs the copy protocol.
 // ---------------------------------------------------------------------------------------
 
 /** What the toy cloud can do. The false flags are refused by core before any call. */
@@ -171,8 +177,6 @@ const ERROR_CODES: Record<ToyError['code'], SnapcopyError['code']> = {
 
 /** The toy adapter. */
 export class ToySnapshotCopier extends AbstractSnapshotCopier {
-  readonly #cancelled = new Set<string>();
-
   constructor(
     private readonly cloud: ToyCloud,
     private readonly apiKey: string,
@@ -182,7 +186,7 @@ export class ToySnapshotCopier extends AbstractSnapshotCopier {
     registerSecret(apiKey);
   }
 
-  protected async _plan(req: NormalizedCopyRequest): Promise<CopyPlan> {
+  protected override async _plan(req: NormalizedCopyRequest): Promise<CopyPlan> {
     const [src] = this.cloud.get(this.apiKey, req.source.region, [req.source.snapshotId]);
     if (!src) throw new ToyError('missing');
     const to = req.destination.region;
@@ -234,11 +238,14 @@ export class ToySnapshotCopier extends AbstractSnapshotCopier {
     };
   }
 
-  protected async _copy(
-    req: NormalizedCopyRequest,
-    plan: CopyPlan,
-  ): Promise<{ snapshotId: string; reused: boolean }> {
-    const made = this.cloud.copy(this.apiKey, {
+  protected override async _findByToken(region: string, token: string): Promise<ObservedCopy[]> {
+    return this.cloud
+      .find(this.apiKey, region, LINEAGE_TAGS.clientToken, token)
+      .map((s) => this.#observed(s));
+  }
+
+  protected override async _startCopy(req: NormalizedCopyRequest, plan: CopyPlan): Promise<string> {
+    return this.cloud.copy(this.apiKey, {
       from: req.source.region,
       id: req.source.snapshotId,
       to: req.destination.region,
@@ -253,43 +260,33 @@ export class ToySnapshotCopier extends AbstractSnapshotCopier {
         }),
       },
       token: req.clientToken,
-    });
-    return { snapshotId: made.id, reused: made.reused };
+    }).id;
   }
 
-  protected async _status(region: string, ids: readonly string[]): Promise<CopyStatus[]> {
-    const found = new Map(this.cloud.get(this.apiKey, region, ids).map((s) => [s.id, s]));
-    const now = this.clock.now();
-    return ids.map((snapshotId): CopyStatus => {
-      const s = found.get(snapshotId);
-      if (!s) {
-        const state = this.#cancelled.has(snapshotId) ? 'cancelled' : 'failed';
-        return { region, snapshotId, state, progress: 0, rawState: 'absent' };
-      }
-      const done = s.readyAt === undefined || now >= s.readyAt;
-      return {
-        region,
-        snapshotId,
-        state: done ? 'completed' : 'pending',
-        progress: done ? 100 : 50,
-        rawState: done ? 'ready' : 'copying',
-        encrypted: s.keyId !== undefined,
-        ...(s.keyId === undefined ? {} : { kmsKeyId: s.keyId }),
-      };
-    });
-  }
-
-  protected async _cancel(ref: SnapshotRef): Promise<CancelResult> {
-    const removed = this.cloud.remove(this.apiKey, ref.region, ref.snapshotId);
-    if (removed) this.#cancelled.add(ref.snapshotId);
+  /** A toy snapshot in the copy protocol's words. */
+  #observed(s: ToySnapshot): ObservedCopy {
+    const done = s.readyAt === undefined || this.clock.now() >= s.readyAt;
     return {
-      ...ref,
-      takesEffect: removed ? 'immediate' : 'already-gone',
-      message: removed ? 'deleted' : 'there was nothing to delete',
+      region: s.region,
+      id: s.id,
+      state: done ? 'completed' : 'pending',
+      progress: done ? 100 : 50,
+      rawState: done ? 'ready' : 'copying',
+      tags: s.tags,
+      encrypted: s.keyId !== undefined,
+      ...(s.keyId === undefined ? {} : { kmsKeyId: s.keyId }),
     };
   }
 
-  protected _mapError(err: unknown): SnapcopyError {
+  protected override async _describe(region: string, ids: readonly string[]): Promise<ObservedCopy[]> {
+    return this.cloud.get(this.apiKey, region, ids).map((s) => this.#observed(s));
+  }
+
+  protected override async _delete(copy: ObservedCopy): Promise<void> {
+    if (!this.cloud.remove(this.apiKey, copy.region, copy.id)) throw new ToyError('missing');
+  }
+
+  protected override _mapError(err: unknown): SnapcopyError {
     if (err instanceof ToyError) {
       return new SnapcopyError(ERROR_CODES[err.code], err.message, {
         provider: 'toy',

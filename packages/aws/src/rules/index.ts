@@ -17,4 +17,11 @@ export {
   type AwsTransferOutcome,
   resolveAwsTransfer,
 } from './transfer.js';
-export { AWS_SNAPSHOT_ID, AWS_TAG_LIMITS, validateAwsSnapshotId, validateAwsTags } from './validation.js';
+export {
+  AWS_SNAPSHOT_ID,
+  AWS_TAG_LIMITS,
+  type AwsSourceState,
+  checkAwsSourceCopyable,
+  validateAwsSnapshotId,
+  validateAwsTags,
+} from './validation.js';

@@ -1,4 +1,10 @@
-import { type FieldIssue, invalidRequest, LINEAGE_TAG_COUNT, RESERVED_TAG_PREFIX } from '@snapcopy/core';
+import {
+  type FieldIssue,
+  invalidRequest,
+  LINEAGE_TAG_COUNT,
+  RESERVED_TAG_PREFIX,
+  SnapcopyError,
+} from '@snapcopy/core';
 import { AWS_MAX_TAGS_PER_RESOURCE } from '../capabilities.js';
 
 /** `snap-` and 8 (older) or 17 lowercase hex digits. */
@@ -69,4 +75,42 @@ export function validateAwsTags(userTags: Readonly<Record<string, string>>, path
     }
   }
   if (issues.length > 0) throw invalidRequest(issues, 'aws');
+}
+
+/** What DescribeSnapshots says about a source that decides whether it can be copied now. */
+export interface AwsSourceState {
+  readonly snapshotId: string;
+  readonly region: string;
+  /** `State`: `pending`, `completed`, `error`, `recoverable`, `recovering`. */
+  readonly state?: string;
+  /** `StorageTier`: `standard` or `archive`. */
+  readonly storageTier?: string;
+  /** True while an archived snapshot is temporarily restored (`RestoreExpiryTime` is set). */
+  readonly restoring: boolean;
+}
+
+/**
+ * Refuses a source AWS cannot copy in its current state: an archived snapshot that is not
+ * restored (`UNSUPPORTED`, scope `request`: restore it first), and any snapshot that is not
+ * `completed` (`INVALID_REQUEST`).
+ */
+export function checkAwsSourceCopyable(source: AwsSourceState): void {
+  if (source.storageTier === 'archive' && !source.restoring) {
+    throw new SnapcopyError(
+      'UNSUPPORTED',
+      `aws: ${source.snapshotId} is in the archive tier; restore it to the standard tier before copying`,
+      { provider: 'aws', details: { scope: 'request', storageTier: 'archive' } },
+    );
+  }
+  if (source.state !== 'completed') {
+    throw invalidRequest(
+      [
+        {
+          path: 'source.snapshotId',
+          message: `is ${source.state ?? 'in an unknown state'}; only a completed snapshot can be copied`,
+        },
+      ],
+      'aws',
+    );
+  }
 }

@@ -1,12 +1,15 @@
 import {
   type CallOptions,
-  type CancelResult,
   type Capabilities,
+  type CopyHandle,
+  type CopyOptions,
   type CopyPlan,
+  type CopyRequestInput,
   type CopyStatus,
   defineCapabilities,
   is,
   type NormalizedCopyRequest,
+  type ObservedCopy,
   parseCopyRequest,
   SnapcopyError,
   type SnapshotRef,
@@ -75,18 +78,21 @@ class LeaksSecretInErrors extends ReferenceSnapshotCopier {
 
 class LogsSecret extends ReferenceSnapshotCopier {
   protected override registerCredentials(): void {}
-  protected override async _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+  protected override async _startCopy(req: NormalizedCopyRequest, plan: CopyPlan) {
     this.logger.debug(`copying as ${this.credentials.accessKeyId}:${this.credentials.secretAccessKey}`);
-    return super._copy(req, plan, options);
+    return super._startCopy(req, plan);
   }
 }
 
 class DuplicatesOnRetry extends ReferenceSnapshotCopier {
-  protected override _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
-    return super._copy(
+  // Looks the token up under the wrong tag and sends a fresh token: nothing finds the earlier copy.
+  protected override async _findByToken(): Promise<ObservedCopy[]> {
+    return [];
+  }
+  protected override _startCopy(req: NormalizedCopyRequest, plan: CopyPlan) {
+    return super._startCopy(
       { ...req, clientToken: `${req.clientToken.slice(0, 40)}-${Math.random().toString(36).slice(2, 10)}` },
       plan,
-      options,
     );
   }
 }
@@ -103,32 +109,22 @@ class WrongKeyInPlan extends ReferenceSnapshotCopier {
 }
 
 class FalseCancel extends ReferenceSnapshotCopier {
-  protected override async _cancel(ref: SnapshotRef): Promise<CancelResult> {
-    this.cancelled.add(`${ref.region}/${ref.snapshotId}`);
-    return {
-      ...ref,
-      takesEffect: this.capabilities.cancelTakesEffect === 'on-completion' ? 'on-completion' : 'immediate',
-      message: 'cancelled',
-    };
-  }
+  // Reports the delete as done without sending it.
+  protected override async _delete(): Promise<void> {}
 }
 
 class UnbatchedStatus extends ReferenceSnapshotCopier {
-  protected override async _status(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<CopyStatus[]> {
-    const out: CopyStatus[] = [];
-    for (const id of ids) out.push(...(await super._status(region, [id], options)));
+  protected override async _describe(region: string, ids: readonly string[]): Promise<ObservedCopy[]> {
+    const out: ObservedCopy[] = [];
+    for (const id of ids) out.push(...(await super._describe(region, [id])));
     return out;
   }
 }
 
 class DecryptsSilently extends ReferenceSnapshotCopier {
-  protected override _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+  protected override _startCopy(req: NormalizedCopyRequest, plan: CopyPlan) {
     const encryption = req.encryption?.encrypted === undefined ? { encrypted: false } : req.encryption;
-    return super._copy({ ...req, encryption }, plan, options);
+    return super._startCopy({ ...req, encryption }, plan);
   }
 }
 
@@ -181,26 +177,22 @@ class MutableManifest extends ReferenceSnapshotCopier {
 }
 
 class IgnoresRetention extends ReferenceSnapshotCopier {
-  protected override _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
+  protected override _startCopy(req: NormalizedCopyRequest, plan: CopyPlan) {
     const { retentionDays: _ignored, ...rest } = req;
-    return super._copy(rest as NormalizedCopyRequest, plan, options);
+    return super._startCopy(rest as NormalizedCopyRequest, plan);
   }
 }
 
 class StatusSaysCompleted extends ReferenceSnapshotCopier {
-  protected override async _status(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<CopyStatus[]> {
-    const real = await super._status(region, ids, options);
+  protected override async _describe(region: string, ids: readonly string[]): Promise<ObservedCopy[]> {
+    const real = await super._describe(region, ids);
     return real.map((s) => (s.state === 'pending' ? { ...s, state: 'completed', progress: 100 } : s));
   }
 }
 
 class NeverSaysReused extends ReferenceSnapshotCopier {
-  protected override async _copy(req: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
-    return { ...(await super._copy(req, plan, options)), reused: false };
+  override async copy(request: CopyRequestInput, options: CopyOptions = {}): Promise<CopyHandle> {
+    return { ...(await super.copy(request, options)), reused: false };
   }
 }
 
@@ -208,7 +200,7 @@ class PlanMutates extends ReferenceSnapshotCopier {
   protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
     const plan = await super._plan(req, options);
     // "Warms up" by starting the copy during planning: a plan must never change anything.
-    await super._copy(req, plan, options);
+    await super._startCopy(req, plan);
     return plan;
   }
 }

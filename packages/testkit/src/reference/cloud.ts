@@ -42,6 +42,8 @@ export interface ReferenceSnapshotView {
   /** Key id (not alias) when encrypted. */
   readonly kmsKeyId?: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** Epoch ms the snapshot (or copy) was started. */
+  readonly startedAt: number;
 }
 
 /** `CopySnapshot` parameters; sent to the destination region. */
@@ -269,6 +271,7 @@ export class ReferenceCloud {
       encrypted: s.encrypted,
       ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
       tags: Object.fromEntries(s.tags),
+      startedAt: s.startedAt,
     };
   }
 
@@ -290,6 +293,24 @@ export class ReferenceCloud {
       for (const id of ids) {
         const s = this.world.visibleSnapshot(id, region, account.id);
         if (s) out.push(this.#view(s, account.id));
+      }
+      return out;
+    });
+  }
+
+  /** The caller's own snapshots in `region` carrying tag `key` with `value` (a tag-filtered DescribeSnapshots). */
+  describeSnapshotsByTag(
+    credentials: ReferenceCredentials,
+    region: string,
+    key: string,
+    value: string,
+  ): ReferenceSnapshotView[] {
+    return this.#call(credentials, 'DescribeSnapshots', region, { [`tag:${key}`]: value }, (account) => {
+      const out: ReferenceSnapshotView[] = [];
+      for (const s of this.world.snapshots.values()) {
+        if (s.region === region && s.account === account.id && s.tags.get(key) === value) {
+          out.push(this.#view(s, account.id));
+        }
       }
       return out;
     });

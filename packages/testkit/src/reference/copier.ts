@@ -1,18 +1,18 @@
 import {
   AbstractSnapshotCopier,
   type CallOptions,
-  type CancelResult,
   type Capabilities,
   type CopierRuntime,
   type CopyPlan,
   type CopyStatus,
+  LINEAGE_TAGS,
+  type ObservedCopy,
   defineCapabilities,
   LINEAGE_TAG_COUNT,
   lineageTags,
   type NormalizedCopyRequest,
   registerSecret,
   SnapcopyError,
-  type SnapshotRef,
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
 import {
@@ -86,8 +86,6 @@ const ERROR_CODE_OF: Record<string, SnapcopyError['code']> = {
 export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
   protected readonly cloud: ReferenceCloud;
   protected readonly credentials: ReferenceCredentials;
-  /** Copies this copier cancelled, so a later status can say `cancelled` rather than `failed`. */
-  protected readonly cancelled = new Set<string>();
 
   constructor(options: ReferenceCopierOptions) {
     super(REFERENCE_PROVIDER, options.capabilities ?? referenceCapabilities(options.cloud), options);
@@ -118,7 +116,7 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
     return found;
   }
 
-  protected async _plan(req: NormalizedCopyRequest, _options: CallOptions): Promise<CopyPlan> {
+  protected override async _plan(req: NormalizedCopyRequest, _options: CallOptions): Promise<CopyPlan> {
     const src = this.describeSource(req);
     const outcome = referenceEncryptionOutcome(src, {
       region: req.destination.region,
@@ -171,11 +169,13 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
     };
   }
 
-  protected async _copy(
-    req: NormalizedCopyRequest,
-    plan: CopyPlan,
-    _options: CallOptions,
-  ): Promise<{ snapshotId: string; reused: boolean }> {
+  protected override async _findByToken(region: string, token: string): Promise<ObservedCopy[]> {
+    return this.cloud
+      .describeSnapshotsByTag(this.credentials, region, LINEAGE_TAGS.clientToken, token)
+      .map((v) => this.observed(v));
+  }
+
+  protected override async _startCopy(req: NormalizedCopyRequest, plan: CopyPlan): Promise<string> {
     return this.cloud.copySnapshot(this.credentials, {
       region: req.destination.region,
       sourceRegion: req.source.region,
@@ -190,7 +190,7 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
         ? {}
         : { completionDurationMinutes: req.completionDurationMinutes }),
       clientToken: req.clientToken,
-    });
+    }).snapshotId;
   }
 
   /** The caller's tags plus snapcopy's lineage tags. */
@@ -207,53 +207,39 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
     };
   }
 
-  protected async _status(
+  /** A snapshot as the reference cloud shows it, in the copy protocol's words. */
+  protected observed(v: ReferenceSnapshotView): ObservedCopy {
+    return {
+      region: v.region,
+      id: v.snapshotId,
+      state: STATE_OF[v.state],
+      progress: v.progress,
+      rawState: v.state,
+      ...(v.stateMessage === undefined ? {} : { message: v.stateMessage }),
+      tags: v.tags,
+      createdAt: v.startedAt,
+      encrypted: v.encrypted,
+      ...(v.kmsKeyId === undefined ? {} : { kmsKeyId: v.kmsKeyId }),
+    };
+  }
+
+  protected override async _describe(
     region: string,
     snapshotIds: readonly string[],
-    _options: CallOptions,
-  ): Promise<CopyStatus[]> {
-    const found = new Map(
-      this.cloud.describeSnapshots(this.credentials, region, snapshotIds).map((v) => [v.snapshotId, v]),
-    );
-    return snapshotIds.map((snapshotId): CopyStatus => {
-      const v = found.get(snapshotId);
-      if (!v) {
-        return {
-          region,
-          snapshotId,
-          state: this.cancelled.has(`${region}/${snapshotId}`) ? 'cancelled' : 'failed',
-          progress: 0,
-          rawState: 'absent',
-          message: 'the snapshot no longer exists',
-        };
-      }
-      return {
-        region,
-        snapshotId,
-        state: STATE_OF[v.state],
-        progress: v.progress,
-        rawState: v.state,
-        ...(v.stateMessage === undefined ? {} : { message: v.stateMessage }),
-        encrypted: v.encrypted,
-        ...(v.kmsKeyId === undefined ? {} : { kmsKeyId: v.kmsKeyId }),
-      };
-    });
+  ): Promise<ObservedCopy[]> {
+    return this.cloud.describeSnapshots(this.credentials, region, snapshotIds).map((v) => this.observed(v));
   }
 
-  protected async _cancel(ref: SnapshotRef, _options: CallOptions): Promise<CancelResult> {
-    const outcome = this.cloud.deleteSnapshot(this.credentials, ref.region, ref.snapshotId);
-    if (outcome !== 'absent') this.cancelled.add(`${ref.region}/${ref.snapshotId}`);
-    const takesEffect =
-      outcome === 'deleted' ? 'immediate' : outcome === 'deferred' ? 'on-completion' : 'already-gone';
-    const message = {
-      immediate: 'the copy was deleted',
-      'on-completion': 'the copy will be deleted when it completes',
-      'already-gone': 'there was no such snapshot',
-    }[takesEffect];
-    return { region: ref.region, snapshotId: ref.snapshotId, takesEffect, message };
+  protected override async _delete(copy: ObservedCopy): Promise<void> {
+    if (this.cloud.deleteSnapshot(this.credentials, copy.region, copy.id) === 'absent') {
+      throw new SnapcopyError('NOT_FOUND', `snapshot ${copy.id} does not exist in ${copy.region}`, {
+        provider: this.provider,
+        providerCode: 'InvalidSnapshot.NotFound',
+      });
+    }
   }
 
-  protected _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown): SnapcopyError {
     if (err instanceof ReferenceCloudError) {
       const code = ERROR_CODE_OF[err.code] ?? 'PROVIDER_ERROR';
       const transient = err.applied || err.code === 'InternalError';

@@ -5,12 +5,21 @@ import type {
   EC2Client,
   Snapshot,
 } from '@aws-sdk/client-ec2';
-import type { Logger } from '@snapcopy/core';
+import { type Logger, SnapcopyError } from '@snapcopy/core';
 import { type Ec2ClientPool, type Ec2Sdk, loadEc2Sdk } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
 
 /** Pages of one DescribeSnapshots listing we follow before refusing to go on. */
 const MAX_PAGES = 100;
+
+/** A 200 reply that is not an EC2 reply: never read as "nothing there". */
+function notEc2Reply(operation: string, region: string): SnapcopyError {
+  return new SnapcopyError(
+    'PROVIDER_ERROR',
+    `aws: ${operation} in ${region}: the endpoint did not answer like EC2 (the reply has no result set); check the endpoint`,
+    { provider: 'aws', retryable: true, providerCode: 'MalformedReply' },
+  );
+}
 
 /**
  * The handful of EC2 calls the adapter makes, each one request with the SDK's retries
@@ -56,7 +65,10 @@ export class Ec2Calls {
           new sdk.DescribeSnapshotsCommand(next === undefined ? input : { ...input, NextToken: next }),
           options,
         );
-        if (res.Snapshots) out.push(...res.Snapshots);
+        // EC2 always answers with a snapshotSet (empty when nothing matches). A reply without
+        // one (an empty body, a proxy's page) says nothing about which snapshots exist.
+        if (res.Snapshots === undefined) throw notEc2Reply('DescribeSnapshots', region);
+        out.push(...res.Snapshots);
         next = res.NextToken || undefined;
         if (next === undefined) return out;
       }
@@ -68,7 +80,14 @@ export class Ec2Calls {
   copySnapshot(region: string, input: CopySnapshotCommandInput, signal?: AbortSignal): Promise<string> {
     return this.#send(region, 'CopySnapshot', true, signal, async (sdk, client, options) => {
       const res = await client.send(new sdk.CopySnapshotCommand(input), options);
-      if (!res.SnapshotId) throw new Error('CopySnapshot answered without a snapshot id');
+      if (!res.SnapshotId) {
+        // The call may have been applied: a reply without the id is as good as a lost one.
+        throw new SnapcopyError(
+          'PROVIDER_ERROR',
+          `aws: CopySnapshot in ${region}: the endpoint did not answer like EC2 (no snapshot id); the copy may exist`,
+          { provider: 'aws', retryable: true, ambiguous: true, providerCode: 'MalformedReply' },
+        );
+      }
       return res.SnapshotId;
     });
   }

@@ -1,16 +1,12 @@
 import type { CopyPlan, KmsCharges, NormalizedCopyRequest, ResolvedEncryption } from '@snapcopy/core';
-import { callerTags } from './copy-tags.js';
-import { encryptionSettingsNeeded, readDestinationDefaults } from './destination-defaults.js';
-import { readDestinationLineage } from './destination-lineage.js';
-import type { Ec2Calls } from './ec2-calls.js';
+import { type AwsPlanFacts, encryptionInput } from './plan-facts.js';
 import {
   AWS_EBS_MANAGED_KEY_ALIAS,
+  checkAwsSourceCopyable,
   resolveAwsEncryption,
   resolveAwsTransfer,
-  validateAwsSnapshotId,
   validateAwsTimeBasedCopy,
 } from './rules/index.js';
-import { checkSourceCopyable, readSourceSnapshot, sourceFacts } from './source-snapshot.js';
 
 /** `alias/aws/ebs`, by alias or alias ARN: the free AWS managed key. */
 function isAwsManagedKey(key: string | undefined): boolean {
@@ -26,59 +22,25 @@ function kmsCharges(encryption: ResolvedEncryption): KmsCharges {
 }
 
 /**
- * Plans one EBS copy: checks what needs no call (snapshot id, tags), reads the source,
- * the destination's encryption settings (only when they decide the outcome) and the
- * lineage of earlier copies (only when the copy could be incremental), then applies the
- * rules. Makes read calls only.
+ * Decides one EBS copy from the facts read first ({@link AwsPlanFacts}): the source must
+ * be copyable, then the encryption rule, the time-based limits for the source's size, and
+ * the transfer rule over the destination's lineage. Pure; throws the rules' errors.
  */
-export async function planAwsCopy(
-  calls: Ec2Calls,
-  request: NormalizedCopyRequest,
-  signal?: AbortSignal,
-): Promise<CopyPlan> {
-  validateAwsSnapshotId(request.source.snapshotId);
-  callerTags(request);
-
-  const { snapshot, ownership } = await readSourceSnapshot(calls, request.source, signal);
-  checkSourceCopyable(request.source, snapshot);
-  const source = sourceFacts(request.source, snapshot, ownership);
+export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFacts): CopyPlan {
+  const { source, ownership, snapshot } = facts;
+  checkAwsSourceCopyable({
+    snapshotId: request.source.snapshotId,
+    region: request.source.region,
+    ...(snapshot.State === undefined ? {} : { state: snapshot.State }),
+    ...(snapshot.StorageTier === undefined ? {} : { storageTier: snapshot.StorageTier }),
+    restoring: snapshot.RestoreExpiryTime !== undefined,
+  });
   const destinationRegion = request.destination.region;
-
   const timeBased =
     request.completionDurationMinutes === undefined
       ? undefined
       : validateAwsTimeBasedCopy(request.completionDurationMinutes, source.sizeGiB);
-
-  const defaults = await readDestinationDefaults(
-    calls,
-    destinationRegion,
-    encryptionSettingsNeeded(request.encryption, source, destinationRegion),
-    signal,
-  );
-  const resolved = resolveAwsEncryption({
-    ...(request.encryption === undefined ? {} : { request: request.encryption }),
-    source: {
-      region: source.region,
-      encrypted: source.encrypted,
-      ownership,
-      ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
-    },
-    destination: {
-      region: destinationRegion,
-      encryptionByDefault: defaults.encryptionByDefault,
-      ...(defaults.defaultKmsKeyId === undefined ? {} : { defaultKmsKeyId: defaults.defaultKmsKeyId }),
-    },
-  });
-
-  const crossRegion = source.region !== destinationRegion;
-  // Encrypting an unencrypted snapshot is always a full copy: no lineage can change that.
-  const mayBeIncremental =
-    (crossRegion || ownership === 'shared') && !(!source.encrypted && resolved.encryption.encrypted);
-  const lineage =
-    mayBeIncremental && source.volumeId !== undefined
-      ? await readDestinationLineage(calls, destinationRegion, source.volumeId, signal)
-      : undefined;
-
+  const resolved = resolveAwsEncryption(encryptionInput(request, source, facts.defaults));
   const destinationAccount =
     request.destination.account ?? (ownership === 'owned' ? source.ownerAccount : undefined);
   const transfer = resolveAwsTransfer({
@@ -96,7 +58,7 @@ export async function planAwsCopy(
       ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
     },
     encryption: resolved.encryption,
-    ...(lineage === undefined ? {} : { lineage }),
+    ...(facts.lineage === undefined ? {} : { lineage: facts.lineage }),
     timeBased: timeBased !== undefined,
   });
 

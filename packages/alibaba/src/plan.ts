@@ -1,44 +1,10 @@
-import type { CopyPlan, CopyRequest, NormalizedCopyRequest, SourceSnapshotFacts } from '@snapcopy/core';
+import type { CopyPlan, CopyRequest, NormalizedCopyRequest } from '@snapcopy/core';
+import type { AlibabaPlanFacts } from './plan-facts.js';
 import { type AlibabaEncryptionResolution, resolveAlibabaEncryption } from './rules/encryption.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { resolveAlibabaTransfer } from './rules/transfer.js';
 import { checkAlibabaSourceCopyable } from './rules/validation.js';
-import { diskSizeGiB, type EcsSnapshot, fullSnapshotSizeGiB, toEarlierCopy } from './snapshot-view.js';
-
-/** What ECS said about the source snapshot, reduced to the facts a plan needs. */
-export function sourceFacts(
-  req: CopyRequest,
-  s: EcsSnapshot,
-): { facts: SourceSnapshotFacts; notes: string[] } {
-  const notes: string[] = [];
-  const disk = diskSizeGiB(s);
-  const full = fullSnapshotSizeGiB(s);
-  let sizeGiB: number;
-  if (full !== undefined) sizeGiB = full;
-  else if (disk !== undefined) {
-    sizeGiB = disk;
-    notes.push(
-      `ECS did not report the snapshot's data size; the estimate uses its source disk size (${disk} GiB), an upper bound.`,
-    );
-  } else {
-    sizeGiB = 0;
-    notes.push('ECS reported neither the snapshot size nor its disk size; the size estimate is 0 GiB.');
-  }
-  const encrypted = s.encrypted === true;
-  return {
-    facts: {
-      region: req.source.region,
-      snapshotId: req.source.snapshotId,
-      ownership: 'owned',
-      encrypted,
-      ...(encrypted && s.KMSKeyId ? { kmsKeyId: s.KMSKeyId } : {}),
-      ...(s.sourceDiskId ? { volumeId: s.sourceDiskId } : {}),
-      sizeGiB,
-      ...(disk === undefined ? {} : { diskSizeGiB: disk }),
-    },
-    notes,
-  };
-}
+import { type EcsSnapshot, sourceFacts, toEarlierCopy } from './snapshot-view.js';
 
 /**
  * Refuses a source ECS cannot copy (archived, local, not accomplished), then resolves
@@ -59,17 +25,12 @@ export function checkSourceAndEncryption(req: CopyRequest, source: EcsSnapshot):
 }
 
 /**
- * Applies the ECS rules to what the plan read: the source must be copyable (not archived,
- * not local, accomplished), then the encryption rule, then the transfer rule over the
- * earlier copies of the same lineage in the destination. Pure; throws the rules' errors.
+ * Decides one ECS copy from the facts read first ({@link AlibabaPlanFacts}): the source
+ * was found copyable and the encryption rule resolved while reading; here the transfer
+ * rule runs over the earlier copies of the same lineage in the destination. Pure.
  */
-export function buildAlibabaPlan(
-  req: NormalizedCopyRequest,
-  source: EcsSnapshot,
-  earlierCopies: readonly EcsSnapshot[],
-  /** The result of {@link checkSourceAndEncryption} when the caller already has it. */
-  enc: AlibabaEncryptionResolution = checkSourceAndEncryption(req, source),
-): CopyPlan {
+export function decideAlibabaPlan(req: NormalizedCopyRequest, read: AlibabaPlanFacts): CopyPlan {
+  const { source, earlierCopies, encryption: enc } = read;
   const { facts, notes } = sourceFacts(req, source);
   const transfer = resolveAlibabaTransfer({
     sourceRegion: req.source.region,

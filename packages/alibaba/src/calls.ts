@@ -1,0 +1,135 @@
+import { SnapcopyError } from '@snapcopy/core';
+import type { EcsClientPool } from './client-pool.js';
+import type { CopySnapshotParams } from './copy-params.js';
+import { type EcsOperation, mapAlibabaError } from './error-mapping.js';
+import { ALIBABA_PROVIDER } from './rules/rule-error.js';
+import type { EcsSnapshot } from './snapshot-view.js';
+
+/** DescribeSnapshots takes at most 100 ids and returns at most 100 per page. */
+export const ECS_PAGE_SIZE = 100;
+
+/** One page of DescribeSnapshots. */
+export interface EcsSnapshotPage {
+  readonly snapshots: EcsSnapshot[];
+  readonly nextToken?: string;
+}
+
+/** The filters of DescribeSnapshots the adapter uses, in the SDK's field names. */
+export interface EcsSnapshotFilter {
+  /** Up to 100 ids (sent as a JSON array). */
+  readonly snapshotIds?: readonly string[];
+  /** Snapshots carrying every one of these tags. */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly status?: 'progressing' | 'accomplished' | 'failed' | 'all';
+  readonly nextToken?: string;
+}
+
+/** A 200 reply that is not an ECS reply: never read as "nothing there". */
+function notEcsReply(operation: string, region: string, what: string): SnapcopyError {
+  return new SnapcopyError(
+    'PROVIDER_ERROR',
+    `alibaba ECS ${operation} in ${region}: the endpoint did not answer like ECS (${what}); check the endpoint`,
+    { provider: ALIBABA_PROVIDER, retryable: true, providerCode: 'MalformedReply' },
+  );
+}
+
+/**
+ * The ECS calls the adapter makes, each one request with the SDK's retries off, each
+ * failure mapped onto snapcopy's closed set with the operation named.
+ */
+export class EcsCalls {
+  readonly #pool: EcsClientPool;
+
+  constructor(pool: EcsClientPool) {
+    this.#pool = pool;
+  }
+
+  async #call<T>(
+    operation: EcsOperation,
+    mutating: boolean,
+    signal: AbortSignal | undefined,
+    fn: () => Promise<T>,
+  ) {
+    if (signal?.aborted) {
+      throw new SnapcopyError('CANCELLED', `alibaba ECS ${operation} not sent: the call was aborted`, {
+        provider: ALIBABA_PROVIDER,
+      });
+    }
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapAlibabaError(err, { operation, mutating });
+    }
+  }
+
+  /** One page of snapshots in `region` matching `filter`. */
+  async describeSnapshots(
+    region: string,
+    filter: EcsSnapshotFilter,
+    signal?: AbortSignal,
+  ): Promise<EcsSnapshotPage> {
+    const [client, models] = await Promise.all([this.#pool.client(region), this.#pool.models()]);
+    const request = new models.DescribeSnapshotsRequest({
+      regionId: region,
+      maxResults: ECS_PAGE_SIZE,
+      ...(filter.snapshotIds === undefined ? {} : { snapshotIds: JSON.stringify(filter.snapshotIds) }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.nextToken === undefined ? {} : { nextToken: filter.nextToken }),
+      ...(filter.tags === undefined
+        ? {}
+        : {
+            tag: Object.entries(filter.tags).map(
+              ([key, value]) => new models.DescribeSnapshotsRequestTag({ key, value }),
+            ),
+          }),
+    });
+    const res = await this.#call('DescribeSnapshots', false, signal, () =>
+      client.describeSnapshotsWithOptions(request, this.#pool.runtime),
+    );
+    // ECS always answers with a RequestId and a Snapshots object (empty when nothing
+    // matches); without them the reply says nothing about which snapshots exist.
+    const body = res.body;
+    if (!body?.requestId || body.snapshots === undefined || body.snapshots === null) {
+      throw notEcsReply('DescribeSnapshots', region, 'no RequestId or Snapshots in the reply');
+    }
+    const next = body.nextToken;
+    return { snapshots: body.snapshots.snapshot ?? [], ...(next ? { nextToken: next } : {}) };
+  }
+
+  /** Sends CopySnapshot (to the source region); returns the new snapshot id. */
+  async copySnapshot(params: CopySnapshotParams, signal?: AbortSignal): Promise<string> {
+    const [client, models] = await Promise.all([this.#pool.client(params.regionId), this.#pool.models()]);
+    const request = new models.CopySnapshotRequest({
+      ...params,
+      tag: params.tag.map((t) => new models.CopySnapshotRequestTag(t)),
+    });
+    const res = await this.#call('CopySnapshot', true, signal, () =>
+      client.copySnapshotWithOptions(request, this.#pool.runtime),
+    );
+    const id = res.body?.snapshotId;
+    if (!id) {
+      // The call may have been applied: a reply without the id is as good as a lost one.
+      throw new SnapcopyError(
+        'PROVIDER_ERROR',
+        `alibaba ECS CopySnapshot in ${params.regionId}: the endpoint did not answer like ECS (no SnapshotId); the copy may exist`,
+        {
+          provider: ALIBABA_PROVIDER,
+          retryable: true,
+          ambiguous: true,
+          providerCode: 'MalformedReply',
+          ...(res.body?.requestId ? { requestId: res.body.requestId } : {}),
+        },
+      );
+    }
+    return id;
+  }
+
+  /** Deletes a snapshot; ECS stops a copy in progress at once. */
+  async deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
+    const [client, models] = await Promise.all([this.#pool.client(region), this.#pool.models()]);
+    const request = new models.DeleteSnapshotRequest({ snapshotId, force: false });
+    await this.#call('DeleteSnapshot', true, signal, () =>
+      client.deleteSnapshotWithOptions(request, this.#pool.runtime),
+    );
+  }
+}

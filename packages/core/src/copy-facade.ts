@@ -1,0 +1,713 @@
+import { randomUUID } from 'node:crypto';
+import { BoundedMap, regionKey } from './bounded-memory.js';
+import type { Capabilities } from './capabilities.js';
+import { type Clock, systemClock } from './clock.js';
+import type { CallOptions, CancelOptions, WaitOptions } from './copier.js';
+import { invalidRequest, is, isSnapcopyError, SnapcopyError } from './errors.js';
+import { type TokenLineage, tokenReuseMismatch } from './lineage.js';
+import { type Logger, redactingLogger, silentLogger } from './logger.js';
+import { copyToKeep, madeBySnapcopy, type ObservedCopy, STATE_TAGS } from './observed-copy.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
+import { type CopyState, TERMINAL_STATES } from './status.js';
+
+/** Runtime services a copier uses; all optional. */
+export interface CopierRuntime {
+  readonly clock?: Clock;
+  readonly retry?: RetryPolicy;
+  readonly logger?: Logger;
+}
+
+/** The part of a normalized request the copy protocol reads, whatever the resource. */
+export interface ProtocolRequest {
+  readonly source: { readonly region: string };
+  readonly destination: { readonly region: string };
+  /** Always set once normalized. */
+  readonly clientToken: string;
+}
+
+/**
+ * The types one kind of copied resource (snapshots, images) plugs into {@link CopyFacade}.
+ * A type-level bundle: nothing of it exists at run time.
+ */
+export interface CopyKindTypes {
+  /** What callers pass. */
+  readonly input: unknown;
+  /** A parsed, checked request with its client token. */
+  readonly request: ProtocolRequest;
+  readonly plan: { readonly request: unknown };
+  /** Names one copy: a region and the kind's id field. */
+  readonly ref: { readonly region: string };
+  readonly handle: unknown;
+  readonly status: { readonly state: CopyState; readonly replacedBy?: string };
+  readonly cancel: unknown;
+}
+
+/** What {@link CopyFacade} made or found for one request. */
+export interface MadeCopy {
+  readonly id: string;
+  /** True when the copy already existed for the token (nothing new was made by this call). */
+  readonly reused: boolean;
+  /** Epoch ms the copy started, when known (a found copy), else when it was asked for. */
+  readonly startedAt: number;
+  /** Duplicates for the same token (another runner's) deleted so that exactly one copy remains. */
+  readonly duplicatesRemoved?: readonly string[];
+}
+
+/** A status in neutral words, before the kind names its id field. */
+export interface NeutralStatus {
+  readonly region: string;
+  readonly id: string;
+  readonly state: CopyState;
+  readonly progress: number;
+  readonly rawState: string;
+  readonly message?: string;
+  readonly encrypted?: boolean;
+  readonly kmsKeyId?: string;
+  /** The copy kept for the same client token, when this one was a duplicate (deleted). */
+  readonly replacedBy?: string;
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** How a cancel ended, before the kind names its id field. */
+export interface NeutralCancel {
+  readonly region: string;
+  readonly id: string;
+  readonly takesEffect: 'immediate' | 'on-completion' | 'already-gone';
+  readonly message: string;
+}
+
+const DEFAULT_WAIT = { timeoutMs: 6 * 3600_000, minDelayMs: 5_000, maxDelayMs: 60_000 };
+
+/** A NaN or infinite delay would turn the wait loop into a busy poll that never ends. */
+function checkWaitOptions(options: WaitOptions, provider: string): void {
+  const issues = (['timeoutMs', 'minDelayMs', 'maxDelayMs'] as const)
+    .filter((name) => {
+      const value = options[name];
+      return value !== undefined && !(Number.isFinite(value) && value >= 0);
+    })
+    .map((path) => ({ path, message: 'must be a finite number of ms, not negative' }));
+  if (issues.length > 0) throw invalidRequest(issues, provider);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const signalOf = (options: CallOptions): CallOptions => (options.signal ? { signal: options.signal } : {});
+
+/**
+ * The copy protocol, once, for every provider and every kind of resource: parsing and
+ * the capability pre-check, the client-token lookup before a copy and again after a lost
+ * reply, the token-reuse check, convergence of duplicates made by racing runners (where
+ * the provider has no native token), batched status, waiting, and a cancel that deletes
+ * only what snapcopy made and remembers what it cancelled. Adapters implement a handful
+ * of narrow driver methods (`_plan`, `_findByToken`, `_startCopy`, `_describe`, `_delete`,
+ * `_tagCopy`, `_mapError`) on input that is already checked; each kind (snapshots,
+ * images) names its fields through the `kind*` hooks.
+ */
+export abstract class CopyFacade<K extends CopyKindTypes> {
+  readonly provider: string;
+  readonly capabilities: Capabilities;
+  protected readonly clock: Clock;
+  protected readonly retryPolicy: RetryPolicy;
+  protected readonly logger: Logger;
+
+  /** Plans this copier made, with the input they were made from: `copy(input, { plan })` trusts them. */
+  readonly #plans = new WeakMap<object, unknown>();
+  /** Copies this copier deleted (cancel): once gone they read `cancelled`. */
+  readonly #cancelled = new BoundedMap<string, true>();
+  /** Deletes sent whose effect is not known yet: gone on a retry means one of them worked. */
+  readonly #deleting = new BoundedMap<string, true>();
+  /** Duplicates this copier deleted, with the copy kept instead. */
+  readonly #superseded = new BoundedMap<string, string>();
+
+  protected constructor(provider: string, capabilities: Capabilities, runtime: CopierRuntime = {}) {
+    this.provider = provider;
+    this.capabilities = capabilities;
+    this.clock = runtime.clock ?? systemClock;
+    this.retryPolicy = runtime.retry ?? DEFAULT_RETRY_POLICY;
+    this.logger = redactingLogger(runtime.logger ?? silentLogger);
+  }
+
+  // ---- the kind: how requests, refs, handles and statuses of this resource look ----
+
+  /** `snapshot` or `image`, for messages. */
+  protected abstract readonly kindNoun: string;
+  /** Parses and checks an untrusted request (the token may be missing). Only `INVALID_REQUEST`. */
+  protected abstract kindParse(input: unknown): Omit<K['request'], 'clientToken'> & { clientToken?: string };
+  /** Refuses what the manifest says the provider never does (before any call). */
+  protected abstract kindCheckCapabilities(request: K['request']): SnapcopyError | undefined;
+  /** The source id and the lineage tag that carries it, for the token-reuse check. */
+  protected abstract kindLineage(request: K['request']): TokenLineage;
+  /** Checks a ref and returns its region and id (`INVALID_REQUEST` naming `refs.<index>`). */
+  protected abstract kindRefId(ref: unknown, index: number): { readonly region: string; readonly id: string };
+  protected abstract kindRef(region: string, id: string): K['ref'];
+  protected abstract kindHandle(request: K['request'], made: MadeCopy): K['handle'];
+  protected abstract kindStatus(status: NeutralStatus): K['status'];
+  protected abstract kindCancel(result: NeutralCancel): K['cancel'];
+  /** Money for a plan, given a price table. */
+  protected abstract kindWithCost(plan: K['plan'], prices: unknown): K['plan'];
+
+  // ---- the driver: the provider calls an adapter implements ----
+
+  /** Provider-specific field checks that need no call (ids, tags, names). Throws `INVALID_REQUEST`. */
+  protected _validate(_request: K['request']): void {}
+  /** Reads what the plan needs and applies the provider's rules. Never mutates. */
+  protected abstract _plan(request: K['request'], options: CallOptions): Promise<K['plan']>;
+  /**
+   * Every copy in `region` carrying snapcopy's client-token tag with value `token`. Must
+   * throw (not return empty) when the reply is not a well-formed provider reply.
+   */
+  protected abstract _findByToken(
+    region: string,
+    token: string,
+    options: CallOptions,
+  ): Promise<ObservedCopy[]>;
+  /** Sends the copy call (with the provider's native token when it has one); returns the new id. */
+  protected abstract _startCopy(
+    request: K['request'],
+    plan: K['plan'],
+    options: CallOptions,
+  ): Promise<string>;
+  /**
+   * The copies among `ids` (at most `capabilities.maxIdsPerStatusCall`) that exist in
+   * `region`; an id missing from the result is absent. Must throw on a reply that is not
+   * a well-formed provider reply, so that "absent" is never inferred from garbage.
+   */
+  protected abstract _describe(
+    region: string,
+    ids: readonly string[],
+    options: CallOptions,
+  ): Promise<ObservedCopy[]>;
+  /** Deletes (or deregisters, or cancels) the copy. A `NOT_FOUND` means it is gone. */
+  protected abstract _delete(copy: ObservedCopy, options: CallOptions): Promise<void>;
+  /**
+   * Adds tags to a copy, to tell other processes it is being cancelled or is a duplicate.
+   * Providers that cannot (or need not) say so leave it out; the delete goes ahead anyway.
+   */
+  protected _tagCopy?(
+    copy: ObservedCopy,
+    tags: Readonly<Record<string, string>>,
+    options: CallOptions,
+  ): Promise<void>;
+  /** Turns anything the SDK threw into a `SnapcopyError`. */
+  protected abstract _mapError(err: unknown): SnapcopyError;
+  /** Why a copy the provider no longer returns is gone (shown when snapcopy did not delete it). */
+  protected _absentMessage(region: string, id: string): string {
+    return `${this.kindNoun} ${id} no longer exists in ${region} (deleted, released, or never made by this account)`;
+  }
+
+  // ---- the public protocol ----
+
+  /**
+   * Parses and checks a request without any provider call: the schema, the capability
+   * pre-check and the provider's own field rules. Returns it with its client token set
+   * (a new random one when the request has none).
+   */
+  validate(input: K['input']): K['request'] {
+    return this.normalize(input);
+  }
+
+  /** Parses, applies the capability pre-check and the provider's field rules, fills the token. */
+  protected normalize(input: unknown): K['request'] {
+    const parsed = this.kindParse(input);
+    const req = { ...parsed, clientToken: parsed.clientToken ?? randomUUID() } as K['request'];
+    const refused = this.kindCheckCapabilities(req);
+    if (refused) throw refused;
+    this._validate(req);
+    return req;
+  }
+
+  #guard<T>(fn: () => Promise<T>): () => Promise<T> {
+    return async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (isSnapcopyError(err)) throw err;
+        throw this._mapError(err);
+      }
+    };
+  }
+
+  protected retrying<T>(fn: () => Promise<T>, options: CallOptions, what: string): Promise<T> {
+    return withRetries(this.#guard(fn), {
+      policy: this.retryPolicy,
+      clock: this.clock,
+      ...signalOf(options),
+      onRetry: (err, attempt) => this.logger.debug(`${what}: retrying after ${err.code}`, { attempt }),
+    });
+  }
+
+  /** Validates the request, reads what the rules need and estimates the cost. Never mutates. */
+  async plan(
+    input: K['input'],
+    options: CallOptions & { readonly prices?: unknown } = {},
+  ): Promise<K['plan']> {
+    const req = this.normalize(input);
+    const made = await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan');
+    const plan = options.prices === undefined ? made : this.kindWithCost(made, options.prices);
+    this.#plans.set(plan as object, input);
+    return plan;
+  }
+
+  /**
+   * The request a plan was made for, without parsing again when `input` is the very
+   * input (or request) the plan was made from; otherwise parsed, and refused when it
+   * differs from the plan's request.
+   */
+  #requestFor(input: unknown, given: K['plan'] | undefined): K['request'] {
+    if (given !== undefined) {
+      const planned = given.request as K['request'];
+      if (
+        this.#plans.has(given as object) &&
+        (input === planned || input === this.#plans.get(given as object))
+      ) {
+        return planned;
+      }
+      const withToken =
+        typeof input === 'object' &&
+        input !== null &&
+        (input as { clientToken?: unknown }).clientToken === undefined
+          ? { ...input, clientToken: planned.clientToken }
+          : input;
+      const req = this.normalize(withToken);
+      if (JSON.stringify(planned) !== JSON.stringify(req)) {
+        throw invalidRequest(
+          [{ path: 'plan', message: 'the plan was made for a different request' }],
+          this.provider,
+        );
+      }
+      return req;
+    }
+    return this.normalize(input);
+  }
+
+  /**
+   * Starts the copy, or finds the one already made with the request's client token: one
+   * token never yields two copies. Retries reuse the token and look it up first.
+   */
+  async copy(
+    input: K['input'],
+    options: CallOptions & { readonly plan?: K['plan'] } = {},
+  ): Promise<K['handle']> {
+    const req = this.#requestFor(input, options.plan);
+    const plan =
+      options.plan ?? (await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'));
+    const made = await this.retrying(() => this.#copyOnce(req, plan, signalOf(options)), options, 'copy');
+    this.logger.info('copy started', {
+      id: made.id,
+      reused: made.reused,
+      region: req.destination.region,
+      ...(made.duplicatesRemoved ? { duplicatesRemoved: made.duplicatesRemoved } : {}),
+    });
+    return this.kindHandle(req, made);
+  }
+
+  /**
+   * The copy already made for the request's client token in its destination, if any,
+   * as a handle (`reused: true`); `undefined` when a well-formed lookup finds none. The
+   * request must carry its `clientToken`. Nothing is changed (no copy is started).
+   */
+  async find(input: K['input'], options: CallOptions = {}): Promise<K['handle'] | undefined> {
+    if (
+      typeof input !== 'object' ||
+      input === null ||
+      (input as { clientToken?: unknown }).clientToken === undefined
+    ) {
+      throw invalidRequest(
+        [{ path: 'clientToken', message: 'find needs the client token to look up' }],
+        this.provider,
+      );
+    }
+    const req = this.normalize(input);
+    const found = await this.retrying(() => this.#lookUp(req, signalOf(options)), options, 'find');
+    return found === undefined ? undefined : this.kindHandle(req, found);
+  }
+
+  /** The token's copy in the destination (the one every runner keeps), checked to be of this source. */
+  async #lookUp(req: K['request'], options: CallOptions): Promise<MadeCopy | undefined> {
+    const region = req.destination.region;
+    const lineage = this.kindLineage(req);
+    const copies = (await this._findByToken(region, req.clientToken, options)).filter(
+      (c) => c.tags[lineage.tokenTag] === req.clientToken,
+    );
+    const keep = copyToKeep(copies);
+    if (keep === undefined) return undefined;
+    const mismatch = tokenReuseMismatch(lineage, req, keep, this.provider);
+    if (mismatch) throw mismatch;
+    const mine = copies.filter((c) => tokenReuseMismatch(lineage, req, c, this.provider) === undefined);
+    const removed = mine.length > 1 ? await this.#removeDuplicates(keep, mine, options) : [];
+    return {
+      id: keep.id,
+      reused: true,
+      startedAt: keep.createdAt ?? this.clock.now(),
+      ...(removed.length > 0 ? { duplicatesRemoved: removed } : {}),
+    };
+  }
+
+  async #copyOnce(req: K['request'], plan: K['plan'], options: CallOptions): Promise<MadeCopy> {
+    // An earlier attempt (here after a lost reply, or in another process) may have made it.
+    const earlier = await this.#lookUp(req, options);
+    if (earlier !== undefined) return earlier;
+    const askedAt = this.clock.now();
+    let id: string;
+    try {
+      id = await this._startCopy(req, plan, options);
+    } catch (err) {
+      const mapped = isSnapcopyError(err) ? err : this._mapError(err);
+      if (!mapped.ambiguous) throw mapped;
+      return this.#afterLostReply(req, mapped, options);
+    }
+    if (this.capabilities.nativeIdempotencyToken) return { id, reused: false, startedAt: askedAt };
+    return this.#converge(req, { id, reused: false, startedAt: askedAt }, options);
+  }
+
+  /** The copy call's reply was lost: the copy may exist. Look its token up before anything else. */
+  async #afterLostReply(req: K['request'], mapped: SnapcopyError, options: CallOptions): Promise<MadeCopy> {
+    const region = req.destination.region;
+    this.logger.warn(`${this.provider}: the copy call's reply was lost; looking the client token up`, {
+      region,
+      providerCode: mapped.providerCode,
+    });
+    const lostReply = (why: string, cause: unknown) =>
+      new SnapcopyError(
+        'PROVIDER_ERROR',
+        `${this.provider}: the copy call in ${region} may or may not have made a copy (${mapped.message}); ${why}`,
+        {
+          provider: this.provider,
+          retryable: true,
+          ambiguous: true,
+          cause,
+          ...(mapped.providerCode === undefined ? {} : { providerCode: mapped.providerCode }),
+          ...(mapped.requestId === undefined ? {} : { requestId: mapped.requestId }),
+          ...(mapped.httpStatus === undefined ? {} : { httpStatus: mapped.httpStatus }),
+          details: { clientToken: req.clientToken },
+        },
+      );
+    let found: MadeCopy | undefined;
+    try {
+      found = await this.#lookUp(req, options);
+    } catch (lookupErr) {
+      if (is(lookupErr, 'INVALID_REQUEST')) throw lookupErr;
+      throw lostReply('the token could not be looked up; a retry looks it up before copying', lookupErr);
+    }
+    if (found !== undefined) return found;
+    throw lostReply('no copy carries its token yet; a retry looks it up again before copying', mapped);
+  }
+
+  /**
+   * Without a native token, two runners can both find nothing and both copy. Look the
+   * token up again after the copy call: when the cloud holds several copies for it, keep
+   * the one every runner keeps and delete the others (only copies carrying this token and
+   * this lineage).
+   */
+  async #converge(req: K['request'], made: MadeCopy, options: CallOptions): Promise<MadeCopy> {
+    const region = req.destination.region;
+    const lineage = this.kindLineage(req);
+    let copies: ObservedCopy[];
+    try {
+      copies = await this._findByToken(region, req.clientToken, options);
+    } catch (err) {
+      this.logger.warn(`${this.provider}: could not look the token up after the copy; keeping ${made.id}`, {
+        region,
+        code: isSnapcopyError(err) ? err.code : 'unknown',
+      });
+      return made;
+    }
+    const mine = copies.filter(
+      (c) =>
+        c.tags[lineage.tokenTag] === req.clientToken &&
+        tokenReuseMismatch(lineage, req, c, this.provider) === undefined,
+    );
+    if (!mine.some((c) => c.id === made.id)) {
+      if (mine.length === 0) return made;
+      // The lookup does not show ours yet but shows another: ours is the newer one.
+      mine.push({ region, id: made.id, state: 'pending', rawState: 'unknown', progress: 0, tags: {} });
+    }
+    if (mine.length === 1) return made;
+    const keep = copyToKeep(mine)!;
+    const removed = await this.#removeDuplicates(keep, mine, options);
+    return {
+      id: keep.id,
+      reused: keep.id !== made.id,
+      startedAt: keep.id === made.id ? made.startedAt : (keep.createdAt ?? made.startedAt),
+      duplicatesRemoved: removed,
+    };
+  }
+
+  /** Deletes every copy of `copies` but `keep`; returns the ids deleted (or already gone). */
+  async #removeDuplicates(
+    keep: ObservedCopy,
+    copies: readonly ObservedCopy[],
+    options: CallOptions,
+  ): Promise<string[]> {
+    const removed: string[] = [];
+    for (const dup of copies) {
+      if (dup.id === keep.id) continue;
+      this.logger.warn(`${this.provider}: two copies carry one client token; deleting the newer`, {
+        region: dup.region,
+        kept: keep.id,
+        deleting: dup.id,
+      });
+      this.#superseded.set(regionKey(dup.region, dup.id), keep.id);
+      try {
+        await this.#tagBeforeDelete(dup, { [STATE_TAGS.supersededBy]: keep.id }, options);
+        await this._delete(dup, options);
+        removed.push(dup.id);
+      } catch (err) {
+        const mapped = isSnapcopyError(err) ? err : this._mapError(err);
+        if (mapped.code === 'NOT_FOUND') removed.push(dup.id);
+        else
+          this.logger.warn(`${this.provider}: could not delete duplicate ${dup.id}`, { code: mapped.code });
+      }
+    }
+    return removed;
+  }
+
+  /** Tags a copy before deleting it; a copy with no room for another tag is deleted untagged. */
+  async #tagBeforeDelete(
+    copy: ObservedCopy,
+    tags: Record<string, string>,
+    options: CallOptions,
+  ): Promise<void> {
+    if (this._tagCopy === undefined) return;
+    if (Object.entries(tags).every(([k, v]) => copy.tags[k] === v)) return;
+    try {
+      await this._tagCopy(copy, tags, options);
+    } catch (err) {
+      const mapped = isSnapcopyError(err) ? err : this._mapError(err);
+      if (mapped.code !== 'QUOTA_EXCEEDED') throw mapped;
+      this.logger.warn(`${this.provider}: the copy has the maximum number of tags; deleting it untagged`, {
+        region: copy.region,
+        id: copy.id,
+      });
+    }
+  }
+
+  /** The neutral status of `id`, from what the provider returned (or its absence). */
+  #statusOf(region: string, id: string, seen: ObservedCopy | undefined): NeutralStatus {
+    const key = regionKey(region, id);
+    const supersededHere = this.#superseded.get(key);
+    if (seen === undefined) {
+      if (supersededHere !== undefined) {
+        return {
+          region,
+          id,
+          state: 'cancelled',
+          progress: 0,
+          rawState: 'absent',
+          replacedBy: supersededHere,
+          message: `a duplicate for the same client token, deleted; the copy is ${supersededHere}`,
+        };
+      }
+      const cancelledHere = this.#cancelled.has(key);
+      return {
+        region,
+        id,
+        state: cancelledHere ? 'cancelled' : 'failed',
+        progress: 0,
+        rawState: 'absent',
+        message: cancelledHere ? 'cancelled: the copy has been deleted' : this._absentMessage(region, id),
+      };
+    }
+    const base: NeutralStatus = {
+      region,
+      id,
+      state: seen.state,
+      progress: seen.state === 'completed' ? 100 : seen.progress,
+      rawState: seen.rawState,
+      ...(seen.message === undefined ? {} : { message: seen.message }),
+      ...(seen.encrypted === undefined ? {} : { encrypted: seen.encrypted }),
+      ...(seen.kmsKeyId === undefined ? {} : { kmsKeyId: seen.kmsKeyId }),
+      ...(seen.extra === undefined ? {} : { extra: seen.extra }),
+    };
+    const replacedBy = seen.tags[STATE_TAGS.supersededBy] ?? supersededHere;
+    if (replacedBy !== undefined) {
+      return {
+        ...base,
+        state: 'cancelled',
+        replacedBy,
+        message: `a duplicate for the same client token, being deleted; the copy is ${replacedBy}`,
+      };
+    }
+    if (this.#cancelled.has(key) || seen.tags[STATE_TAGS.cancelled] === 'true') {
+      return {
+        ...base,
+        state: 'cancelled',
+        message:
+          seen.state === 'pending'
+            ? `cancelled: ${this.provider} deletes the copy when it completes`
+            : `cancelled${seen.message ? ` (${seen.message})` : ''}`,
+      };
+    }
+    return base;
+  }
+
+  /**
+   * The state of many copies with as few provider calls as the limits allow: one call per
+   * region per `maxIdsPerStatusCall` ids. A copy the provider no longer returns reads
+   * `cancelled` when this copier deleted it, else `failed`.
+   */
+  async status(refs: readonly K['ref'][], options: CallOptions = {}): Promise<K['status'][]> {
+    if (!Array.isArray(refs))
+      throw invalidRequest([{ path: 'refs', message: 'must be an array' }], this.provider);
+    const ids = refs.map((ref, i) => this.kindRefId(ref, i));
+    // Sets and per-region maps rather than array scans and joined string keys: this runs
+    // on every poll round for up to thousands of ids.
+    const byRegion = new Map<string, Set<string>>();
+    for (const { region, id } of ids) {
+      const set = byRegion.get(region);
+      if (set) set.add(id);
+      else byRegion.set(region, new Set([id]));
+    }
+    const found = new Map<string, Map<string, ObservedCopy>>();
+    const calls: Promise<void>[] = [];
+    for (const [region, set] of byRegion) {
+      const inRegion = new Map<string, ObservedCopy>();
+      found.set(region, inRegion);
+      for (const batch of chunk([...set], this.capabilities.maxIdsPerStatusCall)) {
+        calls.push(
+          this.retrying(() => this._describe(region, batch, signalOf(options)), options, 'status').then(
+            (seen) => {
+              for (const c of seen) if (c.region === region) inRegion.set(c.id, c);
+            },
+          ),
+        );
+      }
+    }
+    await Promise.all(calls);
+    return ids.map(({ region, id }) =>
+      this.kindStatus(this.#statusOf(region, id, found.get(region)?.get(id))),
+    );
+  }
+
+  /**
+   * Polls until the copy reaches a terminal state and returns that status. A copy that
+   * turns out to be a duplicate of another for the same token is followed to the one kept.
+   * Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy.
+   */
+  async wait(ref: K['ref'], options: WaitOptions = {}): Promise<K['status']> {
+    let current = this.kindRefId(ref, 0);
+    checkWaitOptions(options, this.provider);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT.timeoutMs;
+    const minDelay = Math.max(0, options.minDelayMs ?? DEFAULT_WAIT.minDelayMs);
+    const maxDelay = Math.max(minDelay, options.maxDelayMs ?? DEFAULT_WAIT.maxDelayMs);
+    const deadline = this.clock.now() + timeoutMs;
+    let delay = minDelay;
+    let last: K['status'] | undefined;
+    const aborted = () =>
+      new SnapcopyError('CANCELLED', `wait for ${current.id} aborted; the copy was left running`, {
+        provider: this.provider,
+        ...(last ? { details: { lastStatus: last } } : {}),
+      });
+    for (let followed = 0; ; ) {
+      if (options.signal?.aborted) throw aborted();
+      const [status] = await this.status([this.kindRef(current.region, current.id)], signalOf(options));
+      last = status!;
+      options.onProgress?.(last as never);
+      if (last.replacedBy !== undefined && followed < 10) {
+        followed += 1;
+        current = { region: current.region, id: last.replacedBy };
+        continue;
+      }
+      if (TERMINAL_STATES.has(last.state)) return last;
+      const remaining = deadline - this.clock.now();
+      if (remaining <= 0) {
+        throw new SnapcopyError(
+          'TIMEOUT',
+          `gave up waiting for ${current.id} after ${timeoutMs} ms; the copy was left running`,
+          { provider: this.provider, details: { lastStatus: last } },
+        );
+      }
+      try {
+        await this.clock.sleep(Math.min(delay, remaining), options.signal);
+      } catch {
+        throw aborted();
+      }
+      delay = Math.min(maxDelay, Math.ceil(delay * 1.5));
+    }
+  }
+
+  /**
+   * Cancels a copy by deleting it, and says when that takes effect. Only copies snapcopy
+   * made (they carry its client-token tag) are deleted; anything else is refused.
+   */
+  async cancel(ref: K['ref'], options: CancelOptions = {}): Promise<K['cancel']> {
+    const { region, id } = this.kindRefId(ref, 0);
+    if (!this.capabilities.cancelByDelete) {
+      throw new SnapcopyError(
+        'UNSUPPORTED',
+        `${this.provider} cannot cancel a copy (capability "cancelByDelete" is false)`,
+        { provider: this.provider, details: { scope: 'capability', capability: 'cancelByDelete' } },
+      );
+    }
+    return this.kindCancel(
+      await this.retrying(() => this.#cancelOnce(region, id, signalOf(options)), options, 'cancel'),
+    );
+  }
+
+  async #cancelOnce(region: string, id: string, options: CallOptions): Promise<NeutralCancel> {
+    const key = regionKey(region, id);
+    // A delete of ours whose effect was unknown (its reply lost) makes a later absence ours.
+    const earlierDeleteMayHaveWorked = this.#deleting.has(key);
+    const gone = (): NeutralCancel => {
+      this.#deleting.delete(key);
+      if (earlierDeleteMayHaveWorked) {
+        this.#cancelled.set(key, true);
+        return { region, id, takesEffect: 'immediate', message: `${id} is deleted` };
+      }
+      return {
+        region,
+        id,
+        takesEffect: 'already-gone',
+        message: `${id} does not exist in ${region}: nothing to cancel`,
+      };
+    };
+    const [seen] = (await this._describe(region, [id], options)).filter((c) => c.id === id);
+    if (seen === undefined) return gone();
+    if (!madeBySnapcopy(seen)) {
+      // Cancel deletes: never delete a resource snapcopy did not make (a source, a backup).
+      throw invalidRequest(
+        [
+          {
+            path: `${this.kindNoun}Id`,
+            message: `${id} is not a copy made by snapcopy (no snapcopy:client-token tag); refusing to delete it`,
+          },
+        ],
+        this.provider,
+      );
+    }
+    this.#deleting.set(key, true);
+    try {
+      await this.#tagBeforeDelete(seen, { [STATE_TAGS.cancelled]: 'true' }, options);
+      await this._delete(seen, options);
+    } catch (err) {
+      const mapped = isSnapcopyError(err) ? err : this._mapError(err);
+      if (mapped.code === 'NOT_FOUND') return gone();
+      // Only a delete that may have been applied (this one or an earlier) explains a later absence.
+      if (!earlierDeleteMayHaveWorked && !mapped.ambiguous) this.#deleting.delete(key);
+      throw mapped;
+    }
+    this.#deleting.delete(key);
+    this.#cancelled.set(key, true);
+    if (seen.state === 'pending' && this.capabilities.cancelTakesEffect === 'on-completion') {
+      return {
+        region,
+        id,
+        takesEffect: 'on-completion',
+        message: `${id} is still copying: ${this.provider} deletes it when the copy completes (it reads as cancelled meanwhile)`,
+      };
+    }
+    return {
+      region,
+      id,
+      takesEffect: 'immediate',
+      message:
+        seen.state === 'pending'
+          ? `deleted ${id}: the copy in progress was stopped and its partial data removed`
+          : `${id} is deleted`,
+    };
+  }
+}
