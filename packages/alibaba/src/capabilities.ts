@@ -3,6 +3,12 @@ import { defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
 /** Tags one ECS CopySnapshot call can set (`Tag.N`, N ≤ 20). */
 export const ALIBABA_MAX_TAGS_PER_COPY = 20;
 
+/** `RetentionDays` of CopySnapshot: a whole number of days in this range. */
+export const ALIBABA_RETENTION_DAYS: readonly [number, number] = Object.freeze([1, 65536] as [
+  number,
+  number,
+]);
+
 /**
  * Concurrent copies per destination region that snapcopy allows itself by default.
  * Alibaba documents no cap on concurrent copy tasks (only one unfinished copy per
@@ -31,7 +37,7 @@ export const ALIBABA_ECS_CAPABILITIES = defineCapabilities({
   decryptOnCopy: false,
   instantAccess: false,
   retentionPeriod: true,
-  retentionDaysRange: [1, 65536],
+  retentionDaysRange: [...ALIBABA_RETENTION_DAYS],
   cancelByDelete: true,
   cancelTakesEffect: 'immediate',
   timeBasedCopy: false,

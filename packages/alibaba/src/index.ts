@@ -32,7 +32,6 @@ export {
   defaultCopyDescription,
   defaultCopyName,
   validateAlibabaRequestFields,
-  validateAlibabaRetentionDays,
   validateAlibabaSnapshotDescription,
   validateAlibabaSnapshotId,
   validateAlibabaSnapshotName,

@@ -1,4 +1,5 @@
 import { type Capabilities, defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { AWS_TIME_BASED_COPY } from './rules/time-based.js';
 
 /** AWS's limit on tags per EC2 resource; snapcopy's own lineage tags count against it. */
 export const AWS_MAX_TAGS_PER_RESOURCE = 50;
@@ -21,7 +22,11 @@ export const AWS_EBS_CAPABILITIES: Capabilities = defineCapabilities({
   // DeleteSnapshot on a pending copy is accepted, but the copy only goes away when it completes.
   cancelTakesEffect: 'on-completion',
   timeBasedCopy: true,
-  completionDurationMinutes: { min: 15, max: 2880, step: 15 },
+  completionDurationMinutes: {
+    min: AWS_TIME_BASED_COPY.minMinutes,
+    max: AWS_TIME_BASED_COPY.maxMinutes,
+    step: AWS_TIME_BASED_COPY.stepMinutes,
+  },
   tagsOnCopy: true,
   crossAccountCopy: true,
   // No ClientToken on CopySnapshot: idempotency is emulated with a token tag and a lookup.

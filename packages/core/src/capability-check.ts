@@ -12,10 +12,18 @@ function unsupported(provider: string, what: string, flag: keyof Capabilities): 
   );
 }
 
+function outOfRange(provider: string, path: string, message: string): SnapcopyError {
+  return new SnapcopyError('INVALID_REQUEST', `${path}: ${message} on ${provider}`, {
+    provider,
+    issues: [{ path, message }],
+  });
+}
+
 /**
  * Refuses a request that needs a capability the provider's manifest says it never has.
- * Runs before any provider call. Checks only what the request alone decides; what also
- * depends on the source snapshot (e.g. its encryption) is the adapter's plan's job.
+ * Runs before any provider call. Checks only what the request alone decides, with the
+ * limits the manifest states (retention range, completion-duration range and step, tag
+ * count); what also depends on the source (e.g. its encryption) is the adapter's plan's job.
  */
 export function checkRequestAgainstCapabilities(
   provider: string,
@@ -35,18 +43,28 @@ export function checkRequestAgainstCapabilities(
     return unsupported(provider, 'copying a snapshot shared by another account', 'crossAccountCopy');
   }
   if (req.retentionDays !== undefined) {
-    if (!caps.retentionPeriod)
+    if (!caps.retentionPeriod || caps.retentionDaysRange === null)
       return unsupported(provider, 'a retention period on the copy', 'retentionPeriod');
-    const [min, max] = caps.retentionDaysRange ?? [1, 65536];
+    const [min, max] = caps.retentionDaysRange;
     if (req.retentionDays < min || req.retentionDays > max) {
-      return new SnapcopyError('INVALID_REQUEST', `retentionDays: must be ${min}-${max} on ${provider}`, {
-        provider,
-        issues: [{ path: 'retentionDays', message: `must be ${min}-${max}` }],
-      });
+      return outOfRange(provider, 'retentionDays', `must be ${min}-${max} days`);
     }
   }
   if (req.completionDurationMinutes !== undefined) {
-    if (!caps.timeBasedCopy) return unsupported(provider, 'time-based copy', 'timeBasedCopy');
+    const limits = caps.completionDurationMinutes;
+    if (!caps.timeBasedCopy || limits === null)
+      return unsupported(provider, 'time-based copy', 'timeBasedCopy');
+    const m = req.completionDurationMinutes;
+    if (m < limits.min || m > limits.max) {
+      return outOfRange(provider, 'completionDurationMinutes', `must be ${limits.min}-${limits.max} minutes`);
+    }
+    if (m % limits.step !== 0) {
+      return outOfRange(
+        provider,
+        'completionDurationMinutes',
+        `must be a multiple of ${limits.step} minutes`,
+      );
+    }
   }
   const tagCount = Object.keys(req.tags ?? {}).length;
   if (tagCount > 0 && !caps.tagsOnCopy) return unsupported(provider, 'tags on the copy', 'tagsOnCopy');

@@ -69,16 +69,16 @@ function buildCopyRequestSchema(z: typeof import('zod').z) {
       name: z.string().min(1).max(128).optional(),
       description: z.string().max(255).optional(),
       tags: tags.optional(),
-      /** Days until the copy is released (providers with `retentionPeriod`). */
-      retentionDays: z.number().int().min(1).max(65536).optional(),
-      /** Time-based copy: finish within this many minutes (15-2880, step 15). */
-      completionDurationMinutes: z
-        .number()
-        .int()
-        .min(15)
-        .max(2880)
-        .refine((m) => m % 15 === 0, 'must be a multiple of 15')
-        .optional(),
+      /**
+       * Days until the copy is released (providers with `retentionPeriod`); the range is
+       * the provider's (`capabilities.retentionDaysRange`), checked before any call.
+       */
+      retentionDays: z.number().int().min(1).optional(),
+      /**
+       * Time-based copy: finish within this many minutes. Range and step are the
+       * provider's (`capabilities.completionDurationMinutes`), checked before any call.
+       */
+      completionDurationMinutes: z.number().int().min(1).optional(),
       /** Idempotency token: one token never yields two copies. 1-64 printable ASCII characters. */
       clientToken: z
         .string()

@@ -89,12 +89,39 @@ describe('checkRequestAgainstCapabilities', () => {
       code: 'INVALID_REQUEST',
     },
     {
+      rule: 'retention at the bottom of the provider range passes',
+      r: req({ retentionDays: 1 }),
+      code: undefined,
+    },
+    {
       rule: 'more user tags than the provider leaves room for',
       r: req({ tags: { a: '1', b: '2', c: '3' } }),
       code: 'INVALID_REQUEST',
     },
+    {
+      rule: 'completion duration below the manifest minimum (15) is INVALID_REQUEST',
+      r: req({ completionDurationMinutes: 14 }),
+      code: 'INVALID_REQUEST',
+    },
+    {
+      rule: 'completion duration above the manifest maximum (2880) is INVALID_REQUEST',
+      r: req({ completionDurationMinutes: 2895 }),
+      code: 'INVALID_REQUEST',
+    },
+    {
+      rule: 'completion duration off the manifest step (15) is INVALID_REQUEST',
+      r: req({ completionDurationMinutes: 20 }),
+      code: 'INVALID_REQUEST',
+    },
+    {
+      rule: 'completion duration at the manifest maximum passes',
+      r: req({ completionDurationMinutes: 2880 }),
+      code: undefined,
+    },
   ])('all capabilities: $rule', ({ r, code }) => {
-    expect(checkRequestAgainstCapabilities('p', all, r)?.code).toBe(code);
+    const err = checkRequestAgainstCapabilities('p', all, r);
+    expect(err?.code).toBe(code);
+    if (code === 'INVALID_REQUEST') expect(err?.issues.length).toBe(1);
   });
 
   it('all capabilities: a full request passes', () => {

@@ -8,9 +8,8 @@ import {
 import { ALIBABA_MAX_TAGS_PER_COPY } from '../capabilities.js';
 import { ALIBABA_PROVIDER, refuse } from './rule-error.js';
 
-// Limits from the ECS CopySnapshot API reference (2014-05-26), see
-// /work/shared/reference/alibaba-ecs-snapshot-api.md §4.1 and
-// alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-copysnapshot.
+// Limits from the ECS CopySnapshot API reference (2014-05-26):
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-copysnapshot
 
 /** Limits ECS CopySnapshot puts on the fields snapcopy sends. */
 export const ALIBABA_COPY_LIMITS = Object.freeze({
@@ -21,8 +20,6 @@ export const ALIBABA_COPY_LIMITS = Object.freeze({
   maxNameLength: 128,
   minDescriptionLength: 2,
   maxDescriptionLength: 256,
-  minRetentionDays: 1,
-  maxRetentionDays: 65536,
 });
 
 const SNAPSHOT_ID = /^s-[a-z0-9]+$/;
@@ -85,14 +82,6 @@ export function validateAlibabaTags(userTags: Readonly<Record<string, string>>):
   return issues;
 }
 
-/** Issues with `RetentionDays`: an integer 1-65536. */
-export function validateAlibabaRetentionDays(days: number): FieldIssue[] {
-  const { minRetentionDays: min, maxRetentionDays: max } = ALIBABA_COPY_LIMITS;
-  return Number.isInteger(days) && days >= min && days <= max
-    ? []
-    : [{ path: 'retentionDays', message: `must be a whole number of days, ${min}-${max}` }];
-}
-
 /**
  * Issues with `DestinationSnapshotName`: 2-128 characters, starting with a letter, not
  * with `http://`/`https://`, made of letters, digits, `:` `_` `.` `-`.
@@ -148,7 +137,7 @@ export function defaultCopyDescription(input: { sourceSnapshotId: string; source
 
 /**
  * Checks every request field ECS constrains more than core's schema does (source id,
- * name, description, tags, retention), and returns one `INVALID_REQUEST` naming each bad
+ * name, description, tags; the retention range is the manifest's, checked by core), and returns one `INVALID_REQUEST` naming each bad
  * field, or `undefined` when all pass.
  */
 export function validateAlibabaRequestFields(req: CopyRequest): SnapcopyError | undefined {
@@ -157,7 +146,6 @@ export function validateAlibabaRequestFields(req: CopyRequest): SnapcopyError | 
     ...(req.name === undefined ? [] : validateAlibabaSnapshotName(req.name)),
     ...(req.description === undefined ? [] : validateAlibabaSnapshotDescription(req.description)),
     ...(req.tags === undefined ? [] : validateAlibabaTags(req.tags)),
-    ...(req.retentionDays === undefined ? [] : validateAlibabaRetentionDays(req.retentionDays)),
   ];
   return issues.length === 0 ? undefined : invalidRequest(issues, ALIBABA_PROVIDER);
 }

@@ -6,12 +6,12 @@ import {
   defaultCopyDescription,
   defaultCopyName,
   validateAlibabaRequestFields,
-  validateAlibabaRetentionDays,
   validateAlibabaSnapshotDescription,
   validateAlibabaSnapshotId,
   validateAlibabaSnapshotName,
   validateAlibabaTags,
 } from '../../src/rules/validation.js';
+import { createAlibabaEcsCopier } from '../../src/copier.js';
 
 const x = (n: number, c = 'a'): string => c.repeat(n);
 const manyTags = (n: number): Record<string, string> =>
@@ -112,7 +112,22 @@ describe('validateAlibabaTags', () => {
   });
 });
 
-describe('validateAlibabaRetentionDays', () => {
+describe('RetentionDays: the manifest range, checked by core before any call', () => {
+  const copier = createAlibabaEcsCopier({
+    credentials: { accessKeyId: 'LTAI-test', accessKeySecret: 'secret-test' },
+  });
+  const request = {
+    source: { region: 'cn-hangzhou', snapshotId: 's-source0001' },
+    destination: { region: 'cn-shanghai' },
+  };
+  const issuesOf = (days: number): { path: string }[] => {
+    try {
+      copier.validate({ ...request, retentionDays: days });
+      return [];
+    } catch (err) {
+      return isSnapcopyError(err) ? [...err.issues] : [{ path: 'not a SnapcopyError' }];
+    }
+  };
   const rows = [
     { rule: 'retention-range', days: 1, valid: true },
     { rule: 'retention-range', days: 7, valid: true },
@@ -124,7 +139,7 @@ describe('validateAlibabaRetentionDays', () => {
     { rule: 'retention-whole-days', days: Number.NaN, valid: false },
   ];
   it.each(rows)('[$rule] $days → valid=$valid', ({ days, valid }) => {
-    const issues = validateAlibabaRetentionDays(days);
+    const issues = issuesOf(days);
     expect(issues.length === 0).toBe(valid);
     if (!valid) expect(issues[0]?.path).toBe('retentionDays');
   });

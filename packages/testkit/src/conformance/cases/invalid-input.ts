@@ -66,8 +66,12 @@ const INVALID_REQUESTS: readonly InvalidRequestRow[] = [
   },
   {
     id: 'duration-off-step',
-    rule: 'completionDurationMinutes is a multiple of 15',
-    build: (h) => ({ source: src(h), destination: dst(h), completionDurationMinutes: 20 }),
+    rule: "completionDurationMinutes off the manifest's step or range (UNSUPPORTED instead when timeBasedCopy is false)",
+    build: (h) => {
+      const limits = h.copier.capabilities.completionDurationMinutes;
+      const minutes = limits === null ? 20 : limits.step > 1 ? limits.min + 1 : limits.max + 1;
+      return { source: src(h), destination: dst(h), completionDurationMinutes: minutes };
+    },
   },
   {
     id: 'retention-above-range',
@@ -75,7 +79,7 @@ const INVALID_REQUESTS: readonly InvalidRequestRow[] = [
     build: (h) => ({
       source: src(h),
       destination: dst(h),
-      retentionDays: Math.min(65537, (h.copier.capabilities.retentionDaysRange?.[1] ?? 65536) + 1),
+      retentionDays: (h.copier.capabilities.retentionDaysRange?.[1] ?? 65536) + 1,
     }),
   },
   {
@@ -92,7 +96,8 @@ const INVALID_REQUESTS: readonly InvalidRequestRow[] = [
 ];
 
 // A value the schema already refuses is INVALID_REQUEST whatever the manifest says; a
-// schema-valid value the manifest cannot take at all is UNSUPPORTED.
+// schema-valid value of a feature the manifest says is missing is UNSUPPORTED; a value
+// outside the limits the manifest states is INVALID_REQUEST.
 function expectedCode(
   h: ConformanceHarness,
   row: InvalidRequestRow,
@@ -100,9 +105,8 @@ function expectedCode(
 ): 'INVALID_REQUEST' | 'UNSUPPORTED' {
   const caps = h.copier.capabilities;
   const req = request as { retentionDays?: number; tags?: Record<string, string> };
-  if (row.id === 'retention-above-range' && !caps.retentionPeriod && (req.retentionDays ?? 0) <= 65536) {
-    return 'UNSUPPORTED';
-  }
+  if (row.id === 'retention-above-range' && !caps.retentionPeriod) return 'UNSUPPORTED';
+  if (row.id === 'duration-off-step' && !caps.timeBasedCopy) return 'UNSUPPORTED';
   if (row.id === 'too-many-tags' && !caps.tagsOnCopy && Object.keys(req.tags ?? {}).length <= 50)
     return 'UNSUPPORTED';
   return 'INVALID_REQUEST';
