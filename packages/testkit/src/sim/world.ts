@@ -281,8 +281,8 @@ export class SimWorld {
       input.durationMs !== undefined
         ? Math.max(this.minCopyMs, input.durationMs)
         : input.completionDurationMinutes !== undefined
-        ? Math.max(this.minCopyMs, Math.min(byThroughput, input.completionDurationMinutes * 60_000))
-        : Math.max(this.minCopyMs, byThroughput);
+          ? Math.max(this.minCopyMs, Math.min(byThroughput, input.completionDurationMinutes * 60_000))
+          : Math.max(this.minCopyMs, byThroughput);
     const task: SimCopyTask = {
       sourceSnapshotId: input.source.id,
       sourceRegion: input.source.region,
