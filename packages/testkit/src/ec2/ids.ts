@@ -28,3 +28,7 @@ export const newVolumeId = (): string => `vol-${randomHex(17)}`;
 export const newDataKeyId = (): string => `dek-${randomHex(17)}`;
 /** The volume id EC2 shows on copies: arbitrary, not to be used. */
 export const COPY_VOLUME_ID = 'vol-ffffffff';
+/** `ami-` + 8 (old) or 17 hex digits. */
+export const IMAGE_ID_RE = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A new AMI id. */
+export const newImageId = (): string => `ami-${randomHex(17)}`;

@@ -19,3 +19,31 @@ export {
 } from './simulator.js';
 export { type Ec2RequestContext, type Ec2SnapshotExtra, Ec2State, type Ec2VolumeMeta } from './state.js';
 export { EC2_THROTTLE_BUCKETS, type Ec2BucketSize, Ec2Throttle } from './throttling.js';
+export {
+  type ImageCopyRefusal,
+  type ImageCopyRefusalInput,
+  imageCopyRefusal,
+} from './images/copy-image-rules.js';
+export type { Ec2ImageInput } from './images/image-fixtures.js';
+export type {
+  Ec2BlockDevice,
+  Ec2Image,
+  Ec2ImageCopyTask,
+  Ec2ImageState,
+  Ec2RootDeviceType,
+  Ec2StateReason,
+} from './images/image-model.js';
+export {
+  DEFAULT_IMAGE_LIMITS,
+  DEREGISTERED_VISIBLE_MS,
+  type Ec2ImageLimits,
+  Ec2ImageStore,
+  IMAGE_COPY_FAILED_CODE,
+} from './images/image-store.js';
+export {
+  planTimeBasedCopy,
+  TIME_BASED_COPY_MAX_MIBPS,
+  TIME_BASED_CUMULATIVE_MIBPS,
+  type TimeBasedCopyInput,
+  type TimeBasedCopyPlan,
+} from './images/time-based-quota.js';

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { FaultInjector } from '../sim/faults.js';
 import type { SimHandler, SimHttpRequest, SimHttpResponse } from '../sim/mount.js';
 import { Ec2ApiError, ec2Errors } from './errors.js';
+import { copyImage } from './images/copy-image.js';
+import { deregisterImage } from './images/deregister-image.js';
+import { describeImages } from './images/describe-images.js';
+import { describeImageAttribute, modifyImageAttribute } from './images/image-attribute.js';
 import { copySnapshot } from './operations/copy-snapshot.js';
 import { deleteSnapshot } from './operations/delete-snapshot.js';
 import { describeSnapshots } from './operations/describe-snapshots.js';
@@ -27,6 +31,11 @@ export const EC2_OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze
   GetEbsEncryptionByDefault: getEbsEncryptionByDefault,
   GetEbsDefaultKmsKeyId: getEbsDefaultKmsKeyId,
   DescribeVolumes: describeVolumes,
+  CopyImage: copyImage,
+  DescribeImages: describeImages,
+  DeregisterImage: deregisterImage,
+  DescribeImageAttribute: describeImageAttribute,
+  ModifyImageAttribute: modifyImageAttribute,
 });
 
 /** Parameters never written to the request log. */

@@ -11,6 +11,9 @@ import {
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
 import { newDataKeyId, newSnapshotId, newVolumeId } from './ids.js';
+import { addEc2Image, type Ec2ImageInput } from './images/image-fixtures.js';
+import type { Ec2Image } from './images/image-model.js';
+import { DEFAULT_IMAGE_LIMITS } from './images/image-store.js';
 import { AWS_MANAGED_EBS_ALIAS, awsManagedEbsKey, defaultEbsKey, resolveKmsKey } from './kms.js';
 import { Ec2QueryFrontEnd } from './query-front-end.js';
 import { type Ec2SnapshotExtra, Ec2State } from './state.js';
@@ -37,6 +40,10 @@ export interface Ec2SimulatorOptions {
   readonly throttling?: boolean | Readonly<Record<string, Ec2BucketSize>>;
   /** Concurrent copies per account into one region. Default 20, EC2's fixed quota. */
   readonly copyLimitPerRegion?: number;
+  /** Concurrent AMI copies per account into one region. Default 300 (`DEFAULT_IMAGE_LIMITS`). */
+  readonly imageCopyLimitPerRegion?: number;
+  /** Cumulative time-based copy throughput between two regions, MiB/s. Default 2,000 (EBS's quota). */
+  readonly timeBasedThroughputMiBps?: number;
 }
 
 /** An account to add; anything left out is generated. */
@@ -135,7 +142,11 @@ export class Ec2Simulator {
     this.faults = new FaultInjector(options.faultSeed);
     const throttling = options.throttling ?? true;
     this.throttle = throttling === false ? undefined : new Ec2Throttle(throttling === true ? {} : throttling);
-    this.#state = new Ec2State(this.world, options.copyLimitPerRegion ?? 20);
+    this.#state = new Ec2State(this.world, options.copyLimitPerRegion ?? 20, {
+      copyLimitPerRegion: options.imageCopyLimitPerRegion ?? DEFAULT_IMAGE_LIMITS.copyLimitPerRegion,
+      timeBasedThroughputMiBps:
+        options.timeBasedThroughputMiBps ?? DEFAULT_IMAGE_LIMITS.timeBasedThroughputMiBps,
+    });
     this.handler = new Ec2QueryFrontEnd(this.#state, this.faults, this.throttle);
   }
 
@@ -282,6 +293,31 @@ export class Ec2Simulator {
       throw new Error(`${snapshotId} is encrypted with the AWS-managed key and cannot be shared`);
     }
     s.sharedWith.add(account);
+  }
+
+  /**
+   * Adds an AMI over completed snapshots its owner has in its region (EBS-backed), or
+   * without snapshots (instance-store-backed).
+   */
+  addImage(input: Ec2ImageInput): Ec2Image {
+    this.#requireAccountRegion(input.account, input.region);
+    for (const a of input.launchPermissions ?? []) {
+      if (!this.world.accounts.has(a)) throw new Error(`unknown account ${a}`);
+    }
+    return addEc2Image(this.#state.images, input);
+  }
+
+  /** Gives `account` launch permission on an AMI (shares it). */
+  shareImage(imageId: string, account: string): void {
+    const image = this.#state.images.images.get(imageId);
+    if (!image) throw new Error(`unknown AMI ${imageId}`);
+    if (account !== image.account) image.launchPermissions.add(account);
+  }
+
+  /** An AMI by id, brought up to the clock's now (undefined once deregistered and forgotten). */
+  image(id: string): Ec2Image | undefined {
+    this.#state.advanceCopies();
+    return this.#state.images.images.get(id);
   }
 
   /** A snapshot by id, whatever its region or owner. */

@@ -7,7 +7,7 @@ import { xmlTimestamp } from './xml.js';
 /** A value test: exact, or an EC2 wildcard pattern (`*` any run, `?` one character, `\` escapes). */
 type Matcher = (value: string | undefined) => boolean;
 
-function valueMatcher(pattern: string): Matcher {
+export function valueMatcher(pattern: string): Matcher {
   if (!/[*?]/.test(pattern)) return (v) => v === pattern;
   let source = '';
   for (let i = 0; i < pattern.length; i++) {

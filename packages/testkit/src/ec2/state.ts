@@ -1,4 +1,5 @@
 import type { SimWorld } from '../sim/world.js';
+import { DEFAULT_IMAGE_LIMITS, type Ec2ImageLimits, Ec2ImageStore } from './images/image-store.js';
 import { PageTokenCache } from './page-tokens.js';
 
 /** EC2-only facts about a volume that the shared engine does not keep. */
@@ -27,15 +28,21 @@ export class Ec2State {
    * per-region copy limit counts them, so neither scans every snapshot in the world.
    */
   readonly pendingCopyIds = new Set<string>();
+  /** AMIs and AMI copies (their backing snapshot copies are tracked there, not above). */
+  readonly images: Ec2ImageStore;
 
   constructor(
     readonly world: SimWorld,
     /** Concurrent copies per account into one destination region (EC2: 20, not adjustable). */
     readonly copyLimitPerRegion: number,
-  ) {}
+    imageLimits: Ec2ImageLimits = DEFAULT_IMAGE_LIMITS,
+  ) {
+    this.images = new Ec2ImageStore(world, imageLimits);
+  }
 
-  /** Brings the pending copies up to the clock's now and forgets those that finished. */
+  /** Brings the pending copies (and AMI copies) up to the clock's now and forgets those that finished. */
   advanceCopies(): void {
+    this.images.advance();
     if (this.pendingCopyIds.size === 0) return;
     this.world.advance(this.pendingCopyIds);
     for (const id of this.pendingCopyIds) {

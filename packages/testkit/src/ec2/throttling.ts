@@ -11,9 +11,9 @@ export interface Ec2BucketSize {
  * bucket sizes and refill rates", https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html):
  *   Non-mutating actions (Describe*, Get*)                   100 tokens, refill 20/s
  *   Unfiltered and unpaginated non-mutating actions          50 tokens, refill 10/s
- *     (DescribeSnapshots and DescribeVolumes among them, when called with neither a
- *     filter nor pagination)
- *   Mutating actions (CopySnapshot falls here)               50 tokens, refill 5/s
+ *     (DescribeSnapshots, DescribeVolumes and DescribeImages among them, when called with
+ *     neither a filter nor pagination)
+ *   Mutating actions (CopySnapshot, CopyImage fall here)     50 tokens, refill 5/s
  *   Uncategorized: CreateTags 100/10, DeleteTags 100/10, DeleteSnapshot 100/5
  */
 const NON_MUTATING: Ec2BucketSize = { capacity: 100, refillPerSecond: 20 };
@@ -32,11 +32,24 @@ export const EC2_THROTTLE_BUCKETS: Readonly<Record<string, Ec2BucketSize>> = Obj
   'DescribeVolumes:unfiltered': UNFILTERED_NON_MUTATING,
   GetEbsEncryptionByDefault: NON_MUTATING,
   GetEbsDefaultKmsKeyId: NON_MUTATING,
+  CopyImage: MUTATING,
+  DeregisterImage: MUTATING,
+  ModifyImageAttribute: MUTATING,
+  DescribeImages: NON_MUTATING,
+  'DescribeImages:unfiltered': UNFILTERED_NON_MUTATING,
+  DescribeImageAttribute: NON_MUTATING,
 });
+
+/** Describe actions with a smaller bucket when called with neither a filter nor pagination. */
+const UNFILTERED_BUCKET_ACTIONS: ReadonlySet<string> = new Set([
+  'DescribeSnapshots',
+  'DescribeVolumes',
+  'DescribeImages',
+]);
 
 /** The bucket an action draws from; describes without filter or pagination use the small one. */
 export function throttleBucketName(action: string, filteredOrPaginated: boolean): string {
-  if ((action === 'DescribeSnapshots' || action === 'DescribeVolumes') && !filteredOrPaginated) {
+  if (UNFILTERED_BUCKET_ACTIONS.has(action) && !filteredOrPaginated) {
     return `${action}:unfiltered`;
   }
   return action;

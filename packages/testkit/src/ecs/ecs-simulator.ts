@@ -10,6 +10,8 @@ import {
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
 import { EcsState, kmsKeyArn } from './ecs-state.js';
+import type { EcsImage } from './images/ecs-image-model.js';
+import { addEcsImage, type EcsImageFixture } from './images/image-fixtures.js';
 import {
   newAccessKeyId,
   newAccessKeySecret,
@@ -49,6 +51,8 @@ export interface EcsSimulatorOptions {
   readonly rateLimit?: EcsRateLimit | false;
   /** What a `server-error` fault answers: 500 `InternalError` (default) or 503 `ServiceUnavailable`. */
   readonly serverErrorCode?: 'InternalError' | 'ServiceUnavailable';
+  /** Image copy tasks that run at once per account and destination region; the rest wait. Default 5. */
+  readonly imageCopyConcurrency?: number;
 }
 
 /** Credentials for the Alibaba SDK's config. */
@@ -139,6 +143,9 @@ export class EcsSimulator {
     this.state = new EcsState(this.world, {
       serializeCopiesPerDisk: options.serializeCopiesPerDisk ?? true,
       requireDestinationNameAndDescription: options.requireDestinationNameAndDescription ?? true,
+      ...(options.imageCopyConcurrency !== undefined
+        ? { imageCopyConcurrency: options.imageCopyConcurrency }
+        : {}),
     });
     this.frontEnd = new EcsRpcFrontEnd(this.state, this.faults, {
       rateLimit: options.rateLimit ?? ECS_DOCUMENTED_RATE_LIMIT,
@@ -248,6 +255,26 @@ export class EcsSimulator {
     });
     this.state.register(snap);
     return snap;
+  }
+
+  /** Adds a custom image made of completed snapshots its owner has in its region. */
+  addImage(fixture: EcsImageFixture): EcsImage {
+    this.state.sync();
+    return addEcsImage(this.state.images, fixture);
+  }
+
+  /** Shares an image with another account. */
+  shareImage(imageId: string, account: string): void {
+    const image = this.state.images.images.get(imageId);
+    if (!image) throw new Error(`no such image: ${imageId}`);
+    if (!this.world.accounts.has(account)) throw new Error(`no such account: ${account}`);
+    if (account !== image.account) image.sharedWith.set(account, this.clock.now());
+  }
+
+  /** An image brought up to the clock's now, or undefined when it does not exist (any more). */
+  image(id: string): EcsImage | undefined {
+    this.advance();
+    return this.state.images.images.get(id);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { SimAccount, SimKey, SimSnapshot, SimWorld } from '../sim/world.js';
 import { newKmsKeyId } from './ids.js';
+import { EcsImageStore } from './images/ecs-image-store.js';
 
 /** The alias of the free ECS service key every account has in every region. */
 export const ECS_SERVICE_KEY_ALIAS = 'alias/acs/ecs';
@@ -14,6 +15,8 @@ export interface EcsBehaviour {
   serializeCopiesPerDisk: boolean;
   /** The API reference marks `DestinationSnapshotName` and `…Description` required. */
   requireDestinationNameAndDescription: boolean;
+  /** Image copy tasks that run at once per account and destination region (default 5). */
+  imageCopyConcurrency?: number;
 }
 
 interface IndexEntry {
@@ -43,11 +46,15 @@ export class EcsState {
   #seq = 0;
   #registeredTotal = 0;
   #compactedAtDeleted = 0;
+  /** Custom images and image copy tasks. */
+  readonly images: EcsImageStore;
 
   constructor(
     readonly world: SimWorld,
     readonly behaviour: EcsBehaviour,
-  ) {}
+  ) {
+    this.images = new EcsImageStore(this, behaviour.imageCopyConcurrency);
+  }
 
   /** Adds a snapshot to the indexes (fixtures and copies call this; others are found by {@link sync}). */
   register(s: SimSnapshot): void {
@@ -86,8 +93,9 @@ export class EcsState {
     }
   }
 
-  /** Brings pending copies and retained snapshots up to the clock, then the indexes. */
+  /** Brings pending copies, retained snapshots and image copy tasks up to the clock, then the indexes. */
   advance(): void {
+    this.images.advance();
     this.sync();
     if (this.#timed.size > 0) {
       this.world.advance(this.#timed);

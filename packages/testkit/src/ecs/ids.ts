@@ -54,3 +54,8 @@ export function newKmsKeyId(): string {
 export function newRequestId(): string {
   return randomUUID().toUpperCase();
 }
+
+/** A new ECS custom image id: `m-` and 20 lowercase letters and digits. */
+export function newEcsImageId(): string {
+  return `m-${pick(LOWER_ALNUM, 20)}`;
+}

@@ -23,7 +23,7 @@ export {
   type EcsSnapshotFixture,
 } from './ecs-simulator.js';
 export { ECS_SERVICE_KEY_ALIAS, type EcsBehaviour, EcsState } from './ecs-state.js';
-export { newEcsDiskId, newEcsSnapshotId } from './ids.js';
+export { newEcsDiskId, newEcsImageId, newEcsSnapshotId } from './ids.js';
 export { EcsApiError } from './rpc-errors.js';
 export {
   ECS_DOCUMENTED_RATE_LIMIT,
@@ -33,3 +33,19 @@ export {
   type EcsRpcFrontEndOptions,
 } from './rpc-front-end.js';
 export { rpcV1Signature } from './rpc-v1-signature.js';
+export type {
+  EcsDiskCopyPlan,
+  EcsDiskDeviceMapping,
+  EcsImage,
+  EcsImageCopyTask,
+  EcsImageStatus,
+} from './images/ecs-image-model.js';
+export { ECS_IMAGE_COPY_CONCURRENCY, EcsImageStore } from './images/ecs-image-store.js';
+export {
+  decideEcsImageCopy,
+  type EcsDiskKey,
+  type EcsImageCopyDecision,
+  type EcsImageCopyInput,
+} from './images/image-copy-rules.js';
+export type { EcsImageFixture } from './images/image-fixtures.js';
+export { ECS_IMAGE_SHARE_LIMIT } from './images/image-share-permission.js';

@@ -6,6 +6,10 @@ import { copySnapshot } from './copy-snapshot.js';
 import { deleteSnapshot } from './delete-snapshot.js';
 import { describeSnapshots } from './describe-snapshots.js';
 import type { EcsState } from './ecs-state.js';
+import { copyImage } from './images/copy-image.js';
+import { describeImages } from './images/describe-images.js';
+import { cancelCopyImage, deleteImage } from './images/image-lifecycle.js';
+import { describeImageSharePermission, modifyImageSharePermission } from './images/image-share-permission.js';
 import { newRequestId } from './ids.js';
 import type { EcsOperation } from './operation-context.js';
 import { authenticateRpc } from './rpc-authentication.js';
@@ -21,6 +25,12 @@ export const ECS_OPERATIONS: Readonly<Record<string, EcsOperation>> = Object.fre
   TagResources: tagResources,
   UntagResources: untagResources,
   ListTagResources: listTagResources,
+  CopyImage: copyImage,
+  CancelCopyImage: cancelCopyImage,
+  DescribeImages: describeImages,
+  DeleteImage: deleteImage,
+  ModifyImageSharePermission: modifyImageSharePermission,
+  DescribeImageSharePermission: describeImageSharePermission,
 });
 
 /** Flow control: `capacity` calls, refilled at `refillPerSecond`, per account and action. */

@@ -49,6 +49,26 @@ const snapshot = z
   })
   .strict();
 
+const image = z
+  .object({
+    /** Fixed id (optional): `ami-` + 17 hex digits (AWS), `m-` and lowercase letters/digits (Alibaba). */
+    id: z.string().optional(),
+    account: z.string(),
+    region,
+    name: z.string().min(1),
+    description: z.string().optional(),
+    /** AWS only: `ebs` (default), or `instance-store` (no snapshots). */
+    rootDeviceType: z.enum(['ebs', 'instance-store']).default('ebs'),
+    /** Ids of the image's snapshots (from `snapshots`, same account and region); the first is the root/system disk. */
+    snapshots: z.array(z.string()).default([]),
+    /** Accounts the image is shared with (AWS: launch permission). */
+    sharedWith: z.array(z.string()).default([]),
+    /** AWS: launch permission for everyone; Alibaba: a community image. */
+    public: z.boolean().default(false),
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
 const cloud = z
   .object({
     regions: z.array(region).min(1),
@@ -57,6 +77,8 @@ const cloud = z
     /** Accounts and regions with encryption by default on (AWS). */
     encryptionByDefault: z.array(z.object({ account: z.string(), region }).strict()).default([]),
     snapshots: z.array(snapshot).default([]),
+    /** Machine images (AMIs, ECS custom images) over the snapshots above. */
+    images: z.array(image).default([]),
   })
   .strict();
 

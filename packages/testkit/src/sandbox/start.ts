@@ -27,7 +27,7 @@ export interface Sandbox {
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
-  /** The world; the default one has several regions, keys, and owned, shared and encrypted snapshots. */
+  /** The world; the default one has several regions, keys, and owned, shared and encrypted snapshots and images. */
   readonly seed?: SandboxSeedInput;
   /** Virtual seconds per real second (default 60: a 64 GiB copy takes about 4 s). */
   readonly timeScale?: number;
@@ -70,6 +70,20 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
       ...(s.category === 'archive' ? { storageTier: 'archive' as const } : {}),
     });
   }
+  for (const i of seed.images) {
+    sim.addImage({
+      account: i.account,
+      region: i.region,
+      ...(i.id === undefined ? {} : { id: i.id }),
+      name: i.name,
+      ...(i.description === undefined ? {} : { description: i.description }),
+      rootDeviceType: i.rootDeviceType,
+      snapshotIds: i.snapshots,
+      launchPermissions: i.sharedWith,
+      public: i.public,
+      tags: i.tags,
+    });
+  }
 }
 
 /** Fills an ECS simulator from the `alibaba` part of a seed. */
@@ -101,6 +115,20 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
       ...(s.description === undefined ? {} : { description: s.description }),
       tags: s.tags,
       category: s.category,
+    });
+  }
+  for (const i of seed.images) {
+    if (i.rootDeviceType !== 'ebs') throw new Error(`image ${i.name}: ECS images are made of snapshots`);
+    sim.addImage({
+      account: i.account,
+      region: i.region,
+      ...(i.id === undefined ? {} : { id: i.id }),
+      name: i.name,
+      ...(i.description === undefined ? {} : { description: i.description }),
+      snapshotIds: i.snapshots,
+      sharedWith: i.sharedWith,
+      isPublic: i.public,
+      tags: i.tags,
     });
   }
 }

@@ -104,6 +104,13 @@ export interface StartCopyInput {
   /** GiB that must move: sets the copy's duration at the world's throughput. */
   readonly movedGiB: number;
   readonly completionDurationMinutes?: number;
+  /**
+   * The copy's duration when the cloud decided it otherwise than by `movedGiB` at the
+   * world's throughput (e.g. a throughput quota that slows a time-based copy down).
+   */
+  readonly durationMs?: number;
+  /** When the copy started, default now (a copy that waited in a queue started when a slot freed). */
+  readonly startedAt?: number;
   /** Make the copy fail asynchronously with this message. */
   readonly failMessage?: string;
   readonly billing: Omit<LedgerEntry, 'at' | 'snapshotId'>;
@@ -268,12 +275,14 @@ export class SimWorld {
 
   /** Starts a copy: a new pending snapshot in the destination, billed in the ledger. */
   startCopy(input: StartCopyInput): SimSnapshot {
-    const now = this.clock.now();
+    const now = input.startedAt ?? this.clock.now();
     const byThroughput = Math.ceil(((input.movedGiB * 1024) / this.throughputMiBps) * 1000);
     const durationMs =
-      input.completionDurationMinutes !== undefined
-        ? Math.max(this.minCopyMs, Math.min(byThroughput, input.completionDurationMinutes * 60_000))
-        : Math.max(this.minCopyMs, byThroughput);
+      input.durationMs !== undefined
+        ? Math.max(this.minCopyMs, input.durationMs)
+        : input.completionDurationMinutes !== undefined
+          ? Math.max(this.minCopyMs, Math.min(byThroughput, input.completionDurationMinutes * 60_000))
+          : Math.max(this.minCopyMs, byThroughput);
     const task: SimCopyTask = {
       sourceSnapshotId: input.source.id,
       sourceRegion: input.source.region,

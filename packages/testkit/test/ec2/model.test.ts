@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CopySnapshotCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import {
+  CopyImageCommand,
+  CopySnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotsCommand,
+  ModifyImageAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { Ec2Simulator } from '../../src/ec2/index.js';
@@ -229,6 +237,209 @@ describe.each(MOUNTINGS)('responses match ec2-snapshot-model.json (%s mounting)'
         { Key: 'empty', Value: '' },
       ]);
       expect(all.Snapshots!.some((s) => s.OwnerAlias === 'amazon')).toBe(true);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+/** The image operations' extract of the EC2 model, committed next to this test. */
+function loadImagesModel(): Model {
+  const path = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/ec2-images-model.json');
+  return JSON.parse(readFileSync(path, 'utf8')) as Model;
+}
+
+/** XML elements of a reply that no member of the model shape names (the simulator must not invent members). */
+function unknownElements(model: Model, shapeName: string, node: unknown, path: string, out: string[]): void {
+  const shape = model.shapes[shapeName];
+  if (!shape || typeof node !== 'object' || node === null) return;
+  if (shape.type === 'structure') {
+    const byName = new Map(
+      Object.entries(shape.members ?? {}).map(([n, m]) => [m.locationName ?? n, m.shape]),
+    );
+    for (const [element, child] of Object.entries(node as Record<string, unknown>)) {
+      const memberShape = byName.get(element);
+      if (memberShape === undefined) out.push(`${path}.${element}`);
+      else unknownElements(model, memberShape, child, `${path}.${element}`, out);
+    }
+  } else if (shape.type === 'list') {
+    const items = (node as { item?: unknown }).item;
+    for (const item of Array.isArray(items) ? items : items === undefined ? [] : [items]) {
+      unknownElements(model, shape.member!.shape, item, `${path}[]`, out);
+    }
+  }
+}
+
+describe.each(MOUNTINGS)('image replies match the EC2 images model (%s mounting)', (mounting) => {
+  it('CopyImage, DescribeImages, DeregisterImage and *ImageAttribute replies carry model members with model types', async () => {
+    const model = loadImagesModel();
+    const { sim, clock } = richWorld();
+    const root = sim.addSnapshot({ account: A, region: 'us-east-1', sizeGiB: 8 });
+    const data = sim.addSnapshot({ account: A, region: 'us-east-1', sizeGiB: 4, kmsKeyId: 'alias/aws/ebs' });
+    const ebs = sim.addImage({
+      account: A,
+      region: 'us-east-1',
+      name: 'model-ebs',
+      description: 'two snapshots',
+      snapshotIds: [root.id, data.id],
+      tags: { team: 'model' },
+    });
+    sim.addImage({
+      account: A,
+      region: 'us-east-1',
+      name: 'model-instance-store',
+      rootDeviceType: 'instance-store',
+    });
+    const other = sim.addSnapshot({ account: C, region: 'us-east-1', sizeGiB: 2, public: true });
+    sim.addImage({
+      account: C,
+      region: 'us-east-1',
+      name: 'amzn',
+      snapshotIds: [other.id],
+      public: true,
+      ownerAlias: 'amazon',
+    });
+    for (let i = 0; i < 5; i++) {
+      const s = sim.addSnapshot({ account: A, region: 'us-east-1', sizeGiB: 1 });
+      sim.addImage({
+        account: A,
+        region: 'us-east-1',
+        name: `filler-${i}`,
+        snapshotIds: [s.id],
+        state: i === 0 ? 'failed' : 'available',
+      });
+    }
+    const bodies: { action: string; xml: string }[] = [];
+    const tap: SimHandler = {
+      async handle(req) {
+        const reply = await sim.handler.handle(req);
+        if ('body' in reply && reply.status === 200)
+          bodies.push({ action: new URLSearchParams(req.body).get('Action') ?? '', xml: reply.body });
+        return reply;
+      },
+    };
+    const m = await mount(Object.assign(Object.create(sim) as Ec2Simulator, { handler: tap }), mounting);
+    try {
+      const ec2 = m.client(A, 'us-east-1');
+      const copy = await ec2.send(
+        new CopyImageCommand({
+          SourceRegion: 'us-east-1',
+          SourceImageId: ebs.id,
+          Name: 'model-copy',
+          CopyImageTags: true,
+        }),
+      );
+      await ec2.send(
+        new ModifyImageAttributeCommand({
+          ImageId: ebs.id,
+          LaunchPermission: { Add: [{ UserId: C }, { Group: 'all' }] },
+        }),
+      );
+      await ec2.send(new DescribeImagesCommand({}));
+      await ec2.send(new DescribeImagesCommand({ MaxResults: 5 }));
+      for (const Attribute of [
+        'launchPermission',
+        'description',
+        'blockDeviceMapping',
+        'productCodes',
+        'kernel',
+      ] as const) {
+        await ec2.send(new DescribeImageAttributeCommand({ ImageId: ebs.id, Attribute }));
+      }
+      clock.advance(3_600_000);
+      await ec2.send(new DeregisterImageCommand({ ImageId: copy.ImageId!, DeleteAssociatedSnapshots: true }));
+      const all = await ec2.send(new DescribeImagesCommand({ ImageIds: [ebs.id, copy.ImageId!] }));
+
+      const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false });
+      const errors: string[] = [];
+      const unknown: string[] = [];
+      const seen = new Set<string>();
+      for (const { action, xml } of bodies) {
+        const root = parser.parse(xml)[`${action}Response`] as Record<string, unknown>;
+        expect(root.requestId).toMatch(/^[0-9a-f-]{36}$/);
+        const { requestId: _id, ...rest } = root;
+        const output = model.operations[action]!.output?.shape;
+        if (output === undefined) {
+          // ModifyImageAttribute has no output shape: EC2 answers `<return>true</return>`.
+          expect(rest).toEqual({ return: 'true' });
+          continue;
+        }
+        walk(model, output, rest, action, seen, errors);
+        unknownElements(model, output, rest, action, unknown);
+      }
+      expect(errors).toEqual([]);
+      expect(unknown).toEqual([]);
+      expect(new Set(bodies.map((b) => b.action))).toEqual(
+        new Set([
+          'CopyImage',
+          'ModifyImageAttribute',
+          'DescribeImages',
+          'DescribeImageAttribute',
+          'DeregisterImage',
+        ]),
+      );
+      const produced = [
+        'CopyImage.ImageId',
+        'DeregisterImage.Return',
+        'DeregisterImage.DeleteSnapshotResults[].SnapshotId',
+        'DeregisterImage.DeleteSnapshotResults[].ReturnCode',
+        'DescribeImages.NextToken',
+        ...[
+          'ImageId',
+          'ImageLocation',
+          'State',
+          'OwnerId',
+          'CreationDate',
+          'Public',
+          'Architecture',
+          'ImageType',
+          'PlatformDetails',
+          'UsageOperation',
+          'ImageOwnerAlias',
+          'Name',
+          'Description',
+          'RootDeviceType',
+          'RootDeviceName',
+          'VirtualizationType',
+          'Hypervisor',
+          'EnaSupport',
+          'StateReason.Code',
+          'StateReason.Message',
+          'SourceImageId',
+          'SourceImageRegion',
+          'DeregistrationProtection',
+          'Tags[].Key',
+          'Tags[].Value',
+          'BlockDeviceMappings[].DeviceName',
+          'BlockDeviceMappings[].VirtualName',
+          'BlockDeviceMappings[].Ebs.SnapshotId',
+          'BlockDeviceMappings[].Ebs.VolumeSize',
+          'BlockDeviceMappings[].Ebs.VolumeType',
+          'BlockDeviceMappings[].Ebs.DeleteOnTermination',
+          'BlockDeviceMappings[].Ebs.Encrypted',
+        ].map((p) => `DescribeImages.Images[].${p}`),
+        'DescribeImageAttribute.ImageId',
+        'DescribeImageAttribute.LaunchPermissions[].UserId',
+        'DescribeImageAttribute.LaunchPermissions[].Group',
+        'DescribeImageAttribute.Description.Value',
+        'DescribeImageAttribute.BlockDeviceMappings[].Ebs.SnapshotId',
+        'DescribeImageAttribute.ProductCodes',
+      ];
+      expect(produced.filter((p) => !seen.has(p))).toEqual([]);
+
+      // The SDK reads the same replies into the right JavaScript types.
+      const byId = new Map(all.Images!.map((i) => [i.ImageId, i]));
+      expect(byId.get(copy.ImageId)).toMatchObject({
+        State: 'deregistered',
+        SourceImageId: ebs.id,
+        Tags: [{ Key: 'team', Value: 'model' }],
+      });
+      expect(byId.get(ebs.id)?.BlockDeviceMappings?.[1]?.Ebs).toMatchObject({
+        Encrypted: true,
+        VolumeSize: 4,
+        DeleteOnTermination: false,
+      });
+      expect(byId.get(ebs.id)?.Public).toBe(true);
     } finally {
       await m.close();
     }

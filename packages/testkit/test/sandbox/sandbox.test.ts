@@ -2,10 +2,22 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CopyImageCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SANDBOX_SEED, SandboxSeedSchema, sandboxSeedJsonSchema } from '../../src/sandbox/index.js';
-import { ScaledClock } from '../../src/sim/index.js';
+import {
+  DEFAULT_SANDBOX_SEED,
+  SandboxSeedSchema,
+  sandboxSeedJsonSchema,
+  startSandbox,
+} from '../../src/sandbox/index.js';
+import { ScaledClock, VirtualClock } from '../../src/sim/index.js';
+import { loadEcs } from '../ecs/harness.js';
 
 const pkg = join(import.meta.dirname, '..', '..');
 const bin = join(pkg, 'bin', 'snapcopy-sandbox.js');
@@ -57,6 +69,107 @@ describe('sandbox seed', () => {
   });
 });
 
+describe('the default world has images on both clouds', () => {
+  it('AWS: owned, shared, encrypted and instance-store AMIs; copies of them work or are refused as on EC2', async () => {
+    const clock = new VirtualClock({ autoAdvance: false });
+    const sandbox = await startSandbox({ clock });
+    try {
+      const a = sandbox.aws.accounts[0]!;
+      const ec2 = new EC2Client({
+        region: 'us-west-2',
+        endpoint: sandbox.aws.endpoint,
+        maxAttempts: 1,
+        credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+      });
+      const east = new EC2Client({
+        region: 'us-east-1',
+        endpoint: sandbox.aws.endpoint,
+        maxAttempts: 1,
+        credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+      });
+      const images = (await east.send(new DescribeImagesCommand({}))).Images!;
+      expect(images.map((i) => [i.ImageId, i.OwnerId, i.RootDeviceType]).sort()).toEqual([
+        ['ami-0a000000000000001', '111111111111', 'ebs'],
+        ['ami-0b000000000000001', '111111111111', 'ebs'],
+        ['ami-0c000000000000001', '111111111111', 'instance-store'],
+        ['ami-0d000000000000001', '222222222222', 'ebs'],
+        ['ami-0e000000000000001', '222222222222', 'ebs'],
+      ]);
+      for (const id of [
+        'ami-0a000000000000001',
+        'ami-0b000000000000001',
+        'ami-0c000000000000001',
+        'ami-0d000000000000001',
+      ]) {
+        await ec2.send(
+          new CopyImageCommand({ SourceRegion: 'us-east-1', SourceImageId: id, Name: `copy-${id}` }),
+        );
+      }
+      await expect(
+        ec2.send(
+          new CopyImageCommand({
+            SourceRegion: 'us-east-1',
+            SourceImageId: 'ami-0e000000000000001',
+            Name: 'nope',
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidRequest' });
+      clock.advance(3_600_000);
+      const copies = (await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images!;
+      expect(copies.map((i) => i.State)).toEqual(['available', 'available', 'available', 'available']);
+      ec2.destroy();
+      east.destroy();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('Alibaba: owned, encrypted and shared custom images the real SDK can list and copy', async () => {
+    const clock = new VirtualClock({ autoAdvance: false });
+    const sandbox = await startSandbox({ clock });
+    try {
+      const { mod, Client } = await loadEcs();
+      const a = sandbox.alibaba.accounts[0]!;
+      const ecs = new Client(
+        new $OpenApiUtil.Config({
+          accessKeyId: a.accessKeyId,
+          accessKeySecret: a.secretAccessKey,
+          regionId: 'cn-hangzhou',
+          endpoint: sandbox.alibaba.endpoint.replace(/^http:\/\//, ''),
+          protocol: 'http',
+        }),
+      );
+      const listed = await ecs.describeImages(new mod.DescribeImagesRequest({ regionId: 'cn-hangzhou' }));
+      expect(listed.body!.images!.image!.map((i) => [i.imageId, i.imageOwnerAlias]).sort()).toEqual([
+        ['m-sandbox000000000000001', 'self'],
+        ['m-sandbox000000000000002', 'self'],
+        ['m-sandbox000000000000003', 'others'],
+      ]);
+      const copy = (imageId: string, destinationRegionId: string) =>
+        ecs.copyImage(new mod.CopyImageRequest({ regionId: 'cn-hangzhou', imageId, destinationRegionId }));
+      await copy('m-sandbox000000000000001', 'cn-shanghai');
+      await copy('m-sandbox000000000000002', 'cn-shanghai');
+      await expect(copy('m-sandbox000000000000003', 'cn-shanghai')).rejects.toMatchObject({
+        code: 'OperationDenied.SameRegionOnly',
+      });
+      await copy('m-sandbox000000000000003', 'cn-hangzhou');
+      clock.advance(3_600_000);
+      const copies = await ecs.describeImages(new mod.DescribeImagesRequest({ regionId: 'cn-shanghai' }));
+      expect(copies.body!.images!.image!.map((i) => i.status)).toEqual(['Available', 'Available']);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('a seed without images still loads', () => {
+    const { images: _aws, ...aws } = DEFAULT_SANDBOX_SEED.aws;
+    const { images: _ali, ...alibaba } = DEFAULT_SANDBOX_SEED.alibaba;
+    const parsed = SandboxSeedSchema.parse({ aws, alibaba });
+    expect(parsed.aws.images).toEqual([]);
+    expect(parsed.alibaba.images).toEqual([]);
+  });
+});
+
 describe('ScaledClock', () => {
   it('runs virtual time faster than real time by the scale', async () => {
     const clock = new ScaledClock({ scale: 1000, start: 0 });
@@ -87,6 +200,9 @@ describe('snapcopy-sandbox (the built bin)', () => {
     expect(out.Snapshots?.map((s) => s.SnapshotId).sort()).toEqual([
       'snap-0a000000000000001',
       'snap-0b000000000000001',
+      'snap-0d000000000000001',
+      'snap-0d000000000000002',
+      'snap-0e000000000000001',
     ]);
     ec2.destroy();
     const code = exitCode(child);
@@ -97,8 +213,9 @@ describe('snapcopy-sandbox (the built bin)', () => {
   it('loads a seed file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-seed-'));
     const seed = structuredClone(DEFAULT_SANDBOX_SEED) as typeof DEFAULT_SANDBOX_SEED & {
-      aws: { snapshots: unknown[] };
+      aws: { snapshots: unknown[]; images: unknown[] };
     };
+    seed.aws.images = [];
     seed.aws.snapshots = [
       { id: 'snap-0f000000000000042', account: '111111111111', region: 'us-west-2', volumeSizeGiB: 8 },
     ];

@@ -158,7 +158,8 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
   return xmlElement('snapshotId', copy.id) + (copy.tags.size > 0 ? xmlTagSet(copy.tags) : '');
 }
 
-function lineageIn(
+/** The caller's snapshots of a volume lineage in a region (copies being deleted left out), as billing sees them. */
+export function lineageIn(
   snapshots: Iterable<SimSnapshot>,
   volumeId: string,
   account: string,

@@ -1,0 +1,81 @@
+import { newEcsImageId } from '../ids.js';
+import type { EcsImage, EcsImageStatus } from './ecs-image-model.js';
+import type { EcsImageStore } from './ecs-image-store.js';
+
+/** A custom image to add to the ECS simulator. */
+export interface EcsImageFixture {
+  readonly account: string;
+  readonly region: string;
+  /** `m-` id; generated when absent. */
+  readonly id?: string;
+  readonly name: string;
+  readonly description?: string;
+  /**
+   * The image's snapshots: completed, owned by `account` in `region`; the first is the
+   * system disk, the others data disks.
+   */
+  readonly snapshotIds: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Accounts the image is shared with. */
+  readonly sharedWith?: Iterable<string>;
+  /** Published as a community image. */
+  readonly isPublic?: boolean;
+  /** Default `Available`. */
+  readonly status?: Extract<EcsImageStatus, 'Available' | 'UnAvailable' | 'CreateFailed' | 'Deprecated'>;
+  readonly resourceGroupId?: string;
+  /** Default `x86_64`. */
+  readonly architecture?: string;
+  /** Default `linux`. */
+  readonly osType?: 'linux' | 'windows';
+  /** Default `Aliyun`. */
+  readonly platform?: string;
+  /** Default `Alibaba Cloud Linux 3 64 bit`. */
+  readonly osName?: string;
+}
+
+const DATA_DEVICES = 'bcdefghijklmnopq';
+
+/** Builds a custom image from a fixture, checking its snapshots. */
+export function addEcsImage(store: EcsImageStore, fixture: EcsImageFixture): EcsImage {
+  const { world } = store.state;
+  const id = fixture.id ?? newEcsImageId();
+  if (!/^m-[a-z0-9]+$/.test(id)) throw new Error(`malformed image id ${id}`);
+  if (store.images.has(id)) throw new Error(`duplicate image id ${id}`);
+  if (fixture.snapshotIds.length === 0) throw new Error(`image ${fixture.name} needs a system disk snapshot`);
+  const disks = fixture.snapshotIds.map((snapshotId, i) => {
+    const s = world.snapshots.get(snapshotId);
+    if (!s) throw new Error(`unknown snapshot ${snapshotId}`);
+    if (s.account !== fixture.account || s.region !== fixture.region || s.state !== 'completed') {
+      throw new Error(
+        `${snapshotId} must be a completed snapshot of ${fixture.account} in ${fixture.region}`,
+      );
+    }
+    return {
+      device: i === 0 ? '/dev/xvda' : `/dev/xvd${DATA_DEVICES[(i - 1) % DATA_DEVICES.length]}`,
+      type: i === 0 ? ('system' as const) : ('data' as const),
+      snapshotId,
+      sizeGiB: s.volumeSizeGiB,
+    };
+  });
+  const now = world.clock.now();
+  const shared = [...(fixture.sharedWith ?? [])];
+  for (const a of shared) if (!world.accounts.has(a)) throw new Error(`unknown account ${a}`);
+  return store.add({
+    id,
+    region: fixture.region,
+    account: fixture.account,
+    name: fixture.name,
+    ...(fixture.description !== undefined ? { description: fixture.description } : {}),
+    status: fixture.status ?? 'Available',
+    createdAt: now,
+    disks,
+    tags: new Map(Object.entries(fixture.tags ?? {})),
+    sharedWith: new Map(shared.filter((a) => a !== fixture.account).map((a) => [a, now])),
+    isPublic: fixture.isPublic === true,
+    ...(fixture.resourceGroupId !== undefined ? { resourceGroupId: fixture.resourceGroupId } : {}),
+    architecture: fixture.architecture ?? 'x86_64',
+    osType: fixture.osType ?? 'linux',
+    platform: fixture.platform ?? 'Aliyun',
+    osName: fixture.osName ?? 'Alibaba Cloud Linux 3 64 bit',
+  });
+}
