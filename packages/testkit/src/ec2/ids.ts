@@ -28,3 +28,7 @@ export const newVolumeId = (): string => `vol-${randomHex(17)}`;
 export const newDataKeyId = (): string => `dek-${randomHex(17)}`;
 /** The volume id EC2 shows on copies: arbitrary, not to be used. */
 export const COPY_VOLUME_ID = 'vol-ffffffff';
+/** `i-` + 8 (old) or 17 hex digits. */
+export const INSTANCE_ID_RE = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A new EC2 instance id. */
+export const newInstanceId = (): string => `i-${randomHex(17)}`;

@@ -32,6 +32,7 @@ export const EC2_THROTTLE_BUCKETS: Readonly<Record<string, Ec2BucketSize>> = Obj
   'DescribeVolumes:unfiltered': UNFILTERED_NON_MUTATING,
   GetEbsEncryptionByDefault: NON_MUTATING,
   GetEbsDefaultKmsKeyId: NON_MUTATING,
+  DescribeSnapshotAttribute: NON_MUTATING,
 });
 
 /** The bucket an action draws from; describes without filter or pagination use the small one. */

@@ -1,5 +1,8 @@
+import { ExpiryQueue } from '../sim/expiry-queue.js';
+import { SnapshotCreations } from '../sim/snapshot-creation.js';
 import type { SimAccount, SimKey, SimSnapshot, SimWorld } from '../sim/world.js';
 import { newKmsKeyId } from './ids.js';
+import type { EcsInstance, EcsSnapshotGroup } from './snapshot-groups.js';
 
 /** The alias of the free ECS service key every account has in every region. */
 export const ECS_SERVICE_KEY_ALIAS = 'alias/acs/ecs';
@@ -40,9 +43,16 @@ export class EcsState {
   readonly #tokenRequests = new Map<string, string>();
   readonly #kmsDisabled = new Set<string>();
   readonly #asyncFailures: string[] = [];
+  readonly #expiring = new ExpiryQueue();
   #seq = 0;
   #registeredTotal = 0;
   #compactedAtDeleted = 0;
+  /** Snapshots being taken by CreateSnapshotGroup. */
+  readonly creations = new SnapshotCreations();
+  /** Instances (fixtures) by id, with their disks. */
+  readonly instances = new Map<string, EcsInstance>();
+  /** Snapshot-consistent groups by id. */
+  readonly snapshotGroups = new Map<string, EcsSnapshotGroup>();
 
   constructor(
     readonly world: SimWorld,
@@ -59,7 +69,8 @@ export class EcsState {
     const list = this.#byOwnerRegion.get(key) ?? [];
     if (list.length === 0) this.#byOwnerRegion.set(key, list);
     list.push({ id: s.id, seq: this.#seq });
-    if (s.state === 'pending' || s.retentionDays !== undefined) this.#timed.add(s.id);
+    if (s.state === 'pending') this.#timed.add(s.id);
+    this.trackRetention(s);
     if (s.copy) {
       const lineage = `${s.account}/${s.region}/${s.volumeId}`;
       const copies = this.#copiesByLineage.get(lineage) ?? new Set<string>();
@@ -89,15 +100,41 @@ export class EcsState {
   /** Brings pending copies and retained snapshots up to the clock, then the indexes. */
   advance(): void {
     this.sync();
+    this.creations.advance(this.world);
     if (this.#timed.size > 0) {
       this.world.advance(this.#timed);
       for (const id of this.#timed) {
         const s = this.world.snapshots.get(id);
-        const settled = s?.state === 'error' || (s?.state === 'completed' && s.retentionDays === undefined);
-        if (!s || settled) this.#timed.delete(id);
+        if (s?.state !== 'pending') this.#timed.delete(id);
       }
     }
+    this.#expireRetained();
     this.sync();
+  }
+
+  /**
+   * Schedules a look at `s` when its retention (`RetentionDays`, counted by the world from
+   * completion) may end. Call it again after changing the retention; stale entries are harmless.
+   */
+  trackRetention(s: SimSnapshot): void {
+    if (s.retentionDays === undefined) return;
+    const from = s.completedAt ?? s.startedAt;
+    this.#expiring.push(s.id, from + s.retentionDays * 86_400_000);
+  }
+
+  /** Lets the world release the retained snapshots that came due; re-schedules the others. */
+  #expireRetained(): void {
+    const now = this.world.clock.now();
+    const due = this.#expiring.popDue(now);
+    if (due.length === 0) return;
+    this.world.advance(due);
+    for (const id of due) {
+      const s = this.world.snapshots.get(id);
+      if (!s || s.retentionDays === undefined || s.state === 'error') continue;
+      if (s.state === 'completed') this.trackRetention(s);
+      // Still being taken: look again a day later (its end is not known yet).
+      else this.#expiring.push(id, now + 86_400_000);
+    }
   }
 
   /** Snapshots owned by `account` in `region`, oldest first (entries may be stale until the next sync). */

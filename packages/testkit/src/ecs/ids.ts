@@ -54,3 +54,13 @@ export function newKmsKeyId(): string {
 export function newRequestId(): string {
   return randomUUID().toUpperCase();
 }
+
+/** A new ECS instance id: `i-` and 20 lowercase letters and digits. */
+export function newEcsInstanceId(): string {
+  return `i-${pick(LOWER_ALNUM, 20)}`;
+}
+
+/** A new snapshot-consistent group id: `ssg-` and 20 lowercase letters and digits. */
+export function newSnapshotGroupId(): string {
+  return `ssg-${pick(LOWER_ALNUM, 20)}`;
+}

@@ -17,10 +17,13 @@ export {
   ECS_ENDPOINT_PATTERN,
   type EcsCredentials,
   type EcsDiskFixture,
+  type EcsInstanceDiskFixture,
+  type EcsInstanceFixture,
   type EcsKeyFixture,
   EcsSimulator,
   type EcsSimulatorOptions,
   type EcsSnapshotFixture,
+  type EcsSnapshotGroupFixture,
 } from './ecs-simulator.js';
 export { ECS_SERVICE_KEY_ALIAS, type EcsBehaviour, EcsState } from './ecs-state.js';
 export { newEcsDiskId, newEcsSnapshotId } from './ids.js';
@@ -33,3 +36,12 @@ export {
   type EcsRpcFrontEndOptions,
 } from './rpc-front-end.js';
 export { rpcV1Signature } from './rpc-v1-signature.js';
+export {
+  type EcsAttachedDisk,
+  type EcsInstance,
+  type EcsSnapshotGroup,
+  SNAPSHOT_GROUP_MAX_DISKS,
+  SNAPSHOT_GROUP_MAX_TOTAL_GIB,
+  type SnapshotGroupSpec,
+  snapshotGroupStatus,
+} from './snapshot-groups.js';

@@ -7,10 +7,17 @@ import { deleteSnapshot } from './delete-snapshot.js';
 import { describeSnapshots } from './describe-snapshots.js';
 import type { EcsState } from './ecs-state.js';
 import { newRequestId } from './ids.js';
+import { modifySnapshotAttribute } from './modify-snapshot-attribute.js';
 import type { EcsOperation } from './operation-context.js';
 import { authenticateRpc } from './rpc-authentication.js';
 import { EcsApiError, ecsErrors } from './rpc-errors.js';
 import { decodeQueryPairs, EcsParams } from './rpc-params.js';
+import {
+  createSnapshotGroup,
+  deleteSnapshotGroup,
+  describeSnapshotGroups,
+  modifySnapshotGroup,
+} from './snapshot-groups.js';
 import { listTagResources, tagResources, untagResources } from './tag-operations.js';
 
 /** The operations the front-end serves, by `Action`. */
@@ -21,6 +28,11 @@ export const ECS_OPERATIONS: Readonly<Record<string, EcsOperation>> = Object.fre
   TagResources: tagResources,
   UntagResources: untagResources,
   ListTagResources: listTagResources,
+  ModifySnapshotAttribute: modifySnapshotAttribute,
+  CreateSnapshotGroup: createSnapshotGroup,
+  DescribeSnapshotGroups: describeSnapshotGroups,
+  DeleteSnapshotGroup: deleteSnapshotGroup,
+  ModifySnapshotGroup: modifySnapshotGroup,
 });
 
 /** Flow control: `capacity` calls, refilled at `refillPerSecond`, per account and action. */
@@ -114,6 +126,11 @@ export class EcsRpcFrontEnd implements SimHandler {
       if (picked?.kind === 'latency') latencyMs = picked.latencyMs;
       if (picked?.kind === 'reset') {
         record(0);
+        return { drop: true };
+      }
+      if (picked?.kind === 'hang') {
+        record(0);
+        await this.faults.hang();
         return { drop: true };
       }
       if (picked?.kind === 'throttle') throw ecsErrors.throttled();
