@@ -62,7 +62,7 @@ export interface SandboxFlags {
   readonly fault?: readonly string[];
   readonly faultSeed?: number;
   readonly env?: boolean;
-  readonly envFile?: string;
+  readonly writeEnv?: string;
   readonly advance?: string;
   readonly control?: string;
   readonly awsPort?: number;

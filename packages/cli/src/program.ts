@@ -238,7 +238,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       'start in the background; once it listens print shell export lines (endpoints, keys, control URL, pid) and exit: eval "$(snapcopy sandbox --env)"',
     )
     .option(
-      '--env-file <path>',
+      '--write-env <path>',
       'once listening, write the export lines to <path> atomically (it appears complete or not at all); keep running',
     )
     .option(
@@ -258,7 +258,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       examples(
         'snapcopy sandbox > sandbox.json &',
         'eval "$(snapcopy sandbox --env)"; snapcopy plan --provider aws …; kill "$SNAPCOPY_SANDBOX_PID"',
-        'snapcopy sandbox --env-file /tmp/sandbox.env &   # then: until [ -f /tmp/sandbox.env ]; do sleep 0.1; done; . /tmp/sandbox.env',
+        'snapcopy sandbox --write-env /tmp/sandbox.env &   # then: until [ -f /tmp/sandbox.env ]; do sleep 0.1; done; . /tmp/sandbox.env',
         'snapcopy sandbox --fault aws:CopySnapshot:throttle:2 --fault alibaba:*:5xx:p=0.1 --fault-seed 7',
         'snapcopy sandbox --advance 3d                  # needs $SNAPCOPY_SANDBOX_CONTROL or --control',
         'curl "$SNAPCOPY_SANDBOX_CONTROL/copies"        # every copy with its client token, state, source and key',

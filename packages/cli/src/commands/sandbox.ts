@@ -19,7 +19,7 @@ export async function run(flags: SandboxFlags): Promise<number> {
     ...(flags.fault === undefined ? {} : { faults: flags.fault }),
     ...(flags.faultSeed === undefined ? {} : { faultSeed: flags.faultSeed }),
     ...(flags.env ? { env: true } : {}),
-    ...(flags.envFile === undefined ? {} : { envFile: flags.envFile }),
+    ...(flags.writeEnv === undefined ? {} : { writeEnv: flags.writeEnv }),
     ...(flags.advance === undefined ? {} : { advance: flags.advance }),
     ...(flags.control === undefined ? {} : { control: flags.control }),
   });

@@ -11,7 +11,7 @@ import { sandboxSeedJsonSchema } from '../sandbox/seed.js';
 const HELP = `snapcopy-sandbox — EC2 and ECS snapshot simulators on 127.0.0.1
 
 Usage: snapcopy-sandbox [--seed FILE] [--time-scale X] [--fault SPEC]... [--fault-seed N]
-                        [--env | --env-file PATH] [--aws-port N] [--alibaba-port N] [--control-port N]
+                        [--env | --write-env PATH] [--aws-port N] [--alibaba-port N] [--control-port N]
        snapcopy-sandbox --advance DURATION [--control URL]
        snapcopy-sandbox --print-seed-schema
 
@@ -34,8 +34,9 @@ Usage: snapcopy-sandbox [--seed FILE] [--time-scale X] [--fault SPEC]... [--faul
   --env                start in the background and print shell "export" lines once it
                        listens, then exit 0: eval "$(snapcopy-sandbox --env)". Stop it with
                        kill "$SNAPCOPY_SANDBOX_PID".
-  --env-file PATH      once listening, write the same "export" lines to PATH (atomically:
+  --write-env PATH     once listening, write the same "export" lines to PATH (atomically:
                        the file appears complete or not at all); keep running. Removed on exit.
+                       (Not --env-file: Node 20 takes that flag for itself even after the script.)
   --advance DURATION   move a running sandbox's virtual clock forward (3d, 12h, 1d12h, 90m,
                        30s, 250ms, 2w), print the new time and exit
   --control URL        the control endpoint --advance talks to (default $SNAPCOPY_SANDBOX_CONTROL)
@@ -53,7 +54,7 @@ SNAPCOPY_ALIBABA_ENDPOINT, ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY
 Examples:
   snapcopy-sandbox --time-scale 120 --seed ./my-world.json
   eval "$(snapcopy-sandbox --env --fault aws:CopySnapshot:throttle:2)"; …; kill "$SNAPCOPY_SANDBOX_PID"
-  snapcopy-sandbox --env-file /tmp/sandbox.env & until [ -f /tmp/sandbox.env ]; do sleep 0.1; done; . /tmp/sandbox.env
+  snapcopy-sandbox --write-env /tmp/sandbox.env & until [ -f /tmp/sandbox.env ]; do sleep 0.1; done; . /tmp/sandbox.env
   snapcopy-sandbox --fault alibaba:*:5xx:p=0.1 --fault-seed 7 --fault aws:DescribeSnapshots:latency=1500:always
   snapcopy-sandbox --advance 3d`;
 
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
         fault: { type: 'string', multiple: true },
         'fault-seed': { type: 'string' },
         env: { type: 'boolean' },
-        'env-file': { type: 'string' },
+        'write-env': { type: 'string' },
         advance: { type: 'string' },
         control: { type: 'string' },
         'print-seed-schema': { type: 'boolean' },
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     ...(number(values, 'fault-seed') === undefined ? {} : { faultSeed: number(values, 'fault-seed')! }),
     faults: (values.fault as string[] | undefined) ?? [],
     ...(values.env === true ? { env: true } : {}),
-    ...(str('env-file') === undefined ? {} : { envFile: str('env-file')! }),
+    ...(str('write-env') === undefined ? {} : { writeEnv: str('write-env')! }),
     ...(str('advance') === undefined ? {} : { advance: str('advance')! }),
     ...(str('control') === undefined ? {} : { control: str('control')! }),
   };

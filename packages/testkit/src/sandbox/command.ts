@@ -20,7 +20,7 @@ export interface SandboxCommandOptions {
   /** Start in the background; print `export` lines once it listens; return. */
   readonly env?: boolean;
   /** Write the `export` lines to this file (atomically) once listening; keep running. */
-  readonly envFile?: string;
+  readonly writeEnv?: string;
   /** Client mode: advance a running sandbox's clock by this duration (`3d`) and return. */
   readonly advance?: string;
   /** The control endpoint `--advance` talks to (default `$SNAPCOPY_SANDBOX_CONTROL`). */
@@ -72,7 +72,7 @@ export function sandboxBinArgs(o: SandboxCommandOptions): string[] {
   add('--control-port', o.controlPort);
   for (const f of o.faults ?? []) add('--fault', f);
   add('--fault-seed', o.faultSeed);
-  add('--env-file', o.envFile === undefined ? undefined : resolvePath(o.envFile));
+  add('--write-env', o.writeEnv === undefined ? undefined : resolvePath(o.writeEnv));
   return args;
 }
 
@@ -107,7 +107,15 @@ function parseFaults(specs: readonly string[]): SandboxFault[] {
 
 /** `--advance`: POSTs to a running sandbox's control endpoint (loopback only) and prints its answer. */
 async function advanceRemote(o: SandboxCommandOptions, io: SandboxCommandIo): Promise<number> {
-  const starting = [o.seedFile, o.timeScale, o.awsPort, o.alibabaPort, o.controlPort, o.faultSeed, o.envFile];
+  const starting = [
+    o.seedFile,
+    o.timeScale,
+    o.awsPort,
+    o.alibabaPort,
+    o.controlPort,
+    o.faultSeed,
+    o.writeEnv,
+  ];
   if (o.env || (o.faults?.length ?? 0) > 0 || starting.some((v) => v !== undefined)) {
     throw new SandboxUsageError('--advance talks to a running sandbox: it takes only --control');
   }
@@ -184,7 +192,7 @@ async function startInBackground(o: SandboxCommandOptions, io: SandboxCommandIo)
 /**
  * Runs the sandbox command: `--advance` (client of a running sandbox), `--env`
  * (background, prints `export` lines), or the foreground sandbox that prints one JSON
- * line, optionally writes `--env-file`, and serves until stopped. Returns the exit code;
+ * line, optionally writes `--write-env`, and serves until stopped. Returns the exit code;
  * throws {@link SandboxUsageError} for bad flags or input.
  */
 export async function runSandboxCommand(o: SandboxCommandOptions, io: SandboxCommandIo): Promise<number> {
@@ -220,12 +228,12 @@ export async function runSandboxCommand(o: SandboxCommandOptions, io: SandboxCom
   };
   try {
     io.write(`${JSON.stringify({ ...line, env: sandboxEnvironment(line) })}\n`);
-    if (o.envFile !== undefined) writeFileAtomically(o.envFile, shellExports(sandboxEnvironment(line)));
+    if (o.writeEnv !== undefined) writeFileAtomically(o.writeEnv, shellExports(sandboxEnvironment(line)));
     io.ready?.(line);
     await io.untilStopped();
   } finally {
     await sandbox.close();
-    if (o.envFile !== undefined) rmSync(o.envFile, { force: true });
+    if (o.writeEnv !== undefined) rmSync(o.writeEnv, { force: true });
   }
   return 0;
 }
