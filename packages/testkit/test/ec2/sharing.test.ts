@@ -423,7 +423,7 @@ describe.each(MOUNTINGS)('snapshot sharing through the real SDK (%s mounting)', 
       return { pub: pub.id };
     };
     type Sel = (w: typeof f.w, x: { pub: string }) => string[];
-    const bShared: Sel = (w) => [
+    const bShared = (w: typeof f.w): string[] => [
       w.snaps.sharedEncrypted.id,
       w.snaps.sharedPrivateKey.id,
       w.snaps.sharedPlain.id,
@@ -471,10 +471,10 @@ describe.each(MOUNTINGS)('snapshot sharing through the real SDK (%s mounting)', 
       expect(await ids(caller, input)).toEqual(new Set(expected(f.w, x)));
     });
 
-    it.each([
+    it.each<[string, DescribeSnapshotsCommandInput]>([
       ['Owner', { OwnerIds: ['nobody'] }],
       ['RestorableBy', { RestorableByUserIds: ['everyone'] }],
-    ] as const)('a malformed %s value is InvalidUserID.Malformed', async (_name, input) => {
+    ])('a malformed %s value is InvalidUserID.Malformed', async (_name, input) => {
       const err = await failure(f.m.client(A, 'us-east-1').send(new DescribeSnapshotsCommand(input)));
       expect(err.name).toBe('InvalidUserID.Malformed');
     });
