@@ -31,7 +31,7 @@ describe('ExpiryQueue', () => {
   it('pops what is due, earliest first, whatever the order pushed', () => {
     const q = new ExpiryQueue();
     const times = [50, 10, 40, 10, 30, 20, 60];
-    times.forEach((t, i) => q.push(`s${i}`, t));
+    for (const [i, t] of times.entries()) q.push(`s${i}`, t);
     expect(q.popDue(9)).toEqual([]);
     expect(q.popDue(30)).toEqual(expect.arrayContaining(['s1', 's3', 's5', 's4']));
     expect(q.size).toBe(3);
