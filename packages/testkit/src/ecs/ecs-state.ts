@@ -46,7 +46,8 @@ export class EcsState {
   readonly #expiring = new ExpiryQueue();
   #seq = 0;
   #registeredTotal = 0;
-  #compactedAtDeleted = 0;
+  /** Per owner/region list: the world's deleted count when the list was last compacted. */
+  readonly #compactedAt = new Map<string, number>();
   /** Snapshots being taken by CreateSnapshotGroup. */
   readonly creations = new SnapshotCreations();
   /** Instances (fixtures) by id, with their disks. */
@@ -79,21 +80,16 @@ export class EcsState {
     }
   }
 
-  /** Picks up snapshots added to the world directly, then compacts after removals. */
+  /**
+   * Picks up snapshots added to the world directly. Removed snapshots leave the indexes
+   * when a list is next read ({@link ownedInRegion}, {@link copiesOfDisk}), so a clock jump
+   * that releases many retained snapshots costs nothing per list until someone looks.
+   */
   sync(): void {
     const w = this.world;
     if (w.snapshots.size + w.deleted.size !== this.#registeredTotal) {
       for (const s of w.snapshots.values()) this.register(s);
       this.#registeredTotal = w.snapshots.size + w.deleted.size;
-    }
-    if (w.deleted.size !== this.#compactedAtDeleted) {
-      this.#compactedAtDeleted = w.deleted.size;
-      for (const [key, list] of this.#byOwnerRegion) {
-        const live = list.filter((e) => w.snapshots.has(e.id));
-        if (live.length !== list.length) this.#byOwnerRegion.set(key, live);
-      }
-      for (const copies of this.#copiesByLineage.values())
-        for (const id of copies) if (!w.snapshots.has(id)) copies.delete(id);
     }
   }
 
@@ -137,17 +133,28 @@ export class EcsState {
     }
   }
 
-  /** Snapshots owned by `account` in `region`, oldest first (entries may be stale until the next sync). */
+  /** Snapshots owned by `account` in `region`, oldest first, without removed ones. */
   ownedInRegion(account: string, region: string): readonly IndexEntry[] {
-    return this.#byOwnerRegion.get(`${account}/${region}`) ?? [];
+    const key = `${account}/${region}`;
+    const list = this.#byOwnerRegion.get(key);
+    if (!list) return [];
+    const deleted = this.world.deleted.size;
+    if (this.#compactedAt.get(key) === deleted) return list;
+    this.#compactedAt.set(key, deleted);
+    const live = list.filter((e) => this.world.snapshots.has(e.id));
+    if (live.length === list.length) return list;
+    this.#byOwnerRegion.set(key, live);
+    return live;
   }
 
   /** Copies of one disk held by `account` in `region`. */
   copiesOfDisk(account: string, region: string, diskId: string): SimSnapshot[] {
     const out: SimSnapshot[] = [];
-    for (const id of this.#copiesByLineage.get(`${account}/${region}/${diskId}`) ?? []) {
+    const copies = this.#copiesByLineage.get(`${account}/${region}/${diskId}`);
+    for (const id of copies ?? []) {
       const s = this.world.snapshots.get(id);
       if (s) out.push(s);
+      else copies?.delete(id);
     }
     return out;
   }
