@@ -60,4 +60,14 @@ export interface SandboxFlags {
   readonly json?: boolean;
   readonly timeScale?: number;
   readonly port?: number;
+  readonly seed?: string;
+  readonly fault?: readonly string[];
+  readonly faultSeed?: number;
+  readonly env?: boolean;
+  readonly writeEnv?: string;
+  readonly advance?: string;
+  readonly control?: string;
+  readonly awsPort?: number;
+  readonly alibabaPort?: number;
+  readonly controlPort?: number;
 }

@@ -227,19 +227,49 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
   program
     .command('sandbox')
     .description(
-      'Start simulated EC2 and ECS endpoints on 127.0.0.1; print one JSON line with endpoints and credentials; run until SIGINT/SIGTERM.',
+      'Start simulated EC2 and ECS endpoints and a control endpoint on 127.0.0.1; print one JSON line with endpoints and credentials; run until SIGINT/SIGTERM.',
     )
     .option(
       '--time-scale <x>',
-      'virtual seconds per real second (copies take minutes of virtual time)',
+      'virtual seconds per real second (default 60; copies take minutes of virtual time)',
       parsePositiveNumberFlag,
-      60,
+    )
+    .option('--seed <file>', "the world to start with (JSON; see the testkit's examples/sandbox-seed.json)")
+    .option(
+      '--fault <spec>',
+      'inject a fault, repeatable: CLOUD:OPERATION:KIND[:WHEN] — CLOUD aws|alibaba|all; OPERATION an API action or *; KIND throttle|5xx|drop-after|reset|hang|latency=MS; WHEN N (default 1)|always|p=P',
+      collectFlag,
+    )
+    .option('--fault-seed <n>', 'seed of the random (p=P) fault draws (default 1)', parseWholeNumberFlag)
+    .option(
+      '--env',
+      'start in the background; once it listens print shell export lines (endpoints, keys, control URL, pid) and exit: eval "$(snapcopy sandbox --env)"',
+    )
+    .option(
+      '--write-env <path>',
+      'once listening, write the export lines to <path> atomically (it appears complete or not at all); keep running',
+    )
+    .option(
+      '--advance <duration>',
+      "move a running sandbox's virtual clock forward (3d, 12h, 1d12h, 90m) through its control endpoint, and exit",
+    )
+    .option('--control <url>', 'the control endpoint --advance talks to (default: $SNAPCOPY_SANDBOX_CONTROL)')
+    .option('--aws-port <n>', 'port of the EC2 endpoint (default: any free port)', parseWholeNumberFlag)
+    .option('--alibaba-port <n>', 'port of the ECS endpoint (default: any free port)', parseWholeNumberFlag)
+    .option(
+      '--control-port <n>',
+      'port of the control endpoint (default: any free port)',
+      parseWholeNumberFlag,
     )
     .addHelpText(
       'after',
       examples(
         'snapcopy sandbox > sandbox.json &',
-        'AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… snapcopy plan --provider aws --endpoint http://127.0.0.1:PORT …',
+        'eval "$(snapcopy sandbox --env)"; snapcopy plan --provider aws …; kill "$SNAPCOPY_SANDBOX_PID"',
+        'snapcopy sandbox --write-env /tmp/sandbox.env &   # then: until [ -f /tmp/sandbox.env ]; do sleep 0.1; done; . /tmp/sandbox.env',
+        'snapcopy sandbox --fault aws:CopySnapshot:throttle:2 --fault alibaba:*:5xx:p=0.1 --fault-seed 7',
+        'snapcopy sandbox --advance 3d                  # needs $SNAPCOPY_SANDBOX_CONTROL or --control',
+        'curl "$SNAPCOPY_SANDBOX_CONTROL/copies"        # every copy with its client token, state, source and key',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/sandbox.js'), flags, cmd.args));

@@ -1,32 +1,28 @@
+import { SnapcopyError } from '@snapcopy/core';
 import type { SandboxFlags } from '../cli-flags.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { startTestkitSandbox } from '../sandbox-loader.js';
+import { type ExitCode, EXIT_CODES } from '../exit-codes.js';
+import { runTestkitSandboxCommand } from '../sandbox-loader.js';
 
 /**
- * `snapcopy sandbox`: both simulators on 127.0.0.1, one JSON line with endpoints and
- * credentials on stdout, then runs until SIGINT/SIGTERM and exits 0.
+ * `snapcopy sandbox`: both simulators and the control endpoint on 127.0.0.1, one JSON
+ * line with endpoints and credentials on stdout, then runs until SIGINT/SIGTERM and exits
+ * 0. With `--env` it starts in the background and prints shell `export` lines; with
+ * `--advance` it moves a running sandbox's clock. The testkit does the work.
  */
 export async function run(flags: SandboxFlags): Promise<number> {
-  const sandbox = await startTestkitSandbox({
+  const result = await runTestkitSandboxCommand({
+    ...(flags.seed === undefined ? {} : { seedFile: flags.seed }),
     ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
+    ...(flags.awsPort === undefined ? {} : { awsPort: flags.awsPort }),
+    ...(flags.alibabaPort === undefined ? {} : { alibabaPort: flags.alibabaPort }),
+    ...(flags.controlPort === undefined ? {} : { controlPort: flags.controlPort }),
+    ...(flags.fault === undefined ? {} : { faults: flags.fault }),
+    ...(flags.faultSeed === undefined ? {} : { faultSeed: flags.faultSeed }),
+    ...(flags.env ? { env: true } : {}),
+    ...(flags.writeEnv === undefined ? {} : { writeEnv: flags.writeEnv }),
+    ...(flags.advance === undefined ? {} : { advance: flags.advance }),
+    ...(flags.control === undefined ? {} : { control: flags.control }),
   });
-  const line = {
-    aws: { endpoint: sandbox.aws.endpoint, accounts: sandbox.aws.accounts, regions: sandbox.aws.regions },
-    alibaba: {
-      endpoint: sandbox.alibaba.endpoint,
-      accounts: sandbox.alibaba.accounts,
-      regions: sandbox.alibaba.regions,
-    },
-    env: {
-      SNAPCOPY_AWS_ENDPOINT: sandbox.aws.endpoint,
-      SNAPCOPY_ALIBABA_ENDPOINT: sandbox.alibaba.endpoint,
-    },
-  };
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await sandbox.close();
-  return EXIT_CODES.success;
+  if ('usageError' in result) throw new SnapcopyError('INVALID_REQUEST', result.usageError);
+  return result.code === 0 ? EXIT_CODES.success : (result.code as ExitCode);
 }

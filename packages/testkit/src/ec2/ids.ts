@@ -32,3 +32,7 @@ export const COPY_VOLUME_ID = 'vol-ffffffff';
 export const IMAGE_ID_RE = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** A new AMI id. */
 export const newImageId = (): string => `ami-${randomHex(17)}`;
+/** `i-` + 8 (old) or 17 hex digits. */
+export const INSTANCE_ID_RE = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A new EC2 instance id. */
+export const newInstanceId = (): string => `i-${randomHex(17)}`;

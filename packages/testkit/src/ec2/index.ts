@@ -6,17 +6,31 @@ export {
   resolveCopyEncryption,
 } from './copy-encryption.js';
 export { Ec2ApiError } from './errors.js';
+export type { Ec2Attachment, Ec2Instance } from './instances.js';
 export { KEY_NOT_ACCESSIBLE, SOURCE_KEY_NOT_ACCESSIBLE } from './operations/copy-snapshot.js';
 export { EC2_OPERATIONS, Ec2QueryFrontEnd } from './query-front-end.js';
 export {
   EC2_ENDPOINT_PATTERN,
   type Ec2AccountInput,
+  type Ec2InstanceInput,
+  type Ec2InstanceVolumeInput,
   type Ec2KeyInput,
   Ec2Simulator,
   type Ec2SimulatorOptions,
   type Ec2SnapshotInput,
   type Ec2VolumeInput,
 } from './simulator.js';
+export type { SnapshotSetSpec } from './snapshot-sets.js';
+export {
+  canCreateVolume,
+  MAX_PERMISSION_MODIFICATIONS,
+  ownerMatcher,
+  type PermissionChange,
+  readPermissionChange,
+  restorableMatcher,
+  type ShareFacts,
+  shareRefusal,
+} from './snapshot-permissions.js';
 export { type Ec2RequestContext, type Ec2SnapshotExtra, Ec2State, type Ec2VolumeMeta } from './state.js';
 export { EC2_THROTTLE_BUCKETS, type Ec2BucketSize, Ec2Throttle } from './throttling.js';
 export {

@@ -7,10 +7,16 @@ import { deregisterImage } from './images/deregister-image.js';
 import { describeImages } from './images/describe-images.js';
 import { describeImageAttribute, modifyImageAttribute } from './images/image-attribute.js';
 import { copySnapshot } from './operations/copy-snapshot.js';
+import { createSnapshots } from './operations/create-snapshots.js';
 import { deleteSnapshot } from './operations/delete-snapshot.js';
 import { describeSnapshots } from './operations/describe-snapshots.js';
 import { describeVolumes } from './operations/describe-volumes.js';
 import { getEbsDefaultKmsKeyId, getEbsEncryptionByDefault } from './operations/ebs-encryption.js';
+import {
+  describeSnapshotAttribute,
+  modifySnapshotAttribute,
+  resetSnapshotAttribute,
+} from './operations/snapshot-attributes.js';
 import { createTags, deleteTags } from './operations/tags.js';
 import { QueryParams } from './query-params.js';
 import { SigV4Verifier } from './sigv4.js';
@@ -36,6 +42,10 @@ export const EC2_OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze
   DeregisterImage: deregisterImage,
   DescribeImageAttribute: describeImageAttribute,
   ModifyImageAttribute: modifyImageAttribute,
+  ModifySnapshotAttribute: modifySnapshotAttribute,
+  DescribeSnapshotAttribute: describeSnapshotAttribute,
+  ResetSnapshotAttribute: resetSnapshotAttribute,
+  CreateSnapshots: createSnapshots,
 });
 
 /** Parameters never written to the request log. */
@@ -103,6 +113,11 @@ export class Ec2QueryFrontEnd implements SimHandler {
       fault = this.faults.pick(action);
       if (fault?.kind === 'reset') {
         log(0);
+        return { drop: true };
+      }
+      if (fault?.kind === 'hang') {
+        log(0);
+        await this.faults.hang();
         return { drop: true };
       }
       if (fault?.kind === 'throttle') throw ec2Errors.requestLimitExceeded();

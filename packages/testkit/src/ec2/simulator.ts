@@ -10,12 +10,14 @@ import {
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
-import { newDataKeyId, newSnapshotId, newVolumeId } from './ids.js';
 import { addEc2Image, type Ec2ImageInput } from './images/image-fixtures.js';
 import type { Ec2Image } from './images/image-model.js';
 import { DEFAULT_IMAGE_LIMITS } from './images/image-store.js';
+import { newDataKeyId, newInstanceId, newSnapshotId, newVolumeId } from './ids.js';
+import { defaultDeviceName, type Ec2Instance } from './instances.js';
 import { AWS_MANAGED_EBS_ALIAS, awsManagedEbsKey, defaultEbsKey, resolveKmsKey } from './kms.js';
 import { Ec2QueryFrontEnd } from './query-front-end.js';
+import { type SnapshotSetSpec, takeSnapshotSet } from './snapshot-sets.js';
 import { type Ec2SnapshotExtra, Ec2State } from './state.js';
 import { type Ec2BucketSize, Ec2Throttle } from './throttling.js';
 
@@ -108,6 +110,30 @@ export interface Ec2SnapshotInput {
   readonly outpostArn?: string;
   /** Shared with every account. */
   readonly public?: boolean;
+  /** AWS Marketplace / DevPay product codes. */
+  readonly productCodes?: readonly { readonly id: string; readonly type: 'devpay' | 'marketplace' }[];
+}
+
+/** A volume attached to an instance being added. */
+export interface Ec2InstanceVolumeInput extends Omit<Ec2VolumeInput, 'account' | 'region'> {
+  /** Device name; default `/dev/xvda` for the root, `/dev/sdf`… for the others. */
+  readonly device?: string;
+  /** The root volume; default: the first volume when none says so. */
+  readonly boot?: boolean;
+  /** GiB of data on the volume (its first snapshot's size). Default: the volume size. */
+  readonly usedGiB?: number;
+  /** GiB that change between two snapshots. Default: a tenth of `usedGiB`, rounded up. */
+  readonly changeGiB?: number;
+}
+
+/** An instance to add, with the volumes attached to it (CreateSnapshots takes one snapshot of each). */
+export interface Ec2InstanceInput {
+  readonly account: string;
+  readonly region: string;
+  /** `i-` + 17 hex digits; generated when absent. */
+  readonly id?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly volumes: readonly Ec2InstanceVolumeInput[];
 }
 
 const withAliasPrefix = (a: string) => (a.startsWith('alias/') ? a : `alias/${a}`);
@@ -262,6 +288,7 @@ export class Ec2Simulator {
         ? { restoreExpiryTime: new Date(input.restoreExpiryTime).getTime() }
         : {}),
       ...(input.public ? { public: true } : {}),
+      ...(input.productCodes !== undefined ? { productCodes: input.productCodes } : {}),
     };
     const snapshot = this.world.addSnapshot({
       ...(input.id !== undefined ? { id: input.id } : {}),
@@ -280,6 +307,76 @@ export class Ec2Simulator {
     });
     for (const other of input.sharedWith ?? []) this.shareSnapshot(snapshot.id, other);
     return snapshot;
+  }
+
+  /**
+   * Adds an instance with its volumes attached (the root volume first), for
+   * CreateSnapshots. Volumes are created as by {@link addVolume}.
+   */
+  addInstance(input: Ec2InstanceInput): Ec2Instance {
+    this.#requireAccountRegion(input.account, input.region);
+    if (input.volumes.length === 0) throw new Error('an instance needs at least one volume');
+    const explicitBoot = input.volumes.filter((v) => v.boot === true).length;
+    if (explicitBoot > 1) throw new Error('an instance has one root volume');
+    const id = input.id ?? newInstanceId();
+    if (this.#state.instances.has(id)) throw new Error(`instance ${id} already exists`);
+    const attachments = input.volumes.map((v, i) => {
+      const boot = explicitBoot === 0 ? i === 0 : v.boot === true;
+      const { device, boot: _boot, usedGiB, changeGiB, ...volumeInput } = v;
+      const volume = this.addVolume({ ...volumeInput, account: input.account, region: input.region });
+      const used = usedGiB ?? volume.sizeGiB;
+      return {
+        volumeId: volume.id,
+        device: device ?? defaultDeviceName(i, boot),
+        boot,
+        usedGiB: used,
+        changeGiB: changeGiB ?? Math.ceil(used / 10),
+      };
+    });
+    // The root volume first, as EC2 lists block device mappings.
+    attachments.sort((a, b) => Number(b.boot) - Number(a.boot));
+    const instance: Ec2Instance = {
+      id,
+      account: input.account,
+      region: input.region,
+      attachments,
+      tags: new Map(Object.entries(input.tags ?? {})),
+    };
+    this.#state.instances.set(id, instance);
+    return instance;
+  }
+
+  /**
+   * Takes a multi-volume snapshot set of an instance, as CreateSnapshots does (pending
+   * until taken, unless `completed`): for fixtures and seeds.
+   */
+  takeSnapshotSet(instanceId: string, spec: SnapshotSetSpec = {}): SimSnapshot[] {
+    const instance = this.#state.instances.get(instanceId);
+    if (!instance) throw new Error(`unknown instance ${instanceId}`);
+    return takeSnapshotSet(this.#state, instance, spec);
+  }
+
+  /** An instance by id. */
+  instance(id: string): Ec2Instance | undefined {
+    return this.#state.instances.get(id);
+  }
+
+  /** Brings copies and snapshots being taken up to the clock's now (requests do this themselves). */
+  advance(): void {
+    this.#state.advanceCopies();
+  }
+
+  /**
+   * Makes a snapshot public (the `all` group). As on EC2, an encrypted snapshot or one
+   * with product codes cannot be.
+   */
+  makeSnapshotPublic(snapshotId: string): void {
+    const s = this.world.snapshots.get(snapshotId);
+    if (!s) throw new Error(`unknown snapshot ${snapshotId}`);
+    const extra = s.extra as Ec2SnapshotExtra;
+    if (s.encrypted) throw new Error(`${snapshotId} is encrypted and cannot be made public`);
+    if ((extra.productCodes?.length ?? 0) > 0) throw new Error(`${snapshotId} has product codes`);
+    extra.public = true;
   }
 
   /**

@@ -1,5 +1,7 @@
+import { SnapshotCreations } from '../sim/snapshot-creation.js';
 import type { SimWorld } from '../sim/world.js';
 import { DEFAULT_IMAGE_LIMITS, type Ec2ImageLimits, Ec2ImageStore } from './images/image-store.js';
+import type { Ec2Instance } from './instances.js';
 import { PageTokenCache } from './page-tokens.js';
 
 /** EC2-only facts about a volume that the shared engine does not keep. */
@@ -17,6 +19,8 @@ export interface Ec2SnapshotExtra {
   dataEncryptionKeyId?: string;
   /** Shared with every account (`RestorableBy=all`). */
   public?: boolean;
+  /** AWS Marketplace / DevPay product codes (such a snapshot cannot be made public). */
+  productCodes?: readonly { readonly id: string; readonly type: 'devpay' | 'marketplace' }[];
 }
 
 /** The EC2 simulator's state: the shared world plus what only EC2 needs. */
@@ -30,6 +34,10 @@ export class Ec2State {
   readonly pendingCopyIds = new Set<string>();
   /** AMIs and AMI copies (their backing snapshot copies are tracked there, not above). */
   readonly images: Ec2ImageStore;
+  /** Snapshots being taken by CreateSnapshots. */
+  readonly creations = new SnapshotCreations();
+  /** Instances (fixtures) by id, with their attached volumes. */
+  readonly instances = new Map<string, Ec2Instance>();
 
   constructor(
     readonly world: SimWorld,
@@ -43,6 +51,7 @@ export class Ec2State {
   /** Brings the pending copies (and AMI copies) up to the clock's now and forgets those that finished. */
   advanceCopies(): void {
     this.images.advance();
+    this.creations.advance(this.world);
     if (this.pendingCopyIds.size === 0) return;
     this.world.advance(this.pendingCopyIds);
     for (const id of this.pendingCopyIds) {

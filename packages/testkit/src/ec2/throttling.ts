@@ -38,6 +38,7 @@ export const EC2_THROTTLE_BUCKETS: Readonly<Record<string, Ec2BucketSize>> = Obj
   DescribeImages: NON_MUTATING,
   'DescribeImages:unfiltered': UNFILTERED_NON_MUTATING,
   DescribeImageAttribute: NON_MUTATING,
+  DescribeSnapshotAttribute: NON_MUTATING,
 });
 
 /** Describe actions with a smaller bucket when called with neither a filter nor pagination. */

@@ -202,7 +202,7 @@ export function describeSnapshots(ctx: EcsOperationContext): Record<string, unkn
   let skip = (number - 1) * size;
   let below = Number.POSITIVE_INFINITY;
   if (!ids && preds.length === 0) {
-    // The owner/region index is compacted before every request: jump straight to the page.
+    // ownedInRegion returns the list without removed snapshots: jump straight to the page.
     const index = state.ownedInRegion(account.id, region);
     const start = index.length - 1 - skip;
     below = start >= 0 ? index[start]!.seq + 1 : Number.NEGATIVE_INFINITY;

@@ -17,10 +17,17 @@ import {
   newAccessKeySecret,
   newAlibabaAccountId,
   newEcsDiskId,
+  newEcsInstanceId,
   newEcsSnapshotId,
   newKmsKeyId,
 } from './ids.js';
 import { ECS_DOCUMENTED_RATE_LIMIT, EcsRpcFrontEnd, type EcsRateLimit } from './rpc-front-end.js';
+import {
+  type EcsInstance,
+  type EcsSnapshotGroup,
+  type SnapshotGroupSpec,
+  takeSnapshotGroup,
+} from './snapshot-groups.js';
 
 /**
  * Hosts the nock mounting intercepts: `ecs-cn-hangzhou.aliyuncs.com` (the SDK's override
@@ -114,6 +121,40 @@ export interface EcsSnapshotFixture {
   readonly retentionDays?: number;
   /** `auto` or `user` (default). */
   readonly snapshotType?: 'auto' | 'user';
+}
+
+/** A disk attached to an instance being added. */
+export interface EcsInstanceDiskFixture extends Omit<EcsDiskFixture, 'account' | 'region'> {
+  /** GiB of data on the disk (its first snapshot's size). Default: the disk size. */
+  readonly usedGiB?: number;
+  /** GiB that change between two snapshots. Default: a tenth of `usedGiB`, rounded up. */
+  readonly changeGiB?: number;
+}
+
+/** An instance to add, with its disks (the system disk first unless `diskType` says otherwise). */
+export interface EcsInstanceFixture {
+  readonly account: string;
+  readonly region: string;
+  readonly id?: string;
+  readonly disks: readonly EcsInstanceDiskFixture[];
+}
+
+/** A snapshot-consistent group to take of an instance (fixtures, seeds). */
+export interface EcsSnapshotGroupFixture {
+  readonly instanceId: string;
+  readonly id?: string;
+  readonly name?: string;
+  readonly description?: string;
+  /** Tags of the group. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Tags each snapshot of the group gets too. */
+  readonly snapshotTags?: Readonly<Record<string, string>>;
+  /** Disks to leave out. */
+  readonly excludeDiskIds?: readonly string[];
+  /** Fixed snapshot ids, in disk order. */
+  readonly snapshotIds?: readonly string[];
+  /** Accomplished at once (default), or progressing like CreateSnapshotGroup. */
+  readonly completed?: boolean;
 }
 
 /**
@@ -275,6 +316,63 @@ export class EcsSimulator {
   image(id: string): EcsImage | undefined {
     this.advance();
     return this.state.images.images.get(id);
+  }
+
+  /** Adds an instance with its disks attached, for CreateSnapshotGroup. */
+  addInstance(fixture: EcsInstanceFixture): EcsInstance {
+    if (!this.world.accounts.has(fixture.account)) throw new Error(`no such account: ${fixture.account}`);
+    if (!this.world.regions.has(fixture.region)) throw new Error(`no such region: ${fixture.region}`);
+    if (fixture.disks.length === 0) throw new Error('an instance needs at least one disk');
+    const id = fixture.id ?? newEcsInstanceId();
+    if (this.state.instances.has(id)) throw new Error(`instance ${id} already exists`);
+    const typed = fixture.disks.some((d) => d.diskType !== undefined);
+    const disks = fixture.disks.map((d, i) => {
+      const { usedGiB, changeGiB, ...diskFixture } = d;
+      const disk = this.addDisk({
+        ...diskFixture,
+        account: fixture.account,
+        region: fixture.region,
+        diskType: d.diskType ?? (typed || i > 0 ? 'data' : 'system'),
+      });
+      const used = usedGiB ?? disk.sizeGiB;
+      return {
+        diskId: disk.id,
+        system: disk.diskType === 'system',
+        usedGiB: used,
+        changeGiB: changeGiB ?? Math.ceil(used / 10),
+      };
+    });
+    disks.sort((a, b) => Number(b.system) - Number(a.system));
+    const instance: EcsInstance = { id, account: fixture.account, region: fixture.region, disks };
+    this.state.instances.set(id, instance);
+    return instance;
+  }
+
+  /** Takes a snapshot-consistent group of an instance (accomplished at once unless `completed: false`). */
+  addSnapshotGroup(fixture: EcsSnapshotGroupFixture): EcsSnapshotGroup {
+    this.state.sync();
+    const instance = this.state.instances.get(fixture.instanceId);
+    if (!instance) throw new Error(`no such instance: ${fixture.instanceId}`);
+    const excluded = new Set(fixture.excludeDiskIds ?? []);
+    const spec: SnapshotGroupSpec = {
+      account: instance.account,
+      region: instance.region,
+      instanceId: instance.id,
+      disks: instance.disks.filter((d) => !excluded.has(d.diskId)),
+      ...(fixture.id !== undefined ? { id: fixture.id } : {}),
+      ...(fixture.name !== undefined ? { name: fixture.name } : {}),
+      ...(fixture.description !== undefined ? { description: fixture.description } : {}),
+      tags: new Map(Object.entries(fixture.tags ?? {})),
+      snapshotTags: new Map(Object.entries(fixture.snapshotTags ?? {})),
+      ...(fixture.snapshotIds !== undefined ? { snapshotIds: fixture.snapshotIds } : {}),
+      completed: fixture.completed ?? true,
+    };
+    return takeSnapshotGroup(this.state, spec);
+  }
+
+  /** A snapshot-consistent group by id. */
+  snapshotGroup(id: string): EcsSnapshotGroup | undefined {
+    return this.state.snapshotGroups.get(id);
   }
 
   /**

@@ -1,6 +1,9 @@
+import { ExpiryQueue } from '../sim/expiry-queue.js';
+import { SnapshotCreations } from '../sim/snapshot-creation.js';
 import type { SimAccount, SimKey, SimSnapshot, SimWorld } from '../sim/world.js';
 import { newKmsKeyId } from './ids.js';
 import { EcsImageStore } from './images/ecs-image-store.js';
+import type { EcsInstance, EcsSnapshotGroup } from './snapshot-groups.js';
 
 /** The alias of the free ECS service key every account has in every region. */
 export const ECS_SERVICE_KEY_ALIAS = 'alias/acs/ecs';
@@ -43,11 +46,19 @@ export class EcsState {
   readonly #tokenRequests = new Map<string, string>();
   readonly #kmsDisabled = new Set<string>();
   readonly #asyncFailures: string[] = [];
+  readonly #expiring = new ExpiryQueue();
   #seq = 0;
   #registeredTotal = 0;
-  #compactedAtDeleted = 0;
   /** Custom images and image copy tasks. */
   readonly images: EcsImageStore;
+  /** Per owner/region list: the world's deleted count when the list was last compacted. */
+  readonly #compactedAt = new Map<string, number>();
+  /** Snapshots being taken by CreateSnapshotGroup. */
+  readonly creations = new SnapshotCreations();
+  /** Instances (fixtures) by id, with their disks. */
+  readonly instances = new Map<string, EcsInstance>();
+  /** Snapshot-consistent groups by id. */
+  readonly snapshotGroups = new Map<string, EcsSnapshotGroup>();
 
   constructor(
     readonly world: SimWorld,
@@ -66,7 +77,8 @@ export class EcsState {
     const list = this.#byOwnerRegion.get(key) ?? [];
     if (list.length === 0) this.#byOwnerRegion.set(key, list);
     list.push({ id: s.id, seq: this.#seq });
-    if (s.state === 'pending' || s.retentionDays !== undefined) this.#timed.add(s.id);
+    if (s.state === 'pending') this.#timed.add(s.id);
+    this.trackRetention(s);
     if (s.copy) {
       const lineage = `${s.account}/${s.region}/${s.volumeId}`;
       const copies = this.#copiesByLineage.get(lineage) ?? new Set<string>();
@@ -75,21 +87,16 @@ export class EcsState {
     }
   }
 
-  /** Picks up snapshots added to the world directly, then compacts after removals. */
+  /**
+   * Picks up snapshots added to the world directly. Removed snapshots leave the indexes
+   * when a list is next read ({@link ownedInRegion}, {@link copiesOfDisk}), so a clock jump
+   * that releases many retained snapshots costs nothing per list until someone looks.
+   */
   sync(): void {
     const w = this.world;
     if (w.snapshots.size + w.deleted.size !== this.#registeredTotal) {
       for (const s of w.snapshots.values()) this.register(s);
       this.#registeredTotal = w.snapshots.size + w.deleted.size;
-    }
-    if (w.deleted.size !== this.#compactedAtDeleted) {
-      this.#compactedAtDeleted = w.deleted.size;
-      for (const [key, list] of this.#byOwnerRegion) {
-        const live = list.filter((e) => w.snapshots.has(e.id));
-        if (live.length !== list.length) this.#byOwnerRegion.set(key, live);
-      }
-      for (const copies of this.#copiesByLineage.values())
-        for (const id of copies) if (!w.snapshots.has(id)) copies.delete(id);
     }
   }
 
@@ -97,28 +104,65 @@ export class EcsState {
   advance(): void {
     this.images.advance();
     this.sync();
+    this.creations.advance(this.world);
     if (this.#timed.size > 0) {
       this.world.advance(this.#timed);
       for (const id of this.#timed) {
         const s = this.world.snapshots.get(id);
-        const settled = s?.state === 'error' || (s?.state === 'completed' && s.retentionDays === undefined);
-        if (!s || settled) this.#timed.delete(id);
+        if (s?.state !== 'pending') this.#timed.delete(id);
       }
     }
+    this.#expireRetained();
     this.sync();
   }
 
-  /** Snapshots owned by `account` in `region`, oldest first (entries may be stale until the next sync). */
+  /**
+   * Schedules a look at `s` when its retention (`RetentionDays`, counted by the world from
+   * completion) may end. Call it again after changing the retention; stale entries are harmless.
+   */
+  trackRetention(s: SimSnapshot): void {
+    if (s.retentionDays === undefined) return;
+    const from = s.completedAt ?? s.startedAt;
+    this.#expiring.push(s.id, from + s.retentionDays * 86_400_000);
+  }
+
+  /** Lets the world release the retained snapshots that came due; re-schedules the others. */
+  #expireRetained(): void {
+    const now = this.world.clock.now();
+    const due = this.#expiring.popDue(now);
+    if (due.length === 0) return;
+    this.world.advance(due);
+    for (const id of due) {
+      const s = this.world.snapshots.get(id);
+      if (!s || s.retentionDays === undefined || s.state === 'error') continue;
+      if (s.state === 'completed') this.trackRetention(s);
+      // Still being taken: look again a day later (its end is not known yet).
+      else this.#expiring.push(id, now + 86_400_000);
+    }
+  }
+
+  /** Snapshots owned by `account` in `region`, oldest first, without removed ones. */
   ownedInRegion(account: string, region: string): readonly IndexEntry[] {
-    return this.#byOwnerRegion.get(`${account}/${region}`) ?? [];
+    const key = `${account}/${region}`;
+    const list = this.#byOwnerRegion.get(key);
+    if (!list) return [];
+    const deleted = this.world.deleted.size;
+    if (this.#compactedAt.get(key) === deleted) return list;
+    this.#compactedAt.set(key, deleted);
+    const live = list.filter((e) => this.world.snapshots.has(e.id));
+    if (live.length === list.length) return list;
+    this.#byOwnerRegion.set(key, live);
+    return live;
   }
 
   /** Copies of one disk held by `account` in `region`. */
   copiesOfDisk(account: string, region: string, diskId: string): SimSnapshot[] {
     const out: SimSnapshot[] = [];
-    for (const id of this.#copiesByLineage.get(`${account}/${region}/${diskId}`) ?? []) {
+    const copies = this.#copiesByLineage.get(`${account}/${region}/${diskId}`);
+    for (const id of copies ?? []) {
       const s = this.world.snapshots.get(id);
       if (s) out.push(s);
+      else copies?.delete(id);
     }
     return out;
   }

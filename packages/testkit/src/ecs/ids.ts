@@ -59,3 +59,13 @@ export function newRequestId(): string {
 export function newEcsImageId(): string {
   return `m-${pick(LOWER_ALNUM, 20)}`;
 }
+
+/** A new ECS instance id: `i-` and 20 lowercase letters and digits. */
+export function newEcsInstanceId(): string {
+  return `i-${pick(LOWER_ALNUM, 20)}`;
+}
+
+/** A new snapshot-consistent group id: `ssg-` and 20 lowercase letters and digits. */
+export function newSnapshotGroupId(): string {
+  return `ssg-${pick(LOWER_ALNUM, 20)}`;
+}

@@ -17,10 +17,13 @@ export {
   ECS_ENDPOINT_PATTERN,
   type EcsCredentials,
   type EcsDiskFixture,
+  type EcsInstanceDiskFixture,
+  type EcsInstanceFixture,
   type EcsKeyFixture,
   EcsSimulator,
   type EcsSimulatorOptions,
   type EcsSnapshotFixture,
+  type EcsSnapshotGroupFixture,
 } from './ecs-simulator.js';
 export { ECS_SERVICE_KEY_ALIAS, type EcsBehaviour, EcsState } from './ecs-state.js';
 export { newEcsDiskId, newEcsImageId, newEcsSnapshotId } from './ids.js';
@@ -49,3 +52,12 @@ export {
 } from './images/image-copy-rules.js';
 export type { EcsImageFixture } from './images/image-fixtures.js';
 export { ECS_IMAGE_SHARE_LIMIT } from './images/image-share-permission.js';
+export {
+  type EcsAttachedDisk,
+  type EcsInstance,
+  type EcsSnapshotGroup,
+  SNAPSHOT_GROUP_MAX_DISKS,
+  SNAPSHOT_GROUP_MAX_TOTAL_GIB,
+  type SnapshotGroupSpec,
+  snapshotGroupStatus,
+} from './snapshot-groups.js';

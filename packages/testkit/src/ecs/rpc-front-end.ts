@@ -11,10 +11,17 @@ import { describeImages } from './images/describe-images.js';
 import { cancelCopyImage, deleteImage } from './images/image-lifecycle.js';
 import { describeImageSharePermission, modifyImageSharePermission } from './images/image-share-permission.js';
 import { newRequestId } from './ids.js';
+import { modifySnapshotAttribute } from './modify-snapshot-attribute.js';
 import type { EcsOperation } from './operation-context.js';
 import { authenticateRpc } from './rpc-authentication.js';
 import { EcsApiError, ecsErrors } from './rpc-errors.js';
 import { decodeQueryPairs, EcsParams } from './rpc-params.js';
+import {
+  createSnapshotGroup,
+  deleteSnapshotGroup,
+  describeSnapshotGroups,
+  modifySnapshotGroup,
+} from './snapshot-groups.js';
 import { listTagResources, tagResources, untagResources } from './tag-operations.js';
 
 /** The operations the front-end serves, by `Action`. */
@@ -31,6 +38,11 @@ export const ECS_OPERATIONS: Readonly<Record<string, EcsOperation>> = Object.fre
   DeleteImage: deleteImage,
   ModifyImageSharePermission: modifyImageSharePermission,
   DescribeImageSharePermission: describeImageSharePermission,
+  ModifySnapshotAttribute: modifySnapshotAttribute,
+  CreateSnapshotGroup: createSnapshotGroup,
+  DescribeSnapshotGroups: describeSnapshotGroups,
+  DeleteSnapshotGroup: deleteSnapshotGroup,
+  ModifySnapshotGroup: modifySnapshotGroup,
 });
 
 /** Flow control: `capacity` calls, refilled at `refillPerSecond`, per account and action. */
@@ -124,6 +136,11 @@ export class EcsRpcFrontEnd implements SimHandler {
       if (picked?.kind === 'latency') latencyMs = picked.latencyMs;
       if (picked?.kind === 'reset') {
         record(0);
+        return { drop: true };
+      }
+      if (picked?.kind === 'hang') {
+        record(0);
+        await this.faults.hang();
         return { drop: true };
       }
       if (picked?.kind === 'throttle') throw ecsErrors.throttled();

@@ -127,6 +127,15 @@ export const DEFAULT_SANDBOX_SEED: SandboxSeedInput = {
         sizeGiB: 8,
         description: 'partner AMI root volume, not shared (its AMI cannot be copied)',
       },
+      {
+        id: 'snap-0a200000000000001',
+        account: '222222222222',
+        region: 'us-east-1',
+        volumeSizeGiB: 20,
+        sizeGiB: 8,
+        public: true,
+        description: 'public dataset snapshot (any account may copy it)',
+      },
     ],
     images: [
       {
@@ -172,6 +181,33 @@ export const DEFAULT_SANDBOX_SEED: SandboxSeedInput = {
         description: 'partner AMI shared with 111111111111 without its snapshot (copy refused)',
         snapshots: ['snap-0f000000000000002'],
         sharedWith: ['111111111111'],
+      },
+    ],
+    instances: [
+      {
+        id: 'i-0a000000000000001',
+        account: '111111111111',
+        region: 'us-west-2',
+        volumes: [
+          { id: 'vol-0a000000000000001', sizeGiB: 30, usedGiB: 12, tags: { role: 'root' } },
+          {
+            id: 'vol-0a000000000000002',
+            sizeGiB: 500,
+            usedGiB: 320,
+            changeGiB: 20,
+            encrypted: true,
+            keyAlias: 'backup',
+            tags: { role: 'data' },
+          },
+        ],
+      },
+    ],
+    snapshotSets: [
+      {
+        instanceId: 'i-0a000000000000001',
+        tags: { 'backup-set': 'db-nightly-1' },
+        description: 'db-1 nightly multi-volume set',
+        ids: ['snap-0a100000000000001', 'snap-0a100000000000002'],
       },
     ],
   },
@@ -294,6 +330,26 @@ export const DEFAULT_SANDBOX_SEED: SandboxSeedInput = {
         description: 'partner image shared with 1234567890123456 (copies stay in cn-hangzhou)',
         snapshots: ['s-sandbox000000000000007'],
         sharedWith: ['1234567890123456'],
+      },
+    ],
+    instances: [
+      {
+        id: 'i-sandbox00000000000001',
+        account: '1234567890123456',
+        region: 'cn-shanghai',
+        volumes: [
+          { id: 'd-sandbox00000000000001', sizeGiB: 40, usedGiB: 10 },
+          { id: 'd-sandbox00000000000002', sizeGiB: 200, usedGiB: 120, changeGiB: 8 },
+        ],
+      },
+    ],
+    snapshotSets: [
+      {
+        instanceId: 'i-sandbox00000000000001',
+        name: 'app-nightly-1',
+        groupId: 'ssg-sandbox00000000000001',
+        tags: { 'backup-set': 'app-nightly-1' },
+        ids: ['s-sandbox000000000000011', 's-sandbox000000000000012'],
       },
     ],
   },

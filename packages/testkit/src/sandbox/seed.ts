@@ -13,6 +13,11 @@ const account = z
 
 const key = z
   .object({
+    /**
+     * Fixed key id (optional). AWS: a UUID, so the key's ARN is the fixed
+     * `arn:aws:kms:<region>:<account>:key/<id>` a policy document may name. Alibaba: the KMS key id.
+     */
+    id: z.string().min(1).optional(),
     account: z.string(),
     region,
     /** Alias without the `alias/` prefix, used to refer to the key in this seed and by clients. */
@@ -46,6 +51,71 @@ const snapshot = z
     tags: z.record(z.string(), z.string()).default({}),
     /** Alibaba only: `standard`, `archive` or `flash`. */
     category: z.enum(['standard', 'archive', 'flash']).default('standard'),
+    /** AWS only: public (the `all` group may create volumes from it); not for encrypted snapshots. */
+    public: z.boolean().optional(),
+    /** Alibaba only: days the snapshot is kept (1–65536) before ECS releases it. AWS has no native retention. */
+    retentionDays: z.number().int().min(1).max(65536).optional(),
+  })
+  .strict();
+
+const instanceVolume = z
+  .object({
+    /** Fixed volume (AWS) or disk (Alibaba) id. */
+    id: z.string().optional(),
+    sizeGiB: z.number().int().positive(),
+    /** GiB of data on it: the size of its first snapshot. Defaults to the size. */
+    usedGiB: z.number().nonnegative().optional(),
+    /** GiB that change between two snapshots. Defaults to a tenth of the used size. */
+    changeGiB: z.number().nonnegative().optional(),
+    /** The root (AWS) or system (Alibaba) volume; default: the first one. */
+    boot: z.boolean().optional(),
+    encrypted: z.boolean().default(false),
+    /** Alias of the key (from `keys`) of an encrypted volume; the default key if absent. */
+    keyAlias: z.string().optional(),
+    /** AWS only: the volume's tags (CreateSnapshots can copy them). */
+    tags: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const instance = z
+  .object({
+    /** Fixed instance id (AWS `i-` + 17 hex digits; Alibaba `i-…`). */
+    id: z.string().optional(),
+    account: z.string(),
+    region,
+    volumes: z.array(instanceVolume).min(1),
+  })
+  .strict();
+
+const snapshotSet = z
+  .object({
+    /** The instance (from `instances`, by its fixed id) whose volumes are snapshotted together. */
+    instanceId: z.string(),
+    /** Tags every snapshot of the set carries (the common "group tag"); on Alibaba the group's too. */
+    tags: z.record(z.string(), z.string()).default({}),
+    description: z.string().optional(),
+    /** Alibaba only: the snapshot-consistent group's name. */
+    name: z.string().optional(),
+    /** Alibaba only: a fixed group id (`ssg-…`). */
+    groupId: z.string().optional(),
+    /** Fixed snapshot ids, in volume order. */
+    ids: z.array(z.string()).optional(),
+    /** Leave the root/system volume out. */
+    excludeBootVolume: z.boolean().default(false),
+  })
+  .strict();
+
+const fault = z
+  .object({
+    /** An API action (`CopySnapshot`, `DescribeSnapshots`, …) or `*` for every action. */
+    operation: z.string().min(1),
+    kind: z.enum(['throttle', 'server-error', 'drop-after', 'reset', 'latency', 'hang']),
+    /** The next N matching requests, or `always`. Default 1 (unless `probability` is set: always). */
+    times: z.union([z.number().int().positive(), z.literal('always')]).optional(),
+    /** Each matching request with this probability (draws seeded by `faultSeed`). */
+    probability: z.number().gt(0).max(1).optional(),
+    /** For `latency`: real milliseconds to wait before answering. */
+    latencyMs: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -79,6 +149,14 @@ const cloud = z
     snapshots: z.array(snapshot).default([]),
     /** Machine images (AMIs, ECS custom images) over the snapshots above. */
     images: z.array(image).default([]),
+    /** Instances with their volumes, for multi-volume snapshots (CreateSnapshots, CreateSnapshotGroup). */
+    instances: z.array(instance).optional(),
+    /** Multi-volume snapshot sets taken before the sandbox starts (Alibaba: snapshot-consistent groups). */
+    snapshotSets: z.array(snapshotSet).optional(),
+    /** Faults injected into this cloud's requests from the start. */
+    faults: z.array(fault).optional(),
+    /** Seed of this cloud's random fault draws (default 1). */
+    faultSeed: z.number().int().optional(),
   })
   .strict();
 
@@ -96,6 +174,8 @@ export const SandboxSeedSchema = z
 export type SandboxSeedInput = z.input<typeof SandboxSeedSchema>;
 /** Seed after defaults. */
 export type SandboxSeed = z.output<typeof SandboxSeedSchema>;
+/** A fault rule as a seed writes it. */
+export type SandboxSeedFault = z.output<typeof fault>;
 
 /** JSON Schema (draft 2020-12) of the seed file, generated from the zod schema. */
 export function sandboxSeedJsonSchema(): Record<string, unknown> {

@@ -3,7 +3,9 @@ import { Ec2Simulator } from '../ec2/simulator.js';
 import { EcsSimulator } from '../ecs/ecs-simulator.js';
 import type { SimServer } from '../sim/mount.js';
 import { ScaledClock } from '../sim/scaled-clock.js';
+import { type ControlServer, startControlServer } from './control-server.js';
 import { DEFAULT_SANDBOX_SEED } from './default-seed.js';
+import { faultRuleOfSeed, type SandboxFault } from './fault-spec.js';
 import { type SandboxSeed, type SandboxSeedInput, SandboxSeedSchema } from './seed.js';
 
 /** How to reach one simulated cloud of a running sandbox. */
@@ -21,7 +23,11 @@ export interface Sandbox {
   readonly ec2: Ec2Simulator;
   readonly ecs: EcsSimulator;
   readonly clock: Clock;
-  /** Stops both servers. */
+  /** The read-only control endpoint on 127.0.0.1 (see `docs/sandbox.md`). */
+  readonly control: { readonly url: string };
+  /** Moves the virtual clock forward by `ms` at once (a scaled or virtual clock only). */
+  advance(ms: number): void;
+  /** Lets hung requests go, then stops every server. */
   close(): Promise<void>;
 }
 
@@ -35,6 +41,17 @@ export interface SandboxOptions {
   readonly clock?: Clock;
   readonly awsPort?: number;
   readonly alibabaPort?: number;
+  /** Port of the control endpoint (default: any free port). */
+  readonly controlPort?: number;
+  /** Faults to inject besides the seed's (e.g. from `--fault`). */
+  readonly faults?: readonly SandboxFault[];
+  /** Seed of both clouds' random fault draws; wins over the seed file's `faultSeed`. */
+  readonly faultSeed?: number;
+}
+
+/** A clock the sandbox can jump forward. */
+function canJump(clock: Clock): clock is Clock & { advance(ms: number): void } {
+  return typeof (clock as { advance?: unknown }).advance === 'function';
 }
 
 /** Fills an EC2 simulator from the `aws` part of a seed. */
@@ -44,6 +61,7 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey });
   for (const k of seed.keys) {
     sim.addKey({
+      ...(k.id === undefined ? {} : { id: k.id }),
       account: k.account,
       region: k.region,
       aliases: [k.alias],
@@ -55,7 +73,12 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
   for (const e of seed.encryptionByDefault) sim.setEncryptionByDefault(e.account, e.region, true);
   for (const s of seed.snapshots) {
     const key = s.keyAlias === undefined ? undefined : `alias/${s.keyAlias}`;
-    sim.addSnapshot({
+    if (s.retentionDays !== undefined) {
+      throw new Error(
+        `aws.snapshots: retentionDays is Alibaba only (EBS snapshots have no native retention)`,
+      );
+    }
+    const snapshot = sim.addSnapshot({
       account: s.account,
       region: s.region,
       ...(s.id === undefined ? {} : { id: s.id }),
@@ -69,6 +92,7 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
       sharedWith: s.sharedWith,
       ...(s.category === 'archive' ? { storageTier: 'archive' as const } : {}),
     });
+    if (s.public) sim.makeSnapshotPublic(snapshot.id);
   }
   for (const i of seed.images) {
     sim.addImage({
@@ -84,6 +108,35 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
       tags: i.tags,
     });
   }
+  for (const i of seed.instances ?? []) {
+    sim.addInstance({
+      account: i.account,
+      region: i.region,
+      ...(i.id === undefined ? {} : { id: i.id }),
+      volumes: i.volumes.map((v) => ({
+        sizeGiB: v.sizeGiB,
+        ...(v.id === undefined ? {} : { id: v.id }),
+        ...(v.usedGiB === undefined ? {} : { usedGiB: v.usedGiB }),
+        ...(v.changeGiB === undefined ? {} : { changeGiB: v.changeGiB }),
+        ...(v.boot === undefined ? {} : { boot: v.boot }),
+        encrypted: v.encrypted,
+        ...(v.keyAlias === undefined ? {} : { kmsKeyId: `alias/${v.keyAlias}` }),
+        ...(v.tags === undefined ? {} : { tags: v.tags }),
+      })),
+    });
+  }
+  for (const set of seed.snapshotSets ?? []) {
+    if (!sim.instance(set.instanceId))
+      throw new Error(`aws.snapshotSets: unknown instance ${set.instanceId}`);
+    sim.takeSnapshotSet(set.instanceId, {
+      completed: true,
+      tags: new Map(Object.entries(set.tags)),
+      excludeBootVolume: set.excludeBootVolume,
+      ...(set.description === undefined ? {} : { description: set.description }),
+      ...(set.ids === undefined ? {} : { ids: set.ids }),
+    });
+  }
+  for (const f of seed.faults ?? []) sim.faults.add(faultRuleOfSeed(f));
 }
 
 /** Fills an ECS simulator from the `alibaba` part of a seed. */
@@ -93,6 +146,7 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, accessKeySecret: a.secretAccessKey });
   for (const k of seed.keys) {
     sim.addKey({
+      ...(k.id === undefined ? {} : { id: k.id }),
       account: k.account,
       region: k.region,
       alias: `alias/${k.alias}`,
@@ -101,8 +155,11 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
       usableBy: k.usableBy,
     });
   }
+  const keyId = (alias: string | undefined, region: string) =>
+    alias === undefined ? undefined : sim.world.findKey(`alias/${alias}`, region)?.id;
   for (const s of seed.snapshots) {
-    const key = s.keyAlias === undefined ? undefined : sim.world.findKey(`alias/${s.keyAlias}`, s.region)?.id;
+    const key = keyId(s.keyAlias, s.region);
+    if (s.public) throw new Error('alibaba.snapshots: public is AWS only (ECS cannot share snapshots)');
     sim.addSnapshot({
       account: s.account,
       region: s.region,
@@ -115,6 +172,7 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
       ...(s.description === undefined ? {} : { description: s.description }),
       tags: s.tags,
       category: s.category,
+      ...(s.retentionDays === undefined ? {} : { retentionDays: s.retentionDays }),
     });
   }
   for (const i of seed.images) {
@@ -131,6 +189,43 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
       tags: i.tags,
     });
   }
+  for (const i of seed.instances ?? []) {
+    const typed = i.volumes.some((v) => v.boot !== undefined);
+    sim.addInstance({
+      account: i.account,
+      region: i.region,
+      ...(i.id === undefined ? {} : { id: i.id }),
+      disks: i.volumes.map((v, n) => {
+        const key = keyId(v.keyAlias, i.region);
+        return {
+          sizeGiB: v.sizeGiB,
+          ...(v.id === undefined ? {} : { id: v.id }),
+          ...(v.usedGiB === undefined ? {} : { usedGiB: v.usedGiB }),
+          ...(v.changeGiB === undefined ? {} : { changeGiB: v.changeGiB }),
+          diskType: (typed ? v.boot === true : n === 0) ? ('system' as const) : ('data' as const),
+          encrypted: v.encrypted,
+          ...(key === undefined ? {} : { kmsKeyId: key }),
+        };
+      }),
+    });
+  }
+  for (const set of seed.snapshotSets ?? []) {
+    const instance = sim.state.instances.get(set.instanceId);
+    if (!instance) throw new Error(`alibaba.snapshotSets: unknown instance ${set.instanceId}`);
+    sim.addSnapshotGroup({
+      instanceId: set.instanceId,
+      tags: set.tags,
+      snapshotTags: set.tags,
+      ...(set.excludeBootVolume
+        ? { excludeDiskIds: instance.disks.filter((d) => d.system).map((d) => d.diskId) }
+        : {}),
+      ...(set.groupId === undefined ? {} : { id: set.groupId }),
+      ...(set.name === undefined ? {} : { name: set.name }),
+      ...(set.description === undefined ? {} : { description: set.description }),
+      ...(set.ids === undefined ? {} : { snapshotIds: set.ids }),
+    });
+  }
+  for (const f of seed.faults ?? []) sim.faults.add(faultRuleOfSeed(f));
 }
 
 /**
@@ -141,19 +236,41 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = SandboxSeedSchema.parse(options.seed ?? DEFAULT_SANDBOX_SEED);
   const clock = options.clock ?? new ScaledClock({ scale: options.timeScale ?? 60 });
-  const ec2 = new Ec2Simulator({ clock });
-  const ecs = new EcsSimulator({ clock });
+  const ec2 = new Ec2Simulator({ clock, faultSeed: options.faultSeed ?? seed.aws.faultSeed ?? 1 });
+  const ecs = new EcsSimulator({ clock, faultSeed: options.faultSeed ?? seed.alibaba.faultSeed ?? 1 });
   seedEc2(ec2, seed.aws);
   seedEcs(ecs, seed.alibaba);
-  const servers: SimServer[] = [];
+  for (const f of options.faults ?? []) {
+    if (f.clouds.includes('aws')) ec2.faults.add(f.rule);
+    if (f.clouds.includes('alibaba')) ecs.faults.add(f.rule);
+  }
+  const advance = (ms: number): void => {
+    if (!canJump(clock)) throw new Error('the sandbox clock cannot jump forward');
+    clock.advance(ms);
+  };
+  const servers: (SimServer | ControlServer)[] = [];
   try {
     servers.push(await ec2.listen(options.awsPort === undefined ? {} : { port: options.awsPort }));
     servers.push(await ecs.listen(options.alibabaPort === undefined ? {} : { port: options.alibabaPort }));
+    servers.push(
+      await startControlServer(
+        {
+          clouds: { aws: ec2, alibaba: ecs },
+          now: () => clock.now(),
+          advanceClock: (ms) => {
+            if (!canJump(clock)) return false;
+            clock.advance(ms);
+            return true;
+          },
+        },
+        options.controlPort === undefined ? {} : { port: options.controlPort },
+      ),
+    );
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
     throw err;
   }
-  const [awsServer, aliServer] = servers as [SimServer, SimServer];
+  const [awsServer, aliServer, controlServer] = servers as [SimServer, SimServer, ControlServer];
   const info = (server: SimServer, cloud: SandboxSeed['aws']): SandboxCloudInfo => ({
     endpoint: server.url,
     regions: cloud.regions,
@@ -169,7 +286,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ec2,
     ecs,
     clock,
+    control: { url: controlServer.url },
+    advance,
     close: async () => {
+      ec2.faults.releaseHangs();
+      ecs.faults.releaseHangs();
       await Promise.all(servers.map((s) => s.close()));
     },
   };

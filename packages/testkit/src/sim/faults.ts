@@ -9,7 +9,12 @@ export type FaultKind =
   /** Reset the connection before anything is applied. */
   | 'reset'
   /** Serve normally after a real-time delay of `latencyMs`. */
-  | 'latency';
+  | 'latency'
+  /**
+   * Accept the connection and never answer (nothing is applied) until
+   * {@link FaultInjector.releaseHangs} runs — the sandbox calls it when it stops — then drop it.
+   */
+  | 'hang';
 
 /** One fault rule. `times` counts down per matching request; `probability` draws per request. */
 export interface FaultRule {
@@ -51,7 +56,9 @@ export class FaultInjector {
     'drop-after': 0,
     reset: 0,
     latency: 0,
+    hang: 0,
   };
+  readonly #hung = new Set<() => void>();
 
   constructor(seed = 1) {
     this.#random = seededRandom(seed);
@@ -95,9 +102,36 @@ export class FaultInjector {
     return this;
   }
 
+  /** Hang the next `n` requests for `operation` until {@link releaseHangs}. */
+  hangNext(operation: string, n = 1): this {
+    return this.add({ operation, kind: 'hang', times: n });
+  }
+
   /** Removes every rule. */
   clear(): void {
     this.#rules = [];
+  }
+
+  /**
+   * What a front-end awaits for a `hang` fault: resolves only when {@link releaseHangs}
+   * runs, so a hung request holds its connection without a timer of its own.
+   */
+  hang(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#hung.add(resolve);
+    });
+  }
+
+  /** Requests hanging now. */
+  get hanging(): number {
+    return this.#hung.size;
+  }
+
+  /** Lets every hung request go (its connection is then dropped, never answered). */
+  releaseHangs(): void {
+    const waiting = [...this.#hung];
+    this.#hung.clear();
+    for (const resolve of waiting) resolve();
   }
 
   /** The fault for this request, if any; consumes a count of the matching rule. */

@@ -1,3 +1,5 @@
+export { parseDuration } from './duration.js';
+export { ExpiryQueue } from './expiry-queue.js';
 export { FaultInjector, type FaultKind, type FaultRule, TokenBucket } from './faults.js';
 export { BillingLedger, type LedgerEntry } from './ledger.js';
 export {
@@ -11,6 +13,7 @@ export {
 } from './mount.js';
 export { RequestLog, type RequestLogEntry } from './request-log.js';
 export { ScaledClock } from './scaled-clock.js';
+export { creationDurationMs, SnapshotCreations } from './snapshot-creation.js';
 export { VirtualClock } from './virtual-clock.js';
 export {
   hexId,

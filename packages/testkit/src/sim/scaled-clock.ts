@@ -8,6 +8,7 @@ export class ScaledClock implements Clock {
   readonly scale: number;
   readonly #virtualStart: number;
   readonly #realStart: number;
+  #skippedMs = 0;
 
   constructor(options: { scale?: number; start?: number } = {}) {
     this.scale = options.scale ?? 1;
@@ -17,7 +18,16 @@ export class ScaledClock implements Clock {
   }
 
   now(): number {
-    return this.#virtualStart + (Date.now() - this.#realStart) * this.scale;
+    return this.#virtualStart + this.#skippedMs + (Date.now() - this.#realStart) * this.scale;
+  }
+
+  /**
+   * Jumps `ms` of virtual time ahead at once (the sandbox's "advance the clock"). Sleeps
+   * already running keep their real-time deadlines: clients in other processes poll.
+   */
+  advance(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError('ScaledClock: advance takes ms >= 0');
+    this.#skippedMs += ms;
   }
 
   /** Waits `ms` of virtual time: `ms / scale` real milliseconds, abortable like the system clock. */

@@ -213,12 +213,13 @@ describe('snapcopy-sandbox (the built bin)', () => {
   it('loads a seed file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-seed-'));
     const seed = structuredClone(DEFAULT_SANDBOX_SEED) as typeof DEFAULT_SANDBOX_SEED & {
-      aws: { snapshots: unknown[]; images: unknown[] };
+      aws: { snapshots: unknown[]; images: unknown[]; snapshotSets?: unknown[] };
     };
     seed.aws.images = [];
     seed.aws.snapshots = [
       { id: 'snap-0f000000000000042', account: '111111111111', region: 'us-west-2', volumeSizeGiB: 8 },
     ];
+    seed.aws.snapshotSets = [];
     writeFileSync(join(dir, 'seed.json'), JSON.stringify(seed));
     const { child, line } = await startBin(['--seed', join(dir, 'seed.json')]);
     const info = JSON.parse(line) as {

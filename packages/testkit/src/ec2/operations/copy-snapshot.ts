@@ -5,6 +5,7 @@ import { Ec2ApiError, ec2Errors } from '../errors.js';
 import { newDataKeyId, SNAPSHOT_ID_RE } from '../ids.js';
 import { defaultEbsKey, keyUsableBy, resolveKmsKey } from '../kms.js';
 import type { QueryParams } from '../query-params.js';
+import { canCreateVolume } from '../snapshot-permissions.js';
 import { ec2Extra } from '../snapshot-view.js';
 import type { Ec2RequestContext } from '../state.js';
 import { checkTagLimit, validateTag } from '../tag-rules.js';
@@ -15,7 +16,8 @@ export const KEY_NOT_ACCESSIBLE = 'Given key ID is not accessible';
 /** The message for a shared source whose key the caller was not granted [inferred wording]. */
 export const SOURCE_KEY_NOT_ACCESSIBLE = 'The KMS key of the source snapshot is not accessible';
 
-function parseTagSpecifications(p: QueryParams): Map<string, string> {
+/** `TagSpecification.N` (resource type `snapshot` only): the tags to put on new snapshots. */
+export function parseTagSpecifications(p: QueryParams): Map<string, string> {
   const tags = new Map<string, string>();
   for (const n of p.indexes('TagSpecification')) {
     const type = p.get(`TagSpecification.${n}.ResourceType`);
@@ -72,7 +74,12 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
     throw new Ec2ApiError('InvalidRegion', `Invalid region: ${sourceRegion}`);
   }
   if (!SNAPSHOT_ID_RE.test(sourceId)) throw ec2Errors.snapshotMalformed(sourceId);
-  const source = world.visibleSnapshot(sourceId, sourceRegion, account);
+  const candidate = world.snapshots.get(sourceId);
+  // Owned, shared with the caller, or public: any create-volume permission allows a copy.
+  const source =
+    candidate && candidate.region === sourceRegion && canCreateVolume(candidate, account)
+      ? candidate
+      : undefined;
   if (!source) throw ec2Errors.snapshotNotFound([sourceId]);
   if (source.state !== 'completed') {
     throw new Ec2ApiError('IncorrectState', `Snapshot '${sourceId}' is not in the 'completed' state.`);

@@ -3,38 +3,20 @@ import { ec2Errors } from '../errors.js';
 import { SNAPSHOT_ID_RE } from '../ids.js';
 import type { QueryParams } from '../query-params.js';
 import { compileSnapshotFilters, isExactValue } from '../snapshot-filters.js';
-import { ec2Extra, renderSnapshotItem } from '../snapshot-view.js';
+import {
+  canCreateVolume,
+  ownerMatcher,
+  readOwners,
+  readRestorableBy,
+  restorableMatcher,
+} from '../snapshot-permissions.js';
+import { renderSnapshotItem } from '../snapshot-view.js';
 import type { Ec2RequestContext } from '../state.js';
 import { xmlElement } from '../xml.js';
 
 /** `MaxResults` bounds for DescribeSnapshots: below 5 is an error, above 1000 is capped. */
 export const DESCRIBE_SNAPSHOTS_MIN_RESULTS = 5;
 export const DESCRIBE_SNAPSHOTS_MAX_RESULTS = 1000;
-
-const visibleTo = (s: SimSnapshot, account: string) =>
-  s.account === account || s.sharedWith.has(account) || ec2Extra(s).public === true;
-
-function ownerMatcher(owners: readonly string[], caller: string): (s: SimSnapshot) => boolean {
-  if (owners.length === 0) return () => true;
-  return (s) =>
-    owners.some((o) =>
-      o === 'self'
-        ? s.account === caller
-        : o === 'amazon'
-          ? ec2Extra(s).ownerAlias === 'amazon'
-          : s.account === o,
-    );
-}
-
-function restorableMatcher(accounts: readonly string[], caller: string): (s: SimSnapshot) => boolean {
-  if (accounts.length === 0) return () => true;
-  return (s) =>
-    accounts.some((a) => {
-      if (a === 'all') return ec2Extra(s).public === true;
-      const who = a === 'self' ? caller : a;
-      return s.account === who || s.sharedWith.has(who) || ec2Extra(s).public === true;
-    });
-}
 
 /**
  * The snapshots that match, in world order: looked up by id when the call names ids
@@ -70,8 +52,8 @@ function collect(
 export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): string {
   const { state, account, region } = ctx;
   const ids = p.list('SnapshotId');
-  const owners = p.list('Owner');
-  const restorableBy = p.list('RestorableBy');
+  const owners = readOwners(p.list('Owner'));
+  const restorableBy = readRestorableBy(p.list('RestorableBy'));
   const filters = p.filters();
   const maxResults = p.int('MaxResults');
   const nextToken = p.get('NextToken');
@@ -109,7 +91,7 @@ export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): strin
     ...(restorableBy.length > 0 ? [matchesRestorable] : []),
     ...(filters.length > 0 ? [matchesFilters] : []),
   ];
-  const matches = (s: SimSnapshot) => visibleTo(s, account) && tests.every((t) => t(s));
+  const matches = (s: SimSnapshot) => canCreateVolume(s, account) && tests.every((t) => t(s));
   const byId = ids.length > 0 ? ids : exactIds;
 
   if (maxResults === undefined && nextToken === undefined) {
