@@ -9,6 +9,7 @@ import {
   startSimServer,
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
 import { newDataKeyId, newSnapshotId, newVolumeId } from './ids.js';
 import { AWS_MANAGED_EBS_ALIAS, awsManagedEbsKey, defaultEbsKey, resolveKmsKey } from './kms.js';
@@ -85,8 +86,17 @@ export interface Ec2SnapshotInput {
   readonly volumeSizeGiB?: number;
   /** Full data size, GiB. Default: the volume size. */
   readonly sizeGiB?: number;
-  /** GiB changed since the previous snapshot of the volume. Default: a tenth of the size. */
+  /**
+   * GiB changed since the previous snapshot of the volume. Default: a tenth of the size
+   * (at least what the size grew or shrank by since the previous snapshot).
+   */
   readonly changedGiB?: number;
+  /**
+   * The snapshot's blocks relative to the previous snapshot of its volume, as block index
+   * ranges (512 KiB blocks). They decide `sizeGiB` and `changedGiB`; without them the
+   * layout is generated from those two.
+   */
+  readonly blocks?: SnapshotBlocksInput;
   /** Default: the volume's encryption. */
   readonly encrypted?: boolean;
   /** Key reference; default: the volume's key, else the default EBS key. */
@@ -242,7 +252,7 @@ export class Ec2Simulator {
         ? this.#key(input.kmsKeyId, input.account, input.region).arn
         : (volume.kmsKeyId ?? this.defaultKmsKey(input.account, input.region).arn);
     const volumeSizeGiB = input.volumeSizeGiB ?? volume.sizeGiB;
-    const sizeGiB = input.sizeGiB ?? volumeSizeGiB;
+    const sizeGiB = input.sizeGiB ?? (input.blocks ? undefined : volumeSizeGiB);
     const extra: Ec2SnapshotExtra = {
       ...(encrypted ? { dataEncryptionKeyId: newDataKeyId() } : {}),
       ...(input.ownerAlias !== undefined ? { ownerAlias: input.ownerAlias } : {}),
@@ -258,8 +268,11 @@ export class Ec2Simulator {
       account: input.account,
       volumeId: volume.id,
       volumeSizeGiB,
-      sizeGiB,
-      changedGiB: input.changedGiB ?? Math.ceil(sizeGiB / 10),
+      ...(sizeGiB !== undefined ? { sizeGiB } : {}),
+      ...(input.changedGiB !== undefined
+        ? { changedGiB: input.changedGiB }
+        : { defaultChangedGiB: Math.ceil((sizeGiB ?? 0) / 10) }),
+      ...(input.blocks !== undefined ? { blocks: input.blocks } : {}),
       encrypted,
       ...(keyArn !== undefined ? { kmsKeyId: keyArn } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),

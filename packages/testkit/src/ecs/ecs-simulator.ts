@@ -8,6 +8,7 @@ import {
   startSimServer,
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
 import { EcsState, kmsKeyArn } from './ecs-state.js';
 import {
@@ -93,10 +94,12 @@ export interface EcsSnapshotFixture {
   readonly diskId?: string;
   /** Size of a disk created for it (default: max(sizeGiB, 40)). */
   readonly diskSizeGiB?: number;
-  /** Full data size of the snapshot, GiB. */
-  readonly sizeGiB: number;
-  /** GiB changed since the previous snapshot of the disk (default: sizeGiB). */
+  /** Full data size of the snapshot, GiB (required unless `blocks` decide it). */
+  readonly sizeGiB?: number;
+  /** GiB changed since the previous snapshot of the disk (default: as much as the size allows). */
   readonly changedGiB?: number;
+  /** The snapshot's blocks relative to the previous snapshot of its disk (512 KiB blocks). */
+  readonly blocks?: SnapshotBlocksInput;
   /** Encrypted (the disk's encryption wins when `diskId` is given). */
   readonly encrypted?: boolean;
   readonly kmsKeyId?: string;
@@ -220,7 +223,7 @@ export class EcsSimulator {
         account: fixture.account,
         region: fixture.region,
         ...(fixture.diskId !== undefined ? { id: fixture.diskId } : {}),
-        sizeGiB: fixture.diskSizeGiB ?? Math.max(fixture.sizeGiB, 40),
+        sizeGiB: fixture.diskSizeGiB ?? Math.max(fixture.sizeGiB ?? 0, 40),
         ...(fixture.encrypted !== undefined ? { encrypted: fixture.encrypted } : {}),
         ...(fixture.kmsKeyId !== undefined ? { kmsKeyId: fixture.kmsKeyId } : {}),
         ...(fixture.diskType !== undefined ? { diskType: fixture.diskType } : {}),
@@ -233,8 +236,11 @@ export class EcsSimulator {
       account: fixture.account,
       volumeId: disk.id,
       volumeSizeGiB: disk.sizeGiB,
-      sizeGiB: fixture.sizeGiB,
-      changedGiB: fixture.changedGiB ?? fixture.sizeGiB,
+      ...(fixture.sizeGiB !== undefined ? { sizeGiB: fixture.sizeGiB } : {}),
+      ...(fixture.changedGiB !== undefined
+        ? { changedGiB: fixture.changedGiB }
+        : { defaultChangedGiB: fixture.sizeGiB ?? disk.sizeGiB }),
+      ...(fixture.blocks !== undefined ? { blocks: fixture.blocks } : {}),
       encrypted: disk.encrypted,
       ...(disk.kmsKeyId !== undefined ? { kmsKeyId: disk.kmsKeyId } : {}),
       ...(fixture.category !== undefined ? { category: fixture.category } : {}),
