@@ -1,4 +1,12 @@
-export { type CopyBilling, type CopyBillingInput, computeCopyBilling } from './copy-billing.js';
+export {
+  type BillingKeyView,
+  type CopyBilling,
+  type CopyBillingInput,
+  computeCopyBilling,
+  type DestinationLineageSnapshot,
+  decideIncremental,
+  type IncrementalDecision,
+} from './copy-billing.js';
 export {
   type CopyEncryptionInput,
   type CopyEncryptionOutcome,

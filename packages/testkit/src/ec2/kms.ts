@@ -1,3 +1,4 @@
+import { simKeyUsableBy } from '../sim/key-state.js';
 import type { SimKey, SimWorld } from '../sim/world.js';
 
 /** The alias of the AWS-managed EBS key that every account has in every region. */
@@ -48,10 +49,8 @@ export function resolveKmsKey(
   return undefined;
 }
 
-/** Whether `account` may use `key` for EBS: enabled, reachable, owned or granted. */
-export function keyUsableBy(key: SimKey | undefined, account: string): key is SimKey {
-  return !!key && key.enabled && key.accessible && (key.account === account || key.usableBy.has(account));
-}
+/** Whether `account` may use `key` for EBS: enabled (not pending deletion or import), reachable, owned or granted. */
+export const keyUsableBy: (key: SimKey | undefined, account: string) => key is SimKey = simKeyUsableBy;
 
 /** The account's AWS-managed EBS key in a region, if the simulator created it. */
 export function awsManagedEbsKey(world: SimWorld, account: string, region: string): SimKey | undefined {

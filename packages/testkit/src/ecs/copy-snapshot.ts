@@ -1,3 +1,4 @@
+import { simKeyState } from '../sim/key-state.js';
 import type { SimKey, SimSnapshot } from '../sim/world.js';
 import { ecsCopyBilling, resolveEcsCopyEncryption } from './copy-rules.js';
 import type { EcsOperationContext } from './operation-context.js';
@@ -20,7 +21,8 @@ function checkKey(ctx: EcsOperationContext, region: string, ref: string): SimKey
       'The specified KMS key is not authorized for this account.',
     );
   }
-  if (!key.enabled)
+  // Disabled, pending deletion and pending import keys all refuse cryptographic use.
+  if (simKeyState(key) !== 'Enabled')
     throw denied('InvalidParameter.KMSKeyId.CMKNotEnabled', 'The specified KMS key is not enabled.');
   if (!key.accessible) {
     throw denied(
