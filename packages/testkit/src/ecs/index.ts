@@ -10,7 +10,9 @@ export {
   type EcsBillingInput,
   type EcsEncryptionInput,
   type EcsEncryptionOutcome,
+  type EcsPriorCopy,
   ecsCopyBilling,
+  mostRecentCompletedCopy,
   resolveEcsCopyEncryption,
 } from './copy-rules.js';
 export {
