@@ -7,6 +7,7 @@ export {
   decideIncremental,
   type IncrementalDecision,
 } from './copy-billing.js';
+export { AWS_ENDPOINT_PATTERN, type AwsSimService, awsDispatcher, awsServiceOf } from './aws-dispatch.js';
 export {
   type CopyEncryptionInput,
   type CopyEncryptionOutcome,
@@ -14,6 +15,13 @@ export {
   resolveCopyEncryption,
 } from './copy-encryption.js';
 export { Ec2ApiError } from './errors.js';
+export {
+  type SigV4ErrorFactory,
+  type SigV4Failure,
+  SigV4Verifier,
+  type SigV4VerifierOptions,
+  sigV4ScopeService,
+} from './sigv4.js';
 export { KEY_NOT_ACCESSIBLE, SOURCE_KEY_NOT_ACCESSIBLE } from './operations/copy-snapshot.js';
 export { EC2_OPERATIONS, Ec2QueryFrontEnd } from './query-front-end.js';
 export {

@@ -9,15 +9,20 @@ import {
   startSimServer,
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import { applyKeyState, type SimKeyState } from '../sim/key-state.js';
 import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
+import { ebsDirectFrontEnd } from '../ebs-direct/front-end.js';
+import { kmsFrontEnd } from '../kms/front-end.js';
+import type { AwsJsonFrontEnd } from '../sim/aws-json-front-end.js';
+import { AWS_ENDPOINT_PATTERN, awsDispatcher } from './aws-dispatch.js';
 import { newDataKeyId, newSnapshotId, newVolumeId } from './ids.js';
 import { AWS_MANAGED_EBS_ALIAS, awsManagedEbsKey, defaultEbsKey, resolveKmsKey } from './kms.js';
 import { Ec2QueryFrontEnd } from './query-front-end.js';
 import { type Ec2SnapshotExtra, Ec2State } from './state.js';
 import { type Ec2BucketSize, Ec2Throttle } from './throttling.js';
 
-/** Every `https://ec2[-fips].<region>.amazonaws.com[.cn]` endpoint (the nock mounting). */
+/** Every `https://ec2[-fips].<region>.amazonaws.com[.cn]` endpoint. */
 export const EC2_ENDPOINT_PATTERN =
   /(?:^|\/\/|\s)ec2(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?(?::443)?(?:\/|$)/;
 
@@ -61,6 +66,11 @@ export interface Ec2KeyInput {
   /** False: EBS cannot use the key; copies with it fail asynchronously. Default true. */
   readonly accessible?: boolean;
   readonly enabled?: boolean;
+  /** The key's state as KMS shows it (wins over `enabled`). Default `Enabled`. */
+  readonly state?: SimKeyState;
+  /** For `PendingDeletion`: when the key goes. Default: 30 days from now. */
+  readonly deletionDate?: Date | number;
+  readonly description?: string;
 }
 
 /** A volume to add. */
@@ -127,8 +137,17 @@ export class Ec2Simulator {
   readonly clock: Clock;
   readonly world: SimWorld;
   readonly faults: FaultInjector;
-  /** The EC2 Query front-end; mount it with {@link mountNock} / {@link listen}, or call it. */
+  /**
+   * Every AWS front-end of the simulator behind one dispatcher (EC2 Query, KMS, EBS direct
+   * APIs; see {@link awsServiceOf}); mount it with {@link mountNock} / {@link listen}, or call it.
+   */
   readonly handler: SimHandler;
+  /** The EC2 Query API front-end alone. */
+  readonly ec2Handler: Ec2QueryFrontEnd;
+  /** KMS (DescribeKey, ListAliases) over the world's keys. */
+  readonly kms: AwsJsonFrontEnd;
+  /** The EBS direct APIs (ListChangedBlocks, ListSnapshotBlocks) over the block model. */
+  readonly ebsDirect: AwsJsonFrontEnd;
   /** Per-action token buckets, or undefined when throttling is off. */
   readonly throttle: Ec2Throttle | undefined;
   readonly #state: Ec2State;
@@ -146,7 +165,11 @@ export class Ec2Simulator {
     const throttling = options.throttling ?? true;
     this.throttle = throttling === false ? undefined : new Ec2Throttle(throttling === true ? {} : throttling);
     this.#state = new Ec2State(this.world, options.copyLimitPerRegion ?? 20);
-    this.handler = new Ec2QueryFrontEnd(this.#state, this.faults, this.throttle);
+    this.ec2Handler = new Ec2QueryFrontEnd(this.#state, this.faults, this.throttle);
+    const refresh = () => this.#state.advanceCopies();
+    this.kms = kmsFrontEnd(this.world, this.faults, refresh);
+    this.ebsDirect = ebsDirectFrontEnd(this.world, this.faults, refresh);
+    this.handler = awsDispatcher({ ec2: this.ec2Handler, kms: this.kms, ebs: this.ebsDirect });
   }
 
   /** Adds an account (12-digit id, access key, secret) with its AWS-managed EBS key per region. */
@@ -172,7 +195,8 @@ export class Ec2Simulator {
   addKey(input: Ec2KeyInput): SimKey {
     this.#requireAccountRegion(input.account, input.region);
     const id = input.id ?? randomUUID();
-    return this.world.addKey({
+    if (this.world.keys.has(id)) throw new Error(`KMS key ${id} already exists`);
+    const key = this.world.addKey({
       id,
       arn: `arn:aws:kms:${input.region}:${input.account}:key/${id}`,
       region: input.region,
@@ -182,7 +206,10 @@ export class Ec2Simulator {
       ...(input.accessible !== undefined ? { accessible: input.accessible } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
       ...(input.usableBy !== undefined ? { usableBy: input.usableBy } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
     });
+    if (input.state !== undefined) applyKeyState(key, input.state, input.deletionDate, this.clock.now());
+    return key;
   }
 
   /** Turns EBS encryption by default on or off for an account in a region. */
@@ -309,9 +336,9 @@ export class Ec2Simulator {
     return { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey };
   }
 
-  /** Intercepts every `https://ec2.<region>.amazonaws.com` request with nock. */
+  /** Intercepts every `https://{ec2,kms,ebs}.<region>.amazonaws.com` request with nock. */
   mountNock(): SimNockMount {
-    return mountNock(this.handler, EC2_ENDPOINT_PATTERN);
+    return mountNock(this.handler, AWS_ENDPOINT_PATTERN, ['POST', 'GET']);
   }
 
   /** Serves the simulator over HTTP on 127.0.0.1 (port 0: any free port). */

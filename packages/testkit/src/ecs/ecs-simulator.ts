@@ -8,6 +8,7 @@ import {
   startSimServer,
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import { applyKeyState, type SimKeyState } from '../sim/key-state.js';
 import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
 import { EcsState, kmsKeyArn } from './ecs-state.js';
@@ -71,6 +72,11 @@ export interface EcsKeyFixture {
   readonly usable?: boolean;
   /** Other accounts allowed to use the key. */
   readonly usableBy?: Iterable<string>;
+  /** The key's state as KMS shows it (wins over `enabled`). Default `Enabled`. */
+  readonly state?: SimKeyState;
+  /** For `PendingDeletion`: when the key goes. Default: 30 days from now. */
+  readonly deletionDate?: Date | number;
+  readonly description?: string;
 }
 
 /** A disk to add. */
@@ -180,7 +186,8 @@ export class EcsSimulator {
   /** Adds a customer master key in one region. */
   addKey(fixture: EcsKeyFixture): SimKey {
     const id = fixture.id ?? newKmsKeyId();
-    return this.world.addKey({
+    if (this.world.keys.has(id)) throw new Error(`KMS key ${id} already exists`);
+    const key = this.world.addKey({
       id,
       arn: kmsKeyArn(fixture.region, fixture.account, id),
       region: fixture.region,
@@ -190,7 +197,11 @@ export class EcsSimulator {
       enabled: fixture.enabled ?? true,
       accessible: fixture.usable ?? true,
       ...(fixture.usableBy ? { usableBy: fixture.usableBy } : {}),
+      ...(fixture.description !== undefined ? { description: fixture.description } : {}),
     });
+    if (fixture.state !== undefined)
+      applyKeyState(key, fixture.state, fixture.deletionDate, this.clock.now());
+    return key;
   }
 
   /** The service key `alias/acs/ecs` of an account in a region. */

@@ -26,6 +26,27 @@ export function setSimKeyState(key: SimKey, state: SimKeyState, deletionDate?: n
   }
 }
 
+/** Default waiting period of a scheduled key deletion on both clouds: 30 days. */
+export const DEFAULT_DELETION_WINDOW_MS = 30 * 86_400_000;
+
+/** Puts a new key in `state`; a pending deletion without a date goes 30 days after `now`. */
+export function applyKeyState(
+  key: SimKey,
+  state: SimKeyState,
+  deletionDate: Date | number | undefined,
+  now: number,
+): void {
+  setSimKeyState(
+    key,
+    state,
+    state === 'PendingDeletion'
+      ? deletionDate === undefined
+        ? now + DEFAULT_DELETION_WINDOW_MS
+        : new Date(deletionDate).getTime()
+      : undefined,
+  );
+}
+
 /** Whether the key can encrypt and decrypt for `account`: enabled, reachable, owned or granted. */
 export function simKeyUsableBy(key: SimKey | undefined, account: string): key is SimKey {
   return (
