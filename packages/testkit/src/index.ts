@@ -3,6 +3,7 @@
  * conformance suite.
  * @packageDocumentation
  */
+export * from './alibaba-kms/index.js';
 export * from './ebs-direct/index.js';
 export * from './ec2/index.js';
 export * from './ecs/index.js';

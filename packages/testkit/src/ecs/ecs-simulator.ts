@@ -11,6 +11,8 @@ import { VirtualClock } from '../sim/virtual-clock.js';
 import { applyKeyState, type SimKeyState } from '../sim/key-state.js';
 import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
+import { alibabaKmsFrontEnd } from '../alibaba-kms/front-end.js';
+import { ALIBABA_ENDPOINT_PATTERN, alibabaDispatcher } from './alibaba-dispatch.js';
 import { EcsState, kmsKeyArn } from './ecs-state.js';
 import {
   newAccessKeyId,
@@ -132,7 +134,9 @@ export class EcsSimulator {
   readonly faults: FaultInjector;
   readonly state: EcsState;
   readonly frontEnd: EcsRpcFrontEnd;
-  /** The RPC front-end, for custom mountings. */
+  /** KMS (DescribeKey, ListAliases, ListAliasesByKeyId) over the world's keys. */
+  readonly kms: EcsRpcFrontEnd;
+  /** ECS and KMS behind one dispatcher (by API version), for custom mountings. */
   readonly handler: SimHandler;
 
   constructor(options: EcsSimulatorOptions = {}) {
@@ -153,7 +157,8 @@ export class EcsSimulator {
       rateLimit: options.rateLimit ?? ECS_DOCUMENTED_RATE_LIMIT,
       serverErrorCode: options.serverErrorCode ?? 'InternalError',
     });
-    this.handler = this.frontEnd;
+    this.kms = alibabaKmsFrontEnd(this.state, this.faults);
+    this.handler = alibabaDispatcher({ ecs: this.frontEnd, kms: this.kms });
   }
 
   /** Adds an account (numeric uid, `LTAI…` AccessKeyId and a secret, generated when absent). */
@@ -293,9 +298,9 @@ export class EcsSimulator {
     return { accountId: a.id, accessKeyId: a.accessKeyId, accessKeySecret: a.secretAccessKey };
   }
 
-  /** Intercepts `https://ecs*.aliyuncs.com` with nock; `stop()` removes the interceptor. */
+  /** Intercepts `https://{ecs,kms}*.aliyuncs.com` with nock; `stop()` removes the interceptor. */
   mountNock(): SimNockMount {
-    return mountNock(this.handler, ECS_ENDPOINT_PATTERN);
+    return mountNock(this.handler, ALIBABA_ENDPOINT_PATTERN);
   }
 
   /** Serves the RPC API on 127.0.0.1 (port 0 = any free port). */

@@ -6,6 +6,12 @@ export {
   parseAcs3Authorization,
 } from './acs3-signature.js';
 export {
+  ALIBABA_ENDPOINT_PATTERN,
+  type AlibabaSimProduct,
+  alibabaDispatcher,
+  alibabaProductOf,
+} from './alibaba-dispatch.js';
+export {
   type EcsBilling,
   type EcsBillingInput,
   type EcsEncryptionInput,
