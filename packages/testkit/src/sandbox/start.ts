@@ -37,6 +37,16 @@ export interface SandboxOptions {
   readonly alibabaPort?: number;
 }
 
+/** The optional parts of a seeded key, as both simulators' `addKey` take them. */
+function keyExtras(k: SandboxSeed['aws']['keys'][number]) {
+  return {
+    ...(k.id === undefined ? {} : { id: k.id }),
+    ...(k.state === undefined ? {} : { state: k.state }),
+    ...(k.deletionDate === undefined ? {} : { deletionDate: Date.parse(k.deletionDate) }),
+    ...(k.description === undefined ? {} : { description: k.description }),
+  };
+}
+
 /** Fills an EC2 simulator from the `aws` part of a seed. */
 export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
   sim.addRegions(...seed.regions);
@@ -50,6 +60,7 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
       accessible: k.accessible,
       enabled: k.enabled,
       usableBy: k.usableBy,
+      ...keyExtras(k),
     });
   }
   for (const e of seed.encryptionByDefault) sim.setEncryptionByDefault(e.account, e.region, true);
@@ -85,6 +96,7 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
       enabled: k.enabled,
       usable: k.accessible,
       usableBy: k.usableBy,
+      ...keyExtras(k),
     });
   }
   for (const s of seed.snapshots) {
