@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@snapcopy/core';
-import { blocksToGiB, gibToBlocks } from './block-ranges.js';
 import { BillingLedger, type LedgerEntry } from './ledger.js';
 import { RequestLog } from './request-log.js';
 import { SnapshotBlockModel, type SnapshotBlocksInput } from './snapshot-blocks.js';
@@ -133,9 +132,9 @@ export interface SimWorldOptions {
   readonly minCopyMs?: number;
 }
 
-/** GiB to the nearest whole block, so pro-rata figures stay readable. */
+/** Pro-rata GiB to two decimals, so a partial transfer reads as a bill would. */
 function roundGiB(gib: number): number {
-  return blocksToGiB(gibToBlocks(gib));
+  return Math.round(gib * 100) / 100;
 }
 
 /** Random lowercase hex of `n` characters. */
