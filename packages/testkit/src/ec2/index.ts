@@ -1,4 +1,13 @@
-export { type CopyBilling, type CopyBillingInput, computeCopyBilling } from './copy-billing.js';
+export {
+  type BillingKeyView,
+  type CopyBilling,
+  type CopyBillingInput,
+  computeCopyBilling,
+  type DestinationLineageSnapshot,
+  decideIncremental,
+  type IncrementalDecision,
+} from './copy-billing.js';
+export { AWS_ENDPOINT_PATTERN, type AwsSimService, awsDispatcher, awsServiceOf } from './aws-dispatch.js';
 export {
   type CopyEncryptionInput,
   type CopyEncryptionOutcome,
@@ -7,6 +16,13 @@ export {
 } from './copy-encryption.js';
 export { Ec2ApiError } from './errors.js';
 export type { Ec2Attachment, Ec2Instance } from './instances.js';
+export {
+  type SigV4ErrorFactory,
+  type SigV4Failure,
+  SigV4Verifier,
+  type SigV4VerifierOptions,
+  sigV4ScopeService,
+} from './sigv4.js';
 export { KEY_NOT_ACCESSIBLE, SOURCE_KEY_NOT_ACCESSIBLE } from './operations/copy-snapshot.js';
 export { EC2_OPERATIONS, Ec2QueryFrontEnd } from './query-front-end.js';
 export {

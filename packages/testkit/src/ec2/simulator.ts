@@ -9,11 +9,17 @@ import {
   startSimServer,
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import { applyKeyState, type SimKeyState } from '../sim/key-state.js';
+import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
+import { ebsDirectFrontEnd } from '../ebs-direct/front-end.js';
+import { kmsFrontEnd } from '../kms/front-end.js';
+import type { AwsJsonFrontEnd } from '../sim/aws-json-front-end.js';
+import { AWS_ENDPOINT_PATTERN, awsDispatcher } from './aws-dispatch.js';
+import { newDataKeyId, newInstanceId, newSnapshotId, newVolumeId } from './ids.js';
 import { addEc2Image, type Ec2ImageInput } from './images/image-fixtures.js';
 import type { Ec2Image } from './images/image-model.js';
 import { DEFAULT_IMAGE_LIMITS } from './images/image-store.js';
-import { newDataKeyId, newInstanceId, newSnapshotId, newVolumeId } from './ids.js';
 import { defaultDeviceName, type Ec2Instance } from './instances.js';
 import { AWS_MANAGED_EBS_ALIAS, awsManagedEbsKey, defaultEbsKey, resolveKmsKey } from './kms.js';
 import { Ec2QueryFrontEnd } from './query-front-end.js';
@@ -21,7 +27,7 @@ import { type SnapshotSetSpec, takeSnapshotSet } from './snapshot-sets.js';
 import { type Ec2SnapshotExtra, Ec2State } from './state.js';
 import { type Ec2BucketSize, Ec2Throttle } from './throttling.js';
 
-/** Every `https://ec2[-fips].<region>.amazonaws.com[.cn]` endpoint (the nock mounting). */
+/** Every `https://ec2[-fips].<region>.amazonaws.com[.cn]` endpoint. */
 export const EC2_ENDPOINT_PATTERN =
   /(?:^|\/\/|\s)ec2(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?(?::443)?(?:\/|$)/;
 
@@ -69,6 +75,11 @@ export interface Ec2KeyInput {
   /** False: EBS cannot use the key; copies with it fail asynchronously. Default true. */
   readonly accessible?: boolean;
   readonly enabled?: boolean;
+  /** The key's state as KMS shows it (wins over `enabled`). Default `Enabled`. */
+  readonly state?: SimKeyState;
+  /** For `PendingDeletion`: when the key goes. Default: 30 days from now. */
+  readonly deletionDate?: Date | number;
+  readonly description?: string;
 }
 
 /** A volume to add. */
@@ -94,8 +105,17 @@ export interface Ec2SnapshotInput {
   readonly volumeSizeGiB?: number;
   /** Full data size, GiB. Default: the volume size. */
   readonly sizeGiB?: number;
-  /** GiB changed since the previous snapshot of the volume. Default: a tenth of the size. */
+  /**
+   * GiB changed since the previous snapshot of the volume. Default: a tenth of the size
+   * (at least what the size grew or shrank by since the previous snapshot).
+   */
   readonly changedGiB?: number;
+  /**
+   * The snapshot's blocks relative to the previous snapshot of its volume, as block index
+   * ranges (512 KiB blocks). They decide `sizeGiB` and `changedGiB`; without them the
+   * layout is generated from those two.
+   */
+  readonly blocks?: SnapshotBlocksInput;
   /** Default: the volume's encryption. */
   readonly encrypted?: boolean;
   /** Key reference; default: the volume's key, else the default EBS key. */
@@ -150,8 +170,17 @@ export class Ec2Simulator {
   readonly clock: Clock;
   readonly world: SimWorld;
   readonly faults: FaultInjector;
-  /** The EC2 Query front-end; mount it with {@link mountNock} / {@link listen}, or call it. */
+  /**
+   * Every AWS front-end of the simulator behind one dispatcher (EC2 Query, KMS, EBS direct
+   * APIs; see {@link awsServiceOf}); mount it with {@link mountNock} / {@link listen}, or call it.
+   */
   readonly handler: SimHandler;
+  /** The EC2 Query API front-end alone. */
+  readonly ec2Handler: Ec2QueryFrontEnd;
+  /** KMS (DescribeKey, ListAliases) over the world's keys. */
+  readonly kms: AwsJsonFrontEnd;
+  /** The EBS direct APIs (ListChangedBlocks, ListSnapshotBlocks) over the block model. */
+  readonly ebsDirect: AwsJsonFrontEnd;
   /** Per-action token buckets, or undefined when throttling is off. */
   readonly throttle: Ec2Throttle | undefined;
   readonly #state: Ec2State;
@@ -173,7 +202,11 @@ export class Ec2Simulator {
       timeBasedThroughputMiBps:
         options.timeBasedThroughputMiBps ?? DEFAULT_IMAGE_LIMITS.timeBasedThroughputMiBps,
     });
-    this.handler = new Ec2QueryFrontEnd(this.#state, this.faults, this.throttle);
+    this.ec2Handler = new Ec2QueryFrontEnd(this.#state, this.faults, this.throttle);
+    const refresh = () => this.#state.advanceCopies();
+    this.kms = kmsFrontEnd(this.world, this.faults, refresh);
+    this.ebsDirect = ebsDirectFrontEnd(this.world, this.faults, refresh);
+    this.handler = awsDispatcher({ ec2: this.ec2Handler, kms: this.kms, ebs: this.ebsDirect });
   }
 
   /** Adds an account (12-digit id, access key, secret) with its AWS-managed EBS key per region. */
@@ -199,7 +232,8 @@ export class Ec2Simulator {
   addKey(input: Ec2KeyInput): SimKey {
     this.#requireAccountRegion(input.account, input.region);
     const id = input.id ?? randomUUID();
-    return this.world.addKey({
+    if (this.world.keys.has(id)) throw new Error(`KMS key ${id} already exists`);
+    const key = this.world.addKey({
       id,
       arn: `arn:aws:kms:${input.region}:${input.account}:key/${id}`,
       region: input.region,
@@ -209,7 +243,10 @@ export class Ec2Simulator {
       ...(input.accessible !== undefined ? { accessible: input.accessible } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
       ...(input.usableBy !== undefined ? { usableBy: input.usableBy } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
     });
+    if (input.state !== undefined) applyKeyState(key, input.state, input.deletionDate, this.clock.now());
+    return key;
   }
 
   /** Turns EBS encryption by default on or off for an account in a region. */
@@ -279,7 +316,7 @@ export class Ec2Simulator {
         ? this.#key(input.kmsKeyId, input.account, input.region).arn
         : (volume.kmsKeyId ?? this.defaultKmsKey(input.account, input.region).arn);
     const volumeSizeGiB = input.volumeSizeGiB ?? volume.sizeGiB;
-    const sizeGiB = input.sizeGiB ?? volumeSizeGiB;
+    const sizeGiB = input.sizeGiB ?? (input.blocks ? undefined : volumeSizeGiB);
     const extra: Ec2SnapshotExtra = {
       ...(encrypted ? { dataEncryptionKeyId: newDataKeyId() } : {}),
       ...(input.ownerAlias !== undefined ? { ownerAlias: input.ownerAlias } : {}),
@@ -296,8 +333,11 @@ export class Ec2Simulator {
       account: input.account,
       volumeId: volume.id,
       volumeSizeGiB,
-      sizeGiB,
-      changedGiB: input.changedGiB ?? Math.ceil(sizeGiB / 10),
+      ...(sizeGiB !== undefined ? { sizeGiB } : {}),
+      ...(input.changedGiB !== undefined
+        ? { changedGiB: input.changedGiB }
+        : { defaultChangedGiB: Math.ceil((sizeGiB ?? 0) / 10) }),
+      ...(input.blocks !== undefined ? { blocks: input.blocks } : {}),
       encrypted,
       ...(keyArn !== undefined ? { kmsKeyId: keyArn } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
@@ -429,9 +469,9 @@ export class Ec2Simulator {
     return { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey };
   }
 
-  /** Intercepts every `https://ec2.<region>.amazonaws.com` request with nock. */
+  /** Intercepts every `https://{ec2,kms,ebs}.<region>.amazonaws.com` request with nock. */
   mountNock(): SimNockMount {
-    return mountNock(this.handler, EC2_ENDPOINT_PATTERN);
+    return mountNock(this.handler, AWS_ENDPOINT_PATTERN, ['POST', 'GET']);
   }
 
   /** Serves the simulator over HTTP on 127.0.0.1 (port 0: any free port). */

@@ -1,5 +1,6 @@
 import { SnapshotCreations } from '../sim/snapshot-creation.js';
-import type { SimWorld } from '../sim/world.js';
+import type { SimSnapshot, SimWorld } from '../sim/world.js';
+import type { DestinationLineageSnapshot } from './copy-billing.js';
 import { DEFAULT_IMAGE_LIMITS, type Ec2ImageLimits, Ec2ImageStore } from './images/image-store.js';
 import type { Ec2Instance } from './instances.js';
 import { PageTokenCache } from './page-tokens.js';
@@ -38,6 +39,11 @@ export class Ec2State {
   readonly creations = new SnapshotCreations();
   /** Instances (fixtures) by id, with their attached volumes. */
   readonly instances = new Map<string, Ec2Instance>();
+  /**
+   * Every copy CopySnapshot (or CopyImage) made, by `account/region/volume`, so a deleted
+   * copy still counts as the most recent one of its lineage in that region.
+   */
+  readonly #copyHistory = new Map<string, DestinationLineageSnapshot[]>();
 
   constructor(
     readonly world: SimWorld,
@@ -60,6 +66,30 @@ export class Ec2State {
     }
   }
 
+  /** Remembers a copy made by CopySnapshot (see {@link lineageIn}). */
+  rememberCopy(copy: SimSnapshot): void {
+    const key = `${copy.account}/${copy.region}/${copy.volumeId}`;
+    const list = this.#copyHistory.get(key) ?? [];
+    if (list.length === 0) this.#copyHistory.set(key, list);
+    list.push({ ...lineageView(copy), gone: true });
+  }
+
+  /**
+   * The snapshots of a volume lineage that `account` holds or held in `region`: every live
+   * one, and the copies made here since deleted. Snapshots removed from the world
+   * directly without passing through CopySnapshot are not remembered.
+   */
+  lineageIn(account: string, region: string, volumeId: string): DestinationLineageSnapshot[] {
+    const out: DestinationLineageSnapshot[] = [];
+    for (const s of this.world.snapshots.values()) {
+      if (s.region === region && s.account === account && s.volumeId === volumeId) out.push(lineageView(s));
+    }
+    for (const past of this.#copyHistory.get(`${account}/${region}/${volumeId}`) ?? []) {
+      if (!this.world.snapshots.has(past.id)) out.push(past);
+    }
+    return out;
+  }
+
   /** Copies of `account` still pending into `region` (call after {@link advanceCopies}). */
   pendingCopies(account: string, region: string): number {
     let n = 0;
@@ -76,4 +106,24 @@ export interface Ec2RequestContext {
   readonly state: Ec2State;
   readonly account: string;
   readonly region: string;
+}
+
+/** A snapshot as the incremental-copy rule sees it. */
+function lineageView(s: SimSnapshot): DestinationLineageSnapshot {
+  const task = s.copy;
+  const completesAt =
+    s.state === 'completed'
+      ? s.completedAt
+      : s.state === 'pending' && task && task.failAt === undefined
+        ? task.startedAt + task.durationMs
+        : undefined;
+  return {
+    id: s.id,
+    blocksOf: task?.sourceSnapshotId ?? s.id,
+    encrypted: s.encrypted,
+    ...(s.kmsKeyId !== undefined ? { kmsKeyArn: s.kmsKeyId } : {}),
+    ...(completesAt !== undefined ? { completesAt } : {}),
+    gone: task?.deleteRequested ?? false,
+    archived: s.category === 'archive',
+  };
 }

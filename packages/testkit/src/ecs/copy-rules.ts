@@ -57,18 +57,25 @@ export function resolveEcsCopyEncryption(input: EcsEncryptionInput): EcsEncrypti
   return { kind: 'copy', encrypted: true, key: input.kmsKeyGiven ? 'given' : 'service' };
 }
 
+/** The most recent copy of the same disk in the destination region, as billing sees it. */
+export interface EcsPriorCopy {
+  readonly encrypted: boolean;
+  /** Key id of an encrypted copy. */
+  readonly keyId?: string;
+  /** GiB that differ between the new copy's source and the snapshot this copy was made from. */
+  readonly deltaGiB: number;
+}
+
 /** What the billed size of a copy depends on. */
 export interface EcsBillingInput {
   readonly sourceEncrypted: boolean;
   readonly copyEncrypted: boolean;
+  /** Key id of an encrypted copy. */
+  readonly copyKeyId?: string;
   readonly snapshotSizeGiB: number;
   readonly diskSizeGiB: number;
-  readonly changedGiB: number;
-  /**
-   * An earlier completed copy of the same disk is still in the destination region with
-   * the same encryption and key (none, or the same key).
-   */
-  readonly priorCopyWithSameKey: boolean;
+  /** The most recent completed copy of the disk still in the destination region, if any. */
+  readonly mostRecentCopy?: EcsPriorCopy;
 }
 
 /** The size basis and billed GiB of a copy. */
@@ -79,17 +86,39 @@ export interface EcsBilling {
 }
 
 /**
- * ECS copy billing (DESIGN.md "Alibaba ECS"): a later copy of the same lineage to the same
- * region with the same key moves only the delta; otherwise a standard copy moves the full
- * snapshot, the first encrypted copy of an unencrypted snapshot the source disk's size,
- * and an encrypted copy of an encrypted snapshot the full snapshot. A key change has no
- * prior copy with the same key, so it starts a new full copy.
+ * ECS copy billing, from the "Copy a snapshot" billing table: a later copy of the disk to
+ * the same destination moves only what changed since the source of the most recent copy
+ * there, when that copy has the same encryption and key; otherwise a standard copy moves
+ * the full snapshot, an encrypted copy of an unencrypted snapshot the source disk's size,
+ * and an encrypted copy of an encrypted snapshot the full snapshot. Changing the key
+ * (including back to a key used earlier) starts a new full copy, after which copies under
+ * the new key are incremental again.
  */
 export function ecsCopyBilling(input: EcsBillingInput): EcsBilling {
-  if (input.priorCopyWithSameKey)
-    return { sizeBasis: 'delta', transfer: 'incremental', gib: input.changedGiB };
+  const prior = input.mostRecentCopy;
+  const sameKey =
+    prior !== undefined &&
+    prior.encrypted === input.copyEncrypted &&
+    (!prior.encrypted || prior.keyId === input.copyKeyId);
+  if (sameKey) return { sizeBasis: 'delta', transfer: 'incremental', gib: prior.deltaGiB };
   if (input.copyEncrypted && !input.sourceEncrypted) {
     return { sizeBasis: 'disk', transfer: 'full', gib: input.diskSizeGiB };
   }
   return { sizeBasis: 'snapshot', transfer: 'full', gib: input.snapshotSizeGiB };
+}
+
+/**
+ * The copy of a disk in the destination that a new copy is measured against: the most
+ * recently completed one that still exists (copies of one disk to one region run one at
+ * a time, so completion order is creation order).
+ */
+export function mostRecentCompletedCopy<T extends { readonly state: string; readonly completedAt?: number }>(
+  copies: readonly T[],
+): T | undefined {
+  let best: T | undefined;
+  for (const c of copies) {
+    if (c.state !== 'completed' || c.completedAt === undefined) continue;
+    if (!best || c.completedAt >= best.completedAt!) best = c;
+  }
+  return best;
 }

@@ -1,5 +1,6 @@
+import { simKeyState } from '../sim/key-state.js';
 import type { SimKey, SimSnapshot } from '../sim/world.js';
-import { ecsCopyBilling, resolveEcsCopyEncryption } from './copy-rules.js';
+import { ecsCopyBilling, mostRecentCompletedCopy, resolveEcsCopyEncryption } from './copy-rules.js';
 import type { EcsOperationContext } from './operation-context.js';
 import { EcsApiError, ecsErrors } from './rpc-errors.js';
 import { isValidClientToken, isValidDescription, isValidSnapshotName, readTags } from './validation.js';
@@ -20,7 +21,8 @@ function checkKey(ctx: EcsOperationContext, region: string, ref: string): SimKey
       'The specified KMS key is not authorized for this account.',
     );
   }
-  if (!key.enabled)
+  // Disabled, pending deletion and pending import keys all refuse cryptographic use.
+  if (simKeyState(key) !== 'Enabled')
     throw denied('InvalidParameter.KMSKeyId.CMKNotEnabled', 'The specified KMS key is not enabled.');
   if (!key.accessible) {
     throw denied(
@@ -146,15 +148,22 @@ export function copySnapshot(ctx: EcsOperationContext): Record<string, unknown> 
           'An earlier copy of this disk to the destination region is unfinished.',
         );
   }
+  const prior = mostRecentCompletedCopy(siblings);
   const billing = ecsCopyBilling({
     sourceEncrypted: source.encrypted,
     copyEncrypted: outcome.encrypted,
+    ...(key ? { copyKeyId: key.id } : {}),
     snapshotSizeGiB: source.sizeGiB,
     diskSizeGiB: source.volumeSizeGiB,
-    changedGiB: source.changedGiB,
-    priorCopyWithSameKey: siblings.some(
-      (s) => s.state === 'completed' && s.encrypted === outcome.encrypted && s.kmsKeyId === key?.id,
-    ),
+    ...(prior
+      ? {
+          mostRecentCopy: {
+            encrypted: prior.encrypted,
+            ...(prior.kmsKeyId !== undefined ? { keyId: prior.kmsKeyId } : {}),
+            deltaGiB: world.blocks.changedGiBBetween(source.id, prior.copy?.sourceSnapshotId ?? prior.id),
+          },
+        }
+      : {}),
   });
   const failMessage = state.takeAsyncFailure();
   const copy = world.startCopy({

@@ -8,7 +8,11 @@ import {
   startSimServer,
 } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import { applyKeyState, type SimKeyState } from '../sim/key-state.js';
+import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';
 import { type SimAccount, type SimKey, type SimSnapshot, type SimVolume, SimWorld } from '../sim/world.js';
+import { alibabaKmsFrontEnd } from '../alibaba-kms/front-end.js';
+import { ALIBABA_ENDPOINT_PATTERN, alibabaDispatcher } from './alibaba-dispatch.js';
 import { EcsState, kmsKeyArn } from './ecs-state.js';
 import type { EcsImage } from './images/ecs-image-model.js';
 import { addEcsImage, type EcsImageFixture } from './images/image-fixtures.js';
@@ -81,6 +85,11 @@ export interface EcsKeyFixture {
   readonly usable?: boolean;
   /** Other accounts allowed to use the key. */
   readonly usableBy?: Iterable<string>;
+  /** The key's state as KMS shows it (wins over `enabled`). Default `Enabled`. */
+  readonly state?: SimKeyState;
+  /** For `PendingDeletion`: when the key goes. Default: 30 days from now. */
+  readonly deletionDate?: Date | number;
+  readonly description?: string;
 }
 
 /** A disk to add. */
@@ -104,10 +113,12 @@ export interface EcsSnapshotFixture {
   readonly diskId?: string;
   /** Size of a disk created for it (default: max(sizeGiB, 40)). */
   readonly diskSizeGiB?: number;
-  /** Full data size of the snapshot, GiB. */
-  readonly sizeGiB: number;
-  /** GiB changed since the previous snapshot of the disk (default: sizeGiB). */
+  /** Full data size of the snapshot, GiB (required unless `blocks` decide it). */
+  readonly sizeGiB?: number;
+  /** GiB changed since the previous snapshot of the disk (default: as much as the size allows). */
   readonly changedGiB?: number;
+  /** The snapshot's blocks relative to the previous snapshot of its disk (512 KiB blocks). */
+  readonly blocks?: SnapshotBlocksInput;
   /** Encrypted (the disk's encryption wins when `diskId` is given). */
   readonly encrypted?: boolean;
   readonly kmsKeyId?: string;
@@ -168,7 +179,9 @@ export class EcsSimulator {
   readonly faults: FaultInjector;
   readonly state: EcsState;
   readonly frontEnd: EcsRpcFrontEnd;
-  /** The RPC front-end, for custom mountings. */
+  /** KMS (DescribeKey, ListAliases, ListAliasesByKeyId) over the world's keys. */
+  readonly kms: EcsRpcFrontEnd;
+  /** ECS and KMS behind one dispatcher (by API version), for custom mountings. */
   readonly handler: SimHandler;
 
   constructor(options: EcsSimulatorOptions = {}) {
@@ -192,7 +205,8 @@ export class EcsSimulator {
       rateLimit: options.rateLimit ?? ECS_DOCUMENTED_RATE_LIMIT,
       serverErrorCode: options.serverErrorCode ?? 'InternalError',
     });
-    this.handler = this.frontEnd;
+    this.kms = alibabaKmsFrontEnd(this.state, this.faults);
+    this.handler = alibabaDispatcher({ ecs: this.frontEnd, kms: this.kms });
   }
 
   /** Adds an account (numeric uid, `LTAI…` AccessKeyId and a secret, generated when absent). */
@@ -225,7 +239,8 @@ export class EcsSimulator {
   /** Adds a customer master key in one region. */
   addKey(fixture: EcsKeyFixture): SimKey {
     const id = fixture.id ?? newKmsKeyId();
-    return this.world.addKey({
+    if (this.world.keys.has(id)) throw new Error(`KMS key ${id} already exists`);
+    const key = this.world.addKey({
       id,
       arn: kmsKeyArn(fixture.region, fixture.account, id),
       region: fixture.region,
@@ -235,7 +250,11 @@ export class EcsSimulator {
       enabled: fixture.enabled ?? true,
       accessible: fixture.usable ?? true,
       ...(fixture.usableBy ? { usableBy: fixture.usableBy } : {}),
+      ...(fixture.description !== undefined ? { description: fixture.description } : {}),
     });
+    if (fixture.state !== undefined)
+      applyKeyState(key, fixture.state, fixture.deletionDate, this.clock.now());
+    return key;
   }
 
   /** The service key `alias/acs/ecs` of an account in a region. */
@@ -268,7 +287,7 @@ export class EcsSimulator {
         account: fixture.account,
         region: fixture.region,
         ...(fixture.diskId !== undefined ? { id: fixture.diskId } : {}),
-        sizeGiB: fixture.diskSizeGiB ?? Math.max(fixture.sizeGiB, 40),
+        sizeGiB: fixture.diskSizeGiB ?? Math.max(fixture.sizeGiB ?? 0, 40),
         ...(fixture.encrypted !== undefined ? { encrypted: fixture.encrypted } : {}),
         ...(fixture.kmsKeyId !== undefined ? { kmsKeyId: fixture.kmsKeyId } : {}),
         ...(fixture.diskType !== undefined ? { diskType: fixture.diskType } : {}),
@@ -281,8 +300,11 @@ export class EcsSimulator {
       account: fixture.account,
       volumeId: disk.id,
       volumeSizeGiB: disk.sizeGiB,
-      sizeGiB: fixture.sizeGiB,
-      changedGiB: fixture.changedGiB ?? fixture.sizeGiB,
+      ...(fixture.sizeGiB !== undefined ? { sizeGiB: fixture.sizeGiB } : {}),
+      ...(fixture.changedGiB !== undefined
+        ? { changedGiB: fixture.changedGiB }
+        : { defaultChangedGiB: fixture.sizeGiB ?? disk.sizeGiB }),
+      ...(fixture.blocks !== undefined ? { blocks: fixture.blocks } : {}),
       encrypted: disk.encrypted,
       ...(disk.kmsKeyId !== undefined ? { kmsKeyId: disk.kmsKeyId } : {}),
       ...(fixture.category !== undefined ? { category: fixture.category } : {}),
@@ -401,9 +423,9 @@ export class EcsSimulator {
     return { accountId: a.id, accessKeyId: a.accessKeyId, accessKeySecret: a.secretAccessKey };
   }
 
-  /** Intercepts `https://ecs*.aliyuncs.com` with nock; `stop()` removes the interceptor. */
+  /** Intercepts `https://{ecs,kms}*.aliyuncs.com` with nock; `stop()` removes the interceptor. */
   mountNock(): SimNockMount {
-    return mountNock(this.handler, ECS_ENDPOINT_PATTERN);
+    return mountNock(this.handler, ALIBABA_ENDPOINT_PATTERN);
   }
 
   /** Serves the RPC API on 127.0.0.1 (port 0 = any free port). */

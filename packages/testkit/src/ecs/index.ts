@@ -6,11 +6,19 @@ export {
   parseAcs3Authorization,
 } from './acs3-signature.js';
 export {
+  ALIBABA_ENDPOINT_PATTERN,
+  type AlibabaSimProduct,
+  alibabaDispatcher,
+  alibabaProductOf,
+} from './alibaba-dispatch.js';
+export {
   type EcsBilling,
   type EcsBillingInput,
   type EcsEncryptionInput,
   type EcsEncryptionOutcome,
+  type EcsPriorCopy,
   ecsCopyBilling,
+  mostRecentCompletedCopy,
   resolveEcsCopyEncryption,
 } from './copy-rules.js';
 export {

@@ -7,6 +7,8 @@ export interface EcsOperationContext {
   readonly state: EcsState;
   readonly params: EcsParams;
   readonly account: SimAccount;
+  /** The request's Host header: the endpoint, which names the region of regional services. */
+  readonly host?: string;
 }
 
 /** An operation returns the reply body without `RequestId`, or throws an EcsApiError. */

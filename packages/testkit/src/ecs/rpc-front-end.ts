@@ -63,6 +63,16 @@ export interface EcsRpcFrontEndOptions {
   readonly rateLimit: EcsRateLimit | false;
   /** The error a `server-error` fault produces. */
   serverErrorCode: 'InternalError' | 'ServiceUnavailable';
+  /** The actions served (default {@link ECS_OPERATIONS}); another RPC product passes its own. */
+  readonly operations?: Readonly<Record<string, EcsOperation>>;
+  /** Product name in the error envelope's troubleshooting link (default `Ecs`). */
+  readonly product?: string;
+  /** The product's flow-control error (default ECS's `Throttling.User`). */
+  readonly throttled?: () => EcsApiError;
+  /** The product's error for a `server-error` fault (overrides `serverErrorCode`). */
+  readonly serverError?: () => EcsApiError;
+  /** The region a request is served in, for the request log (default: its `RegionId`). */
+  readonly regionOf?: (params: EcsParams, host: string) => string | undefined;
 }
 
 /** Parameters never written to the request log. */
@@ -119,8 +129,8 @@ export class EcsRpcFrontEnd implements SimHandler {
       const params = new EcsParams(allParams);
       if (action === '') action = params.get('Action') ?? '';
       logParams = Object.fromEntries(allParams.filter(([k]) => !SECRET_PARAMS.has(k)));
-      region = params.get('RegionId');
-      const operation = ECS_OPERATIONS[action];
+      region = this.options.regionOf ? this.options.regionOf(params, host) : params.get('RegionId');
+      const operation = (this.options.operations ?? ECS_OPERATIONS)[action];
       if (!operation) throw action === '' ? ecsErrors.missing('Action') : ecsErrors.unknownAction(action);
       account = authenticateRpc(this.state, {
         method: req.method,
@@ -138,21 +148,23 @@ export class EcsRpcFrontEnd implements SimHandler {
         record(0);
         return { drop: true };
       }
+      const throttled = this.options.throttled ?? ecsErrors.throttled;
       if (picked?.kind === 'hang') {
         record(0);
         await this.faults.hang();
         return { drop: true };
       }
-      if (picked?.kind === 'throttle') throw ecsErrors.throttled();
+      if (picked?.kind === 'throttle') throw throttled();
       if (picked?.kind === 'server-error') {
+        if (this.options.serverError) throw this.options.serverError();
         throw this.options.serverErrorCode === 'ServiceUnavailable'
           ? ecsErrors.unavailable()
           : ecsErrors.internal();
       }
-      if (!this.#takeToken(account.id, action)) throw ecsErrors.throttled();
+      if (!this.#takeToken(account.id, action)) throw throttled();
 
       this.state.advance();
-      const body = operation({ state: this.state, params, account });
+      const body = operation({ state: this.state, params, account, host });
       record(200);
       if (picked?.kind === 'drop-after') return { drop: true };
       return {
@@ -168,7 +180,7 @@ export class EcsRpcFrontEnd implements SimHandler {
         HostId: host,
         Code: err.code,
         Message: err.message,
-        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=Ecs&requestId=${requestId}`,
+        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${this.options.product ?? 'Ecs'}&requestId=${requestId}`,
       });
       return latencyMs !== undefined ? { ...reply, latencyMs } : reply;
     }

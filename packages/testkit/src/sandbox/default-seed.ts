@@ -42,6 +42,15 @@ export const DEFAULT_SANDBOX_SEED: SandboxSeedInput = {
         alias: 'partner',
         usableBy: ['111111111111'],
       },
+      {
+        account: '111111111111',
+        region: 'us-west-2',
+        alias: 'retired',
+        id: '0e7d0000-0000-4000-8000-00000000dead',
+        state: 'PendingDeletion',
+        deletionDate: '2027-01-31T00:00:00Z',
+        description: 'scheduled for deletion: copies under it fail',
+      },
     ],
     encryptionByDefault: [
       {
@@ -235,6 +244,12 @@ export const DEFAULT_SANDBOX_SEED: SandboxSeedInput = {
         account: '1234567890123456',
         region: 'cn-hangzhou',
         alias: 'backup',
+      },
+      {
+        account: '1234567890123456',
+        region: 'cn-shanghai',
+        alias: 'retired',
+        state: 'Disabled',
       },
     ],
     snapshots: [

@@ -11,24 +11,41 @@ const account = z
   })
   .strict();
 
+/** A key's state as KMS shows it. */
+const keyState = z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'PendingImport']);
+
 const key = z
   .object({
-    /**
-     * Fixed key id (optional). AWS: a UUID, so the key's ARN is the fixed
-     * `arn:aws:kms:<region>:<account>:key/<id>` a policy document may name. Alibaba: the KMS key id.
-     */
-    id: z.string().min(1).optional(),
     account: z.string(),
     region,
     /** Alias without the `alias/` prefix, used to refer to the key in this seed and by clients. */
     alias: z.string().min(1),
+    /**
+     * Fixed key id (optional; generated otherwise), so documents naming the key's ARN
+     * (`arn:aws:kms:<region>:<account>:key/<id>`, `acs:kms:<region>:<uid>:key/<id>`) run unchanged.
+     */
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,128}$/)
+      .optional(),
     /** False: the key exists but the storage service cannot use it (copies fail; on ECS at once). */
     accessible: z.boolean().default(true),
     enabled: z.boolean().default(true),
+    /** The key's state as KMS shows it (optional; wins over `enabled`). */
+    state: keyState.optional(),
+    /** For `PendingDeletion`: when the key goes (ISO 8601); default 30 days after the start. */
+    deletionDate: z.iso.datetime().optional(),
+    description: z.string().optional(),
     /** Other accounts allowed to use the key. */
     usableBy: z.array(z.string()).default([]),
   })
-  .strict();
+  .strict()
+  .refine((k) => k.state === undefined || k.enabled || k.state !== 'Enabled', {
+    message: 'state Enabled contradicts enabled: false',
+  })
+  .refine((k) => k.deletionDate === undefined || k.state === 'PendingDeletion', {
+    message: 'deletionDate needs state PendingDeletion',
+  });
 
 const snapshot = z
   .object({

@@ -54,6 +54,16 @@ function canJump(clock: Clock): clock is Clock & { advance(ms: number): void } {
   return typeof (clock as { advance?: unknown }).advance === 'function';
 }
 
+/** The optional parts of a seeded key, as both simulators' `addKey` take them. */
+function keyExtras(k: SandboxSeed['aws']['keys'][number]) {
+  return {
+    ...(k.id === undefined ? {} : { id: k.id }),
+    ...(k.state === undefined ? {} : { state: k.state }),
+    ...(k.deletionDate === undefined ? {} : { deletionDate: Date.parse(k.deletionDate) }),
+    ...(k.description === undefined ? {} : { description: k.description }),
+  };
+}
+
 /** Fills an EC2 simulator from the `aws` part of a seed. */
 export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
   sim.addRegions(...seed.regions);
@@ -61,13 +71,13 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey });
   for (const k of seed.keys) {
     sim.addKey({
-      ...(k.id === undefined ? {} : { id: k.id }),
       account: k.account,
       region: k.region,
       aliases: [k.alias],
       accessible: k.accessible,
       enabled: k.enabled,
       usableBy: k.usableBy,
+      ...keyExtras(k),
     });
   }
   for (const e of seed.encryptionByDefault) sim.setEncryptionByDefault(e.account, e.region, true);
@@ -146,13 +156,13 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, accessKeySecret: a.secretAccessKey });
   for (const k of seed.keys) {
     sim.addKey({
-      ...(k.id === undefined ? {} : { id: k.id }),
       account: k.account,
       region: k.region,
       alias: `alias/${k.alias}`,
       enabled: k.enabled,
       usable: k.accessible,
       usableBy: k.usableBy,
+      ...keyExtras(k),
     });
   }
   const keyId = (alias: string | undefined, region: string) =>

@@ -26,3 +26,36 @@ export {
   type SimWorldOptions,
   type StartCopyInput,
 } from './world.js';
+export {
+  type AwsJsonContext,
+  AwsJsonFrontEnd,
+  type AwsJsonOperation,
+  type AwsJsonServiceSpec,
+  AwsServiceError,
+} from './aws-json-front-end.js';
+export {
+  BLOCK_BYTES,
+  type BlockRange,
+  type BlockRanges,
+  BLOCKS_PER_GIB,
+  blocksToGiB,
+  countBlocks,
+  gibToBlocks,
+  normalizeBlockRanges,
+} from './block-ranges.js';
+export { RoutingHandler } from './dispatch.js';
+export {
+  applyKeyState,
+  DEFAULT_DELETION_WINDOW_MS,
+  type SimKeyState,
+  setSimKeyState,
+  simKeyState,
+  simKeyUsableBy,
+} from './key-state.js';
+export {
+  type MeasuredSnapshot,
+  type RecordSnapshotBlocks,
+  SnapshotBlockModel,
+  SnapshotBlocksError,
+  type SnapshotBlocksInput,
+} from './snapshot-blocks.js';

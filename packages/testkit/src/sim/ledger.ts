@@ -13,6 +13,11 @@ export interface LedgerEntry {
   readonly transferGiB: number;
   readonly storageGiB: number;
   readonly timeBasedGiB: number;
+  /**
+   * Set when the copy ended without a snapshot and the charge was revised: `failed` (nothing
+   * stored or moved), `cancelled` (nothing stored; the transfer of what had moved).
+   */
+  readonly settled?: 'failed' | 'cancelled';
 }
 
 /** The billing ledger of a simulated cloud. */
@@ -25,6 +30,18 @@ export class BillingLedger {
 
   entries(): readonly LedgerEntry[] {
     return this.#entries;
+  }
+
+  /** Revises the charge of a copy that ended without a snapshot (no-op when it was not billed). */
+  settle(
+    snapshotId: string,
+    outcome: NonNullable<LedgerEntry['settled']>,
+    revise: (entry: LedgerEntry) => Pick<LedgerEntry, 'transferGiB' | 'storageGiB' | 'timeBasedGiB'>,
+  ): void {
+    const i = this.#entries.findIndex((e) => e.snapshotId === snapshotId);
+    const entry = this.#entries[i];
+    if (!entry || entry.settled !== undefined) return;
+    this.#entries[i] = { ...entry, ...revise(entry), settled: outcome };
   }
 
   /** The entry for a copy, if it was billed. */

@@ -115,16 +115,20 @@ export interface SimNockMount {
 
 /**
  * Mounts `handler` as a nock interceptor for every request to `origin` (a string such
- * as `https://ec2.us-east-1.amazonaws.com` or a RegExp matching many hosts).
+ * as `https://ec2.us-east-1.amazonaws.com` or a RegExp matching many hosts) with one of
+ * `methods` (default POST, the query and RPC protocols; REST APIs add GET).
  */
-export function mountNock(handler: SimHandler, origin: string | RegExp): SimNockMount {
+export function mountNock(
+  handler: SimHandler,
+  origin: string | RegExp,
+  methods: readonly string[] = ['POST'],
+): SimNockMount {
   const nock = loadNock();
-  const interceptor = nock(origin).persist().post(/.*/);
-  interceptor.reply(function (
+  const reply = function (
     this: { req: { headers: Record<string, string | string[]>; method: string; path: string } },
-    uri,
-    body,
-    callback,
+    uri: string,
+    body: Nock.Body,
+    callback: (err: NodeJS.ErrnoException | null, result: Nock.ReplyFnResult) => void,
   ) {
     const raw = this.req.headers;
     const headers: Record<string, string> = {};
@@ -143,8 +147,17 @@ export function mountNock(handler: SimHandler, origin: string | RegExp): SimNock
         callback(null, [reply.status, reply.body, reply.headers]);
       })
       .catch((err: unknown) => callback(err as Error, [0, '']));
+  };
+  const interceptors = methods.map((method) => {
+    const interceptor = nock(origin).persist().intercept(/.*/, method);
+    interceptor.reply(reply);
+    return interceptor;
   });
-  return { stop: () => void nock.removeInterceptor(interceptor) };
+  return {
+    stop: () => {
+      for (const i of interceptors) nock.removeInterceptor(i);
+    },
+  };
 }
 
 /** Makes nock refuse every host but 127.0.0.1, so a test cannot reach a real cloud. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '@snapcopy/core';
 import { BillingLedger, type LedgerEntry } from './ledger.js';
 import { RequestLog } from './request-log.js';
+import { SnapshotBlockModel, type SnapshotBlocksInput } from './snapshot-blocks.js';
 
 /** An account of the simulated cloud with its one access key. */
 export interface SimAccount {
@@ -27,6 +28,13 @@ export interface SimKey {
    */
   accessible: boolean;
   readonly usableBy: Set<string>;
+  /** A state beyond enabled/disabled: scheduled for deletion, or waiting for key material. */
+  pending?: 'deletion' | 'import';
+  /** When a key pending deletion goes (ms since the epoch). */
+  deletionDate?: number;
+  /** When the key was created (ms since the epoch). */
+  readonly createdAt?: number;
+  readonly description?: string;
 }
 
 /** A volume (AWS) or disk (Alibaba): the lineage its snapshots share. */
@@ -103,6 +111,8 @@ export interface StartCopyInput {
   readonly clientToken?: string;
   /** GiB that must move: sets the copy's duration at the world's throughput. */
   readonly movedGiB: number;
+  /** Time the copy waits before it starts moving data (queued behind an unfinished copy). */
+  readonly waitMs?: number;
   readonly completionDurationMinutes?: number;
   /**
    * The copy's duration when the cloud decided it otherwise than by `movedGiB` at the
@@ -127,6 +137,11 @@ export interface SimWorldOptions {
   readonly throughputMiBps?: number;
   /** Shortest copy, ms of virtual time. Default 10 s. */
   readonly minCopyMs?: number;
+}
+
+/** Pro-rata GiB to two decimals, so a partial transfer reads as a bill would. */
+function roundGiB(gib: number): number {
+  return Math.round(gib * 100) / 100;
 }
 
 /** Random lowercase hex of `n` characters. */
@@ -158,6 +173,8 @@ export class SimWorld {
   readonly deleted = new Set<string>();
   readonly ledger = new BillingLedger();
   readonly requests = new RequestLog();
+  /** Which blocks each snapshot holds: the truth behind sizes, deltas and changed-block lists. */
+  readonly blocks = new SnapshotBlockModel();
   readonly #newSnapshotId: () => string;
   readonly throughputMiBps: number;
   readonly minCopyMs: number;
@@ -193,6 +210,7 @@ export class SimWorld {
       enabled: key.enabled ?? true,
       accessible: key.accessible ?? true,
       usableBy: new Set(key.usableBy ?? []),
+      createdAt: key.createdAt ?? this.clock.now(),
     };
     this.keys.set(full.id, full);
     return full;
@@ -224,13 +242,34 @@ export class SimWorld {
     return volume;
   }
 
-  /** Adds a finished snapshot (a source to copy from). */
+  /**
+   * Adds a finished snapshot (a source to copy from) at the end of its volume's block
+   * timeline: `sizeGiB` and `changedGiB` become what the block model holds (see
+   * {@link SnapshotBlockModel.record}; explicit `blocks` decide both).
+   */
   addSnapshot(
     s: Omit<
       SimSnapshot,
-      'state' | 'progress' | 'startedAt' | 'tags' | 'sharedWith' | 'category' | 'extra' | 'id'
+      | 'state'
+      | 'progress'
+      | 'startedAt'
+      | 'tags'
+      | 'sharedWith'
+      | 'category'
+      | 'extra'
+      | 'id'
+      | 'sizeGiB'
+      | 'changedGiB'
     > & {
       id?: string;
+      /** Data in the snapshot, GiB. Default: what `blocks` hold, else the volume size. */
+      sizeGiB?: number;
+      /** GiB changed since the previous snapshot of the volume (exact). */
+      changedGiB?: number;
+      /** Changed GiB to use when `changedGiB` is absent, within what the sizes allow. */
+      defaultChangedGiB?: number;
+      /** The snapshot's blocks relative to the previous snapshot of its volume. */
+      blocks?: SnapshotBlocksInput;
       tags?: Record<string, string>;
       sharedWith?: Iterable<string>;
       category?: SimSnapshot['category'];
@@ -239,10 +278,23 @@ export class SimWorld {
     },
   ): SimSnapshot {
     const now = this.clock.now();
-    const { tags, sharedWith, ...rest } = s;
+    const { tags, sharedWith, sizeGiB, changedGiB, defaultChangedGiB, blocks, ...rest } = s;
+    const id = s.id ?? this.#newSnapshotId();
+    if (this.snapshots.has(id)) throw new Error(`snapshot ${id} already exists`);
+    const measured = this.blocks.record({
+      snapshotId: id,
+      volumeId: s.volumeId,
+      volumeSizeGiB: s.volumeSizeGiB,
+      ...(sizeGiB !== undefined ? { sizeGiB } : {}),
+      ...(changedGiB !== undefined ? { changedGiB } : {}),
+      ...(defaultChangedGiB !== undefined ? { defaultChangedGiB } : {}),
+      ...(blocks !== undefined ? { blocks } : {}),
+    });
     const snap: SimSnapshot = {
       ...rest,
-      id: s.id ?? this.#newSnapshotId(),
+      id,
+      sizeGiB: measured.sizeGiB,
+      changedGiB: measured.changedGiB,
       state: s.state ?? 'completed',
       progress: (s.state ?? 'completed') === 'completed' ? 100 : 0,
       startedAt: now,
@@ -278,11 +330,12 @@ export class SimWorld {
     const now = input.startedAt ?? this.clock.now();
     const byThroughput = Math.ceil(((input.movedGiB * 1024) / this.throughputMiBps) * 1000);
     const durationMs =
-      input.durationMs !== undefined
+      (input.waitMs ?? 0) +
+      (input.durationMs !== undefined
         ? Math.max(this.minCopyMs, input.durationMs)
         : input.completionDurationMinutes !== undefined
           ? Math.max(this.minCopyMs, Math.min(byThroughput, input.completionDurationMinutes * 60_000))
-          : Math.max(this.minCopyMs, byThroughput);
+          : Math.max(this.minCopyMs, byThroughput));
     const task: SimCopyTask = {
       sourceSnapshotId: input.source.id,
       sourceRegion: input.source.region,
@@ -322,12 +375,25 @@ export class SimWorld {
       extra: input.extra ?? {},
     };
     this.snapshots.set(snap.id, snap);
+    this.blocks.recordCopy(snap.id, input.source.id);
     this.ledger.charge({ ...input.billing, at: now, snapshotId: snap.id });
     return snap;
   }
 
-  /** Removes a snapshot now. */
+  /**
+   * Removes a snapshot now. A copy removed before it completed (cancelled) stores nothing,
+   * and its ledger entry keeps only the transfer of the data that had moved.
+   */
   remove(id: string): void {
+    const s = this.snapshots.get(id);
+    if (s?.copy && s.state === 'pending') {
+      const moved = Math.min(1, Math.max(0, (this.clock.now() - s.copy.startedAt) / s.copy.durationMs));
+      this.ledger.settle(id, 'cancelled', (e) => ({
+        transferGiB: roundGiB(e.transferGiB * moved),
+        storageGiB: 0,
+        timeBasedGiB: roundGiB(e.timeBasedGiB * moved),
+      }));
+    }
     if (this.snapshots.delete(id)) this.deleted.add(id);
   }
 
@@ -351,6 +417,8 @@ export class SimWorld {
         if (task.failAt !== undefined && now >= task.failAt) {
           s.state = 'error';
           s.stateMessage = task.failMessage ?? 'copy failed';
+          // The copy never produced a snapshot: nothing is stored and no data was billed.
+          this.ledger.settle(s.id, 'failed', () => ({ transferGiB: 0, storageGiB: 0, timeBasedGiB: 0 }));
           if (task.deleteRequested) this.remove(s.id);
           continue;
         }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type EcsBillingInput, ecsCopyBilling, resolveEcsCopyEncryption } from '../../src/ecs/index.js';
+import {
+  type EcsBillingInput,
+  ecsCopyBilling,
+  mostRecentCompletedCopy,
+  resolveEcsCopyEncryption,
+} from '../../src/ecs/index.js';
 
 describe('resolveEcsCopyEncryption', () => {
   const rows: Array<{
@@ -106,15 +111,16 @@ describe('resolveEcsCopyEncryption', () => {
   });
 });
 
-describe('ecsCopyBilling', () => {
+describe('ecsCopyBilling ("Copy a snapshot" billing table)', () => {
   const base: EcsBillingInput = {
     sourceEncrypted: false,
     copyEncrypted: false,
     snapshotSizeGiB: 60,
     diskSizeGiB: 100,
-    changedGiB: 5,
-    priorCopyWithSameKey: false,
   };
+  const prior = (encrypted: boolean, keyId?: string) => ({
+    mostRecentCopy: { encrypted, ...(keyId !== undefined ? { keyId } : {}), deltaGiB: 5 },
+  });
   const rows: Array<{
     rule: string;
     input: Partial<EcsBillingInput>;
@@ -130,35 +136,74 @@ describe('ecsCopyBilling', () => {
       gib: 60,
     },
     {
-      rule: 'later standard copy of the lineage: delta',
-      input: { priorCopyWithSameKey: true },
+      rule: 'later standard copy, the most recent copy there is standard: delta since its source',
+      input: prior(false),
       basis: 'delta',
       transfer: 'incremental',
       gib: 5,
     },
     {
       rule: 'first encrypted copy of an unencrypted snapshot: source disk size',
-      input: { copyEncrypted: true },
+      input: { copyEncrypted: true, copyKeyId: 'svc' },
       basis: 'disk',
       transfer: 'full',
       gib: 100,
     },
     {
       rule: 'encrypted copy of an encrypted snapshot: full snapshot size',
-      input: { sourceEncrypted: true, copyEncrypted: true },
+      input: { sourceEncrypted: true, copyEncrypted: true, copyKeyId: 'svc' },
       basis: 'snapshot',
       transfer: 'full',
       gib: 60,
     },
     {
-      rule: 'later encrypted copy with the same key: delta',
-      input: { copyEncrypted: true, priorCopyWithSameKey: true },
+      rule: 'later encrypted copy, the most recent copy under the same key: delta',
+      input: { copyEncrypted: true, copyKeyId: 'svc', ...prior(true, 'svc') },
       basis: 'delta',
       transfer: 'incremental',
       gib: 5,
     },
+    {
+      rule: 'key change on an unencrypted source: a new full copy, the disk size',
+      input: { copyEncrypted: true, copyKeyId: 'cmk', ...prior(true, 'svc') },
+      basis: 'disk',
+      transfer: 'full',
+      gib: 100,
+    },
+    {
+      rule: 'key change on an encrypted source: a new full copy, the snapshot size',
+      input: { sourceEncrypted: true, copyEncrypted: true, copyKeyId: 'cmk', ...prior(true, 'svc') },
+      basis: 'snapshot',
+      transfer: 'full',
+      gib: 60,
+    },
+    {
+      rule: 'encrypted copy after standard copies: the first encrypted copy, the disk size',
+      input: { copyEncrypted: true, copyKeyId: 'svc', ...prior(false) },
+      basis: 'disk',
+      transfer: 'full',
+      gib: 100,
+    },
+    {
+      rule: 'standard copy after an encrypted copy: full snapshot size',
+      input: prior(true, 'svc'),
+      basis: 'snapshot',
+      transfer: 'full',
+      gib: 60,
+    },
   ];
   it.each(rows)('$rule', ({ input, basis, transfer, gib }) => {
     expect(ecsCopyBilling({ ...base, ...input })).toEqual({ sizeBasis: basis, transfer, gib });
+  });
+
+  it('the most recent completed copy is the base; pending and failed ones are not', () => {
+    const copies = [
+      { id: 'a', state: 'completed', completedAt: 10 },
+      { id: 'b', state: 'completed', completedAt: 30 },
+      { id: 'c', state: 'pending' },
+      { id: 'd', state: 'error' },
+    ];
+    expect(mostRecentCompletedCopy(copies)?.id).toBe('b');
+    expect(mostRecentCompletedCopy([])).toBeUndefined();
   });
 });

@@ -451,6 +451,110 @@ describe.each(MODES)('CopySnapshot via $mounting ($signing)', ({ mounting, signi
       });
     });
 
+    it('"Copy a snapshot": going back to an earlier key is a key change too (service → CMK → service: full each time)', async () => {
+      const s1 = h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB: 30, diskSizeGiB: 100 });
+      const s2 = h.sim.addSnapshot({
+        account: h.account,
+        region: HANGZHOU,
+        diskId: s1.volumeId,
+        sizeGiB: 31,
+        changedGiB: 2,
+      });
+      const s3 = h.sim.addSnapshot({
+        account: h.account,
+        region: HANGZHOU,
+        diskId: s1.volumeId,
+        sizeGiB: 33,
+        changedGiB: 3,
+      });
+      const cmk = h.sim.addKey({ account: h.account, region: SHANGHAI });
+      const c = h.client(HANGZHOU);
+      const billed = async (snapshotId: string, extra: Record<string, unknown>) => {
+        const r = await c.copySnapshot(copyRequest(h, { snapshotId, encrypted: true, ...extra }));
+        h.clock.advance(600_000);
+        return h.sim.world.ledger.forSnapshot(r.body!.snapshotId!);
+      };
+      expect(await billed(s1.id, {})).toMatchObject({ sizeBasis: 'disk', transferGiB: 100 });
+      expect(await billed(s2.id, { KMSKeyId: cmk.id })).toMatchObject({
+        sizeBasis: 'disk',
+        transferGiB: 100,
+      });
+      expect(await billed(s3.id, {})).toMatchObject({
+        sizeBasis: 'disk',
+        transfer: 'full',
+        transferGiB: 100,
+      });
+      // Same key as the most recent copy: the blocks changed since that copy's source (s2 → s3).
+      const s4 = h.sim.addSnapshot({
+        account: h.account,
+        region: HANGZHOU,
+        diskId: s1.volumeId,
+        sizeGiB: 33,
+        changedGiB: 1,
+      });
+      expect(await billed(s4.id, {})).toMatchObject({
+        sizeBasis: 'delta',
+        transfer: 'incremental',
+        transferGiB: 1,
+      });
+    });
+
+    it('a delta runs from the source of the most recent copy, skipping snapshots never copied', async () => {
+      const s1 = h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB: 30, diskSizeGiB: 100 });
+      h.sim.addSnapshot({
+        account: h.account,
+        region: HANGZHOU,
+        diskId: s1.volumeId,
+        sizeGiB: 32,
+        changedGiB: 4,
+      });
+      const s3 = h.sim.addSnapshot({
+        account: h.account,
+        region: HANGZHOU,
+        diskId: s1.volumeId,
+        sizeGiB: 33,
+        changedGiB: 1,
+      });
+      const c = h.client(HANGZHOU);
+      await c.copySnapshot(copyRequest(h, { snapshotId: s1.id }));
+      h.clock.advance(600_000);
+      const r = await c.copySnapshot(copyRequest(h, { snapshotId: s3.id }));
+      // s2 rewrote 28..32 GiB, s3 rewrote 31..33: 5 GiB differ between s1 and s3.
+      expect(h.sim.world.ledger.forSnapshot(r.body!.snapshotId!)).toMatchObject({
+        sizeBasis: 'delta',
+        transferGiB: 5,
+      });
+      expect(h.sim.world.blocks.changedGiBBetween(s1.id, s3.id)).toBe(5);
+    });
+
+    it('a copy cancelled (deleted) before it completes stores nothing; only what had moved is transferred', async () => {
+      const src = h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB: 100, diskSizeGiB: 100 });
+      const r = await h.client(HANGZHOU).copySnapshot(copyRequest(h, { snapshotId: src.id }));
+      const id = r.body!.snapshotId!;
+      h.clock.advance(25_000); // a quarter of 100 GiB at 1 GiB/s
+      await h.client(SHANGHAI).deleteSnapshot(new h.mod.DeleteSnapshotRequest({ snapshotId: id }));
+      expect(h.sim.world.snapshots.has(id)).toBe(false);
+      expect(h.sim.world.ledger.forSnapshot(id)).toMatchObject({
+        transfer: 'full',
+        transferGiB: 25,
+        storageGiB: 0,
+        settled: 'cancelled',
+      });
+    });
+
+    it('a copy that fails asynchronously stores and bills nothing', async () => {
+      const src = h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB: 40 });
+      h.sim.failNextCopies(1);
+      const r = await h.client(HANGZHOU).copySnapshot(copyRequest(h, { snapshotId: src.id }));
+      h.clock.advance(600_000);
+      expect(h.sim.snapshot(r.body!.snapshotId!)?.state).toBe('error');
+      expect(h.sim.world.ledger.forSnapshot(r.body!.snapshotId!)).toMatchObject({
+        transferGiB: 0,
+        storageGiB: 0,
+        settled: 'failed',
+      });
+    });
+
     it('encrypted copy of an encrypted snapshot: full snapshot size', async () => {
       const src = h.sim.addSnapshot({
         account: h.account,

@@ -9,6 +9,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_SANDBOX_SEED,
@@ -16,7 +17,7 @@ import {
   sandboxSeedJsonSchema,
   startSandbox,
 } from '../../src/sandbox/index.js';
-import { ScaledClock, VirtualClock } from '../../src/sim/index.js';
+import { ScaledClock, simKeyState, VirtualClock } from '../../src/sim/index.js';
 import { loadEcs } from '../ecs/harness.js';
 
 const pkg = join(import.meta.dirname, '..', '..');
@@ -254,5 +255,43 @@ describe('snapcopy-sandbox (the built bin)', () => {
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).toMatch(/^snapcopy-sandbox: /);
     }
+  });
+});
+
+describe('seeded keys', () => {
+  it('a key seeded with a fixed id and a state is what KMS describes, on the EC2 endpoint', async () => {
+    const sandbox = await startSandbox({ clock: new VirtualClock({ autoAdvance: false }) });
+    try {
+      const a = sandbox.aws.accounts[0]!;
+      const kms = new KMSClient({
+        region: 'us-west-2',
+        endpoint: sandbox.aws.endpoint,
+        maxAttempts: 1,
+        credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+      });
+      const arn = 'arn:aws:kms:us-west-2:111111111111:key/0e7d0000-0000-4000-8000-00000000dead';
+      const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: arn }));
+      expect(KeyMetadata).toMatchObject({
+        Arn: arn,
+        KeyState: 'PendingDeletion',
+        DeletionDate: new Date('2027-01-31T00:00:00Z'),
+        Description: 'scheduled for deletion: copies under it fail',
+      });
+      kms.destroy();
+      const retired = [...sandbox.ecs.world.keys.values()].find((k) => k.aliases.includes('alias/retired'));
+      expect(retired && simKeyState(retired)).toBe('Disabled');
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it.each([
+    ['a state contradicting enabled: false', { state: 'Enabled', enabled: false }],
+    ['a deletion date without PendingDeletion', { state: 'Disabled', deletionDate: '2027-01-01T00:00:00Z' }],
+    ['an unknown state', { state: 'Gone' }],
+  ])('rejects a key with %s', (_name, extra) => {
+    const seed = structuredClone(DEFAULT_SANDBOX_SEED) as { aws: { keys: Record<string, unknown>[] } };
+    seed.aws.keys.push({ account: '111111111111', region: 'us-east-1', alias: 'x', ...extra });
+    expect(SandboxSeedSchema.safeParse(seed).success).toBe(false);
   });
 });

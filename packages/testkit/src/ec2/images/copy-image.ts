@@ -4,7 +4,7 @@ import { resolveCopyEncryption } from '../copy-encryption.js';
 import { Ec2ApiError, ec2Errors } from '../errors.js';
 import { IMAGE_ID_RE, newDataKeyId, newImageId } from '../ids.js';
 import { defaultEbsKey, keyUsableBy, resolveKmsKey } from '../kms.js';
-import { KEY_NOT_ACCESSIBLE, lineageIn, SOURCE_KEY_NOT_ACCESSIBLE } from '../operations/copy-snapshot.js';
+import { KEY_NOT_ACCESSIBLE, SOURCE_KEY_NOT_ACCESSIBLE } from '../operations/copy-snapshot.js';
 import type { QueryParams } from '../query-params.js';
 import { ec2Extra } from '../snapshot-view.js';
 import type { Ec2RequestContext } from '../state.js';
@@ -208,7 +208,7 @@ export function copyImage(ctx: Ec2RequestContext, p: QueryParams): string {
   const imageId = newImageId();
   const copies = new Map<string, string>();
   for (const plan of plans) {
-    const { movedGiB, ...billing } = plan.billing;
+    const { movedGiB, waitMs, decision: _decision, ...billing } = plan.billing;
     const s = plan.source;
     const copy = world.startCopy({
       source: s,
@@ -219,6 +219,7 @@ export function copyImage(ctx: Ec2RequestContext, p: QueryParams): string {
       description: `Copied for DestinationAmi ${imageId} from SourceAmi ${sourceImageId} for SourceSnapshot ${s.id}. Task created on ${now}.`,
       tags: tagSpecs.snapshot,
       movedGiB,
+      ...(waitMs > 0 ? { waitMs } : {}),
       ...(minutes !== undefined ? { completionDurationMinutes: minutes } : {}),
       ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
       ...(plan.failMessage !== undefined ? { failMessage: plan.failMessage } : {}),
@@ -233,6 +234,7 @@ export function copyImage(ctx: Ec2RequestContext, p: QueryParams): string {
         : {},
     });
     images.snapshotCopyIds.add(copy.id);
+    state.rememberCopy(copy);
     copies.set(s.id, copy.id);
   }
   images.add({
@@ -318,14 +320,14 @@ function planSnapshotCopies(
         region: s.region,
         account: s.account,
         sizeGiB: s.sizeGiB,
-        changedGiB: s.changedGiB,
         encrypted: s.encrypted,
-        state: s.state,
         ...(s.kmsKeyId !== undefined ? { kmsKeyArn: s.kmsKeyId } : {}),
       },
       destinationRegion: region,
       destination: { encrypted: outcome.encrypted, ...(keyArn !== undefined ? { kmsKeyArn: keyArn } : {}) },
-      destinationLineage: lineageIn(world.snapshots.values(), s.volumeId, account, region),
+      destinationLineage: state.lineageIn(account, region, s.volumeId),
+      now: world.clock.now(),
+      changedGiBSince: (blocksOf) => world.blocks.changedGiBBetween(s.id, blocksOf),
       ...(options.minutes !== undefined ? { completionDurationMinutes: options.minutes } : {}),
     });
     let durationMs: number | undefined;

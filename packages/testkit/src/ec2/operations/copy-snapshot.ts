@@ -1,4 +1,3 @@
-import type { SimSnapshot } from '../../sim/world.js';
 import { type CopyBilling, computeCopyBilling } from '../copy-billing.js';
 import { resolveCopyEncryption } from '../copy-encryption.js';
 import { Ec2ApiError, ec2Errors } from '../errors.js';
@@ -122,21 +121,26 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
     encrypted: outcome.encrypted,
     ...(destinationKeyArn ? { kmsKeyArn: destinationKeyArn } : {}),
   };
-  const { movedGiB, ...billing }: CopyBilling = computeCopyBilling({
+  const {
+    movedGiB,
+    waitMs,
+    decision: _decision,
+    ...billing
+  }: CopyBilling = computeCopyBilling({
     account,
     source: {
       id: source.id,
       region: source.region,
       account: source.account,
       sizeGiB: source.sizeGiB,
-      changedGiB: source.changedGiB,
       encrypted: source.encrypted,
-      state: source.state,
       ...(source.kmsKeyId !== undefined ? { kmsKeyArn: source.kmsKeyId } : {}),
     },
     destinationRegion: region,
     destination,
-    destinationLineage: lineageIn(world.snapshots.values(), source.volumeId, account, region),
+    destinationLineage: state.lineageIn(account, region, source.volumeId),
+    now: world.clock.now(),
+    changedGiBSince: (blocksOf) => world.blocks.changedGiBBetween(source.id, blocksOf),
     ...(completionDurationMinutes !== undefined ? { completionDurationMinutes } : {}),
   });
   const metadataOnly = billing.transfer === 'none';
@@ -149,6 +153,7 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
     description: p.get('Description') ?? `[Copied ${sourceId} from ${sourceRegion}]`,
     tags,
     movedGiB,
+    ...(waitMs > 0 ? { waitMs } : {}),
     ...(completionDurationMinutes !== undefined ? { completionDurationMinutes } : {}),
     ...(failMessage !== undefined ? { failMessage } : {}),
     billing,
@@ -162,25 +167,6 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
       : {},
   });
   state.pendingCopyIds.add(copy.id);
+  state.rememberCopy(copy);
   return xmlElement('snapshotId', copy.id) + (copy.tags.size > 0 ? xmlTagSet(copy.tags) : '');
-}
-
-/** The caller's snapshots of a volume lineage in a region (copies being deleted left out), as billing sees them. */
-export function lineageIn(
-  snapshots: Iterable<SimSnapshot>,
-  volumeId: string,
-  account: string,
-  region: string,
-): { encrypted: boolean; kmsKeyArn?: string; state: SimSnapshot['state'] }[] {
-  const out: { encrypted: boolean; kmsKeyArn?: string; state: SimSnapshot['state'] }[] = [];
-  for (const s of snapshots) {
-    if (s.region !== region || s.account !== account || s.volumeId !== volumeId) continue;
-    if (s.copy?.deleteRequested) continue;
-    out.push({
-      encrypted: s.encrypted,
-      state: s.state,
-      ...(s.kmsKeyId !== undefined ? { kmsKeyArn: s.kmsKeyId } : {}),
-    });
-  }
-  return out;
 }
