@@ -25,7 +25,7 @@ try {
   const { createAlibabaEcsCopier } = await import('../dist/index.js');
   const ecs = await import('@alicloud/ecs20140526');
   const { $OpenApiUtil } = await import('@alicloud/openapi-core');
-  // Plain node: the CommonJS exports object is the default import (STACK.md trap 2).
+  // Plain node: the CommonJS exports object is the default import.
   const Client = ecs.default.default;
   const { DescribeSnapshotsRequest } = ecs.default;
   const region = 'cn-shanghai';

@@ -18,7 +18,7 @@ export const ALIBABA_RETENTION_DAYS: readonly [number, number] = Object.freeze([
 export const ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION = 10;
 
 /**
- * What Alibaba Cloud ECS CopySnapshot can do, as in DESIGN.md's capability table.
+ * What Alibaba Cloud ECS CopySnapshot can do (see docs/alibaba-ecs-rules.md).
  *
  * - `sameRegionStandardCopy` is false: an unencrypted copy into the source region is
  *   refused (`InvalidOperation.NotSupportCopyInSameRegion`); an encrypted one is allowed.

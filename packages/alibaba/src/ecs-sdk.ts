@@ -32,7 +32,7 @@ type Loose = Record<string, unknown> & { default?: unknown };
  * Finds the export a CommonJS module put on `exports.default` (or on `exports`), whichever
  * way it was imported. Under plain Node, `import()` of a CJS module yields
  * `{ default: module.exports }`, so the class is at `.default.default`; bundlers and
- * vitest hand over `module.exports` itself or the class at `.default` (STACK.md trap 2).
+ * vitest hand over `module.exports` itself or the class at `.default`: resolve both.
  */
 export function resolveCjsDefault<T>(mod: unknown, isWanted: (candidate: unknown) => boolean): T {
   const m = mod as Loose | undefined;

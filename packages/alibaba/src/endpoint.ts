@@ -11,7 +11,7 @@ const HOST = /^[^\s/?#:]+(?::\d{1,5})?$/;
 /**
  * Reads an endpoint given as `http://127.0.0.1:8080`, `https://ecs.example.com` or a bare
  * `host:port`. The Alibaba SDK wants the host without a scheme and the scheme as a
- * separate `protocol` (STACK.md trap 5); a URL's scheme wins over `protocol`.
+ * separate `protocol` (the SDK takes no scheme in `endpoint`); a URL's scheme wins over `protocol`.
  *
  * @throws TypeError for anything else (a path, a query, spaces).
  */

@@ -23,7 +23,7 @@ const rule = (match: string, code: ErrorCode, retryable: boolean, meaning: strin
 
 /**
  * Every ECS error code of CopySnapshot, DescribeSnapshots, DeleteSnapshot, the tag APIs
- * and the platform (reference sheet §5), mapped onto snapcopy's closed set. Exact codes
+ * and the platform (the ECS API reference's error codes), mapped onto snapcopy's closed set. Exact codes
  * win over prefixes; the longest prefix wins among prefixes.
  */
 export const ECS_ERROR_RULES: readonly EcsErrorRule[] = Object.freeze([

@@ -7,7 +7,7 @@ import { STUB_ORIGIN, stubCopier, TEST_CREDENTIALS } from './support/nock-copier
 import { localNetworkOnly } from './support/nock-lifecycle.js';
 
 /**
- * Every ECS code of the reference sheet §5 (CopySnapshot, DescribeSnapshots,
+ * Every ECS code the adapter maps (CopySnapshot, DescribeSnapshots,
  * DeleteSnapshot, TagResources, common), with the HTTP status ECS documents for it and
  * the snapcopy code it must become. Written independently of ECS_ERROR_RULES.
  */

@@ -18,7 +18,7 @@ describe('provider', () => {
   });
 });
 
-describe('resolving a CommonJS default export (STACK.md trap 2)', () => {
+describe('resolving a CommonJS default export (plain node and vitest differ)', () => {
   class Client {}
   const isClient = (c: unknown) => c === Client;
   const rows: [shape: string, mod: unknown][] = [

@@ -5,7 +5,7 @@ import { AWS_TIME_BASED_COPY } from './rules/time-based.js';
 export const AWS_MAX_TAGS_PER_RESOURCE = 50;
 
 /**
- * What AWS EBS CopySnapshot can do (DESIGN.md, capability table). Static facts only:
+ * What AWS EBS CopySnapshot can do (see docs/aws-ebs-rules.md). Static facts only:
  * whether a given request can be honoured is decided by the rules in `rules/`.
  */
 export const AWS_EBS_CAPABILITIES: Capabilities = defineCapabilities({

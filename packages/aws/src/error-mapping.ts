@@ -9,7 +9,7 @@ export interface AwsErrorRule {
 const rule = (code: ErrorCode, retryable = false): AwsErrorRule => ({ code, retryable });
 
 /**
- * Every EC2 error code of the reference sheet (§5) plus the throttling and server codes
+ * Every EC2 error code the snapshot operations document (EC2 API reference, error codes) plus the throttling and server codes
  * the SDK knows, mapped onto the closed set. Codes not listed fall back on their shape
  * (`*.NotFound`, `*.Malformed`) and then on the HTTP status.
  */

@@ -33,7 +33,7 @@ type Expect =
 type Wire = 'E+K' | 'E' | '-';
 type Row = [rule: string, dims: [Flag, Ebd, Src, Own, Key, Region], expect: Expect, wire: Wire];
 
-// The encryption outcome table (DESIGN.md "AWS EBS encryption outcome of CopySnapshot"; EBS
+// The encryption outcome table (docs/aws-ebs-rules.md, "Encryption outcome of CopySnapshot"; EBS
 // User Guide "Encryption and snapshot copying"), one row per combination, checked on the
 // exact CopySnapshot parameters the real SDK puts on the wire.
 // biome-ignore format: one row per line keeps the table readable

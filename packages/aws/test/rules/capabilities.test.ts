@@ -2,7 +2,7 @@ import { CAPABILITY_KEYS, type Capabilities, CapabilitiesSchema, LINEAGE_TAG_COU
 import { describe, expect, it } from 'vitest';
 import { AWS_EBS_CAPABILITIES } from '../../src/capabilities.js';
 
-// DESIGN.md's capability table, AWS EBS column.
+// The capability manifest, one row per flag (docs/aws-ebs-rules.md).
 const TABLE: { rule: string; key: keyof Capabilities; value: unknown }[] = [
   { rule: 'copies to another region', key: 'crossRegionCopy', value: true },
   {

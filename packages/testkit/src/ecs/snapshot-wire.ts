@@ -14,7 +14,7 @@ export function wireTags(tags: ReadonlyMap<string, string>): {
 }
 
 /**
- * One snapshot as DescribeSnapshots returns it: every field of the reference sheet, with
+ * One snapshot as DescribeSnapshots returns it: every field the API reference lists, with
  * the wire types ECS uses (`Progress` as `"NN%"`, `SourceDiskSize` as a number, lists as arrays).
  */
 export function snapshotToWire(world: SimWorld, s: SimSnapshot): Record<string, unknown> {

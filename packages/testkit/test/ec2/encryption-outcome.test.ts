@@ -30,7 +30,7 @@ interface Row {
 
 const managed = (region: string) => (w: World) => w.sim.defaultKmsKey(A, region).arn;
 
-// One row per documented case of "AWS EBS encryption outcome" (DESIGN.md).
+// One row per documented case of the EBS encryption outcome of CopySnapshot (docs/ec2-simulator.md).
 const ROWS: readonly Row[] = [
   {
     rule: 'unencrypted source, no flag, encryption by default off → unencrypted',

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CopyImageCommand,
@@ -27,20 +27,13 @@ interface Model {
   readonly shapes: Record<string, Shape>;
 }
 
-/** shared/reference/ec2-snapshot-model.json, found relative to this file (repo/../shared). */
+/**
+ * The EC2 service model's snapshot operations (a data extract of botocore's EC2 model,
+ * API 2016-11-15, documentation strings removed), committed as a test fixture.
+ */
 function loadModel(): Model {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    resolve(here, '../../../../../shared/reference/ec2-snapshot-model.json'),
-    '/work/shared/reference/ec2-snapshot-model.json',
-  ];
-  const path = candidates.find((p) => existsSync(p));
-  if (!path) {
-    throw new Error(
-      `ec2-snapshot-model.json not found (looked at ${candidates.join(', ')}); it lives in shared/reference next to the repository`,
-    );
-  }
-  return JSON.parse(readFileSync(path, 'utf8')) as Model;
+  return JSON.parse(readFileSync(join(here, 'fixtures', 'ec2-snapshot-model.json'), 'utf8')) as Model;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
@@ -245,7 +238,7 @@ describe.each(MOUNTINGS)('responses match ec2-snapshot-model.json (%s mounting)'
 
 /** The image operations' extract of the EC2 model, committed next to this test. */
 function loadImagesModel(): Model {
-  const path = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/ec2-images-model.json');
+  const path = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'ec2-images-model.json');
   return JSON.parse(readFileSync(path, 'utf8')) as Model;
 }
 

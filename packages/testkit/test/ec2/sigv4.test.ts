@@ -3,7 +3,7 @@ import { Ec2ApiError } from '../../src/ec2/errors.js';
 import { SigV4Verifier } from '../../src/ec2/sigv4.js';
 
 // The CopySnapshot request captured from @aws-sdk/client-ec2 3.1169.0 in
-// shared/reference/aws-ec2-snapshot-api.md §7.1 (signed with AKIDEXAMPLE and the AWS documentation's example secret).
+// A request captured from the real SDK (signed with AKIDEXAMPLE and the AWS documentation's example secret).
 const body =
   'Action=CopySnapshot&Version=2016-11-15&SourceRegion=us-west-2&SourceSnapshotId=snap-0123456789abcdef0&Description=copy%20of%20snap-0123&Encrypted=true&KmsKeyId=alias%2Fmy-key&TagSpecification.1.ResourceType=snapshot&TagSpecification.1.Tag.1.Key=team&TagSpecification.1.Tag.1.Value=storage&TagSpecification.1.Tag.2.Key=empty&TagSpecification.1.Tag.2.Value=&CompletionDurationMinutes=60&DestinationRegion=us-east-1&PresignedUrl=https%3A%2F%2F127.0.0.1%3A40695%2F%3FAction%3DCopySnapshot%26CompletionDurationMinutes%3D60%26Description%3Dcopy%2520of%2520snap-0123%26DestinationRegion%3Dus-east-1%26Encrypted%3Dtrue%26KmsKeyId%3Dalias%252Fmy-key%26SourceRegion%3Dus-west-2%26SourceSnapshotId%3Dsnap-0123456789abcdef0%26TagSpecifications%3D%255Bobject%2520Object%255D%26Version%3D2016-11-15%26X-Amz-Algorithm%3DAWS4-HMAC-SHA256%26X-Amz-Credential%3DAKIDEXAMPLE%252F20261122%252Fus-west-2%252Fec2%252Faws4_request%26X-Amz-Date%3D20261122T020745Z%26X-Amz-Expires%3D3600%26X-Amz-Signature%3D8db882ba3659142c0cfe75126c56f37fbb060ca5f1993004ca1054aa3c45f00b%26X-Amz-SignedHeaders%3Dhost';
 const headers = {

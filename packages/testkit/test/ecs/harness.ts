@@ -11,7 +11,7 @@ type EcsClientClass = EcsNamespace['default'];
 export type EcsClient = InstanceType<EcsClientClass>;
 
 /**
- * STACK.md trap 2: under plain Node the default import is the CommonJS exports object,
+ * Under plain Node the default import is the CommonJS exports object,
  * under vitest it may be the class itself. Resolve both.
  */
 export async function loadEcs(): Promise<{ mod: EcsModule; Client: EcsClientClass }> {

@@ -8,7 +8,7 @@ import {
   tagValueProblem,
 } from '../../src/ecs/validation.js';
 
-// Captured from @alicloud/ecs20140526@7.11.6 (reference sheet §7.1 and §7.3), secret `testsecret`.
+// Captured from @alicloud/ecs20140526@7.11.6 on the wire, secret `testsecret`.
 describe('signatures against captured SDK requests', () => {
   it('ACS3-HMAC-SHA256 reproduces the captured CopySnapshot signature', () => {
     const url =
