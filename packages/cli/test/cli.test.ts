@@ -788,6 +788,8 @@ describe.concurrent('sandbox and demo', { timeout: 60_000 }, () => {
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
     const doc = json(run);
     expect(doc.ok).toBe(true);
+    // The CLI runs on the Node that runs the tests: the pinned one (see core's node-runtime test).
+    expect(doc.node).toBe(process.version);
     expect(doc.scenarios.map((s: { label: string; asExpected: boolean }) => [s.label, s.asExpected])).toEqual(
       [
         ['aws-dr-key', true],
