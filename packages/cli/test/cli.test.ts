@@ -221,6 +221,28 @@ describe.concurrent('plan', { timeout: 60_000 }, () => {
     expect(sentWithMarker).toEqual([]);
   });
 
+  test('stderr stays empty on both providers: no warning from Node or an SDK', async () => {
+    const runs = await Promise.all([
+      cli(['plan', ...AWS_CROSS_REGION, '--json']),
+      cli([
+        'plan',
+        '--provider',
+        'alibaba',
+        '--from',
+        'cn-hangzhou',
+        '--to',
+        'cn-shanghai',
+        '--snapshot',
+        DEMO_IDS.aliDb,
+        '--json',
+      ]),
+    ]);
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+      expect(run.stderr).toBe('');
+    }
+  });
+
   test('Alibaba without --json: a table and the reasons, and nothing of AWS loaded', async () => {
     const { run, modules } = await traced([
       'plan',
@@ -662,11 +684,14 @@ describe.concurrent('batch', { timeout: 60_000 }, () => {
     );
     const first = await cli(['batch', file, '--journal', journal, '--json']);
     expect(first.code, first.stderr).toBe(EXIT_CODES.success);
+    // Opening the journal adds nothing to stderr (no warning from Node's SQLite module).
+    expect(first.stderr).toBe('');
     const doc = json(first);
     expect(doc).toMatchObject({ ok: true, resumed: false, counts: { total: 2, completed: 2 } });
 
     const again = await cli(['batch', file, '--journal', journal]);
     expect(again.code, again.stderr).toBe(EXIT_CODES.success);
+    expect(again.stderr).toBe('');
     expect(again.stdout).toMatch(/\(resumed\): 2 completed/);
     // The clouds hold exactly one copy per client token, after both runs.
     for (const r of doc.results as { clientToken: string; destination: { snapshotId: string } }[]) {

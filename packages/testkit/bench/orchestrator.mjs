@@ -26,7 +26,6 @@ import { EC2_ENDPOINT_PATTERN, Ec2Simulator } from '../dist/ec2/index.js';
 import { ECS_ENDPOINT_PATTERN, EcsSimulator } from '../dist/ecs/index.js';
 import { mountNock } from '../dist/sim/index.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 nock.disableNetConnect();
 
 const here = dirname(fileURLToPath(import.meta.url));

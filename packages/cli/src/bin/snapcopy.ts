@@ -21,11 +21,6 @@ const runCommand: CommandRunner = async (load, flags, args) => {
   }
 };
 
-// The AWS SDK warns on every run under Node 20 about its future releases; that is noise
-// on a command's stderr, where scripts expect one line per problem. Opt back in by
-// setting the variable to false.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 async function main(): Promise<void> {
   const program = buildProgram(readVersion(), runCommand);
   try {
