@@ -1,7 +1,7 @@
 /**
  * `@snapcopy/core/orchestrator` — runs many copies at the providers' limits, tracks them
  * with batched status calls and resumes from a journal. A subpath, so that importing
- * the main entry stays light; the SQLite journal loads its native module only when
+ * the main entry stays light; the SQLite journal loads Node's built-in SQLite only when
  * {@link openSqliteJournal} is called.
  * @packageDocumentation
  */
@@ -49,7 +49,7 @@ export type {
   RunOptions,
 } from './types.js';
 
-/** Opens (or creates) a SQLite journal file, loading better-sqlite3 on first use. */
+/** Opens (or creates) a SQLite journal file, loading `node:sqlite` on first use. */
 export async function openSqliteJournal(
   file: string,
   options?: SqliteCopyJournalOptions,
