@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
@@ -141,6 +141,22 @@ describe.concurrent('help and version', { timeout: 60_000 }, () => {
     };
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  test("the entry turns on Node's compile cache (in the temporary directory by default)", async () => {
+    const tmp = mkdtempSync(join(dir, 'tmpdir-'));
+    const cache = join(tmp, 'node-compile-cache');
+    const on = await cli(['--version'], { TMPDIR: tmp, NODE_COMPILE_CACHE: undefined });
+    expect(on.code, on.stderr).toBe(0);
+    expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
+    rmSync(cache, { recursive: true });
+    const off = await cli(['--version'], {
+      TMPDIR: tmp,
+      NODE_COMPILE_CACHE: undefined,
+      NODE_DISABLE_COMPILE_CACHE: '1',
+    });
+    expect(off.code, off.stderr).toBe(0);
+    expect(existsSync(cache)).toBe(false);
   });
 });
 
