@@ -37,11 +37,7 @@ for (const file of files) {
   const name = relative(root, file);
   console.log(`\n=== ${name} ===`);
   const t0 = Date.now();
-  const res = spawnSync(process.execPath, [file], {
-    cwd: dirname(file),
-    stdio: 'inherit',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const res = spawnSync(process.execPath, [file], { cwd: dirname(file), stdio: 'inherit' });
   const seconds = +((Date.now() - t0) / 1000).toFixed(1);
   const ok = res.status === 0;
   runs.push({ file: name, ok, exitCode: res.status, signal: res.signal, seconds });

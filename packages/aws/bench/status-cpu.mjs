@@ -13,7 +13,6 @@ import {
   writeBenchResult,
 } from '../../../scripts/bench-lib.mjs';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const here = dirname(fileURLToPath(import.meta.url));
 const ITERATIONS_1 = Number(process.env.BENCH_ITERATIONS_1 ?? 600);
 const ITERATIONS_200 = Number(process.env.BENCH_ITERATIONS_200 ?? 150);

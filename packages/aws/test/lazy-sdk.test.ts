@@ -20,10 +20,7 @@ function resolvedIn(name: string, entry: string, body: string): string[] {
     const m = await import(${JSON.stringify(pathToFileURL(join(dist, entry)).href)});
     ${body}
   `;
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: 'pipe',
-  });
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'pipe' });
   return readFileSync(out, 'utf8').split('\n').filter(Boolean);
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
@@ -142,6 +142,22 @@ describe.concurrent('help and version', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(pkg.version);
   });
+
+  test("the entry turns on Node's compile cache (in the temporary directory by default)", async () => {
+    const tmp = mkdtempSync(join(dir, 'tmpdir-'));
+    const cache = join(tmp, 'node-compile-cache');
+    const on = await cli(['--version'], { TMPDIR: tmp, NODE_COMPILE_CACHE: undefined });
+    expect(on.code, on.stderr).toBe(0);
+    expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
+    rmSync(cache, { recursive: true });
+    const off = await cli(['--version'], {
+      TMPDIR: tmp,
+      NODE_COMPILE_CACHE: undefined,
+      NODE_DISABLE_COMPILE_CACHE: '1',
+    });
+    expect(off.code, off.stderr).toBe(0);
+    expect(existsSync(cache)).toBe(false);
+  });
 });
 
 async function traced(args: readonly string[]): Promise<{ run: CliRun; modules: string }> {
@@ -219,6 +235,28 @@ describe.concurrent('plan', { timeout: 60_000 }, () => {
       .entries()
       .filter((e) => e.operation === 'CopySnapshot' && Object.values(e.params).includes(marker));
     expect(sentWithMarker).toEqual([]);
+  });
+
+  test('stderr stays empty on both providers: no warning from Node or an SDK', async () => {
+    const runs = await Promise.all([
+      cli(['plan', ...AWS_CROSS_REGION, '--json']),
+      cli([
+        'plan',
+        '--provider',
+        'alibaba',
+        '--from',
+        'cn-hangzhou',
+        '--to',
+        'cn-shanghai',
+        '--snapshot',
+        DEMO_IDS.aliDb,
+        '--json',
+      ]),
+    ]);
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+      expect(run.stderr).toBe('');
+    }
   });
 
   test('Alibaba without --json: a table and the reasons, and nothing of AWS loaded', async () => {
@@ -662,11 +700,14 @@ describe.concurrent('batch', { timeout: 60_000 }, () => {
     );
     const first = await cli(['batch', file, '--journal', journal, '--json']);
     expect(first.code, first.stderr).toBe(EXIT_CODES.success);
+    // Opening the journal adds nothing to stderr (no warning from Node's SQLite module).
+    expect(first.stderr).toBe('');
     const doc = json(first);
     expect(doc).toMatchObject({ ok: true, resumed: false, counts: { total: 2, completed: 2 } });
 
     const again = await cli(['batch', file, '--journal', journal]);
     expect(again.code, again.stderr).toBe(EXIT_CODES.success);
+    expect(again.stderr).toBe('');
     expect(again.stdout).toMatch(/\(resumed\): 2 completed/);
     // The clouds hold exactly one copy per client token, after both runs.
     for (const r of doc.results as { clientToken: string; destination: { snapshotId: string } }[]) {
@@ -788,6 +829,8 @@ describe.concurrent('sandbox and demo', { timeout: 60_000 }, () => {
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
     const doc = json(run);
     expect(doc.ok).toBe(true);
+    // The CLI runs on the Node that runs the tests: the pinned one (see core's node-runtime test).
+    expect(doc.node).toBe(process.version);
     expect(doc.scenarios.map((s: { label: string; asExpected: boolean }) => [s.label, s.asExpected])).toEqual(
       [
         ['aws-dr-key', true],

@@ -26,7 +26,6 @@ import { EC2_ENDPOINT_PATTERN, Ec2Simulator } from '@snapcopy/testkit';
 import { ECS_ENDPOINT_PATTERN, EcsSimulator } from '@snapcopy/testkit';
 import { mountNock } from '@snapcopy/testkit';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 nock.disableNetConnect();
 
 const here = dirname(fileURLToPath(import.meta.url));

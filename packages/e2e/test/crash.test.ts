@@ -48,7 +48,6 @@ function startChild(
   const child = spawn(process.execPath, [CHILD, JSON.stringify(config)], {
     cwd: here,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   let buffer = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

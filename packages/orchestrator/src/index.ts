@@ -1,7 +1,8 @@
 /**
  * `@snapcopy/orchestrator` — runs many copies at the providers' limits, tracks them
- * with batched status calls and resumes from a journal. The SQLite journal is loaded only
- * when {@link openSqliteJournal} is called (or from `@snapcopy/orchestrator/sqlite`).
+ * with batched status calls and resumes from a journal. The SQLite journal (Node's
+ * built-in SQLite, no native module) is loaded only when {@link openSqliteJournal} is
+ * called (or from `@snapcopy/orchestrator/sqlite`).
  * @packageDocumentation
  */
 import type { SqliteCopyJournal, SqliteCopyJournalOptions } from './journal/sqlite-journal.js';
@@ -48,7 +49,7 @@ export type {
   RunOptions,
 } from './types.js';
 
-/** Opens (or creates) a SQLite journal file, loading better-sqlite3 on first use. */
+/** Opens (or creates) a SQLite journal file, loading `node:sqlite` on first use. */
 export async function openSqliteJournal(
   file: string,
   options?: SqliteCopyJournalOptions,

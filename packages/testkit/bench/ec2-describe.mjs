@@ -9,7 +9,6 @@ import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 

@@ -1,3 +1,4 @@
+import { simRequestFromFetch } from '@snapcopy/testkit';
 import nock from 'nock';
 
 /** One request the stub intercepted: the ECS action and its decoded query parameters. */
@@ -79,33 +80,29 @@ export class EcsWireStub {
 
   constructor(readonly origin: string | RegExp) {
     this.#scope = nock(origin).persist().post(/.*/);
-    const stub = this;
-    this.#scope.reply(function (uri, body, callback) {
-      const url = new URL(uri, `http://${String(this.req.headers.host)}`);
+    // A reply function that throws makes the client's request fail with that error.
+    this.#scope.reply(async (request: Request) => {
+      const { url: path, headers, body } = await simRequestFromFetch(request);
+      const url = new URL(path, `http://${headers.host}`);
       const params: Record<string, string> = {};
       for (const [k, v] of url.searchParams) params[k] = v;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(this.req.headers)) headers[k.toLowerCase()] = String(v);
       const call: StubCall = {
         action: headers['x-acs-action'] ?? params.Action ?? '',
         host: url.host,
         params,
         headers,
-        body: typeof body === 'string' ? body : JSON.stringify(body ?? ''),
+        body,
       };
-      stub.calls.push(call);
-      const list = stub.#handlers.get(call.action);
+      this.calls.push(call);
+      const list = this.#handlers.get(call.action);
       const handler = list && list.length > 1 ? list.shift()! : list?.[0];
       const reply: StubReply = handler ? handler(params, call) : ecsError(404, 'InvalidAction.NotFound');
-      if ('error' in reply) {
-        callback(Object.assign(new Error(reply.error.message), { code: reply.error.code }), [0, '']);
-        return;
-      }
-      callback(null, [
+      if ('error' in reply) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+      return [
         reply.status ?? 200,
         JSON.stringify(reply.body),
         { 'content-type': 'application/json;charset=utf-8', ...(reply.headers ?? {}) },
-      ]);
+      ] as const;
     });
   }
 

@@ -1,3 +1,4 @@
+import { simRequestFromFetch } from '@snapcopy/testkit';
 import nock from 'nock';
 
 /** One EC2 Query request as nock received it: the decoded form body and the signing region. */
@@ -119,32 +120,25 @@ export function fakeEc2(respond: Responder): { calls: RecordedCall[]; done(): vo
   const scope = nock(/ec2\.[a-z0-9-]+\.amazonaws\.com/)
     .persist()
     .post('/')
-    .reply(function (_uri, body, callback) {
-      const params = Object.fromEntries(new URLSearchParams(String(body)));
-      const auth = String(this.req.headers.authorization ?? '');
+    // A reply function that throws makes the client's request fail with that error.
+    .reply(async (request: Request) => {
+      const { headers, body } = await simRequestFromFetch(request);
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const auth = headers.authorization ?? '';
       const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(auth)?.[1] ?? '?';
-      const call: RecordedCall = {
-        action: params.Action ?? '?',
-        region,
-        host: String(this.req.headers.host ?? ''),
-        params,
-      };
+      const call: RecordedCall = { action: params.Action ?? '?', region, host: headers.host ?? '', params };
       calls.push(call);
       const canned = respond(call, calls);
-      if ('network' in canned) {
-        callback(Object.assign(new Error('socket hang up'), { code: canned.network }), [0, '']);
-        return;
-      }
+      if ('network' in canned) throw Object.assign(new Error('socket hang up'), { code: canned.network });
       if ('xml' in canned) {
-        callback(null, [200, canned.xml, { 'content-type': 'text/xml', 'x-amzn-requestid': 'req-ok' }]);
-        return;
+        return [200, canned.xml, { 'content-type': 'text/xml', 'x-amzn-requestid': 'req-ok' }] as const;
       }
       const requestId = `req-${canned.code}`;
-      callback(null, [
+      return [
         canned.status,
         `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${canned.code}</Code><Message>${esc(canned.message ?? `${canned.code} happened`)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
         { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-      ]);
+      ] as const;
     });
   return {
     calls,

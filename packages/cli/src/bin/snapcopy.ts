@@ -1,42 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { CommanderError } from 'commander';
+// The `snapcopy` entry. On a Node older than the CLI needs it says so in one line instead
+// of failing on a missing module. Otherwise it turns on Node's module compile cache
+// before anything else is loaded, then loads the CLI with a dynamic import: every module
+// compiled after that (commander, the commands, an SDK on first use) is read from the
+// on-disk cache from the second run on, which shortens cold starts. The cache lives in
+// the system temporary directory unless NODE_COMPILE_CACHE names another;
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off. A cache that cannot be written is ignored.
+// https://nodejs.org/api/module.html#module-compile-cache
+// Only modules that load on any Node are imported statically here.
+import module from 'node:module';
 import { EXIT_CODES } from '../exit-codes.js';
-import { buildProgram, type CommandRunner } from '../program.js';
+import { isSupportedNode, MINIMUM_NODE } from './node-version.js';
 
-function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+if (!isSupportedNode(process.versions.node)) {
+  process.stderr.write(`snapcopy: needs Node ${MINIMUM_NODE} or later; this is Node ${process.version}\n`);
+  process.exit(EXIT_CODES.invalidRequest);
 }
-
-const runCommand: CommandRunner = async (load, flags, args) => {
-  try {
-    const command = await load();
-    process.exitCode = await command.run(flags, args);
-  } catch (err) {
-    const { reportError } = await import('../report-error.js');
-    const json = typeof flags === 'object' && flags !== null && (flags as { json?: unknown }).json === true;
-    process.exitCode = reportError(err, { json });
-  }
-};
-
-// The AWS SDK warns on every run under Node 20 about its future releases; that is noise
-// on a command's stderr, where scripts expect one line per problem. Opt back in by
-// setting the variable to false.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-async function main(): Promise<void> {
-  const program = buildProgram(readVersion(), runCommand);
-  try {
-    await program.parseAsync(process.argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? EXIT_CODES.success : EXIT_CODES.invalidRequest;
-      return;
-    }
-    throw err;
-  }
-}
-
-await main();
+module.enableCompileCache();
+await import('./cli-main.js');

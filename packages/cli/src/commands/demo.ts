@@ -16,7 +16,9 @@ export const DEMO_TIME_SCALE = 20;
 export async function run(flags: SandboxFlags): Promise<number> {
   const started = Date.now();
   const output = new Output(outputModeFor(flags.json));
-  output.line('snapcopy demo: simulated EC2 and ECS on 127.0.0.1, driven by the real AWS and Alibaba SDKs.');
+  output.line(
+    `snapcopy demo on Node ${process.version}: simulated EC2 and ECS on 127.0.0.1, driven by the real AWS and Alibaba SDKs.`,
+  );
   const sandbox = await startTestkitSandbox({
     seed: DEMO_SEED,
     timeScale: flags.timeScale ?? DEMO_TIME_SCALE,

@@ -290,6 +290,7 @@ export function printDemoSummary(output: Output, outcomes: readonly DemoOutcome[
 export function demoDocument(outcomes: readonly DemoOutcome[], wallMs: number): Record<string, unknown> {
   return {
     ok: outcomes.every((o) => o.asExpected),
+    node: process.version,
     wallTimeMs: wallMs,
     scenarios: outcomes.map((o) => ({
       label: o.scenario.label,

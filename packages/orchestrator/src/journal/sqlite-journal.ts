@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
+import type { DatabaseSync, StatementResultingChanges, StatementSync } from 'node:sqlite';
+import type { CopyPlan, SnapshotRef } from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
-import type { CopyPlan } from '@snapcopy/core';
-import type { SnapshotRef } from '@snapcopy/core';
 import type {
   CopyJournal,
   JournalBatch,
@@ -28,6 +27,48 @@ export interface SqliteCopyJournalOptions {
 }
 
 const SCHEMA_VERSION = 1;
+
+/** The one warning Node prints (on Node 22) when `node:sqlite` is first loaded. */
+function isSqliteExperimentalWarning(warning: string | Error, rest: readonly unknown[]): boolean {
+  const options = rest[0];
+  const type =
+    typeof warning !== 'string'
+      ? warning.name
+      : typeof options === 'string'
+        ? options
+        : (options as { type?: unknown } | undefined)?.type;
+  const message = typeof warning === 'string' ? warning : warning.message;
+  return type === 'ExperimentalWarning' && message.startsWith('SQLite is an experimental feature');
+}
+
+/**
+ * Runs `load` with Node's ExperimentalWarning about SQLite kept off stderr: Node 22
+ * prints it the first time `node:sqlite` is loaded, which would add a line to every
+ * journalled command's stderr. Any other warning `load` emits goes through as usual, and
+ * `process.emitWarning` is restored before this returns.
+ */
+export function withoutSqliteExperimentalWarning<T>(load: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    if (isSqliteExperimentalWarning(warning, rest)) return;
+    Reflect.apply(emitWarning, this, [warning, ...rest]);
+  } as typeof process.emitWarning;
+  try {
+    return load();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+let nodeSqlite: typeof import('node:sqlite') | undefined;
+/** Node's built-in SQLite, loaded on the first journal opened. */
+function loadNodeSqlite(): typeof import('node:sqlite') {
+  nodeSqlite ??= withoutSqliteExperimentalWarning(() => process.getBuiltinModule('node:sqlite'));
+  return nodeSqlite;
+}
+
+/** SQLite's primary result code for a constraint violation (the extended codes keep it in the low byte). */
+const SQLITE_CONSTRAINT = 19;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS batches (
@@ -87,45 +128,52 @@ function toEntry(row: CopyRow): JournalEntry {
   };
 }
 
+/** Rows of `SELECT * FROM copies` as entries. */
+function toEntries(rows: readonly unknown[]): JournalEntry[] {
+  return (rows as readonly CopyRow[]).map(toEntry);
+}
+
 /**
- * A journal in one SQLite file (WAL mode), for one machine. Writes are synchronous
- * under the hood (better-sqlite3): when a method resolves, the row is committed.
- * Loaded only through `@snapcopy/orchestrator/sqlite`, so the native module stays out
- * of the main entry.
+ * A journal in one SQLite file (WAL mode), for one machine, on Node's built-in SQLite
+ * (`node:sqlite`, no native module to install). Writes are synchronous under the hood:
+ * when a method resolves, the row is committed. Loaded only through
+ * `@snapcopy/orchestrator/sqlite` (or `openSqliteJournal`), so SQLite stays out of the
+ * main entry.
  */
 export class SqliteCopyJournal implements CopyJournal {
-  readonly #db: Database.Database;
+  readonly #db: DatabaseSync;
+  #open = true;
   readonly #now: () => number;
   readonly #stmts: {
-    insertBatch: Database.Statement;
-    insertCopy: Database.Statement;
-    getBatch: Database.Statement;
-    listEntries: Database.Statement;
-    listUnfinished: Database.Statement;
-    listUnfinishedAll: Database.Statement;
-    setPlan: Database.Statement;
-    setDestination: Database.Statement;
-    setState: Database.Statement;
+    insertBatch: StatementSync;
+    insertCopy: StatementSync;
+    getBatch: StatementSync;
+    listEntries: StatementSync;
+    listUnfinished: StatementSync;
+    listUnfinishedAll: StatementSync;
+    setPlan: StatementSync;
+    setDestination: StatementSync;
+    setState: StatementSync;
   };
 
   /** Opens (or creates) the journal at `file` (`:memory:` for a throwaway one). */
   constructor(file: string, options: SqliteCopyJournalOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-    this.#db.pragma('busy_timeout = 5000');
-    this.#db.pragma('foreign_keys = ON');
-    const version = this.#db.pragma('user_version', { simple: true }) as number;
+    this.#db = new (loadNodeSqlite().DatabaseSync)(file);
+    this.#db.exec('PRAGMA journal_mode = WAL');
+    this.#db.exec(`PRAGMA synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    this.#db.exec('PRAGMA busy_timeout = 5000');
+    this.#db.exec('PRAGMA foreign_keys = ON');
+    const version = this.#pragma('user_version') as number;
     if (version > SCHEMA_VERSION) {
-      this.#db.close();
+      this.#close();
       throw new SnapcopyError(
         'INVALID_REQUEST',
         `journal ${file} has schema version ${version}; this snapcopy reads up to ${SCHEMA_VERSION}`,
       );
     }
     this.#db.exec(SCHEMA);
-    this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.#db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     const db = this.#db;
     this.#stmts = {
       insertBatch: db.prepare('INSERT INTO batches (batch_id, created_at, size) VALUES (?, ?, ?)'),
@@ -157,42 +205,69 @@ export class SqliteCopyJournal implements CopyJournal {
     };
   }
 
+  /** The value of a read-only `PRAGMA name`. */
+  #pragma(name: string): unknown {
+    const row = this.#db.prepare(`PRAGMA ${name}`).get();
+    return row?.[name];
+  }
+
+  #close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#db.close();
+  }
+
   /** The journal mode and synchronous level in force on this connection, as SQLite reports them. */
   get durability(): {
     readonly journalMode: string;
     readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   } {
-    const level = this.#db.pragma('synchronous', { simple: true }) as number;
+    const level = this.#pragma('synchronous') as number;
     return {
-      journalMode: String(this.#db.pragma('journal_mode', { simple: true })),
+      journalMode: String(this.#pragma('journal_mode')),
       synchronous: (['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const)[level] ?? 'FULL',
     };
   }
 
-  #changed(result: Database.RunResult, batchId: string, index: number): void {
-    if (result.changes !== 1)
+  #changed(result: StatementResultingChanges, batchId: string, index: number): void {
+    if (Number(result.changes) !== 1)
       throw new SnapcopyError('INVALID_REQUEST', `journal: no entry ${batchId}#${index}`);
+  }
+
+  /** Runs `write` in one transaction: all of it is committed, or none. */
+  #transaction(write: () => void): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      write();
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      // After some errors (a full disk, an I/O error) SQLite has rolled back already, and
+      // ROLLBACK then fails with "no transaction is active": `err` is what to report.
+      try {
+        this.#db.exec('ROLLBACK');
+      } catch {}
+      throw err;
+    }
   }
 
   async beginBatch(batch: JournalBatch, requests: readonly JournalRequestRecord[]): Promise<void> {
     const at = this.#now();
-    const insert = this.#db.transaction(() => {
-      this.#stmts.insertBatch.run(batch.batchId, batch.createdAt, batch.size);
-      for (const r of requests) {
-        this.#stmts.insertCopy.run(
-          batch.batchId,
-          r.index,
-          r.copier,
-          JSON.stringify(r.request),
-          r.clientToken,
-          at,
-        );
-      }
-    });
     try {
-      insert();
+      this.#transaction(() => {
+        this.#stmts.insertBatch.run(batch.batchId, batch.createdAt, batch.size);
+        for (const r of requests) {
+          this.#stmts.insertCopy.run(
+            batch.batchId,
+            r.index,
+            r.copier,
+            JSON.stringify(r.request),
+            r.clientToken,
+            at,
+          );
+        }
+      });
     } catch (err) {
-      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+      if (((err as { errcode?: number }).errcode ?? 0) % 256 === SQLITE_CONSTRAINT) {
         throw new SnapcopyError('INVALID_REQUEST', `journal: batch "${batch.batchId}" already exists`, {
           cause: err,
         });
@@ -209,13 +284,13 @@ export class SqliteCopyJournal implements CopyJournal {
   }
 
   async listEntries(batchId: string): Promise<JournalEntry[]> {
-    return (this.#stmts.listEntries.all(batchId) as CopyRow[]).map(toEntry);
+    return toEntries(this.#stmts.listEntries.all(batchId));
   }
 
   async listUnfinished(batchId?: string): Promise<JournalEntry[]> {
-    const rows =
-      batchId === undefined ? this.#stmts.listUnfinishedAll.all() : this.#stmts.listUnfinished.all(batchId);
-    return (rows as CopyRow[]).map(toEntry);
+    return toEntries(
+      batchId === undefined ? this.#stmts.listUnfinishedAll.all() : this.#stmts.listUnfinished.all(batchId),
+    );
   }
 
   async recordPlan(batchId: string, index: number, plan: CopyPlan): Promise<void> {
@@ -251,7 +326,7 @@ export class SqliteCopyJournal implements CopyJournal {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    this.#close();
   }
 }
 

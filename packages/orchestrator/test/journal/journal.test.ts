@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CopyPlan } from '@snapcopy/core';
-import { SqliteCopyJournal } from '@snapcopy/orchestrator/sqlite';
+import { SqliteCopyJournal, withoutSqliteExperimentalWarning } from '@snapcopy/orchestrator/sqlite';
 import {
   type CopyJournal,
   type JournalRequestRecord,
   MemoryCopyJournal,
   openSqliteJournal,
 } from '@snapcopy/orchestrator';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -143,16 +143,92 @@ describe('SqliteCopyJournal (durability)', () => {
     const full = new SqliteCopyJournal(file, { synchronous: 'FULL' });
     expect(full.durability).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
     await full.close();
-    const raw = new Database(file);
-    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    const raw = new DatabaseSync(file);
+    expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     raw.close();
   });
 
   it('refuses a journal written by a newer schema', async () => {
     const file = tempFile();
-    const raw = new Database(file);
-    raw.pragma('user_version = 99');
+    const raw = new DatabaseSync(file);
+    raw.exec('PRAGMA user_version = 99');
     raw.close();
     expect(() => new SqliteCopyJournal(file)).toThrow(/schema version 99/);
+  });
+
+  it('a batch that fails part-way leaves nothing behind (one transaction)', async () => {
+    const j = new SqliteCopyJournal(tempFile());
+    const [first] = records(1);
+    // The second request repeats the first's index: its insert violates the primary key.
+    await expect(
+      j.beginBatch({ batchId: 'b', createdAt: 1, size: 2 }, [first!, first!]),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(await j.getBatch('b')).toBeUndefined();
+    expect(await j.listEntries('b')).toEqual([]);
+    // The connection is usable afterwards: no transaction was left open.
+    await j.beginBatch({ batchId: 'b', createdAt: 1, size: 1 }, records(1));
+    expect((await j.listEntries('b')).map((e) => e.state)).toEqual(['queued']);
+    await j.close();
+  });
+});
+
+describe('withoutSqliteExperimentalWarning (Node 22 warns when node:sqlite is first loaded)', () => {
+  const SQLITE = 'SQLite is an experimental feature and might change at any time';
+  // One row per way Node's process.emitWarning can be called (string type, options object, Error).
+  const cases: { name: string; emit: () => void; passes: boolean }[] = [
+    {
+      name: "Node's own call: message and type 'ExperimentalWarning'",
+      emit: () => process.emitWarning(SQLITE, 'ExperimentalWarning'),
+      passes: false,
+    },
+    {
+      name: 'the same with an options object',
+      emit: () => process.emitWarning(SQLITE, { type: 'ExperimentalWarning' }),
+      passes: false,
+    },
+    {
+      name: 'the same as an Error named ExperimentalWarning',
+      emit: () => process.emitWarning(Object.assign(new Error(SQLITE), { name: 'ExperimentalWarning' })),
+      passes: false,
+    },
+    {
+      name: 'another experimental feature',
+      emit: () => process.emitWarning('WASI is an experimental feature', 'ExperimentalWarning'),
+      passes: true,
+    },
+    {
+      name: 'the SQLite text with another type',
+      emit: () => process.emitWarning(SQLITE, 'DeprecationWarning'),
+      passes: true,
+    },
+    { name: 'a plain warning', emit: () => process.emitWarning('something else'), passes: true },
+  ];
+
+  it.each(cases)('$name → passes on: $passes', ({ emit, passes }) => {
+    const real = process.emitWarning;
+    // Stands in for Node's emitWarning, so nothing is printed while testing the filter.
+    const underlying = vi.fn();
+    process.emitWarning = underlying as unknown as typeof process.emitWarning;
+    try {
+      const loaded = withoutSqliteExperimentalWarning(() => {
+        emit();
+        return 'loaded';
+      });
+      expect(loaded).toBe('loaded');
+      expect(underlying).toHaveBeenCalledTimes(passes ? 1 : 0);
+      expect(process.emitWarning).toBe(underlying);
+    } finally {
+      process.emitWarning = real;
+    }
+  });
+
+  it('puts process.emitWarning back when loading throws', () => {
+    const before = process.emitWarning;
+    expect(() =>
+      withoutSqliteExperimentalWarning(() => {
+        throw new Error('no sqlite');
+      }),
+    ).toThrow('no sqlite');
+    expect(process.emitWarning).toBe(before);
   });
 });

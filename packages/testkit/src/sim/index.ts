@@ -9,6 +9,7 @@ export {
   type SimHttpResponse,
   type SimNockMount,
   type SimServer,
+  simRequestFromFetch,
   startSimServer,
 } from './mount.js';
 export { RequestLog, type RequestLogEntry } from './request-log.js';

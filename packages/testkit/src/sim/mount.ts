@@ -101,11 +101,24 @@ export async function startSimServer(
 
 // nock patches Node's http stack as soon as it is imported, which slows every request
 // in the process (even to a real server). Load it only when a nock mounting is asked for.
+// nock is an ES module: require() of it returns its namespace, whose default is nock.
 const requireFromHere = createRequire(import.meta.url);
 let nockModule: typeof Nock | undefined;
 function loadNock(): typeof Nock {
-  nockModule ??= requireFromHere('nock') as typeof Nock;
+  nockModule ??= (requireFromHere('nock') as { default: typeof Nock }).default;
   return nockModule;
+}
+
+/**
+ * A request nock intercepted, as a simulator front-end sees it: the path and query of its
+ * URL, lower-case headers (the Host header from the URL when the request object has none).
+ */
+export async function simRequestFromFetch(request: Request): Promise<SimHttpRequest> {
+  const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of request.headers) headers[k.toLowerCase()] = v;
+  headers.host ??= url.host;
+  return { method: request.method, url: `${url.pathname}${url.search}`, headers, body: await request.text() };
 }
 
 /** A nock mounting; `stop()` removes its interceptors. */
@@ -124,33 +137,15 @@ export function mountNock(
   methods: readonly string[] = ['POST'],
 ): SimNockMount {
   const nock = loadNock();
-  const reply = function (
-    this: { req: { headers: Record<string, string | string[]>; method: string; path: string } },
-    uri: string,
-    body: Nock.Body,
-    callback: (err: NodeJS.ErrnoException | null, result: Nock.ReplyFnResult) => void,
-  ) {
-    const raw = this.req.headers;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw))
-      headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-    const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-    handler
-      .handle({ method: this.req.method, url: uri, headers, body: text })
-      .then(async (reply) => {
-        if (reply.latencyMs) await pause(reply.latencyMs);
-        if ('drop' in reply) {
-          const err = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-          callback(err, [0, '']);
-          return;
-        }
-        callback(null, [reply.status, reply.body, reply.headers]);
-      })
-      .catch((err: unknown) => callback(err as Error, [0, '']));
-  };
   const interceptors = methods.map((method) => {
     const interceptor = nock(origin).persist().intercept(/.*/, method);
-    interceptor.reply(reply);
+    // A reply function that throws makes the client's request fail with that error.
+    interceptor.reply(async (request: Request) => {
+      const reply = await handler.handle(await simRequestFromFetch(request));
+      if (reply.latencyMs) await pause(reply.latencyMs);
+      if ('drop' in reply) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      return [reply.status, reply.body, reply.headers] as const;
+    });
     return interceptor;
   });
   return {
