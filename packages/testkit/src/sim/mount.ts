@@ -13,7 +13,10 @@ export interface SimHttpRequest {
   readonly body: string;
 }
 
-/** A reply, or `drop` to cut the connection (after the request was applied, or instead of it). */
+/**
+ * A reply; `drop` to cut the connection (after the request was applied, or instead of
+ * it); `hang` to never answer, leaving the connection open until the caller gives up.
+ */
 export type SimHttpResponse =
   | {
       readonly status: number;
@@ -21,7 +24,8 @@ export type SimHttpResponse =
       readonly body: string;
       readonly latencyMs?: number;
     }
-  | { readonly drop: true; readonly latencyMs?: number };
+  | { readonly drop: true; readonly latencyMs?: number }
+  | { readonly hang: true };
 
 /** One protocol front-end: the same handler serves nock and a real HTTP server. */
 export interface SimHandler {
@@ -67,6 +71,8 @@ export async function startSimServer(
       handler
         .handle(request)
         .then(async (reply) => {
+          // The socket stays open: the caller's timeout or abort ends it, or close().
+          if ('hang' in reply) return;
           if (reply.latencyMs) await pause(reply.latencyMs);
           if ('drop' in reply) {
             req.socket.destroy();
@@ -134,6 +140,8 @@ export function mountNock(handler: SimHandler, origin: string | RegExp): SimNock
     handler
       .handle({ method: this.req.method, url: uri, headers, body: text })
       .then(async (reply) => {
+        // Never calling back leaves the request pending until the caller gives up.
+        if ('hang' in reply) return;
         if (reply.latencyMs) await pause(reply.latencyMs);
         if ('drop' in reply) {
           const err = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
