@@ -21,8 +21,8 @@ export interface ParseEndpointOptions {
 }
 
 const BARE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-// A scheme-relative authority with user info: `user:password@`, `user@`.
-const USER_INFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
+// User info before the host, with or without a scheme: `user:password@`, `user@`.
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)?[^/?#@]*@/i;
 
 /**
  * Reads an API endpoint given by a caller (an option, a flag, an environment variable).
@@ -38,12 +38,13 @@ export function parseEndpoint(value: unknown, options: ParseEndpointOptions): En
     throw refuse('must be an http(s) URL such as https://ec2.example.com or http://127.0.0.1:4566');
   }
   const text = value.trim();
-  const shown = `"${redactSecrets(text)}"`;
   if (USER_INFO.test(text)) {
+    const shown = `"${redactSecrets(text.replace(USER_INFO, '$1[redacted]@'))}"`;
     throw refuse(
       `${shown} carries credentials (user:password@); give credentials through the provider's credential settings, never in the URL`,
     );
   }
+  const shown = `"${redactSecrets(text)}"`;
   if (/[\s\p{Cc}]/u.test(text)) throw refuse(`${shown} contains spaces or control characters`);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     if (options.allowBareHost && BARE_HOST.test(text)) {

@@ -32,6 +32,7 @@ describe('parseEndpoint: refused with INVALID_REQUEST naming where it came from,
   it.each([
     ['user and password', 'http://admin:hunter2@127.0.0.1:4566', /carries credentials/],
     ['user only', 'https://token@ec2.example.com', /carries credentials/],
+    ['user and password without a scheme', 'admin:hunter2@127.0.0.1:4566', /carries credentials/],
     ['not a URL', 'http://', /not a valid URL|has no host/],
     ['spaces inside', 'http://local host:1', /spaces or control characters/],
     ['a control character', 'http://localhost:1\u001b[31m', /spaces or control characters/],
