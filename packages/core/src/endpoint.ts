@@ -45,7 +45,7 @@ export function parseEndpoint(value: unknown, options: ParseEndpointOptions): En
     );
   }
   const shown = `"${redactSecrets(text)}"`;
-  if (/[\s\p{Cc}]/u.test(text)) throw refuse(`${shown} contains spaces or control characters`);
+  if (/[\s\p{Cc}\p{Cf}]/u.test(text)) throw refuse(`${shown} contains spaces or control characters`);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     if (options.allowBareHost && BARE_HOST.test(text)) {
       return { protocol: 'https', host: text, path: '/', schemeGiven: false };
