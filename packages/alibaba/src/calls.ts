@@ -1,5 +1,6 @@
-import { SnapcopyError } from '@snapcopy/core';
+import { SnapcopyError, withCallDeadline } from '@snapcopy/core';
 import type { EcsClientPool } from './client-pool.js';
+import type { EcsClient, EcsModels } from './ecs-sdk.js';
 import type { CopySnapshotParams } from './copy-params.js';
 import { type EcsOperation, mapAlibabaError } from './error-mapping.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
@@ -35,7 +36,10 @@ function notEcsReply(operation: string, region: string, what: string): SnapcopyE
 
 /**
  * The ECS calls the adapter makes, each one request with the SDK's retries off, each
- * failure mapped onto snapcopy's closed set with the operation named.
+ * failure mapped onto snapcopy's closed set with the operation named. Every call ends
+ * within the pool's request timeout, or as soon as the caller's signal aborts: the SDK
+ * takes no abort signal, so the call is abandoned (its socket is closed by the SDK's own
+ * read timeout, set to the same value).
  */
 export class EcsCalls {
   readonly #pool: EcsClientPool;
@@ -44,19 +48,28 @@ export class EcsCalls {
     this.#pool = pool;
   }
 
+  /**
+   * Runs one call in `region` under its deadline: the client (with its credentials) is
+   * made inside it, the SDK module is loaded before it (a one-off cost, not the call's).
+   */
   async #call<T>(
     operation: EcsOperation,
     mutating: boolean,
+    region: string,
     signal: AbortSignal | undefined,
-    fn: () => Promise<T>,
-  ) {
+    fn: (client: EcsClient, models: EcsModels) => Promise<T>,
+  ): Promise<T> {
     if (signal?.aborted) {
       throw new SnapcopyError('CANCELLED', `alibaba ECS ${operation} not sent: the call was aborted`, {
         provider: ALIBABA_PROVIDER,
       });
     }
     try {
-      return await fn();
+      const models = await this.#pool.models();
+      return await withCallDeadline(async () => fn(await this.#pool.client(region), models), {
+        timeoutMs: this.#pool.requestTimeoutMs,
+        signal,
+      });
     } catch (err) {
       throw mapAlibabaError(err, { operation, mutating });
     }
@@ -68,24 +81,23 @@ export class EcsCalls {
     filter: EcsSnapshotFilter,
     signal?: AbortSignal,
   ): Promise<EcsSnapshotPage> {
-    const [client, models] = await Promise.all([this.#pool.client(region), this.#pool.models()]);
-    const request = new models.DescribeSnapshotsRequest({
-      regionId: region,
-      maxResults: ECS_PAGE_SIZE,
-      ...(filter.snapshotIds === undefined ? {} : { snapshotIds: JSON.stringify(filter.snapshotIds) }),
-      ...(filter.status === undefined ? {} : { status: filter.status }),
-      ...(filter.nextToken === undefined ? {} : { nextToken: filter.nextToken }),
-      ...(filter.tags === undefined
-        ? {}
-        : {
-            tag: Object.entries(filter.tags).map(
-              ([key, value]) => new models.DescribeSnapshotsRequestTag({ key, value }),
-            ),
-          }),
+    const res = await this.#call('DescribeSnapshots', false, region, signal, (client, models) => {
+      const request = new models.DescribeSnapshotsRequest({
+        regionId: region,
+        maxResults: ECS_PAGE_SIZE,
+        ...(filter.snapshotIds === undefined ? {} : { snapshotIds: JSON.stringify(filter.snapshotIds) }),
+        ...(filter.status === undefined ? {} : { status: filter.status }),
+        ...(filter.nextToken === undefined ? {} : { nextToken: filter.nextToken }),
+        ...(filter.tags === undefined
+          ? {}
+          : {
+              tag: Object.entries(filter.tags).map(
+                ([key, value]) => new models.DescribeSnapshotsRequestTag({ key, value }),
+              ),
+            }),
+      });
+      return client.describeSnapshotsWithOptions(request, this.#pool.runtime);
     });
-    const res = await this.#call('DescribeSnapshots', false, signal, () =>
-      client.describeSnapshotsWithOptions(request, this.#pool.runtime),
-    );
     // ECS always answers with a RequestId and a Snapshots object (empty when nothing
     // matches); without them the reply says nothing about which snapshots exist.
     const body = res.body;
@@ -98,14 +110,13 @@ export class EcsCalls {
 
   /** Sends CopySnapshot (to the source region); returns the new snapshot id. */
   async copySnapshot(params: CopySnapshotParams, signal?: AbortSignal): Promise<string> {
-    const [client, models] = await Promise.all([this.#pool.client(params.regionId), this.#pool.models()]);
-    const request = new models.CopySnapshotRequest({
-      ...params,
-      tag: params.tag.map((t) => new models.CopySnapshotRequestTag(t)),
+    const res = await this.#call('CopySnapshot', true, params.regionId, signal, (client, models) => {
+      const request = new models.CopySnapshotRequest({
+        ...params,
+        tag: params.tag.map((t) => new models.CopySnapshotRequestTag(t)),
+      });
+      return client.copySnapshotWithOptions(request, this.#pool.runtime);
     });
-    const res = await this.#call('CopySnapshot', true, signal, () =>
-      client.copySnapshotWithOptions(request, this.#pool.runtime),
-    );
     const id = res.body?.snapshotId;
     if (!id) {
       // The call may have been applied: a reply without the id is as good as a lost one.
@@ -126,10 +137,9 @@ export class EcsCalls {
 
   /** Deletes a snapshot; ECS stops a copy in progress at once. */
   async deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
-    const [client, models] = await Promise.all([this.#pool.client(region), this.#pool.models()]);
-    const request = new models.DeleteSnapshotRequest({ snapshotId, force: false });
-    await this.#call('DeleteSnapshot', true, signal, () =>
-      client.deleteSnapshotWithOptions(request, this.#pool.runtime),
-    );
+    await this.#call('DeleteSnapshot', true, region, signal, (client, models) => {
+      const request = new models.DeleteSnapshotRequest({ snapshotId, force: false });
+      return client.deleteSnapshotWithOptions(request, this.#pool.runtime);
+    });
   }
 }

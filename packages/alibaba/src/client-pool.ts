@@ -1,3 +1,4 @@
+import { type FieldIssue, invalidRequest, timeoutOptionIssue } from '@snapcopy/core';
 import { type CredentialConfig, credentialConfig } from './credentials.js';
 import type { EcsClient, EcsModels, EcsRuntimeOptions } from './ecs-sdk.js';
 import { loadEcsSdk } from './ecs-sdk.js';
@@ -7,6 +8,20 @@ import {
   ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
   type AlibabaEcsCopierOptions,
 } from './options.js';
+
+/**
+ * Checks the options a copier is made with, before any call: a fixed endpoint and the
+ * timeouts. Throws `INVALID_REQUEST` naming each one (never echoing URL credentials).
+ */
+export function checkAlibabaOptions(options: AlibabaEcsCopierOptions): void {
+  if (typeof options.endpoint === 'string') parseAlibabaEndpoint(options.endpoint, options.protocol);
+  const issues: FieldIssue[] = [];
+  for (const name of ['requestTimeoutMs', 'connectionTimeoutMs', 'connectTimeoutMs'] as const) {
+    const issue = timeoutOptionIssue(options[name]);
+    if (issue) issues.push({ path: name, message: issue });
+  }
+  if (issues.length > 0) throw invalidRequest(issues, 'alibaba');
+}
 
 /**
  * One ECS client per region, created on first use and kept. Every client has the SDK's
@@ -19,16 +34,26 @@ export class EcsClientPool {
   #credential: Promise<CredentialConfig> | undefined;
   /** Options of every call: a reply timeout, no SDK retries. */
   readonly runtime: EcsRuntimeOptions;
+  /**
+   * Longest time one ECS call may take, ms: each call's deadline. The SDK's own timeouts
+   * are set to it too, but it takes no abort signal, so the deadline is what ends a call.
+   */
+  readonly requestTimeoutMs: number;
 
   constructor(options: AlibabaEcsCopierOptions) {
+    checkAlibabaOptions(options);
     this.#options = options;
-    if (typeof options.endpoint === 'string') parseAlibabaEndpoint(options.endpoint, options.protocol);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS;
+    const connectMs =
+      options.connectionTimeoutMs ??
+      options.connectTimeoutMs ??
+      Math.min(ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS, this.requestTimeoutMs);
     // A plain object is enough: the SDK only reads these fields.
     this.runtime = {
       autoretry: false,
       maxAttempts: 0,
-      readTimeout: options.requestTimeoutMs ?? ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
-      connectTimeout: options.connectTimeoutMs ?? ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS,
+      readTimeout: this.requestTimeoutMs,
+      connectTimeout: connectMs,
     } as EcsRuntimeOptions;
   }
 

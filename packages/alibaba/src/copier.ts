@@ -2,6 +2,7 @@ import {
   AbstractSnapshotCopier,
   type CallOptions,
   type CopyPlan,
+  invalidRequest,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type ObservedCopy,
@@ -18,7 +19,7 @@ import type { AlibabaEcsCopierOptions } from './options.js';
 import { decideAlibabaPlan } from './plan.js';
 import { readAlibabaPlanFacts } from './plan-facts.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
-import { validateAlibabaRequestFields } from './rules/validation.js';
+import { validateAlibabaRequestFields, validateAlibabaSnapshotId } from './rules/validation.js';
 import { observedSnapshot } from './snapshot-view.js';
 
 /**
@@ -55,6 +56,12 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
    */
   nativeClient(region: string): Promise<EcsClient> {
     return this.#pool.client(region);
+  }
+
+  /** A copy's id named in status, wait or cancel: an ECS snapshot id. */
+  protected override _validateCopyId(id: string, path: string): void {
+    const issues = validateAlibabaSnapshotId(id, path);
+    if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
   }
 
   /** ECS's own field limits (ids, name, description, tags) before any call. */

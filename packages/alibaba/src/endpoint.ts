@@ -1,3 +1,5 @@
+import { invalidRequest, parseEndpoint, redactSecrets } from '@snapcopy/core';
+
 /** Where the ECS client of one region sends its requests. */
 export interface AlibabaEndpoint {
   /** `host[:port]`, no scheme: the form the Alibaba SDK takes. */
@@ -5,24 +7,26 @@ export interface AlibabaEndpoint {
   readonly protocol: 'http' | 'https';
 }
 
-const SCHEME = /^(https?):\/\/([^/?#]+)\/?$/i;
-const HOST = /^[^\s/?#:]+(?::\d{1,5})?$/;
-
 /**
  * Reads an endpoint given as `http://127.0.0.1:8080`, `https://ecs.example.com` or a bare
  * `host:port`. The Alibaba SDK wants the host without a scheme and the scheme as a
  * separate `protocol` (the SDK takes no scheme in `endpoint`); a URL's scheme wins over `protocol`.
  *
- * @throws TypeError for anything else (a path, a query, spaces).
+ * @throws SnapcopyError `INVALID_REQUEST` (path `endpoint`) for anything else: a path, a
+ * query, spaces, another scheme, or credentials in the URL (never echoed).
  */
 export function parseAlibabaEndpoint(endpoint: string, protocol?: 'http' | 'https'): AlibabaEndpoint {
-  const trimmed = endpoint.trim();
-  const url = SCHEME.exec(trimmed);
-  if (url) return { host: url[2]!, protocol: url[1]!.toLowerCase() as 'http' | 'https' };
-  if (!HOST.test(trimmed)) {
-    throw new TypeError(
-      `endpoint "${endpoint}" must be host[:port] or http(s)://host[:port], without a path or query`,
+  const read = parseEndpoint(endpoint, { path: 'endpoint', provider: 'alibaba', allowBareHost: true });
+  if (read.path !== '/') {
+    throw invalidRequest(
+      [
+        {
+          path: 'endpoint',
+          message: `"${redactSecrets(endpoint.trim())}" has a path; ECS endpoints are host[:port] or http(s)://host[:port]`,
+        },
+      ],
+      'alibaba',
     );
   }
-  return { host: trimmed, protocol: protocol ?? 'https' };
+  return { host: read.host, protocol: read.schemeGiven ? read.protocol : (protocol ?? 'https') };
 }

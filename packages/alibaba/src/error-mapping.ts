@@ -282,6 +282,13 @@ export function mapAlibabaError(err: unknown, context: EcsCallContext): Snapcopy
     ...(httpStatus === undefined ? {} : { httpStatus }),
   };
 
+  if (name === 'AbortError') {
+    return new SnapcopyError(
+      'CANCELLED',
+      `${where} was aborted${context.mutating ? '; ECS may have applied it' : ''}`,
+      { ...base },
+    );
+  }
   // A timeout name the shared classification does not know (the Tea runtime's own) is still a timeout.
   const net =
     httpStatus === undefined

@@ -1,11 +1,13 @@
-import type { Clock, Logger, RetryPolicy } from '@snapcopy/core';
+import { type Clock, DEFAULT_REQUEST_TIMEOUT_MS, type Logger, type RetryPolicy } from '@snapcopy/core';
 import type { AlibabaCredentials } from './credentials.js';
 
 /** Options of {@link createAlibabaEcsCopier}. Everything is optional. */
 export interface AlibabaEcsCopierOptions {
   /**
    * AccessKey (and STS token), or a source such as an `@alicloud/credentials` `Credential`.
-   * Default: the Alibaba default credential chain (environment, profile files, instance RAM role).
+   * Default: the Alibaba default credential chain (environment, OIDC, CLI and profile
+   * files; the instance RAM role and a credentials URI only when their environment
+   * variables name them; see the README).
    */
   readonly credentials?: AlibabaCredentials;
   /**
@@ -20,15 +22,20 @@ export interface AlibabaEcsCopierOptions {
   /** Core's retry policy; the SDK's own retries are always off. */
   readonly retry?: RetryPolicy;
   readonly logger?: Logger;
-  /** Longest wait for one ECS reply, ms. Default 30 000. */
+  /**
+   * Deadline of each ECS request, ms, from credentials to the last byte of the reply; it
+   * also ends a request whose endpoint accepts and never answers. Default 30 000.
+   */
   readonly requestTimeoutMs?: number;
-  /** Longest wait to connect, ms. Default 10 000. */
+  /** Longest wait to connect, ms. Default 10 000 (at most `requestTimeoutMs`). */
+  readonly connectionTimeoutMs?: number;
+  /** @deprecated The earlier name of `connectionTimeoutMs`, still read when that is absent. */
   readonly connectTimeoutMs?: number;
   /** Pages of 100 read when looking up earlier copies of a lineage in the destination. Default 10. */
   readonly lineageLookupMaxPages?: number;
 }
 
-/** Default reply timeout of one ECS call, ms. */
-export const ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Default deadline of one ECS call, ms. */
+export const ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 /** Default connect timeout, ms. */
 export const ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { is, type SnapcopyError } from '@snapcopy/core';
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlibabaEcsCopier, parseAlibabaEndpoint } from '../src/index.js';
 import { describeReply, EcsWireStub, ecsError, wireSnapshot } from './support/ecs-wire-stub.js';
@@ -25,14 +27,38 @@ describe('parseAlibabaEndpoint', () => {
       expect(parseAlibabaEndpoint(input, protocol)).toEqual({ host, protocol: scheme });
     });
   }
-  for (const bad of ['http://127.0.0.1:8080/path', 'ftp://x', 'host with space', 'http://h/?q=1']) {
-    it(`rejects ${bad}`, () => {
-      expect(() => parseAlibabaEndpoint(bad)).toThrow(TypeError);
+  for (const bad of [
+    'http://127.0.0.1:8080/path',
+    'ftp://x',
+    'host with space',
+    'http://h/?q=1',
+    'http://user:pa55word@127.0.0.1:8080',
+    'user:pa55word@127.0.0.1:8080',
+  ]) {
+    it(`rejects ${bad} with INVALID_REQUEST (path endpoint), never echoing credentials`, () => {
+      let caught: unknown;
+      try {
+        parseAlibabaEndpoint(bad);
+      } catch (err) {
+        caught = err;
+      }
+      expect(is(caught, 'INVALID_REQUEST')).toBe(true);
+      expect((caught as SnapcopyError).issues[0]?.path).toBe('endpoint');
+      expect((caught as Error).message).not.toContain('pa55word');
     });
   }
   it('a bad endpoint fails when the copier is created, not on the first call', () => {
     expect(() => createAlibabaEcsCopier({ credentials: TEST_CREDENTIALS, endpoint: 'http://x/y' })).toThrow(
-      TypeError,
+      expect.objectContaining({ code: 'INVALID_REQUEST' }),
+    );
+  });
+  it.each([
+    ['requestTimeoutMs', { requestTimeoutMs: 0 }],
+    ['connectionTimeoutMs', { connectionTimeoutMs: 1.5 }],
+    ['connectTimeoutMs', { connectTimeoutMs: -1 }],
+  ])('a bad %s fails when the copier is created', (name, options) => {
+    expect(() => createAlibabaEcsCopier({ credentials: TEST_CREDENTIALS, ...options })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST', issues: [expect.objectContaining({ path: name })] }),
     );
   });
 });
@@ -84,6 +110,93 @@ describe('clients', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  /** Interceptors for the ECS instance metadata service; counts every request to it. */
+  function watchInstanceMetadata(role: string) {
+    const seen: string[] = [];
+    const scope = nock('http://100.100.100.200')
+      .persist()
+      .put('/latest/api/token')
+      .reply(200, 'imds-token')
+      .get(`/latest/meta-data/ram/security-credentials/${role}`)
+      .reply(200, {
+        Code: 'Success',
+        AccessKeyId: 'STS.FROMROLE',
+        AccessKeySecret: 'role-secret-12345678',
+        SecurityToken: 'role-token-12345678',
+        Expiration: '2999-01-01T00:00:00Z',
+      });
+    // nock 15 hands the listener a fetch Request (a url, no path).
+    scope.on('request', (req: { url: string }) => seen.push(new URL(req.url).pathname));
+    return { seen, stop: () => nock.removeInterceptor({ hostname: '100.100.100.200' } as never) };
+  }
+  /** An environment with no Alibaba credentials anywhere (no keys, no profile, no role). */
+  function withoutCredentials(extra: Record<string, string> = {}): () => void {
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith('ALIBABA_CLOUD_')) delete process.env[k];
+    process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED = 'true';
+    process.env.ALIBABA_CLOUD_CREDENTIALS_FILE = '/nonexistent/snapcopy-test/credentials';
+    Object.assign(process.env, extra);
+    return () => {
+      process.env = saved;
+    };
+  }
+
+  it('no credentials anywhere: ACCESS_DENIED saying what to set, before any request, and no instance-metadata probe', async () => {
+    const restore = withoutCredentials();
+    const imds = watchInstanceMetadata('any');
+    try {
+      stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', () => ({ body: describeReply([]) }));
+      const copier = createAlibabaEcsCopier({ endpoint: STUB_ORIGIN, clock: instantClock() });
+      const err = (await copier
+        .status([{ region: 'cn-shanghai', snapshotId: 's-1' }])
+        .catch((e: unknown) => e)) as SnapcopyError;
+      expect(err.code).toBe('ACCESS_DENIED');
+      expect(err.message).toMatch(
+        /no credentials found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET/,
+      );
+      expect(err.message).not.toContain('\n');
+      expect(stub.calls).toEqual([]);
+      expect(imds.seen).toEqual([]);
+    } finally {
+      imds.stop();
+      restore();
+    }
+  });
+
+  it('an instance RAM role named in ALIBABA_CLOUD_ECS_METADATA is asked of the instance metadata', async () => {
+    const restore = withoutCredentials({ ALIBABA_CLOUD_ECS_METADATA: 'snapcopy-role' });
+    const imds = watchInstanceMetadata('snapcopy-role');
+    try {
+      stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', () => ({ body: describeReply([]) }));
+      const copier = createAlibabaEcsCopier({ endpoint: STUB_ORIGIN, clock: instantClock() });
+      await copier.status([{ region: 'cn-shanghai', snapshotId: 's-1' }]);
+      expect(imds.seen).toContain('/latest/meta-data/ram/security-credentials/snapcopy-role');
+      expect(stub.calls[0]!.headers.authorization).toMatch(/Credential=STS\.FROMROLE,/);
+    } finally {
+      imds.stop();
+      restore();
+    }
+  });
+
+  it.each([
+    [
+      'status',
+      (c: ReturnType<typeof stubCopier>) =>
+        c.status([{ region: 'cn-shanghai', snapshotId: 'snap-0123abcd' }]),
+    ],
+    ['wait', (c: ReturnType<typeof stubCopier>) => c.wait({ region: 'cn-shanghai', snapshotId: 'S-UPPER' })],
+    [
+      'cancel',
+      (c: ReturnType<typeof stubCopier>) => c.cancel({ region: 'cn-shanghai', snapshotId: 's-1; drop' }),
+    ],
+  ])('%s refuses an id that is not an ECS snapshot id, with no request', async (_name, call) => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', () => ({ body: describeReply([]) }));
+    const err = (await call(stubCopier()).catch((e: unknown) => e)) as SnapcopyError;
+    expect(is(err, 'INVALID_REQUEST')).toBe(true);
+    expect(err.issues[0]?.path).toBe('refs.0.snapshotId');
+    expect(stub.calls).toEqual([]);
   });
 
   it('STS credentials send the security token; a credential source is asked for keys', async () => {

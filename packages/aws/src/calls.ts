@@ -5,7 +5,7 @@ import type {
   EC2Client,
   Snapshot,
 } from '@aws-sdk/client-ec2';
-import { type Logger, SnapcopyError } from '@snapcopy/core';
+import { type Logger, SnapcopyError, withCallDeadline } from '@snapcopy/core';
 import { type Ec2ClientPool, type Ec2Sdk, loadEc2Sdk } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
 
@@ -21,9 +21,14 @@ function notEc2Reply(operation: string, region: string): SnapcopyError {
   );
 }
 
+/** Runs one request under the call's deadline and signal, handing it the signal to send with. */
+type Within = <R>(request: (abortSignal: AbortSignal) => Promise<R>) => Promise<R>;
+
 /**
  * The handful of EC2 calls the adapter makes, each one request with the SDK's retries
  * off, each failure mapped onto snapcopy's closed set with the operation and region named.
+ * Every request ends within the pool's request timeout (a deadline of its own that aborts
+ * the SDK's request) or as soon as the caller's signal aborts.
  */
 export class Ec2Calls {
   readonly #pool: Ec2ClientPool;
@@ -40,12 +45,13 @@ export class Ec2Calls {
     operation: string,
     mutating: boolean,
     signal: AbortSignal | undefined,
-    run: (sdk: Ec2Sdk, client: EC2Client, options: { abortSignal?: AbortSignal }) => Promise<T>,
+    run: (sdk: Ec2Sdk, client: EC2Client, within: Within) => Promise<T>,
   ): Promise<T> {
     try {
       const [sdk, client] = await Promise.all([loadEc2Sdk(), this.#pool.client(region)]);
       this.#logger?.debug(`aws: ${operation}`, { region });
-      return await run(sdk, client, signal ? { abortSignal: signal } : {});
+      const timeoutMs = this.#pool.requestTimeoutMs;
+      return await run(sdk, client, (request) => withCallDeadline(request, { timeoutMs, signal }));
     } catch (err) {
       throw mapAwsError(err, { operation, region, mutating });
     }
@@ -57,13 +63,15 @@ export class Ec2Calls {
     input: DescribeSnapshotsCommandInput,
     signal?: AbortSignal,
   ): Promise<Snapshot[]> {
-    return this.#send(region, 'DescribeSnapshots', false, signal, async (sdk, client, options) => {
+    return this.#send(region, 'DescribeSnapshots', false, signal, async (sdk, client, within) => {
       const out: Snapshot[] = [];
       let next: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const res = await client.send(
-          new sdk.DescribeSnapshotsCommand(next === undefined ? input : { ...input, NextToken: next }),
-          options,
+        const res = await within((abortSignal) =>
+          client.send(
+            new sdk.DescribeSnapshotsCommand(next === undefined ? input : { ...input, NextToken: next }),
+            { abortSignal },
+          ),
         );
         // EC2 always answers with a snapshotSet (empty when nothing matches). A reply without
         // one (an empty body, a proxy's page) says nothing about which snapshots exist.
@@ -78,8 +86,10 @@ export class Ec2Calls {
 
   /** Starts a copy in `region` (the destination); returns the new snapshot id. */
   copySnapshot(region: string, input: CopySnapshotCommandInput, signal?: AbortSignal): Promise<string> {
-    return this.#send(region, 'CopySnapshot', true, signal, async (sdk, client, options) => {
-      const res = await client.send(new sdk.CopySnapshotCommand(input), options);
+    return this.#send(region, 'CopySnapshot', true, signal, async (sdk, client, within) => {
+      const res = await within((abortSignal) =>
+        client.send(new sdk.CopySnapshotCommand(input), { abortSignal }),
+      );
       if (!res.SnapshotId) {
         // The call may have been applied: a reply without the id is as good as a lost one.
         throw new SnapcopyError(
@@ -93,29 +103,35 @@ export class Ec2Calls {
   }
 
   createTags(region: string, input: CreateTagsCommandInput, signal?: AbortSignal): Promise<void> {
-    return this.#send(region, 'CreateTags', true, signal, async (sdk, client, options) => {
-      await client.send(new sdk.CreateTagsCommand(input), options);
+    return this.#send(region, 'CreateTags', true, signal, async (sdk, client, within) => {
+      await within((abortSignal) => client.send(new sdk.CreateTagsCommand(input), { abortSignal }));
     });
   }
 
   deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
-    return this.#send(region, 'DeleteSnapshot', true, signal, async (sdk, client, options) => {
-      await client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }), options);
+    return this.#send(region, 'DeleteSnapshot', true, signal, async (sdk, client, within) => {
+      await within((abortSignal) =>
+        client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }), { abortSignal }),
+      );
     });
   }
 
   /** Whether the caller's account encrypts every new EBS volume and snapshot copy in `region`. */
   ebsEncryptionByDefault(region: string, signal?: AbortSignal): Promise<boolean> {
-    return this.#send(region, 'GetEbsEncryptionByDefault', false, signal, async (sdk, client, options) => {
-      const res = await client.send(new sdk.GetEbsEncryptionByDefaultCommand({}), options);
+    return this.#send(region, 'GetEbsEncryptionByDefault', false, signal, async (sdk, client, within) => {
+      const res = await within((abortSignal) =>
+        client.send(new sdk.GetEbsEncryptionByDefaultCommand({}), { abortSignal }),
+      );
       return res.EbsEncryptionByDefault === true;
     });
   }
 
   /** The caller's default EBS key in `region` (an ARN), if the service names one. */
   ebsDefaultKmsKeyId(region: string, signal?: AbortSignal): Promise<string | undefined> {
-    return this.#send(region, 'GetEbsDefaultKmsKeyId', false, signal, async (sdk, client, options) => {
-      const res = await client.send(new sdk.GetEbsDefaultKmsKeyIdCommand({}), options);
+    return this.#send(region, 'GetEbsDefaultKmsKeyId', false, signal, async (sdk, client, within) => {
+      const res = await within((abortSignal) =>
+        client.send(new sdk.GetEbsDefaultKmsKeyIdCommand({}), { abortSignal }),
+      );
       return res.KmsKeyId || undefined;
     });
   }

@@ -1,5 +1,12 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { registerSecret } from '@snapcopy/core';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type FieldIssue,
+  invalidRequest,
+  parseEndpoint,
+  registerSecret,
+  timeoutOptionIssue,
+} from '@snapcopy/core';
 import type { AwsEbsCopierOptions, AwsStaticCredentials } from './options.js';
 
 /** The AWS SDK module, loaded on first use so that importing this package stays cheap. */
@@ -16,8 +23,22 @@ export function loadEc2Sdk(): Promise<Ec2Sdk> {
   return sdkPromise;
 }
 
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+/** Default connect timeout, ms (never longer than the request timeout). */
+export const AWS_DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * Checks the options a copier is made with, before any call: the endpoint (an http(s) URL
+ * without credentials in it) and the timeouts. Throws `INVALID_REQUEST` naming each one.
+ */
+export function checkAwsOptions(options: AwsEbsCopierOptions): void {
+  if (options.endpoint !== undefined) parseEndpoint(options.endpoint, { path: 'endpoint', provider: 'aws' });
+  const issues: FieldIssue[] = [];
+  for (const name of ['requestTimeoutMs', 'connectionTimeoutMs'] as const) {
+    const issue = timeoutOptionIssue(options[name]);
+    if (issue) issues.push({ path: name, message: issue });
+  }
+  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+}
 
 function registerCredentialSecrets(creds: AwsStaticCredentials): void {
   registerSecret(creds.secretAccessKey);
@@ -32,9 +53,16 @@ function registerCredentialSecrets(creds: AwsStaticCredentials): void {
 export class Ec2ClientPool {
   readonly #options: AwsEbsCopierOptions;
   readonly #clients = new Map<string, Promise<EC2Client>>();
+  /** Longest time one EC2 request may take, ms: each call's deadline. */
+  readonly requestTimeoutMs: number;
+  readonly #connectionTimeoutMs: number;
 
   constructor(options: AwsEbsCopierOptions) {
+    checkAwsOptions(options);
     this.#options = options;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#connectionTimeoutMs =
+      options.connectionTimeoutMs ?? Math.min(AWS_DEFAULT_CONNECTION_TIMEOUT_MS, this.requestTimeoutMs);
     const creds = options.credentials;
     if (creds !== undefined && typeof creds !== 'function') registerCredentialSecrets(creds);
   }
@@ -74,9 +102,15 @@ export class Ec2ClientPool {
       ...(credentials === undefined ? {} : { credentials }),
       ...(o.endpoint === undefined ? {} : { endpoint: o.endpoint }),
       ...(o.useFipsEndpoint === undefined ? {} : { useFipsEndpoint: o.useFipsEndpoint }),
+      // The handler's `requestTimeout` only logs a warning unless `throwOnRequestTimeout` is
+      // set, and its socket idle timeout defaults to 15 minutes: against an endpoint that
+      // accepts and never answers, a call would hang that long. Ec2Calls also puts each
+      // call under a deadline of its own, which covers credential lookups and reading the
+      // reply too.
       requestHandler: {
-        requestTimeout: o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        connectionTimeout: o.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+        requestTimeout: this.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+        connectionTimeout: this.#connectionTimeoutMs,
       },
     });
     if (given === undefined) {

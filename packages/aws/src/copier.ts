@@ -59,6 +59,11 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     this.#pool.destroy();
   }
 
+  /** A copy's id named in status, wait or cancel: an EBS snapshot id. */
+  protected override _validateCopyId(id: string, path: string): void {
+    validateAwsSnapshotId(id, path);
+  }
+
   /** The snapshot id's format and the caller's tags (with the name), before any call. */
   protected override _validate(request: NormalizedCopyRequest): void {
     validateAwsSnapshotId(request.source.snapshotId);

@@ -113,7 +113,11 @@ export function mapAwsError(err: unknown, context: AwsCallContext = { operation:
   const where = `${context.operation}${context.region ? ` in ${context.region}` : ''}`;
   const name = str(s.name);
   if (name === 'AbortError') {
-    return new SnapcopyError('CANCELLED', `aws: ${where} was aborted`, { provider: 'aws', cause: err });
+    return new SnapcopyError(
+      'CANCELLED',
+      `aws: ${where} was aborted${context.mutating ? '; it may have been applied' : ''}`,
+      { provider: 'aws', cause: err },
+    );
   }
   const status = typeof s.$metadata?.httpStatusCode === 'number' ? s.$metadata.httpStatusCode : undefined;
   const requestId = str(s.$metadata?.requestId);

@@ -1,6 +1,12 @@
 import type { ProviderName } from './providers.js';
+/** How long one provider call may take, shared by every cloud command. */
+export interface RequestTimeoutFlags {
+  /** Deadline of one provider call, ms (`--request-timeout`, `SNAPCOPY_REQUEST_TIMEOUT`). */
+  readonly requestTimeout?: number;
+}
+
 /** Flags that pick the provider and how to reach it, shared by every cloud command. */
-export interface ConnectionFlags {
+export interface ConnectionFlags extends RequestTimeoutFlags {
   readonly provider?: string;
   readonly endpoint?: string;
   readonly json?: boolean;
@@ -46,7 +52,7 @@ export interface CopyRefFlags extends ConnectionFlags, WaitFlags {
 }
 
 /** `batch`'s flags. */
-export interface BatchFlags extends WaitFlags, ProviderEndpointFlags {
+export interface BatchFlags extends WaitFlags, ProviderEndpointFlags, RequestTimeoutFlags {
   readonly json?: boolean;
   readonly journal?: string;
   readonly batchId?: string;

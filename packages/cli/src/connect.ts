@@ -1,5 +1,5 @@
-import { SnapcopyError, type SnapshotCopier } from '@snapcopy/core';
-import type { ConnectionFlags } from './cli-flags.js';
+import { isSnapcopyError, parseEndpoint, SnapcopyError, type SnapshotCopier } from '@snapcopy/core';
+import type { ConnectionFlags, RequestTimeoutFlags } from './cli-flags.js';
 import { createCliRegistry, createCopier } from './composition-root.js';
 import { isProviderName, PROVIDERS, type ProviderName, providerChoices } from './providers.js';
 
@@ -18,23 +18,47 @@ export function providerFromFlags(flags: ConnectionFlags): ProviderName {
   return name;
 }
 
-/** The endpoint: the flag, else the provider's environment variable, else none (the real cloud). */
-export function endpointFor(provider: ProviderName, flag: string | undefined): string | undefined {
-  const value = flag ?? process.env[PROVIDERS[provider].endpointEnv];
-  return value === undefined || value === '' ? undefined : value;
+/**
+ * The endpoint: the flag (`flagName`), else the provider's environment variable, else none
+ * (the real cloud). A value that is malformed or carries credentials (`user:password@`)
+ * is refused here, naming where it came from and never echoing the credentials; the
+ * adapter checks the rest of its own form.
+ */
+export function endpointFor(
+  provider: ProviderName,
+  flag: string | undefined,
+  flagName = '--endpoint',
+): string | undefined {
+  const { endpointEnv: env, endpointMayBeBareHost } = PROVIDERS[provider];
+  const value = flag ?? process.env[env];
+  if (value === undefined || value === '') return undefined;
+  const source = flag === undefined ? `$${env}` : flagName;
+  try {
+    parseEndpoint(value, { path: source, allowBareHost: endpointMayBeBareHost });
+  } catch (err) {
+    const why = isSnapcopyError(err) ? (err.issues[0]?.message ?? err.message) : String(err);
+    throw new SnapcopyError('INVALID_REQUEST', `${source}: ${why}`);
+  }
+  return value.trim();
 }
 
 /**
  * Options for a provider's factory. Credentials are deliberately absent: each adapter
  * reads its SDK's default chain (environment, profile, instance role).
  */
-export function adapterOptions(endpoint: string | undefined): { endpoint?: string } {
-  return endpoint === undefined ? {} : { endpoint };
+export function adapterOptions(
+  endpoint: string | undefined,
+  flags: RequestTimeoutFlags = {},
+): { endpoint?: string; requestTimeoutMs?: number } {
+  return {
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(flags.requestTimeout === undefined ? {} : { requestTimeoutMs: flags.requestTimeout }),
+  };
 }
 
 /** A copier for the provider the flags name, built through the composition root. */
 export async function openCopier(flags: ConnectionFlags): Promise<SnapshotCopier> {
   const provider = providerFromFlags(flags);
   const registry = await createCliRegistry([provider]);
-  return createCopier(registry, provider, adapterOptions(endpointFor(provider, flags.endpoint)));
+  return createCopier(registry, provider, adapterOptions(endpointFor(provider, flags.endpoint), flags));
 }

@@ -17,7 +17,10 @@ export const EXIT_CODES = Object.freeze({
   copyFailed: 4,
   /** A wait gave up (`--timeout`); the copy was left running. */
   timeout: 5,
-  /** Interrupted (SIGINT/SIGTERM) while waiting; the copy was left running. */
+  /**
+   * Interrupted (SIGINT/SIGTERM): the command stopped at once, abandoning a provider call
+   * in flight; copies being waited for are left running.
+   */
   interrupted: 130,
 });
 
@@ -50,4 +53,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   3    provider error (NOT_FOUND, ACCESS_DENIED, THROTTLED, QUOTA_EXCEEDED, PROVIDER_ERROR)
   4    a copy failed or was cancelled
   5    timeout: gave up waiting (the copy keeps running)
-  130  interrupted (SIGINT/SIGTERM) while waiting (the copy keeps running)`;
+  130  interrupted (SIGINT/SIGTERM): stopped at once (copies being waited for keep running)`;

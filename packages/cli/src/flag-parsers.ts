@@ -19,12 +19,31 @@ export function parseWholeNumberFlag(value: string): number {
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** The longest duration a flag takes: one Node timer (about 596 h). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** A duration such as `1500ms`, `30s`, `10m`, `6h`; a bare number is seconds. Returns ms. */
 export function parseDurationFlag(value: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!m) throw new InvalidArgumentError(`expected a duration such as 30s, 10m or 6h, got "${value}"`);
   const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? 's'] ?? 1000));
   if (ms <= 0) throw new InvalidArgumentError(`expected a positive duration, got "${value}"`);
+  if (ms > MAX_DURATION_MS) throw new InvalidArgumentError(`expected at most 596h, got "${value}"`);
+  return ms;
+}
+
+/**
+ * The shortest delay between status polls a flag may ask for, ms. Below it a wait turns
+ * into a busy loop of provider calls that the provider throttles.
+ */
+export const MIN_POLL_MS = 100;
+
+/** `--poll-ms`: a whole number of ms, at least {@link MIN_POLL_MS}. */
+export function parsePollMsFlag(value: string): number {
+  const ms = parseWholeNumberFlag(value);
+  if (ms < MIN_POLL_MS) {
+    throw new InvalidArgumentError(`expected at least ${MIN_POLL_MS} ms between polls, got "${value}"`);
+  }
   return ms;
 }
 

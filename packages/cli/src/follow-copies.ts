@@ -1,7 +1,8 @@
 import {
   type CopyStatus,
+  is,
   isSnapcopyError,
-  type SnapcopyError,
+  SnapcopyError,
   type SnapshotCopier,
   type SnapshotRef,
 } from '@snapcopy/core';
@@ -43,8 +44,26 @@ export function waitDelays(flags: WaitFlags): {
 }
 
 /**
+ * The wait's `TIMEOUT` when the CLI's real-time `--timeout` deadline aborted it (a
+ * `CANCELLED`, perhaps with a status call in flight); the copy was left running.
+ */
+function timedOutInFlight(err: SnapcopyError, c: FollowedCopy, timeoutMs: number): SnapcopyError {
+  return new SnapcopyError(
+    'TIMEOUT',
+    `gave up waiting for ${c.ref.snapshotId} after ${timeoutMs} ms; the copy was left running`,
+    {
+      provider: c.copier.provider,
+      cause: err,
+      ...(err.details?.lastStatus === undefined ? {} : { details: { lastStatus: err.details.lastStatus } }),
+    },
+  );
+}
+
+/**
  * Waits for every copy at once, feeding each status read to the board. Never throws for
  * a copy: a wait that ends in an error (timeout, interrupt, provider) is that copy's outcome.
+ * `--timeout` is also a real-time deadline on the call in flight: a hung status call is
+ * abandoned at the deadline rather than at the end of its request timeout.
  */
 export async function followCopies(
   copies: readonly FollowedCopy[],
@@ -52,6 +71,10 @@ export async function followCopies(
   options: { readonly flags: WaitFlags; readonly signal?: AbortSignal; readonly now?: () => number },
 ): Promise<FollowOutcome[]> {
   const now = options.now ?? Date.now;
+  const timeoutMs = options.flags.timeout;
+  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
   for (const c of copies) board.add(c.key, c.label);
   return Promise.all(
     copies.map(async (c): Promise<FollowOutcome> => {
@@ -59,13 +82,17 @@ export async function followCopies(
       try {
         const status = await c.copier.wait(c.ref, {
           ...waitDelays(options.flags),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...(signal === undefined ? {} : { signal }),
           onProgress: (s) => board.update(c.key, s),
         });
         board.update(c.key, status);
         return { key: c.key, status, elapsedMs: now() - started };
-      } catch (err) {
-        if (!isSnapcopyError(err)) throw err;
+      } catch (thrown) {
+        if (!isSnapcopyError(thrown)) throw thrown;
+        const err =
+          is(thrown, 'CANCELLED') && deadline?.aborted && options.signal?.aborted !== true
+            ? timedOutInFlight(thrown, c, timeoutMs as number)
+            : thrown;
         board.fail(c.key, `${err.code}: ${err.message}`);
         return { key: c.key, error: err, elapsedMs: now() - started };
       }

@@ -1,13 +1,15 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 import {
   collectFlag,
   parseDurationFlag,
+  parsePollMsFlag,
   parsePositiveNumberFlag,
   parseTagFlag,
   parseWholeNumberFlag,
 } from './flag-parsers.js';
+import { escapeControlCharacters } from './output/format.js';
+import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 
 /** What a command module exports: run with the parsed flags, resolve to an exit code. */
 export interface CommandModule<Flags> {
@@ -32,17 +34,52 @@ function addProviderEndpointOptions(cmd: Command): Command {
   return cmd;
 }
 
-function addConnectionOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('-p, --provider <name>', 'cloud provider').choices(PROVIDER_NAMES).env('SNAPCOPY_PROVIDER'),
+/** `--request-timeout`: every command that calls a provider. */
+function addRequestTimeoutOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option(
+      '--request-timeout <duration>',
+      'give up on one provider call after this long, e.g. 10s (default 30s); a hung endpoint fails with PROVIDER_ERROR',
     )
-    .option('--endpoint <url>', ENDPOINT_HELP)
-    .option('--json', 'print exactly one JSON document on stdout');
+      .argParser(parseDurationFlag)
+      .env('SNAPCOPY_REQUEST_TIMEOUT'),
+  );
+}
+
+function addConnectionOptions(cmd: Command): Command {
+  return addRequestTimeoutOption(
+    cmd
+      .addOption(
+        new Option('-p, --provider <name>', 'cloud provider')
+          .choices(PROVIDER_NAMES)
+          .env('SNAPCOPY_PROVIDER'),
+      )
+      .option('--endpoint <url>', ENDPOINT_HELP),
+  ).option('--json', 'print exactly one JSON document on stdout');
+}
+
+/**
+ * Refuses two flags of one command given together (commander lets the last one win,
+ * silently): `--encrypt --no-encrypt` is a contradiction, not a choice.
+ */
+function refuseTogether(cmd: Command, a: string, b: string): Command {
+  let seen: string | undefined;
+  const note = (flag: string) => () => {
+    if (seen !== undefined && seen !== flag) {
+      cmd.error(`error: --${a} and --${b} contradict each other: give one of them`, {
+        exitCode: 2,
+        code: 'snapcopy.contradictoryFlags',
+      });
+    }
+    seen = flag;
+  };
+  cmd.on(`option:${a}`, note(a));
+  cmd.on(`option:${b}`, note(b));
+  return cmd;
 }
 
 function addRequestOptions(cmd: Command): Command {
-  return addConnectionOptions(cmd)
+  return addConnectionOptions(refuseTogether(cmd, 'encrypt', 'no-encrypt'))
     .option('--from <region>', 'region of the source snapshot')
     .option('--to <region>', 'region to copy into (may equal --from)')
     .option('--snapshot <id>', 'id of the source snapshot')
@@ -67,13 +104,13 @@ const WAIT_HELP = {
   wait: {
     timeout: 'give up waiting after this long, e.g. 30s, 10m, 6h (default 6h)',
     pollMs:
-      'first delay between status polls in ms (grows 1.5x up to 10x it, at most 60 s; default 5000, growing up to 60 s)',
+      'first delay between status polls in ms, at least 100 (grows 1.5x up to 10x it, at most 60 s; default 5000, growing up to 60 s)',
   },
   batch: {
     timeout:
       'stop the batch after this long, e.g. 30s, 10m, 6h (default: no limit); copies keep running, rerun to resume',
     pollMs:
-      "shortest delay between one region's status polls in ms (adapted up to 10x it, at most 60 s; default 5000, adapted up to 5 min)",
+      "shortest delay between one region's status polls in ms, at least 100 (adapted up to 10x it, at most 60 s; default 5000, adapted up to 5 min)",
   },
 } as const;
 
@@ -81,9 +118,7 @@ function addWaitOptions(cmd: Command, kind: keyof typeof WAIT_HELP = 'wait'): Co
   return cmd
     .option('--timeout <duration>', WAIT_HELP[kind].timeout, parseDurationFlag)
     .addOption(
-      new Option('--poll-ms <ms>', WAIT_HELP[kind].pollMs)
-        .argParser(parseWholeNumberFlag)
-        .env('SNAPCOPY_POLL_MS'),
+      new Option('--poll-ms <ms>', WAIT_HELP[kind].pollMs).argParser(parsePollMsFlag).env('SNAPCOPY_POLL_MS'),
     );
 }
 
@@ -114,12 +149,15 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .exitOverride()
     .configureOutput({
       // One line per problem: commander puts its "did you mean" hint on a second line.
+      // The arguments it echoes are shown with control characters escaped.
       outputError: (text, write) =>
         write(
-          `snapcopy: ${text
-            .trim()
-            .replace(/^error: /, '')
-            .replace(/\s*\n\s*/g, ' ')}\n`,
+          `snapcopy: ${escapeControlCharacters(
+            text
+              .trim()
+              .replace(/^error: /, '')
+              .replace(/\s*\n\s*/g, ' '),
+          )}\n`,
         ),
     })
     .addHelpText(
@@ -160,7 +198,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .addHelpText(
       'after',
       examples(
-        'snapcopy status --provider aws --to us-west-2 --snapshot snap-0aaa --snapshot snap-0bbb',
+        'snapcopy status --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --snapshot snap-0b000000000000002',
         'snapcopy status --handle copy.json --json',
       ),
     )
@@ -171,7 +209,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .addHelpText(
       'after',
       examples(
-        'snapcopy wait --provider aws --to us-west-2 --snapshot snap-0aaa --timeout 2h',
+        'snapcopy wait --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --timeout 2h',
         'snapcopy wait --handle copy.json',
       ),
     )
@@ -188,7 +226,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
 
-  addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch'))
+  addRequestTimeoutOption(addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')))
     .description(
       'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
     )

@@ -10,6 +10,8 @@ export interface ProviderEntry<Options> {
   readonly title: string;
   /** The environment variable naming its endpoint (the sandbox prints it). */
   readonly endpointEnv: string;
+  /** Whether its endpoint may be a bare `host[:port]` (else an `http(s)://` URL). */
+  readonly endpointMayBeBareHost: boolean;
   /**
    * The provider package's main entry, imported only when a command needs that provider:
    * a run for one cloud never loads the other's package (and each adapter loads its SDK
@@ -24,12 +26,14 @@ export const PROVIDERS = Object.freeze({
     name: 'aws',
     title: 'AWS EBS',
     endpointEnv: 'SNAPCOPY_AWS_ENDPOINT',
+    endpointMayBeBareHost: false,
     load: async () => (await import('@snapcopy/aws')).awsEbsCopierProvider,
   } satisfies ProviderEntry<AwsEbsCopierOptions>,
   alibaba: {
     name: 'alibaba',
     title: 'Alibaba ECS',
     endpointEnv: 'SNAPCOPY_ALIBABA_ENDPOINT',
+    endpointMayBeBareHost: true,
     load: async () => (await import('@snapcopy/alibaba')).alibabaEcsCopierProvider,
   } satisfies ProviderEntry<AlibabaEcsCopierOptions>,
 });

@@ -1,5 +1,19 @@
 import { isSnapcopyError, redactSecrets, type SnapcopyError } from '@snapcopy/core';
 import { EXIT_CODES, type ExitCode, exitCodeForError } from './exit-codes.js';
+import { escapeControlCharacters } from './output/format.js';
+
+/**
+ * One line for stderr: newlines in it fold into spaces, secrets are redacted and every
+ * remaining control character is shown escaped (input echoed in a message stays inert).
+ */
+export function errorLine(text: string): string {
+  return escapeControlCharacters(redactSecrets(text.trim().replace(/\s*\n\s*/g, ' ')));
+}
+
+/** Writes {@link errorLine} of `text` to stderr, with its newline. */
+export function writeErrorLine(text: string): void {
+  process.stderr.write(`${errorLine(text)}\n`);
+}
 
 /** One line naming the problem: the code, the message, and the provider's ids when there are any. */
 export function formatErrorLine(err: SnapcopyError): string {
@@ -8,7 +22,7 @@ export function formatErrorLine(err: SnapcopyError): string {
     err.requestId === undefined ? undefined : `request id ${err.requestId}`,
   ].filter((s): s is string => s !== undefined);
   const suffix = extra.length === 0 ? '' : ` (${extra.join(', ')})`;
-  return `snapcopy: ${err.code}: ${err.message.replace(/\s*\n\s*/g, ' ')}${suffix}`;
+  return errorLine(`snapcopy: ${err.code}: ${err.message}${suffix}`);
 }
 
 /**
@@ -24,7 +38,7 @@ export function reportError(err: unknown, options: { json: boolean }): ExitCode 
     return exitCodeForError(err.code);
   }
   const message = redactSecrets(err instanceof Error ? err.message : String(err));
-  process.stderr.write(`snapcopy: internal error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  writeErrorLine(`snapcopy: internal error: ${message}`);
   if (process.env.SNAPCOPY_DEBUG === '1' && err instanceof Error && err.stack) {
     process.stderr.write(`${redactSecrets(err.stack)}\n`);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CopyRequestInput, SnapcopyError } from '@snapcopy/core';
+import { type CopyRequestInput, FORBIDDEN_TAG_KEYS, SnapcopyError } from '@snapcopy/core';
 import type { RequestFlags } from './cli-flags.js';
 
 /**
@@ -16,6 +16,14 @@ export function requestFromFlags(flags: RequestFlags): CopyRequestInput & { read
   ].filter((m): m is string => m !== undefined);
   if (missing.length > 0) {
     throw new SnapcopyError('INVALID_REQUEST', `missing ${missing.join(', ')}`);
+  }
+  for (const key of Object.keys(flags.tag ?? {})) {
+    if (FORBIDDEN_TAG_KEYS.has(key)) {
+      throw new SnapcopyError(
+        'INVALID_REQUEST',
+        `--tag ${key}=…: tag key "${key}" is not allowed (it names a property every JavaScript object has)`,
+      );
+    }
   }
   if (flags.kmsKey !== undefined && flags.encrypt === false) {
     throw new SnapcopyError('INVALID_REQUEST', '--kms-key and --no-encrypt contradict each other');

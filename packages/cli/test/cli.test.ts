@@ -1,12 +1,20 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
 import { type Sandbox, type SandboxSeedInput, startSandbox } from '@snapcopy/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_IDS, DEMO_SEED } from '../src/demo/demo-seed.js';
 import { EXIT_CODES } from '../src/exit-codes.js';
-import { assertBuilt, type CliRun, runCli, TRACE_PRELOAD } from './support/run-cli.js';
+import {
+  assertBuilt,
+  type CliRun,
+  expectOneCleanLine,
+  runCli,
+  sandboxEnv,
+  TRACE_PRELOAD,
+} from './support/run-cli.js';
 
 /** The demo's world plus large snapshots whose copies stay pending for many seconds. */
 const BIG_AWS_SNAPSHOT = 'snap-0de0000000000b001';
@@ -51,26 +59,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'snapcopy-cli-'));
   // 300 virtual seconds per real second: a 24 GiB copy takes ~0.3 s, a 160 GiB one ~2 s.
   sandbox = await startSandbox({ seed: TEST_SEED, timeScale: 300 });
-  const aws = sandbox.aws.accounts[0]!;
-  const ali = sandbox.alibaba.accounts[0]!;
-  env = {
-    AWS_ACCESS_KEY_ID: aws.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: ali.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ali.secretAccessKey,
-    SNAPCOPY_AWS_ENDPOINT: sandbox.aws.endpoint,
-    SNAPCOPY_ALIBABA_ENDPOINT: sandbox.alibaba.endpoint,
-    SNAPCOPY_POLL_MS: '50',
-    // Nothing from the machine running the tests: no profile, no instance metadata.
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ALIBABA_CLOUD_SECURITY_TOKEN: undefined,
-    SNAPCOPY_PROVIDER: undefined,
-    SNAPCOPY_TTY: undefined,
-  };
+  env = sandboxEnv(sandbox, dir);
 });
 
 afterAll(async () => {
@@ -84,14 +73,8 @@ const cli = (args: readonly string[], extraEnv: Record<string, string | undefine
 // biome-ignore lint/suspicious/noExplicitAny: parsed CLI output; the assertions check its shape
 const json = (run: CliRun): Record<string, any> => JSON.parse(run.stdout);
 
-/** Bad input: one line on stderr naming the problem, no stack trace. */
-function expectOneCleanLine(run: CliRun, mentions: RegExp): void {
-  const lines = run.stderr.trimEnd().split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^snapcopy: /);
-  expect(lines[0]).toMatch(mentions);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
+/** A batch file of one AWS request, for flag checks that never reach it. */
+const BATCH_OF_ONE = fileURLToPath(new URL('./fixtures/one-request.ndjson', import.meta.url));
 
 const AWS_CROSS_REGION = [
   '--provider',
@@ -376,12 +359,171 @@ describe.concurrent('bad input: exit 2 and one line naming the problem', { timeo
       ],
       mentions: /duration/,
     },
+    {
+      rule: '--encrypt and --no-encrypt contradict (neither silently wins)',
+      args: ['plan', ...AWS_CROSS_REGION, '--encrypt', '--no-encrypt'],
+      mentions: /--encrypt and --no-encrypt contradict/,
+    },
+    {
+      rule: '--no-encrypt and --encrypt contradict, in either order',
+      args: ['copy', ...AWS_CROSS_REGION, '--no-encrypt', '--encrypt'],
+      mentions: /--encrypt and --no-encrypt contradict/,
+    },
+    {
+      rule: 'an endpoint carrying user:password@ is refused, and the password never echoed',
+      args: ['plan', ...AWS_CROSS_REGION, '--endpoint', 'http://admin:hunter2@127.0.0.1:4566'],
+      mentions: /--endpoint: "http:\/\/\[redacted\]@127\.0\.0\.1:4566" carries credentials/,
+    },
+    {
+      rule: 'a malformed endpoint is named',
+      args: ['plan', ...AWS_CROSS_REGION, '--endpoint', 'http://[::1'],
+      mentions: /--endpoint: .*not a valid URL/,
+    },
+    {
+      rule: 'an AWS endpoint needs a scheme',
+      args: ['plan', ...AWS_CROSS_REGION, '--endpoint', '127.0.0.1:4566'],
+      mentions: /--endpoint: .*not an http\(s\) URL/,
+    },
+    {
+      rule: 'a batch endpoint flag with credentials is refused by its own name',
+      args: ['batch', BATCH_OF_ONE, '--aws-endpoint', 'https://key:s3cret@ec2.example.com'],
+      mentions: /--aws-endpoint: .*\[redacted\]@ec2\.example\.com" carries credentials/,
+    },
+    {
+      rule: 'status checks snapshot ids like every other command',
+      args: ['status', '--provider', 'aws', '--to', 'us-west-2', '--snapshot', 'snap-xyz'],
+      mentions: /refs\.0\.snapshotId: must be an EBS snapshot id/,
+    },
+    {
+      rule: 'cancel checks snapshot ids like every other command',
+      args: ['cancel', '--provider', 'alibaba', '--to', 'cn-shanghai', '--snapshot', 'snap-0123abcd'],
+      mentions: /refs\.0\.snapshotId: must be an ECS snapshot id/,
+    },
+    {
+      rule: 'status checks the region',
+      args: ['status', '--provider', 'aws', '--to', 'us west 2', '--snapshot', 'snap-00000001'],
+      mentions: /refs\.0\.region: must be a region id/,
+    },
+    ...(['__proto__', 'constructor', 'prototype'] as const).map((key) => ({
+      rule: `tag key ${key} is refused, not silently dropped`,
+      args: ['plan', ...AWS_CROSS_REGION, '--tag', `${key}=x`],
+      mentions: new RegExp(`tag key "${key}" is not allowed`),
+    })),
+    {
+      rule: 'control characters in echoed input are escaped (commander echo)',
+      args: ['plan', '--provider', 'aws\u001b[2J\u001b[31mred'],
+      mentions: /argument 'aws\\x1b\[2J\\x1b\[31mred' is invalid/,
+    },
+    {
+      rule: 'control characters in echoed input are escaped (snapcopy message)',
+      args: ['plan', ...AWS_CROSS_REGION, '--endpoint', 'http://host\u202e:1'],
+      mentions: /"http:\/\/host\\u202e:1" contains spaces or control characters/,
+    },
+    {
+      rule: '--poll-ms below 100 ms is refused (a busy loop of status calls)',
+      args: [
+        'wait',
+        '--provider',
+        'aws',
+        '--to',
+        'us-west-2',
+        '--snapshot',
+        'snap-00000001',
+        '--poll-ms',
+        '5',
+      ],
+      mentions: /--poll-ms.*at least 100 ms/,
+    },
+    {
+      rule: '--request-timeout takes a positive duration',
+      args: [
+        'status',
+        '--provider',
+        'aws',
+        '--to',
+        'us-west-2',
+        '--snapshot',
+        'snap-00000001',
+        '--request-timeout',
+        '0',
+      ],
+      mentions: /--request-timeout.*positive duration/,
+    },
+    {
+      rule: 'a duration beyond one timer is refused (it would fire at once)',
+      args: [
+        'wait',
+        '--provider',
+        'aws',
+        '--to',
+        'us-west-2',
+        '--snapshot',
+        'snap-00000001',
+        '--timeout',
+        '1000h',
+      ],
+      mentions: /--timeout.*at most 596h/,
+    },
   ];
   test.each(rows)('$rule', async ({ args, mentions }) => {
     const run = await cli(args);
     expect(run.code, run.stderr).toBe(EXIT_CODES.invalidRequest);
     expectOneCleanLine(run, mentions);
     expect(run.stdout).toBe('');
+    expect(run.stderr).not.toMatch(/hunter2|s3cret/);
+  });
+
+  test('a malformed endpoint in the environment is named by its variable', async () => {
+    const run = await cli(['plan', ...AWS_CROSS_REGION], {
+      SNAPCOPY_AWS_ENDPOINT: 'http://user:pw@127.0.0.1:1',
+    });
+    expect(run.code, run.stderr).toBe(EXIT_CODES.invalidRequest);
+    expectOneCleanLine(
+      run,
+      /\$SNAPCOPY_AWS_ENDPOINT: "http:\/\/\[redacted\]@127\.0\.0\.1:1" carries credentials/,
+    );
+    expect(run.stderr).not.toContain('user:pw');
+  });
+
+  test('--poll-ms from SNAPCOPY_POLL_MS is held to the same floor', async () => {
+    const run = await cli(['wait', '--provider', 'aws', '--to', 'us-west-2', '--snapshot', 'snap-00000001'], {
+      SNAPCOPY_POLL_MS: '1',
+    });
+    expect(run.code, run.stderr).toBe(EXIT_CODES.invalidRequest);
+    expectOneCleanLine(run, /at least 100 ms/);
+  });
+
+  test('missing Alibaba credentials: one clear ACCESS_DENIED line, and no request reaches ECS', async () => {
+    // Its own sandbox: the tests running concurrently send requests to the shared one.
+    const own = await startSandbox({ seed: TEST_SEED, timeScale: 300 });
+    try {
+      const run = await cli(
+        [
+          'plan',
+          '--provider',
+          'alibaba',
+          '--from',
+          'cn-hangzhou',
+          '--to',
+          'cn-shanghai',
+          '--snapshot',
+          DEMO_IDS.aliDb,
+        ],
+        {
+          SNAPCOPY_ALIBABA_ENDPOINT: own.alibaba.endpoint,
+          ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+        },
+      );
+      expect(run.code, run.stderr).toBe(EXIT_CODES.providerError);
+      expectOneCleanLine(
+        run,
+        /ACCESS_DENIED: alibaba: no credentials found: set ALIBABA_CLOUD_ACCESS_KEY_ID/,
+      );
+      expect(own.ecs.world.requests.entries()).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 
   test('a capability the provider lacks is refused (UNSUPPORTED), with --json also as one JSON document', async () => {
@@ -520,6 +662,8 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
     expect(run.code, run.stderr).toBe(EXIT_CODES.copyFailed);
     expect(json(run)).toMatchObject({ ok: false, status: { state: 'failed' } });
     expect(json(run).status.message).toMatch(/not accessible/);
+    // Scripts read stderr for why: one line, even with --json.
+    expectOneCleanLine(run, /the copy us-east-1\/snap-\w+ -> us-west-2\/snap-\w+ failed: .*not accessible/);
   });
 
   test('a wait that times out exits 5 and leaves the copy running', async () => {

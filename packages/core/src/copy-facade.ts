@@ -3,7 +3,7 @@ import { BoundedMap, regionKey } from './bounded-memory.js';
 import type { Capabilities } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
 import type { CallOptions, CancelOptions, WaitOptions } from './copier.js';
-import { invalidRequest, is, isSnapcopyError, SnapcopyError } from './errors.js';
+import { invalidRequest, is, isSnapcopyError, readInput, SnapcopyError } from './errors.js';
 import { type TokenLineage, tokenReuseMismatch } from './lineage.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import { copyToKeep, madeBySnapcopy, type ObservedCopy, STATE_TAGS } from './observed-copy.js';
@@ -98,6 +98,28 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 const signalOf = (options: CallOptions): CallOptions => (options.signal ? { signal: options.signal } : {});
 
 /**
+ * A caller's options object, read once into a plain one: a getter that throws or a Proxy
+ * gives `INVALID_REQUEST`, and a getter is not read again later with another answer.
+ */
+function readOptions<T extends object>(options: T | undefined, provider: string): T {
+  const read = readInput(
+    'options',
+    () => {
+      if (options === undefined || options === null) return {} as T;
+      if (typeof options !== 'object')
+        throw invalidRequest([{ path: 'options', message: 'must be an object' }]);
+      return { ...options };
+    },
+    provider,
+  );
+  const signal = (read as CallOptions).signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw invalidRequest([{ path: 'options.signal', message: 'must be an AbortSignal' }], provider);
+  }
+  return read;
+}
+
+/**
  * The copy protocol, once, for every provider and every kind of resource: parsing and
  * the capability pre-check, the client-token lookup before a copy and again after a lost
  * reply, the token-reuse check, convergence of duplicates made by racing runners (where
@@ -143,7 +165,6 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   protected abstract kindLineage(request: K['request']): TokenLineage;
   /** Checks a ref and returns its region and id (`INVALID_REQUEST` naming `refs.<index>`). */
   protected abstract kindRefId(ref: unknown, index: number): { readonly region: string; readonly id: string };
-  protected abstract kindRef(region: string, id: string): K['ref'];
   protected abstract kindHandle(request: K['request'], made: MadeCopy): K['handle'];
   protected abstract kindStatus(status: NeutralStatus): K['status'];
   protected abstract kindCancel(result: NeutralCancel): K['cancel'];
@@ -154,6 +175,11 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
 
   /** Provider-specific field checks that need no call (ids, tags, names). Throws `INVALID_REQUEST`. */
   protected _validate(_request: K['request']): void {}
+  /**
+   * Checks the id of a copy named by the caller (status, wait, cancel) the way the
+   * provider writes ids, before any call. Throws `INVALID_REQUEST` naming `path`.
+   */
+  protected _validateCopyId(_id: string, _path: string): void {}
   /** Reads what the plan needs and applies the provider's rules. Never mutates. */
   protected abstract _plan(request: K['request'], options: CallOptions): Promise<K['plan']>;
   /**
@@ -231,20 +257,33 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     };
   }
 
-  protected retrying<T>(fn: () => Promise<T>, options: CallOptions, what: string): Promise<T> {
+  /** Runs `fn` under the retry policy; no retry starts whose backoff would end after `until`. */
+  protected retrying<T>(
+    fn: () => Promise<T>,
+    options: CallOptions,
+    what: string,
+    until?: number,
+  ): Promise<T> {
     return withRetries(this.#guard(fn), {
       policy: this.retryPolicy,
       clock: this.clock,
       ...signalOf(options),
+      ...(until === undefined ? {} : { until }),
       onRetry: (err, attempt) => this.logger.debug(`${what}: retrying after ${err.code}`, { attempt }),
     });
   }
 
+  /** A ref's region and id, checked (shape, region format, the provider's id format). */
+  #refId(ref: unknown, index: number): { readonly region: string; readonly id: string } {
+    const path = `refs.${index}`;
+    const checked = readInput(path, () => this.kindRefId(ref, index), this.provider);
+    this._validateCopyId(checked.id, `${path}.${this.kindNoun}Id`);
+    return checked;
+  }
+
   /** Validates the request, reads what the rules need and estimates the cost. Never mutates. */
-  async plan(
-    input: K['input'],
-    options: CallOptions & { readonly prices?: unknown } = {},
-  ): Promise<K['plan']> {
+  async plan(input: K['input'], given: CallOptions & { readonly prices?: unknown } = {}): Promise<K['plan']> {
+    const options = readOptions(given, this.provider);
     const req = this.normalize(input);
     const made = await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan');
     const plan = options.prices === undefined ? made : this.kindWithCost(made, options.prices);
@@ -290,9 +329,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    */
   async copy(
     input: K['input'],
-    options: CallOptions & { readonly plan?: K['plan'] } = {},
+    given: CallOptions & { readonly plan?: K['plan'] } = {},
   ): Promise<K['handle']> {
-    const req = this.#requestFor(input, options.plan);
+    const options = readOptions(given, this.provider);
+    const req = readInput('', () => this.#requestFor(input, options.plan), this.provider);
     const plan =
       options.plan ?? (await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'));
     const made = await this.retrying(() => this.#copyOnce(req, plan, signalOf(options)), options, 'copy');
@@ -310,12 +350,17 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * as a handle (`reused: true`); `undefined` when a well-formed lookup finds none. The
    * request must carry its `clientToken`. Nothing is changed (no copy is started).
    */
-  async find(input: K['input'], options: CallOptions = {}): Promise<K['handle'] | undefined> {
-    if (
-      typeof input !== 'object' ||
-      input === null ||
-      (input as { clientToken?: unknown }).clientToken === undefined
-    ) {
+  async find(input: K['input'], given: CallOptions = {}): Promise<K['handle'] | undefined> {
+    const options = readOptions(given, this.provider);
+    const hasToken = readInput(
+      'clientToken',
+      () =>
+        typeof input === 'object' &&
+        input !== null &&
+        (input as { clientToken?: unknown }).clientToken !== undefined,
+      this.provider,
+    );
+    if (!hasToken) {
       throw invalidRequest(
         [{ path: 'clientToken', message: 'find needs the client token to look up' }],
         this.provider,
@@ -550,10 +595,28 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * region per `maxIdsPerStatusCall` ids. A copy the provider no longer returns reads
    * `cancelled` when this copier deleted it, else `failed`.
    */
-  async status(refs: readonly K['ref'][], options: CallOptions = {}): Promise<K['status'][]> {
-    if (!Array.isArray(refs))
-      throw invalidRequest([{ path: 'refs', message: 'must be an array' }], this.provider);
-    const ids = refs.map((ref, i) => this.kindRefId(ref, i));
+  async status(refs: readonly K['ref'][], given: CallOptions = {}): Promise<K['status'][]> {
+    const options = readOptions(given, this.provider);
+    const list = readInput(
+      'refs',
+      () => {
+        if (!Array.isArray(refs)) throw invalidRequest([{ path: 'refs', message: 'must be an array' }]);
+        return Array.from(refs as readonly unknown[]);
+      },
+      this.provider,
+    );
+    return this.#statuses(
+      list.map((ref, i) => this.#refId(ref, i)),
+      options,
+    );
+  }
+
+  /** Statuses of checked ids; no retry starts that would end after `until`. */
+  async #statuses(
+    ids: readonly { readonly region: string; readonly id: string }[],
+    options: CallOptions,
+    until?: number,
+  ): Promise<K['status'][]> {
     // Sets and per-region maps rather than array scans and joined string keys: this runs
     // on every poll round for up to thousands of ids.
     const byRegion = new Map<string, Set<string>>();
@@ -569,11 +632,14 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       found.set(region, inRegion);
       for (const batch of chunk([...set], this.capabilities.maxIdsPerStatusCall)) {
         calls.push(
-          this.retrying(() => this._describe(region, batch, signalOf(options)), options, 'status').then(
-            (seen) => {
-              for (const c of seen) if (c.region === region) inRegion.set(c.id, c);
-            },
-          ),
+          this.retrying(
+            () => this._describe(region, batch, signalOf(options)),
+            options,
+            'status',
+            until,
+          ).then((seen) => {
+            for (const c of seen) if (c.region === region) inRegion.set(c.id, c);
+          }),
         );
       }
     }
@@ -586,10 +652,13 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   /**
    * Polls until the copy reaches a terminal state and returns that status. A copy that
    * turns out to be a duplicate of another for the same token is followed to the one kept.
-   * Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy.
+   * Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy. A status call
+   * in flight at the deadline is not retried: the wait ends by the deadline plus at most
+   * one request timeout, and a call that fails after the deadline ends it with `TIMEOUT`.
    */
-  async wait(ref: K['ref'], options: WaitOptions = {}): Promise<K['status']> {
-    let current = this.kindRefId(ref, 0);
+  async wait(ref: K['ref'], given: WaitOptions = {}): Promise<K['status']> {
+    const options = readOptions(given, this.provider);
+    let current = this.#refId(ref, 0);
     checkWaitOptions(options, this.provider);
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT.timeoutMs;
     const minDelay = Math.max(0, options.minDelayMs ?? DEFAULT_WAIT.minDelayMs);
@@ -602,9 +671,26 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         provider: this.provider,
         ...(last ? { details: { lastStatus: last } } : {}),
       });
+    const timedOut = (cause?: unknown) =>
+      new SnapcopyError(
+        'TIMEOUT',
+        `gave up waiting for ${current.id} after ${timeoutMs} ms; the copy was left running`,
+        {
+          provider: this.provider,
+          ...(last ? { details: { lastStatus: last } } : {}),
+          ...(cause === undefined ? {} : { cause }),
+        },
+      );
     for (let followed = 0; ; ) {
       if (options.signal?.aborted) throw aborted();
-      const [status] = await this.status([this.kindRef(current.region, current.id)], signalOf(options));
+      let status: K['status'] | undefined;
+      try {
+        [status] = await this.#statuses([current], signalOf(options), deadline);
+      } catch (err) {
+        if (options.signal?.aborted) throw aborted();
+        if (this.clock.now() >= deadline) throw timedOut(err);
+        throw err;
+      }
       last = status!;
       options.onProgress?.(last as never);
       if (last.replacedBy !== undefined && followed < 10) {
@@ -614,13 +700,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       }
       if (TERMINAL_STATES.has(last.state)) return last;
       const remaining = deadline - this.clock.now();
-      if (remaining <= 0) {
-        throw new SnapcopyError(
-          'TIMEOUT',
-          `gave up waiting for ${current.id} after ${timeoutMs} ms; the copy was left running`,
-          { provider: this.provider, details: { lastStatus: last } },
-        );
-      }
+      if (remaining <= 0) throw timedOut();
       try {
         await this.clock.sleep(Math.min(delay, remaining), options.signal);
       } catch {
@@ -634,8 +714,9 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * Cancels a copy by deleting it, and says when that takes effect. Only copies snapcopy
    * made (they carry its client-token tag) are deleted; anything else is refused.
    */
-  async cancel(ref: K['ref'], options: CancelOptions = {}): Promise<K['cancel']> {
-    const { region, id } = this.kindRefId(ref, 0);
+  async cancel(ref: K['ref'], given: CancelOptions = {}): Promise<K['cancel']> {
+    const options = readOptions(given, this.provider);
+    const { region, id } = this.#refId(ref, 0);
     if (!this.capabilities.cancelByDelete) {
       throw new SnapcopyError(
         'UNSUPPORTED',

@@ -111,9 +111,12 @@ export function is(err: unknown, code: ErrorCode): err is SnapcopyError {
 }
 
 // Patterns for material that must never reach a message or log: AWS/Alibaba secrets and
-// signatures, presigned URLs, bearer tokens. The secret-key patterns match the value
-// after a recognisable parameter name, because a secret alone looks like any base64.
+// signatures, presigned URLs, bearer tokens, credentials in URLs. The secret-key patterns
+// match the value after a recognisable parameter name, because a secret alone looks like
+// any base64.
 const SECRET_PATTERNS: readonly [RegExp, string][] = [
+  // Credentials in a URL's authority (`scheme://user:password@host`): the whole user info.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1[redacted]@'],
   [/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"']+/gi, '$1[redacted]'],
   [/(PresignedUrl=?)[^&\s"']+/gi, '$1[redacted]'],
   [/(https?:\/\/[^\s"']*[?&]X-Amz-[^\s"']*)/gi, '[redacted presigned URL]'],
@@ -160,4 +163,24 @@ export function invalidRequest(issues: readonly FieldIssue[], provider?: string)
     issues,
     ...(provider === undefined ? {} : { provider }),
   });
+}
+
+/**
+ * Reads a caller's input with `read`. A hostile input (a getter that throws, a Proxy whose
+ * traps throw) must still give a typed error: anything `read` throws that is not already
+ * a `SnapcopyError` becomes `INVALID_REQUEST` naming `path`.
+ */
+export function readInput<T>(path: string, read: () => T, provider?: string): T {
+  try {
+    return read();
+  } catch (err) {
+    if (isSnapcopyError(err)) throw err;
+    let why: string;
+    try {
+      why = err instanceof Error ? err.message : String(err);
+    } catch {
+      why = 'it threw while being read';
+    }
+    throw invalidRequest([{ path, message: `unreadable input (${why})` }], provider);
+  }
 }

@@ -18,7 +18,9 @@ export {
   type CopyRequest,
   type CopyRequestInput,
   CopyRequestSchema,
+  FORBIDDEN_TAG_KEYS,
   parseCopyRequest,
+  REGION_ID,
   RESERVED_TAG_PREFIX,
   type SnapshotRef,
 } from './request.js';
@@ -59,12 +61,13 @@ export {
   invalidRequest,
   is,
   isSnapcopyError,
+  readInput,
   redactSecrets,
   registerSecret,
   SnapcopyError,
   type SnapcopyErrorOptions,
 } from './errors.js';
-export { type Clock, systemClock } from './clock.js';
+export { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
 export { type Logger, redactingLogger, silentLogger } from './logger.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
@@ -82,4 +85,12 @@ export {
 export { type ObservedCopy, STATE_TAGS } from './observed-copy.js';
 export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags, type TokenLineage } from './lineage.js';
 export { classifyNetworkError, type NetworkFailure } from './network-errors.js';
+export {
+  type CallDeadlineOptions,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  requestTimeoutError,
+  timeoutOptionIssue,
+  withCallDeadline,
+} from './call-deadline.js';
+export { type EndpointAddress, type ParseEndpointOptions, parseEndpoint } from './endpoint.js';
 export { parseProgressPercent } from './status.js';

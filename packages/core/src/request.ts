@@ -1,18 +1,31 @@
 import type { z } from 'zod';
-import { type FieldIssue, invalidRequest } from './errors.js';
+import { type FieldIssue, invalidRequest, readInput } from './errors.js';
 import { lazySchema } from './lazy-zod.js';
 
 /** Tag keys under this prefix are written by snapcopy itself (lineage, client token). */
 export const RESERVED_TAG_PREFIX = 'snapcopy:';
 
-const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
+/** A region id as both providers write them: `us-east-1`, `cn-hangzhou`, `ap-southeast-1`. */
+export const REGION_ID = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
+/** What a bad region id is told. */
+export const REGION_ID_MESSAGE = 'must be a region id such as us-east-1 or cn-hangzhou';
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** Limits on caller tags that hold on every provider; adapters narrow them further. */
 export const TAG_LIMITS = Object.freeze({ maxTags: 50, maxKeyLength: 128, maxValueLength: 256 });
 
+/**
+ * Tag keys refused everywhere: as keys of a plain object they are lost (`__proto__` sets
+ * the prototype instead of a property) or shadow what every object has, so a request
+ * carrying them could not mean what it says.
+ */
+export const FORBIDDEN_TAG_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const forbiddenTagKeyMessage = (key: string) =>
+  `tag key "${key}" is not allowed (it names a property every JavaScript object has)`;
+
 function buildCopyRequestSchema(z: typeof import('zod').z) {
-  const regionId = z.string().regex(REGION, 'must be a region id such as us-east-1 or cn-hangzhou');
+  const regionId = z.string().regex(REGION_ID, REGION_ID_MESSAGE);
   const accountId = z.string().min(1).max(64);
 
   /** Where the snapshot to copy is; `account` names the owner when it was shared with you. */
@@ -35,6 +48,9 @@ function buildCopyRequestSchema(z: typeof import('zod').z) {
           path: [key],
           message: `key must be 1-${TAG_LIMITS.maxKeyLength} characters`,
         });
+      }
+      if (FORBIDDEN_TAG_KEYS.has(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: forbiddenTagKeyMessage(key) });
       }
       if (key.startsWith(RESERVED_TAG_PREFIX)) {
         ctx.addIssue({
@@ -118,19 +134,25 @@ function toIssues(error: z.ZodError): FieldIssue[] {
 }
 
 /**
+ * A `__proto__` key of the raw tags: the schema never sees it (an own `__proto__` key,
+ * as `JSON.parse` makes, is skipped when a record is copied), so it is looked for first.
+ */
+function protoTagIssue(input: unknown): FieldIssue | undefined {
+  const tags = typeof input === 'object' && input !== null ? (input as { tags?: unknown }).tags : undefined;
+  if (typeof tags !== 'object' || tags === null || !Object.hasOwn(tags, '__proto__')) return undefined;
+  return { path: 'tags.__proto__', message: forbiddenTagKeyMessage('__proto__') };
+}
+
+/**
  * Parses an untrusted request. Never throws anything but a `SnapcopyError` with code
  * `INVALID_REQUEST` whose message names each bad field.
  */
 export function parseCopyRequest(input: unknown): CopyRequest {
-  let result: z.ZodSafeParseResult<CopyRequest>;
-  try {
-    result = CopyRequestSchema.safeParse(input);
-  } catch (err) {
-    // A hostile input (a getter that throws, a proxy) must still give a typed error.
-    throw invalidRequest([
-      { path: '', message: `unreadable input (${(err as Error)?.message ?? String(err)})` },
-    ]);
-  }
+  const result = readInput('', () => {
+    const proto = protoTagIssue(input);
+    if (proto) throw invalidRequest([proto]);
+    return CopyRequestSchema.safeParse(input);
+  });
   if (!result.success) throw invalidRequest(toIssues(result.error));
   return result.data;
 }

@@ -39,6 +39,8 @@ export async function withRetries<T>(
     policy: RetryPolicy;
     clock: Clock;
     signal?: AbortSignal;
+    /** Epoch ms (on `clock`) after which no retry starts: a caller's deadline. */
+    until?: number;
     onRetry?: (err: SnapcopyError, attempt: number) => void;
   },
 ): Promise<T> {
@@ -48,8 +50,10 @@ export async function withRetries<T>(
     } catch (err) {
       if (!isSnapcopyError(err) || !err.retryable || attempt >= options.policy.maxAttempts) throw err;
       if (options.signal?.aborted) throw err;
+      const delay = backoffDelay(options.policy, attempt);
+      if (options.until !== undefined && options.clock.now() + delay >= options.until) throw err;
       options.onRetry?.(err, attempt);
-      await options.clock.sleep(backoffDelay(options.policy, attempt), options.signal).catch(() => {
+      await options.clock.sleep(delay, options.signal).catch(() => {
         throw new SnapcopyError('CANCELLED', 'aborted while waiting to retry', { cause: err });
       });
     }

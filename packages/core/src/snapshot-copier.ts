@@ -12,7 +12,14 @@ import { estimateCopyCost, type PriceTable } from './cost.js';
 import { invalidRequest, type SnapcopyError } from './errors.js';
 import { LINEAGE_TAGS, type TokenLineage } from './lineage.js';
 import type { CopyPlan } from './plan.js';
-import { type CopyRequest, type CopyRequestInput, parseCopyRequest, type SnapshotRef } from './request.js';
+import {
+  type CopyRequest,
+  type CopyRequestInput,
+  parseCopyRequest,
+  REGION_ID,
+  REGION_ID_MESSAGE,
+  type SnapshotRef,
+} from './request.js';
 import type { CancelResult, CopyHandle, CopyStatus } from './status.js';
 
 /** A request after parsing, with its client token always set. */
@@ -39,7 +46,10 @@ export function snapshotLineage(request: NormalizedCopyRequest): TokenLineage {
   };
 }
 
-/** Checks one snapshot ref: a region and a snapshot id, both non-empty strings. */
+/**
+ * Checks one snapshot ref: a region id (as in a request) and a non-empty snapshot id. The
+ * provider checks the id's own format ({@link CopyFacade}'s `_validateCopyId`).
+ */
 export function checkSnapshotRef(ref: unknown, index: number): { region: string; id: string } {
   const r = ref as Partial<SnapshotRef> | null;
   if (
@@ -51,6 +61,9 @@ export function checkSnapshotRef(ref: unknown, index: number): { region: string;
     r.snapshotId === ''
   ) {
     throw invalidRequest([{ path: `refs.${index}`, message: 'needs a region and a snapshotId' }]);
+  }
+  if (!REGION_ID.test(r.region)) {
+    throw invalidRequest([{ path: `refs.${index}.region`, message: REGION_ID_MESSAGE }]);
   }
   return { region: r.region, id: r.snapshotId };
 }
@@ -83,10 +96,6 @@ export abstract class AbstractSnapshotCopier extends CopyFacade<SnapshotKind> {
 
   protected kindRefId(ref: unknown, index: number): { region: string; id: string } {
     return checkSnapshotRef(ref, index);
-  }
-
-  protected kindRef(region: string, id: string): SnapshotRef {
-    return { region, snapshotId: id };
   }
 
   protected kindHandle(request: NormalizedCopyRequest, made: MadeCopy): CopyHandle {

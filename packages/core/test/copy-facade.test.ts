@@ -82,8 +82,8 @@ describe('the copy facade: parsing, retries, status, wait, cancel', () => {
   it('batches status by region and by maxIdsPerStatusCall, answering in the order asked', async () => {
     const { c, cloud } = setup();
     const refs = [
-      ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => ({ region: 'r-east-1', snapshotId: id })),
-      { region: 'r-west-1', snapshotId: 'x' },
+      ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => ({ region: 'rx-east-1', snapshotId: id })),
+      { region: 'rx-west-1', snapshotId: 'x' },
     ];
     const out = await c.status(refs);
     expect(out.map((s) => s.snapshotId)).toEqual(refs.map((r) => r.snapshotId));
@@ -93,10 +93,10 @@ describe('the copy facade: parsing, retries, status, wait, cancel', () => {
 
   it('wait polls until terminal with growing delays and reports progress', async () => {
     const { c, clock, cloud } = setup();
-    cloud.add({ id: 'w', region: 'r-east-1', state: 'pending', progress: 0, tags: {}, createdAt: 0 });
+    cloud.add({ id: 'w', region: 'rx-east-1', state: 'pending', progress: 0, tags: {}, createdAt: 0 });
     const seen: number[] = [];
     const final = await c.wait(
-      { region: 'r-east-1', snapshotId: 'w' },
+      { region: 'rx-east-1', snapshotId: 'w' },
       { minDelayMs: 1000, maxDelayMs: 2000, onProgress: (s) => seen.push(s.progress) },
     );
     expect(final.state).toBe('completed');
@@ -106,10 +106,10 @@ describe('the copy facade: parsing, retries, status, wait, cancel', () => {
 
   it('wait times out with TIMEOUT and the last status, leaving the copy alone', async () => {
     const { c, cloud } = setup();
-    cloud.add({ id: 'slow', region: 'r-east-1', state: 'pending', progress: 0, tags: {}, createdAt: 0 });
+    cloud.add({ id: 'slow', region: 'rx-east-1', state: 'pending', progress: 0, tags: {}, createdAt: 0 });
     cloud.step = 1;
     const err = await c
-      .wait({ region: 'r-east-1', snapshotId: 'slow' }, { timeoutMs: 1500, minDelayMs: 1000 })
+      .wait({ region: 'rx-east-1', snapshotId: 'slow' }, { timeoutMs: 1500, minDelayMs: 1000 })
       .catch((e) => e);
     expect(is(err, 'TIMEOUT')).toBe(true);
     expect((err as SnapcopyError).details?.lastStatus).toMatchObject({
@@ -130,7 +130,7 @@ describe('the copy facade: parsing, retries, status, wait, cancel', () => {
     'wait refuses %s with INVALID_REQUEST before any status call (rule: finite, not negative)',
     async (_n, options, path) => {
       const { c, cloud } = setup();
-      const err = await c.wait({ region: 'r-east-1', snapshotId: 'w' }, options).catch((e) => e);
+      const err = await c.wait({ region: 'rx-east-1', snapshotId: 'w' }, options).catch((e) => e);
       expect(is(err, 'INVALID_REQUEST')).toBe(true);
       expect((err as SnapcopyError).issues.map((i) => i.path)).toEqual([path]);
       expect(cloud.calls).toEqual([]);
@@ -141,14 +141,16 @@ describe('the copy facade: parsing, retries, status, wait, cancel', () => {
     const { c } = setup();
     const ac = new AbortController();
     ac.abort();
-    await expect(c.wait({ region: 'r', snapshotId: 'x' }, { signal: ac.signal })).rejects.toSatisfy((e) =>
-      is(e, 'CANCELLED'),
+    await expect(c.wait({ region: 'rx-east-1', snapshotId: 'x' }, { signal: ac.signal })).rejects.toSatisfy(
+      (e) => is(e, 'CANCELLED'),
     );
   });
 
   it('cancel is UNSUPPORTED when the manifest says cancelByDelete is false', async () => {
     const { c, cloud } = setup(defineCapabilities({ crossRegionCopy: true }));
-    await expect(c.cancel({ region: 'r', snapshotId: 'x' })).rejects.toSatisfy((e) => is(e, 'UNSUPPORTED'));
+    await expect(c.cancel({ region: 'rx-east-1', snapshotId: 'x' })).rejects.toSatisfy((e) =>
+      is(e, 'UNSUPPORTED'),
+    );
     expect(cloud.calls).toEqual([]);
   });
 
@@ -412,5 +414,156 @@ describe('the copy protocol: status and cancel', () => {
     });
     const r = await c.cancel({ region: 'us-west-2', snapshotId: made.id });
     expect(r.takesEffect).toBe('on-completion');
+  });
+});
+
+/** An object whose every property read throws: what a hostile or broken caller may pass. */
+const throwingGetters = (keys: readonly string[]) =>
+  Object.defineProperties(
+    {},
+    Object.fromEntries(
+      keys.map((k) => [
+        k,
+        {
+          enumerable: true,
+          get() {
+            throw new TypeError(`getter ${k} exploded`);
+          },
+        },
+      ]),
+    ),
+  );
+/** A Proxy whose traps throw. */
+const hostileProxy = <T extends object>(target: T): T =>
+  new Proxy(target, {
+    get() {
+      throw new TypeError('trap get');
+    },
+    ownKeys() {
+      throw new TypeError('trap ownKeys');
+    },
+    has() {
+      throw new TypeError('trap has');
+    },
+    getOwnPropertyDescriptor() {
+      throw new TypeError('trap getOwnPropertyDescriptor');
+    },
+  });
+
+describe('hostile input (throwing getters, Proxies) fails with INVALID_REQUEST, never a TypeError, before any call', () => {
+  const ref = { region: 'rx-east-1', snapshotId: 'x' };
+  const cases: readonly [string, (c: FakeCopier) => Promise<unknown>][] = [
+    [
+      'plan: a request whose getters throw',
+      (c) => c.plan(throwingGetters(['source', 'destination']) as never),
+    ],
+    ['plan: a Proxy request', (c) => c.plan(hostileProxy({ ...request }))],
+    ['plan: options whose getters throw', (c) => c.plan(request, throwingGetters(['signal']) as never)],
+    ['plan: a signal that is not an AbortSignal', (c) => c.plan(request, { signal: {} as AbortSignal })],
+    ['copy: a Proxy request', (c) => c.copy(hostileProxy({ ...request }))],
+    ['copy: a Proxy plan', (c) => c.copy(request, { plan: hostileProxy({}) as never })],
+    ['copy: options that are a Proxy', (c) => c.copy(request, hostileProxy({}))],
+    [
+      'find: a request whose clientToken getter throws',
+      (c) => c.find(throwingGetters(['clientToken']) as never),
+    ],
+    ['status: a Proxy array', (c) => c.status(hostileProxy([ref]))],
+    [
+      'status: a ref whose getters throw',
+      (c) => c.status([throwingGetters(['region', 'snapshotId']) as never]),
+    ],
+    ['wait: a Proxy ref', (c) => c.wait(hostileProxy({ ...ref }))],
+    ['wait: options whose getters throw', (c) => c.wait(ref, throwingGetters(['timeoutMs']) as never)],
+    ['cancel: a ref whose getters throw', (c) => c.cancel(throwingGetters(['region']) as never)],
+    ['cancel: a Proxy ref', (c) => c.cancel(hostileProxy({ ...ref }))],
+  ];
+  it.each(cases)('%s', async (_name, call) => {
+    const { c, cloud } = setup();
+    const err = await call(c).catch((e: unknown) => e);
+    expect(is(err, 'INVALID_REQUEST'), String(err)).toBe(true);
+    expect(cloud.calls).toEqual([]);
+  });
+
+  it('validate: a Proxy request throws INVALID_REQUEST synchronously', () => {
+    const { c } = setup();
+    expect(() => c.validate(hostileProxy({ ...request }))).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST' }),
+    );
+  });
+});
+
+describe('ids of copies named by the caller are checked by the provider before any call', () => {
+  class StrictIds extends FakeCopier {
+    protected override _validateCopyId(id: string, path: string): void {
+      if (!/^snap-[0-9a-f]{8}$/.test(id)) {
+        throw new SnapcopyError('INVALID_REQUEST', `${path}: bad id`, {
+          issues: [{ path, message: 'bad id' }],
+        });
+      }
+    }
+  }
+  const strict = () => {
+    const clock = new JumpClock();
+    const cloud = new FakeCloud(clock);
+    return { cloud, c: new StrictIds(cloud, clock) };
+  };
+  it.each([
+    [
+      'status',
+      (c: FakeCopier) =>
+        c.status([
+          { region: 'rx-east-1', snapshotId: 'snap-0000000a' },
+          { region: 'rx-east-1', snapshotId: 'nope' },
+        ]),
+      'refs.1.snapshotId',
+    ],
+    ['wait', (c: FakeCopier) => c.wait({ region: 'rx-east-1', snapshotId: 'snap-xyz' }), 'refs.0.snapshotId'],
+    [
+      'cancel',
+      (c: FakeCopier) => c.cancel({ region: 'rx-east-1', snapshotId: 'snap-1 ' }),
+      'refs.0.snapshotId',
+    ],
+    [
+      'a region that is not a region id',
+      (c: FakeCopier) => c.status([{ region: 'us east 1', snapshotId: 'snap-0000000a' }]),
+      'refs.0.region',
+    ],
+  ] as const)('%s', async (_name, call, path) => {
+    const { c, cloud } = strict();
+    const err = (await call(c).catch((e: unknown) => e)) as SnapcopyError;
+    expect(is(err, 'INVALID_REQUEST')).toBe(true);
+    expect(err.issues.map((i) => i.path)).toEqual([path]);
+    expect(cloud.calls).toEqual([]);
+  });
+});
+
+describe('wait with a status call in flight at its deadline', () => {
+  it('does not retry past the deadline: a call that fails after it ends the wait with TIMEOUT', async () => {
+    const { c, cloud, clock } = setup();
+    cloud.add({ id: 'w', region: 'rx-east-1', state: 'pending', progress: 0, tags: {}, createdAt: 0 });
+    // The call hangs until its request timeout (virtual 30 s here), well past the 1.5 s deadline.
+    cloud.after.set('describe', () => {
+      clock.t += 30_000;
+    });
+    const timeout = new SnapcopyError('PROVIDER_ERROR', 'no reply in time', { retryable: true });
+    cloud.fault('describe', { kind: 'lose-reply', error: timeout });
+    const err = (await c
+      .wait({ region: 'rx-east-1', snapshotId: 'w' }, { timeoutMs: 1500 })
+      .catch((e) => e)) as SnapcopyError;
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.cause).toBe(timeout);
+    expect(cloud.count('describe')).toBe(1);
+  });
+
+  it('still retries a failed call while the deadline is far', async () => {
+    const { c, cloud } = setup();
+    cloud.add({ id: 'w', region: 'rx-east-1', state: 'pending', progress: 90, tags: {}, createdAt: 0 });
+    cloud.fault('describe', {
+      kind: 'refuse',
+      error: new SnapcopyError('PROVIDER_ERROR', 'blip', { retryable: true }),
+    });
+    const status = await c.wait({ region: 'rx-east-1', snapshotId: 'w' }, { timeoutMs: 60_000 });
+    expect(status.state).toBe('completed');
+    expect(cloud.count('describe')).toBe(2);
   });
 });

@@ -93,6 +93,39 @@ describe('redactSecrets', () => {
     expect(redactSecrets(text)).not.toContain(secret);
   });
 
+  // RFC 3986 §3.2.1: the user information of a URL's authority; §3.2.1 also deprecates
+  // `user:password` in it. Whatever follows `scheme://` up to `@` goes; the host stays.
+  it.each([
+    [
+      'user and password',
+      'GET http://admin:hunter2@127.0.0.1:4566/ failed',
+      'GET http://[redacted]@127.0.0.1:4566/ failed',
+    ],
+    ['user only', 'endpoint https://token123@ec2.example.com', 'endpoint https://[redacted]@ec2.example.com'],
+    ['percent-encoded password', 'https://u:p%40ss%3Aw0rd@host/x', 'https://[redacted]@host/x'],
+    [
+      'several URLs in one text',
+      'a http://u:p@h1 b https://v:q@h2/',
+      'a http://[redacted]@h1 b https://[redacted]@h2/',
+    ],
+    [
+      'quoted, in a message',
+      'endpoint "http://me:pw@localhost:8080" is bad',
+      'endpoint "http://[redacted]@localhost:8080" is bad',
+    ],
+    ['any scheme', 'proxy socks5://me:pw@10.0.0.1:1080', 'proxy socks5://[redacted]@10.0.0.1:1080'],
+    ['an @ in the path is not user info', 'http://host/users/@me', 'http://host/users/@me'],
+    ['an @ in the query is not user info', 'http://host?mail=a@b.c', 'http://host?mail=a@b.c'],
+    ['no scheme, no URL', 'mail me@example.com', 'mail me@example.com'],
+  ])('URL credentials (%s)', (_name, text, redacted) => {
+    expect(redactSecrets(text)).toBe(redacted);
+  });
+
+  it('an error message never carries URL credentials', () => {
+    const err = new SnapcopyError('PROVIDER_ERROR', 'connect http://root:t0psecret@10.1.1.1/ refused');
+    expect(err.message).toBe('connect http://[redacted]@10.1.1.1/ refused');
+  });
+
   it('removes a registered literal secret wherever it appears, including in error messages', () => {
     registerSecret('sentinel-S3CR3T-value');
     expect(redactSecrets('oops sentinel-S3CR3T-value leaked')).toBe('oops [redacted] leaked');

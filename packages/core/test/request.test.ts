@@ -98,6 +98,19 @@ describe('parseCopyRequest: rejected requests name each bad field', () => {
       fields: ['source.snapshotId'],
     },
     { rule: 'unknown field', req: { ...base, colour: 'blue' }, fields: [''] },
+    // A key that is a property of every object would be lost (`__proto__`, as JSON.parse
+    // makes it an own key) or shadow a built-in: refused, never silently dropped.
+    {
+      rule: 'tag key __proto__ (as JSON.parse makes it)',
+      req: { ...base, tags: JSON.parse('{"__proto__":"x","team":"dr"}') },
+      fields: ['tags.__proto__'],
+    },
+    {
+      rule: 'tag key constructor',
+      req: { ...base, tags: { constructor: 'x' } },
+      fields: ['tags.constructor'],
+    },
+    { rule: 'tag key prototype', req: { ...base, tags: { prototype: 'x' } }, fields: ['tags.prototype'] },
     {
       rule: 'several bad fields at once',
       req: { ...base, retentionDays: -1, completionDurationMinutes: -7 },
@@ -118,6 +131,21 @@ describe('parseCopyRequest: rejected requests name each bad field', () => {
 
   it.each([null, undefined, 42, 'snap-1', [], true])('non-object input %j is INVALID_REQUEST', (input) => {
     expect(() => parseCopyRequest(input)).toThrow(SnapcopyError);
+  });
+
+  it('a Proxy whose traps throw still yields INVALID_REQUEST', () => {
+    const evil = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(() => parseCopyRequest(evil)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
   });
 
   it('a hostile getter still yields INVALID_REQUEST', () => {

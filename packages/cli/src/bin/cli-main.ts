@@ -21,6 +21,18 @@ const runCommand: CommandRunner = async (load, flags, args) => {
   }
 };
 
+/**
+ * Once a command has reported, nothing it started may keep the process alive: a provider
+ * call abandoned at a deadline or on SIGINT (the Alibaba SDK cannot abort its request)
+ * would otherwise hold the process until the SDK's own timeout. The timer does not keep
+ * the process alive itself, and the exit waits until stdout and stderr are flushed.
+ */
+const EXIT_GRACE_MS = 500;
+
+function exitOnceFlushed(): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}
+
 async function main(): Promise<void> {
   const program = buildProgram(readVersion(), runCommand);
   try {
@@ -31,6 +43,8 @@ async function main(): Promise<void> {
       return;
     }
     throw err;
+  } finally {
+    setTimeout(exitOnceFlushed, EXIT_GRACE_MS).unref();
   }
 }
 

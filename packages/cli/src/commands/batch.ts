@@ -52,7 +52,7 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
   const copiers: Record<string, SnapshotCopier> = {};
   for (const name of providers) {
     copiers[name] = createCopier(registry, name, {
-      ...adapterOptions(endpointFor(name, flags[`${name}Endpoint`])),
+      ...adapterOptions(endpointFor(name, flags[`${name}Endpoint`], `--${name}-endpoint`), flags),
       retry: ORCHESTRATOR_OWNS_RETRIES,
     });
   }

@@ -1,6 +1,7 @@
 import type { CopyRefFlags } from '../cli-flags.js';
 import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { withInterrupt } from '../interrupt.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 
@@ -15,7 +16,7 @@ export async function run(flags: CopyRefFlags): Promise<number> {
   const output = new Output(outputModeFor(flags.json));
   const { refs, copier } = await openCopierForRefs(flags, true);
   const target = refs[0] as (typeof refs)[number];
-  const result = await copier.cancel(target);
+  const result = await withInterrupt((signal) => copier.cancel(target, { signal }));
   output.document({ ok: true, cancel: result });
   output.line(
     `${ref(result.region, result.snapshotId)}: ${EFFECT_WORDS[result.takesEffect]}${result.message ? ` (${result.message})` : ''}`,

@@ -3,6 +3,7 @@ import type { CopyFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
+import { onInterrupt } from '../interrupt.js';
 import { encryptionWords, gib, ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { requestFromFlags } from '../request-from-flags.js';
@@ -30,16 +31,29 @@ function withClientToken(err: unknown, token: string): unknown {
   );
 }
 
-/** `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end. */
+/**
+ * `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end.
+ * SIGINT/SIGTERM stop it at any point; stopped during the copy call, the error names the
+ * client token to rerun with, since the copy may have been made.
+ */
 export async function run(flags: CopyFlags): Promise<number> {
+  const interrupt = onInterrupt();
+  try {
+    return await copyAndFollow(flags, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function copyAndFollow(flags: CopyFlags, signal: AbortSignal): Promise<number> {
   const output = new Output(outputModeFor(flags.json));
   const request = requestFromFlags(flags);
   const copier = await openCopier(flags);
-  const plan = await copier.plan(request);
+  const plan = await copier.plan(request, { signal });
   output.line(
     `plan: ${plan.transfer} transfer, ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage, ${encryptionWords(plan)}`,
   );
-  const handle = await copier.copy(request, { plan }).catch((err: unknown) => {
+  const handle = await copier.copy(request, { plan, signal }).catch((err: unknown) => {
     throw withClientToken(err, request.clientToken);
   });
   const label = `${ref(handle.sourceRegion, handle.sourceSnapshotId)} -> ${ref(handle.region, handle.snapshotId)}`;
@@ -52,7 +66,7 @@ export async function run(flags: CopyFlags): Promise<number> {
   }
 
   const followed = { key: handle.snapshotId, label, ref: handle, copier };
-  const { outcome, code, json } = await followOneCopy(output, followed, flags);
+  const { outcome, code, json } = await followOneCopy(output, followed, flags, signal);
   output.document({ ok: code === EXIT_CODES.success, handle, plan, ...json });
   reportFollowedCopy(output, followed, outcome, 'took');
   return code;

@@ -1,6 +1,7 @@
 import type { RequestFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { withInterrupt } from '../interrupt.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { planTable } from '../output/tables.js';
 import { requestFromFlags } from '../request-from-flags.js';
@@ -10,7 +11,7 @@ export async function run(flags: RequestFlags): Promise<number> {
   const output = new Output(outputModeFor(flags.json));
   const request = requestFromFlags(flags);
   const copier = await openCopier(flags);
-  const plan = await copier.plan(request);
+  const plan = await withInterrupt((signal) => copier.plan(request, { signal }));
   output.document(plan);
   output.line(planTable(output.mode, plan));
   return EXIT_CODES.success;

@@ -1,6 +1,7 @@
 import type { CopyRefFlags } from '../cli-flags.js';
 import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { withInterrupt } from '../interrupt.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { rowsTable } from '../output/tables.js';
@@ -9,7 +10,7 @@ import { rowsTable } from '../output/tables.js';
 export async function run(flags: CopyRefFlags): Promise<number> {
   const output = new Output(outputModeFor(flags.json));
   const { refs, copier } = await openCopierForRefs(flags, false);
-  const statuses = await copier.status(refs);
+  const statuses = await withInterrupt((signal) => copier.status(refs, { signal }));
   output.document({ ok: true, statuses });
   const rows = statuses.map((s) => [
     ref(s.region, s.snapshotId),

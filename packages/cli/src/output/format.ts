@@ -27,3 +27,24 @@ export function statusWords(status: CopyStatus): string {
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+// C0 and C1 controls, DEL, and the Unicode format characters that reorder or hide text
+// (bidirectional overrides and isolates, line and paragraph separators).
+const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * Text safe to print on a terminal: every control character, ANSI escape introducer and
+ * bidirectional override in it is shown escaped (`\x1b`, `\n`, `\u202e`), so that input
+ * echoed in a message can neither move the cursor, recolour the screen nor fake a line.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Sandbox } from '@snapcopy/testkit';
+import { expect } from 'vitest';
 
 /** The built CLI: tests run it as a user does, never the TypeScript sources. */
 export const BUILT_CLI = fileURLToPath(new URL('../../dist/bin/snapcopy.js', import.meta.url));
@@ -60,4 +63,49 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
     });
     options.onSpawn?.(child);
   });
+}
+
+/**
+ * The environment a CLI run gets against `sandbox`: its credentials and endpoints, and
+ * nothing from the machine running the tests (no profile, no instance metadata).
+ * `dir` holds the (absent) config files the SDKs would otherwise read.
+ */
+export function sandboxEnv(sandbox: Sandbox, dir: string): Record<string, string | undefined> {
+  const aws = sandbox.aws.accounts[0]!;
+  const ali = sandbox.alibaba.accounts[0]!;
+  return {
+    AWS_ACCESS_KEY_ID: aws.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: ali.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ali.secretAccessKey,
+    SNAPCOPY_AWS_ENDPOINT: sandbox.aws.endpoint,
+    SNAPCOPY_ALIBABA_ENDPOINT: sandbox.alibaba.endpoint,
+    SNAPCOPY_POLL_MS: '100',
+    AWS_PROFILE: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ALIBABA_CLOUD_SECURITY_TOKEN: undefined,
+    ALIBABA_CLOUD_ECS_METADATA: undefined,
+    ALIBABA_CLOUD_CREDENTIALS_URI: undefined,
+    ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
+    ALIBABA_CLOUD_CREDENTIALS_FILE: join(dir, 'no-alibaba-credentials'),
+    SNAPCOPY_PROVIDER: undefined,
+    SNAPCOPY_TTY: undefined,
+    SNAPCOPY_REQUEST_TIMEOUT: undefined,
+  };
+}
+
+/**
+ * A failure reported as users and scripts expect: exactly one line on stderr, starting
+ * `snapcopy: `, naming the problem, with no stack trace and no raw control character.
+ */
+export function expectOneCleanLine(run: CliRun, mentions: RegExp): void {
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^snapcopy: /);
+  expect(lines[0]).toMatch(mentions);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(run.stderr.trimEnd()).not.toMatch(/\p{Cc}/u);
 }

@@ -132,6 +132,7 @@ export class Ec2QueryFrontEnd implements SimHandler {
       const body = operation({ state: this.state, account, region }, params);
       log(200);
       if (fault?.kind === 'drop-after') return { drop: true, ...latency() };
+      if (fault?.kind === 'hang-after') return { hang: true };
       return {
         status: 200,
         headers: this.#headers(requestId),
@@ -149,6 +150,7 @@ export class Ec2QueryFrontEnd implements SimHandler {
               500,
             );
       log(e.status, e.code);
+      if (fault?.kind === 'hang-after') return { hang: true };
       return {
         status: e.status,
         headers: this.#headers(requestId),

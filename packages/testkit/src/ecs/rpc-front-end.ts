@@ -167,6 +167,7 @@ export class EcsRpcFrontEnd implements SimHandler {
       const body = operation({ state: this.state, params, account, host });
       record(200);
       if (picked?.kind === 'drop-after') return { drop: true };
+      if (picked?.kind === 'hang-after') return { hang: true };
       return {
         ...json(200, requestId, { RequestId: requestId, ...body }),
         ...(latencyMs !== undefined ? { latencyMs } : {}),
@@ -175,6 +176,7 @@ export class EcsRpcFrontEnd implements SimHandler {
       if (!(err instanceof EcsApiError)) throw err;
       record(err.status, err.code);
       if (fault === 'drop-after') return { drop: true };
+      if (fault === 'hang-after') return { hang: true };
       const reply = json(err.status, requestId, {
         RequestId: requestId,
         HostId: host,

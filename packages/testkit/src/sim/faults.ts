@@ -8,6 +8,11 @@ export type FaultKind =
   | 'drop-after'
   /** Reset the connection before anything is applied. */
   | 'reset'
+  /**
+   * Apply the request, then never answer: the connection stays open until the caller
+   * gives up (its timeout or abort) or the server closes. An endpoint that hangs.
+   */
+  | 'hang-after'
   /** Serve normally after a real-time delay of `latencyMs`. */
   | 'latency'
   /**
@@ -55,6 +60,7 @@ export class FaultInjector {
     'server-error': 0,
     'drop-after': 0,
     reset: 0,
+    'hang-after': 0,
     latency: 0,
     hang: 0,
   };

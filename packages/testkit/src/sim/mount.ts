@@ -13,7 +13,10 @@ export interface SimHttpRequest {
   readonly body: string;
 }
 
-/** A reply, or `drop` to cut the connection (after the request was applied, or instead of it). */
+/**
+ * A reply; `drop` to cut the connection (after the request was applied, or instead of
+ * it); `hang` to never answer, leaving the connection open until the caller gives up.
+ */
 export type SimHttpResponse =
   | {
       readonly status: number;
@@ -21,7 +24,8 @@ export type SimHttpResponse =
       readonly body: string;
       readonly latencyMs?: number;
     }
-  | { readonly drop: true; readonly latencyMs?: number };
+  | { readonly drop: true; readonly latencyMs?: number }
+  | { readonly hang: true };
 
 /** One protocol front-end: the same handler serves nock and a real HTTP server. */
 export interface SimHandler {
@@ -67,6 +71,8 @@ export async function startSimServer(
       handler
         .handle(request)
         .then(async (reply) => {
+          // The socket stays open: the caller's timeout or abort ends it, or close().
+          if ('hang' in reply) return;
           if (reply.latencyMs) await pause(reply.latencyMs);
           if ('drop' in reply) {
             req.socket.destroy();
@@ -142,6 +148,8 @@ export function mountNock(
     // A reply function that throws makes the client's request fail with that error.
     interceptor.reply(async (request: Request) => {
       const reply = await handler.handle(await simRequestFromFetch(request));
+      // Never settling leaves the request pending until the caller gives up.
+      if ('hang' in reply) return new Promise<never>(() => {});
       if (reply.latencyMs) await pause(reply.latencyMs);
       if ('drop' in reply) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       return [reply.status, reply.body, reply.headers] as const;

@@ -250,6 +250,23 @@ describe.each(MOUNTINGS)('faults (%s mounting)', (mounting) => {
     expect(listed.Snapshots!.map((s) => s.SnapshotId)).toEqual([copies[0]!.id]);
   });
 
+  it('hang-after applies the copy and never answers: only the caller ends the call; exactly one copy exists', async () => {
+    const { sim, snaps } = f.w;
+    sim.faults.add({ operation: 'CopySnapshot', kind: 'hang-after' });
+    const ec2 = f.m.client(A, 'us-west-2');
+    const caller = new AbortController();
+    const call = ec2.send(copyPlain(snaps.plain.id), { abortSignal: caller.signal });
+    // The copy is applied before the reply is held back; the caller gives up without one.
+    await expect.poll(() => sim.faults.injected['hang-after'], { timeout: 5_000, interval: 10 }).toBe(1);
+    caller.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    const copies = [...sim.world.snapshots.values()].filter(
+      (s) => s.copy?.sourceSnapshotId === snaps.plain.id,
+    );
+    expect(copies).toHaveLength(1);
+    expect(sim.world.requests.entries().at(-1)?.fault).toBe('hang-after');
+  });
+
   it('latency delays the reply by the asked time and still serves it', async () => {
     const { sim } = f.w;
     sim.faults.add({ operation: 'GetEbsEncryptionByDefault', kind: 'latency', latencyMs: 30 });
