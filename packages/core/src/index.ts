@@ -6,6 +6,7 @@
 
 // The contract callers use.
 export type {
+  BatchResult,
   CallOptions,
   CancelOptions,
   CopierProvider,
@@ -25,9 +26,13 @@ export {
 export type {
   BillableGiB,
   CopyPlan,
+  DeltaEstimate,
+  DeltaMeasurement,
   KeySource,
   KmsCharges,
+  PlanLineage,
   ResolvedEncryption,
+  ResolvedKmsKey,
   SizeBasis,
   SourceSnapshotFacts,
   Transfer,
@@ -74,6 +79,7 @@ export {
   type CopierRuntime,
   CopyFacade,
   type CopyKindTypes,
+  type FacadeCopyOptions,
   type MadeCopy,
   type NeutralCancel,
   type NeutralStatus,
