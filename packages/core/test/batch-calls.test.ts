@@ -64,7 +64,7 @@ describe('planMany', () => {
     const { c, cloud } = setup();
     const results = await c.planMany([
       req('snap-1', 't1'),
-      { bogus: true },
+      { bogus: true } as never,
       req('snap-missing', 't3'),
       req('snap-2', 't2'),
     ]);
