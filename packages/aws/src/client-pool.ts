@@ -52,6 +52,16 @@ export class Ec2ClientPool {
 
   async #create(region: string): Promise<EC2Client> {
     const sdk = await loadEc2Sdk();
+    const client = new sdk.EC2Client(this.clientConfig(region, this.#options.endpoint));
+    this.watchDefaultCredentials(client);
+    return client;
+  }
+
+  /**
+   * What every AWS SDK client of this copier is made with in `region` (EC2, and KMS and the
+   * EBS direct APIs too): the credentials, `endpoint`, the SDK's retries off, the timeouts.
+   */
+  clientConfig(region: string, endpoint: string | undefined) {
     const o = this.#options;
     const given = o.credentials;
     // Whatever the source (given provider or the SDK's default chain), the secret is
@@ -68,27 +78,30 @@ export class Ec2ClientPool {
         : given === undefined
           ? undefined
           : { ...given };
-    const client = new sdk.EC2Client({
+    return {
       region,
       maxAttempts: 1,
       ...(credentials === undefined ? {} : { credentials }),
-      ...(o.endpoint === undefined ? {} : { endpoint: o.endpoint }),
+      ...(endpoint === undefined ? {} : { endpoint }),
       ...(o.useFipsEndpoint === undefined ? {} : { useFipsEndpoint: o.useFipsEndpoint }),
       requestHandler: {
         requestTimeout: o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         connectionTimeout: o.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
       },
-    });
-    if (given === undefined) {
-      // The default chain resolves lazily; register what it finds before the first call.
-      const inner = client.config.credentials;
-      client.config.credentials = async (props?: Record<string, unknown>) => {
-        const c = await inner(props);
-        registerCredentialSecrets(c);
-        return c;
-      };
-    }
-    return client;
+    };
+  }
+
+  /** With the SDK's default chain (no credentials given), registers what it finds before the first call. */
+  watchDefaultCredentials(client: {
+    config: { credentials: (props?: Record<string, unknown>) => Promise<AwsStaticCredentials> };
+  }): void {
+    if (this.#options.credentials !== undefined) return;
+    const inner = client.config.credentials;
+    client.config.credentials = async (props?: Record<string, unknown>) => {
+      const c = await inner(props);
+      registerCredentialSecrets(c);
+      return c;
+    };
   }
 
   /** Destroys every client (closes their sockets). */
