@@ -157,6 +157,8 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   readonly #deleting = new BoundedMap<string, true>();
   /** Duplicates this copier deleted, with the copy kept instead. */
   readonly #superseded = new BoundedMap<string, string>();
+  /** Copy attempts in flight, by destination region (see {@link #findToken}). */
+  readonly #copying = new Map<string, number>();
   /** Token lookups waiting to share one driver call, by region then token. */
   readonly #pendingLookups = new Map<
     string,
@@ -429,7 +431,9 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       () => {
         const lookUp = lookUpFirst;
         lookUpFirst = true;
-        return this.#copyOnce(req, plan, signalOf(options), lookUp);
+        return this.#inFlight(req.destination.region, () =>
+          this.#copyOnce(req, plan, signalOf(options), lookUp),
+        );
       },
       options,
       'copy',
@@ -460,7 +464,16 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       );
     }
     const req = this.normalize(input);
-    const found = await this.retrying(() => this.#lookUp(req, signalOf(options)), options, 'find');
+    const found = await this.retrying(
+      async () =>
+        this.#keepFor(
+          req,
+          await this._findByToken(req.destination.region, req.clientToken, signalOf(options)),
+          signalOf(options),
+        ),
+      options,
+      'find',
+    );
     return found === undefined ? undefined : this.kindHandle(req, found);
   }
 
@@ -526,37 +539,54 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   }
 
   /**
-   * Copies carrying one token in `region`. Lookups asked for in the same turn of the event
-   * loop (concurrent copies converging after their copy calls, say) share one batched
-   * driver call when the driver has one; a call with an abort signal goes alone.
+   * Copies carrying one token in `region`, for a copy in flight (before its copy call, or
+   * after it to converge). Concurrent copies share one batched driver call when the driver
+   * has one: a lookup waits until every copy in flight in the region is waiting for its
+   * own lookup (or has ended), then all of them go in one call. A call with an abort
+   * signal goes alone.
    */
   #findToken(region: string, token: string, options: CallOptions): Promise<ObservedCopy[]> {
     if (this._findByTokens === undefined || options.signal !== undefined) {
       return this._findByToken(region, token, options);
     }
-    let pending = this.#pendingLookups.get(region);
-    if (pending === undefined) {
-      pending = new Map();
-      this.#pendingLookups.set(region, pending);
-      setImmediate(() => this.#flushLookups(region));
-    }
+    const pending = this.#pendingLookups.get(region) ?? new Map();
+    if (pending.size === 0) this.#pendingLookups.set(region, pending);
     const waiting = pending.get(token) ?? [];
     if (waiting.length === 0) pending.set(token, waiting);
-    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    const result = new Promise<ObservedCopy[]>((resolve, reject) => waiting.push({ resolve, reject }));
+    this.#maybeFlushLookups(region);
+    return result;
   }
 
-  #flushLookups(region: string): void {
+  /** Sends the region's waiting lookups once no copy in flight there is still on its way to one. */
+  #maybeFlushLookups(region: string): void {
     const pending = this.#pendingLookups.get(region);
-    this.#pendingLookups.delete(region);
     if (pending === undefined) return;
+    let waiting = 0;
+    for (const list of pending.values()) waiting += list.length;
+    if (waiting < (this.#copying.get(region) ?? 0)) return;
+    this.#pendingLookups.delete(region);
     this._findByTokens!(region, [...pending.keys()], {}).then(
       (copies) => {
-        for (const waiting of pending.values()) for (const w of waiting) w.resolve(copies);
+        for (const list of pending.values()) for (const w of list) w.resolve(copies);
       },
       (err: unknown) => {
-        for (const waiting of pending.values()) for (const w of waiting) w.reject(err);
+        for (const list of pending.values()) for (const w of list) w.reject(err);
       },
     );
+  }
+
+  /** Counts a copy attempt in flight in `region` while `fn` runs (see {@link #findToken}). */
+  async #inFlight<T>(region: string, fn: () => Promise<T>): Promise<T> {
+    this.#copying.set(region, (this.#copying.get(region) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      const left = (this.#copying.get(region) ?? 1) - 1;
+      if (left === 0) this.#copying.delete(region);
+      else this.#copying.set(region, left);
+      this.#maybeFlushLookups(region);
+    }
   }
 
   /** The token's copy in the destination (the one every runner keeps), checked to be of this source. */

@@ -52,6 +52,8 @@ export interface ResolvedKmsKey {
   readonly account?: string;
   /** The key's region (when read or named in an ARN). */
   readonly region?: string;
+  /** True for the provider's own key (free; AWS managed `alias/aws/ebs`, the ECS service key), when read. */
+  readonly managedByProvider?: boolean;
 }
 
 /** The resolved encryption of the copy. */
