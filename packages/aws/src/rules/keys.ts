@@ -1,4 +1,5 @@
 import { type ResolvedKmsKey, SnapcopyError } from '@snapcopy/core';
+import { AWS_EBS_MANAGED_KEY_ALIAS } from './encryption.js';
 
 /**
  * What AWS KMS DescribeKey answered for one key reference, in the region asked
@@ -97,6 +98,14 @@ export function checkAwsKey(input: {
     );
   }
   if (read.kind === 'not-found') {
+    if (reference === AWS_EBS_MANAGED_KEY_ALIAS || reference.endsWith(`:${AWS_EBS_MANAGED_KEY_ALIAS}`)) {
+      // DescribeKey of a predefined AWS alias with no key behind it creates the AWS managed
+      // key (KMS API reference, DescribeKey): its absence is no refusal.
+      return {
+        key: { reference, checkedBy: 'kms', region, managedByProvider: true },
+        reasons: [`the AWS managed key ${reference} is created by AWS when it is first used in ${region}`],
+      };
+    }
     throw encryptionRule(`${what} does not exist in ${region} (KMS: ${read.message})`, {
       rule: 'key-exists',
       role,

@@ -128,6 +128,12 @@ const ROWS: Row[] = [
     expect: 'key-enabled',
   },
   {
+    rule: 'the AWS managed key alias/aws/ebs not made yet → no refusal (DescribeKey makes it)',
+    reference: 'arn:aws:kms:us-west-2:111122223333:alias/aws/ebs',
+    read: { kind: 'not-found', message: 'NotFoundException' },
+    expect: 'kms',
+  },
+  {
     rule: 'KMS cannot be read (the caller may not call kms:DescribeKey) → unread, today’s behaviour, said so',
     reference: 'alias/dr-backup',
     read: {
