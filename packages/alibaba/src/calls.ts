@@ -13,6 +13,8 @@ export const ECS_PAGE_SIZE = 100;
 export interface EcsSnapshotPage {
   readonly snapshots: EcsSnapshot[];
   readonly nextToken?: string;
+  /** How many snapshots match in all, when ECS says. */
+  readonly totalCount?: number;
 }
 
 /** The filters of DescribeSnapshots the adapter uses, in the SDK's field names. */
@@ -21,6 +23,8 @@ export interface EcsSnapshotFilter {
   readonly snapshotIds?: readonly string[];
   /** Snapshots carrying every one of these tags. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Snapshots carrying a tag with this key, whatever its value. */
+  readonly tagKey?: string;
   readonly status?: 'progressing' | 'accomplished' | 'failed' | 'all';
   readonly nextToken?: string;
 }
@@ -88,12 +92,17 @@ export class EcsCalls {
         ...(filter.snapshotIds === undefined ? {} : { snapshotIds: JSON.stringify(filter.snapshotIds) }),
         ...(filter.status === undefined ? {} : { status: filter.status }),
         ...(filter.nextToken === undefined ? {} : { nextToken: filter.nextToken }),
-        ...(filter.tags === undefined
+        ...(filter.tags === undefined && filter.tagKey === undefined
           ? {}
           : {
-              tag: Object.entries(filter.tags).map(
-                ([key, value]) => new models.DescribeSnapshotsRequestTag({ key, value }),
-              ),
+              tag: [
+                ...Object.entries(filter.tags ?? {}).map(
+                  ([key, value]) => new models.DescribeSnapshotsRequestTag({ key, value }),
+                ),
+                ...(filter.tagKey === undefined
+                  ? []
+                  : [new models.DescribeSnapshotsRequestTag({ key: filter.tagKey })]),
+              ],
             }),
       });
       return client.describeSnapshotsWithOptions(request, this.#pool.runtime);
@@ -105,7 +114,11 @@ export class EcsCalls {
       throw notEcsReply('DescribeSnapshots', region, 'no RequestId or Snapshots in the reply');
     }
     const next = body.nextToken;
-    return { snapshots: body.snapshots.snapshot ?? [], ...(next ? { nextToken: next } : {}) };
+    return {
+      snapshots: body.snapshots.snapshot ?? [],
+      ...(next ? { nextToken: next } : {}),
+      ...(typeof body.totalCount === 'number' ? { totalCount: body.totalCount } : {}),
+    };
   }
 
   /** Sends CopySnapshot (to the source region); returns the new snapshot id. */

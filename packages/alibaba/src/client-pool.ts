@@ -73,13 +73,18 @@ export class EcsClientPool {
     return client;
   }
 
-  async #create(region: string): Promise<EcsClient> {
-    const sdk = await loadEcsSdk();
+  /** The credential part of every client's configuration (ECS and KMS), resolved once. */
+  credential(): Promise<CredentialConfig> {
     this.#credential ??= credentialConfig(this.#options.credentials).catch((err: unknown) => {
       this.#credential = undefined;
       throw err;
     });
-    const credential = await this.#credential;
+    return this.#credential;
+  }
+
+  async #create(region: string): Promise<EcsClient> {
+    const sdk = await loadEcsSdk();
+    const credential = await this.credential();
     const given = this.#options.endpoint;
     const endpoint =
       given === undefined

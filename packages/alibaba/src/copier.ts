@@ -6,8 +6,9 @@ import {
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type ObservedCopy,
+  isSnapcopyError,
   registerSecret,
-  type SnapcopyError,
+  SnapcopyError,
 } from '@snapcopy/core';
 import { EcsCalls } from './calls.js';
 import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
@@ -15,9 +16,12 @@ import { EcsClientPool } from './client-pool.js';
 import { buildCopySnapshotParams } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
+import { AlibabaKmsCalls } from './kms-calls.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
+import { listByTagValues } from './tag-listing.js';
 import { decideAlibabaPlan } from './plan.js';
-import { readAlibabaPlanFacts } from './plan-facts.js';
+import { type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
+import { ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS, ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS } from './options.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields, validateAlibabaSnapshotId } from './rules/validation.js';
 import { observedSnapshot } from './snapshot-view.js';
@@ -34,7 +38,7 @@ import { observedSnapshot } from './snapshot-view.js';
 export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #pool: EcsClientPool;
   readonly #calls: EcsCalls;
-  readonly #maxLineagePages: number;
+  readonly #readers: AlibabaPlanReaders;
 
   constructor(options: AlibabaEcsCopierOptions = {}) {
     super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, {
@@ -47,7 +51,18 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
     this.#pool = new EcsClientPool(options);
     this.#calls = new EcsCalls(this.#pool);
-    this.#maxLineagePages = Math.max(1, options.lineageLookupMaxPages ?? 10);
+    const kmsEndpoint = options.kmsEndpoint ?? options.endpoint;
+    this.#readers = {
+      ecs: this.#calls,
+      kms: new AlibabaKmsCalls({
+        credential: () => this.#pool.credential(),
+        ...(kmsEndpoint === undefined ? {} : { endpoint: kmsEndpoint }),
+        ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+        readTimeout: options.requestTimeoutMs ?? ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
+        connectTimeout: options.connectTimeoutMs ?? ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS,
+      }),
+      maxLineagePages: Math.max(1, options.lineageLookupMaxPages ?? 10),
+    };
   }
 
   /**
@@ -70,9 +85,50 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     if (refused) throw refused;
   }
 
+  /** One request is a batch of one: a plan alone and a plan in a batch are made the same way. */
   protected override async _plan(request: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
-    const facts = await readAlibabaPlanFacts(this.#calls, request, this.#maxLineagePages, options.signal);
-    return decideAlibabaPlan(request, facts);
+    const [plan] = await this._planBatch([request], options);
+    if (plan instanceof SnapcopyError) throw plan;
+    return plan!;
+  }
+
+  protected override async _planBatch(
+    requests: readonly NormalizedCopyRequest[],
+    options: CallOptions,
+  ): Promise<Array<CopyPlan | SnapcopyError>> {
+    const facts = await readAlibabaPlanFacts(this.#readers, requests, options.signal);
+    return facts.map((f, i) => {
+      if (f instanceof SnapcopyError) return f;
+      try {
+        return decideAlibabaPlan(requests[i]!, f);
+      } catch (err) {
+        if (isSnapcopyError(err)) return err;
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Every copy carrying one of `tokens`: ECS's tag filters are AND-ed, so several tokens are
+   * listed by the tag key alone when that takes fewer calls than asking token by token.
+   */
+  protected override async _findByTokens(
+    region: string,
+    tokens: readonly string[],
+    options: CallOptions,
+  ): Promise<ObservedCopy[]> {
+    const byToken = await listByTagValues(
+      this.#calls,
+      region,
+      LINEAGE_TAGS.clientToken,
+      tokens,
+      { maxPages: 1 },
+      options.signal,
+    );
+    return [...byToken.values()]
+      .flat()
+      .filter((s) => s.snapshotId)
+      .map((s) => observedSnapshot(region, s));
   }
 
   protected override async _findByToken(

@@ -12,9 +12,15 @@ export interface AlibabaEcsCopierOptions {
   readonly credentials?: AlibabaCredentials;
   /**
    * Send every request here instead of the regional `ecs.<region>.aliyuncs.com` endpoint:
-   * `http://127.0.0.1:8080` (a sandbox), `host:port`, or a function of the region.
+   * `http://127.0.0.1:8080` (a sandbox, which serves ECS and KMS on one port), `host:port`,
+   * or a function of the region. KMS requests go here too unless `kmsEndpoint` says otherwise.
    */
   readonly endpoint?: string | ((region: string) => string);
+  /**
+   * Where KMS requests go: `host:port`, a URL, or a function of the region. Default:
+   * `endpoint` when given, else the regional `kms.<region>.aliyuncs.com`.
+   */
+  readonly kmsEndpoint?: string | ((region: string) => string);
   /** Scheme for an endpoint given without one. Default `https`. */
   readonly protocol?: 'http' | 'https';
   /** Time for waits and backoffs (a virtual clock in tests). */

@@ -1,9 +1,22 @@
 import { LINEAGE_TAGS, type NormalizedCopyRequest, SnapcopyError } from '@snapcopy/core';
-import type { EcsCalls } from './calls.js';
+import { ECS_PAGE_SIZE, type EcsCalls } from './calls.js';
+import type { AlibabaKmsCalls } from './kms-calls.js';
 import { checkSourceAndEncryption } from './plan.js';
-import type { AlibabaEncryptionResolution } from './rules/encryption.js';
+import { ALIBABA_DEFAULT_SERVICE_KEY, type AlibabaEncryptionResolution } from './rules/encryption.js';
+import type { AlibabaKeyRead } from './rules/keys.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import type { EcsSnapshot } from './snapshot-view.js';
+import { listByTagValues } from './tag-listing.js';
+
+/** The key a copy will be encrypted under, and what KMS said about it. */
+export interface AlibabaKeyFact {
+  readonly reference: string;
+  /** The destination region, where the key must be. */
+  readonly region: string;
+  readonly read: AlibabaKeyRead;
+  /** KMS answered another DescribeKey of this account in the region: a refusal is the key's own. */
+  readonly kmsReadable: boolean;
+}
 
 /** Everything an ECS plan decides from, read before the transfer rule is applied. */
 export interface AlibabaPlanFacts {
@@ -13,65 +26,178 @@ export interface AlibabaPlanFacts {
   readonly earlierCopies: readonly EcsSnapshot[];
   /** The encryption rule's answer, already applied to refuse early (see below). */
   readonly encryption: AlibabaEncryptionResolution;
+  /** KMS DescribeKey of the copy's key (the given key, or the ECS service key), when encrypted. */
+  readonly key?: AlibabaKeyFact;
 }
 
-/** Earlier finished copies of a disk's lineage in `region`, found by snapcopy's lineage tag. */
-async function readLineageCopies(
-  calls: EcsCalls,
-  region: string,
-  diskId: string,
-  maxPages: number,
-  signal?: AbortSignal,
-): Promise<EcsSnapshot[]> {
-  const out: EcsSnapshot[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const res = await calls.describeSnapshots(
-      region,
-      {
-        status: 'accomplished',
-        tags: { [LINEAGE_TAGS.sourceVolume]: diskId },
-        ...(nextToken ? { nextToken } : {}),
-      },
-      signal,
-    );
-    out.push(...res.snapshots);
-    nextToken = res.nextToken;
-    if (!nextToken) break;
+/** The calls a plan reads with. */
+export interface AlibabaPlanReaders {
+  readonly ecs: EcsCalls;
+  readonly kms: AlibabaKmsCalls;
+  /** Pages of 100 read per lineage when looking up earlier copies. */
+  readonly maxLineagePages: number;
+}
+
+function notFound(req: NormalizedCopyRequest): SnapcopyError {
+  return new SnapcopyError(
+    'NOT_FOUND',
+    `snapshot ${req.source.snapshotId} was not found in ${req.source.region}`,
+    { provider: ALIBABA_PROVIDER, providerCode: 'InvalidSnapshotId.NotFound' },
+  );
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }
 
+/** The snapshots with these ids in `region`, 100 ids per DescribeSnapshots call. */
+async function describeByIds(
+  calls: EcsCalls,
+  region: string,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, EcsSnapshot>> {
+  const distinct = [...new Set(ids)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < distinct.length; i += ECS_PAGE_SIZE) chunks.push(distinct.slice(i, i + ECS_PAGE_SIZE));
+  const pages = await Promise.all(
+    chunks.map((snapshotIds) => calls.describeSnapshots(region, { snapshotIds }, signal)),
+  );
+  const out = new Map<string, EcsSnapshot>();
+  for (const page of pages) for (const s of page.snapshots) if (s.snapshotId) out.set(s.snapshotId, s);
+  return out;
+}
+
+/** The key an encrypted copy uses: the given one, else the ECS service key of the destination. */
+function copyKeyReference(
+  req: NormalizedCopyRequest,
+  encryption: AlibabaEncryptionResolution,
+): string | undefined {
+  if (!encryption.encryption.encrypted) return undefined;
+  return req.encryption?.kmsKeyId ?? ALIBABA_DEFAULT_SERVICE_KEY;
+}
+
 /**
- * Reads what an ECS plan needs: the source snapshot, then (unless the source or the
- * encryption rule already refuse the request: the lineage would not change the answer)
- * the earlier copies of its disk's lineage in the destination. Read calls only.
+ * Reads what ECS plans need, for many requests at once, sharing the reads they have in
+ * common: the sources (100 ids a DescribeSnapshots call per region), each key once (KMS
+ * DescribeKey in the destination region), and the earlier copies of every lineage in a
+ * destination (by snapcopy's lineage tag, several disks in one listing where that is
+ * cheaper). A request the source or the encryption rule refuses costs no further read.
+ * Returns, per request, its facts or its own error; throws when a shared read fails.
  */
 export async function readAlibabaPlanFacts(
-  calls: EcsCalls,
-  req: NormalizedCopyRequest,
-  maxLineagePages: number,
+  readers: AlibabaPlanReaders,
+  requests: readonly NormalizedCopyRequest[],
   signal?: AbortSignal,
-): Promise<AlibabaPlanFacts> {
-  const { snapshots } = await calls.describeSnapshots(
-    req.source.region,
-    { snapshotIds: [req.source.snapshotId] },
-    signal,
+): Promise<Array<AlibabaPlanFacts | SnapcopyError>> {
+  const { ecs, kms } = readers;
+  const out: Array<AlibabaPlanFacts | SnapcopyError> = new Array(requests.length);
+  const sources = new Map(
+    await Promise.all(
+      [...groupBy(requests, (r) => r.source.region)].map(
+        async ([region, list]) =>
+          [
+            region,
+            await describeByIds(
+              ecs,
+              region,
+              list.map((r) => r.source.snapshotId),
+              signal,
+            ),
+          ] as const,
+      ),
+    ),
   );
-  const source = snapshots.find((s) => s.snapshotId === req.source.snapshotId);
-  if (!source) {
-    throw new SnapcopyError(
-      'NOT_FOUND',
-      `snapshot ${req.source.snapshotId} was not found in ${req.source.region}`,
-      {
-        provider: ALIBABA_PROVIDER,
-        providerCode: 'InvalidSnapshotId.NotFound',
-      },
-    );
+
+  const live: {
+    index: number;
+    req: NormalizedCopyRequest;
+    source: EcsSnapshot;
+    encryption: AlibabaEncryptionResolution;
+  }[] = [];
+  requests.forEach((req, index) => {
+    const source = sources.get(req.source.region)?.get(req.source.snapshotId);
+    if (!source) {
+      out[index] = notFound(req);
+      return;
+    }
+    try {
+      live.push({ index, req, source, encryption: checkSourceAndEncryption(req, source) });
+    } catch (err) {
+      out[index] = err as SnapcopyError;
+    }
+  });
+
+  // Each key once per destination region; a refusal is the key's own only when KMS answers
+  // this account otherwise in that region (a second look at the service key tells).
+  const wanted = live.flatMap((f) => {
+    const reference = copyKeyReference(f.req, f.encryption);
+    return reference === undefined ? [] : [{ region: f.req.destination.region, reference }];
+  });
+  const keyId = (k: { region: string; reference: string }) => `${k.region}\u0000${k.reference}`;
+  const distinct = [...new Map(wanted.map((k) => [keyId(k), k])).values()];
+  const readsList = await Promise.all(distinct.map((k) => kms.describeKey(k.region, k.reference, signal)));
+  const reads = new Map(distinct.map((k, i) => [keyId(k), readsList[i]!]));
+  const readable = new Map<string, boolean>();
+  for (const region of new Set(distinct.map((k) => k.region))) {
+    const here = distinct.filter((k) => k.region === region).map((k) => reads.get(keyId(k))!);
+    if (!here.some((r) => r.kind === 'denied')) continue;
+    let answered = here.some((r) => r.kind !== 'denied');
+    if (!answered) {
+      const probe =
+        reads.get(keyId({ region, reference: ALIBABA_DEFAULT_SERVICE_KEY })) ??
+        (await kms.describeKey(region, ALIBABA_DEFAULT_SERVICE_KEY, signal));
+      answered = probe.kind !== 'denied';
+    }
+    readable.set(region, answered);
   }
-  const encryption = checkSourceAndEncryption(req, source);
-  const earlierCopies = source.sourceDiskId
-    ? await readLineageCopies(calls, req.destination.region, source.sourceDiskId, maxLineagePages, signal)
-    : [];
-  return { source, earlierCopies, encryption };
+
+  const lineageWanted = live.filter((f) => f.source.sourceDiskId);
+  const lineages = new Map(
+    await Promise.all(
+      [...groupBy(lineageWanted, (f) => f.req.destination.region)].map(
+        async ([region, list]) =>
+          [
+            region,
+            await listByTagValues(
+              ecs,
+              region,
+              LINEAGE_TAGS.sourceVolume,
+              list.map((f) => f.source.sourceDiskId!),
+              { status: 'accomplished', maxPages: readers.maxLineagePages },
+              signal,
+            ),
+          ] as const,
+      ),
+    ),
+  );
+
+  for (const f of live) {
+    const region = f.req.destination.region;
+    const reference = copyKeyReference(f.req, f.encryption);
+    const disk = f.source.sourceDiskId;
+    out[f.index] = {
+      source: f.source,
+      earlierCopies: disk ? (lineages.get(region)?.get(disk) ?? []) : [],
+      encryption: f.encryption,
+      ...(reference === undefined
+        ? {}
+        : {
+            key: {
+              reference,
+              region,
+              read: reads.get(keyId({ region, reference }))!,
+              kmsReadable: readable.get(region) ?? true,
+            },
+          }),
+    };
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
-import type { CopyPlan, CopyRequest, NormalizedCopyRequest } from '@snapcopy/core';
+import type { CopyPlan, CopyRequest, NormalizedCopyRequest, ResolvedEncryption } from '@snapcopy/core';
 import type { AlibabaPlanFacts } from './plan-facts.js';
 import { type AlibabaEncryptionResolution, resolveAlibabaEncryption } from './rules/encryption.js';
+import { checkAlibabaKey } from './rules/keys.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { resolveAlibabaTransfer } from './rules/transfer.js';
 import { checkAlibabaSourceCopyable } from './rules/validation.js';
@@ -26,18 +27,32 @@ export function checkSourceAndEncryption(req: CopyRequest, source: EcsSnapshot):
 
 /**
  * Decides one ECS copy from the facts read first ({@link AlibabaPlanFacts}): the source
- * was found copyable and the encryption rule resolved while reading; here the transfer
- * rule runs over the earlier copies of the same lineage in the destination. Pure.
+ * was found copyable and the encryption rule resolved while reading; here the copy's key
+ * is checked through what KMS said (refusing a key ECS would refuse), and the transfer rule
+ * runs over the earlier copies of the same lineage in the destination, keys compared as KMS
+ * resolved them. Pure.
  */
 export function decideAlibabaPlan(req: NormalizedCopyRequest, read: AlibabaPlanFacts): CopyPlan {
   const { source, earlierCopies, encryption: enc } = read;
   const { facts, notes } = sourceFacts(req, source);
+  let encryption: ResolvedEncryption = enc.encryption;
+  const keyReasons: string[] = [];
+  if (read.key !== undefined && encryption.encrypted) {
+    const checked = checkAlibabaKey(read.key);
+    keyReasons.push(...checked.reasons);
+    encryption = {
+      ...encryption,
+      ...(checked.key.keyId === undefined ? {} : { kmsKeyId: checked.key.keyId }),
+      key: checked.key,
+    };
+  }
+  const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
   const transfer = resolveAlibabaTransfer({
     sourceRegion: req.source.region,
     destinationRegion: req.destination.region,
     source: facts,
-    copy: enc.encryption,
-    earlierCopies: earlierCopies.map(toEarlierCopy),
+    copy: encryption,
+    earlierCopies: earlierCopies.map((c) => toEarlierCopy(c, keysResolved)),
   });
   const lineage =
     facts.volumeId === undefined
@@ -50,11 +65,12 @@ export function decideAlibabaPlan(req: NormalizedCopyRequest, read: AlibabaPlanF
     request: req,
     source: facts,
     destination: { region: req.destination.region },
-    encryption: enc.encryption,
+    encryption,
     transfer: transfer.transfer,
     sizeBasis: transfer.sizeBasis,
+    ...(transfer.delta === undefined ? {} : { delta: transfer.delta }),
     billableGiB: transfer.billableGiB,
     kms: enc.kms,
-    reasons: [...enc.reasons, ...notes, ...lineage, ...transfer.reasons],
+    reasons: [...enc.reasons, ...keyReasons, ...notes, ...lineage, ...transfer.reasons],
   };
 }

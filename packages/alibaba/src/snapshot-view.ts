@@ -44,14 +44,22 @@ export function fullSnapshotSizeGiB(s: EcsSnapshot): number | undefined {
 }
 
 /**
- * An earlier copy of a lineage as the transfer rule sees it. Its key comes from the
- * lineage tag snapcopy wrote (which names the service key by its alias, as the rule
- * does), else from what ECS reports.
+ * An earlier copy of a lineage as the transfer rule sees it. With `keysResolved` (the
+ * plan's key came from KMS, as a key id) its key is the key id ECS reports; otherwise the
+ * lineage tag snapcopy wrote comes first (it names keys as plans that could not read KMS
+ * named them, the service key by its alias), else what ECS reports.
  */
-export function toEarlierCopy(s: EcsSnapshot): AlibabaEarlierCopy {
+export function toEarlierCopy(s: EcsSnapshot, keysResolved = false): AlibabaEarlierCopy {
   const tagged = snapshotTags(s)[LINEAGE_TAGS.key];
-  const encrypted = tagged === undefined ? s.encrypted === true : tagged !== 'none';
-  const key = tagged !== undefined && tagged !== 'none' ? tagged : s.KMSKeyId || undefined;
+  const encrypted =
+    keysResolved && s.encrypted !== undefined
+      ? s.encrypted
+      : tagged === undefined
+        ? s.encrypted === true
+        : tagged !== 'none';
+  const taggedKey = tagged !== undefined && tagged !== 'none' ? tagged : undefined;
+  const reported = s.KMSKeyId || undefined;
+  const key = keysResolved ? (reported ?? taggedKey) : (taggedKey ?? reported);
   return {
     encrypted,
     ...(encrypted && key !== undefined ? { kmsKeyId: key } : {}),

@@ -1,6 +1,6 @@
 import { type CopyRequestInput, is, isSnapcopyError } from '@snapcopy/core';
 import { describe, expect, it } from 'vitest';
-import { describeReply, EcsWireStub, ecsError, wireSnapshot } from './support/ecs-wire-stub.js';
+import { describeReply, EcsWireStub, ecsError, stubKeyId, wireSnapshot } from './support/ecs-wire-stub.js';
 import { STUB_ORIGIN, stubCopier } from './support/nock-copier.js';
 import { localNetworkOnly } from './support/nock-lifecycle.js';
 
@@ -84,13 +84,13 @@ describe('CopySnapshot parameters, one row per encryption/field rule', () => {
     {
       rule: 'encrypt on copy without a key: Encrypted=true, the service key (no KMSKeyId)',
       request: { encryption: { encrypted: true } },
-      query: expectedCopyQuery({ keyTag: 'alias/acs/ecs', extra: { Encrypted: 'true' } }),
+      query: expectedCopyQuery({ keyTag: stubKeyId('alias/acs/ecs'), extra: { Encrypted: 'true' } }),
     },
     {
       rule: 'encrypt on copy with a customer key in the destination: Encrypted=true and KMSKeyId',
       request: { encryption: { encrypted: true, kmsKeyId: 'key-cmk-sh-0001' } },
       query: expectedCopyQuery({
-        keyTag: 'key-cmk-sh-0001',
+        keyTag: stubKeyId('key-cmk-sh-0001'),
         extra: { Encrypted: 'true', KMSKeyId: 'key-cmk-sh-0001' },
       }),
     },
@@ -98,7 +98,7 @@ describe('CopySnapshot parameters, one row per encryption/field rule', () => {
       rule: 'the service key named explicitly is sent as given',
       request: { encryption: { encrypted: true, kmsKeyId: 'alias/acs/ecs' } },
       query: expectedCopyQuery({
-        keyTag: 'alias/acs/ecs',
+        keyTag: stubKeyId('alias/acs/ecs'),
         extra: { Encrypted: 'true', KMSKeyId: 'alias/acs/ecs' },
       }),
     },
@@ -106,34 +106,42 @@ describe('CopySnapshot parameters, one row per encryption/field rule', () => {
       rule: 'a key by ARN in the destination region is accepted',
       request: { encryption: { encrypted: true, kmsKeyId: 'acs:kms:cn-shanghai:123:key/key-arn-1' } },
       query: expectedCopyQuery({
-        keyTag: 'acs:kms:cn-shanghai:123:key/key-arn-1',
+        keyTag: stubKeyId('acs:kms:cn-shanghai:123:key/key-arn-1'),
         extra: { Encrypted: 'true', KMSKeyId: 'acs:kms:cn-shanghai:123:key/key-arn-1' },
       }),
     },
     {
       rule: 'snapshot of an encrypted disk, no flag: the copy is encrypted (Encrypted=true sent)',
       source: { Encrypted: true, KMSKeyId: 'key-src-hz' },
-      query: expectedCopyQuery({ keyTag: 'alias/acs/ecs', extra: { Encrypted: 'true' } }),
+      query: expectedCopyQuery({ keyTag: stubKeyId('alias/acs/ecs'), extra: { Encrypted: 'true' } }),
     },
     {
       rule: 'encrypted source re-encrypted under a customer key',
       source: { Encrypted: true, KMSKeyId: 'key-src-hz' },
       request: { encryption: { encrypted: true, kmsKeyId: 'key-cmk-sh-0002' } },
       query: expectedCopyQuery({
-        keyTag: 'key-cmk-sh-0002',
+        keyTag: stubKeyId('key-cmk-sh-0002'),
         extra: { Encrypted: 'true', KMSKeyId: 'key-cmk-sh-0002' },
       }),
     },
     {
       rule: 'an encrypted copy may stay in the source region (RegionId = DestinationRegionId)',
       request: { destination: { region: SRC }, encryption: { encrypted: true } },
-      query: expectedCopyQuery({ destination: SRC, keyTag: 'alias/acs/ecs', extra: { Encrypted: 'true' } }),
+      query: expectedCopyQuery({
+        destination: SRC,
+        keyTag: stubKeyId('alias/acs/ecs'),
+        extra: { Encrypted: 'true' },
+      }),
     },
     {
       rule: 'an encrypted source copied within its region, no flag: encrypted copy',
       source: { Encrypted: true, KMSKeyId: 'key-src-hz' },
       request: { destination: { region: SRC } },
-      query: expectedCopyQuery({ destination: SRC, keyTag: 'alias/acs/ecs', extra: { Encrypted: 'true' } }),
+      query: expectedCopyQuery({
+        destination: SRC,
+        keyTag: stubKeyId('alias/acs/ecs'),
+        extra: { Encrypted: 'true' },
+      }),
     },
     {
       rule: 'retention days, name, description and caller tags (caller tags first, then lineage)',
@@ -209,9 +217,9 @@ describe('requests refused before any mutating call, one row per rule', () => {
       describeCalls: 1,
     },
     {
-      rule: 'a key ARN in another region than the destination → INVALID_REQUEST',
+      rule: 'a key ARN in another region than the destination → ENCRYPTION_RULE',
       request: { encryption: { encrypted: true, kmsKeyId: 'acs:kms:cn-beijing:123:key/key-arn-1' } },
-      code: 'INVALID_REQUEST',
+      code: 'ENCRYPTION_RULE',
       describeCalls: 1,
     },
     {

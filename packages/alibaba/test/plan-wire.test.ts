@@ -1,6 +1,13 @@
 import type { CopyRequestInput } from '@snapcopy/core';
 import { describe, expect, it } from 'vitest';
-import { describeReply, EcsWireStub, wireSnapshot } from './support/ecs-wire-stub.js';
+import {
+  describeReply,
+  EcsWireStub,
+  ecsError,
+  kmsKeyReply,
+  stubKeyId,
+  wireSnapshot,
+} from './support/ecs-wire-stub.js';
 import { STUB_ORIGIN, stubCopier } from './support/nock-copier.js';
 import { localNetworkOnly } from './support/nock-lifecycle.js';
 
@@ -21,7 +28,7 @@ function earlierCopy(id: string, keyTag: string, created: string, fields: Record
     SnapshotId: id,
     CreationTime: created,
     Encrypted: keyTag !== 'none',
-    KMSKeyId: keyTag === 'none' ? '' : 'kms-real-id',
+    KMSKeyId: keyTag === 'none' ? '' : stubKeyId(keyTag),
     Tags: {
       Tag: [
         { TagKey: 'snapcopy:source-volume', TagValue: 'd-disk0001' },
@@ -75,6 +82,86 @@ describe('plan reads the source and the lineage with exact parameters', () => {
   });
 });
 
+describe('plan reads KMS DescribeKey with exact parameters (KMS API reference, DescribeKey)', () => {
+  it('the copy key is described in the destination region, RegionId sent explicitly; the plan names it by key id', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', (p) =>
+      p.SnapshotIds ? { body: describeReply([wireSnapshot({})]) } : { body: describeReply([]) },
+    );
+    const plan = await stubCopier().plan({
+      ...request,
+      encryption: { encrypted: true, kmsKeyId: 'alias/backup' },
+    });
+    const [describe, ...more] = stub.of('DescribeKey');
+    expect(more).toHaveLength(0);
+    expect(describe!.headers['x-acs-version']).toBe('2016-01-20');
+    expect(describe!.params).toMatchObject({
+      Action: 'DescribeKey',
+      Version: '2016-01-20',
+      KeyId: 'alias/backup',
+      RegionId: DST,
+      Format: 'json',
+      SignatureMethod: 'HMAC-SHA1',
+      AccessKeyId: 'LTAI5tTESTKEYID',
+    });
+    expect(plan.encryption).toMatchObject({
+      kmsKeyId: 'id-of-alias/backup',
+      key: { reference: 'alias/backup', checkedBy: 'kms', keyId: 'id-of-alias/backup', state: 'Enabled' },
+    });
+  });
+
+  it.each([
+    ['Disabled', 'key-enabled'],
+    ['PendingDeletion', 'key-enabled'],
+  ])('a %s key: ENCRYPTION_RULE in plan, no CopySnapshot on copy', async (state, rule) => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', (p) =>
+        p.SnapshotIds ? { body: describeReply([wireSnapshot({})]) } : { body: describeReply([]) },
+      )
+      .on('DescribeKey', (p) => kmsKeyReply(p.KeyId ?? '', p.RegionId ?? '', state));
+    const req = { ...request, encryption: { encrypted: true, kmsKeyId: 'alias/off' } };
+    await expect(stubCopier().plan(req)).rejects.toMatchObject({
+      code: 'ENCRYPTION_RULE',
+      details: { rule },
+    });
+    await expect(stubCopier().copy(req)).rejects.toMatchObject({ code: 'ENCRYPTION_RULE' });
+    expect(stub.of('CopySnapshot')).toHaveLength(0);
+  });
+
+  it('KMS refuses every DescribeKey (RAM): the plan says it could not read KMS and goes on', async () => {
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', (p) =>
+        p.SnapshotIds ? { body: describeReply([wireSnapshot({})]) } : { body: describeReply([]) },
+      )
+      .on('DescribeKey', () =>
+        ecsError(403, 'Forbidden.NoPermission', 'This operation is forbidden by permission system.'),
+      );
+    const plan = await stubCopier().plan({
+      ...request,
+      encryption: { encrypted: true, kmsKeyId: 'alias/backup' },
+    });
+    expect(plan.encryption).toMatchObject({ kmsKeyId: 'alias/backup', key: { checkedBy: 'unread' } });
+    expect(plan.reasons.join('\n')).toMatch(/KMS could not be read/);
+    // The refusal was checked against the service key: both refused, so KMS is not readable.
+    expect(stub.of('DescribeKey').map((c) => c.params.KeyId)).toEqual(['alias/backup', 'alias/acs/ecs']);
+  });
+
+  it("KMS answers the service key but refuses another account's key: not usable by this account", async () => {
+    const foreign = 'acs:kms:cn-shanghai:6543210987654321:key/key-theirs';
+    stub = new EcsWireStub(STUB_ORIGIN)
+      .on('DescribeSnapshots', (p) =>
+        p.SnapshotIds ? { body: describeReply([wireSnapshot({})]) } : { body: describeReply([]) },
+      )
+      .on('DescribeKey', (p) =>
+        p.KeyId === foreign
+          ? ecsError(403, 'Forbidden.NoPermission', 'This operation is forbidden by permission system.')
+          : kmsKeyReply(p.KeyId ?? '', p.RegionId ?? ''),
+      );
+    await expect(
+      stubCopier().plan({ ...request, encryption: { encrypted: true, kmsKeyId: foreign } }),
+    ).rejects.toMatchObject({ code: 'ENCRYPTION_RULE', details: { rule: 'key-usable-by-account' } });
+  });
+});
+
 describe('plan outcome per transfer / size-basis rule', () => {
   const rows: {
     rule: string;
@@ -120,7 +207,7 @@ describe('plan outcome per transfer / size-basis rule', () => {
       earlier: [earlierCopy('s-e1', 'none', '2025-12-01T00:00:00Z')],
       expect: {
         transfer: 'incremental',
-        sizeBasis: 'snapshot',
+        sizeBasis: 'delta',
         transferGiB: 20,
         storageGiB: 20,
         keySource: 'none',
@@ -132,7 +219,7 @@ describe('plan outcome per transfer / size-basis rule', () => {
       earlier: [earlierCopy('s-e1', 'key-cmk-1', '2025-12-01T00:00:00Z')],
       expect: {
         transfer: 'incremental',
-        sizeBasis: 'snapshot',
+        sizeBasis: 'delta',
         transferGiB: 20,
         storageGiB: 20,
         keySource: 'given-key',
@@ -144,7 +231,7 @@ describe('plan outcome per transfer / size-basis rule', () => {
       earlier: [earlierCopy('s-e1', 'alias/acs/ecs', '2025-12-01T00:00:00Z')],
       expect: {
         transfer: 'incremental',
-        sizeBasis: 'snapshot',
+        sizeBasis: 'delta',
         transferGiB: 20,
         storageGiB: 20,
         keySource: 'default-key',
@@ -232,5 +319,67 @@ describe('plan outcome per transfer / size-basis rule', () => {
     });
     expect(plan.cost?.oneOff).toBeCloseTo(2); // 20 GiB × 0.1
     expect(plan.cost?.monthly).toBeCloseTo(0.4);
+  });
+});
+
+describe('batches: planMany and findMany share their reads', () => {
+  const ids = ['s-source0001', 's-source0002', 's-source0003'];
+  const requests = ids.map((id, i) => ({
+    source: { region: SRC, snapshotId: id },
+    destination: { region: i === 2 ? 'cn-beijing' : DST },
+    clientToken: `tok-${i}`,
+  }));
+  const serveBatch = () =>
+    new EcsWireStub(STUB_ORIGIN).on('DescribeSnapshots', (p) =>
+      p.SnapshotIds
+        ? {
+            body: describeReply(
+              (JSON.parse(p.SnapshotIds) as string[]).map((id, i) =>
+                wireSnapshot({ SnapshotId: id, SourceDiskId: `d-disk000${ids.indexOf(id) + 1 || i}` }),
+              ),
+            ),
+          }
+        : { body: describeReply([]) },
+    );
+
+  it('planMany: the sources in one SnapshotIds call; several disks of a region by the tag key alone', async () => {
+    stub = serveBatch();
+    const copier = stubCopier();
+    const results = await copier.planMany(requests);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const describes = stub.of('DescribeSnapshots');
+    expect(describes.filter((c) => c.params.SnapshotIds).map((c) => c.params.SnapshotIds)).toEqual([
+      JSON.stringify(ids),
+    ]);
+    const lineage = describes.filter((c) => !c.params.SnapshotIds).map((c) => c.params);
+    expect(lineage).toEqual([
+      { RegionId: DST, MaxResults: '100', Status: 'accomplished', 'Tag.1.Key': 'snapcopy:source-volume' },
+      {
+        RegionId: 'cn-beijing',
+        MaxResults: '100',
+        Status: 'accomplished',
+        'Tag.1.Key': 'snapcopy:source-volume',
+        'Tag.1.Value': 'd-disk0003',
+      },
+    ]);
+    for (const [i, r] of results.entries()) {
+      if (!r.ok) throw r.error;
+      expect(JSON.stringify(r.value)).toBe(JSON.stringify(await copier.plan(requests[i]!)));
+    }
+  });
+
+  it('findMany: several tokens of a region by the tag key alone, one token by key and value', async () => {
+    stub = serveBatch();
+    const found = await stubCopier().findMany(requests);
+    expect(found.map((r) => r.ok && r.value)).toEqual([undefined, undefined, undefined]);
+    expect(stub.of('DescribeSnapshots').map((c) => c.params)).toEqual([
+      { RegionId: DST, MaxResults: '100', 'Tag.1.Key': 'snapcopy:client-token' },
+      {
+        RegionId: 'cn-beijing',
+        MaxResults: '100',
+        'Tag.1.Key': 'snapcopy:client-token',
+        'Tag.1.Value': 'tok-2',
+      },
+    ]);
   });
 });

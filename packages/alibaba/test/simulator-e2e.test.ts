@@ -104,9 +104,9 @@ describe.each(['server', 'nock'] as const)('end to end against the ECS simulator
       expect(h.sim.snapshot(handle.snapshotId)).toMatchObject({ encrypted: true, kmsKeyId: key });
     }
     const billed = h.sim.world.ledger.entries().map((e) => `${e.transfer}/${e.sizeBasis}`);
-    // ECS reports no changed size, so the plan bills an incremental copy on the snapshot
-    // size (an upper bound, said in its reasons); the cloud bills the delta.
-    expect(planned).toEqual(['full/disk', 'incremental/snapshot', 'full/disk']);
+    // ECS reports no changed size, so the plan bills an incremental copy on the delta with
+    // the snapshot size as its stated upper bound; the cloud bills the delta itself.
+    expect(planned).toEqual(['full/disk', 'incremental/delta', 'full/disk']);
     expect(billed).toEqual(['full/disk', 'incremental/delta', 'full/disk']);
   });
 
@@ -193,7 +193,7 @@ describe.each(['server', 'nock'] as const)('end to end against the ECS simulator
     expect(h.copiesOf(src.id)).toEqual([a.snapshotId]);
   });
 
-  it('an unknown key: ENCRYPTION_RULE at once, nothing created, not retried', async () => {
+  it('an unknown key: KMS says so, the plan refuses it (ENCRYPTION_RULE), nothing sent, nothing created', async () => {
     h = await makeSimHarness(mounting);
     const src = source();
     const before = h.sim.world.snapshots.size;
@@ -205,16 +205,16 @@ describe.each(['server', 'nock'] as const)('end to end against the ECS simulator
         encryption: { encrypted: true, kmsKeyId: '00000000-0000-0000-0000-000000000000' },
       })
       .catch((e: unknown) => e);
+    // KMS says the key does not exist: the plan refuses it as ECS would, before any CopySnapshot.
     expect(err).toMatchObject({
       code: 'ENCRYPTION_RULE',
-      providerCode: 'InvalidParameter.KMSKeyId.NotFound',
-      httpStatus: 403,
       retryable: false,
+      details: { rule: 'key-exists', mirrorsProviderCode: 'InvalidParameter.KMSKeyId.NotFound' },
     });
-    expect((err as { requestId?: string }).requestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(h.sim.world.snapshots.size).toBe(before);
     expect(h.sim.world.ledger.entries()).toHaveLength(0);
-    expect(copyCount('CopySnapshot')).toBe(1);
+    expect(copyCount('CopySnapshot')).toBe(0);
+    expect(copyCount('DescribeKey')).toBe(1);
   });
 
   it('retention expiry: past RetentionDays the copy is gone and reads failed/absent', async () => {

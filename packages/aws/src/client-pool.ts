@@ -80,6 +80,16 @@ export class Ec2ClientPool {
 
   async #create(region: string): Promise<EC2Client> {
     const sdk = await loadEc2Sdk();
+    const client = new sdk.EC2Client(this.clientConfig(region, this.#options.endpoint));
+    this.watchDefaultCredentials(client);
+    return client;
+  }
+
+  /**
+   * What every AWS SDK client of this copier is made with in `region` (EC2, and KMS and the
+   * EBS direct APIs too): the credentials, `endpoint`, the SDK's retries off, the timeouts.
+   */
+  clientConfig(region: string, endpoint: string | undefined) {
     const o = this.#options;
     const given = o.credentials;
     // Whatever the source (given provider or the SDK's default chain), the secret is
@@ -96,11 +106,11 @@ export class Ec2ClientPool {
         : given === undefined
           ? undefined
           : { ...given };
-    const client = new sdk.EC2Client({
+    return {
       region,
       maxAttempts: 1,
       ...(credentials === undefined ? {} : { credentials }),
-      ...(o.endpoint === undefined ? {} : { endpoint: o.endpoint }),
+      ...(endpoint === undefined ? {} : { endpoint }),
       ...(o.useFipsEndpoint === undefined ? {} : { useFipsEndpoint: o.useFipsEndpoint }),
       // The handler's `requestTimeout` only logs a warning unless `throwOnRequestTimeout` is
       // set, and its socket idle timeout defaults to 15 minutes: against an endpoint that
@@ -112,17 +122,20 @@ export class Ec2ClientPool {
         throwOnRequestTimeout: true,
         connectionTimeout: this.#connectionTimeoutMs,
       },
-    });
-    if (given === undefined) {
-      // The default chain resolves lazily; register what it finds before the first call.
-      const inner = client.config.credentials;
-      client.config.credentials = async (props?: Record<string, unknown>) => {
-        const c = await inner(props);
-        registerCredentialSecrets(c);
-        return c;
-      };
-    }
-    return client;
+    };
+  }
+
+  /** With the SDK's default chain (no credentials given), registers what it finds before the first call. */
+  watchDefaultCredentials(client: {
+    config: { credentials: (props?: Record<string, unknown>) => Promise<AwsStaticCredentials> };
+  }): void {
+    if (this.#options.credentials !== undefined) return;
+    const inner = client.config.credentials;
+    client.config.credentials = async (props?: Record<string, unknown>) => {
+      const c = await inner(props);
+      registerCredentialSecrets(c);
+      return c;
+    };
   }
 
   /** Destroys every client (closes their sockets). */

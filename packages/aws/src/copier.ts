@@ -7,18 +7,25 @@ import {
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type ObservedCopy,
-  type SnapcopyError,
+  SnapcopyError,
+  STATE_TAGS,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 import { Ec2ClientPool } from './client-pool.js';
 import { callerTags, copySnapshotInput } from './copy-params.js';
+import { EbsDirectCalls } from './ebs-direct-calls.js';
 import { mapAwsError } from './error-mapping.js';
+import { AwsKmsCalls } from './kms-calls.js';
 import type { AwsEbsCopierOptions } from './options.js';
-import { decideAwsPlan } from './plan.js';
-import { readAwsPlanFacts } from './plan-facts.js';
+import { AWS_PLAN_DECIDER, decideAwsPlan } from './plan.js';
+import { AWS_FILTER_VALUES, type AwsPlanReaders, readAwsPlanFacts } from './plan-facts.js';
 import { validateAwsSnapshotId } from './rules/index.js';
+import { AwsServiceClients } from './service-clients.js';
 import { observedSnapshot } from './snapshot-view.js';
+
+/** Pages of ListChangedBlocks a plan reads by default before billing a delta as an upper bound. */
+const DEFAULT_CHANGED_BLOCKS_MAX_PAGES = 100;
 
 /**
  * A `SnapshotCopier` over AWS EBS (`@aws-sdk/client-ec2`, loaded on first use). The copy
@@ -30,11 +37,18 @@ import { observedSnapshot } from './snapshot-view.js';
  * - status asks about up to 200 ids per region in one DescribeSnapshots call (a
  *   `snapshot-id` filter: one unknown id in `SnapshotIds` would fail the whole call);
  * - cancel tags the copy `snapcopy:cancelled=true` and deletes it; AWS removes a pending
- *   copy only when it completes.
+ *   copy only when it completes;
+ * - plans resolve and check keys with KMS DescribeKey and count an incremental copy's
+ *   changed blocks with the EBS direct APIs' ListChangedBlocks (both SDKs loaded on first
+ *   use); a copy made after an earlier one of its lineage tags that one
+ *   `snapcopy:next-copy=<token>`, so that a later plan knows when the most recent copy
+ *   was deleted.
  */
 export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #pool: Ec2ClientPool;
+  readonly #services: AwsServiceClients;
   readonly #calls: Ec2Calls;
+  readonly #readers: AwsPlanReaders;
 
   constructor(options: AwsEbsCopierOptions = {}) {
     super('aws', AWS_EBS_CAPABILITIES, {
@@ -43,7 +57,15 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
     this.#pool = new Ec2ClientPool(options);
-    this.#calls = new Ec2Calls(this.#pool, options.logger === undefined ? undefined : this.logger);
+    const logger = options.logger === undefined ? undefined : this.logger;
+    this.#calls = new Ec2Calls(this.#pool, logger);
+    this.#services = new AwsServiceClients(this.#pool, options);
+    this.#readers = {
+      ec2: this.#calls,
+      kms: new AwsKmsCalls(this.#services, logger),
+      ebs: new EbsDirectCalls(this.#services, logger),
+      changedBlocksMaxPages: Math.max(1, options.changedBlocksMaxPages ?? DEFAULT_CHANGED_BLOCKS_MAX_PAGES),
+    };
   }
 
   /**
@@ -57,6 +79,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   /** Closes the SDK clients' sockets. The copier can still be used; clients are made again. */
   destroy(): void {
     this.#pool.destroy();
+    this.#services.destroy();
   }
 
   /** A copy's id named in status, wait or cancel: an EBS snapshot id. */
@@ -70,8 +93,50 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     callerTags(request);
   }
 
+  /** One request is a batch of one: a plan alone and a plan in a batch are made the same way. */
   protected override async _plan(request: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
-    return decideAwsPlan(request, await readAwsPlanFacts(this.#calls, request, options.signal));
+    const [plan] = await this._planBatch([request], options);
+    if (plan instanceof SnapcopyError) throw plan;
+    return plan!;
+  }
+
+  protected override async _planBatch(
+    requests: readonly NormalizedCopyRequest[],
+    options: CallOptions,
+  ): Promise<Array<CopyPlan | SnapcopyError>> {
+    const facts = await readAwsPlanFacts(this.#readers, requests, AWS_PLAN_DECIDER, options.signal);
+    return facts.map((f, i) => {
+      if (f instanceof SnapcopyError) return f;
+      try {
+        return decideAwsPlan(requests[i]!, f);
+      } catch (err) {
+        if (isSnapcopyError(err)) return err;
+        throw err;
+      }
+    });
+  }
+
+  /** Every copy carrying one of `tokens`, 200 tokens per DescribeSnapshots call (one `tag:` filter). */
+  protected override async _findByTokens(
+    region: string,
+    tokens: readonly string[],
+    options: CallOptions,
+  ): Promise<ObservedCopy[]> {
+    const out: ObservedCopy[] = [];
+    for (let i = 0; i < tokens.length; i += AWS_FILTER_VALUES) {
+      const found = await this.#calls.describeSnapshots(
+        region,
+        {
+          OwnerIds: ['self'],
+          Filters: [
+            { Name: `tag:${LINEAGE_TAGS.clientToken}`, Values: tokens.slice(i, i + AWS_FILTER_VALUES) },
+          ],
+        },
+        options.signal,
+      );
+      out.push(...found.map((s) => observedSnapshot(region, s)));
+    }
+    return out;
   }
 
   protected override async _findByToken(
@@ -87,16 +152,40 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     return found.map((s) => observedSnapshot(region, s));
   }
 
-  protected override _startCopy(
+  protected override async _startCopy(
     request: NormalizedCopyRequest,
     plan: CopyPlan,
     options: CallOptions,
   ): Promise<string> {
-    return this.#calls.copySnapshot(
-      request.destination.region,
-      copySnapshotInput(request, plan),
-      options.signal,
-    );
+    const region = request.destination.region;
+    const id = await this.#calls.copySnapshot(region, copySnapshotInput(request, plan), options.signal);
+    const follows = plan.lineage?.mostRecentCopyId;
+    if (follows !== undefined && follows !== id)
+      await this.#markNextCopy(region, follows, request.clientToken);
+    return id;
+  }
+
+  /**
+   * Tags the copy this one follows with this one's client token: once this copy is deleted,
+   * nothing else in EC2 says it existed, and the next copy is then a full one. Best effort:
+   * the copy is made either way, so a failure is logged, not thrown.
+   */
+  async #markNextCopy(region: string, earlier: string, token: string): Promise<void> {
+    try {
+      await this.#calls.createTags(region, {
+        Resources: [earlier],
+        Tags: [{ Key: STATE_TAGS.nextCopy, Value: token }],
+      });
+    } catch (err) {
+      this.logger.warn(
+        'aws: could not tag the earlier copy with the next copy; a later plan may not see this copy deleted',
+        {
+          region,
+          earlier,
+          code: isSnapcopyError(err) ? err.code : 'unknown',
+        },
+      );
+    }
   }
 
   protected override async _describe(

@@ -9,7 +9,7 @@ export interface AwsErrorRule {
 const rule = (code: ErrorCode, retryable = false): AwsErrorRule => ({ code, retryable });
 
 /**
- * Every EC2 error code the snapshot operations document (EC2 API reference, error codes) plus the throttling and server codes
+ * Every EC2 error code the snapshot operations document (and the server faults of KMS and the EBS direct APIs) (EC2 API reference, error codes) plus the throttling and server codes
  * the SDK knows, mapped onto the closed set. Codes not listed fall back on their shape
  * (`*.NotFound`, `*.Malformed`) and then on the HTTP status.
  */
@@ -59,6 +59,11 @@ export const AWS_ERROR_RULES: Readonly<Record<string, AwsErrorRule>> = Object.fr
   BandwidthLimitExceeded: rule('THROTTLED', true),
   TooManyRequestsException: rule('THROTTLED', true),
   PriorRequestNotComplete: rule('THROTTLED', true),
+  // KMS and the EBS direct APIs, whose replies plans read.
+  KMSInternalException: rule('PROVIDER_ERROR', true),
+  DependencyTimeoutException: rule('PROVIDER_ERROR', true),
+  InternalServerException: rule('PROVIDER_ERROR', true),
+  ServiceUnavailableException: rule('PROVIDER_ERROR', true),
   InternalError: rule('PROVIDER_ERROR', true),
   InternalFailure: rule('PROVIDER_ERROR', true),
   ServerInternal: rule('PROVIDER_ERROR', true),

@@ -19,10 +19,21 @@ export interface AwsEbsCopierOptions {
    */
   readonly credentials?: AwsStaticCredentials | AwsCredentialProvider;
   /**
-   * One endpoint for every region, e.g. `http://127.0.0.1:4566` for the snapcopy sandbox.
-   * Default: the region's public EC2 endpoint.
+   * One endpoint for every region, e.g. `http://127.0.0.1:4566` for the snapcopy sandbox
+   * (which serves EC2, KMS and the EBS direct APIs on one port). Default: the region's
+   * public EC2 endpoint. KMS and the EBS direct APIs use it too unless `kmsEndpoint` /
+   * `ebsEndpoint` say otherwise.
    */
   readonly endpoint?: string;
+  /** Endpoint of AWS KMS for every region. Default: `endpoint`, else the region's public KMS endpoint. */
+  readonly kmsEndpoint?: string;
+  /** Endpoint of the EBS direct APIs for every region. Default: `endpoint`, else the region's public one. */
+  readonly ebsEndpoint?: string;
+  /**
+   * Pages of ListChangedBlocks (10,000 blocks, 4.9 GiB each) a plan reads to measure one
+   * incremental copy before it gives up and bills the full size as an upper bound. Default 100.
+   */
+  readonly changedBlocksMaxPages?: number;
   /** Drives `wait` and core's retry backoff. Default: the system clock. */
   readonly clock?: Clock;
   /** Core's retry policy: the only retries, since the SDK's own are switched off. */

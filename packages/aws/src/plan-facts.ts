@@ -7,8 +7,16 @@ import {
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
 import type { Ec2Calls } from './calls.js';
-import { type AwsDestinationLineage, type AwsEncryptionInput, resolveAwsEncryption } from './rules/index.js';
-import { lineageFromCopies, sourceFacts } from './snapshot-view.js';
+import type { EbsDirectCalls } from './ebs-direct-calls.js';
+import type { AwsKmsCalls } from './kms-calls.js';
+import {
+  type AwsDeltaRead,
+  type AwsEncryptionInput,
+  type AwsKeyRead,
+  type AwsLineageCopy,
+  resolveAwsEncryption,
+} from './rules/index.js';
+import { lineageCopyOf, sourceFacts } from './snapshot-view.js';
 
 /** The destination account's EBS encryption settings that a copy's outcome may depend on. */
 export interface DestinationEncryptionDefaults {
@@ -16,15 +24,55 @@ export interface DestinationEncryptionDefaults {
   readonly defaultKmsKeyId?: string;
 }
 
-/** Everything an EBS plan decides from, read before any rule is applied. */
+/** A key reference and what KMS DescribeKey said about it. */
+export interface KeyFact {
+  readonly reference: string;
+  readonly region: string;
+  readonly read: AwsKeyRead;
+}
+
+/** Everything an EBS plan decides from, read before the rules are applied. */
 export interface AwsPlanFacts {
   /** The source snapshot as DescribeSnapshots returned it. */
   readonly snapshot: Snapshot;
   readonly source: SourceSnapshotFacts;
   readonly ownership: 'owned' | 'shared';
   readonly defaults: DestinationEncryptionDefaults;
-  /** Earlier copies of the source's lineage in the destination; absent when not looked up or none. */
-  readonly lineage?: AwsDestinationLineage;
+  /** KMS DescribeKey of the key the copy uses and of the source's key (each when encrypted). */
+  readonly keys: { readonly copy?: KeyFact; readonly source?: KeyFact };
+  /** Copies of the source's lineage in the destination, in every state; absent when not looked up. */
+  readonly lineage?: readonly AwsLineageCopy[];
+  /** The change since the most recent copy's source, when the copy is incremental. */
+  readonly delta?: AwsDeltaRead;
+}
+
+/** The calls a plan reads with, and how far it goes measuring a delta. */
+export interface AwsPlanReaders {
+  readonly ec2: Ec2Calls;
+  readonly kms: AwsKmsCalls;
+  readonly ebs: EbsDirectCalls;
+  /** Pages of ListChangedBlocks read before a delta is billed as an upper bound. */
+  readonly changedBlocksMaxPages: number;
+}
+
+/** What the decision reads from the facts before it is complete: see `decideAwsPlan`. */
+export interface AwsPlanDecider {
+  /** The key references to describe, from the request, the source and the account settings. */
+  keysToRead(request: NormalizedCopyRequest, facts: AwsSourceAndDefaults): KeysToRead;
+  /** The base snapshot of an incremental copy, to count changed blocks against; or why it cannot be. */
+  deltaBase(
+    request: NormalizedCopyRequest,
+    facts: Omit<AwsPlanFacts, 'delta'>,
+  ): { readonly snapshotId?: string; readonly unmeasurable?: string } | undefined;
+}
+
+/** The first reads of a plan: the source and the destination's settings. */
+export type AwsSourceAndDefaults = Pick<AwsPlanFacts, 'snapshot' | 'source' | 'ownership' | 'defaults'>;
+
+/** Which keys a plan describes: region and reference of the copy's key and of the source's key. */
+export interface KeysToRead {
+  readonly copy?: { readonly region: string; readonly reference: string };
+  readonly source?: { readonly region: string; readonly reference: string };
 }
 
 /** Which account settings decide the outcome of this request (see `resolveAwsEncryption`). */
@@ -67,18 +115,12 @@ export function encryptionInput(
 }
 
 /**
- * Whether earlier copies in the destination can make this copy incremental: only a copy
- * to another region or account can be, and never one that encrypts an unencrypted
- * snapshot (always a full copy). Decided before reading the lineage, so that a copy that
- * cannot be incremental costs no lookup.
+ * Whether earlier copies in the destination bear on this copy: only a copy to another
+ * region or account can be incremental, and every such copy becomes the most recent one
+ * of its lineage there, which the next copy follows.
  */
-export function lineageMatters(
-  source: SourceSnapshotFacts,
-  destinationRegion: string,
-  copyEncrypted: boolean,
-): boolean {
-  const crossRegion = source.region !== destinationRegion;
-  return (crossRegion || source.ownership === 'shared') && !(!source.encrypted && copyEncrypted);
+export function lineageMatters(source: SourceSnapshotFacts, destinationRegion: string): boolean {
+  return source.region !== destinationRegion || source.ownership === 'shared';
 }
 
 function notFound(ref: SnapshotRef, why: string): SnapcopyError {
@@ -88,97 +130,312 @@ function notFound(ref: SnapshotRef, why: string): SnapcopyError {
   });
 }
 
-/**
- * Reads the source snapshot and whether the caller owns it, without STS: first among the
- * caller's own snapshots (`OwnerIds: ['self']`), then among those shared with it. When
- * the request names the owner account (`source.account`) the snapshot is taken as shared.
- */
-export async function readSourceSnapshot(
-  calls: Ec2Calls,
-  source: SnapshotRef & { readonly account?: string },
-  signal?: AbortSignal,
-): Promise<{ snapshot: Snapshot; ownership: 'owned' | 'shared' }> {
-  const ids = { SnapshotIds: [source.snapshotId] };
-  if (source.account === undefined) {
-    const own = await calls.describeSnapshots(source.region, { ...ids, OwnerIds: ['self'] }, signal);
-    const mine = own.find((s) => s.SnapshotId === source.snapshotId);
-    if (mine) return { snapshot: mine, ownership: 'owned' };
-  }
-  const any = await calls.describeSnapshots(source.region, ids, signal);
-  const found = any.find((s) => s.SnapshotId === source.snapshotId);
-  if (!found) throw notFound(source, 'does not exist or is not shared with you');
-  if (source.account !== undefined && found.OwnerId !== undefined && found.OwnerId !== source.account) {
-    throw notFound(source, `is not owned by account ${source.account}`);
-  }
-  return { snapshot: found, ownership: 'shared' };
+/** DescribeSnapshots takes up to 200 values in one `snapshot-id` or `tag:` filter. */
+export const AWS_FILTER_VALUES = 200;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
-/**
- * Reads GetEbsEncryptionByDefault and GetEbsDefaultKmsKeyId in the destination region,
- * each only when the copy's outcome depends on it.
- */
-export async function readDestinationDefaults(
-  calls: Ec2Calls,
-  region: string,
-  needed: ReturnType<typeof encryptionSettingsNeeded>,
-  signal?: AbortSignal,
-): Promise<DestinationEncryptionDefaults> {
-  if (needed.defaultKey === 'always') {
-    const [ebd, key] = await Promise.all([
-      needed.encryptionByDefault ? calls.ebsEncryptionByDefault(region, signal) : Promise.resolve(false),
-      calls.ebsDefaultKmsKeyId(region, signal),
-    ]);
-    return { encryptionByDefault: ebd, ...(key === undefined ? {} : { defaultKmsKeyId: key }) };
+/** Items grouped by a key, in first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
-  const ebd = needed.encryptionByDefault ? await calls.ebsEncryptionByDefault(region, signal) : false;
-  if (needed.defaultKey === 'if-encryption-by-default' && ebd) {
-    const key = await calls.ebsDefaultKmsKeyId(region, signal);
-    return { encryptionByDefault: ebd, ...(key === undefined ? {} : { defaultKmsKeyId: key }) };
-  }
-  return { encryptionByDefault: ebd };
+  return out;
 }
 
-/**
- * Earlier copies of `volumeId`'s snapshots that snapcopy made in `region` (found by the
- * lineage tag, among the caller's own snapshots).
- */
-export async function readDestinationLineage(
+/** The snapshots with these ids in `region`, `OwnerIds: ['self']` or all those the caller may copy. */
+async function describeByIds(
   calls: Ec2Calls,
   region: string,
-  volumeId: string,
+  ids: readonly string[],
+  owner: 'self' | 'any',
   signal?: AbortSignal,
-): Promise<AwsDestinationLineage | undefined> {
-  const copies = await calls.describeSnapshots(
-    region,
-    { OwnerIds: ['self'], Filters: [{ Name: `tag:${LINEAGE_TAGS.sourceVolume}`, Values: [volumeId] }] },
-    signal,
+): Promise<Map<string, Snapshot>> {
+  const out = new Map<string, Snapshot>();
+  const pages = await Promise.all(
+    chunk([...new Set(ids)], AWS_FILTER_VALUES).map((values) =>
+      calls.describeSnapshots(
+        region,
+        {
+          ...(owner === 'self' ? { OwnerIds: ['self'] } : {}),
+          Filters: [{ Name: 'snapshot-id', Values: values }],
+        },
+        signal,
+      ),
+    ),
   );
-  return lineageFromCopies(copies);
+  for (const s of pages.flat()) if (s.SnapshotId !== undefined) out.set(s.SnapshotId, s);
+  return out;
 }
 
 /**
- * Reads what an EBS plan needs: the source (and whether it is shared with the caller),
- * the destination's encryption settings (only those that decide the outcome) and the
- * lineage of earlier copies (only when the copy could be incremental). Read calls only.
+ * Reads the sources of many requests and whether the caller owns them, without STS: first
+ * among the caller's own snapshots (`OwnerIds: ['self']`), then among those shared with it,
+ * up to 200 ids per call per region. A request naming the owner (`source.account`) is taken
+ * as shared. One result per request: the snapshot, or its `NOT_FOUND`.
+ */
+export async function readSourceSnapshots(
+  calls: Ec2Calls,
+  sources: readonly (SnapshotRef & { readonly account?: string })[],
+  signal?: AbortSignal,
+): Promise<Array<{ snapshot: Snapshot; ownership: 'owned' | 'shared' } | SnapcopyError>> {
+  const own = new Map<string, Map<string, Snapshot>>();
+  await Promise.all(
+    [
+      ...groupBy(
+        sources.filter((s) => s.account === undefined),
+        (s) => s.region,
+      ),
+    ].map(async ([region, list]) => {
+      own.set(
+        region,
+        await describeByIds(
+          calls,
+          region,
+          list.map((s) => s.snapshotId),
+          'self',
+          signal,
+        ),
+      );
+    }),
+  );
+  const shared = sources.filter((s) => s.account !== undefined || !own.get(s.region)?.has(s.snapshotId));
+  const any = new Map<string, Map<string, Snapshot>>();
+  await Promise.all(
+    [...groupBy(shared, (s) => s.region)].map(async ([region, list]) => {
+      any.set(
+        region,
+        await describeByIds(
+          calls,
+          region,
+          list.map((s) => s.snapshotId),
+          'any',
+          signal,
+        ),
+      );
+    }),
+  );
+  return sources.map((source) => {
+    const mine = source.account === undefined ? own.get(source.region)?.get(source.snapshotId) : undefined;
+    if (mine) return { snapshot: mine, ownership: 'owned' as const };
+    const found = any.get(source.region)?.get(source.snapshotId);
+    if (!found) return notFound(source, 'does not exist or is not shared with you');
+    if (source.account !== undefined && found.OwnerId !== undefined && found.OwnerId !== source.account) {
+      return notFound(source, `is not owned by account ${source.account}`);
+    }
+    return { snapshot: found, ownership: 'shared' as const };
+  });
+}
+
+/**
+ * Reads GetEbsEncryptionByDefault and GetEbsDefaultKmsKeyId in a destination region, each
+ * only when some request's outcome depends on it, once for all of them; then gives each
+ * request the settings it depends on (the same as it would read alone).
+ */
+async function readDefaultsOnce(
+  calls: Ec2Calls,
+  region: string,
+  needs: readonly ReturnType<typeof encryptionSettingsNeeded>[],
+  signal?: AbortSignal,
+): Promise<DestinationEncryptionDefaults[]> {
+  const ebdNeeded = needs.some((n) => n.encryptionByDefault);
+  const ebd = ebdNeeded ? await calls.ebsEncryptionByDefault(region, signal) : false;
+  const keyNeeded = needs.some(
+    (n) => n.defaultKey === 'always' || (n.defaultKey === 'if-encryption-by-default' && ebd),
+  );
+  const key = keyNeeded ? await calls.ebsDefaultKmsKeyId(region, signal) : undefined;
+  return needs.map((n) => {
+    const on = n.encryptionByDefault ? ebd : false;
+    const wantsKey = n.defaultKey === 'always' || (n.defaultKey === 'if-encryption-by-default' && on);
+    return { encryptionByDefault: on, ...(wantsKey && key !== undefined ? { defaultKmsKeyId: key } : {}) };
+  });
+}
+
+/**
+ * Copies of several volumes' lineages that snapcopy made in `region` (found by the lineage
+ * tag, up to 200 volumes per call, among the caller's own snapshots), by volume.
+ */
+async function readLineages(
+  calls: Ec2Calls,
+  region: string,
+  volumeIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, AwsLineageCopy[]>> {
+  const out = new Map<string, AwsLineageCopy[]>();
+  const pages = await Promise.all(
+    chunk([...new Set(volumeIds)], AWS_FILTER_VALUES).map((values) =>
+      calls.describeSnapshots(
+        region,
+        { OwnerIds: ['self'], Filters: [{ Name: `tag:${LINEAGE_TAGS.sourceVolume}`, Values: values }] },
+        signal,
+      ),
+    ),
+  );
+  for (const s of pages.flat()) {
+    const volume = s.Tags?.find((t) => t.Key === LINEAGE_TAGS.sourceVolume)?.Value;
+    if (volume === undefined) continue;
+    const list = out.get(volume) ?? [];
+    if (list.length === 0) out.set(volume, list);
+    list.push(lineageCopyOf(s));
+  }
+  return out;
+}
+
+/** One value per distinct key, computed once. */
+async function once<K, V>(keys: Iterable<K>, id: (k: K) => string, read: (k: K) => Promise<V>) {
+  const distinct = new Map<string, K>();
+  for (const k of keys) distinct.set(id(k), k);
+  const values = await Promise.all([...distinct.values()].map(read));
+  return new Map([...distinct.keys()].map((k, i) => [k, values[i]!] as const));
+}
+
+const keyId = (k: { region: string; reference: string }) => `${k.region}\u0000${k.reference}`;
+
+/**
+ * Reads what EBS plans need, for many requests at once, sharing every read they have in
+ * common: the sources (200 ids a call per region), the destinations' encryption settings
+ * (once per region), each key once (KMS DescribeKey), the earlier copies of every lineage
+ * in a destination (200 volumes a call), then the changed blocks of each incremental copy
+ * (EBS direct APIs). Read calls only. Returns, per request, its facts or the error that
+ * request alone fails with (its source not found, a rule refusing it before the next
+ * reads); throws when a shared read fails.
  */
 export async function readAwsPlanFacts(
-  calls: Ec2Calls,
-  request: NormalizedCopyRequest,
+  readers: AwsPlanReaders,
+  requests: readonly NormalizedCopyRequest[],
+  decider: AwsPlanDecider,
   signal?: AbortSignal,
-): Promise<AwsPlanFacts> {
-  const { snapshot, ownership } = await readSourceSnapshot(calls, request.source, signal);
-  const source = sourceFacts(request.source, snapshot, ownership);
-  const destinationRegion = request.destination.region;
-  const defaults = await readDestinationDefaults(
-    calls,
-    destinationRegion,
-    encryptionSettingsNeeded(request.encryption, source, destinationRegion),
+): Promise<Array<AwsPlanFacts | SnapcopyError>> {
+  const { ec2, kms, ebs } = readers;
+  type Partial1 = AwsSourceAndDefaults & { readonly request: NormalizedCopyRequest };
+  const read = await readSourceSnapshots(
+    ec2,
+    requests.map((r) => r.source),
     signal,
   );
-  const copyEncrypted = resolveAwsEncryption(encryptionInput(request, source, defaults)).encryption.encrypted;
-  const lineage =
-    lineageMatters(source, destinationRegion, copyEncrypted) && source.volumeId !== undefined
-      ? await readDestinationLineage(calls, destinationRegion, source.volumeId, signal)
-      : undefined;
-  return { snapshot, source, ownership, defaults, ...(lineage === undefined ? {} : { lineage }) };
+  const out: Array<AwsPlanFacts | SnapcopyError> = new Array(requests.length);
+  const found: {
+    index: number;
+    request: NormalizedCopyRequest;
+    snapshot: Snapshot;
+    ownership: 'owned' | 'shared';
+    source: SourceSnapshotFacts;
+  }[] = [];
+  read.forEach((r, index) => {
+    const request = requests[index]!;
+    if (r instanceof SnapcopyError) out[index] = r;
+    else found.push({ index, request, ...r, source: sourceFacts(request.source, r.snapshot, r.ownership) });
+  });
+
+  // The destinations' settings, once per region.
+  const withDefaults: (Partial1 & { index: number })[] = [];
+  await Promise.all(
+    [...groupBy(found, (f) => f.request.destination.region)].map(async ([region, list]) => {
+      const needs = list.map((f) => encryptionSettingsNeeded(f.request.encryption, f.source, region));
+      const defaults = await readDefaultsOnce(ec2, region, needs, signal);
+      for (const [i, f] of list.entries()) withDefaults.push({ ...f, defaults: defaults[i]! });
+    }),
+  );
+
+  // The encryption rule refuses some requests before any further read; the rest name their keys.
+  const live: (Partial1 & { index: number; keys: KeysToRead })[] = [];
+  for (const f of withDefaults) {
+    try {
+      resolveAwsEncryption(encryptionInput(f.request, f.source, f.defaults));
+      live.push({ ...f, keys: decider.keysToRead(f.request, f) });
+    } catch (err) {
+      out[f.index] = err as SnapcopyError;
+    }
+  }
+
+  const wanted = live.flatMap((f) => [f.keys.copy, f.keys.source].filter((k) => k !== undefined));
+  const lineageWanted = live.filter(
+    (f) => lineageMatters(f.source, f.request.destination.region) && f.source.volumeId !== undefined,
+  );
+  const [keyReads, lineages] = await Promise.all([
+    once(wanted, keyId, (k) => kms.describeKey(k.region, k.reference, signal)),
+    Promise.all(
+      [...groupBy(lineageWanted, (f) => f.request.destination.region)].map(
+        async ([region, list]) =>
+          [
+            region,
+            await readLineages(
+              ec2,
+              region,
+              list.map((f) => f.source.volumeId!),
+              signal,
+            ),
+          ] as const,
+      ),
+    ).then((pairs) => new Map(pairs)),
+  ]);
+
+  const withLineage = live.map((f) => {
+    const keyFact = (k: KeysToRead['copy']): KeyFact | undefined =>
+      k === undefined ? undefined : { ...k, read: keyReads.get(keyId(k))! };
+    const copy = keyFact(f.keys.copy);
+    const source = keyFact(f.keys.source);
+    const copies =
+      lineageMatters(f.source, f.request.destination.region) && f.source.volumeId !== undefined
+        ? (lineages.get(f.request.destination.region)?.get(f.source.volumeId) ?? [])
+        : undefined;
+    const facts: Omit<AwsPlanFacts, 'delta'> = {
+      snapshot: f.snapshot,
+      source: f.source,
+      ownership: f.ownership,
+      defaults: f.defaults,
+      keys: { ...(copy ? { copy } : {}), ...(source ? { source } : {}) },
+      ...(copies === undefined ? {} : { lineage: copies }),
+    };
+    return { index: f.index, request: f.request, facts };
+  });
+
+  // The changed blocks of each incremental copy, each pair once.
+  const bases = withLineage.map((f) => {
+    try {
+      return decider.deltaBase(f.request, f.facts);
+    } catch {
+      return undefined; // the decision refuses the request: it reports that itself.
+    }
+  });
+  const pairs = withLineage.flatMap((f, i) => {
+    const base = bases[i]?.snapshotId;
+    return base === undefined
+      ? []
+      : [{ region: f.request.source.region, first: base, second: f.request.source.snapshotId }];
+  });
+  const counts = await once(
+    pairs,
+    (p) => `${p.region}\u0000${p.first}\u0000${p.second}`,
+    (p) => ebs.countChangedBlocks(p.region, p.first, p.second, readers.changedBlocksMaxPages, signal),
+  );
+  withLineage.forEach((f, i) => {
+    const base = bases[i];
+    let delta: AwsDeltaRead | undefined;
+    if (base?.unmeasurable !== undefined) delta = { kind: 'unmeasured', why: base.unmeasurable };
+    else if (base?.snapshotId !== undefined) {
+      const c = counts.get(
+        `${f.request.source.region}\u0000${base.snapshotId}\u0000${f.request.source.snapshotId}`,
+      )!;
+      delta =
+        c.kind === 'counted'
+          ? {
+              kind: 'counted',
+              blocks: c.blocks,
+              blockSizeBytes: c.blockSizeBytes,
+              baseSnapshotId: base.snapshotId,
+            }
+          : { kind: 'unmeasured', why: c.why, baseSnapshotId: base.snapshotId };
+    }
+    out[f.index] = { ...f.facts, ...(delta === undefined ? {} : { delta }) };
+  });
+  return out;
 }

@@ -1,12 +1,30 @@
-import type { CopyPlan, KmsCharges, NormalizedCopyRequest, ResolvedEncryption } from '@snapcopy/core';
-import { type AwsPlanFacts, encryptionInput } from './plan-facts.js';
+import type {
+  CopyPlan,
+  KmsCharges,
+  NormalizedCopyRequest,
+  PlanLineage,
+  ResolvedEncryption,
+} from '@snapcopy/core';
+import {
+  type AwsPlanDecider,
+  type AwsPlanFacts,
+  type AwsSourceAndDefaults,
+  encryptionInput,
+  type KeysToRead,
+} from './plan-facts.js';
 import {
   AWS_EBS_MANAGED_KEY_ALIAS,
+  type AwsTransferKind,
+  awsDeltaBase,
+  checkAwsKey,
   checkAwsSourceCopyable,
+  classifyAwsTransfer,
+  latestPresentAwsCopy,
   resolveAwsEncryption,
   resolveAwsTransfer,
   validateAwsTimeBasedCopy,
 } from './rules/index.js';
+import { destinationLineage } from './snapshot-view.js';
 
 /** `alias/aws/ebs`, by alias or alias ARN: the free AWS managed key. */
 function isAwsManagedKey(key: string | undefined): boolean {
@@ -15,16 +33,105 @@ function isAwsManagedKey(key: string | undefined): boolean {
 
 function kmsCharges(encryption: ResolvedEncryption): KmsCharges {
   if (!encryption.encrypted) return { customerManagedKey: false, serviceKey: false };
-  // A key AWS names only by its key ARN may still be the managed one; counting it as a
-  // customer key can only over-estimate.
-  const managed = isAwsManagedKey(encryption.kmsKeyId);
+  // KMS says whether the key is AWS managed; without KMS, a key named only by its key ARN
+  // may still be the managed one, and counting it as a customer key can only over-estimate.
+  const managed =
+    encryption.key?.managedByProvider ?? isAwsManagedKey(encryption.key?.reference ?? encryption.kmsKeyId);
   return { customerManagedKey: !managed, serviceKey: managed };
 }
 
+/** The key references the copy's encryption rests on: the copy's key and the source's key. */
+function keysToRead(request: NormalizedCopyRequest, facts: AwsSourceAndDefaults): KeysToRead {
+  const { source } = facts;
+  const resolved = resolveAwsEncryption(encryptionInput(request, source, facts.defaults)).encryption;
+  const sourceKey =
+    source.encrypted && source.kmsKeyId !== undefined
+      ? { region: source.region, reference: source.kmsKeyId }
+      : undefined;
+  const copyKey =
+    resolved.encrypted && resolved.kmsKeyId !== undefined
+      ? { region: request.destination.region, reference: resolved.kmsKeyId }
+      : undefined;
+  return { ...(copyKey ? { copy: copyKey } : {}), ...(sourceKey ? { source: sourceKey } : {}) };
+}
+
+/**
+ * The copy's encryption with its key resolved and checked through KMS: the source's key
+ * must be usable (the copy reads the source with it), and so must the copy's own key.
+ * Throws the key rule's `ENCRYPTION_RULE`.
+ */
+function checkedEncryption(
+  request: NormalizedCopyRequest,
+  facts: Omit<AwsPlanFacts, 'delta'>,
+): { encryption: ResolvedEncryption; reasons: string[] } {
+  const resolved = resolveAwsEncryption(encryptionInput(request, facts.source, facts.defaults));
+  const reasons = [...resolved.reasons];
+  const { copy, source } = facts.keys;
+  if (source !== undefined) {
+    reasons.push(...checkAwsKey({ role: 'source', ...source }).reasons);
+  }
+  if (!resolved.encryption.encrypted || copy === undefined)
+    return { encryption: resolved.encryption, reasons };
+  // Keeping the source's key within its region: the source's check already covered it.
+  const checked = checkAwsKey({ role: 'copy', ...copy });
+  const sameAsSource =
+    source !== undefined && source.reference === copy.reference && source.region === copy.region;
+  if (!sameAsSource) reasons.push(...checked.reasons);
+  if (checked.key.checkedBy === 'kms' && checked.key.managedByProvider === false) {
+    reasons.push(
+      "KMS does not show whether the key's policy lets EBS use the key; if it does not, AWS fails the copy after it has started",
+    );
+  }
+  return {
+    encryption: {
+      ...resolved.encryption,
+      ...(checked.key.keyArn === undefined ? {} : { kmsKeyId: checked.key.keyArn }),
+      key: checked.key,
+    },
+    reasons,
+  };
+}
+
+/** The copy's encryption and the kind of transfer it makes, from the facts read before the delta. */
+function transferKind(
+  request: NormalizedCopyRequest,
+  facts: Omit<AwsPlanFacts, 'delta'>,
+): { encryption: ResolvedEncryption; reasons: string[]; kind: AwsTransferKind; destinationAccount?: string } {
+  const { source, ownership } = facts;
+  const { encryption, reasons } = checkedEncryption(request, facts);
+  const destinationAccount =
+    request.destination.account ?? (ownership === 'owned' ? source.ownerAccount : undefined);
+  const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
+  const kind = classifyAwsTransfer({
+    source: {
+      region: source.region,
+      ownership,
+      encrypted: source.encrypted,
+      sizeGiB: source.sizeGiB,
+      ...(source.ownerAccount === undefined ? {} : { ownerAccount: source.ownerAccount }),
+      ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
+    },
+    destination: {
+      region: request.destination.region,
+      ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
+    },
+    encryption,
+    ...(facts.lineage === undefined ? {} : { lineage: destinationLineage(facts.lineage, keysResolved) }),
+  });
+  return { encryption, reasons, kind, ...(destinationAccount === undefined ? {} : { destinationAccount }) };
+}
+
+/** The decisions the fact reader needs before reading further (see `readAwsPlanFacts`). */
+export const AWS_PLAN_DECIDER: AwsPlanDecider = {
+  keysToRead,
+  deltaBase: (request, facts) => awsDeltaBase(transferKind(request, facts).kind, facts.source.region),
+};
+
 /**
  * Decides one EBS copy from the facts read first ({@link AwsPlanFacts}): the source must
- * be copyable, then the encryption rule, the time-based limits for the source's size, and
- * the transfer rule over the destination's lineage. Pure; throws the rules' errors.
+ * be copyable, then the encryption rule with its keys resolved and checked through KMS,
+ * the time-based limits for the source's size, and the transfer rule over the most recent
+ * copy in the destination and the measured delta. Pure; throws the rules' errors.
  */
 export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFacts): CopyPlan {
   const { source, ownership, snapshot } = facts;
@@ -40,9 +147,8 @@ export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFact
     request.completionDurationMinutes === undefined
       ? undefined
       : validateAwsTimeBasedCopy(request.completionDurationMinutes, source.sizeGiB);
-  const resolved = resolveAwsEncryption(encryptionInput(request, source, facts.defaults));
-  const destinationAccount =
-    request.destination.account ?? (ownership === 'owned' ? source.ownerAccount : undefined);
+  const { encryption, reasons: encryptionReasons, destinationAccount } = transferKind(request, facts);
+  const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
   const transfer = resolveAwsTransfer({
     source: {
       region: source.region,
@@ -51,14 +157,14 @@ export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFact
       sizeGiB: source.sizeGiB,
       ...(source.ownerAccount === undefined ? {} : { ownerAccount: source.ownerAccount }),
       ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
-      ...(source.changedGiB === undefined ? {} : { changedGiB: source.changedGiB }),
     },
     destination: {
       region: destinationRegion,
       ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
     },
-    encryption: resolved.encryption,
-    ...(facts.lineage === undefined ? {} : { lineage: facts.lineage }),
+    encryption,
+    ...(facts.lineage === undefined ? {} : { lineage: destinationLineage(facts.lineage, keysResolved) }),
+    ...(facts.delta === undefined ? {} : { delta: facts.delta }),
     timeBased: timeBased !== undefined,
   });
 
@@ -66,7 +172,7 @@ export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFact
     ownership === 'shared'
       ? `the source is shared with you by account ${source.ownerAccount ?? request.source.account ?? '(unknown)'}: a cross-account copy`
       : 'the source is your own snapshot',
-    ...resolved.reasons,
+    ...encryptionReasons,
     ...transfer.reasons,
   ];
   if (timeBased) {
@@ -74,6 +180,17 @@ export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFact
       `time-based copy: asked to finish within ${timeBased.completionDurationMinutes} minutes (at least ${timeBased.minimumMinutes} for ${source.sizeGiB} GiB)`,
     );
   }
+  const follows = facts.lineage === undefined ? undefined : latestPresentAwsCopy(facts.lineage);
+  const lineage: PlanLineage | undefined =
+    follows === undefined
+      ? undefined
+      : {
+          mostRecentCopyId: follows.id,
+          ...(follows.clientToken === undefined ? {} : { mostRecentCopyToken: follows.clientToken }),
+          ...(transfer.delta?.baseSnapshotId === undefined
+            ? {}
+            : { baseSnapshotId: transfer.delta.baseSnapshotId }),
+        };
 
   return {
     provider: 'aws',
@@ -83,11 +200,13 @@ export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFact
       region: destinationRegion,
       ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
     },
-    encryption: resolved.encryption,
+    encryption,
     transfer: transfer.transfer,
     sizeBasis: transfer.sizeBasis,
+    ...(transfer.delta === undefined ? {} : { delta: transfer.delta }),
+    ...(lineage === undefined ? {} : { lineage }),
     billableGiB: transfer.billableGiB,
-    kms: kmsCharges(resolved.encryption),
+    kms: kmsCharges(encryption),
     ...(timeBased === undefined ? {} : { timeBased }),
     reasons,
   };

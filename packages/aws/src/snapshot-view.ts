@@ -8,7 +8,13 @@ import {
   STATE_TAGS,
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
-import type { AwsDestinationLineage } from './rules/index.js';
+import {
+  type AwsDestinationLineage,
+  type AwsLineageCopy,
+  keyIdentity,
+  mostRecentAwsCopy,
+  presentAwsCopies,
+} from './rules/index.js';
 
 /** The volume id AWS puts on copies: "arbitrary, must not be used". */
 const PLACEHOLDER_VOLUME = 'vol-ffffffff';
@@ -112,29 +118,50 @@ export function observedSnapshot(region: string, snapshot: Snapshot): ObservedCo
   return seen;
 }
 
-/**
- * The key a copy is encrypted with, `none` when it is not encrypted. The lineage tag comes
- * first: it spells the key as plans resolve it (e.g. the default key's alias ARN, where
- * DescribeSnapshots shows the key ARN), so that the same key compares equal across plans.
- */
-function copyKey(snapshot: Snapshot): string {
-  if (!snapshot.Encrypted) return 'none';
-  const tagged = tagRecord(snapshot)[LINEAGE_TAGS.key];
-  return (
-    (tagged !== undefined && tagged !== 'none' && tagged !== 'unknown' ? tagged : undefined) ??
-    (snapshot.KmsKeyId || 'unknown')
-  );
+/** One DescribeSnapshots item of a lineage listing, as the incremental rule reads it. */
+export function lineageCopyOf(snapshot: Snapshot): AwsLineageCopy {
+  const tags = tagRecord(snapshot);
+  const raw = snapshot.State;
+  const taggedKey = tags[LINEAGE_TAGS.key];
+  return {
+    id: snapshot.SnapshotId ?? '',
+    state: raw === 'completed' ? 'completed' : raw === 'pending' ? 'pending' : 'failed',
+    deleting: tags[STATE_TAGS.cancelled] === 'true' || tags[STATE_TAGS.supersededBy] !== undefined,
+    archived: snapshot.StorageTier === 'archive',
+    encrypted: snapshot.Encrypted === true,
+    ...(tags[LINEAGE_TAGS.clientToken] === undefined ? {} : { clientToken: tags[LINEAGE_TAGS.clientToken] }),
+    ...(snapshot.CompletionTime === undefined ? {} : { completedAt: snapshot.CompletionTime.getTime() }),
+    ...(snapshot.StartTime === undefined ? {} : { startedAt: snapshot.StartTime.getTime() }),
+    ...(snapshot.Encrypted && snapshot.KmsKeyId ? { kmsKeyArn: snapshot.KmsKeyId } : {}),
+    ...(taggedKey !== undefined && taggedKey !== 'none' && taggedKey !== 'unknown' ? { taggedKey } : {}),
+    ...(tags[STATE_TAGS.nextCopy] === undefined ? {} : { nextCopyToken: tags[STATE_TAGS.nextCopy] }),
+    ...(tags[LINEAGE_TAGS.sourceSnapshot] === undefined
+      ? {}
+      : { sourceSnapshotId: tags[LINEAGE_TAGS.sourceSnapshot] }),
+    ...(tags[LINEAGE_TAGS.sourceRegion] === undefined
+      ? {}
+      : { sourceRegion: tags[LINEAGE_TAGS.sourceRegion] }),
+  };
 }
 
 /**
- * Reduces the copies of one volume's lineage found in the destination to what the
- * transfer rule needs. Only completed copies that were not cancelled count: a pending,
- * failed or cancelled copy is no base for an incremental one.
+ * The copies of one volume's lineage found in the destination, reduced to what the transfer
+ * rule needs: the most recent copy and the key of every copy present. With `keysResolved`
+ * (the plan's key came from KMS) a copy's key is what DescribeSnapshots shows, the key ARN,
+ * as KMS names it; otherwise the spelling snapcopy's lineage tag recorded comes first, as
+ * plans that could not read KMS named it.
  */
-export function lineageFromCopies(copies: readonly Snapshot[]): AwsDestinationLineage | undefined {
-  const usable = copies.filter(
-    (s) => s.State === 'completed' && tagRecord(s)[STATE_TAGS.cancelled] !== 'true',
-  );
-  if (usable.length === 0) return undefined;
-  return { previousCopyPresent: true, copyKeys: [...new Set(usable.map(copyKey))] };
+export function destinationLineage(
+  copies: readonly AwsLineageCopy[],
+  keysResolved: boolean,
+): AwsDestinationLineage {
+  const keyOf = (c: AwsLineageCopy): string => {
+    if (!c.encrypted) return 'none';
+    const key = keysResolved ? (c.kmsKeyArn ?? c.taggedKey) : (c.taggedKey ?? c.kmsKeyArn);
+    return key === undefined ? 'unknown' : keyIdentity(key);
+  };
+  return {
+    mostRecent: mostRecentAwsCopy(copies),
+    copyKeys: [...new Set(presentAwsCopies(copies).map(keyOf))],
+  };
 }

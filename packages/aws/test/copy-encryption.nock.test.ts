@@ -9,12 +9,23 @@ import {
   TEST_CREDENTIALS,
 } from './support/ec2-nock.js';
 import { copyCalls, fakeAccount } from './support/fake-account.js';
+import { fakeKms } from './support/kms-ebs-nock.js';
 
 const SRC = 'snap-0123456789abcdef0';
 const SOURCE_KEY = `arn:aws:kms:us-east-1:${OWN_ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;
 const EAST_DEFAULT = `arn:aws:kms:us-east-1:${OWN_ACCOUNT}:key/dddddddd-dddd-dddd-dddd-dddddddddddd`;
 const WEST_DEFAULT = `arn:aws:kms:us-west-2:${OWN_ACCOUNT}:key/eeeeeeee-eeee-eeee-eeee-eeeeeeeeeeee`;
 const GIVEN = 'alias/backup-key';
+const GIVEN_IN = (region: string) =>
+  `arn:aws:kms:${region}:${OWN_ACCOUNT}:key/${region === 'us-west-2' ? 'bbbbbbbb-2222' : 'bbbbbbbb-1111'}-bbbb-bbbb-bbbbbbbbbbbb`;
+/** KMS as the account sees it: the source's key, each region's default key and the given key. */
+const KEYS = [
+  { arn: SOURCE_KEY },
+  { arn: EAST_DEFAULT },
+  { arn: WEST_DEFAULT },
+  { arn: GIVEN_IN('us-east-1'), aliases: [GIVEN] },
+  { arn: GIVEN_IN('us-west-2'), aliases: [GIVEN] },
+];
 
 type Flag = 'flag=true' | 'flag=false' | 'no flag';
 type Ebd = 'EBD on' | 'EBD off';
@@ -124,7 +135,11 @@ async function run(row: Row) {
       defaultKmsKeyId: region === 'cross' ? WEST_DEFAULT : EAST_DEFAULT,
     }),
   );
-  done = fake.done;
+  const kms = fakeKms(KEYS);
+  done = () => {
+    kms.done();
+    fake.done();
+  };
   const copier = createAwsEbsCopier({
     credentials: TEST_CREDENTIALS,
     retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
@@ -189,12 +204,16 @@ describe('CopySnapshot encryption parameters on the wire (nock, real SDK)', () =
             keySource: expected,
             kmsKeyId:
               expected === 'given-key'
-                ? GIVEN
+                ? GIVEN_IN(destination)
                 : expected === 'source-key'
                   ? SOURCE_KEY
                   : defaultKeyOf(destination),
           };
-    expect(plan.encryption).toStrictEqual(resolved);
+    const { key, ...encryption } = plan.encryption;
+    expect(encryption).toStrictEqual(resolved);
+    // Every key reference is resolved through KMS: the plan names the key by its ARN.
+    if (resolved.encrypted)
+      expect(key).toMatchObject({ checkedBy: 'kms', keyArn: resolved.kmsKeyId, state: 'Enabled' });
     // The key the copy is tagged with is the resolved one, spelled as the plan shows it.
     const keyTag = Object.entries(params).find(([k, v]) => k.endsWith('.Key') && v === 'snapcopy:key')?.[0];
     expect(params[keyTag!.replace(/Key$/, 'Value')]).toBe(resolved.kmsKeyId ?? 'none');

@@ -25,6 +25,8 @@ function resolvedIn(name: string, entry: string, body: string): string[] {
 }
 
 const isSdk = (url: string) => url.includes('@aws-sdk/client-ec2');
+const isKmsOrEbsSdk = (url: string) =>
+  url.includes('@aws-sdk/client-kms') || url.includes('@aws-sdk/client-ebs');
 const isInversify = (url: string) => url.includes('/inversify/');
 
 describe('the AWS SDK is loaded lazily (built dist, child process)', () => {
@@ -41,6 +43,7 @@ describe('the AWS SDK is loaded lazily (built dist, child process)', () => {
     );
     expect(urls.some((u) => u.includes('/packages/aws/dist/copier.js'))).toBe(true);
     expect(urls.filter(isSdk)).toStrictEqual([]);
+    expect(urls.filter(isKmsOrEbsSdk)).toStrictEqual([]);
     expect(urls.filter(isInversify)).toStrictEqual([]);
   });
 
@@ -54,6 +57,8 @@ describe('the AWS SDK is loaded lazily (built dist, child process)', () => {
        c.destroy();`,
     );
     expect(urls.some(isSdk)).toBe(true);
+    // KMS and the EBS direct APIs are loaded only by a plan that needs a key or a delta.
+    expect(urls.filter(isKmsOrEbsSdk)).toStrictEqual([]);
   });
 
   it('the provider object carries the manifest without loading the SDK', () => {

@@ -11,6 +11,7 @@ import {
   TEST_CREDENTIALS,
 } from './support/ec2-nock.js';
 import { copyCalls, fakeAccount, lineageFixtureTags } from './support/fake-account.js';
+import { fakeKms } from './support/kms-ebs-nock.js';
 
 const SRC = 'snap-0123456789abcdef0';
 const VOL = 'vol-0aaaaaaaaaaaaaaaa';
@@ -90,7 +91,7 @@ describe('CopySnapshot parameters', () => {
 });
 
 describe('plan reads', () => {
-  it('owned source: one DescribeSnapshots with Owner=self and the id; lineage by tag in the destination', async () => {
+  it('owned source: one DescribeSnapshots with Owner=self and a snapshot-id filter; lineage by tag in the destination', async () => {
     const { fake, copier } = setup(source());
     const plan = await copier.plan({
       source: { region: 'us-east-1', snapshotId: SRC },
@@ -99,7 +100,9 @@ describe('plan reads', () => {
     const [own, ebd, lineage, ...rest] = fake.calls;
     expect(own).toMatchObject({ action: 'DescribeSnapshots', region: 'us-east-1' });
     expect(listParam(own!.params, 'Owner')).toStrictEqual(['self']);
-    expect(listParam(own!.params, 'SnapshotId')).toStrictEqual([SRC]);
+    // A filter, not SnapshotId.N: one unknown id in SnapshotId.N fails the whole call.
+    expect(filterValues(own!.params, 'snapshot-id')).toStrictEqual([SRC]);
+    expect(listParam(own!.params, 'SnapshotId')).toStrictEqual([]);
     expect(ebd).toMatchObject({ action: 'GetEbsEncryptionByDefault', region: 'us-west-2' });
     expect(lineage).toMatchObject({ action: 'DescribeSnapshots', region: 'us-west-2' });
     expect(listParam(lineage!.params, 'Owner')).toStrictEqual(['self']);
@@ -125,7 +128,7 @@ describe('plan reads', () => {
     const describes = fake.calls.filter((c) => c.action === 'DescribeSnapshots' && c.region === 'us-east-1');
     expect(listParam(describes[0]!.params, 'Owner')).toStrictEqual(['self']);
     expect(listParam(describes[1]!.params, 'Owner')).toStrictEqual([]);
-    expect(listParam(describes[1]!.params, 'SnapshotId')).toStrictEqual([SRC]);
+    expect(filterValues(describes[1]!.params, 'snapshot-id')).toStrictEqual([SRC]);
     expect(plan.source).toMatchObject({ ownership: 'shared', ownerAccount: OTHER_ACCOUNT });
     expect(plan.reasons[0]).toMatch(/shared with you by account 444455556666/);
     expect(plan.transfer).toBe('full');
@@ -165,19 +168,26 @@ describe('plan reads', () => {
       source: { region: 'us-east-1', snapshotId: SRC },
       destination: { region: 'us-west-2' },
     });
+    // The earlier copy does not say what it was made from: the delta cannot be measured.
     expect(plan.transfer).toBe('incremental');
-    expect(plan.sizeBasis).toBe('snapshot');
+    expect(plan.sizeBasis).toBe('delta');
+    expect(plan.delta).toMatchObject({ measured: 'upper-bound', gib: 100 });
+    expect(plan.billableGiB).toStrictEqual({ transfer: 100, storage: 100, timeBased: 0 });
   });
 
   it('same account and region, nothing changes: no destination reads beyond the source → free', async () => {
-    const { fake, copier } = setup(
-      source({ encrypted: true, kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k' }),
-    );
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/k';
+    const { fake, copier } = setup(source({ encrypted: true, kmsKeyId: key }));
+    const kms = fakeKms([{ arn: key }]);
     const plan = await copier.plan({
       source: { region: 'us-east-1', snapshotId: SRC },
       destination: { region: 'us-east-1' },
     });
     expect(fake.calls.map((c) => c.action)).toStrictEqual(['DescribeSnapshots']);
+    // The source's key, kept by the copy, is checked once.
+    expect(kms.calls.map((c) => [c.operation, c.region, c.params.KeyId])).toStrictEqual([
+      ['DescribeKey', 'us-east-1', key],
+    ]);
     expect(plan.transfer).toBe('none');
     expect(plan.billableGiB).toStrictEqual({ transfer: 0, storage: 0, timeBased: 0 });
   });

@@ -204,7 +204,7 @@ describe('wait', () => {
     const plan = await w.copier.plan(
       request(src.id, { encryption: { encrypted: true, kmsKeyId: 'alias/revoked' } }),
     );
-    expect(plan.reasons.join(' ')).toMatch(/fail later/);
+    expect(plan.reasons.join(' ')).toMatch(/fails the copy after it has started/);
     const handle = await w.copier.copy(plan.request, { plan });
     const final = await w.copier.wait(handle, { minDelayMs: 5_000 });
     expect(final).toMatchObject({ state: 'failed', rawState: 'error', message: KEY_NOT_ACCESSIBLE });

@@ -983,12 +983,23 @@ describe.concurrent('sandbox and demo', { timeout: 60_000 }, () => {
         ['ali-retain', true],
         ['ali-refused', true],
         ['aws-bad-key', true],
+        ['aws-retiring-key', true],
+        ['aws-incremental', true],
         ['ali-cancel', true],
       ],
     );
     expect(doc.scenarios.find((s: { label: string }) => s.label === 'ali-refused')).toMatchObject({
       error: { code: 'UNSUPPORTED' },
       copyCalls: 0,
+    });
+    expect(doc.scenarios.find((s: { label: string }) => s.label === 'aws-retiring-key')).toMatchObject({
+      error: { code: 'ENCRYPTION_RULE' },
+      copyCalls: 0,
+    });
+    expect(doc.scenarios.find((s: { label: string }) => s.label === 'aws-incremental')).toMatchObject({
+      plan: { transfer: 'incremental', sizeBasis: 'delta', delta: { measured: 'changed-blocks', gib: 3 } },
+      billableGiB: { plan: { transfer: 3, storage: 3 }, ledger: { transfer: 3, storage: 3 } },
+      billMatchesPlan: true,
     });
     expect(doc.wallTimeMs).toBeLessThan(60_000);
   });

@@ -2,6 +2,7 @@ import type { Capabilities } from './capabilities.js';
 import type { NormalizedCopyRequest } from './snapshot-copier.js';
 import type { PriceTable } from './cost.js';
 import type { CopyPlan } from './plan.js';
+import type { SnapcopyError } from './errors.js';
 import type { CopyRequestInput, SnapshotRef } from './request.js';
 import type { CancelResult, CopyHandle, CopyStatus } from './status.js';
 
@@ -21,7 +22,19 @@ export interface PlanOptions extends CallOptions {
 export interface CopyOptions extends CallOptions {
   /** A plan made for this same request, to skip planning again. */
   readonly plan?: CopyPlan;
+  /**
+   * The caller has just looked the client token up ({@link SnapshotCopier.findMany} or
+   * `find`) and found no copy: the first attempt skips its own lookup before the copy call.
+   * A retry after a lost reply still looks the token up, and so does the check for a copy
+   * made by a racing runner after the copy call (providers without a native token).
+   */
+  readonly tokenChecked?: boolean;
 }
+
+/** One request's outcome in a batch call: its result, or the error that request alone failed with. */
+export type BatchResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: SnapcopyError };
 
 /** Options of {@link SnapshotCopier.cancel}. */
 export type CancelOptions = CallOptions;
@@ -56,6 +69,12 @@ export interface SnapshotCopier {
   validate(request: CopyRequestInput): NormalizedCopyRequest;
   /** Validates the request, resolves the rules and estimates the cost. Never changes anything. */
   plan(request: CopyRequestInput, options?: PlanOptions): Promise<CopyPlan>;
+  /**
+   * Plans many requests sharing their reads (sources, account settings, lineage, keys);
+   * one result per request, in order, each the plan {@link plan} gives for it or its own
+   * error. Every copier built on `AbstractSnapshotCopier` has it.
+   */
+  planMany?(requests: readonly CopyRequestInput[], options?: PlanOptions): Promise<BatchResult<CopyPlan>[]>;
   /** Starts the copy. One client token never yields two copies. */
   copy(request: CopyRequestInput, options?: CopyOptions): Promise<CopyHandle>;
   /**
@@ -63,6 +82,14 @@ export interface SnapshotCopier {
    * `undefined` when a well-formed lookup finds none. Changes nothing.
    */
   find(request: CopyRequestInput, options?: CallOptions): Promise<CopyHandle | undefined>;
+  /**
+   * {@link find} for many requests with as few provider calls as the filters allow; one
+   * result per request, in order. Every copier built on `AbstractSnapshotCopier` has it.
+   */
+  findMany?(
+    requests: readonly CopyRequestInput[],
+    options?: CallOptions,
+  ): Promise<BatchResult<CopyHandle | undefined>[]>;
   /** Reads the state of many copies with as few provider calls as the limits allow. */
   status(refs: readonly SnapshotRef[], options?: CallOptions): Promise<CopyStatus[]>;
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BoundedMap, regionKey } from './bounded-memory.js';
 import type { Capabilities } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
-import type { CallOptions, CancelOptions, WaitOptions } from './copier.js';
+import type { BatchResult, CallOptions, CancelOptions, WaitOptions } from './copier.js';
 import { invalidRequest, is, isSnapcopyError, readInput, SnapcopyError } from './errors.js';
 import { type TokenLineage, tokenReuseMismatch } from './lineage.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
@@ -76,6 +76,23 @@ export interface NeutralCancel {
   readonly message: string;
 }
 
+/** Options of {@link CopyFacade.copy}. */
+export interface FacadeCopyOptions<P> extends CallOptions {
+  /** A plan made for this same request, to skip planning again. */
+  readonly plan?: P;
+  /**
+   * The caller has just looked the request's client token up (with {@link CopyFacade.findMany}
+   * or {@link CopyFacade.find}) and found no copy: the first attempt skips its own lookup
+   * before the copy call. A retry after a lost reply still looks the token up first, and
+   * providers without a native token still look it up after the copy (to remove a copy
+   * made by a racing runner).
+   */
+  readonly tokenChecked?: boolean;
+}
+
+/** Requests of a batch planned or looked up one by one (no batch driver), this many at a time. */
+const EACH_CONCURRENCY = 8;
+
 const DEFAULT_WAIT = { timeoutMs: 6 * 3600_000, minDelayMs: 5_000, maxDelayMs: 60_000 };
 
 /** A NaN or infinite delay would turn the wait loop into a busy poll that never ends. */
@@ -87,6 +104,24 @@ function checkWaitOptions(options: WaitOptions, provider: string): void {
     })
     .map((path) => ({ path, message: 'must be a finite number of ms, not negative' }));
   if (issues.length > 0) throw invalidRequest(issues, provider);
+}
+
+/** `fn` over every item, at most `limit` at a time; results in order. */
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -144,6 +179,13 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   readonly #deleting = new BoundedMap<string, true>();
   /** Duplicates this copier deleted, with the copy kept instead. */
   readonly #superseded = new BoundedMap<string, string>();
+  /** Copy attempts in flight, by destination region (see {@link #findToken}). */
+  readonly #copying = new Map<string, number>();
+  /** Token lookups waiting to share one driver call, by region then token. */
+  readonly #pendingLookups = new Map<
+    string,
+    Map<string, { resolve: (copies: ObservedCopy[]) => void; reject: (err: unknown) => void }[]>
+  >();
 
   protected constructor(provider: string, capabilities: Capabilities, runtime: CopierRuntime = {}) {
     this.provider = provider;
@@ -191,6 +233,27 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     token: string,
     options: CallOptions,
   ): Promise<ObservedCopy[]>;
+  /**
+   * Every copy in `region` carrying snapcopy's client-token tag with any of `tokens`, with
+   * as few calls as the provider's filters allow. Optional: without it, batches look tokens
+   * up one by one with {@link _findByToken}. Must throw on a reply that is not well formed.
+   */
+  protected _findByTokens?(
+    region: string,
+    tokens: readonly string[],
+    options: CallOptions,
+  ): Promise<ObservedCopy[]>;
+  /**
+   * Plans several requests sharing their reads (sources by as many ids per call as the
+   * provider takes, account settings once per region, lineage and keys once each). Returns,
+   * in order, each request's plan or the error of that request alone; it must give every
+   * request the plan {@link _plan} would give it. Throws when a read they share failed (the
+   * facade retries the batch as a whole). Optional: without it each request is planned alone.
+   */
+  protected _planBatch?(
+    requests: readonly K['request'][],
+    options: CallOptions,
+  ): Promise<Array<K['plan'] | SnapcopyError>>;
   /** Sends the copy call (with the provider's native token when it has one); returns the new id. */
   protected abstract _startCopy(
     request: K['request'],
@@ -292,6 +355,76 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   }
 
   /**
+   * Plans many requests at once, sharing the reads they have in common: sources are read
+   * as many ids per call as the provider takes, account settings once per region, earlier
+   * copies of several lineages with one filtered listing, each key once. Returns one result
+   * per request, in order: the plan {@link plan} gives for it, or the error it alone fails
+   * with (a bad field, a source not found, a rule's refusal). Rejects only when a read the
+   * whole batch needs fails after the retries, or when `inputs` is not an array. Plans of
+   * requests in one batch each see the destination as it is now: a request whose lineage
+   * another request of the batch is about to copy is planned without that copy.
+   */
+  async planMany(
+    inputs: readonly K['input'][],
+    options: CallOptions & { readonly prices?: unknown } = {},
+  ): Promise<BatchResult<K['plan']>[]> {
+    if (!Array.isArray(inputs))
+      throw invalidRequest([{ path: 'requests', message: 'must be an array' }], this.provider);
+    const out: BatchResult<K['plan']>[] = new Array(inputs.length);
+    const valid: { readonly index: number; readonly req: K['request'] }[] = [];
+    inputs.forEach((input, index) => {
+      try {
+        valid.push({ index, req: this.normalize(input) });
+      } catch (err) {
+        out[index] = { ok: false, error: this.#asError(err) };
+      }
+    });
+    const made = await this.#planRequests(
+      valid.map((v) => v.req),
+      options,
+    );
+    valid.forEach(({ index }, n) => {
+      const one = made[n]!;
+      if (!('plan' in one)) {
+        out[index] = { ok: false, error: one.error };
+        return;
+      }
+      try {
+        const plan = options.prices === undefined ? one.plan : this.kindWithCost(one.plan, options.prices);
+        this.#plans.set(plan as object, inputs[index]);
+        out[index] = { ok: true, value: plan };
+      } catch (err) {
+        out[index] = { ok: false, error: this.#asError(err) };
+      }
+    });
+    return out;
+  }
+
+  #asError(err: unknown): SnapcopyError {
+    return isSnapcopyError(err) ? err : this._mapError(err);
+  }
+
+  /** Plans checked requests: through the driver's batch when it has one, else each alone. */
+  async #planRequests(
+    requests: readonly K['request'][],
+    options: CallOptions,
+  ): Promise<Array<{ plan: K['plan'] } | { error: SnapcopyError }>> {
+    if (requests.length === 0) return [];
+    const batch = this._planBatch?.bind(this);
+    if (batch !== undefined) {
+      const made = await this.retrying(() => batch(requests, signalOf(options)), options, 'plan');
+      return made.map((m) => (isSnapcopyError(m) ? { error: m } : { plan: m }));
+    }
+    return mapWithConcurrency(requests, EACH_CONCURRENCY, async (req) => {
+      try {
+        return { plan: await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan') };
+      } catch (err) {
+        return { error: this.#asError(err) };
+      }
+    });
+  }
+
+  /**
    * The request a plan was made for, without parsing again when `input` is the very
    * input (or request) the plan was made from; otherwise parsed, and refused when it
    * differs from the plan's request.
@@ -327,15 +460,24 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * Starts the copy, or finds the one already made with the request's client token: one
    * token never yields two copies. Retries reuse the token and look it up first.
    */
-  async copy(
-    input: K['input'],
-    given: CallOptions & { readonly plan?: K['plan'] } = {},
-  ): Promise<K['handle']> {
+  async copy(input: K['input'], given: FacadeCopyOptions<K['plan']> = {}): Promise<K['handle']> {
     const options = readOptions(given, this.provider);
     const req = readInput('', () => this.#requestFor(input, options.plan), this.provider);
     const plan =
       options.plan ?? (await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'));
-    const made = await this.retrying(() => this.#copyOnce(req, plan, signalOf(options)), options, 'copy');
+    // Only the first attempt trusts the caller's lookup: a retry looks the token up again.
+    let lookUpFirst = options.tokenChecked !== true;
+    const made = await this.retrying(
+      () => {
+        const lookUp = lookUpFirst;
+        lookUpFirst = true;
+        return this.#inFlight(req.destination.region, () =>
+          this.#copyOnce(req, plan, signalOf(options), lookUp),
+        );
+      },
+      options,
+      'copy',
+    );
     this.logger.info('copy started', {
       id: made.id,
       reused: made.reused,
@@ -367,17 +509,145 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       );
     }
     const req = this.normalize(input);
-    const found = await this.retrying(() => this.#lookUp(req, signalOf(options)), options, 'find');
+    const found = await this.retrying(
+      async () =>
+        this.#keepFor(
+          req,
+          await this._findByToken(req.destination.region, req.clientToken, signalOf(options)),
+          signalOf(options),
+        ),
+      options,
+      'find',
+    );
     return found === undefined ? undefined : this.kindHandle(req, found);
+  }
+
+  /**
+   * {@link find} for many requests, with as few provider calls as the filters allow (one
+   * per destination region per batch of tokens where the provider can list several tokens
+   * in one filter). One result per request, in order: the handle of the copy already made
+   * for its token, `undefined` when a well-formed lookup found none, or its own error (a
+   * request without a client token, a token already used for another source). Rejects only
+   * when a lookup fails after the retries. A request found empty here can be copied with
+   * `copy(request, { plan, tokenChecked: true })`.
+   */
+  async findMany(
+    inputs: readonly K['input'][],
+    options: CallOptions = {},
+  ): Promise<BatchResult<K['handle'] | undefined>[]> {
+    if (!Array.isArray(inputs))
+      throw invalidRequest([{ path: 'requests', message: 'must be an array' }], this.provider);
+    const out: BatchResult<K['handle'] | undefined>[] = new Array(inputs.length);
+    const byRegion = new Map<string, { index: number; req: K['request'] }[]>();
+    inputs.forEach((input, index) => {
+      try {
+        if (
+          typeof input !== 'object' ||
+          input === null ||
+          (input as { clientToken?: unknown }).clientToken === undefined
+        ) {
+          throw invalidRequest(
+            [{ path: 'clientToken', message: 'find needs the client token to look up' }],
+            this.provider,
+          );
+        }
+        const req = this.normalize(input);
+        const list = byRegion.get(req.destination.region) ?? [];
+        if (list.length === 0) byRegion.set(req.destination.region, list);
+        list.push({ index, req });
+      } catch (err) {
+        out[index] = { ok: false, error: this.#asError(err) };
+      }
+    });
+    const signal = signalOf(options);
+    for (const [region, entries] of byRegion) {
+      const tokens = [...new Set(entries.map((e) => e.req.clientToken))];
+      const copies = await this.retrying(() => this.#findTokens(region, tokens, signal), options, 'find');
+      for (const { index, req } of entries) {
+        try {
+          const found = await this.#keepFor(req, copies, signal);
+          out[index] = { ok: true, value: found === undefined ? undefined : this.kindHandle(req, found) };
+        } catch (err) {
+          out[index] = { ok: false, error: this.#asError(err) };
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Copies carrying any of `tokens` in `region`: one batched driver call where there is one. */
+  #findTokens(region: string, tokens: readonly string[], options: CallOptions): Promise<ObservedCopy[]> {
+    if (this._findByTokens !== undefined) return this._findByTokens(region, tokens, options);
+    return mapWithConcurrency(tokens, EACH_CONCURRENCY, (t) => this._findByToken(region, t, options)).then(
+      (lists) => lists.flat(),
+    );
+  }
+
+  /**
+   * Copies carrying one token in `region`, for a copy in flight (before its copy call, or
+   * after it to converge). Concurrent copies share one batched driver call when the driver
+   * has one: a lookup waits until every copy in flight in the region is waiting for its
+   * own lookup (or has ended), then all of them go in one call. A call with an abort
+   * signal goes alone.
+   */
+  #findToken(region: string, token: string, options: CallOptions): Promise<ObservedCopy[]> {
+    if (this._findByTokens === undefined || options.signal !== undefined) {
+      return this._findByToken(region, token, options);
+    }
+    const pending = this.#pendingLookups.get(region) ?? new Map();
+    if (pending.size === 0) this.#pendingLookups.set(region, pending);
+    const waiting = pending.get(token) ?? [];
+    if (waiting.length === 0) pending.set(token, waiting);
+    const result = new Promise<ObservedCopy[]>((resolve, reject) => waiting.push({ resolve, reject }));
+    this.#maybeFlushLookups(region);
+    return result;
+  }
+
+  /** Sends the region's waiting lookups once no copy in flight there is still on its way to one. */
+  #maybeFlushLookups(region: string): void {
+    const pending = this.#pendingLookups.get(region);
+    if (pending === undefined) return;
+    let waiting = 0;
+    for (const list of pending.values()) waiting += list.length;
+    if (waiting < (this.#copying.get(region) ?? 0)) return;
+    this.#pendingLookups.delete(region);
+    this._findByTokens!(region, [...pending.keys()], {}).then(
+      (copies) => {
+        for (const list of pending.values()) for (const w of list) w.resolve(copies);
+      },
+      (err: unknown) => {
+        for (const list of pending.values()) for (const w of list) w.reject(err);
+      },
+    );
+  }
+
+  /** Counts a copy attempt in flight in `region` while `fn` runs (see {@link #findToken}). */
+  async #inFlight<T>(region: string, fn: () => Promise<T>): Promise<T> {
+    this.#copying.set(region, (this.#copying.get(region) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      const left = (this.#copying.get(region) ?? 1) - 1;
+      if (left === 0) this.#copying.delete(region);
+      else this.#copying.set(region, left);
+      this.#maybeFlushLookups(region);
+    }
   }
 
   /** The token's copy in the destination (the one every runner keeps), checked to be of this source. */
   async #lookUp(req: K['request'], options: CallOptions): Promise<MadeCopy | undefined> {
-    const region = req.destination.region;
+    const copies = await this.#findToken(req.destination.region, req.clientToken, options);
+    return this.#keepFor(req, copies, options);
+  }
+
+  /** Of `copies` (any tokens), the one kept for the request's token, its duplicates removed. */
+  async #keepFor(
+    req: K['request'],
+    found: readonly ObservedCopy[],
+    options: CallOptions,
+  ): Promise<MadeCopy | undefined> {
     const lineage = this.kindLineage(req);
-    const copies = (await this._findByToken(region, req.clientToken, options)).filter(
-      (c) => c.tags[lineage.tokenTag] === req.clientToken,
-    );
+    const copies = found.filter((c) => c.tags[lineage.tokenTag] === req.clientToken);
     const keep = copyToKeep(copies);
     if (keep === undefined) return undefined;
     const mismatch = tokenReuseMismatch(lineage, req, keep, this.provider);
@@ -392,9 +662,14 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     };
   }
 
-  async #copyOnce(req: K['request'], plan: K['plan'], options: CallOptions): Promise<MadeCopy> {
+  async #copyOnce(
+    req: K['request'],
+    plan: K['plan'],
+    options: CallOptions,
+    lookUpFirst: boolean,
+  ): Promise<MadeCopy> {
     // An earlier attempt (here after a lost reply, or in another process) may have made it.
-    const earlier = await this.#lookUp(req, options);
+    const earlier = lookUpFirst ? await this.#lookUp(req, options) : undefined;
     if (earlier !== undefined) return earlier;
     const askedAt = this.clock.now();
     let id: string;
@@ -453,7 +728,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     const lineage = this.kindLineage(req);
     let copies: ObservedCopy[];
     try {
-      copies = await this._findByToken(region, req.clientToken, options);
+      copies = await this.#findToken(region, req.clientToken, options);
     } catch (err) {
       this.logger.warn(`${this.provider}: could not look the token up after the copy; keeping ${made.id}`, {
         region,

@@ -6,6 +6,7 @@
 
 // The contract callers use.
 export type {
+  BatchResult,
   CallOptions,
   CancelOptions,
   CopierProvider,
@@ -27,9 +28,13 @@ export {
 export type {
   BillableGiB,
   CopyPlan,
+  DeltaEstimate,
+  DeltaMeasurement,
   KeySource,
   KmsCharges,
+  PlanLineage,
   ResolvedEncryption,
+  ResolvedKmsKey,
   SizeBasis,
   SourceSnapshotFacts,
   Transfer,
@@ -77,6 +82,7 @@ export {
   type CopierRuntime,
   CopyFacade,
   type CopyKindTypes,
+  type FacadeCopyOptions,
   type MadeCopy,
   type NeutralCancel,
   type NeutralStatus,

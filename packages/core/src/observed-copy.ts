@@ -14,6 +14,13 @@ export const STATE_TAGS = Object.freeze({
    * the id of the copy kept instead. The duplicate is being deleted.
    */
   supersededBy: `${RESERVED_TAG_PREFIX}superseded-by`,
+  /**
+   * On a copy that was the most recent of its lineage in its region when a later copy was
+   * made there: the later copy's client token. When no copy carries that token any more,
+   * the most recent copy was deleted (EBS then makes the next copy a full one), which the
+   * cloud itself no longer shows.
+   */
+  nextCopy: `${RESERVED_TAG_PREFIX}next-copy`,
 });
 
 /**

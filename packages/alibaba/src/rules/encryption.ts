@@ -73,7 +73,8 @@ const KMS_ARN = /^acs:kms:([^:]*):/;
  *
  * Rules (CopySnapshot API reference; docs/alibaba-ecs-rules.md):
  * - `KMSKeyId` needs `Encrypted=true` (ECS: `InvalidEncrypted.NotMatchKmsKeyId`) → `INVALID_REQUEST`.
- * - A key named by ARN must be in the destination region → `INVALID_REQUEST`.
+ * - A key named by ARN must be in the destination region ("Copy a snapshot": an encrypted
+ *   copy uses a KMS key of the destination region) → `ENCRYPTION_RULE`.
  * - Snapshots of encrypted disks must be copied encrypted; `encrypted: false` on an
  *   encrypted source (ECS: `InvalidEncrypted.NotSupportDecrypt`) → `ENCRYPTION_RULE`.
  *   Without a flag the copy of an encrypted source is encrypted and `Encrypted=true` is sent.
@@ -82,6 +83,8 @@ const KMS_ARN = /^acs:kms:([^:]*):/;
  *   `details.scope = 'request'`: an encrypted copy in the same region would be accepted.
  * - Encrypted with a key given → that key (a KMS key in the destination region, may be
  *   charged); without a key → the free service key `alias/acs/ecs`.
+ *
+ * Key references are compared and checked through KMS afterwards (see `checkAlibabaKey`).
  *
  * @throws SnapcopyError `INVALID_REQUEST`, `ENCRYPTION_RULE` or `UNSUPPORTED` as above.
  */
@@ -103,7 +106,7 @@ export function resolveAlibabaEncryption(input: AlibabaEncryptionInput): Alibaba
   const keyRegion = givenKey === undefined ? undefined : KMS_ARN.exec(givenKey)?.[1];
   if (keyRegion !== undefined && keyRegion !== destinationRegion) {
     throw refuse(
-      'INVALID_REQUEST',
+      'ENCRYPTION_RULE',
       `the KMS key is in ${keyRegion || 'no region'}, but an Alibaba copy must use a key in the destination region ${destinationRegion}`,
       {
         rule: 'key-in-destination-region',

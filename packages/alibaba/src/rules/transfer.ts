@@ -1,5 +1,6 @@
 import type {
   BillableGiB,
+  DeltaEstimate,
   ResolvedEncryption,
   SizeBasis,
   SourceSnapshotFacts,
@@ -42,7 +43,7 @@ export interface AlibabaEarlierCopy {
 export interface AlibabaTransferInput {
   readonly sourceRegion: string;
   readonly destinationRegion: string;
-  readonly source: Pick<SourceSnapshotFacts, 'encrypted' | 'sizeGiB' | 'diskSizeGiB' | 'changedGiB'>;
+  readonly source: Pick<SourceSnapshotFacts, 'encrypted' | 'sizeGiB' | 'diskSizeGiB'>;
   /** The copy's encryption, as {@link resolveAlibabaEncryption} resolved it. */
   readonly copy: Pick<ResolvedEncryption, 'encrypted' | 'kmsKeyId'>;
   /** Earlier copies of the same lineage still present in the destination region. */
@@ -53,6 +54,8 @@ export interface AlibabaTransferInput {
 export interface AlibabaTransferResolution {
   readonly transfer: Exclude<Transfer, 'none'>;
   readonly sizeBasis: Exclude<SizeBasis, 'none'>;
+  /** For an incremental copy: its size, always an upper bound on Alibaba (see below). */
+  readonly delta?: DeltaEstimate;
   readonly billableGiB: BillableGiB;
   readonly reasons: readonly string[];
 }
@@ -108,8 +111,10 @@ function deciding(
  * - First encrypted copy of an unencrypted snapshot → full, on the source **disk** size.
  * - Encrypted copy of an encrypted snapshot → full, on the snapshot size.
  * - A later copy whose latest earlier copy in the destination has the same key (or both
- *   unencrypted) → incremental, on the changed GiB; when those are unknown, billed on the
- *   full snapshot size.
+ *   unencrypted) → incremental, size basis `delta`, billed on the full snapshot size as
+ *   an upper bound (the change cannot be measured on Alibaba Cloud).
+ * - Keys compare as KMS resolved them (key ids); keys KMS could not resolve compare by
+ *   their spelling.
  * - A key change (other key, or encrypted vs not) → a new full copy.
  * - Transfer is billed per GiB on that basis across regions only; storage always.
  *
@@ -123,7 +128,6 @@ export function resolveAlibabaTransfer(input: AlibabaTransferInput): AlibabaTran
   if (sameRegion && !copy.encrypted) throw sameRegionStandardCopyError(sourceRegion);
   checkSize(source.sizeGiB, 'source.sizeGiB');
   checkSize(source.diskSizeGiB, 'source.diskSizeGiB');
-  checkSize(source.changedGiB, 'source.changedGiB');
 
   const reasons: string[] = [];
   const copyKey = keyOf(copy);
@@ -131,6 +135,7 @@ export function resolveAlibabaTransfer(input: AlibabaTransferInput): AlibabaTran
   let transfer: 'full' | 'incremental';
   let sizeBasis: 'snapshot' | 'disk' | 'delta';
   let gib: number;
+  let delta: DeltaEstimate | undefined;
 
   const decision = earlier.length === 0 ? undefined : deciding(earlier, copyKey);
   if (decision?.match === true) {
@@ -143,17 +148,18 @@ export function resolveAlibabaTransfer(input: AlibabaTransferInput): AlibabaTran
         'The earlier copies carry no creation time, so incremental is assumed only because all of them use this key.',
       );
     }
-    if (source.changedGiB === undefined) {
-      sizeBasis = 'snapshot';
-      gib = source.sizeGiB;
-      reasons.push(
-        `How much changed since the earlier copy is unknown, so the estimate bills the full snapshot size (${gib} GiB); the real bill is likely lower.`,
-      );
-    } else {
-      sizeBasis = 'delta';
-      gib = source.changedGiB;
-      reasons.push(`${gib} GiB changed since the previous snapshot of this lineage.`);
-    }
+    // Alibaba offers no API that lists the blocks changed between two snapshots, so the
+    // change cannot be measured: the delta is billed on the full snapshot size as a ceiling.
+    sizeBasis = 'delta';
+    gib = source.sizeGiB;
+    delta = {
+      measured: 'upper-bound',
+      gib,
+      why: 'Alibaba Cloud has no API that lists the blocks changed between two snapshots',
+    };
+    reasons.push(
+      `How much changed since the earlier copy cannot be measured on Alibaba Cloud: the estimate bills the full snapshot size (${gib} GiB) as an upper bound; the copy moves only what changed.`,
+    );
   } else {
     transfer = 'full';
     if (decision !== undefined) {
@@ -212,6 +218,7 @@ export function resolveAlibabaTransfer(input: AlibabaTransferInput): AlibabaTran
   return {
     transfer,
     sizeBasis,
+    ...(delta === undefined ? {} : { delta }),
     billableGiB: { transfer: sameRegion ? 0 : gib, storage: gib, timeBased: 0 },
     reasons,
   };

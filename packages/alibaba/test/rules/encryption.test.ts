@@ -218,7 +218,7 @@ const rows: Row[] = [
     to: SH,
     sourceEncrypted: true,
     requested: { encrypted: true, kmsKeyId: HZ_ARN },
-    err: { code: 'INVALID_REQUEST', mirrors: 'InvalidParameter.KMSKeyId.NotFound' },
+    err: { code: 'ENCRYPTION_RULE', mirrors: 'InvalidParameter.KMSKeyId.NotFound' },
   },
   {
     rule: 'key-in-destination-region',

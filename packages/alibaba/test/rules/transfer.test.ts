@@ -13,9 +13,10 @@ const SH = 'cn-shanghai';
 const KEY_A = 'key-a';
 const KEY_B = 'key-b';
 
-// Source facts: a 30 GiB snapshot of a 100 GiB disk, 4 GiB changed since the previous snapshot.
-const UNENC = { encrypted: false, sizeGiB: 30, diskSizeGiB: 100, changedGiB: 4 };
-const ENC = { encrypted: true, sizeGiB: 30, diskSizeGiB: 100, changedGiB: 4 };
+// Source facts: a 30 GiB snapshot of a 100 GiB disk. Alibaba cannot say how much of it
+// changed since an earlier copy: an incremental copy is billed on the 30 GiB as a ceiling.
+const UNENC = { encrypted: false, sizeGiB: 30, diskSizeGiB: 100 };
+const ENC = { encrypted: true, sizeGiB: 30, diskSizeGiB: 100 };
 const STANDARD = { encrypted: false };
 const SERVICE_KEY = { encrypted: true, kmsKeyId: ALIBABA_DEFAULT_SERVICE_KEY };
 const CMK_A = { encrypted: true, kmsKeyId: KEY_A };
@@ -85,21 +86,21 @@ const rows: Row[] = [
     [earlier(STANDARD)],
     'incremental',
     'delta',
-    { transfer: 4, storage: 4 },
+    { transfer: 30, storage: 30 },
     /only what changed/,
   ),
   row(
-    'delta-unknown-bills-full-snapshot',
-    'later standard copy, changed size unknown',
+    'delta-upper-bound',
+    'later standard copy: the change cannot be measured, the snapshot size is its ceiling',
     HZ,
     SH,
-    { ...UNENC, changedGiB: undefined },
+    UNENC,
     STANDARD,
     [earlier(STANDARD)],
     'incremental',
-    'snapshot',
+    'delta',
     { transfer: 30, storage: 30 },
-    /unknown.*full snapshot size/,
+    /cannot be measured.*upper bound/,
   ),
   // Encrypted copy of an unencrypted snapshot: source disk size.
   row(
@@ -164,7 +165,7 @@ const rows: Row[] = [
     [earlier(CMK_A)],
     'incremental',
     'delta',
-    { transfer: 0, storage: 4 },
+    { transfer: 0, storage: 30 },
     /only what changed/,
   ),
   row(
@@ -177,21 +178,21 @@ const rows: Row[] = [
     [earlier({ encrypted: true })],
     'incremental',
     'delta',
-    { transfer: 4, storage: 4 },
+    { transfer: 30, storage: 30 },
     /only what changed/,
   ),
   row(
-    'delta-unknown-bills-full-snapshot',
-    'later encrypted copy, changed size unknown',
+    'delta-upper-bound',
+    'later encrypted copy under the same key: delta, the snapshot size as its ceiling',
     HZ,
     SH,
-    { ...UNENC, changedGiB: undefined },
+    UNENC,
     CMK_A,
     [earlier(CMK_A)],
     'incremental',
-    'snapshot',
+    'delta',
     { transfer: 30, storage: 30 },
-    /full snapshot size/,
+    /upper bound/,
   ),
   // A key change starts a new full copy.
   row(
@@ -283,7 +284,7 @@ const rows: Row[] = [
     [earlier(CMK_A)],
     'incremental',
     'delta',
-    { transfer: 4, storage: 4 },
+    { transfer: 30, storage: 30 },
     /only what changed/,
   ),
   row(
@@ -323,7 +324,7 @@ const rows: Row[] = [
     [earlier(CMK_B, '2026-01-01T00:00:00Z'), earlier(CMK_A, '2026-02-01T00:00:00Z')],
     'incremental',
     'delta',
-    { transfer: 4, storage: 4 },
+    { transfer: 30, storage: 30 },
     /only what changed/,
   ),
   row(
@@ -349,7 +350,7 @@ const rows: Row[] = [
     [earlier(CMK_A), earlier(CMK_A)],
     'incremental',
     'delta',
-    { transfer: 4, storage: 4 },
+    { transfer: 30, storage: 30 },
     /no creation time/,
   ),
   // Transfer is charged across regions only.
@@ -398,6 +399,8 @@ describe('resolveAlibabaTransfer', () => {
     expect(out.sizeBasis).toBe(sizeBasis);
     expect(out.billableGiB).toEqual({ ...billable, timeBased: 0 });
     expect(out.reasons.join(' ')).toMatch(reason);
+    // Every incremental copy states that its delta is an upper bound, never measured.
+    expect(out.delta?.measured).toBe(transfer === 'incremental' ? 'upper-bound' : undefined);
   });
 
   const refusals: { rule: string; case: string; input: AlibabaTransferInput; code: string }[] = [
@@ -421,12 +424,12 @@ describe('resolveAlibabaTransfer', () => {
     },
     {
       rule: 'size-facts',
-      case: 'non-finite changed size',
+      case: 'non-finite disk size',
       input: {
         sourceRegion: HZ,
         destinationRegion: SH,
-        source: { ...UNENC, changedGiB: Number.POSITIVE_INFINITY },
-        copy: STANDARD,
+        source: { ...UNENC, diskSizeGiB: Number.POSITIVE_INFINITY },
+        copy: { encrypted: true },
       },
       code: 'INVALID_REQUEST',
     },
@@ -451,11 +454,10 @@ describe('resolveAlibabaTransfer', () => {
         fc.boolean(),
         fc.nat(2000),
         fc.nat(2000),
-        fc.option(fc.nat(2000), { nil: undefined }),
         key,
         fc.array(key, { maxLength: 3 }),
-        (to, srcEnc, size, extra, changed, copy, prior) => {
-          const source = { encrypted: srcEnc, sizeGiB: size, diskSizeGiB: size + extra, changedGiB: changed };
+        (to, srcEnc, size, extra, copy, prior) => {
+          const source = { encrypted: srcEnc, sizeGiB: size, diskSizeGiB: size + extra };
           const input = { sourceRegion: HZ, destinationRegion: to, source, copy, earlierCopies: prior };
           let out: ReturnType<typeof resolveAlibabaTransfer>;
           try {
@@ -476,7 +478,8 @@ describe('resolveAlibabaTransfer', () => {
             // No creation times here, so incremental needs every earlier copy under this key.
             expect(prior.length).toBeGreaterThan(0);
             expect(prior.every((p) => k(p) === k(copy))).toBe(true);
-            expect(out.billableGiB.storage).toBe(changed ?? size);
+            expect(out.billableGiB.storage).toBe(size);
+            expect(out.delta).toMatchObject({ measured: 'upper-bound', gib: size });
           }
         },
       ),

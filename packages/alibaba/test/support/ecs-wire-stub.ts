@@ -68,6 +68,27 @@ export function ecsError(
   };
 }
 
+/** The key id the stub's KMS gives a key reference: `id-of-<reference>` (a key id is itself). */
+export const stubKeyId = (ref: string): string => (ref.startsWith('id-of-') ? ref : `id-of-${ref}`);
+
+/** A KMS DescribeKey reply for `ref` in `region`, in `state`. */
+export function kmsKeyReply(ref: string, region: string, state = 'Enabled'): StubReply {
+  const keyId = stubKeyId(ref);
+  return {
+    body: {
+      RequestId: 'REQ-KMS',
+      KeyMetadata: {
+        KeyId: keyId,
+        Arn: `acs:kms:${region}:1234567890123456:key/${keyId}`,
+        KeyState: state,
+        KeySpec: 'Aliyun_AES_256',
+        KeyUsage: 'ENCRYPT/DECRYPT',
+        Creator: '1234567890123456',
+      },
+    },
+  };
+}
+
 /**
  * A nock-level ECS endpoint: dispatches on `x-acs-action` like the real service, records
  * every call with its decoded query string, and answers from per-action handlers (a
@@ -79,6 +100,8 @@ export class EcsWireStub {
   readonly #scope: nock.Interceptor;
 
   constructor(readonly origin: string | RegExp) {
+    // KMS shares the endpoint (a sandbox serves both): every key is enabled, its id derived from its name.
+    this.#handlers.set('DescribeKey', [(p) => kmsKeyReply(p.KeyId ?? '', p.RegionId ?? '?')]);
     this.#scope = nock(origin).persist().post(/.*/);
     // A reply function that throws makes the client's request fail with that error.
     this.#scope.reply(async (request: Request) => {

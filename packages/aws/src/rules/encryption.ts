@@ -95,7 +95,6 @@ export function resolveAwsEncryption(input: AwsEncryptionInput): AwsEncryptionOu
         source.encrypted
           ? `the copy is re-encrypted under the given key ${key}`
           : `the unencrypted source is encrypted under the given key ${key}`,
-        'AWS checks the key only after the copy has started: a key that is missing or not usable makes the copy fail later',
       ],
     };
   }

@@ -1,6 +1,9 @@
 import { isSnapcopyError, type ResolvedEncryption } from '@snapcopy/core';
 import { describe, expect, it } from 'vitest';
+import type { AwsLineageCopy } from '../../src/rules/lineage.js';
 import {
+  type AwsDeltaRead,
+  type AwsDestinationLineage,
   type AwsTransferInput,
   type AwsTransferOutcome,
   resolveAwsTransfer,
@@ -10,30 +13,52 @@ const KEY_A = 'arn:aws:kms:us-east-1:111122223333:key/aaaaaaaa-aaaa-aaaa-aaaa-aa
 const KEY_B = 'arn:aws:kms:us-east-1:111122223333:key/bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb';
 const WEST_KEY = 'arn:aws:kms:us-west-2:111122223333:key/cccccccc-cccc-cccc-cccc-cccccccccccc';
 const WEST_OTHER = 'arn:aws:kms:us-west-2:111122223333:key/99999999-9999-9999-9999-999999999999';
+const id = (arn: string) => `key/${arn.split('/').at(-1)}`;
 
 const PLAIN: ResolvedEncryption = { encrypted: false, keySource: 'none' };
 const SAME_KEY_A: ResolvedEncryption = { encrypted: true, kmsKeyId: KEY_A, keySource: 'source-key' };
+const UNDER_WEST: ResolvedEncryption = { encrypted: true, kmsKeyId: WEST_KEY, keySource: 'given-key' };
 
-/** A 100 GiB snapshot of which 8 GiB changed since the previous one, owned, in us-east-1. */
+/** 16,384 blocks of 512 KiB: 8 GiB changed since the most recent copy's source. */
+const EIGHT_GIB: AwsDeltaRead = {
+  kind: 'counted',
+  blocks: 16_384,
+  blockSizeBytes: 524_288,
+  baseSnapshotId: 'snap-base',
+};
+
+const recentCopy = (over: Partial<AwsLineageCopy> = {}): AwsLineageCopy => ({
+  id: 'snap-recent',
+  state: 'completed',
+  deleting: false,
+  archived: false,
+  encrypted: false,
+  sourceSnapshotId: 'snap-base',
+  sourceRegion: 'us-east-1',
+  ...over,
+});
+
+/** The most recent copy is there; the copies present use `keys`. */
+const present = (keys: string[], over: Partial<AwsLineageCopy> = {}): AwsDestinationLineage => ({
+  mostRecent: { kind: 'present', copy: recentCopy(over) },
+  copyKeys: keys,
+});
+
+/** A 100 GiB snapshot, owned, in us-east-1; an incremental copy's delta counted at 8 GiB. */
 function input(over: {
   source?: Partial<AwsTransferInput['source']>;
   destination?: Partial<AwsTransferInput['destination']>;
   encryption?: ResolvedEncryption;
   lineage?: AwsTransferInput['lineage'];
+  delta?: AwsDeltaRead | null;
   timeBased?: boolean;
 }): AwsTransferInput {
   return {
-    source: {
-      region: 'us-east-1',
-      ownership: 'owned',
-      encrypted: false,
-      sizeGiB: 100,
-      changedGiB: 8,
-      ...over.source,
-    },
+    source: { region: 'us-east-1', ownership: 'owned', encrypted: false, sizeGiB: 100, ...over.source },
     destination: { region: 'us-east-1', ...over.destination },
     encryption: over.encryption ?? PLAIN,
     ...(over.lineage === undefined ? {} : { lineage: over.lineage }),
+    ...(over.delta === null ? {} : { delta: over.delta ?? EIGHT_GIB }),
     ...(over.timeBased === undefined ? {} : { timeBased: over.timeBased }),
   };
 }
@@ -47,10 +72,15 @@ interface Row {
   transfer: AwsTransferOutcome['transfer'];
   sizeBasis: AwsTransferOutcome['sizeBasis'];
   billableGiB: AwsTransferOutcome['billableGiB'];
+  /** How the delta was found, for incremental rows. */
+  measured?: 'changed-blocks' | 'upper-bound';
   /** A phrase `reasons` must contain: the explanation is part of the contract. */
   says: RegExp;
 }
 
+// EBS User Guide, "Copy an Amazon EBS snapshot" (incremental snapshot copying; pricing):
+// https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html, and the EBS
+// direct APIs reference for ListChangedBlocks.
 const ROWS: Row[] = [
   // Same account, same region.
   {
@@ -70,7 +100,7 @@ const ROWS: Row[] = [
     says: /charges nothing/,
   },
   {
-    rule: 'same account and region, given key equal to the source key → free',
+    rule: 'same account and region, given key resolved by KMS to the source key → free',
     input: input({
       source: { encrypted: true, kmsKeyId: KEY_A },
       encryption: { encrypted: true, kmsKeyId: KEY_A, keySource: 'given-key' },
@@ -81,7 +111,7 @@ const ROWS: Row[] = [
     says: /copies no data/,
   },
   {
-    rule: 'same account and region, given bare key id of the source key ARN → same key, free',
+    rule: 'same account and region, given bare key id of the source key ARN (KMS not read) → same key, free',
     input: input({
       source: { encrypted: true, kmsKeyId: KEY_A },
       encryption: {
@@ -94,6 +124,17 @@ const ROWS: Row[] = [
     sizeBasis: 'none',
     billableGiB: GiB(0, 0),
     says: /copies no data/,
+  },
+  {
+    rule: 'same account and region, the source key named by an alias KMS could not resolve → full (never under-promise)',
+    input: input({
+      source: { encrypted: true, kmsKeyId: KEY_A },
+      encryption: { encrypted: true, kmsKeyId: 'alias/source-key', keySource: 'given-key' },
+    }),
+    transfer: 'full',
+    sizeBasis: 'snapshot',
+    billableGiB: GiB(0, 100),
+    says: /new key/,
   },
   {
     rule: 'same account and region, unencrypted source encrypted on copy → full',
@@ -119,7 +160,7 @@ const ROWS: Row[] = [
     input: input({
       source: { encrypted: true, kmsKeyId: KEY_A },
       encryption: { encrypted: true, kmsKeyId: KEY_B, keySource: 'given-key' },
-      lineage: { previousCopyPresent: true, copyKeys: [KEY_B] },
+      lineage: present([id(KEY_B)]),
     }),
     transfer: 'full',
     sizeBasis: 'snapshot',
@@ -128,49 +169,71 @@ const ROWS: Row[] = [
   },
   // Cross region.
   {
-    rule: 'first copy to a new region → full, transfer and storage on the snapshot size',
+    rule: 'first copy to a new region (never copied there) → full, transfer and storage on the snapshot size',
     input: input({ destination: WEST }),
     transfer: 'full',
     sizeBasis: 'snapshot',
     billableGiB: GiB(100, 100),
-    says: /no earlier copy/,
+    says: /never copied/,
   },
   {
-    rule: 'later cross-region copy, earlier copy present, all unencrypted → incremental on the delta',
-    input: input({ destination: WEST, lineage: { previousCopyPresent: true, copyKeys: ['none', 'none'] } }),
+    rule: 'the most recent copy still exists, all unencrypted → incremental, the changed blocks counted',
+    input: input({ destination: WEST, lineage: present(['none']) }),
     transfer: 'incremental',
     sizeBasis: 'delta',
     billableGiB: GiB(8, 8),
-    says: /changed blocks/,
+    measured: 'changed-blocks',
+    says: /16384 blocks of 512 KiB/,
   },
   {
-    rule: "later cross-region copy, earlier copy present, all under this copy's key → incremental",
+    rule: "the most recent copy still exists, all under this copy's key → incremental",
     input: input({
       destination: WEST,
       source: { encrypted: true, kmsKeyId: KEY_A },
-      encryption: { encrypted: true, kmsKeyId: WEST_KEY, keySource: 'default-key' },
-      lineage: { previousCopyPresent: true, copyKeys: [WEST_KEY] },
+      encryption: UNDER_WEST,
+      lineage: present([id(WEST_KEY)], { encrypted: true, kmsKeyArn: WEST_KEY }),
     }),
     transfer: 'incremental',
     sizeBasis: 'delta',
     billableGiB: GiB(8, 8),
-    says: /share this copy's key/,
+    measured: 'changed-blocks',
+    says: /shares this copy's key/,
   },
   {
-    rule: 'later cross-region copy, most recent earlier copy deleted → full',
-    input: input({ destination: WEST, lineage: { previousCopyPresent: false, copyKeys: ['none'] } }),
+    rule: 'the most recent copy is still pending → incremental on it (the copy waits for it)',
+    input: input({ destination: WEST, lineage: present(['none'], { state: 'pending' }) }),
+    transfer: 'incremental',
+    sizeBasis: 'delta',
+    billableGiB: GiB(8, 8),
+    measured: 'changed-blocks',
+    says: /still pending/,
+  },
+  {
+    rule: 'the most recent copy was deleted, an older one still there → full',
+    input: input({
+      destination: WEST,
+      lineage: { mostRecent: { kind: 'deleted', copy: 'snap-newest' }, copyKeys: ['none'] },
+    }),
     transfer: 'full',
     sizeBasis: 'snapshot',
     billableGiB: GiB(100, 100),
-    says: /no earlier copy/,
+    says: /snap-newest\) was deleted/,
   },
   {
-    rule: 'later cross-region copy, earlier copies under another key → full',
+    rule: 'the most recent copy is archived → full',
+    input: input({ destination: WEST, lineage: present(['none'], { archived: true }) }),
+    transfer: 'full',
+    sizeBasis: 'snapshot',
+    billableGiB: GiB(100, 100),
+    says: /archive tier/,
+  },
+  {
+    rule: 'earlier copies under another key (a new key) → full',
     input: input({
       destination: WEST,
       source: { encrypted: true, kmsKeyId: KEY_A },
-      encryption: { encrypted: true, kmsKeyId: WEST_KEY, keySource: 'given-key' },
-      lineage: { previousCopyPresent: true, copyKeys: [WEST_OTHER] },
+      encryption: UNDER_WEST,
+      lineage: present([id(WEST_OTHER)], { encrypted: true }),
     }),
     transfer: 'full',
     sizeBasis: 'snapshot',
@@ -178,12 +241,12 @@ const ROWS: Row[] = [
     says: /share one key/,
   },
   {
-    rule: 'later cross-region copy, copies there mix this key and another → full (all must share one key)',
+    rule: 'copies under mixed keys, the most recent matching → full (all must share one key)',
     input: input({
       destination: WEST,
       source: { encrypted: true, kmsKeyId: KEY_A },
-      encryption: { encrypted: true, kmsKeyId: WEST_KEY, keySource: 'given-key' },
-      lineage: { previousCopyPresent: true, copyKeys: [WEST_KEY, WEST_OTHER] },
+      encryption: UNDER_WEST,
+      lineage: present([id(WEST_KEY), id(WEST_OTHER)], { encrypted: true, kmsKeyArn: WEST_KEY }),
     }),
     transfer: 'full',
     sizeBasis: 'snapshot',
@@ -191,52 +254,41 @@ const ROWS: Row[] = [
     says: /share one key/,
   },
   {
-    rule: 'later cross-region copy, earlier copies encrypted but this one is not → full',
-    input: input({ destination: WEST, lineage: { previousCopyPresent: true, copyKeys: [WEST_KEY] } }),
+    rule: 'earlier copies encrypted, this one not → full',
+    input: input({ destination: WEST, lineage: present([id(WEST_KEY)], { encrypted: true }) }),
     transfer: 'full',
     sizeBasis: 'snapshot',
     billableGiB: GiB(100, 100),
     says: /lack of encryption/,
   },
   {
-    rule: 'later cross-region copy that encrypts an unencrypted source → full (encryption status changes)',
-    input: input({
-      destination: WEST,
-      encryption: { encrypted: true, kmsKeyId: WEST_KEY, keySource: 'default-key' },
-      lineage: { previousCopyPresent: true, copyKeys: [WEST_KEY] },
-    }),
+    rule: 'earlier copies unencrypted, this one encrypts → full (mixed keys)',
+    input: input({ destination: WEST, encryption: UNDER_WEST, lineage: present(['none']) }),
     transfer: 'full',
     sizeBasis: 'snapshot',
     billableGiB: GiB(100, 100),
-    says: /changing the encryption status/,
+    says: /no encryption/,
   },
   {
-    rule: 'incremental copy with the changed size unknown → bills the full size and says so',
+    rule: 'an unencrypted source copied encrypted again under the key of every earlier copy → incremental',
     input: input({
       destination: WEST,
-      source: { changedGiB: undefined },
-      lineage: { previousCopyPresent: true, copyKeys: ['none'] },
+      encryption: UNDER_WEST,
+      lineage: present([id(WEST_KEY)], { encrypted: true, kmsKeyArn: WEST_KEY }),
     }),
     transfer: 'incremental',
-    sizeBasis: 'snapshot',
-    billableGiB: GiB(100, 100),
-    says: /changed size is unknown/,
+    sizeBasis: 'delta',
+    billableGiB: GiB(8, 8),
+    measured: 'changed-blocks',
+    says: /changed blocks/,
   },
   {
-    rule: 'earlier copy present but its keys unknown → full (incrementality unconfirmed)',
-    input: input({ destination: WEST, lineage: { previousCopyPresent: true, copyKeys: [] } }),
-    transfer: 'full',
-    sizeBasis: 'snapshot',
-    billableGiB: GiB(100, 100),
-    says: /unknown/,
-  },
-  {
-    rule: 'copy key given as an alias cannot be matched with key ARNs → full (never under-promise)',
+    rule: 'an alias KMS could not resolve cannot be matched with key ARNs → full (never under-promise)',
     input: input({
       destination: WEST,
       source: { encrypted: true, kmsKeyId: KEY_A },
       encryption: { encrypted: true, kmsKeyId: 'alias/dr-key', keySource: 'given-key' },
-      lineage: { previousCopyPresent: true, copyKeys: [WEST_KEY] },
+      lineage: present([id(WEST_KEY)], { encrypted: true }),
     }),
     transfer: 'full',
     sizeBasis: 'snapshot',
@@ -244,16 +296,43 @@ const ROWS: Row[] = [
     says: /share one key/,
   },
   {
-    rule: 'changed size above the snapshot size is capped at the snapshot size',
+    rule: 'incremental, the base snapshot gone (ListChangedBlocks cannot compare) → delta, full size as upper bound',
     input: input({
       destination: WEST,
-      source: { changedGiB: 250 },
-      lineage: { previousCopyPresent: true, copyKeys: ['none'] },
+      lineage: present(['none']),
+      delta: {
+        kind: 'unmeasured',
+        why: 'ResourceNotFoundException SNAPSHOT_NOT_FOUND',
+        baseSnapshotId: 'snap-base',
+      },
     }),
     transfer: 'incremental',
     sizeBasis: 'delta',
     billableGiB: GiB(100, 100),
-    says: /100 GiB changed/,
+    measured: 'upper-bound',
+    says: /upper bound/,
+  },
+  {
+    rule: 'incremental, the delta not counted at all → delta, full size as upper bound',
+    input: input({ destination: WEST, lineage: present(['none']), delta: null }),
+    transfer: 'incremental',
+    sizeBasis: 'delta',
+    billableGiB: GiB(100, 100),
+    measured: 'upper-bound',
+    says: /not counted/,
+  },
+  {
+    rule: 'incremental copy of the very snapshot copied last → 0 blocks changed, nothing billed',
+    input: input({
+      destination: WEST,
+      lineage: present(['none']),
+      delta: { kind: 'counted', blocks: 0, blockSizeBytes: 524_288, baseSnapshotId: 'snap-base' },
+    }),
+    transfer: 'incremental',
+    sizeBasis: 'delta',
+    billableGiB: GiB(0, 0),
+    measured: 'changed-blocks',
+    says: /0 blocks/,
   },
   // Cross account.
   {
@@ -265,14 +344,15 @@ const ROWS: Row[] = [
     says: /no data transfer charge/,
   },
   {
-    rule: 'snapshot shared with you, same region, earlier copy under the same key → incremental',
+    rule: 'snapshot shared with you, same region, the most recent copy under the same key → incremental',
     input: input({
       source: { ownership: 'shared', ownerAccount: '444455556666' },
-      lineage: { previousCopyPresent: true, copyKeys: ['none'] },
+      lineage: present(['none']),
     }),
     transfer: 'incremental',
     sizeBasis: 'delta',
     billableGiB: GiB(0, 8),
+    measured: 'changed-blocks',
     says: /your account/,
   },
   {
@@ -281,18 +361,15 @@ const ROWS: Row[] = [
     transfer: 'full',
     sizeBasis: 'snapshot',
     billableGiB: GiB(0, 100),
-    says: /no earlier copy/,
+    says: /never copied/,
   },
   {
-    rule: 'shared snapshot to another region with earlier copy → incremental, transfer on the delta',
-    input: input({
-      source: { ownership: 'shared' },
-      destination: WEST,
-      lineage: { previousCopyPresent: true, copyKeys: ['none'] },
-    }),
+    rule: 'shared snapshot to another region with the most recent copy there → incremental, transfer on the delta',
+    input: input({ source: { ownership: 'shared' }, destination: WEST, lineage: present(['none']) }),
     transfer: 'incremental',
     sizeBasis: 'delta',
     billableGiB: GiB(8, 8),
+    measured: 'changed-blocks',
     says: /charged per GiB/,
   },
   // Time-based copy fee.
@@ -306,14 +383,11 @@ const ROWS: Row[] = [
   },
   {
     rule: 'time-based incremental copy → fee on the delta only',
-    input: input({
-      destination: WEST,
-      timeBased: true,
-      lineage: { previousCopyPresent: true, copyKeys: ['none'] },
-    }),
+    input: input({ destination: WEST, timeBased: true, lineage: present(['none']) }),
     transfer: 'incremental',
     sizeBasis: 'delta',
     billableGiB: GiB(8, 8, 8),
+    measured: 'changed-blocks',
     says: /time-based/,
   },
   {
@@ -335,6 +409,7 @@ describe('resolveAwsTransfer', () => {
       billableGiB: row.billableGiB,
     });
     expect(out.reasons.join('\n')).toMatch(row.says);
+    expect(out.delta?.measured).toBe(row.measured);
   });
 
   const BAD: { rule: string; input: AwsTransferInput; path: string }[] = [
@@ -349,9 +424,13 @@ describe('resolveAwsTransfer', () => {
       path: 'source.sizeGiB',
     },
     {
-      rule: 'NaN changed size → INVALID_REQUEST',
-      input: input({ source: { changedGiB: Number.NaN } }),
-      path: 'source.changedGiB',
+      rule: 'a fractional block count → INVALID_REQUEST',
+      input: input({
+        destination: WEST,
+        lineage: present(['none']),
+        delta: { kind: 'counted', blocks: 1.5, blockSizeBytes: 524_288, baseSnapshotId: 'snap-base' },
+      }),
+      path: 'delta',
     },
   ];
   it.each(BAD.map((row) => [row.rule, row] as const))('%s', (_rule, { input: bad, path }) => {

@@ -1,4 +1,4 @@
-import type { CopyRequestInput } from '@snapcopy/core';
+import type { CopyRequestInput, ErrorCode } from '@snapcopy/core';
 import type { ProviderName } from '../providers.js';
 import { DEMO_IDS } from './demo-seed.js';
 
@@ -17,6 +17,10 @@ export interface DemoScenario {
   readonly point: string;
   /** Cancel the copy once it reaches this progress. */
   readonly cancelAtPercent?: number;
+  /** For `refused`: the code the plan refuses with. Default `UNSUPPORTED`. */
+  readonly refusedWith?: ErrorCode;
+  /** A copy made (and waited for) before the plans, so that this one has an earlier copy to build on. */
+  readonly before?: CopyRequestInput;
 }
 
 /** Every kind of copy the demo shows, in the order it shows them. */
@@ -91,7 +95,39 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
       encryption: { encrypted: true, kmsKeyId: DEMO_IDS.awsRevokedKey },
     },
     expect: 'fails-later',
-    point: 'EC2 accepts the copy, then it fails: AWS checks the key asynchronously',
+    point:
+      'the key looks usable in KMS (a key policy that keeps EBS out does not show there): EC2 accepts the copy, then it fails',
+  },
+  {
+    label: 'aws-retiring-key',
+    title: 'AWS copy under a key pending deletion',
+    provider: 'aws',
+    request: {
+      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+      destination: { region: 'us-west-2' },
+      encryption: { encrypted: true, kmsKeyId: DEMO_IDS.awsRetiringKey },
+    },
+    expect: 'refused',
+    refusedWith: 'ENCRYPTION_RULE',
+    point:
+      'KMS says the key is pending deletion: the plan refuses it before anything is created, where EC2 would accept the copy and fail it later',
+  },
+  {
+    label: 'aws-incremental',
+    title: 'AWS incremental copy, its changed GiB counted',
+    provider: 'aws',
+    before: {
+      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsDbMonday },
+      destination: { region: 'us-west-2' },
+      clientToken: 'demo-db-monday',
+    },
+    request: {
+      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsDbTuesday },
+      destination: { region: 'us-west-2' },
+    },
+    expect: 'completed',
+    point:
+      "Monday's copy is still in us-west-2: the EBS direct APIs count the blocks changed since, and the plan bills exactly those GiB",
   },
   {
     label: 'ali-cancel',

@@ -19,11 +19,18 @@ export const DEMO_IDS = Object.freeze({
   awsBackupKey: 'alias/dr-backup',
   /** AWS key in us-west-2 that exists but EBS cannot use. */
   awsRevokedKey: 'alias/revoked',
+  /** AWS key in us-west-2 scheduled for deletion. */
+  awsRetiringKey: 'alias/retiring',
+  /** AWS, us-east-1: Monday's snapshot of the database volume (12 GiB of data on 40 GiB). */
+  awsDbMonday: 'snap-0de0000000000d001',
+  /** AWS, us-east-1: Tuesday's snapshot of the same volume, 3 GiB changed since Monday. */
+  awsDbTuesday: 'snap-0de0000000000d002',
 });
 
 /**
  * The world the demo starts the sandbox with (the testkit's seed format): one account
- * per cloud, two regions each, a usable and an unusable customer key, four snapshots.
+ * per cloud, two regions each, a usable customer key, one EBS cannot use and one pending
+ * deletion, four snapshots, and two days of snapshots of one database volume.
  * Credentials are the sandbox's own, good for nothing else.
  */
 export const DEMO_SEED = {
@@ -39,6 +46,20 @@ export const DEMO_SEED = {
     keys: [
       { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'dr-backup' },
       { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'revoked', accessible: false },
+      { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'retiring', state: 'PendingDeletion' },
+    ],
+    instances: [
+      {
+        id: 'i-0de00000000000001',
+        account: DEMO_AWS_ACCOUNT,
+        region: 'us-east-1',
+        volumes: [{ id: 'vol-0de00000000000001', sizeGiB: 40, usedGiB: 12, changeGiB: 3 }],
+      },
+    ],
+    // Two days of snapshots of the database volume: the second one differs by 3 GiB.
+    snapshotSets: [
+      { instanceId: 'i-0de00000000000001', ids: [DEMO_IDS.awsDbMonday], description: 'database, Monday' },
+      { instanceId: 'i-0de00000000000001', ids: [DEMO_IDS.awsDbTuesday], description: 'database, Tuesday' },
     ],
     snapshots: [
       {

@@ -63,11 +63,19 @@ function header(output: Output, title: string): void {
   output.line(output.mode === 'tty' ? `\u001b[1m${title}\u001b[0m` : `== ${title}`);
 }
 
+function deltaWords(plan: CopyPlan): string {
+  const d = plan.delta;
+  if (d === undefined) return '';
+  return d.measured === 'changed-blocks'
+    ? ` (${d.changedBlocks} changed blocks counted: exactly ${gib(d.gib)})`
+    : ` (not measurable: ${gib(d.gib)} is an upper bound)`;
+}
+
 function planWords(plan: CopyPlan): string {
   const what =
     plan.transfer === 'none'
       ? 'no data moves (metadata-only copy)'
-      : `${plan.transfer} copy billed on the ${plan.sizeBasis} size`;
+      : `${plan.transfer} copy billed on the ${plan.sizeBasis} size${deltaWords(plan)}`;
   return `${what}: ${gib(plan.billableGiB.transfer)} transferred, ${gib(plan.billableGiB.storage)} stored; ${encryptionWords(plan)}`;
 }
 
@@ -91,7 +99,11 @@ function judge(o: Omit<DemoOutcome, 'asExpected' | 'billMatchesPlan'>): boolean 
     case 'completed':
       return o.status?.state === 'completed';
     case 'refused':
-      return o.error?.code === 'UNSUPPORTED' && o.copyCalls === 0 && o.handle === undefined;
+      return (
+        o.error?.code === (o.scenario.refusedWith ?? 'UNSUPPORTED') &&
+        o.copyCalls === 0 &&
+        o.handle === undefined
+      );
     case 'fails-later':
       return o.handle !== undefined && o.status?.state === 'failed';
     case 'cancelled':
@@ -133,6 +145,18 @@ export async function runDemoScenarios(options: DemoRunOptions): Promise<DemoOut
   header(output, 'Plans: what each copy will do and cost, before anything is sent');
   const planned: PlannedScenario[] = [];
   for (const scenario of scenarios) {
+    if (scenario.before !== undefined) {
+      // The earlier copy this scenario builds on, made and finished first.
+      const earlier = await copiers[scenario.provider].copy(scenario.before);
+      await copiers[scenario.provider].wait(earlier, {
+        minDelayMs: options.pollMs,
+        maxDelayMs: options.pollMs,
+        timeoutMs: 120_000,
+      });
+      output.line(
+        `${scenario.label}  (before: copied ${scenario.before.source.snapshotId} to ${scenario.before.destination.region} as ${earlier.snapshotId})`,
+      );
+    }
     const requests = simOf(scenario.provider).world.requests;
     const since = requests.size;
     const copyCallsDuringPlan = () => requests.count('CopySnapshot', since);
@@ -254,7 +278,7 @@ export function printDemoSummary(output: Output, outcomes: readonly DemoOutcome[
       outcomes.map((o) => [
         o.scenario.label,
         o.plan
-          ? `${o.plan.transfer} (${o.plan.sizeBasis}), ${o.plan.encryption.encrypted ? 'encrypted' : 'plain'}`
+          ? `${o.plan.transfer} (${o.plan.sizeBasis}${o.plan.delta ? `, ${o.plan.delta.measured}` : ''}), ${o.plan.encryption.encrypted ? 'encrypted' : 'plain'}`
           : 'refused',
         outcomeWords(o),
         fmt(o.plan?.billableGiB.transfer, o.plan?.billableGiB.storage),

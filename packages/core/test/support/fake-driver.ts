@@ -102,6 +102,29 @@ export const FAKE_CAPS = defineCapabilities({
   retentionPeriod: false,
 });
 
+/** The plan the fake driver makes for a request (a full copy of 8 GiB). */
+export function fakePlan(request: NormalizedCopyRequest): CopyPlan {
+  return {
+    provider: 'fake',
+    request,
+    source: {
+      region: request.source.region,
+      snapshotId: request.source.snapshotId,
+      ownership: 'owned',
+      encrypted: false,
+      volumeId: 'vol-1',
+      sizeGiB: 8,
+    },
+    destination: { region: request.destination.region },
+    encryption: { encrypted: false, keySource: 'none' },
+    transfer: 'full',
+    sizeBasis: 'snapshot',
+    billableGiB: { transfer: 8, storage: 8, timeBased: 0 },
+    kms: { customerManagedKey: false, serviceKey: false },
+    reasons: ['test'],
+  } satisfies CopyPlan;
+}
+
 /** The smallest complete driver over {@link FakeCloud}. */
 export class FakeCopier extends AbstractSnapshotCopier {
   planCalls = 0;
@@ -119,25 +142,7 @@ export class FakeCopier extends AbstractSnapshotCopier {
     this.planCalls++;
     return this.cloud.run('plan', () => {
       if (request.source.snapshotId === 'sdk-crash') throw new TypeError('socket exploded');
-      return {
-        provider: 'fake',
-        request,
-        source: {
-          region: request.source.region,
-          snapshotId: request.source.snapshotId,
-          ownership: 'owned',
-          encrypted: false,
-          volumeId: 'vol-1',
-          sizeGiB: 8,
-        },
-        destination: { region: request.destination.region },
-        encryption: { encrypted: false, keySource: 'none' },
-        transfer: 'full',
-        sizeBasis: 'snapshot',
-        billableGiB: { transfer: 8, storage: 8, timeBased: 0 },
-        kms: { customerManagedKey: false, serviceKey: false },
-        reasons: ['test'],
-      } satisfies CopyPlan;
+      return fakePlan(request);
     });
   }
 

@@ -1,0 +1,81 @@
+import type { EBSClient } from '@aws-sdk/client-ebs';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { Ec2ClientPool } from './client-pool.js';
+import type { AwsEbsCopierOptions } from './options.js';
+
+/** The AWS KMS SDK module, loaded on first use (a plan that needs no key never loads it). */
+export type KmsSdk = typeof import('@aws-sdk/client-kms');
+/** The EBS direct APIs SDK module, loaded on first use (only an incremental copy's plan needs it). */
+export type EbsSdk = typeof import('@aws-sdk/client-ebs');
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    });
+    return loading;
+  };
+}
+
+/** Loads `@aws-sdk/client-kms` once per process. */
+export const loadKmsSdk: () => Promise<KmsSdk> = once(() => import('@aws-sdk/client-kms'));
+/** Loads `@aws-sdk/client-ebs` once per process. */
+export const loadEbsSdk: () => Promise<EbsSdk> = once(() => import('@aws-sdk/client-ebs'));
+
+/**
+ * One KMS client and one EBS direct APIs client per region, made on first use with the
+ * same credentials, retries (off) and timeouts as the copier's EC2 clients.
+ */
+export class AwsServiceClients {
+  readonly #pool: Ec2ClientPool;
+  readonly #options: AwsEbsCopierOptions;
+  readonly #kms = new Map<string, Promise<KMSClient>>();
+  readonly #ebs = new Map<string, Promise<EBSClient>>();
+
+  constructor(pool: Ec2ClientPool, options: AwsEbsCopierOptions) {
+    this.#pool = pool;
+    this.#options = options;
+  }
+
+  kms(region: string): Promise<KMSClient> {
+    return this.#cached(this.#kms, region, async () => {
+      const sdk = await loadKmsSdk();
+      const client = new sdk.KMSClient(
+        this.#pool.clientConfig(region, this.#options.kmsEndpoint ?? this.#options.endpoint),
+      );
+      this.#pool.watchDefaultCredentials(client);
+      return client;
+    });
+  }
+
+  ebs(region: string): Promise<EBSClient> {
+    return this.#cached(this.#ebs, region, async () => {
+      const sdk = await loadEbsSdk();
+      const client = new sdk.EBSClient(
+        this.#pool.clientConfig(region, this.#options.ebsEndpoint ?? this.#options.endpoint),
+      );
+      this.#pool.watchDefaultCredentials(client);
+      return client;
+    });
+  }
+
+  #cached<C>(map: Map<string, Promise<C>>, region: string, make: () => Promise<C>): Promise<C> {
+    let client = map.get(region);
+    if (!client) {
+      client = make();
+      client.catch(() => map.delete(region));
+      map.set(region, client);
+    }
+    return client;
+  }
+
+  /** Destroys every client (closes their sockets). */
+  destroy(): void {
+    for (const map of [this.#kms, this.#ebs] as Map<string, Promise<{ destroy(): void }>>[]) {
+      for (const client of map.values()) client.then((c) => c.destroy()).catch(() => {});
+      map.clear();
+    }
+  }
+}
