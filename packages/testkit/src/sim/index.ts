@@ -1,4 +1,4 @@
-export { FaultInjector, type FaultKind, type FaultRule, TokenBucket } from './faults.js';
+export { FaultInjector, type FaultKind, type FaultRule, GARBAGE_REPLY, TokenBucket } from './faults.js';
 export { BillingLedger, type LedgerEntry } from './ledger.js';
 export {
   mountNock,
