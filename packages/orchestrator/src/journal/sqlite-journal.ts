@@ -2,7 +2,10 @@ import Database from 'better-sqlite3';
 import { SnapcopyError } from '@snapcopy/core';
 import type { CopyPlan } from '@snapcopy/core';
 import type { SnapshotRef } from '@snapcopy/core';
+import { SqliteLeases, type SqlConnection } from './batch-lease.js';
+import { checkJournalContents, checkJournalPath, journalOpenError, type SqlReader } from './journal-file.js';
 import type {
+  BatchLease,
   CopyJournal,
   JournalBatch,
   JournalCopyState,
@@ -10,6 +13,7 @@ import type {
   JournalError,
   JournalRequestRecord,
   JournalTransition,
+  LeaseOwner,
 } from './journal.js';
 
 /** Options of {@link SqliteCopyJournal}. */
@@ -23,8 +27,10 @@ export interface SqliteCopyJournalOptions {
    * `FULL` to fsync every commit as well, at a few ms per write.
    */
   readonly synchronous?: 'NORMAL' | 'FULL';
-  /** Epoch-ms source for `updatedAt`. Default `Date.now`. */
+  /** Epoch-ms source for `updatedAt` and leases. Default `Date.now`. */
   readonly now?: () => number;
+  /** How long a write waits for another connection's lock before the journal reports it locked, ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
 }
 
 const SCHEMA_VERSION = 1;
@@ -96,6 +102,7 @@ function toEntry(row: CopyRow): JournalEntry {
 export class SqliteCopyJournal implements CopyJournal {
   readonly #db: Database.Database;
   readonly #now: () => number;
+  readonly #leases: SqliteLeases;
   readonly #stmts: {
     insertBatch: Database.Statement;
     insertCopy: Database.Statement;
@@ -108,13 +115,25 @@ export class SqliteCopyJournal implements CopyJournal {
     setState: Database.Statement;
   };
 
-  /** Opens (or creates) the journal at `file` (`:memory:` for a throwaway one). */
+  /**
+   * Opens (or creates) the journal at `file` (`:memory:` for a throwaway one). A path that
+   * cannot hold a journal (missing folder, a folder, read-only, locked, not SQLite, another
+   * program's database) fails with one `INVALID_REQUEST` saying which.
+   */
   constructor(file: string, options: SqliteCopyJournalOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
+    checkJournalPath(file);
+    let opened: Database.Database | undefined;
+    try {
+      opened = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+      checkJournalContents(opened as unknown as SqlReader, file);
+      opened.pragma('journal_mode = WAL');
+    } catch (err) {
+      opened?.close();
+      throw journalOpenError(file, err);
+    }
+    this.#db = opened;
     this.#db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-    this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     const version = this.#db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
@@ -126,6 +145,7 @@ export class SqliteCopyJournal implements CopyJournal {
     }
     this.#db.exec(SCHEMA);
     this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.#leases = new SqliteLeases(this.#db as unknown as SqlConnection, this.#now);
     const db = this.#db;
     this.#stmts = {
       insertBatch: db.prepare('INSERT INTO batches (batch_id, created_at, size) VALUES (?, ?, ?)'),
@@ -248,6 +268,18 @@ export class SqliteCopyJournal implements CopyJournal {
       batchId,
       index,
     );
+  }
+
+  async claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease> {
+    return this.#leases.claim(batchId, owner, staleAfterMs);
+  }
+
+  async renewBatch(batchId: string, ownerId: string): Promise<boolean> {
+    return this.#leases.renew(batchId, ownerId);
+  }
+
+  async releaseBatch(batchId: string, ownerId: string): Promise<void> {
+    this.#leases.release(batchId, ownerId);
   }
 
   async close(): Promise<void> {
