@@ -110,33 +110,46 @@ export interface EmptyLookupFacts {
   readonly consistencyWindowMs: number;
   /** The provider dedupes copy calls by client token itself. */
   readonly nativeToken: boolean;
+  /** Copy calls may still be sent for the request in this run (`retry.maxAttempts`). */
+  readonly attemptsLeft: boolean;
 }
 
 /**
  * What follows a well-formed lookup that found no copy for the token.
- * - `resend`: copy again with the same token; `settled` when the lookup proves there is no
- *   copy (the consistency window is over), so later errors are judged as for a fresh request.
+ * - `resend`: copy again with the same token.
  * - `wait`: look again once the window is over (`delayMs`), never copy before.
+ * - `keep-open`: no copy calls left in this run: stop, resumable.
+ *
+ * `settled`: the lookup proves there is no copy (the consistency window is over), so the
+ * request is no longer one whose copy may exist.
  */
 export type AfterEmptyLookup =
   | { readonly action: 'resend'; readonly settled: boolean; readonly rule: string }
-  | { readonly action: 'wait'; readonly delayMs: number; readonly rule: string };
+  | { readonly action: 'wait'; readonly delayMs: number; readonly rule: string }
+  | { readonly action: 'keep-open'; readonly settled: true; readonly rule: string };
 
 /**
  * Decides what follows a lookup that found nothing:
  *
- * 1. the consistency window since the last possibly-applied call is over → resend, settled.
- * 2. the provider has a native token → resend now (it returns the copy if one was made), not settled.
- * 3. otherwise → wait for the window to end, then look again.
+ * 1. no copy calls left, the window is over → keep open, settled (nothing was made).
+ * 2. no copy calls left, within the window → wait for the window to end, then look again.
+ * 3. the window since the last possibly-applied call is over → resend, settled.
+ * 4. the provider has a native token → resend now (it returns the copy if one was made), not settled.
+ * 5. otherwise → wait for the window to end, then look again.
  */
 export function decideAfterEmptyLookup(facts: EmptyLookupFacts): AfterEmptyLookup {
-  if (facts.sinceMayExistMs >= facts.consistencyWindowMs) {
-    return { action: 'resend', settled: true, rule: 'window-over' };
-  }
-  if (facts.nativeToken) return { action: 'resend', settled: false, rule: 'native-token' };
-  return {
-    action: 'wait',
+  const windowOver = facts.sinceMayExistMs >= facts.consistencyWindowMs;
+  const wait = (rule: string) => ({
+    action: 'wait' as const,
     delayMs: facts.consistencyWindowMs - facts.sinceMayExistMs,
-    rule: 'within-window',
-  };
+    rule,
+  });
+  if (!facts.attemptsLeft) {
+    return windowOver
+      ? { action: 'keep-open', settled: true, rule: 'exhausted-settled' }
+      : wait('exhausted-wait');
+  }
+  if (windowOver) return { action: 'resend', settled: true, rule: 'window-over' };
+  if (facts.nativeToken) return { action: 'resend', settled: false, rule: 'native-token' };
+  return wait('within-window');
 }

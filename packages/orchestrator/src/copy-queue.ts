@@ -394,12 +394,17 @@ export class CopyQueue {
           sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
           consistencyWindowMs: this.#copier.capabilities.consistencyWindowMs,
           nativeToken: this.#copier.capabilities.nativeIdempotencyToken,
+          attemptsLeft: item.attempts < this.#ctx.retry.maxAttempts,
         });
         if (decision.action === 'wait') {
           this.#toLookUp.add(item, now, { notBefore: now + decision.delayMs });
           return;
         }
         if (decision.settled) item.mayExistSince = undefined;
+        if (decision.action === 'keep-open') {
+          await this.#finish(item, 'resumable', item.error);
+          return;
+        }
         this.#ctx.progress.move(item, 'queued');
         this.#ready.add(item, now, { first: true });
         return;

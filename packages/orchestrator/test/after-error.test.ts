@@ -122,21 +122,41 @@ describe('decideAfterError: one row per rule', () => {
   });
 });
 
-const emptyRows: { rule: string; since: number; native: boolean; expected: AfterEmptyLookup }[] = [
+const emptyRows: {
+  rule: string;
+  since: number;
+  native: boolean;
+  attemptsLeft?: boolean;
+  expected: AfterEmptyLookup;
+}[] = [
   {
-    rule: '1. the consistency window is over → resend with the same token, settled',
+    rule: '1. no copy calls left, the window is over → keep open, settled (nothing was made)',
+    since: 300_000,
+    native: false,
+    attemptsLeft: false,
+    expected: { action: 'keep-open', settled: true, rule: 'exhausted-settled' },
+  },
+  {
+    rule: '2. no copy calls left, within the window → wait for the window, then look again',
+    since: 100_000,
+    native: true,
+    attemptsLeft: false,
+    expected: { action: 'wait', delayMs: 200_000, rule: 'exhausted-wait' },
+  },
+  {
+    rule: '3. the consistency window is over → resend with the same token, settled',
     since: 300_000,
     native: false,
     expected: { action: 'resend', settled: true, rule: 'window-over' },
   },
   {
-    rule: '2. within the window, native token → resend now (the provider returns the copy if made), not settled',
+    rule: '4. within the window, native token → resend now (the provider returns the copy if made), not settled',
     since: 10_000,
     native: true,
     expected: { action: 'resend', settled: false, rule: 'native-token' },
   },
   {
-    rule: '3. within the window, no native token → wait for the window to end, then look again',
+    rule: '5. within the window, no native token → wait for the window to end, then look again',
     since: 10_000,
     native: false,
     expected: { action: 'wait', delayMs: 290_000, rule: 'within-window' },
@@ -150,6 +170,7 @@ describe('decideAfterEmptyLookup: one row per rule', () => {
         sinceMayExistMs: row.since,
         consistencyWindowMs: 300_000,
         nativeToken: row.native,
+        attemptsLeft: row.attemptsLeft ?? true,
       }),
     ).toEqual(row.expected);
   });

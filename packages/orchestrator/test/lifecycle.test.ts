@@ -88,6 +88,35 @@ describe('a copy that may exist is never written off', () => {
   });
 });
 
+describe('copy calls that keep failing in a way that may have applied end', () => {
+  it('after maxAttempts calls, each settled by a lookup past the window: resumable, journaled `planned`', async () => {
+    const WINDOW = 300_000;
+    const w = referenceWorld({ nativeTokens: false, capabilities: { consistencyWindowMs: WINDOW } });
+    const journal = new MemoryCopyJournal({ now: () => w.clock.now() });
+    const o = new CopyOrchestrator({ copiers: { ref: w.copier }, journal, clock: w.clock, retry: fast });
+    let calls = 0;
+    w.cloud.onRequest = (operation) => {
+      if (operation !== 'CopySnapshot') return;
+      calls += 1;
+      throw new Error('stream ended unexpectedly');
+    };
+    const items = w.requests(1);
+    const started = w.clock.now();
+    const first = await o.run(items, { batchId: 'never' });
+    expect(first.results[0]).toMatchObject({ outcome: 'resumable', attempts: fast.maxAttempts });
+    expect(calls).toBe(fast.maxAttempts);
+    // Each call was followed by the whole window before the next.
+    expect(w.clock.now() - started).toBeGreaterThanOrEqual(fast.maxAttempts * WINDOW);
+    expect((await journal.listEntries('never'))[0]).toMatchObject({ state: 'planned' });
+    expect(copies(w.cloud)).toHaveLength(0);
+
+    w.cloud.onRequest = undefined;
+    const rerun = await o.run(items, { batchId: 'never' });
+    expect(rerun.results[0]!.outcome).toBe('completed');
+    expect(copies(w.cloud)).toHaveLength(1);
+  });
+});
+
 describe('absence is believed only after repeated well-formed answers', () => {
   it('a copy deleted outside snapcopy fails only after 3 absent reads over the consistency window', async () => {
     const WINDOW = 60_000;
