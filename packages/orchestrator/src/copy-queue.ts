@@ -48,6 +48,8 @@ export interface BatchContext {
     quotaExceeded: number;
   };
   emit(event: BatchEvent): void;
+  /** Tells the batch's lease the run is alive (renews it when a heartbeat is due). */
+  keepAlive(): void;
   /** Called once per item when it gets its outcome in this run. */
   finished(item: BatchItemState): void;
 }
@@ -172,6 +174,7 @@ export class CopyQueue {
   /** Runs until every item of the queue has an outcome. */
   async run(): Promise<void> {
     for (;;) {
+      this.#ctx.keepAlive();
       if (this.#aborted) {
         await this.#drainAfterAbort();
         return;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import {
   type Clock,
@@ -41,10 +42,12 @@ export const ORCHESTRATOR_DEFAULTS = Object.freeze({
   lease: Object.freeze({ waitMs: 0, staleAfterMs: 120_000 }),
 });
 
-/** A run's hold on its batch: renewed in the background until released. */
+/** A run's hold on its batch, renewed while the run is alive, until released. */
 interface HeldLease {
   /** Aborts when the lease was taken over by another process (this run must stop). */
   readonly lost: AbortSignal;
+  /** Renews the lease if a heartbeat is due (called as the run makes progress). */
+  touch(): void;
   release(): Promise<void>;
 }
 
@@ -166,29 +169,41 @@ export class CopyOrchestrator {
         .sleep(Math.min(1_000, heartbeatMs, settings.waitMs - waited), signal)
         .catch(() => undefined);
     }
-    const stop = new AbortController();
+    // Renewed from the scheduling loops as the run makes progress (so a virtual clock
+    // sees heartbeats in its own time), and by a wall-clock timer while they all sleep.
+    // Not a sleep on the run's clock: a timer that re-arms itself would drive a virtual
+    // clock forward while provider calls are in flight.
     const lost = new AbortController();
-    const heartbeat = (async () => {
-      while (!stop.signal.aborted) {
-        try {
-          await this.#clock.sleep(heartbeatMs, stop.signal);
-        } catch {
-          return;
-        }
-        if (!(await this.#journal.renewBatch(batchId, owner.ownerId))) {
-          this.#logger.warn('the batch lease was taken over by another process; stopping this run', {
-            batchId,
-          });
-          lost.abort(new SnapcopyError('CANCELLED', `batch ${batchId} was taken over by another process`));
-          return;
-        }
-      }
-    })();
+    let lastRenewal = this.#clock.now();
+    let renewing: Promise<void> | undefined;
+    const touch = () => {
+      if (renewing || lost.signal.aborted || this.#clock.now() - lastRenewal < heartbeatMs) return;
+      lastRenewal = this.#clock.now();
+      renewing = this.#journal
+        .renewBatch(batchId, owner.ownerId)
+        .then(
+          (held) => {
+            if (held) return;
+            this.#logger.warn('the batch lease was taken over by another process; stopping this run', {
+              batchId,
+            });
+            lost.abort(new SnapcopyError('CANCELLED', `batch ${batchId} was taken over by another process`));
+          },
+          (err: unknown) =>
+            this.#logger.warn('could not renew the batch lease', { batchId, error: String(err) }),
+        )
+        .finally(() => {
+          renewing = undefined;
+        });
+    };
+    const timer = setInterval(touch, heartbeatMs);
+    timer.unref();
     return {
       lost: lost.signal,
+      touch,
       release: async () => {
-        stop.abort();
-        await heartbeat;
+        clearInterval(timer);
+        await renewing;
         await this.#journal.releaseBatch(batchId, owner.ownerId);
       },
     };
@@ -304,8 +319,9 @@ export class CopyOrchestrator {
     const reportProgress = () =>
       emit({ type: 'batch-progress', batchId, counts: progress.counts(), percent: progress.percent() });
 
-    const signals = [options.signal, lease.lost].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    const signal = options.signal ? AbortSignal.any([options.signal, lease.lost]) : lease.lost;
+    // Every provider call of the run listens to it: no leak warning past ten.
+    setMaxListeners(0, signal);
     const ctx: BatchContext = {
       batchId,
       clock: this.#clock,
@@ -333,6 +349,7 @@ export class CopyOrchestrator {
       progress,
       calls,
       emit,
+      keepAlive: lease.touch,
       finished: (item) => {
         emit({ type: 'copy-finished', index: item.index, result: toCopyResult(item) });
         reportProgress();

@@ -87,9 +87,16 @@ export interface LeaseOptions {
    * with `INVALID_REQUEST` naming that process, ms. Default 0: stop at once.
    */
   readonly waitMs?: number;
-  /** A lease whose heartbeat is older than this is taken over, ms. Default 120 s. */
+  /**
+   * A lease whose heartbeat is older than this is taken over, ms (a holder on the same
+   * host whose process is gone is taken over at once). Default 120 s.
+   */
   readonly staleAfterMs?: number;
-  /** How often a running batch renews its lease, ms. Default a quarter of `staleAfterMs`. */
+  /**
+   * How often a running batch renews its lease, ms: when its scheduling loops wake and
+   * this long has passed on the orchestrator's clock, and on a wall-clock timer while they
+   * sleep. Default a quarter of `staleAfterMs`.
+   */
   readonly heartbeatMs?: number;
 }
 

@@ -191,12 +191,14 @@ describe('two runners on one journal', () => {
     const items = w.requests(3);
     const j1 = await openSqliteJournal(file, { now: () => w.clock.now() });
     const j2 = await openSqliteJournal(file, { now: () => w.clock.now() });
-    const one = new CopyOrchestrator({ copiers: { ref: w.copier }, journal: j1, clock: w.clock });
+    // Heartbeats come as the first run wakes, up to a poll interval (5 min) apart here.
+    const lease = { staleAfterMs: 900_000 };
+    const one = new CopyOrchestrator({ copiers: { ref: w.copier }, journal: j1, clock: w.clock, lease });
     const two = new CopyOrchestrator({
       copiers: { ref: w.copier },
       journal: j2,
       clock: w.clock,
-      lease: { waitMs: 3_600_000 },
+      lease: { ...lease, waitMs: 3_600_000 },
     });
     const [a, b] = await Promise.all([
       one.run(items, { batchId: 'waits' }),
