@@ -255,8 +255,9 @@ export class CopyOrchestrator {
       journalState: e.state,
       ...(e.plan ? { plan: e.plan } : {}),
       ...(e.destination ? { destination: e.destination } : {}),
-      // A copy call journaled before this run may have made the copy; `updatedAt` is when.
-      ...(e.state === 'copying' ? { mayExistSince: e.updatedAt } : {}),
+      // A copy call journaled before this run may have made the copy; `updatedAt` is when
+      // (never later than now: a journal on another clock must not push the wait out).
+      ...(e.state === 'copying' ? { mayExistSince: Math.min(e.updatedAt, startedAt) } : {}),
       attempts: 0,
       priorAttempts: e.attempts,
       planAttempts: 0,
