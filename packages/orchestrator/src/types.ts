@@ -44,10 +44,12 @@ export interface OrchestratorOptions {
    */
   readonly throttleBackoff?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
   /**
-   * Retries of one request's copy call after a retryable error, always with the same
-   * client token. `maxAttempts` counts every copy call sent for the request. Default 10
-   * attempts, 1 s base, 60 s cap. Give the copiers `retry: { maxAttempts: 1, … }` so
-   * that these (and the shared throttle backoff) are the only retries.
+   * Retries of one request's calls after an error that clears with time, always with the
+   * same client token: `maxAttempts` bounds the plan calls, the copy calls (in this run)
+   * and the lookups in a row of a copy that may exist, each. When they run out the request
+   * ends `resumable`, never `failed`. Default 10 attempts, 1 s base, 60 s cap. Give the
+   * copiers `retry: { maxAttempts: 1, … }` so that these (and the shared throttle backoff)
+   * are the only retries.
    */
   readonly retry?: RetryPolicy;
   /**
