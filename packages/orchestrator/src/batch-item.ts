@@ -42,6 +42,8 @@ export interface BatchItemState {
    * lookup has settled whether the copy exists. Set: the request is never written off.
    */
   mayExistSince?: number;
+  /** The last error a call for it ended with in this run (reported if the run leaves it open). */
+  lastError?: SnapcopyError;
   /** Not to be sent again before this time (retry backoff), ms. */
   notBefore: number;
   sample?: ProgressSample;

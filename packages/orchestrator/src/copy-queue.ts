@@ -321,6 +321,7 @@ export class CopyQueue {
         return;
       }
       const error = result.error;
+      item.lastError = error;
       const now = this.#ctx.clock.now();
       const decision = this.#decide({
         error,
@@ -405,7 +406,7 @@ export class CopyQueue {
         }
         if (decision.settled) item.mayExistSince = undefined;
         if (decision.action === 'keep-open') {
-          await this.#finish(item, 'resumable', item.error);
+          await this.#finish(item, 'resumable', item.lastError);
           return;
         }
         this.#ctx.progress.move(item, 'queued');
@@ -413,6 +414,7 @@ export class CopyQueue {
         return;
       }
       const error = result.error;
+      item.lastError = error;
       const decision = this.#decide({
         error,
         stage: 'lookup',

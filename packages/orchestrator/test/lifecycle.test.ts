@@ -104,6 +104,7 @@ describe('copy calls that keep failing in a way that may have applied end', () =
     const started = w.clock.now();
     const first = await o.run(items, { batchId: 'never' });
     expect(first.results[0]).toMatchObject({ outcome: 'resumable', attempts: fast.maxAttempts });
+    expect(first.results[0]!.error?.message).toContain('stream ended unexpectedly');
     expect(calls).toBe(fast.maxAttempts);
     // Each call was followed by the whole window before the next.
     expect(w.clock.now() - started).toBeGreaterThanOrEqual(fast.maxAttempts * WINDOW);
