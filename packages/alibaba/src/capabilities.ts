@@ -27,6 +27,10 @@ export const ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION = 10;
  *   {@link ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION}.
  * - `maxIdsPerStatusCall` is 100: DescribeSnapshots takes at most 100 ids in `SnapshotIds`.
  * - `maxUserTags` is 20 minus the lineage tags snapcopy writes on every copy.
+ * - `consistencyWindowMs` is five minutes: ECS OpenAPI is eventually consistent (a resource
+ *   just created may be missing, or a list empty, "for a short time"), with no figure given
+ *   (https://help.aliyun.com/en/ecs/developer-reference/final-consistency-of-alibaba-cloud-ecs-openapi-resources),
+ *   so snapcopy allows as long as the EC2 guide asks for.
  */
 export const ALIBABA_ECS_CAPABILITIES = defineCapabilities({
   crossRegionCopy: true,
@@ -48,4 +52,5 @@ export const ALIBABA_ECS_CAPABILITIES = defineCapabilities({
   maxConcurrentCopiesPerRegion: ALIBABA_DEFAULT_MAX_CONCURRENT_COPIES_PER_REGION,
   maxIdsPerStatusCall: 100,
   maxUserTags: ALIBABA_MAX_TAGS_PER_COPY - LINEAGE_TAG_COUNT,
+  consistencyWindowMs: 300_000,
 });

@@ -35,4 +35,9 @@ export const AWS_EBS_CAPABILITIES: Capabilities = defineCapabilities({
   maxConcurrentCopiesPerRegion: 20,
   maxIdsPerStatusCall: 200,
   maxUserTags: AWS_MAX_TAGS_PER_RESOURCE - LINEAGE_TAG_COUNT,
+  // The EC2 API is eventually consistent: a snapshot just made may be missing from
+  // DescribeSnapshots for a while, and AWS asks callers to back off for up to about five
+  // minutes before trusting a describe
+  // (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+  consistencyWindowMs: 300_000,
 });

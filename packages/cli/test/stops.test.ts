@@ -230,13 +230,16 @@ describe('batch: stopped with a copy call in flight, then resumed', { timeout: 9
 
   test('a batch of many copies prints nothing but its results: no Node warning on stderr', async () => {
     const file = join(dir, 'many.ndjson');
-    const line = JSON.stringify({
-      provider: 'aws',
-      source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
-      destination: { region: 'us-west-2' },
-    });
+    const line = (i: number) =>
+      JSON.stringify({
+        provider: 'aws',
+        source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+        destination: { region: 'us-west-2' },
+        // Distinct lines: identical lines without a client token are refused.
+        description: `copy ${i}`,
+      });
     // More concurrent calls than an AbortSignal's 10 listeners before Node warns.
-    writeFileSync(file, Array.from({ length: 16 }, () => line).join('\n'));
+    writeFileSync(file, Array.from({ length: 16 }, (_, i) => line(i)).join('\n'));
     const run = await cli(['batch', file, '--journal', join(dir, 'many.db'), '--json']);
     expectEndedWith(run, EXIT_CODES.success);
     expect(json(run).counts).toMatchObject({ total: 16, completed: 16 });

@@ -48,6 +48,13 @@ const buildCapabilitiesSchema = (z: typeof import('zod').z) =>
         .nullable(),
       /** Tags a caller may set on one copy (after the SDK's own lineage tags). */
       maxUserTags: z.number().int().min(0),
+      /**
+       * How long (ms) a copy just made may still be missing from the provider's describe
+       * and lookup answers (eventual consistency). Until this long after the last copy call
+       * that may have been applied, "no copy carries the token" proves nothing, and a copy
+       * seen before that reads absent is not yet known to be gone.
+       */
+      consistencyWindowMs: z.number().int().min(0),
     })
     .strict();
 
@@ -57,6 +64,13 @@ export const CapabilitiesSchema = lazySchema(buildCapabilitiesSchema);
 /** The capability manifest of one provider. */
 export type Capabilities = Readonly<z.infer<ReturnType<typeof buildCapabilitiesSchema>>>;
 type CapabilitiesData = z.infer<ReturnType<typeof buildCapabilitiesSchema>>;
+
+/**
+ * The consistency window assumed when a provider declares none: five minutes, the longest
+ * back-off the Amazon EC2 API guide asks for before trusting a describe after a create
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+ */
+export const DEFAULT_CONSISTENCY_WINDOW_MS = 300_000;
 
 const DEFAULTS: CapabilitiesData = {
   crossRegionCopy: false,
@@ -78,6 +92,8 @@ const DEFAULTS: CapabilitiesData = {
   retentionDaysRange: null,
   completionDurationMinutes: null,
   maxUserTags: 0,
+  // Unknown providers get the longest delay the EC2 documentation asks callers to allow.
+  consistencyWindowMs: DEFAULT_CONSISTENCY_WINDOW_MS,
 };
 
 /** The names of every capability flag/limit, in manifest order. */

@@ -50,6 +50,7 @@ export {
   CAPABILITY_KEYS,
   type Capabilities,
   CapabilitiesSchema,
+  DEFAULT_CONSISTENCY_WINDOW_MS,
   defineCapabilities,
 } from './capabilities.js';
 export {

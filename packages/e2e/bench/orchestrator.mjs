@@ -99,8 +99,10 @@ function trackedCopier(copier, clock) {
   return {
     provider: copier.provider,
     capabilities: copier.capabilities,
+    validate: (r) => copier.validate(r),
     plan: (r, o) => clock.track(() => copier.plan(r, o)),
     copy: (r, o) => clock.track(() => copier.copy(r, o)),
+    find: (r, o) => clock.track(() => copier.find(r, o)),
     status: (refs, o) => clock.track(() => copier.status(refs, o)),
     wait: (ref, o) => copier.wait(ref, o),
     cancel: (ref, o) => clock.track(() => copier.cancel(ref, o)),

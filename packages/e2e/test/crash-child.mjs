@@ -9,26 +9,49 @@ import { CopyOrchestrator, openSqliteJournal } from '@snapcopy/orchestrator';
 const config = JSON.parse(process.argv[2] ?? '{}');
 const line = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
-const fast = { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 200 };
-const journal = await openSqliteJournal(config.journal);
+// The test's clock: real time sped up `scale` times from the same start as the simulators',
+// so that every wait (polls, backoffs, the consistency window) passes as fast as the copies.
+const { realStart, virtualStart, scale } = config.clock;
+const clock = {
+  now: () => virtualStart + (Date.now() - realStart) * scale,
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, ms / scale);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+    }),
+};
+
+// Virtual ms: 4 s is 20 ms of real time at 200x.
+const fast = { maxAttempts: 10, baseDelayMs: 4_000, maxDelayMs: 40_000 };
+// The copiers' own retries: the same as the orchestrator's unless the test asks for one
+// attempt per call (as `snapcopy batch` does).
+const copierRetry = config.copierRetry ?? fast;
+const journal = await openSqliteJournal(config.journal, { now: clock.now });
 const orchestrator = new CopyOrchestrator({
   copiers: {
     aws: createAwsEbsCopier({
       credentials: config.aws.credentials,
       endpoint: config.aws.endpoint,
-      retry: fast,
+      clock,
+      retry: copierRetry,
     }),
     alibaba: createAlibabaEcsCopier({
       credentials: config.alibaba.credentials,
       endpoint: config.alibaba.endpoint,
       protocol: 'http',
-      retry: fast,
+      clock,
+      retry: copierRetry,
     }),
   },
   journal,
-  poll: { minIntervalMs: 20, maxIntervalMs: 500 },
+  clock,
+  poll: { minIntervalMs: 4_000, maxIntervalMs: 100_000 },
   retry: fast,
-  throttleBackoff: { baseDelayMs: 20, maxDelayMs: 500 },
+  throttleBackoff: { baseDelayMs: 4_000, maxDelayMs: 100_000 },
+  lease: { staleAfterMs: 600_000 },
 });
 
 const result = await orchestrator.run(config.items, {
@@ -49,6 +72,7 @@ line({
     destination: r.destination,
     resumed: r.resumed,
     error: r.error?.message,
+    duplicatesRemoved: r.duplicatesRemoved?.length ?? 0,
   })),
 });
 await journal.close();

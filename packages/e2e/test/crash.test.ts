@@ -10,7 +10,7 @@ import type { Clock } from '@snapcopy/core';
 import { openSqliteJournal } from '@snapcopy/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimServer } from '@snapcopy/testkit';
-import { copiesByToken, twoClouds } from './two-clouds.js';
+import { copiesByToken, type TwoClouds, twoClouds } from './two-clouds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, 'crash-child.mjs');
@@ -18,12 +18,18 @@ const PER_CLOUD = 30;
 /** Virtual seconds per real second: copies of 10 s to 4 min take 50 ms to 1.3 s. */
 const SCALE = 200;
 const KILL_AFTER_STARTED = 25;
+/** Twice the chaos test's rates: throttling 20 %, 5xx 6 %, replies dropped after the action 4 %, resets 2 %. */
+const TWICE_CHAOS = { throttle: 0.2, 'server-error': 0.06, 'drop-after': 0.04, reset: 0.02 } as const;
+const MAX_RERUNS = 4;
 
-/** Real time sped up, so copies progress while the child runs on the system clock. */
-function scaledClock(scale: number): Clock {
+/** Real time sped up; the child builds the same clock from `settings`. */
+function scaledClock(
+  scale: number,
+): Clock & { settings: { realStart: number; virtualStart: number; scale: number } } {
   const realStart = Date.now();
   const virtualStart = Date.UTC(2026, 0, 1);
   return {
+    settings: { realStart, virtualStart, scale },
     now: () => virtualStart + (Date.now() - realStart) * scale,
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
@@ -78,52 +84,106 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+interface ChildResult {
+  readonly outcome: string;
+  readonly clientToken: string;
+  readonly resumed: boolean;
+  readonly destination?: { snapshotId: string };
+  readonly error?: string;
+  readonly duplicatesRemoved: number;
+}
+
+/** Both simulators served on 127.0.0.1 on a sped-up clock, with a journal and the child's config. */
+async function crashWorld(options: { faultSeed?: number; copierRetry?: unknown } = {}) {
+  const built = ['orchestrator/dist/index.js', 'aws/dist/index.js', 'alibaba/dist/index.js'].map((p) =>
+    join(here, '..', '..', p),
+  );
+  for (const file of built) expect(existsSync(file), `${file} (run "tsc -b" first)`).toBe(true);
+
+  const clock = scaledClock(SCALE);
+  const clouds = twoClouds(
+    clock,
+    PER_CLOUD,
+    options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed },
+  );
+  const servers: SimServer[] = [await clouds.ec2.listen(), await clouds.ecs.listen()];
+  cleanups.push(() => Promise.all(servers.map((s) => s.close())).then(() => undefined));
+  const dir = mkdtempSync(join(tmpdir(), 'snapcopy-crash-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const journalFile = join(dir, 'journal.db');
+  const awsAccount = [...clouds.ec2.world.accounts.values()][0]!;
+  const aliAccount = [...clouds.ecs.world.accounts.values()][0]!;
+  const config = {
+    clock: clock.settings,
+    journal: journalFile,
+    batchId: 'crash',
+    items: clouds.items(),
+    aws: {
+      endpoint: servers[0]!.url,
+      credentials: { accessKeyId: awsAccount.accessKeyId, secretAccessKey: awsAccount.secretAccessKey },
+    },
+    alibaba: {
+      endpoint: servers[1]!.url,
+      credentials: { accessKeyId: aliAccount.accessKeyId, accessKeySecret: aliAccount.secretAccessKey },
+    },
+    ...(options.copierRetry === undefined ? {} : { copierRetry: options.copierRetry }),
+  };
+  return { clock, clouds, config, journalFile };
+}
+
+/** Runs the child until `KILL_AFTER_STARTED` copies have started, then kills it with SIGKILL. */
+async function runAndKill(config: unknown): Promise<void> {
+  let started = 0;
+  let killedAt = -1;
+  const first = startChild(config, (l) => {
+    if (l.event !== 'copy-started') return;
+    started += 1;
+    if (started === KILL_AFTER_STARTED) {
+      killedAt = started;
+      first.child.kill('SIGKILL');
+    }
+  });
+  cleanups.push(() => void first.child.kill('SIGKILL'));
+  const firstExit = await first.exited;
+  expect(firstExit, 'the first run must die by SIGKILL, not finish').toBeNull();
+  expect(first.child.signalCode).toBe('SIGKILL');
+  expect(killedAt).toBe(KILL_AFTER_STARTED);
+}
+
+/** Runs the child to its end; returns its last line. */
+async function runToEnd(config: unknown): Promise<ChildLine> {
+  let done: ChildLine | undefined;
+  const run = startChild(config, (l) => {
+    if (l.event === 'done') done = l;
+  });
+  cleanups.push(() => void run.child.kill('SIGKILL'));
+  expect(await run.exited).toBe(0);
+  expect(done).toBeDefined();
+  return done!;
+}
+
+/** The simulators' word: one completed copy per token, the one the results name, none lost. */
+function assertExactlyOnce(clouds: TwoClouds, results: readonly ChildResult[]) {
+  clouds.ec2.world.advance();
+  clouds.ecs.advance();
+  const byToken = new Map([...copiesByToken(clouds.ec2.world), ...copiesByToken(clouds.ecs.world)]);
+  expect([...byToken].filter(([, c]) => c.length > 1).map(([t]) => t)).toEqual([]);
+  expect(byToken.size).toBe(2 * PER_CLOUD);
+  for (const r of results) {
+    const copies = byToken.get(r.clientToken) ?? [];
+    expect(
+      copies.map((c) => c.id),
+      r.clientToken,
+    ).toEqual([r.destination?.snapshotId]);
+    expect(copies[0]!.state).toBe('completed');
+  }
+  return byToken;
+}
+
 describe('orchestrator crash test', () => {
   it('SIGKILL mid-run, restart with the same journal: every copy done exactly once', async () => {
-    const built = ['orchestrator/dist/index.js', 'aws/dist/index.js', 'alibaba/dist/index.js'].map((p) =>
-      join(here, '..', '..', p),
-    );
-    for (const file of built) expect(existsSync(file), `${file} (run "tsc -b" first)`).toBe(true);
-
-    const clock = scaledClock(SCALE);
-    const clouds = twoClouds(clock, PER_CLOUD);
-    const servers: SimServer[] = [await clouds.ec2.listen(), await clouds.ecs.listen()];
-    cleanups.push(() => Promise.all(servers.map((s) => s.close())).then(() => undefined));
-    const dir = mkdtempSync(join(tmpdir(), 'snapcopy-crash-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const journalFile = join(dir, 'journal.db');
-    const awsAccount = [...clouds.ec2.world.accounts.values()][0]!;
-    const aliAccount = [...clouds.ecs.world.accounts.values()][0]!;
-    const config = {
-      journal: journalFile,
-      batchId: 'crash',
-      items: clouds.items(),
-      aws: {
-        endpoint: servers[0]!.url,
-        credentials: { accessKeyId: awsAccount.accessKeyId, secretAccessKey: awsAccount.secretAccessKey },
-      },
-      alibaba: {
-        endpoint: servers[1]!.url,
-        credentials: { accessKeyId: aliAccount.accessKeyId, accessKeySecret: aliAccount.secretAccessKey },
-      },
-    };
-
-    // First run: killed once enough copies have started.
-    let started = 0;
-    let killedAt = -1;
-    const first = startChild(config, (l) => {
-      if (l.event !== 'copy-started') return;
-      started += 1;
-      if (started === KILL_AFTER_STARTED) {
-        killedAt = started;
-        first.child.kill('SIGKILL');
-      }
-    });
-    cleanups.push(() => void first.child.kill('SIGKILL'));
-    const firstExit = await first.exited;
-    expect(firstExit, 'the first run must die by SIGKILL, not finish').toBeNull();
-    expect(first.child.signalCode).toBe('SIGKILL');
-    expect(killedAt).toBe(KILL_AFTER_STARTED);
+    const { clouds, config, journalFile } = await crashWorld();
+    await runAndKill(config);
 
     // The clouds now hold some copies, and the journal has unfinished work.
     const before = copiesByToken(clouds.ec2.world).size + copiesByToken(clouds.ecs.world).size;
@@ -131,36 +191,13 @@ describe('orchestrator crash test', () => {
     expect(before).toBeLessThan(2 * PER_CLOUD);
 
     // Second run: same arguments, same journal.
-    let done: ChildLine | undefined;
-    const second = startChild(config, (l) => {
-      if (l.event === 'done') done = l;
-    });
-    cleanups.push(() => void second.child.kill('SIGKILL'));
-    expect(await second.exited).toBe(0);
-    expect(done?.resumed).toBe(true);
-    const results = done!.results as {
-      outcome: string;
-      clientToken: string;
-      resumed: boolean;
-      destination?: { snapshotId: string };
-    }[];
+    const done = await runToEnd(config);
+    expect(done.resumed).toBe(true);
+    const results = done.results as ChildResult[];
     expect(results.filter((r) => r.outcome !== 'completed')).toEqual([]);
     expect(results.some((r) => r.resumed)).toBe(true);
 
-    // The simulators' word: one completed copy per token, the one the results name.
-    clouds.ec2.world.advance();
-    clouds.ecs.advance();
-    const byToken = new Map([...copiesByToken(clouds.ec2.world), ...copiesByToken(clouds.ecs.world)]);
-    expect([...byToken].filter(([, c]) => c.length > 1).map(([t]) => t)).toEqual([]);
-    expect(byToken.size).toBe(2 * PER_CLOUD);
-    for (const r of results) {
-      const copies = byToken.get(r.clientToken) ?? [];
-      expect(
-        copies.map((c) => c.id),
-        r.clientToken,
-      ).toEqual([r.destination?.snapshotId]);
-      expect(copies[0]!.state).toBe('completed');
-    }
+    assertExactlyOnce(clouds, results);
     expect(clouds.ec2.world.deleted.size + clouds.ecs.world.deleted.size).toBe(0);
 
     // And the journal agrees that nothing is left.
@@ -168,4 +205,65 @@ describe('orchestrator crash test', () => {
     expect(await journal.listUnfinished('crash')).toEqual([]);
     await journal.close();
   }, 120_000);
+
+  it('SIGKILL mid-run with faults at twice the chaos rates: reruns finish every copy, none doubled, none lost', async () => {
+    const { clock, clouds, config, journalFile } = await crashWorld({
+      faultSeed: 2027,
+      // One attempt per copier call, as `snapcopy batch` runs: the orchestrator owns the retries.
+      copierRetry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    clouds.ec2.faults.chaos(TWICE_CHAOS);
+    clouds.ecs.faults.chaos(TWICE_CHAOS);
+    const startedAt = Date.now();
+    const virtualStart = clock.now();
+    await runAndKill(config);
+
+    // Rerun until nothing is left open: a rerun may end with copies `resumable` when the
+    // faults outlast its retries. Bounded.
+    const runs: { counts: unknown; calls: unknown; resumable: number }[] = [];
+    let results: ChildResult[] = [];
+    for (let run = 0; run < MAX_RERUNS; run++) {
+      const done = await runToEnd(config);
+      expect(done.resumed).toBe(true);
+      results = done.results as ChildResult[];
+      const resumable = results.filter((r) => r.outcome === 'resumable').length;
+      runs.push({ counts: done.counts, calls: done.calls, resumable });
+      // Faults make copies wait or end open; they never make one fail.
+      expect(results.filter((r) => r.outcome !== 'completed' && r.outcome !== 'resumable')).toEqual([]);
+      if (resumable === 0) break;
+    }
+    expect(results.filter((r) => r.outcome !== 'completed')).toEqual([]);
+    const byToken = assertExactlyOnce(clouds, results);
+    const journal = await openSqliteJournal(journalFile);
+    expect(await journal.listUnfinished('crash')).toEqual([]);
+    await journal.close();
+
+    // The faults really happened, of every kind (a few hundred requests per cloud: counted
+    // over both clouds, as a 2 % rate may miss one of them).
+    for (const kind of Object.keys(TWICE_CHAOS) as (keyof typeof TWICE_CHAOS)[]) {
+      expect(clouds.ec2.faults.injected[kind] + clouds.ecs.faults.injected[kind], kind).toBeGreaterThan(0);
+    }
+    const figures = {
+      crashAndFaultRun: {
+        rates: TWICE_CHAOS,
+        copies: 2 * PER_CLOUD,
+        killedAfterStarted: KILL_AFTER_STARTED,
+        reruns: runs.length,
+        runs,
+        faultsInjected: { aws: clouds.ec2.faults.injected, alibaba: clouds.ecs.faults.injected },
+        providerRequests: { aws: clouds.ec2.world.requests.size, alibaba: clouds.ecs.world.requests.size },
+        copySnapshotCalls: {
+          aws: clouds.ec2.world.requests.count('CopySnapshot'),
+          alibaba: clouds.ecs.world.requests.count('CopySnapshot'),
+        },
+        copiesInClouds: byToken.size,
+        duplicatesSurviving: [...byToken.values()].filter((c) => c.length > 1).length,
+        duplicatesMadeAndRemoved: clouds.ec2.world.deleted.size + clouds.ecs.world.deleted.size,
+        lost: 2 * PER_CLOUD - byToken.size,
+        realSeconds: +((Date.now() - startedAt) / 1000).toFixed(1),
+        virtualMinutes: +((clock.now() - virtualStart) / 60_000).toFixed(1),
+      },
+    };
+    console.log(JSON.stringify(figures));
+  }, 180_000);
 });

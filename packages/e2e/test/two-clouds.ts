@@ -2,7 +2,13 @@
 // them, and readers of the simulators' own state for the assertions.
 import { createAlibabaEcsCopier } from '@snapcopy/alibaba';
 import { createAwsEbsCopier } from '@snapcopy/aws';
-import { type Clock, type CopyRequestInput, LINEAGE_TAGS, type SnapshotCopier } from '@snapcopy/core';
+import {
+  type Clock,
+  type CopyRequestInput,
+  LINEAGE_TAGS,
+  type RetryPolicy,
+  type SnapshotCopier,
+} from '@snapcopy/core';
 import type { BatchItem } from '@snapcopy/orchestrator';
 import { Ec2Simulator } from '@snapcopy/testkit';
 import { EcsSimulator } from '@snapcopy/testkit';
@@ -18,7 +24,11 @@ export interface TwoClouds {
   readonly ecs: EcsSimulator;
   readonly awsSources: readonly SimSnapshot[];
   readonly aliSources: readonly SimSnapshot[];
-  copiers(endpoints?: { aws?: string; alibaba?: string }): { aws: SnapshotCopier; alibaba: SnapshotCopier };
+  /** Both adapters, pointed at the simulators; `retry` is the copiers' own (the orchestrator's tests use one attempt). */
+  copiers(
+    endpoints?: { aws?: string; alibaba?: string },
+    retry?: RetryPolicy,
+  ): { aws: SnapshotCopier; alibaba: SnapshotCopier };
   /** `n` AWS requests and `n` Alibaba requests, spread over two destination regions each. */
   items(): BatchItem[];
 }
@@ -46,17 +56,19 @@ export function twoClouds(clock: Clock, perCloud: number, options: { faultSeed?:
     ecs,
     awsSources,
     aliSources,
-    copiers(endpoints = {}) {
+    copiers(endpoints = {}, retry = undefined) {
       const aliCreds = ecs.credentials(aliAccount.id);
       return {
         aws: createAwsEbsCopier({
           credentials: ec2.credentials(awsAccount.id),
           clock,
+          ...(retry ? { retry } : {}),
           ...(endpoints.aws ? { endpoint: endpoints.aws } : {}),
         }),
         alibaba: createAlibabaEcsCopier({
           credentials: { accessKeyId: aliCreds.accessKeyId, accessKeySecret: aliCreds.accessKeySecret },
           clock,
+          ...(retry ? { retry } : {}),
           ...(endpoints.alibaba ? { endpoint: endpoints.alibaba, protocol: 'http' as const } : {}),
         }),
       };

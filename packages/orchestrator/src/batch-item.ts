@@ -4,9 +4,13 @@ import type { CopyPlan } from '@snapcopy/core';
 import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
 import type { CancelResult, CopyStatus } from '@snapcopy/core';
 import type { ProgressSample } from './poll-interval.js';
+import type { AbsentRecord } from './status-judgment.js';
 import type { CopyOutcome, CopyResult } from './types.js';
 
-/** Where a request is in this run. */
+/**
+ * Where a request is in this run: waiting to be planned or copied (`queued`), in a copy
+ * call or a lookup of its token (`copying`), tracked (`running`), or ended (`done`).
+ */
 export type ItemPhase = 'queued' | 'copying' | 'running' | 'done';
 
 /** The orchestrator's working state for one request. */
@@ -29,9 +33,26 @@ export interface BatchItemState {
   /** Copy calls recorded by earlier runs (attempt numbers continue from it). */
   priorAttempts: number;
   planAttempts: number;
+  /** Lookups of the token in a row that failed (reset by a well-formed answer). */
+  lookupAttempts: number;
+  /** Confirming lookups of a completed copy that failed. */
+  confirmAttempts: number;
+  /**
+   * When the last copy call that may have reached the cloud ended (epoch ms), while no
+   * lookup has settled whether the copy exists. Set: the request is never written off.
+   */
+  mayExistSince?: number;
+  /** The last error a call for it ended with in this run (reported if the run leaves it open). */
+  lastError?: SnapcopyError;
   /** Not to be sent again before this time (retry backoff), ms. */
   notBefore: number;
   sample?: ProgressSample;
+  /** Well-formed "absent" answers in a row for the tracked copy. */
+  absent?: AbsentRecord;
+  /** Copies for the same token this run deleted so that one remains. */
+  readonly duplicatesRemoved: string[];
+  /** Copies this request tracked before following the one kept for its token. */
+  readonly replacedCopies: string[];
   timings: {
     queuedAt: number;
     plannedAt?: number;
@@ -82,6 +103,8 @@ export function toCopyResult(item: BatchItemState): CopyResult {
     ...(item.status ? { status: item.status } : {}),
     ...(item.error ? { error: item.error } : {}),
     ...(item.cancel ? { cancel: item.cancel } : {}),
+    ...(item.duplicatesRemoved.length > 0 ? { duplicatesRemoved: [...item.duplicatesRemoved] } : {}),
+    ...(item.replacedCopies.length > 0 ? { replacedCopies: [...item.replacedCopies] } : {}),
     attempts: item.attempts,
     resumed: item.resumed,
     timings: { ...item.timings },

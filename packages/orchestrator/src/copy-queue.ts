@@ -1,15 +1,25 @@
-import type { Clock } from '@snapcopy/core';
-import type { SnapshotCopier } from '@snapcopy/core';
-import type { PriceTable } from '@snapcopy/core';
-import { is, SnapcopyError } from '@snapcopy/core';
+import type { Clock, CopyHandle, Logger, PriceTable, RetryPolicy, SnapshotCopier } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import { type AfterError, decideAfterEmptyLookup, decideAfterError, type ErrorFacts } from './after-error.js';
+import type { BatchItemState } from './batch-item.js';
+import { DueQueue } from './due-queue.js';
+import { copySizeGiB, DurationModel } from './duration-model.js';
 import type { CopyJournal } from './journal/journal.js';
-import type { Logger } from '@snapcopy/core';
-import { backoffDelay, type RetryPolicy } from '@snapcopy/core';
-import type { CopyStatus } from '@snapcopy/core';
-import { TERMINAL_STATES } from '@snapcopy/core';
-import { asSnapcopyError, type BatchItemState, errorToJournal } from './batch-item.js';
+import {
+  adoptStep,
+  cancelStep,
+  copyStep,
+  finalizeStep,
+  followStep,
+  type LifecycleContext,
+  lookUpStep,
+  planStep,
+  readStatuses,
+} from './lifecycle.js';
 import { nextPollDelay, nextReadAt, type PollBounds, type ProgressSample } from './poll-interval.js';
+import type { BatchProgress } from './progress.js';
 import { QueueBackoff } from './queue-backoff.js';
+import { judgeAbsentLookup, judgeConfirmLookup, judgeStatus, type LookupAnswer } from './status-judgment.js';
 import type { BatchEvent, CopyOutcome, QueueKey } from './types.js';
 
 /** What every queue of one batch shares. */
@@ -23,9 +33,12 @@ export interface BatchContext {
   readonly throttleBackoff: { readonly baseDelayMs: number; readonly maxDelayMs: number };
   readonly retry: RetryPolicy;
   readonly maxStatusFailures: number;
+  readonly absentConfirmations: number;
+  readonly confirmOnCompletion: boolean;
   readonly prices: PriceTable | undefined;
   readonly random: () => number;
   readonly logger: Logger;
+  readonly progress: BatchProgress;
   readonly calls: {
     plan: number;
     copy: number;
@@ -35,6 +48,8 @@ export interface BatchContext {
     quotaExceeded: number;
   };
   emit(event: BatchEvent): void;
+  /** Tells the batch's lease the run is alive (renews it when a heartbeat is due). */
+  keepAlive(): void;
   /** Called once per item when it gets its outcome in this run. */
   finished(item: BatchItemState): void;
 }
@@ -51,11 +66,16 @@ export interface CopyQueueSettings {
 
 const CANCELLED_BEFORE_START = 'the batch was aborted before this copy was sent';
 const LEFT_RUNNING = 'the batch was aborted; the copy was left running';
+const LEFT_UNCONFIRMED =
+  'the batch was aborted while the copy was not confirmed; the journal keeps it and a rerun looks it up';
 
 /**
- * The copies of one copier into one destination region. It keeps at most `limit`
- * copies started and unfinished, reads all of them with one batched status call per
- * poll round, and pauses as a whole when the provider throttles any of its calls.
+ * The scheduling loop of one copier's copies into one destination region. It keeps at
+ * most `limit` copies started and unfinished (copies that may exist but are not confirmed
+ * count too), reads all running copies with one batched status call per poll round, and
+ * pauses as a whole when the provider throttles any of its calls. What happens to one
+ * request is done by the steps of `lifecycle.ts`; what follows an error or a status read
+ * is decided by the pure functions of `after-error.ts` and `status-judgment.ts`.
  */
 export class CopyQueue {
   readonly key: QueueKey;
@@ -63,20 +83,23 @@ export class CopyQueue {
   readonly #limit: number;
   readonly #planAhead: number;
   readonly #ctx: BatchContext;
+  readonly #steps: LifecycleContext;
   readonly #backoff: QueueBackoff;
+  readonly #durations = new DurationModel();
 
-  readonly #toPlan: BatchItemState[] = [];
-  readonly #ready: BatchItemState[] = [];
+  readonly #toPlan = new DueQueue<BatchItemState>();
+  readonly #ready = new DueQueue<BatchItemState>();
+  /** Requests whose copy may exist: their token is looked up before anything else. */
+  readonly #toLookUp = new DueQueue<BatchItemState>();
   readonly #running = new Map<number, BatchItemState>();
   #planning = 0;
   #copying = 0;
+  #lookingUp = 0;
   /** Lowered when the provider reports its concurrency limit, until a copy finishes. */
   #quotaCap: number | undefined;
   #lastPollAt = Number.NEGATIVE_INFINITY;
   #nextPollAt = Number.POSITIVE_INFINITY;
   #statusFailures = 0;
-  /** Observed ms per GiB moved of recent copies that finished here, to expect the next ones. */
-  readonly #msPerGiB: number[] = [];
   #wakeController: AbortController | undefined;
   #woken = false;
 
@@ -86,6 +109,14 @@ export class CopyQueue {
     this.#limit = Math.max(1, settings.limit);
     this.#planAhead = Math.max(1, settings.planAhead);
     this.#ctx = ctx;
+    this.#steps = {
+      batchId: ctx.batchId,
+      copier: settings.copier,
+      journal: ctx.journal,
+      clock: ctx.clock,
+      ...(ctx.prices ? { prices: ctx.prices } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    };
     this.#backoff = new QueueBackoff(ctx.throttleBackoff, ctx.random);
   }
 
@@ -96,12 +127,17 @@ export class CopyQueue {
 
   /** Adds an item in the stage its journal state calls for. */
   add(item: BatchItemState): void {
+    const now = this.#ctx.clock.now();
     if (item.destination && item.journalState === 'pending') {
       this.#track(item);
+    } else if (item.journalState === 'copying') {
+      // An earlier run sent a copy call that may have made the copy: look it up first.
+      this.#ctx.progress.move(item, 'copying');
+      this.#toLookUp.add(item, now);
     } else if (item.plan) {
-      this.#ready.push(item);
+      this.#ready.add(item, now);
     } else {
-      this.#toPlan.push(item);
+      this.#toPlan.add(item, now);
     }
   }
 
@@ -112,7 +148,7 @@ export class CopyQueue {
   }
 
   get #inFlight(): number {
-    return this.#copying + this.#running.size;
+    return this.#copying + this.#lookingUp + this.#toLookUp.size + this.#running.size;
   }
 
   get #effectiveLimit(): number {
@@ -125,17 +161,20 @@ export class CopyQueue {
 
   get #idle(): boolean {
     return (
-      this.#toPlan.length === 0 &&
-      this.#ready.length === 0 &&
+      this.#toPlan.size === 0 &&
+      this.#ready.size === 0 &&
+      this.#toLookUp.size === 0 &&
       this.#running.size === 0 &&
       this.#planning === 0 &&
-      this.#copying === 0
+      this.#copying === 0 &&
+      this.#lookingUp === 0
     );
   }
 
   /** Runs until every item of the queue has an outcome. */
   async run(): Promise<void> {
     for (;;) {
+      this.#ctx.keepAlive();
       if (this.#aborted) {
         await this.#drainAfterAbort();
         return;
@@ -151,21 +190,21 @@ export class CopyQueue {
     }
   }
 
-  /** Starts plans and copies while the limits allow. */
+  /** Starts lookups, copies and plans while the limits allow. */
   #pump(): void {
     const now = this.#ctx.clock.now();
     if (now < this.#backoff.pausedUntil) return;
+    // Lookups already hold their slot (counted in flight while they wait).
+    for (let item = this.#toLookUp.take(now); item; item = this.#toLookUp.take(now)) void this.#lookUp(item);
     while (this.#inFlight < this.#effectiveLimit) {
-      const at = this.#ready.findIndex((i) => i.notBefore <= now);
-      if (at < 0) break;
-      const [item] = this.#ready.splice(at, 1);
-      void this.#copy(item!);
+      const item = this.#ready.take(now);
+      if (!item) break;
+      void this.#copy(item);
     }
-    while (this.#planning < this.#planAhead && this.#ready.length + this.#planning < this.#planAhead) {
-      const at = this.#toPlan.findIndex((i) => i.notBefore <= now);
-      if (at < 0) break;
-      const [item] = this.#toPlan.splice(at, 1);
-      void this.#plan(item!);
+    while (this.#planning < this.#planAhead && this.#ready.size + this.#planning < this.#planAhead) {
+      const item = this.#toPlan.take(now);
+      if (!item) break;
+      void this.#plan(item);
     }
   }
 
@@ -174,13 +213,12 @@ export class CopyQueue {
     const paused = this.#backoff.pausedUntil;
     let at = Number.POSITIVE_INFINITY;
     if (this.#running.size > 0) at = Math.max(this.#nextPollAt, paused);
-    const earliest = (items: readonly BatchItemState[]) =>
-      items.reduce((m, i) => Math.min(m, i.notBefore), Number.POSITIVE_INFINITY);
-    if (this.#ready.length > 0 && this.#inFlight < this.#effectiveLimit) {
-      at = Math.min(at, Math.max(paused, earliest(this.#ready)));
+    if (this.#toLookUp.size > 0) at = Math.min(at, Math.max(paused, this.#toLookUp.nextDueAt()));
+    if (this.#ready.size > 0 && this.#inFlight < this.#effectiveLimit) {
+      at = Math.min(at, Math.max(paused, this.#ready.nextDueAt()));
     }
-    if (this.#toPlan.length > 0 && this.#ready.length + this.#planning < this.#planAhead) {
-      at = Math.min(at, Math.max(paused, earliest(this.#toPlan)));
+    if (this.#toPlan.size > 0 && this.#ready.size + this.#planning < this.#planAhead) {
+      at = Math.min(at, Math.max(paused, this.#toPlan.nextDueAt()));
     }
     return at;
   }
@@ -212,40 +250,56 @@ export class CopyQueue {
     this.#emit({ type: 'queue-throttled', queue: this.key, delayMs, error: err });
   }
 
+  #decide(
+    facts: Omit<ErrorFacts, 'policy' | 'jitter' | 'maxAttempts'> & { maxAttempts?: number },
+  ): AfterError {
+    return decideAfterError({
+      maxAttempts: this.#ctx.retry.maxAttempts,
+      policy: this.#ctx.retry,
+      jitter: this.#ctx.random(),
+      ...facts,
+    });
+  }
+
   async #plan(item: BatchItemState): Promise<void> {
     this.#planning += 1;
-    const { clock, journal, batchId } = this.#ctx;
     try {
-      item.planAttempts += 1;
       this.#ctx.calls.plan += 1;
-      const plan = await this.#copier.plan(item.request, {
-        ...(this.#ctx.signal ? { signal: this.#ctx.signal } : {}),
-        ...(this.#ctx.prices ? { prices: this.#ctx.prices } : {}),
-      });
-      await journal.recordPlan(batchId, item.index, plan);
-      item.plan = plan;
-      item.journalState = item.journalState === 'queued' ? 'planned' : item.journalState;
-      item.timings.plannedAt = clock.now();
-      this.#backoff.success();
-      this.#ready.push(item);
-      this.#emit({ type: 'copy-planned', index: item.index, plan });
-    } catch (thrown) {
-      const err = asSnapcopyError(thrown);
+      const result = await planStep(this.#steps, item);
+      const now = this.#ctx.clock.now();
+      if (result.ok) {
+        this.#backoff.success();
+        this.#ready.add(item, now);
+        this.#emit({ type: 'copy-planned', index: item.index, plan: result.value });
+        return;
+      }
+      const error = result.error;
       if (this.#aborted) {
-        this.#toPlan.unshift(item);
-      } else if (item.planAttempts < this.#ctx.retry.maxAttempts && (err.retryable || is(err, 'THROTTLED'))) {
-        if (is(err, 'THROTTLED')) {
-          this.#throttled(err);
-        } else {
-          const delayMs = backoffDelay(this.#ctx.retry, item.planAttempts, this.#ctx.random);
-          item.notBefore = clock.now() + delayMs;
+        this.#toPlan.add(item, now, { first: true });
+        return;
+      }
+      const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
+      switch (decision.action) {
+        case 'throttle':
+          this.#throttled(error);
+          this.#toPlan.add(item, now, { first: true });
+          break;
+        case 'retry':
+        case 'look-up':
+        case 'hold-quota': {
+          const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
+          this.#toPlan.add(item, now, { notBefore: now + delayMs, first: true });
           const attempt = item.planAttempts;
-          this.#emit({ type: 'copy-retry', stage: 'plan', index: item.index, error: err, attempt, delayMs });
+          this.#emit({ type: 'copy-retry', stage: 'plan', index: item.index, error, attempt, delayMs });
+          break;
         }
-        this.#toPlan.unshift(item);
-      } else {
-        // Planning never mutates: a request that cannot be planned ends here, untouched.
-        await this.#finish(item, 'failed', { error: err });
+        case 'keep-open':
+          await this.#finish(item, 'resumable', error);
+          break;
+        case 'fail':
+          // Planning never mutates: a request that cannot be planned ends here, untouched.
+          await this.#finish(item, 'failed', error);
+          break;
       }
     } finally {
       this.#planning -= 1;
@@ -255,52 +309,69 @@ export class CopyQueue {
 
   async #copy(item: BatchItemState): Promise<void> {
     this.#copying += 1;
-    item.phase = 'copying';
-    const { clock, journal, batchId } = this.#ctx;
-    item.attempts += 1;
-    const attempt = item.priorAttempts + item.attempts;
-    item.timings.copyRequestedAt ??= clock.now();
+    this.#ctx.progress.move(item, 'copying');
     try {
-      // `copying` is durable before the call: a crash from here on resumes by sending
-      // the same token again, which finds the copy if it was made.
-      await journal.recordState(batchId, item.index, 'copying', { attempt });
-      item.journalState = 'copying';
       this.#ctx.calls.copy += 1;
-      // No abort signal: a copy call cut short would leave it unknown whether the copy
-      // exists. Copy calls are short; an abort takes effect when they return.
-      const handle = await this.#copier.copy(item.request, item.plan ? { plan: item.plan } : {});
-      const destination = { region: handle.region, snapshotId: handle.snapshotId };
-      await journal.recordDestination(batchId, item.index, destination);
-      item.journalState = 'pending';
-      item.destination = destination;
-      item.timings.copyStartedAt = clock.now();
-      this.#backoff.success();
-      this.#track(item);
-      this.#emit({ type: 'copy-started', index: item.index, handle, attempt });
-    } catch (thrown) {
-      const err = asSnapcopyError(thrown);
-      item.phase = 'queued';
-      const exhausted = item.attempts >= this.#ctx.retry.maxAttempts;
-      if (!exhausted && is(err, 'THROTTLED')) {
-        this.#throttled(err);
-        this.#ready.unshift(item);
-      } else if (!exhausted && is(err, 'QUOTA_EXCEEDED')) {
-        // The provider counts copies we have not seen finish yet: hold at what runs now.
-        this.#ctx.calls.quotaExceeded += 1;
-        this.#quotaCap = Math.max(1, this.#inFlight - 1);
-        if (this.#running.size === 0) this.#throttled(err);
-        this.#ready.unshift(item);
-      } else if (!exhausted && err.retryable) {
-        const delayMs = backoffDelay(this.#ctx.retry, item.attempts, this.#ctx.random);
-        item.notBefore = clock.now() + delayMs;
-        this.#emit({ type: 'copy-retry', stage: 'copy', index: item.index, error: err, attempt, delayMs });
-        this.#ready.unshift(item);
-      } else if (err.ambiguous) {
-        // The copy may exist. The journal keeps `copying`, so a resume sends the same
-        // token again and finds it; `failed` there would forget it for good.
-        await this.#finish(item, 'failed', { error: err, keepJournal: true });
-      } else {
-        await this.#finish(item, 'failed', { error: err });
+      const result = await copyStep(this.#steps, item);
+      const attempt = item.priorAttempts + item.attempts;
+      if (result.ok) {
+        this.#backoff.success();
+        this.#track(item, !result.value.reused);
+        this.#emit({ type: 'copy-started', index: item.index, handle: result.value, attempt });
+        return;
+      }
+      const error = result.error;
+      item.lastError = error;
+      const now = this.#ctx.clock.now();
+      const decision = this.#decide({
+        error,
+        stage: 'copy',
+        attempts: item.attempts,
+        mayExist: item.mayExistSince !== undefined,
+      });
+      if (decision.action !== 'look-up') this.#ctx.progress.move(item, 'queued');
+      switch (decision.action) {
+        case 'throttle':
+          this.#throttled(error);
+          this.#ready.add(item, now, { first: true });
+          break;
+        case 'hold-quota':
+          // The provider counts copies we have not seen finish yet: hold at what runs now.
+          this.#ctx.calls.quotaExceeded += 1;
+          this.#quotaCap = Math.max(1, this.#inFlight - 1);
+          if (this.#running.size === 0) this.#throttled(error);
+          this.#ready.add(item, now, { first: true });
+          break;
+        case 'retry':
+          this.#ready.add(item, now, { notBefore: now + decision.delayMs, first: true });
+          this.#emit({
+            type: 'copy-retry',
+            stage: 'copy',
+            index: item.index,
+            error,
+            attempt,
+            delayMs: decision.delayMs,
+          });
+          break;
+        case 'look-up':
+          // The copy may exist: its token is looked up, and it is never sent again before
+          // a lookup settles it.
+          this.#toLookUp.add(item, now, { notBefore: now + decision.delayMs });
+          this.#emit({
+            type: 'copy-retry',
+            stage: 'lookup',
+            index: item.index,
+            error,
+            attempt,
+            delayMs: decision.delayMs,
+          });
+          break;
+        case 'keep-open':
+          await this.#finish(item, 'resumable', error);
+          break;
+        case 'fail':
+          await this.#finish(item, 'failed', error);
+          break;
       }
     } finally {
       this.#copying -= 1;
@@ -308,12 +379,93 @@ export class CopyQueue {
     }
   }
 
-  /** Starts tracking a copy that has a destination id. */
-  #track(item: BatchItemState): void {
+  /** Looks up the token of a request whose copy may exist; copies again only when that is safe. */
+  async #lookUp(item: BatchItemState): Promise<void> {
+    this.#lookingUp += 1;
+    try {
+      item.lookupAttempts += 1;
+      const result = await lookUpStep(this.#steps, item);
+      const now = this.#ctx.clock.now();
+      if (result.ok) {
+        item.lookupAttempts = 0;
+        this.#backoff.success();
+        const handle = result.value;
+        if (handle !== undefined) {
+          await this.#adopt(item, handle);
+          return;
+        }
+        const decision = decideAfterEmptyLookup({
+          sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
+          consistencyWindowMs: this.#copier.capabilities.consistencyWindowMs,
+          nativeToken: this.#copier.capabilities.nativeIdempotencyToken,
+          attemptsLeft: item.attempts < this.#ctx.retry.maxAttempts,
+        });
+        if (decision.action === 'wait') {
+          this.#toLookUp.add(item, now, { notBefore: now + decision.delayMs });
+          return;
+        }
+        if (decision.settled) item.mayExistSince = undefined;
+        if (decision.action === 'keep-open') {
+          await this.#finish(item, 'resumable', item.lastError);
+          return;
+        }
+        this.#ctx.progress.move(item, 'queued');
+        this.#ready.add(item, now, { first: true });
+        return;
+      }
+      const error = result.error;
+      item.lastError = error;
+      const decision = this.#decide({
+        error,
+        stage: 'lookup',
+        attempts: item.lookupAttempts,
+        mayExist: true,
+      });
+      switch (decision.action) {
+        case 'throttle':
+          this.#throttled(error);
+          this.#toLookUp.add(item, now, { first: true });
+          break;
+        case 'look-up':
+        case 'retry': {
+          const delayMs = decision.delayMs;
+          this.#toLookUp.add(item, now, { notBefore: now + delayMs });
+          const attempt = item.lookupAttempts;
+          this.#emit({ type: 'copy-retry', stage: 'lookup', index: item.index, error, attempt, delayMs });
+          break;
+        }
+        case 'keep-open':
+          // A copy that may exist is never written off: the journal keeps it `copying`.
+          await this.#finish(item, 'resumable', error);
+          break;
+        default:
+          await this.#finish(item, 'failed', error);
+      }
+    } finally {
+      this.#lookingUp -= 1;
+      this.wake();
+    }
+  }
+
+  /** A lookup found the request's copy: track it. */
+  async #adopt(item: BatchItemState, handle: CopyHandle): Promise<void> {
+    await adoptStep(this.#steps, item, handle);
+    this.#track(item);
+    this.#emit({
+      type: 'copy-started',
+      index: item.index,
+      handle,
+      attempt: item.priorAttempts + item.attempts,
+    });
+  }
+
+  /** Starts tracking a copy that has a destination id; `fromStart` when this run's copy call made it. */
+  #track(item: BatchItemState, fromStart = false): void {
     const now = this.#ctx.clock.now();
-    item.phase = 'running';
-    if (!item.resumed || item.attempts > 0) {
-      const expectedMs = this.#expectedMs(item);
+    this.#ctx.progress.move(item, 'running');
+    if (fromStart) {
+      // Seen from its start: progress was exactly 0 then.
+      const expectedMs = this.#durations.expectedMs(copySizeGiB(item.plan));
       item.sample = {
         baseAt: now,
         baseProgress: 0,
@@ -322,66 +474,54 @@ export class CopyQueue {
         progress: 0,
         ...(expectedMs === undefined ? {} : { expectedMs }),
       };
+    } else {
+      item.sample = undefined;
     }
     this.#running.set(item.index, item);
     const readAt = item.sample ? nextReadAt(item.sample, this.#ctx.poll) : now;
     this.#nextPollAt = Math.min(this.#nextPollAt, Math.max(this.#lastPollAt + this.#ctx.poll.minMs, readAt));
   }
 
-  /** GiB a copy moves, as its plan says; at least 1 so that tiny copies still count time. */
-  #sizeGiB(item: BatchItemState): number {
-    return Math.max(1, item.plan?.billableGiB.transfer ?? item.plan?.source.sizeGiB ?? 1);
-  }
-
-  /** The median observed ms per GiB of this queue times the copy's size, once any finished. */
-  #expectedMs(item: BatchItemState): number | undefined {
-    if (this.#msPerGiB.length === 0) return undefined;
-    const sorted = [...this.#msPerGiB].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)]! * this.#sizeGiB(item);
-  }
-
   #learn(item: BatchItemState, finishedAt: number): void {
-    // Only copies seen from their start: a resumed copy's duration is unknown.
+    // Only copies seen from their start: a resumed or found copy's duration is unknown.
     if (item.sample?.baseUncertainty !== 0 || item.timings.copyStartedAt === undefined) return;
-    const ms = finishedAt - item.timings.copyStartedAt;
-    if (ms <= 0) return;
-    this.#msPerGiB.push(ms / this.#sizeGiB(item));
-    if (this.#msPerGiB.length > 50) this.#msPerGiB.shift();
+    this.#durations.learn(finishedAt - item.timings.copyStartedAt, copySizeGiB(item.plan));
   }
 
   async #poll(): Promise<void> {
     const { clock, poll } = this.#ctx;
     const items = [...this.#running.values()];
-    const now = clock.now();
-    this.#lastPollAt = now;
+    this.#lastPollAt = clock.now();
     this.#ctx.calls.status += 1;
-    let statuses: CopyStatus[];
-    try {
-      statuses = await this.#copier.status(
-        items.map((i) => i.destination!),
-        this.#ctx.signal ? { signal: this.#ctx.signal } : {},
-      );
-    } catch (thrown) {
+    const result = await readStatuses(this.#steps, items);
+    if (!result.ok) {
       if (this.#aborted) return;
-      const err = asSnapcopyError(thrown);
+      const error = result.error;
       this.#statusFailures += 1;
-      if (is(err, 'THROTTLED')) {
-        this.#throttled(err);
+      const decision = this.#decide({
+        error,
+        stage: 'status',
+        attempts: this.#statusFailures,
+        maxAttempts: this.#ctx.maxStatusFailures,
+        mayExist: false,
+        minDelayMs: poll.minMs,
+      });
+      this.#ctx.logger.warn('status call failed', { queue: this.key, code: error.code });
+      if (decision.action === 'throttle') {
+        this.#throttled(error);
         this.#nextPollAt = this.#backoff.pausedUntil;
+      } else if (decision.action === 'retry') {
+        this.#nextPollAt = clock.now() + decision.delayMs;
       } else {
-        const delay = backoffDelay(this.#ctx.retry, this.#statusFailures, this.#ctx.random);
-        this.#nextPollAt = clock.now() + Math.max(poll.minMs, delay);
-      }
-      this.#ctx.logger.warn('status call failed', { queue: this.key, code: err.code });
-      if (this.#statusFailures >= this.#ctx.maxStatusFailures) {
-        // Give up tracking; the copies stay in the cloud and in the journal as pending.
-        for (const item of items) await this.#finish(item, 'failed', { error: err, keepJournal: true });
+        // Stop tracking for this run; the copies stay in the cloud and `pending` in the journal.
+        for (const item of items) await this.#finish(item, 'resumable', error);
       }
       return;
     }
     this.#backoff.success();
     this.#statusFailures = 0;
     const at = clock.now();
+    const statuses = result.value;
     for (let k = 0; k < items.length; k++) {
       const item = items[k]!;
       const status = statuses[k]!;
@@ -389,18 +529,37 @@ export class CopyQueue {
       item.sample = item.sample
         ? { ...item.sample, at, progress: status.progress }
         : { baseAt: at, baseProgress: status.progress, baseUncertainty: 1, at, progress: status.progress };
+      this.#ctx.progress.progressed(item);
       this.#emit({ type: 'copy-progress', index: item.index, status });
-      if (TERMINAL_STATES.has(status.state)) {
-        if (status.state === 'completed') this.#learn(item, at);
-        const error =
-          status.state === 'failed'
-            ? new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${status.snapshotId} failed`, {
-                provider: this.#copier.provider,
-                // A provider state (`error`, `absent`) is not a provider error code.
-                details: { rawState: status.rawState },
-              })
-            : undefined;
-        await this.#finish(item, status.state as CopyOutcome, error ? { error } : {});
+      const verdict = judgeStatus(status, {
+        nativeToken: this.#copier.capabilities.nativeIdempotencyToken,
+        confirmed: !this.#ctx.confirmOnCompletion,
+      });
+      switch (verdict.verdict) {
+        case 'running':
+          item.absent = undefined;
+          break;
+        case 'follow':
+          await this.#follow(item, verdict.to, at);
+          break;
+        case 'look-up':
+          await this.#lookUpAbsent(item, at);
+          break;
+        case 'confirm':
+          await this.#confirm(item, at);
+          break;
+        case 'finished': {
+          if (verdict.outcome === 'completed') this.#learn(item, at);
+          const error =
+            verdict.outcome === 'failed'
+              ? new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${status.snapshotId} failed`, {
+                  provider: this.#copier.provider,
+                  // A provider state (`error`) is not a provider error code.
+                  details: { rawState: status.rawState },
+                })
+              : undefined;
+          await this.#finish(item, verdict.outcome, error);
+        }
       }
     }
     const samples: ProgressSample[] = [];
@@ -410,49 +569,109 @@ export class CopyQueue {
     this.#emit({ type: 'poll-round', queue: this.key, copies: items.length, nextPollInMs: delay });
   }
 
-  async #finish(
-    item: BatchItemState,
-    outcome: CopyOutcome,
-    extra: { error?: SnapcopyError; keepJournal?: boolean } = {},
-  ): Promise<void> {
-    if (this.#running.delete(item.index)) this.#quotaCap = undefined;
-    item.phase = 'done';
-    item.outcome = outcome;
-    if (extra.error) item.error = extra.error;
-    item.timings.finishedAt = this.#ctx.clock.now();
-    const journalState =
-      outcome === 'completed' || outcome === 'failed' || outcome === 'cancelled' ? outcome : undefined;
-    if (journalState && !extra.keepJournal) {
-      await this.#ctx.journal.recordState(this.#ctx.batchId, item.index, journalState, {
-        ...(extra.error ? { error: errorToJournal(extra.error) } : {}),
-      });
-      item.journalState = journalState;
+  /** Looks the token of a tracked copy up; a throttle pauses the queue, any failure counts nothing. */
+  async #lookUpTracked(item: BatchItemState): Promise<LookupAnswer> {
+    const result = await lookUpStep(this.#steps, item);
+    if (!result.ok) {
+      if (result.error.code === 'THROTTLED') this.#throttled(result.error);
+      return { error: true };
     }
+    for (const id of result.value?.duplicatesRemoved ?? []) item.duplicatesRemoved.push(id);
+    return { found: result.value?.snapshotId };
+  }
+
+  /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
+  async #follow(item: BatchItemState, to: string, at: number): Promise<void> {
+    const from = await followStep(this.#steps, item, to);
+    item.sample = { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 };
+    this.#emit({ type: 'copy-replaced', index: item.index, from, to: item.destination! });
+  }
+
+  /** A tracked copy reads absent: believe it gone only after repeated well-formed lookups find nothing. */
+  async #lookUpAbsent(item: BatchItemState, at: number): Promise<void> {
+    const verdict = judgeAbsentLookup({
+      tracked: item.destination!.snapshotId,
+      answer: await this.#lookUpTracked(item),
+      absent: item.absent,
+      now: this.#ctx.clock.now(),
+      consistencyWindowMs: this.#copier.capabilities.consistencyWindowMs,
+      absentConfirmations: this.#ctx.absentConfirmations,
+    });
+    if (verdict.verdict === 'running') {
+      item.absent = verdict.absent;
+    } else if (verdict.verdict === 'follow') {
+      await this.#follow(item, verdict.to, at);
+    } else {
+      const ref = item.destination!;
+      await this.#finish(
+        item,
+        'failed',
+        new SnapcopyError(
+          'PROVIDER_ERROR',
+          `copy ${ref.snapshotId} no longer exists in ${ref.region}: ${item.absent?.count ?? 0} more reads found it absent and no copy carries its client token (deleted outside snapcopy?)`,
+          { provider: this.#copier.provider, details: { rawState: 'absent' } },
+        ),
+      );
+    }
+  }
+
+  /** A copy completed on a provider without a native token: make sure it is the one every runner keeps. */
+  async #confirm(item: BatchItemState, at: number): Promise<void> {
+    const answer = await this.#lookUpTracked(item);
+    if ('error' in answer) item.confirmAttempts += 1;
+    const verdict = judgeConfirmLookup({
+      tracked: item.destination!.snapshotId,
+      answer,
+      attempts: item.confirmAttempts,
+      maxAttempts: this.#ctx.retry.maxAttempts,
+    });
+    if (verdict.verdict === 'follow') {
+      await this.#follow(item, verdict.to, at);
+    } else if (verdict.verdict === 'completed') {
+      if (verdict.rule === 'confirm-gave-up') {
+        this.#ctx.logger.warn('could not confirm the copy is the only one for its token', {
+          index: item.index,
+          snapshotId: item.destination?.snapshotId,
+        });
+      }
+      this.#learn(item, at);
+      await this.#finish(item, 'completed');
+    }
+  }
+
+  async #finish(item: BatchItemState, outcome: CopyOutcome, error?: SnapcopyError): Promise<void> {
+    if (this.#running.delete(item.index)) this.#quotaCap = undefined;
+    await finalizeStep(this.#steps, item, outcome, error);
+    this.#ctx.progress.move(item, 'done', outcome);
     this.#ctx.finished(item);
   }
 
   async #drainAfterAbort(): Promise<void> {
-    while (this.#copying > 0 || this.#planning > 0) await this.#sleepUntil(Number.POSITIVE_INFINITY);
+    while (this.#copying > 0 || this.#planning > 0 || this.#lookingUp > 0) {
+      await this.#sleepUntil(Number.POSITIVE_INFINITY);
+    }
     const cancelAll = this.#ctx.cancelInFlightOnAbort;
-    for (const item of [...this.#toPlan.splice(0), ...this.#ready.splice(0)]) {
-      const error = new SnapcopyError('CANCELLED', CANCELLED_BEFORE_START, {
-        provider: this.#copier.provider,
-      });
-      // Without `cancelInFlightOnAbort` the journal keeps it queued: resuming the batch sends it.
-      await this.#finish(item, cancelAll ? 'cancelled' : 'not-started', { error, keepJournal: !cancelAll });
+    const provider = this.#copier.provider;
+    for (const item of [...this.#toPlan.drain(), ...this.#ready.drain()]) {
+      const error = new SnapcopyError('CANCELLED', CANCELLED_BEFORE_START, { provider });
+      // Without `cancelInFlightOnAbort` the journal keeps it open: resuming the batch sends it.
+      await this.#finish(item, cancelAll ? 'cancelled' : 'not-started', error);
+    }
+    for (const item of this.#toLookUp.drain()) {
+      await this.#finish(item, 'resumable', new SnapcopyError('CANCELLED', LEFT_UNCONFIRMED, { provider }));
     }
     for (const item of [...this.#running.values()]) {
       if (!cancelAll) {
-        const error = new SnapcopyError('CANCELLED', LEFT_RUNNING, { provider: this.#copier.provider });
-        await this.#finish(item, 'pending', { error });
+        await this.#finish(item, 'pending', new SnapcopyError('CANCELLED', LEFT_RUNNING, { provider }));
         continue;
       }
-      try {
-        this.#ctx.calls.cancel += 1;
-        item.cancel = await this.#copier.cancel(item.destination!);
+      this.#ctx.calls.cancel += 1;
+      const result = await cancelStep(this.#steps, item);
+      if (result.ok) {
+        item.cancel = result.value;
         await this.#finish(item, 'cancelled');
-      } catch (thrown) {
-        await this.#finish(item, 'pending', { error: asSnapcopyError(thrown) });
+      } else {
+        await this.#finish(item, 'pending', result.error);
       }
     }
   }

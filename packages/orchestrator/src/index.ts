@@ -8,6 +8,7 @@
 import type { SqliteCopyJournal, SqliteCopyJournalOptions } from './journal/sqlite-journal.js';
 
 export {
+  type BatchLease,
   type CopyJournal,
   type JournalBatch,
   type JournalCopyState,
@@ -15,11 +16,55 @@ export {
   type JournalError,
   type JournalRequestRecord,
   type JournalTransition,
+  type LeaseOwner,
   TERMINAL_JOURNAL_STATES,
 } from './journal/journal.js';
+export { batchHeldError, judgeLease, type LeaseVerdict, processAlive } from './journal/batch-lease.js';
+export {
+  checkJournalPath,
+  JOURNAL_APPLICATION_ID,
+  type JournalPathFacts,
+  journalPathProblem,
+  probeJournalPath,
+} from './journal/journal-file.js';
 export { MemoryCopyJournal } from './journal/memory-journal.js';
 export type { SqliteCopyJournal, SqliteCopyJournalOptions } from './journal/sqlite-journal.js';
+export {
+  type AfterEmptyLookup,
+  type AfterError,
+  copyMayHaveApplied,
+  decideAfterEmptyLookup,
+  decideAfterError,
+  type EmptyLookupFacts,
+  type ErrorFacts,
+  type LifecycleStage,
+} from './after-error.js';
+export type { BatchItemState, ItemPhase } from './batch-item.js';
+export { canonicalJson, type PreparedRequest, prepareBatch } from './batch-prepare.js';
 export { batchClientToken } from './client-token.js';
+export { DueQueue } from './due-queue.js';
+export { copySizeGiB, DurationModel } from './duration-model.js';
+export {
+  adoptStep,
+  cancelStep,
+  copyStep,
+  finalizeStep,
+  followStep,
+  type LifecycleContext,
+  lookUpStep,
+  planStep,
+  readStatuses,
+  type StepResult,
+} from './lifecycle.js';
+export { BatchProgress } from './progress.js';
+export {
+  type AbsentRecord,
+  judgeAbsentLookup,
+  judgeConfirmLookup,
+  judgeStatus,
+  type LookupAnswer,
+  type StatusVerdict,
+} from './status-judgment.js';
 export { CopyOrchestrator, ORCHESTRATOR_DEFAULTS } from './orchestrator.js';
 export {
   estimateRemaining,
@@ -43,6 +88,7 @@ export type {
   CopyOutcome,
   CopyResult,
   CopyTimings,
+  LeaseOptions,
   OrchestratorOptions,
   PollOptions,
   QueueKey,

@@ -1,26 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '@snapcopy/core';
-import type { CopyRequestInput, SnapshotCopier } from '@snapcopy/core';
-import { invalidRequest, SnapcopyError } from '@snapcopy/core';
-import type { CopyJournal, JournalEntry, JournalRequestRecord } from './journal/journal.js';
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import {
+  type Clock,
+  invalidRequest,
+  type Logger,
+  type RetryPolicy,
+  redactingLogger,
+  SnapcopyError,
+  type SnapshotCopier,
+  silentLogger,
+  systemClock,
+} from '@snapcopy/core';
+import { type BatchItemState, errorFromJournal, errorToJournal, toCopyResult } from './batch-item.js';
+import { type PreparedRequest, prepareBatch } from './batch-prepare.js';
+import { type BatchContext, CopyQueue } from './copy-queue.js';
+import { batchHeldError } from './journal/batch-lease.js';
+import type { CopyJournal, JournalEntry, LeaseOwner } from './journal/journal.js';
 import { TERMINAL_JOURNAL_STATES } from './journal/journal.js';
 import { MemoryCopyJournal } from './journal/memory-journal.js';
-import { type Logger, redactingLogger, silentLogger } from '@snapcopy/core';
-import type { RetryPolicy } from '@snapcopy/core';
-import {
-  asSnapcopyError,
-  type BatchItemState,
-  errorFromJournal,
-  errorToJournal,
-  toCopyResult,
-} from './batch-item.js';
-import { batchClientToken } from './client-token.js';
-import { type BatchContext, CopyQueue } from './copy-queue.js';
+import { BatchProgress } from './progress.js';
 import type {
   BatchCallStats,
-  BatchCounts,
   BatchEvent,
-  BatchItem,
   BatchItemInput,
   BatchResult,
   CopierEntry,
@@ -35,24 +37,18 @@ export const ORCHESTRATOR_DEFAULTS = Object.freeze({
   throttleBackoff: Object.freeze({ baseDelayMs: 1_000, maxDelayMs: 60_000 }),
   retry: Object.freeze({ maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 60_000 }) as RetryPolicy,
   maxStatusFailures: 20,
+  absentConfirmations: 3,
   unknownConcurrencyLimit: 5,
+  lease: Object.freeze({ waitMs: 0, staleAfterMs: 120_000 }),
 });
 
-interface Prepared {
-  readonly record: JournalRequestRecord;
-  readonly error?: SnapcopyError;
-}
-
-function isBatchItem(input: BatchItemInput): input is BatchItem {
-  return typeof input === 'object' && input !== null && 'request' in input;
-}
-
-function jsonSafe<T>(value: T): T | undefined {
-  try {
-    return JSON.parse(JSON.stringify(value)) as T;
-  } catch {
-    return undefined;
-  }
+/** A run's hold on its batch, renewed while the run is alive, until released. */
+interface HeldLease {
+  /** Aborts when the lease was taken over by another process (this run must stop). */
+  readonly lost: AbortSignal;
+  /** Renews the lease if a heartbeat is due (called as the run makes progress). */
+  touch(): void;
+  release(): Promise<void>;
 }
 
 /**
@@ -61,7 +57,8 @@ function jsonSafe<T>(value: T): T | undefined {
  * journal after a crash. See `docs/orchestrator.md`.
  */
 export class CopyOrchestrator {
-  readonly #copiers: ReadonlyMap<string, Required<Pick<CopierEntry, 'copier'>> & CopierEntry>;
+  readonly #copiers: ReadonlyMap<string, CopierEntry>;
+  readonly #copierObjects: ReadonlyMap<string, SnapshotCopier>;
   readonly #journal: CopyJournal;
   readonly #clock: Clock;
   readonly #options: OrchestratorOptions;
@@ -75,6 +72,7 @@ export class CopyOrchestrator {
     }
     if (copiers.size === 0) throw new TypeError('CopyOrchestrator: at least one copier is needed');
     this.#copiers = copiers;
+    this.#copierObjects = new Map([...copiers].map(([name, entry]) => [name, entry.copier]));
     this.#clock = options.clock ?? systemClock;
     this.#journal = options.journal ?? new MemoryCopyJournal({ now: () => this.#clock.now() });
     this.#options = options;
@@ -104,29 +102,37 @@ export class CopyOrchestrator {
    * Runs a batch. Each request is validated, planned, copied and tracked to a terminal
    * state; a request that fails validation or planning fails alone, without any
    * mutating call. With the id of a batch the journal already holds, the batch resumes
-   * (the requests must be the same).
+   * (the requests must be the same). While it runs, the batch is leased in the journal:
+   * another run of the same batch on the same journal waits (`lease.waitMs`) or stops.
    */
   async run(items: readonly BatchItemInput[], options: RunOptions = {}): Promise<BatchResult> {
     const batchId = options.batchId ?? randomUUID();
-    const prepared = this.#prepareAll(items, batchId);
-    const existing = await this.#journal.getBatch(batchId);
-    if (existing) {
+    const prepared = prepareBatch(items, batchId, this.#copierObjects);
+    const lease = await this.#hold(batchId, options.signal);
+    try {
+      const existing = await this.#journal.getBatch(batchId);
+      if (existing) {
+        const entries = await this.#journal.listEntries(batchId);
+        this.#checkSameBatch(batchId, entries, prepared);
+        return await this.#execute(batchId, entries, new Map(), true, options, lease);
+      }
+      await this.#journal.beginBatch(
+        { batchId, createdAt: this.#clock.now(), size: prepared.length },
+        prepared.map((p) => p.record),
+      );
+      const errors = new Map<number, SnapcopyError>();
+      for (const p of prepared) {
+        if (!p.error) continue;
+        errors.set(p.record.index, p.error);
+        await this.#journal.recordState(batchId, p.record.index, 'failed', {
+          error: errorToJournal(p.error),
+        });
+      }
       const entries = await this.#journal.listEntries(batchId);
-      this.#checkSameBatch(batchId, entries, prepared);
-      return this.#execute(batchId, entries, new Map(), true, options);
+      return await this.#execute(batchId, entries, errors, false, options, lease);
+    } finally {
+      await lease.release();
     }
-    await this.#journal.beginBatch(
-      { batchId, createdAt: this.#clock.now(), size: prepared.length },
-      prepared.map((p) => p.record),
-    );
-    const errors = new Map<number, SnapcopyError>();
-    for (const p of prepared) {
-      if (!p.error) continue;
-      errors.set(p.record.index, p.error);
-      await this.#journal.recordState(batchId, p.record.index, 'failed', { error: errorToJournal(p.error) });
-    }
-    const entries = await this.#journal.listEntries(batchId);
-    return this.#execute(batchId, entries, errors, false, options);
   }
 
   /** Continues a batch from the journal alone (e.g. after a crash). */
@@ -135,68 +141,79 @@ export class CopyOrchestrator {
     if (!existing) {
       throw new SnapcopyError('NOT_FOUND', `journal has no batch "${batchId}"`);
     }
-    const entries = await this.#journal.listEntries(batchId);
-    return this.#execute(batchId, entries, new Map(), true, { ...options, batchId });
-  }
-
-  #prepareAll(items: readonly BatchItemInput[], batchId: string): Prepared[] {
-    if (!Array.isArray(items)) throw invalidRequest([{ path: 'items', message: 'must be an array' }]);
-    const prepared = items.map((input, index) => this.#prepare(input, index, batchId));
-    const seen = new Map<string, number>();
-    return prepared.map((p) => {
-      if (p.error) return p;
-      const key = `${p.record.copier}\u0000${p.record.clientToken}`;
-      const first = seen.get(key);
-      if (first === undefined) {
-        seen.set(key, p.record.index);
-        return p;
-      }
-      return {
-        record: p.record,
-        error: invalidRequest([
-          { path: 'clientToken', message: `the same token is used by request ${first} of this batch` },
-        ]),
-      };
-    });
-  }
-
-  #prepare(input: BatchItemInput, index: number, batchId: string): Prepared {
-    const names = [...this.#copiers.keys()];
-    const named = isBatchItem(input) ? input.copier : undefined;
-    const copierName = named ?? (names.length === 1 ? names[0]! : '');
-    const raw: unknown = isBatchItem(input) ? input.request : input;
-    const given =
-      typeof raw === 'object' && raw !== null ? (raw as { clientToken?: unknown }).clientToken : undefined;
-    const clientToken = typeof given === 'string' ? given : batchClientToken(batchId, index);
-    const request = (jsonSafe(
-      typeof raw === 'object' && raw !== null ? { ...raw, clientToken } : undefined,
-    ) ?? {
-      clientToken,
-    }) as JournalRequestRecord['request'];
-    const record: JournalRequestRecord = { index, copier: copierName, request, clientToken };
-    const entry = this.#copiers.get(copierName);
-    if (!entry) {
-      const message = copierName
-        ? `unknown copier "${copierName}" (known: ${names.join(', ')})`
-        : `name the copier: one of ${names.join(', ')}`;
-      return { record, error: invalidRequest([{ path: 'copier', message }]) };
-    }
-    if (given !== undefined && typeof given !== 'string') {
-      // Swapping in the batch token would hide the caller's mistake and their dedupe key.
-      return { record, error: invalidRequest([{ path: 'clientToken', message: 'must be a string' }]) };
-    }
+    const lease = await this.#hold(batchId, options.signal);
     try {
-      // The copier's own validation: schema, capability pre-check and its provider's field rules.
-      entry.copier.validate(
-        (typeof raw === 'object' && raw !== null ? { ...raw, clientToken } : raw) as CopyRequestInput,
-      );
-      return { record };
-    } catch (err) {
-      return { record, error: asSnapcopyError(err) };
+      const entries = await this.#journal.listEntries(batchId);
+      return await this.#execute(batchId, entries, new Map(), true, { ...options, batchId }, lease);
+    } finally {
+      await lease.release();
     }
   }
 
-  #checkSameBatch(batchId: string, entries: readonly JournalEntry[], prepared: readonly Prepared[]): void {
+  /**
+   * Takes the batch's lease in the journal, waiting up to `lease.waitMs` for a live
+   * holder, and renews it until released. Stops with `INVALID_REQUEST` naming the holder.
+   */
+  async #hold(batchId: string, signal: AbortSignal | undefined): Promise<HeldLease> {
+    const settings = { ...ORCHESTRATOR_DEFAULTS.lease, ...this.#options.lease };
+    const staleAfterMs = Math.max(1, settings.staleAfterMs);
+    const heartbeatMs = Math.max(1, settings.heartbeatMs ?? Math.floor(staleAfterMs / 4));
+    const owner: LeaseOwner = { ownerId: randomUUID(), pid: process.pid, host: hostname() };
+    const startedAt = this.#clock.now();
+    for (;;) {
+      const lease = await this.#journal.claimBatch(batchId, owner, staleAfterMs);
+      if (lease.ownerId === owner.ownerId) break;
+      const waited = this.#clock.now() - startedAt;
+      if (waited >= settings.waitMs || signal?.aborted) throw batchHeldError(lease, waited);
+      await this.#clock
+        .sleep(Math.min(1_000, heartbeatMs, settings.waitMs - waited), signal)
+        .catch(() => undefined);
+    }
+    // Renewed from the scheduling loops as the run makes progress (so a virtual clock
+    // sees heartbeats in its own time), and by a wall-clock timer while they all sleep.
+    // Not a sleep on the run's clock: a timer that re-arms itself would drive a virtual
+    // clock forward while provider calls are in flight.
+    const lost = new AbortController();
+    let lastRenewal = this.#clock.now();
+    let renewing: Promise<void> | undefined;
+    const touch = () => {
+      if (renewing || lost.signal.aborted || this.#clock.now() - lastRenewal < heartbeatMs) return;
+      lastRenewal = this.#clock.now();
+      renewing = this.#journal
+        .renewBatch(batchId, owner.ownerId)
+        .then(
+          (held) => {
+            if (held) return;
+            this.#logger.warn('the batch lease was taken over by another process; stopping this run', {
+              batchId,
+            });
+            lost.abort(new SnapcopyError('CANCELLED', `batch ${batchId} was taken over by another process`));
+          },
+          (err: unknown) =>
+            this.#logger.warn('could not renew the batch lease', { batchId, error: String(err) }),
+        )
+        .finally(() => {
+          renewing = undefined;
+        });
+    };
+    const timer = setInterval(touch, heartbeatMs);
+    timer.unref();
+    return {
+      lost: lost.signal,
+      touch,
+      release: async () => {
+        clearInterval(timer);
+        await renewing;
+        await this.#journal.releaseBatch(batchId, owner.ownerId);
+      },
+    };
+  }
+
+  #checkSameBatch(
+    batchId: string,
+    entries: readonly JournalEntry[],
+    prepared: readonly PreparedRequest[],
+  ): void {
     const same =
       entries.length === prepared.length &&
       entries.every(
@@ -226,12 +243,40 @@ export class CopyOrchestrator {
     };
   }
 
+  /** The working state of one journaled request at the start of a run. */
+  #itemOf(e: JournalEntry, resumed: boolean, startedAt: number): BatchItemState {
+    return {
+      index: e.index,
+      copier: e.copier,
+      request: e.request,
+      clientToken: e.clientToken,
+      resumed: resumed && (e.state === 'copying' || e.state === 'pending'),
+      phase: 'queued',
+      journalState: e.state,
+      ...(e.plan ? { plan: e.plan } : {}),
+      ...(e.destination ? { destination: e.destination } : {}),
+      // A copy call journaled before this run may have made the copy; `updatedAt` is when
+      // (never later than now: a journal on another clock must not push the wait out).
+      ...(e.state === 'copying' ? { mayExistSince: Math.min(e.updatedAt, startedAt) } : {}),
+      attempts: 0,
+      priorAttempts: e.attempts,
+      planAttempts: 0,
+      lookupAttempts: 0,
+      confirmAttempts: 0,
+      notBefore: 0,
+      duplicatesRemoved: [],
+      replacedCopies: [],
+      timings: { queuedAt: startedAt },
+    };
+  }
+
   async #execute(
     batchId: string,
     entries: readonly JournalEntry[],
     errors: ReadonlyMap<number, SnapcopyError>,
     resumed: boolean,
     options: RunOptions,
+    lease: HeldLease,
   ): Promise<BatchResult> {
     for (const e of entries) {
       if (!TERMINAL_JOURNAL_STATES.has(e.state) && !this.#copiers.has(e.copier)) {
@@ -252,22 +297,16 @@ export class CopyOrchestrator {
       throttled: 0,
       quotaExceeded: 0,
     };
-    const items: BatchItemState[] = entries.map((e) => ({
-      index: e.index,
-      copier: e.copier,
-      request: e.request,
-      clientToken: e.clientToken,
-      resumed: resumed && (e.state === 'copying' || e.state === 'pending'),
-      phase: 'queued',
-      journalState: e.state,
-      ...(e.plan ? { plan: e.plan } : {}),
-      ...(e.destination ? { destination: e.destination } : {}),
-      attempts: 0,
-      priorAttempts: e.attempts,
-      planAttempts: 0,
-      notBefore: 0,
-      timings: { queuedAt: startedAt },
-    }));
+    const items = entries.map((e) => this.#itemOf(e, resumed, startedAt));
+    for (const [k, item] of items.entries()) {
+      if (!TERMINAL_JOURNAL_STATES.has(item.journalState)) continue;
+      item.phase = 'done';
+      item.outcome = item.journalState as 'completed' | 'failed' | 'cancelled';
+      const journaled = entries[k]!.error;
+      const err = errors.get(item.index) ?? (journaled ? errorFromJournal(journaled) : undefined);
+      if (err) item.error = err;
+    }
+    const progress = new BatchProgress(items);
 
     const onEvent = options.onEvent;
     const emit = (event: BatchEvent) => {
@@ -278,28 +317,17 @@ export class CopyOrchestrator {
         this.#logger.warn('onEvent threw; ignored', { error: (err as Error)?.message ?? String(err) });
       }
     };
-    const counts = (): BatchCounts => {
-      const c = { queued: 0, copying: 0, running: 0, completed: 0, failed: 0, cancelled: 0, notFinished: 0 };
-      for (const i of items) {
-        if (i.phase !== 'done') c[i.phase] += 1;
-        else if (i.outcome === 'completed' || i.outcome === 'failed' || i.outcome === 'cancelled')
-          c[i.outcome] += 1;
-        else c.notFinished += 1;
-      }
-      return { total: items.length, ...c };
-    };
-    const percent = () =>
-      items.length === 0
-        ? 100
-        : items.reduce((sum, i) => sum + (i.phase === 'done' ? 100 : (i.status?.progress ?? 0)), 0) /
-          items.length;
-    const progress = () => emit({ type: 'batch-progress', batchId, counts: counts(), percent: percent() });
+    const reportProgress = () =>
+      emit({ type: 'batch-progress', batchId, counts: progress.counts(), percent: progress.percent() });
 
+    const signal = options.signal ? AbortSignal.any([options.signal, lease.lost]) : lease.lost;
+    // Every provider call of the run listens to it: no leak warning past ten.
+    setMaxListeners(0, signal);
     const ctx: BatchContext = {
       batchId,
       clock: this.#clock,
       journal: this.#journal,
-      signal: options.signal,
+      signal,
       cancelInFlightOnAbort: options.cancelInFlightOnAbort ?? false,
       poll: {
         minMs: this.#options.poll?.minIntervalMs ?? ORCHESTRATOR_DEFAULTS.poll.minIntervalMs,
@@ -311,28 +339,28 @@ export class CopyOrchestrator {
       throttleBackoff: this.#options.throttleBackoff ?? ORCHESTRATOR_DEFAULTS.throttleBackoff,
       retry: this.#options.retry ?? ORCHESTRATOR_DEFAULTS.retry,
       maxStatusFailures: this.#options.maxStatusFailures ?? ORCHESTRATOR_DEFAULTS.maxStatusFailures,
+      absentConfirmations: Math.max(
+        1,
+        this.#options.absentConfirmations ?? ORCHESTRATOR_DEFAULTS.absentConfirmations,
+      ),
+      confirmOnCompletion: this.#options.confirmOnCompletion ?? true,
       prices: this.#options.prices,
       random: this.#options.random ?? Math.random,
       logger: this.#logger,
+      progress,
       calls,
       emit,
+      keepAlive: lease.touch,
       finished: (item) => {
         emit({ type: 'copy-finished', index: item.index, result: toCopyResult(item) });
-        progress();
+        reportProgress();
       },
     };
 
     const queues = new Map<string, CopyQueue>();
     for (const [k, item] of items.entries()) {
-      const entry = entries[k]!;
-      if (TERMINAL_JOURNAL_STATES.has(item.journalState)) {
-        item.phase = 'done';
-        item.outcome = item.journalState as 'completed' | 'failed' | 'cancelled';
-        const err = errors.get(item.index) ?? (entry.error ? errorFromJournal(entry.error) : undefined);
-        if (err) item.error = err;
-        continue;
-      }
-      const key = this.#queueKey(entry);
+      if (item.phase === 'done') continue;
+      const key = this.#queueKey(entries[k]!);
       const id = `${key.copier}\u0000${key.account}\u0000${key.region}`;
       let queue = queues.get(id);
       if (!queue) {
@@ -354,22 +382,22 @@ export class CopyOrchestrator {
     const wakeAll = () => {
       for (const q of queues.values()) q.wake();
     };
-    options.signal?.addEventListener('abort', wakeAll, { once: true });
-    progress();
+    signal?.addEventListener('abort', wakeAll, { once: true });
+    reportProgress();
     try {
       await Promise.all([...queues.values()].map((q) => q.run()));
     } finally {
-      options.signal?.removeEventListener('abort', wakeAll);
+      signal?.removeEventListener('abort', wakeAll);
     }
 
     const result: BatchResult = {
       batchId,
       results: items.map(toCopyResult),
-      counts: counts(),
+      counts: progress.counts(),
       calls: { ...calls } satisfies BatchCallStats,
       startedAt,
       finishedAt: this.#clock.now(),
-      aborted: options.signal?.aborted === true,
+      aborted: signal?.aborted === true,
       resumed,
     };
     emit({ type: 'batch-finished', result });

@@ -44,14 +44,33 @@ export interface OrchestratorOptions {
    */
   readonly throttleBackoff?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
   /**
-   * Retries of one request's copy call after a retryable error, always with the same
-   * client token. `maxAttempts` counts every copy call sent for the request. Default 10
-   * attempts, 1 s base, 60 s cap. Give the copiers `retry: { maxAttempts: 1, … }` so
-   * that these (and the shared throttle backoff) are the only retries.
+   * Retries of one request's calls after an error that clears with time, always with the
+   * same client token: `maxAttempts` bounds the plan calls, the copy calls (in this run)
+   * and the lookups in a row of a copy that may exist, each. When they run out the request
+   * ends `resumable`, never `failed`. Default 10 attempts, 1 s base, 60 s cap. Give the
+   * copiers `retry: { maxAttempts: 1, … }` so that these (and the shared throttle backoff)
+   * are the only retries.
    */
   readonly retry?: RetryPolicy;
-  /** Status calls of one queue that may fail in a row before its copies are given up as failed. Default 20. */
+  /**
+   * Status calls of one queue that may fail in a row before the run stops tracking its
+   * copies; they end `resumable` and stay `pending` in the journal. Default 20.
+   */
   readonly maxStatusFailures?: number;
+  /**
+   * Well-formed "absent" answers in a row (each followed by a lookup of the token that
+   * finds nothing), spanning at least the provider's consistency window, before a copy
+   * that was seen is given up as gone (`failed`). Default 3.
+   */
+  readonly absentConfirmations?: number;
+  /**
+   * Providers without a native idempotency token (AWS): look the token up once more when
+   * a copy completes, so that a duplicate another runner made and could not remove is
+   * removed, and the request ends on the copy every runner keeps. Default true.
+   */
+  readonly confirmOnCompletion?: boolean;
+  /** How a run holds its batch in the journal against other processes. */
+  readonly lease?: LeaseOptions;
   /** Concurrency per region when a copier's capabilities say 0 (unknown). Default 5. */
   readonly unknownConcurrencyLimit?: number;
   /** Plans made ahead of free copy slots, per queue. Default: the queue's concurrency limit. */
@@ -61,6 +80,26 @@ export interface OrchestratorOptions {
   /** Random source for jitter, [0, 1). Default `Math.random`. */
   readonly random?: () => number;
   readonly logger?: Logger;
+}
+
+/** How a run holds its batch against other runs on the same journal. */
+export interface LeaseOptions {
+  /**
+   * How long a run waits for a batch that another live process holds before it stops
+   * with `INVALID_REQUEST` naming that process, ms. Default 0: stop at once.
+   */
+  readonly waitMs?: number;
+  /**
+   * A lease whose heartbeat is older than this is taken over, ms (a holder on the same
+   * host whose process is gone is taken over at once). Default 120 s.
+   */
+  readonly staleAfterMs?: number;
+  /**
+   * How often a running batch renews its lease, ms: when its scheduling loops wake and
+   * this long has passed on the orchestrator's clock, and on a wall-clock timer while they
+   * sleep. Default a quarter of `staleAfterMs`.
+   */
+  readonly heartbeatMs?: number;
 }
 
 /** One request of a batch, with the copier that runs it. */
@@ -90,10 +129,14 @@ export interface RunOptions {
 }
 
 /**
- * How one request ended. `pending`: started, then left running because the batch was
- * aborted; `not-started`: the batch was aborted before its copy was sent.
+ * How one request ended in this run. `pending`: started, then left running because the
+ * batch was aborted; `not-started`: the batch was aborted before its copy was sent;
+ * `resumable`: not finished, and not written off: its errors cleared too slowly (retries
+ * ran out on throttling, 5xx or quota), its copy may exist but could not be confirmed yet
+ * (lookups failing, or within the provider's consistency window), or its status could
+ * not be read. The journal keeps it open; running the batch again continues it.
  */
-export type CopyOutcome = 'completed' | 'failed' | 'cancelled' | 'pending' | 'not-started';
+export type CopyOutcome = 'completed' | 'failed' | 'cancelled' | 'pending' | 'not-started' | 'resumable';
 
 /** Epoch-ms timings of one request (from the orchestrator's clock). */
 export interface CopyTimings {
@@ -124,6 +167,13 @@ export interface CopyResult {
   readonly resumed: boolean;
   /** What `cancel` said, when the batch cancelled it. */
   readonly cancel?: CancelResult;
+  /**
+   * Copies for the same client token (another runner's, or an earlier attempt's) that this
+   * run deleted so that exactly one remains: the one every runner keeps.
+   */
+  readonly duplicatesRemoved?: readonly string[];
+  /** Copies this request tracked before it followed the one kept for its token (in order). */
+  readonly replacedCopies?: readonly string[];
   readonly timings: CopyTimings;
 }
 
@@ -136,6 +186,7 @@ export interface BatchCounts {
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
+  /** `pending`, `not-started` and `resumable`: open in the journal. */
   readonly notFinished: number;
 }
 
@@ -185,10 +236,17 @@ export type BatchEvent =
     }
   | { readonly type: 'copy-progress'; readonly index: number; readonly status: CopyStatus }
   | {
+      /** The tracked copy was a duplicate for its token: the request follows the one kept. */
+      readonly type: 'copy-replaced';
+      readonly index: number;
+      readonly from: SnapshotRef;
+      readonly to: SnapshotRef;
+    }
+  | {
       readonly type: 'copy-retry';
       readonly index: number;
-      /** Which call is retried: the plan or the copy. */
-      readonly stage: 'plan' | 'copy';
+      /** Which call is retried: the plan, the copy, or a lookup of the token. */
+      readonly stage: 'plan' | 'copy' | 'lookup';
       readonly error: SnapcopyError;
       readonly attempt: number;
       readonly delayMs: number;

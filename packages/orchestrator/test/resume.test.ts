@@ -14,10 +14,21 @@ import type {
   SnapshotRef,
   WaitOptions,
 } from '@snapcopy/core';
-import { CopyOrchestrator, MemoryCopyJournal, openSqliteJournal } from '@snapcopy/orchestrator';
+import {
+  type BatchLease,
+  type CopyJournal,
+  CopyOrchestrator,
+  MemoryCopyJournal,
+  openSqliteJournal,
+} from '@snapcopy/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '@snapcopy/testkit';
-import { FakeCloud, FakeCopier, requests } from './fake-cloud.js';
+import {
+  copies,
+  copiesPerToken,
+  received,
+  referenceWorld,
+  SOURCE_REGION,
+} from './support/reference-world.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,22 +40,27 @@ function tempFile(): string {
   return join(dir, 'journal.db');
 }
 
-function world() {
-  const clock = new VirtualClock();
-  const cloud = new FakeCloud({ clock });
-  const copier = new FakeCopier(cloud);
-  return { clock, cloud, copier };
-}
+/** Plan calls the cloud saw: describes of a source snapshot. */
+const planCalls = (w: ReturnType<typeof referenceWorld>) =>
+  received(w.cloud, 'describe-by-ids').filter((e) => e.region === SOURCE_REGION).length;
 
 describe('resume from the journal: one row per crash point', () => {
   const rows = [
-    { rule: 'queued: planned and copied', state: 'queued', made: false, copyCalls: 1, planCalls: 1 },
+    {
+      rule: 'queued: planned and copied',
+      state: 'queued',
+      made: false,
+      copyCalls: 1,
+      planCalls: 1,
+      attempts: 1,
+    },
     {
       rule: 'planned: the journaled plan is used, then copied',
       state: 'planned',
       made: false,
       copyCalls: 1,
       planCalls: 0,
+      attempts: 1,
     },
     {
       rule: 'copying, and the cloud made it: its token is looked up and the copy found, not copied again',
@@ -52,13 +68,15 @@ describe('resume from the journal: one row per crash point', () => {
       made: true,
       copyCalls: 0,
       planCalls: 0,
+      attempts: 0,
     },
     {
-      rule: 'copying, and the call never arrived: sent again with the same token, made once',
+      rule: 'copying, and the call never arrived: looked up, then sent again with the same token, made once',
       state: 'copying',
       made: false,
       copyCalls: 1,
       planCalls: 0,
+      attempts: 1,
     },
     {
       rule: 'pending with a destination id: tracked, not copied again',
@@ -66,40 +84,47 @@ describe('resume from the journal: one row per crash point', () => {
       made: true,
       copyCalls: 0,
       planCalls: 0,
+      attempts: 0,
     },
-    { rule: 'completed: left alone', state: 'completed', made: true, copyCalls: 0, planCalls: 0 },
+    {
+      rule: 'completed: left alone',
+      state: 'completed',
+      made: true,
+      copyCalls: 0,
+      planCalls: 0,
+      attempts: 0,
+    },
   ] as const;
 
   for (const row of rows) {
     it(row.rule, async () => {
-      const { clock, cloud, copier } = world();
-      const journal = await openSqliteJournal(tempFile(), { now: () => clock.now() });
-      const [request] = requests(1);
+      const w = referenceWorld();
+      const journal = await openSqliteJournal(tempFile(), { now: () => w.clock.now() });
+      const [request] = w.requests(1);
       const token = 'crash.0';
-      const plan = await copier.plan({ ...request!, clientToken: token });
-      cloud.calls.length = 0;
+      const plan = await w.copier.plan({ ...request!, clientToken: token });
       await journal.beginBatch({ batchId: 'crash', createdAt: 0, size: 1 }, [
-        { index: 0, copier: 'fake', clientToken: token, request: { ...request!, clientToken: token } },
+        { index: 0, copier: 'ref', clientToken: token, request: { ...request!, clientToken: token } },
       ]);
       if (row.state !== 'queued') await journal.recordPlan('crash', 0, plan);
-      let made: { snapshotId: string } | undefined;
-      if (row.made) made = await cloud.copy(copier.account, 'eu-west-1', request!.source.snapshotId, token);
-      cloud.calls.length = 0;
+      let made: CopyHandle | undefined;
+      if (row.made) made = await w.copier.copy({ ...request!, clientToken: token }, { plan });
+      w.cloud.world.requests.clear();
       if (row.state === 'copying') await journal.recordState('crash', 0, 'copying', { attempt: 1 });
       if (row.state === 'pending' || row.state === 'completed') {
-        await journal.recordDestination('crash', 0, { region: 'eu-west-1', snapshotId: made!.snapshotId });
+        await journal.recordDestination('crash', 0, { region: made!.region, snapshotId: made!.snapshotId });
       }
       if (row.state === 'completed') await journal.recordState('crash', 0, 'completed');
 
-      const orchestrator = new CopyOrchestrator({ copiers: { fake: copier }, journal, clock });
+      const orchestrator = new CopyOrchestrator({ copiers: { ref: w.copier }, journal, clock: w.clock });
       const result = await orchestrator.resume('crash');
       expect(result.resumed).toBe(true);
       expect(result.results[0]!.outcome).toBe('completed');
-      expect(cloud.count('copy')).toBe(row.copyCalls);
-      expect(cloud.count('plan')).toBe(row.planCalls);
-      expect(cloud.copiesPerToken().get(token)).toBe(1);
-      expect(cloud.snapshots.size).toBe(1);
-      if (row.state === 'copying') expect(result.results[0]!.attempts).toBe(1);
+      expect(received(w.cloud, 'CopySnapshot')).toHaveLength(row.copyCalls);
+      expect(planCalls(w)).toBe(row.planCalls);
+      expect(copiesPerToken(w.cloud).get(token)).toHaveLength(1);
+      expect(copies(w.cloud)).toHaveLength(1);
+      expect(result.results[0]!.attempts).toBe(row.attempts);
       expect(await journal.listUnfinished('crash')).toEqual([]);
       await journal.close();
     });
@@ -108,38 +133,43 @@ describe('resume from the journal: one row per crash point', () => {
 
 describe('resume: batch identity', () => {
   it('run() with the id of a journaled batch resumes it; other requests are refused', async () => {
-    const { clock, cloud, copier } = world();
+    const w = referenceWorld();
     const journal = new MemoryCopyJournal();
-    const orchestrator = new CopyOrchestrator({ copiers: { fake: copier }, journal, clock });
-    const first = await orchestrator.run(requests(3), { batchId: 'same' });
+    const orchestrator = new CopyOrchestrator({ copiers: { ref: w.copier }, journal, clock: w.clock });
+    const items = w.requests(3);
+    const first = await orchestrator.run(items, { batchId: 'same' });
     expect(first.counts.completed).toBe(3);
-    const again = await orchestrator.run(requests(3), { batchId: 'same' });
+    const again = await orchestrator.run(items, { batchId: 'same' });
     expect(again.resumed).toBe(true);
     expect(again.counts.completed).toBe(3);
-    expect(cloud.count('copy')).toBe(3);
-    await expect(orchestrator.run(requests(4), { batchId: 'same' })).rejects.toMatchObject({
+    expect(received(w.cloud, 'CopySnapshot')).toHaveLength(3);
+    await expect(orchestrator.run([...items, ...w.requests(1)], { batchId: 'same' })).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
     });
   });
 
   it('resume() of an unknown batch is NOT_FOUND; a batch whose copier is gone is refused', async () => {
-    const { clock, copier } = world();
+    const w = referenceWorld();
     const journal = new MemoryCopyJournal();
-    const a = new CopyOrchestrator({ copiers: { fake: copier }, journal, clock });
+    const a = new CopyOrchestrator({ copiers: { ref: w.copier }, journal, clock: w.clock });
     await expect(a.resume('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const [request] = w.requests(1);
     await journal.beginBatch({ batchId: 'x', createdAt: 0, size: 1 }, [
-      { index: 0, copier: 'fake', clientToken: 'x.0', request: { ...requests(1)[0]!, clientToken: 'x.0' } },
+      { index: 0, copier: 'ref', clientToken: 'x.0', request: { ...request!, clientToken: 'x.0' } },
     ]);
-    const b = new CopyOrchestrator({ copiers: { other: copier }, journal, clock });
+    const b = new CopyOrchestrator({ copiers: { other: w.copier }, journal, clock: w.clock });
     await expect(b.resume('x')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 });
+
+/** Never settles: what every call of a killed process looks like from outside. */
+const never = <T>() => new Promise<T>(() => {});
 
 /** A copier that stops answering for good after `killAt` calls, as a killed process would. */
 class KillableCopier implements SnapshotCopier {
   calls = 0;
   constructor(
-    private readonly inner: FakeCopier,
+    private readonly inner: SnapshotCopier,
     private readonly killAt: number,
     /** Whether the fatal call reaches the cloud before the process dies. */
     private readonly applyFatalCall: boolean,
@@ -149,6 +179,9 @@ class KillableCopier implements SnapshotCopier {
   }
   get capabilities() {
     return this.inner.capabilities;
+  }
+  get dead() {
+    return this.calls >= this.killAt;
   }
   validate(r: CopyRequestInput) {
     return this.inner.validate(r);
@@ -160,7 +193,7 @@ class KillableCopier implements SnapshotCopier {
     this.calls += 1;
     if (this.calls < this.killAt) return fn();
     if (this.calls === this.killAt && this.applyFatalCall) await fn().catch(() => undefined);
-    return new Promise<T>(() => {});
+    return never<T>();
   }
   plan(r: CopyRequestInput, o?: PlanOptions): Promise<CopyPlan> {
     return this.#call(() => this.inner.plan(r, o));
@@ -179,32 +212,64 @@ class KillableCopier implements SnapshotCopier {
   }
 }
 
+/** The killed process's journal connection: it stops too (no more lease heartbeats). */
+function dyingWith(journal: CopyJournal, copier: KillableCopier): CopyJournal {
+  const alive = <T>(fn: () => Promise<T>) => (copier.dead ? never<T>() : fn());
+  return {
+    beginBatch: (b, r) => alive(() => journal.beginBatch(b, r)),
+    getBatch: (b) => alive(() => journal.getBatch(b)),
+    listEntries: (b) => alive(() => journal.listEntries(b)),
+    listUnfinished: (b) => alive(() => journal.listUnfinished(b)),
+    recordPlan: (b, i, p) => alive(() => journal.recordPlan(b, i, p)),
+    recordDestination: (b, i, d) => alive(() => journal.recordDestination(b, i, d)),
+    recordState: (b, i, s, t) => alive(() => journal.recordState(b, i, s, t)),
+    claimBatch: (b, o, s) => alive<BatchLease>(() => journal.claimBatch(b, o, s)),
+    renewBatch: (b, o) => alive(() => journal.renewBatch(b, o)),
+    releaseBatch: (b, o) => alive(() => journal.releaseBatch(b, o)),
+    close: () => journal.close(),
+  };
+}
+
 describe('resume after the process dies at any call', () => {
   // Kill points spread over planning, copying and tracking of a 12-copy batch at limit 5.
   const killPoints = [1, 3, 6, 9, 13, 17, 22, 26, 30, 35];
   for (const killAt of killPoints) {
     for (const applied of [true, false]) {
       it(`dies at call ${killAt} (${applied ? 'after' : 'before'} it reached the cloud): every copy exactly once`, async () => {
-        const { clock, cloud, copier } = world();
+        const w = referenceWorld({ capabilities: { maxConcurrentCopiesPerRegion: 5 } });
+        const items = w.requests(12);
         const file = tempFile();
-        const dying = new KillableCopier(copier, killAt, applied);
-        const journal1 = await openSqliteJournal(file, { now: () => clock.now() });
-        const doomed = new CopyOrchestrator({ copiers: { fake: dying }, journal: journal1, clock });
-        void doomed.run(requests(12), { batchId: 'die' });
+        const dying = new KillableCopier(w.copier, killAt, applied);
+        const journal1 = await openSqliteJournal(file, { now: () => w.clock.now() });
+        const doomed = new CopyOrchestrator({
+          copiers: { ref: dying },
+          journal: dyingWith(journal1, dying),
+          clock: w.clock,
+          lease: { staleAfterMs: 60_000 },
+        });
+        void doomed.run(items, { batchId: 'die' });
         // Let the doomed run go until it is stuck on its fatal call.
-        for (let i = 0; i < 10_000 && dying.calls < killAt; i++) await clock.sleep(1_000);
+        for (let i = 0; i < 10_000 && dying.calls < killAt; i++) await w.clock.sleep(1_000);
         expect(dying.calls).toBeGreaterThanOrEqual(killAt);
-        await clock.sleep(1);
+        await w.clock.sleep(1);
 
-        const journal2 = await openSqliteJournal(file, { now: () => clock.now() });
-        const restarted = new CopyOrchestrator({ copiers: { fake: copier }, journal: journal2, clock });
-        const result = await restarted.run(requests(12), { batchId: 'die' });
+        // Its lease stays behind with a live pid (this process): the restart waits until
+        // the heartbeat is stale, then takes over.
+        const journal2 = await openSqliteJournal(file, { now: () => w.clock.now() });
+        const restarted = new CopyOrchestrator({
+          copiers: { ref: w.copier },
+          journal: journal2,
+          clock: w.clock,
+          lease: { staleAfterMs: 60_000, waitMs: 120_000 },
+        });
+        const result = await restarted.run(items, { batchId: 'die' });
         expect(result.counts.completed).toBe(12);
-        const perToken = cloud.copiesPerToken();
-        for (const r of result.results) expect(perToken.get(r.clientToken), r.clientToken).toBe(1);
-        expect(cloud.snapshots.size).toBe(12);
+        const perToken = copiesPerToken(w.cloud);
+        for (const r of result.results) expect(perToken.get(r.clientToken), r.clientToken).toHaveLength(1);
+        expect(copies(w.cloud)).toHaveLength(12);
         expect(await journal2.listUnfinished('die')).toEqual([]);
         await journal2.close();
+        await journal1.close();
       });
     }
   }

@@ -31,6 +31,11 @@ const rows: { rule: string; flag: keyof Capabilities; expected: unknown }[] = [
   },
   { rule: 'DescribeSnapshots takes 100 ids', flag: 'maxIdsPerStatusCall', expected: 100 },
   { rule: '20 tags per copy minus lineage tags', flag: 'maxUserTags', expected: 20 - LINEAGE_TAG_COUNT },
+  {
+    rule: 'ECS OpenAPI is eventually consistent, no figure given: five minutes as on EC2',
+    flag: 'consistencyWindowMs',
+    expected: 300_000,
+  },
 ];
 
 describe('ALIBABA_ECS_CAPABILITIES', () => {

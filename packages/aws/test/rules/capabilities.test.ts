@@ -35,6 +35,11 @@ const TABLE: { rule: string; key: keyof Capabilities; value: unknown }[] = [
     key: 'maxUserTags',
     value: 50 - LINEAGE_TAG_COUNT,
   },
+  {
+    rule: 'EC2 API eventual consistency: back off up to about five minutes',
+    key: 'consistencyWindowMs',
+    value: 300_000,
+  },
 ];
 
 describe('AWS_EBS_CAPABILITIES', () => {

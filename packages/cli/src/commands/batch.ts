@@ -29,11 +29,19 @@ function resultWords(r: CopyResult): string {
   return r.outcome;
 }
 
-/** 0 when every copy completed; 5/130 when the run was stopped; otherwise 4. */
+/**
+ * 0 when every copy completed; 5/130 when the run was stopped; 4 when a copy failed or
+ * was cancelled; otherwise 3: only `resumable` copies are left (the provider kept failing
+ * or throttling, or a copy that may exist could not be confirmed), and a rerun continues them.
+ */
 function exitCodeFor(result: BatchResult, stoppedBy: 'timeout' | 'interrupt' | undefined): number {
   if (stoppedBy === 'timeout') return EXIT_CODES.timeout;
   if (stoppedBy === 'interrupt') return EXIT_CODES.interrupted;
-  return result.results.every((r) => r.outcome === 'completed') ? EXIT_CODES.success : EXIT_CODES.copyFailed;
+  if (result.results.every((r) => r.outcome === 'completed')) return EXIT_CODES.success;
+  if (result.results.some((r) => r.outcome === 'failed' || r.outcome === 'cancelled')) {
+    return EXIT_CODES.copyFailed;
+  }
+  return EXIT_CODES.providerError;
 }
 
 /**
@@ -173,5 +181,11 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
   );
   if (stoppedBy)
     process.stderr.write(`snapcopy: batch stopped (${stoppedBy}); rerun the same command to resume it\n`);
+  const resumable = result.results.filter((r) => r.outcome === 'resumable').length;
+  if (!stoppedBy && resumable > 0) {
+    process.stderr.write(
+      `snapcopy: ${resumable} copy(ies) not finished: the provider kept failing, or a copy that may exist could not be confirmed yet; the journal keeps them: rerun the same command to continue\n`,
+    );
+  }
   return code;
 }

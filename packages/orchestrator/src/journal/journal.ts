@@ -7,7 +7,10 @@ import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
  * - `queued`: the request and its client token are recorded; nothing was sent yet.
  * - `planned`: the plan is recorded; still nothing mutating was sent.
  * - `copying`: a copy call was (or is about to be) sent with the recorded token, and its
- *   destination id is not known yet. On resume it is sent again with the same token.
+ *   destination id is not known yet: the copy may exist. Its `updatedAt` is when the last
+ *   call that may have been applied was sent or failed. On resume the token is looked up
+ *   first; the copy is sent again (same token) only once a lookup past the provider's
+ *   consistency window finds nothing.
  * - `pending`: the copy exists (its destination id is recorded) and is being tracked.
  * - `completed` / `failed` / `cancelled`: terminal.
  */
@@ -67,9 +70,31 @@ export interface JournalEntry extends JournalRequestRecord {
 
 /** Optional facts recorded with a state change. */
 export interface JournalTransition {
+  /**
+   * Why the copy failed, or why the run left it open. Recorded with `copying` after a
+   * call that may have been applied, it also refreshes `updatedAt` (the time the copy may
+   * have been made).
+   */
   readonly error?: JournalError;
   /** Set with `copying`: the attempt number of the call about to be sent. */
   readonly attempt?: number;
+}
+
+/** Who runs a batch: one run of an orchestrator, in one process on one host. */
+export interface LeaseOwner {
+  /** Unique per run (a random UUID). */
+  readonly ownerId: string;
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** The lease a journal keeps for a batch while a run holds it. */
+export interface BatchLease extends LeaseOwner {
+  readonly batchId: string;
+  /** Epoch ms (the journal's clock) the holder took the lease. */
+  readonly acquiredAt: number;
+  /** Epoch ms of the holder's last renewal. */
+  readonly heartbeatAt: number;
 }
 
 /**
@@ -102,6 +127,17 @@ export interface CopyJournal {
     state: JournalCopyState,
     transition?: JournalTransition,
   ): Promise<void>;
+  /**
+   * Takes the lease of a batch for `owner` when nobody holds it, `owner` already does, or
+   * its holder is gone (see `judgeLease`: same host and its process is dead, or no
+   * heartbeat for `staleAfterMs`), in one atomic step. Resolves with the lease in force
+   * afterwards: `owner`'s when taken, the holder's when not.
+   */
+  claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease>;
+  /** Renews `ownerId`'s heartbeat; false when it no longer holds the lease (it was taken over). */
+  renewBatch(batchId: string, ownerId: string): Promise<boolean>;
+  /** Gives the lease up, if `ownerId` holds it. */
+  releaseBatch(batchId: string, ownerId: string): Promise<void>;
   /** Releases the store. */
   close(): Promise<void>;
 }

@@ -1,13 +1,16 @@
 import { SnapcopyError } from '@snapcopy/core';
 import type { CopyPlan } from '@snapcopy/core';
 import type { SnapshotRef } from '@snapcopy/core';
+import { MemoryLeases } from './batch-lease.js';
 import {
+  type BatchLease,
   type CopyJournal,
   type JournalBatch,
   type JournalCopyState,
   type JournalEntry,
   type JournalRequestRecord,
   type JournalTransition,
+  type LeaseOwner,
   TERMINAL_JOURNAL_STATES,
 } from './journal.js';
 
@@ -26,9 +29,11 @@ export class MemoryCopyJournal implements CopyJournal {
   readonly #batches = new Map<string, JournalBatch>();
   readonly #entries = new Map<string, MutableEntry[]>();
   readonly #now: () => number;
+  readonly #leases: MemoryLeases;
 
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
+    this.#leases = new MemoryLeases(this.#now);
   }
 
   async beginBatch(batch: JournalBatch, requests: readonly JournalRequestRecord[]): Promise<void> {
@@ -69,7 +74,10 @@ export class MemoryCopyJournal implements CopyJournal {
   }
 
   #entry(batchId: string, index: number): MutableEntry {
-    const e = this.#entries.get(batchId)?.find((x) => x.index === index);
+    const entries = this.#entries.get(batchId);
+    // Entries are stored by index: a direct read, so that a batch of n writes stays O(n).
+    const direct = entries?.[index];
+    const e = direct?.index === index ? direct : entries?.find((x) => x.index === index);
     if (!e) throw new SnapcopyError('INVALID_REQUEST', `journal: no entry ${batchId}#${index}`);
     return e;
   }
@@ -99,6 +107,18 @@ export class MemoryCopyJournal implements CopyJournal {
     if (transition.attempt !== undefined) e.attempts = transition.attempt;
     if (transition.error !== undefined) e.error = clone(transition.error);
     e.updatedAt = this.#now();
+  }
+
+  async claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease> {
+    return this.#leases.claim(batchId, owner, staleAfterMs);
+  }
+
+  async renewBatch(batchId: string, ownerId: string): Promise<boolean> {
+    return this.#leases.renew(batchId, ownerId);
+  }
+
+  async releaseBatch(batchId: string, ownerId: string): Promise<void> {
+    this.#leases.release(batchId, ownerId);
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,10 @@
 import type { DatabaseSync, StatementResultingChanges, StatementSync } from 'node:sqlite';
 import type { CopyPlan, SnapshotRef } from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
+import { SqliteLeases, type SqlConnection } from './batch-lease.js';
+import { checkJournalContents, checkJournalPath, journalOpenError, type SqlReader } from './journal-file.js';
 import type {
+  BatchLease,
   CopyJournal,
   JournalBatch,
   JournalCopyState,
@@ -9,6 +12,7 @@ import type {
   JournalError,
   JournalRequestRecord,
   JournalTransition,
+  LeaseOwner,
 } from './journal.js';
 
 /** Options of {@link SqliteCopyJournal}. */
@@ -22,8 +26,10 @@ export interface SqliteCopyJournalOptions {
    * `FULL` to fsync every commit as well, at a few ms per write.
    */
   readonly synchronous?: 'NORMAL' | 'FULL';
-  /** Epoch-ms source for `updatedAt`. Default `Date.now`. */
+  /** Epoch-ms source for `updatedAt` and leases. Default `Date.now`. */
   readonly now?: () => number;
+  /** How long a write waits for another connection's lock before the journal reports it locked, ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
 }
 
 const SCHEMA_VERSION = 1;
@@ -144,6 +150,7 @@ export class SqliteCopyJournal implements CopyJournal {
   readonly #db: DatabaseSync;
   #open = true;
   readonly #now: () => number;
+  readonly #leases: SqliteLeases;
   readonly #stmts: {
     insertBatch: StatementSync;
     insertCopy: StatementSync;
@@ -156,13 +163,26 @@ export class SqliteCopyJournal implements CopyJournal {
     setState: StatementSync;
   };
 
-  /** Opens (or creates) the journal at `file` (`:memory:` for a throwaway one). */
+  /**
+   * Opens (or creates) the journal at `file` (`:memory:` for a throwaway one). A path that
+   * cannot hold a journal (missing folder, a folder, read-only, locked, not SQLite, another
+   * program's database) fails with one `INVALID_REQUEST` saying which.
+   */
   constructor(file: string, options: SqliteCopyJournalOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#db = new (loadNodeSqlite().DatabaseSync)(file);
-    this.#db.exec('PRAGMA journal_mode = WAL');
+    checkJournalPath(file);
+    let opened: DatabaseSync | undefined;
+    try {
+      opened = new (loadNodeSqlite().DatabaseSync)(file);
+      opened.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      checkJournalContents(opened as unknown as SqlReader, file);
+      opened.exec('PRAGMA journal_mode = WAL');
+    } catch (err) {
+      opened?.close();
+      throw journalOpenError(file, err);
+    }
+    this.#db = opened;
     this.#db.exec(`PRAGMA synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-    this.#db.exec('PRAGMA busy_timeout = 5000');
     this.#db.exec('PRAGMA foreign_keys = ON');
     const version = this.#pragma('user_version') as number;
     if (version > SCHEMA_VERSION) {
@@ -174,6 +194,7 @@ export class SqliteCopyJournal implements CopyJournal {
     }
     this.#db.exec(SCHEMA);
     this.#db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    this.#leases = new SqliteLeases(this.#db as unknown as SqlConnection, this.#now);
     const db = this.#db;
     this.#stmts = {
       insertBatch: db.prepare('INSERT INTO batches (batch_id, created_at, size) VALUES (?, ?, ?)'),
@@ -323,6 +344,18 @@ export class SqliteCopyJournal implements CopyJournal {
       batchId,
       index,
     );
+  }
+
+  async claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease> {
+    return this.#leases.claim(batchId, owner, staleAfterMs);
+  }
+
+  async renewBatch(batchId: string, ownerId: string): Promise<boolean> {
+    return this.#leases.renew(batchId, ownerId);
+  }
+
+  async releaseBatch(batchId: string, ownerId: string): Promise<void> {
+    this.#leases.release(batchId, ownerId);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FaultInjector } from '../sim/faults.js';
+import { type FaultInjector, GARBAGE_REPLY } from '../sim/faults.js';
 import type { SimHandler, SimHttpRequest, SimHttpResponse } from '../sim/mount.js';
 import { Ec2ApiError, ec2Errors } from './errors.js';
 import { copyImage } from './images/copy-image.js';
@@ -133,6 +133,7 @@ export class Ec2QueryFrontEnd implements SimHandler {
       log(200);
       if (fault?.kind === 'drop-after') return { drop: true, ...latency() };
       if (fault?.kind === 'hang-after') return { hang: true };
+      if (fault?.kind === 'garbage') return { ...GARBAGE_REPLY, ...latency() };
       return {
         status: 200,
         headers: this.#headers(requestId),
@@ -151,6 +152,8 @@ export class Ec2QueryFrontEnd implements SimHandler {
             );
       log(e.status, e.code);
       if (fault?.kind === 'hang-after') return { hang: true };
+      // A proxy in the way answers the same page whatever EC2 said.
+      if (fault?.kind === 'garbage') return { ...GARBAGE_REPLY, ...latency() };
       return {
         status: e.status,
         headers: this.#headers(requestId),

@@ -1,5 +1,5 @@
 import type { FaultInjector } from '../sim/faults.js';
-import { TokenBucket } from '../sim/faults.js';
+import { GARBAGE_REPLY, TokenBucket } from '../sim/faults.js';
 import type { SimHandler, SimHttpRequest, SimHttpResponse } from '../sim/mount.js';
 import type { SimAccount } from '../sim/world.js';
 import { copySnapshot } from './copy-snapshot.js';
@@ -168,6 +168,7 @@ export class EcsRpcFrontEnd implements SimHandler {
       record(200);
       if (picked?.kind === 'drop-after') return { drop: true };
       if (picked?.kind === 'hang-after') return { hang: true };
+      if (picked?.kind === 'garbage') return GARBAGE_REPLY;
       return {
         ...json(200, requestId, { RequestId: requestId, ...body }),
         ...(latencyMs !== undefined ? { latencyMs } : {}),
@@ -177,6 +178,8 @@ export class EcsRpcFrontEnd implements SimHandler {
       record(err.status, err.code);
       if (fault === 'drop-after') return { drop: true };
       if (fault === 'hang-after') return { hang: true };
+      // A proxy in the way answers the same page whatever ECS said.
+      if (fault === 'garbage') return GARBAGE_REPLY;
       const reply = json(err.status, requestId, {
         RequestId: requestId,
         HostId: host,

@@ -5,6 +5,13 @@ import { hexId, type SimAccount, type SimKey, type SimSnapshot, SimWorld } from 
 /** The operations of the reference cloud's API. */
 export type ReferenceOperation = 'CopySnapshot' | 'DescribeSnapshots' | 'DeleteSnapshot';
 
+/**
+ * Finer names fault rules may target: a `DescribeSnapshots` by ids (plans, status) or by
+ * tag (client-token lookups). A rule for `DescribeSnapshots` matches both.
+ */
+export const REFERENCE_DESCRIBE_BY_IDS = 'DescribeSnapshots.ByIds';
+export const REFERENCE_DESCRIBE_BY_TAG = 'DescribeSnapshots.ByTag';
+
 /** Access key pair for the reference cloud. */
 export interface ReferenceCredentials {
   readonly accessKeyId: string;
@@ -108,6 +115,12 @@ export interface ReferenceCloudOptions {
   readonly maxPendingCopiesPerRegion?: number;
   /** Ids one `DescribeSnapshots` call accepts. */
   readonly maxIdsPerDescribe?: number;
+  /**
+   * Whether `CopySnapshot` dedupes by client token (default true). False makes it behave
+   * like EC2, which has no token: every call makes a copy, and only a lookup of the token
+   * tag can tell that one exists.
+   */
+  readonly nativeTokens?: boolean;
 }
 
 /**
@@ -124,6 +137,12 @@ export class ReferenceCloud {
   readonly cancelTakesEffect: 'immediate' | 'on-completion';
   readonly maxPendingCopiesPerRegion: number;
   readonly maxIdsPerDescribe: number;
+  readonly nativeTokens: boolean;
+  /**
+   * Called at the start of every request, before anything else happens to it (tests use
+   * it to look at the caller's state at the moment a call arrives).
+   */
+  onRequest: ((operation: ReferenceOperation, params: Readonly<Record<string, string>>) => void) | undefined;
 
   constructor(options: ReferenceCloudOptions) {
     this.world = new SimWorld({
@@ -136,6 +155,7 @@ export class ReferenceCloud {
     this.cancelTakesEffect = options.cancelTakesEffect ?? 'immediate';
     this.maxPendingCopiesPerRegion = options.maxPendingCopiesPerRegion ?? 20;
     this.maxIdsPerDescribe = options.maxIdsPerDescribe ?? 5;
+    this.nativeTokens = options.nativeTokens ?? true;
   }
 
   /** Adds an account, with its default key and a customer key in every region. */
@@ -191,7 +211,9 @@ export class ReferenceCloud {
     region: string,
     params: Record<string, string>,
     apply: (account: SimAccount) => T,
+    faultKind?: string,
   ): T {
+    this.onRequest?.(operation, params);
     const requestId = `req-${hexId(16)}`;
     const entry = (httpStatus: number, account?: string, errorCode?: string, fault?: string) =>
       this.world.requests.record({
@@ -217,7 +239,8 @@ export class ReferenceCloud {
       );
     }
     this.world.advance();
-    const fault = this.faults.pick(operation);
+    const fault =
+      faultKind === undefined ? this.faults.pick(operation) : this.faults.pick(operation, faultKind);
     if (fault?.kind === 'throttle') {
       entry(429, account.id, 'Throttling', 'throttle');
       throw new ReferenceCloudError('Throttling', 'rate exceeded', 429, requestId);
@@ -242,10 +265,19 @@ export class ReferenceCloud {
           true,
         );
       }
+      if (fault?.kind === 'garbage') {
+        throw new ReferenceCloudError(
+          'MalformedReply',
+          "the endpoint answered 200 with something that is not the cloud's reply",
+          200,
+          requestId,
+          true,
+        );
+      }
       return result;
     } catch (err) {
       if (err instanceof ReferenceCloudError) {
-        if (err.code !== 'ConnectionDropped') entry(err.httpStatus, account.id, err.code);
+        if (!err.applied) entry(err.httpStatus, account.id, err.code);
         throw err;
       }
       if (err instanceof RefusalSignal) {
@@ -281,21 +313,28 @@ export class ReferenceCloud {
     region: string,
     ids: readonly string[],
   ): ReferenceSnapshotView[] {
-    return this.#call(credentials, 'DescribeSnapshots', region, { ids: ids.join(',') }, (account) => {
-      if (ids.length > this.maxIdsPerDescribe) {
-        throw new RefusalSignal(
-          'InvalidParameterValue',
-          `at most ${this.maxIdsPerDescribe} ids per call`,
-          400,
-        );
-      }
-      const out: ReferenceSnapshotView[] = [];
-      for (const id of ids) {
-        const s = this.world.visibleSnapshot(id, region, account.id);
-        if (s) out.push(this.#view(s, account.id));
-      }
-      return out;
-    });
+    return this.#call(
+      credentials,
+      'DescribeSnapshots',
+      region,
+      { ids: ids.join(',') },
+      (account) => {
+        if (ids.length > this.maxIdsPerDescribe) {
+          throw new RefusalSignal(
+            'InvalidParameterValue',
+            `at most ${this.maxIdsPerDescribe} ids per call`,
+            400,
+          );
+        }
+        const out: ReferenceSnapshotView[] = [];
+        for (const id of ids) {
+          const s = this.world.visibleSnapshot(id, region, account.id);
+          if (s) out.push(this.#view(s, account.id));
+        }
+        return out;
+      },
+      REFERENCE_DESCRIBE_BY_IDS,
+    );
   }
 
   /** The caller's own snapshots in `region` carrying tag `key` with `value` (a tag-filtered DescribeSnapshots). */
@@ -305,15 +344,22 @@ export class ReferenceCloud {
     key: string,
     value: string,
   ): ReferenceSnapshotView[] {
-    return this.#call(credentials, 'DescribeSnapshots', region, { [`tag:${key}`]: value }, (account) => {
-      const out: ReferenceSnapshotView[] = [];
-      for (const s of this.world.snapshots.values()) {
-        if (s.region === region && s.account === account.id && s.tags.get(key) === value) {
-          out.push(this.#view(s, account.id));
+    return this.#call(
+      credentials,
+      'DescribeSnapshots',
+      region,
+      { [`tag:${key}`]: value },
+      (account) => {
+        const out: ReferenceSnapshotView[] = [];
+        for (const s of this.world.snapshots.values()) {
+          if (s.region === region && s.account === account.id && s.tags.get(key) === value) {
+            out.push(this.#view(s, account.id));
+          }
         }
-      }
-      return out;
-    });
+        return out;
+      },
+      REFERENCE_DESCRIBE_BY_TAG,
+    );
   }
 
   /** Starts a copy into `params.region`, or returns the copy already made for the token. */
@@ -328,7 +374,7 @@ export class ReferenceCloud {
       ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
     };
     return this.#call(credentials, 'CopySnapshot', params.region, logged, (account) => {
-      for (const s of this.world.snapshots.values()) {
+      for (const s of this.nativeTokens ? this.world.snapshots.values() : []) {
         if (s.copy?.clientToken === params.clientToken && s.account === account.id)
           return { snapshotId: s.id, reused: true };
       }

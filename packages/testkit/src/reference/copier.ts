@@ -27,7 +27,10 @@ import {
 /** Provider name of the reference copier. */
 export const REFERENCE_PROVIDER = 'reference';
 
-/** Every flag true: the reference copier exercises every true branch of the suite. */
+/**
+ * Every flag true (the native token as the cloud is set up): the reference copier
+ * exercises every true branch of the suite.
+ */
 export function referenceCapabilities(cloud: ReferenceCloud): Capabilities {
   return defineCapabilities({
     crossRegionCopy: true,
@@ -45,10 +48,12 @@ export function referenceCapabilities(cloud: ReferenceCloud): Capabilities {
     completionDurationMinutes: { min: 15, max: 2880, step: 15 },
     tagsOnCopy: true,
     crossAccountCopy: true,
-    nativeIdempotencyToken: true,
+    nativeIdempotencyToken: cloud.nativeTokens,
     maxConcurrentCopiesPerRegion: cloud.maxPendingCopiesPerRegion,
     maxIdsPerStatusCall: cloud.maxIdsPerDescribe,
     maxUserTags: 50 - LINEAGE_TAG_COUNT,
+    // The reference cloud reads its own writes at once.
+    consistencyWindowMs: 0,
   });
 }
 
@@ -242,7 +247,7 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
   protected override _mapError(err: unknown): SnapcopyError {
     if (err instanceof ReferenceCloudError) {
       const code = ERROR_CODE_OF[err.code] ?? 'PROVIDER_ERROR';
-      const transient = err.applied || err.code === 'InternalError';
+      const transient = err.applied || err.code === 'InternalError' || err.code === 'MalformedReply';
       return new SnapcopyError(code, `${this.provider}: ${err.message}`, {
         provider: this.provider,
         providerCode: err.code,

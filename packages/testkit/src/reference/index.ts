@@ -1,5 +1,7 @@
 export {
   REFERENCE_DEFAULT_KEY_ALIAS,
+  REFERENCE_DESCRIBE_BY_IDS,
+  REFERENCE_DESCRIBE_BY_TAG,
   ReferenceCloud,
   ReferenceCloudError,
   type ReferenceCloudOptions,

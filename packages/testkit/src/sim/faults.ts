@@ -13,6 +13,11 @@ export type FaultKind =
    * gives up (its timeout or abort) or the server closes. An endpoint that hangs.
    */
   | 'hang-after'
+  /**
+   * Apply the request, then answer 200 with a body that is not the cloud's reply (a
+   * proxy's or captive portal's HTML page): the caller must not read it as an answer.
+   */
+  | 'garbage'
   /** Serve normally after a real-time delay of `latencyMs`. */
   | 'latency'
   /**
@@ -61,6 +66,7 @@ export class FaultInjector {
     'drop-after': 0,
     reset: 0,
     'hang-after': 0,
+    garbage: 0,
     latency: 0,
     hang: 0,
   };
@@ -97,9 +103,14 @@ export class FaultInjector {
     return this.add({ operation, kind: 'reset', times: n });
   }
 
+  /** Apply the next `n` requests, then answer them with a 200 that is not the cloud's reply. */
+  garbageNext(operation: string, n = 1): this {
+    return this.add({ operation, kind: 'garbage', times: n });
+  }
+
   /** Random faults on every request of the listed operations (all by default). */
   chaos(
-    rates: Partial<Record<'throttle' | 'server-error' | 'drop-after' | 'reset', number>>,
+    rates: Partial<Record<'throttle' | 'server-error' | 'drop-after' | 'reset' | 'garbage', number>>,
     operation = '*',
   ): this {
     for (const [kind, probability] of Object.entries(rates)) {
@@ -140,11 +151,14 @@ export class FaultInjector {
     for (const resolve of waiting) resolve();
   }
 
-  /** The fault for this request, if any; consumes a count of the matching rule. */
-  pick(operation: string): { kind: FaultKind; latencyMs: number } | undefined {
+  /**
+   * The fault for this request, if any; consumes a count of the matching rule. `also`
+   * names finer kinds of the operation that rules may target (e.g. a lookup by tag).
+   */
+  pick(operation: string, ...also: string[]): { kind: FaultKind; latencyMs: number } | undefined {
     for (const rule of this.#rules) {
       if (rule.remaining <= 0) continue;
-      if (rule.operation !== '*' && rule.operation !== operation) continue;
+      if (rule.operation !== '*' && rule.operation !== operation && !also.includes(rule.operation)) continue;
       if (rule.probability !== undefined && this.#random() >= rule.probability) continue;
       rule.remaining -= 1;
       this.injected[rule.kind] += 1;
@@ -153,6 +167,13 @@ export class FaultInjector {
     return undefined;
   }
 }
+
+/** What a `garbage` fault answers: a 200 HTML page, as a proxy in the way would send. */
+export const GARBAGE_REPLY = Object.freeze({
+  status: 200,
+  headers: Object.freeze({ 'content-type': 'text/html; charset=utf-8' }),
+  body: '<!DOCTYPE html><html><head><title>Welcome</title></head><body><p>It works!</p></body></html>',
+});
 
 /**
  * A token bucket in virtual time: `capacity` tokens, refilled at `refillPerSecond`.

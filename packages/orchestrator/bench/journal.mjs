@@ -4,7 +4,7 @@
 // 10,000 unfinished copies. Every figure but the first open is the median of ROUNDS
 // rounds, each on a fresh file in a temporary directory. Prints a table and writes
 // bench-results/journal.json.
-//   node packages/core/bench/journal.mjs [module]   (after `npx tsc -b packages/core`)
+//   node packages/orchestrator/bench/journal.mjs [module]   (after `npx tsc -b packages/orchestrator`)
 // `module`: another build of the journal module to measure instead (to compare bindings).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
