@@ -22,6 +22,8 @@ export interface EcsSnapshotFilter {
   readonly tags?: Readonly<Record<string, string>>;
   readonly status?: 'progressing' | 'accomplished' | 'failed' | 'all';
   readonly nextToken?: string;
+  /** Page size, 1-100 (default 100). */
+  readonly maxResults?: number;
 }
 
 /** A 200 reply that is not an ECS reply: never read as "nothing there". */
@@ -71,7 +73,7 @@ export class EcsCalls {
     const [client, models] = await Promise.all([this.#pool.client(region), this.#pool.models()]);
     const request = new models.DescribeSnapshotsRequest({
       regionId: region,
-      maxResults: ECS_PAGE_SIZE,
+      maxResults: filter.maxResults ?? ECS_PAGE_SIZE,
       ...(filter.snapshotIds === undefined ? {} : { snapshotIds: JSON.stringify(filter.snapshotIds) }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
       ...(filter.nextToken === undefined ? {} : { nextToken: filter.nextToken }),
@@ -94,6 +96,33 @@ export class EcsCalls {
     }
     const next = body.nextToken;
     return { snapshots: body.snapshots.snapshot ?? [], ...(next ? { nextToken: next } : {}) };
+  }
+
+  /**
+   * The member snapshot ids of one snapshot-consistent group, or `undefined` when the
+   * caller has no such group in `region`.
+   */
+  async snapshotGroupMembers(
+    region: string,
+    groupId: string,
+    signal?: AbortSignal,
+  ): Promise<string[] | undefined> {
+    const [client, models] = await Promise.all([this.#pool.client(region), this.#pool.models()]);
+    const request = new models.DescribeSnapshotGroupsRequest({
+      regionId: region,
+      snapshotGroupId: [groupId],
+      maxResults: 10,
+    });
+    const res = await this.#call('DescribeSnapshotGroups', false, signal, () =>
+      client.describeSnapshotGroupsWithOptions(request, this.#pool.runtime),
+    );
+    const body = res.body;
+    if (!body?.requestId || body.snapshotGroups === undefined || body.snapshotGroups === null) {
+      throw notEcsReply('DescribeSnapshotGroups', region, 'no RequestId or SnapshotGroups in the reply');
+    }
+    const group = (body.snapshotGroups.snapshotGroup ?? []).find((g) => g.snapshotGroupId === groupId);
+    if (group === undefined) return undefined;
+    return (group.snapshots?.snapshot ?? []).map((m) => m.snapshotId).filter((id): id is string => !!id);
   }
 
   /** Sends CopySnapshot (to the source region); returns the new snapshot id. */

@@ -4,7 +4,9 @@ import {
   type CopyPlan,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
+  type NormalizedListQuery,
   type ObservedCopy,
+  type ProviderListPage,
   registerSecret,
   type SnapcopyError,
 } from '@snapcopy/core';
@@ -14,12 +16,13 @@ import { EcsClientPool } from './client-pool.js';
 import { buildCopySnapshotParams } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
+import { describeSnapshotsListFilter } from './list-params.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
 import { decideAlibabaPlan } from './plan.js';
 import { readAlibabaPlanFacts } from './plan-facts.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields } from './rules/validation.js';
-import { observedSnapshot } from './snapshot-view.js';
+import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
 
 /**
  * Copies Alibaba Cloud ECS snapshots with `@alicloud/ecs20140526`. The copy protocol
@@ -104,6 +107,41 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   ): Promise<ObservedCopy[]> {
     const { snapshots } = await this.#calls.describeSnapshots(region, { snapshotIds: ids }, options.signal);
     return snapshots.filter((s) => s.snapshotId).map((s) => observedSnapshot(region, s));
+  }
+
+  /**
+   * One page of the caller's snapshots in a region (DescribeSnapshots with `NextToken`), or
+   * the members of one snapshot-consistent group (DescribeSnapshotGroups, then the members
+   * by id: a group holds at most 16, one page).
+   */
+  protected override async _listPage(
+    query: NormalizedListQuery,
+    cursor: string | undefined,
+    options: CallOptions,
+  ): Promise<ProviderListPage> {
+    if (query.groupId !== undefined) {
+      const ids = await this.#calls.snapshotGroupMembers(query.region, query.groupId, options.signal);
+      if (ids === undefined || ids.length === 0) return { snapshots: [] };
+      const { snapshots } = await this.#calls.describeSnapshots(
+        query.region,
+        { ...describeSnapshotsListFilter(query, undefined), snapshotIds: ids },
+        options.signal,
+      );
+      return {
+        snapshots: snapshots
+          .filter((s) => s.snapshotId)
+          .map((s) => snapshotSummary(query.region, s, query.groupId)),
+      };
+    }
+    const page = await this.#calls.describeSnapshots(
+      query.region,
+      describeSnapshotsListFilter(query, cursor),
+      options.signal,
+    );
+    return {
+      snapshots: page.snapshots.filter((s) => s.snapshotId).map((s) => snapshotSummary(query.region, s)),
+      ...(page.nextToken === undefined ? {} : { next: page.nextToken }),
+    };
   }
 
   protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {

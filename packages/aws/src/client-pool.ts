@@ -19,6 +19,17 @@ export function loadEc2Sdk(): Promise<Ec2Sdk> {
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 
+/** The per-request and connect timeouts every AWS client of the copier uses. */
+export function requestHandlerOptions(o: AwsEbsCopierOptions): {
+  requestTimeout: number;
+  connectionTimeout: number;
+} {
+  return {
+    requestTimeout: o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: o.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  };
+}
+
 function registerCredentialSecrets(creds: AwsStaticCredentials): void {
   registerSecret(creds.secretAccessKey);
   registerSecret(creds.sessionToken);
@@ -74,10 +85,7 @@ export class Ec2ClientPool {
       ...(credentials === undefined ? {} : { credentials }),
       ...(o.endpoint === undefined ? {} : { endpoint: o.endpoint }),
       ...(o.useFipsEndpoint === undefined ? {} : { useFipsEndpoint: o.useFipsEndpoint }),
-      requestHandler: {
-        requestTimeout: o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        connectionTimeout: o.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-      },
+      requestHandler: requestHandlerOptions(o),
     });
     if (given === undefined) {
       // The default chain resolves lazily; register what it finds before the first call.

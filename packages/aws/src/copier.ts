@@ -3,10 +3,14 @@ import {
   AbstractSnapshotCopier,
   type CallOptions,
   type CopyPlan,
+  invalidListQuery,
   isSnapcopyError,
+  type KeyAccess,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
+  type NormalizedListQuery,
   type ObservedCopy,
+  type ProviderListPage,
   type SnapcopyError,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
@@ -14,11 +18,13 @@ import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 import { Ec2ClientPool } from './client-pool.js';
 import { callerTags, copySnapshotInput } from './copy-params.js';
 import { mapAwsError } from './error-mapping.js';
+import { KmsCalls } from './kms-calls.js';
+import { describeSnapshotsListInput, EC2_LIST_MIN_PAGE_SIZE } from './list-params.js';
 import type { AwsEbsCopierOptions } from './options.js';
 import { decideAwsPlan } from './plan.js';
 import { readAwsPlanFacts } from './plan-facts.js';
 import { validateAwsSnapshotId } from './rules/index.js';
-import { observedSnapshot } from './snapshot-view.js';
+import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
 
 /**
  * A `SnapshotCopier` over AWS EBS (`@aws-sdk/client-ec2`, loaded on first use). The copy
@@ -35,6 +41,7 @@ import { observedSnapshot } from './snapshot-view.js';
 export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #pool: Ec2ClientPool;
   readonly #calls: Ec2Calls;
+  readonly #kms: KmsCalls;
 
   constructor(options: AwsEbsCopierOptions = {}) {
     super('aws', AWS_EBS_CAPABILITIES, {
@@ -44,6 +51,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     });
     this.#pool = new Ec2ClientPool(options);
     this.#calls = new Ec2Calls(this.#pool, options.logger === undefined ? undefined : this.logger);
+    this.#kms = new KmsCalls(this.#pool, options);
   }
 
   /**
@@ -56,6 +64,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
 
   /** Closes the SDK clients' sockets. The copier can still be used; clients are made again. */
   destroy(): void {
+    this.#kms.destroy();
     this.#pool.destroy();
   }
 
@@ -121,6 +130,51 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       { Resources: [copy.id], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
       options.signal,
     );
+  }
+
+  /** EC2 refuses `MaxResults` below 5. */
+  protected override _validateList(query: NormalizedListQuery): void {
+    if (query.pageSize < EC2_LIST_MIN_PAGE_SIZE) {
+      throw invalidListQuery(
+        [
+          {
+            path: 'pageSize',
+            message: `at least ${EC2_LIST_MIN_PAGE_SIZE} on aws (DescribeSnapshots MaxResults)`,
+          },
+        ],
+        'aws',
+      );
+    }
+  }
+
+  protected override async _listPage(
+    query: NormalizedListQuery,
+    cursor: string | undefined,
+    options: CallOptions,
+  ): Promise<ProviderListPage> {
+    const page = await this.#calls.describeSnapshotsPage(
+      query.region,
+      describeSnapshotsListInput(query, cursor),
+      options.signal,
+    );
+    const ownership = query.owner === 'self' ? 'owned' : 'shared';
+    return {
+      snapshots: page.snapshots.map((s) => snapshotSummary(query.region, s, ownership)),
+      ...(page.nextToken === undefined ? {} : { next: page.nextToken }),
+    };
+  }
+
+  protected override _share(
+    region: string,
+    snapshotId: string,
+    accounts: readonly string[],
+    options: CallOptions,
+  ): Promise<void> {
+    return this.#calls.shareSnapshot(region, snapshotId, accounts, options.signal);
+  }
+
+  protected override _keyAccess(region: string, keyId: string, options: CallOptions): Promise<KeyAccess> {
+    return this.#kms.keyAccess(region, keyId, options.signal);
   }
 
   protected override _absentMessage(region: string, id: string): string {
