@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { buildCopySnapshotParams } from '../src/copy-params.js';
 import { describeSnapshotsListFilter } from '../src/list-params.js';
 import { validateAlibabaRequestFields } from '../src/rules/validation.js';
-import { snapshotSummary } from '../src/snapshot-view.js';
+import { type EcsSnapshot, snapshotSummary } from '../src/snapshot-view.js';
+
+/** An SDK snapshot model from plain fields (the SDK's classes add only methods). */
+const ecs = (fields: Record<string, unknown>) => fields as unknown as EcsSnapshot;
 
 const base: NormalizedListQuery = { region: 'cn-hangzhou', owner: 'self', tags: {}, pageSize: 100 };
 
@@ -39,7 +42,7 @@ describe('snapshotSummary', () => {
   it("maps ECS's states and fields; every listed snapshot is the caller's own", () => {
     const s = snapshotSummary(
       'cn-hangzhou',
-      {
+      ecs({
         snapshotId: 's-1',
         status: 'accomplished',
         description: 'd',
@@ -49,7 +52,7 @@ describe('snapshotSummary', () => {
         sourceDiskSize: '40',
         creationTime: '2026-01-01T00:00:00Z',
         tags: { tag: [{ tagKey: 'a', tagValue: '1' }] },
-      },
+      }),
       'ssg-1',
     );
     expect(s).toStrictEqual({
@@ -66,10 +69,10 @@ describe('snapshotSummary', () => {
       createdAt: Date.UTC(2026, 0, 1),
       groupId: 'ssg-1',
     });
-    expect(snapshotSummary('cn-hangzhou', { snapshotId: 's-2', status: 'progressing' }).state).toBe(
+    expect(snapshotSummary('cn-hangzhou', ecs({ snapshotId: 's-2', status: 'progressing' })).state).toBe(
       'pending',
     );
-    expect(snapshotSummary('cn-hangzhou', { snapshotId: 's-3', status: 'failed' }).state).toBe('failed');
+    expect(snapshotSummary('cn-hangzhou', ecs({ snapshotId: 's-3', status: 'failed' })).state).toBe('failed');
   });
 });
 
