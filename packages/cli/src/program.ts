@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { addPolicyCommands } from './policy-program.js';
 import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 import {
   collectFlag,
@@ -146,6 +147,12 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
   addWaitOptions(addRequestOptions(program.command('copy')))
     .description('Start a copy and print its destination snapshot id; with --wait, follow it to the end.')
     .option('--wait', 'wait for the copy to finish, showing progress')
+    .option(
+      '--group-tag <key=value>',
+      'copy every snapshot of a set sharing this tag, as one set (waits)',
+      parseTagFlag,
+    )
+    .option('--group-id <id>', "copy an ECS snapshot-consistent group's snapshots, as one set (waits)")
     .addHelpText(
       'after',
       examples(
@@ -284,5 +291,6 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .addHelpText('after', examples('npm start', 'snapcopy demo', 'snapcopy demo --json'))
     .action((flags, cmd: Command) => runCommand(() => import('./commands/demo.js'), flags, cmd.args));
 
+  addPolicyCommands(program, runCommand);
   return program;
 }

@@ -65,6 +65,23 @@ async function start() {
 describe("the DLM user guide's cross-account copy policy, unchanged, against the sandbox", () => {
   it('copies what 111111111111 shares to sa-east-1 (unencrypted unless the source is, 3 days) and eu-west-2 (its key, 1 month); reruns make no duplicate; expired copies go', async () => {
     const { clock, copier, policy, copies, ec2 } = await start();
+    // Beside the seed: a snapshot shared with the target whose key is not (DLM step 2 not done).
+    const privateKey = ec2.addKey({
+      account: '111111111111',
+      region: 'us-east-1',
+      aliases: ['alias/source-private'],
+    });
+    ec2.addSnapshot({
+      id: 'snap-0d1a0000000000a03',
+      account: '111111111111',
+      region: 'us-east-1',
+      sizeGiB: 4,
+      volumeSizeGiB: 8,
+      encrypted: true,
+      kmsKeyId: privateKey.id,
+      description: 'shared, but its key is not',
+      sharedWith: [TARGET],
+    });
     const journal = new MemoryCopyJournal();
     const startedAt = clock.now();
     const first = await runPolicyPass({ policy, copiers: { aws: copier }, journal, clock });

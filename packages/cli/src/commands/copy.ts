@@ -1,5 +1,5 @@
 import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
-import type { CopyFlags } from '../cli-flags.js';
+import type { CopyFlags, GroupCopyFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
@@ -31,7 +31,9 @@ function withClientToken(err: unknown, token: string): unknown {
 }
 
 /** `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end. */
-export async function run(flags: CopyFlags): Promise<number> {
+export async function run(flags: CopyFlags & GroupCopyFlags): Promise<number> {
+  if (flags.groupTag !== undefined || flags.groupId !== undefined)
+    return (await import('./copy-group.js')).run(flags);
   const output = new Output(outputModeFor(flags.json));
   const request = requestFromFlags(flags);
   const copier = await openCopier(flags);
