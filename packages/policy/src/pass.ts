@@ -68,7 +68,9 @@ export interface SourceReport {
   readonly region: string;
   /** `self`, or the accounts whose shared snapshots were listed. */
   readonly owner: 'self' | readonly string[];
-  /** Snapshots that matched the source's filters. */
+  /** Snapshots the provider listed (its own filters: owner, tags) before the description regex. */
+  readonly listed: number;
+  /** Snapshots that matched every filter of the source (this policy's own copies left out). */
   readonly matched: number;
   /** Provider pages read. */
   readonly pages: number;
@@ -520,6 +522,7 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
     const targets = destinations.filter((x) => x.d.provider === source.provider);
     for (const region of source.regions) {
       let matched = 0;
+      let listed = 0;
       let pages = 0;
       const listing = copier.list!(
         {
@@ -532,6 +535,7 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
       );
       for await (const page of listing) {
         pages += 1;
+        listed += page.scanned;
         for (const snap of page.snapshots) {
           // This policy's own copies are never sources (a destination may be a source region).
           if (snap.tags[POLICY_TAGS.policy] === policy.id) continue;
@@ -569,6 +573,7 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
         provider: source.provider,
         region,
         owner: source.owner === 'self' ? 'self' : source.owner.sharedBy,
+        listed,
         matched,
         pages,
       };

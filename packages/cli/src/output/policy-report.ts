@@ -45,7 +45,7 @@ export function printPassReport(output: Output, report: PolicyPassReport): void 
   for (const s of report.sources) {
     const whose = s.owner === 'self' ? 'own snapshots' : `shared by ${s.owner.join(', ')}`;
     output.line(
-      `  source ${s.provider} ${s.region}, ${whose}: ${s.matched} match (${s.pages} page${s.pages === 1 ? '' : 's'})`,
+      `  source ${s.provider} ${s.region}, ${whose}: ${s.listed} listed, ${s.matched} match (${s.pages} page${s.pages === 1 ? '' : 's'})`,
     );
   }
   output.line(
