@@ -114,16 +114,21 @@ export function checkPolicy(
       ...(capability === undefined ? {} : { capability }),
     });
 
-  policy.sources.forEach((s, i) => {
-    const at = `sources.${i}`;
-    const copier = copiers[s.provider];
-    if (copier === undefined) {
+  /** The copier of a provider, or a refusal naming the ones there are. */
+  const copierAt = (at: string, provider: string): SnapshotCopier | undefined => {
+    const copier = copiers[provider];
+    if (copier === undefined)
       refuse(
         `${at}.provider`,
-        `no copier for ${s.provider} (known: ${Object.keys(copiers).join(', ') || 'none'})`,
+        `no copier for ${provider} (known: ${Object.keys(copiers).join(', ') || 'none'})`,
       );
-      return;
-    }
+    return copier;
+  };
+
+  policy.sources.forEach((s, i) => {
+    const at = `sources.${i}`;
+    const copier = copierAt(at, s.provider);
+    if (copier === undefined) return;
     const caps = copier.capabilities;
     if (!caps.listSnapshots || copier.list === undefined) {
       refuse(
@@ -168,14 +173,8 @@ export function checkPolicy(
   const destinations: CheckedDestination[] = [];
   policy.destinations.forEach((d, i) => {
     const at = `destinations.${i}`;
-    const copier = copiers[d.provider];
-    if (copier === undefined) {
-      refuse(
-        `${at}.provider`,
-        `no copier for ${d.provider} (known: ${Object.keys(copiers).join(', ') || 'none'})`,
-      );
-      return;
-    }
+    const copier = copierAt(at, d.provider);
+    if (copier === undefined) return;
     const caps = copier.capabilities;
     if (!caps.tagsOnCopy) {
       refuse(

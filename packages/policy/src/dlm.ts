@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import {
+  fieldIssues,
   invalidPolicy,
+  loadZod,
   type PolicyDocument,
   parsePolicyDocument,
   POLICY_DOCUMENT_VERSION,
 } from './document.js';
-
-const requireFromHere = createRequire(import.meta.url);
-const zod = (): typeof Zod.z => (requireFromHere('zod') as typeof Zod).z;
 
 // The subset of an Amazon Data Lifecycle Manager PolicyDetails document that an event-based
 // (cross-account copy) policy uses, with DLM's own constraints (DLM API reference:
@@ -90,7 +88,7 @@ function buildDlmSchema(z: typeof Zod.z) {
 
 let schema: ReturnType<typeof buildDlmSchema> | undefined;
 const dlmSchema = () => {
-  schema ??= buildDlmSchema(zod());
+  schema ??= buildDlmSchema(loadZod());
   return schema;
 };
 
@@ -128,15 +126,7 @@ export function parseDlmPolicy(doc: unknown): { details: DlmPolicyDetails; polic
     throw invalidPolicy([{ path: '', message: 'must be a JSON object' }], 'DLM policy');
   const { details, policyId } = unwrap(doc as Record<string, unknown>);
   const result = dlmSchema().safeParse(details);
-  if (!result.success) {
-    throw invalidPolicy(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      })),
-      'DLM policy',
-    );
-  }
+  if (!result.success) throw invalidPolicy(fieldIssues(result.error), 'DLM policy');
   return { details: result.data, ...(policyId === undefined ? {} : { policyId }) };
 }
 

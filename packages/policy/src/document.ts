@@ -5,7 +5,8 @@ import type * as Zod from 'zod';
 // zod is loaded on first use, as in core: importing the package stays cheap.
 const requireFromHere = createRequire(import.meta.url);
 let zodNamespace: typeof Zod.z | undefined;
-const zod = (): typeof Zod.z => {
+/** The `z` namespace, loaded on first call. */
+export const loadZod = (): typeof Zod.z => {
   zodNamespace ??= (requireFromHere('zod') as typeof Zod).z;
   return zodNamespace;
 };
@@ -172,7 +173,7 @@ let schema: ReturnType<typeof buildPolicySchema> | undefined;
 
 /** The zod schema of a snapcopy policy document (built on first use). */
 export function policyDocumentSchema(): ReturnType<typeof buildPolicySchema> {
-  schema ??= buildPolicySchema(zod());
+  schema ??= buildPolicySchema(loadZod());
   return schema;
 }
 
@@ -186,7 +187,7 @@ export type RetentionRule = NonNullable<PolicyDestination['retention']>;
 
 /** The JSON Schema of the policy document (what `schema/policy.schema.json` holds). */
 export function policyDocumentJsonSchema(): Record<string, unknown> {
-  return zod().toJSONSchema(policyDocumentSchema(), { io: 'input' }) as Record<string, unknown>;
+  return loadZod().toJSONSchema(policyDocumentSchema(), { io: 'input' }) as Record<string, unknown>;
 }
 
 /** `INVALID_REQUEST` naming each bad field of a policy. */
@@ -195,16 +196,14 @@ export function invalidPolicy(issues: readonly FieldIssue[], what = 'policy'): S
   return new SnapcopyError('INVALID_REQUEST', `Invalid ${what}: ${list}`, { issues });
 }
 
+/** zod's issues as field issues (dotted paths). */
+export function fieldIssues(error: Zod.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
 /** Parses an untrusted snapcopy policy document. Only ever throws `INVALID_REQUEST`. */
 export function parsePolicyDocument(input: unknown): PolicyDocument {
   const result = policyDocumentSchema().safeParse(input);
-  if (!result.success) {
-    throw invalidPolicy(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      })),
-    );
-  }
+  if (!result.success) throw invalidPolicy(fieldIssues(result.error));
   return result.data;
 }

@@ -11,6 +11,7 @@ import { createCliRegistry, createCopier } from '../composition-root.js';
 import { adapterOptions, endpointFor, providerFromFlags } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
+import { pollOptionsFor } from '../poll-options.js';
 import { gib, ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { rowsTable } from '../output/tables.js';
@@ -91,14 +92,7 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
   const orchestrator = new CopyOrchestrator({
     copiers: { [provider]: copier },
     journal,
-    ...(flags.pollMs === undefined
-      ? {}
-      : {
-          poll: {
-            minIntervalMs: flags.pollMs,
-            maxIntervalMs: Math.max(flags.pollMs, Math.min(60_000, flags.pollMs * 10)),
-          },
-        }),
+    ...pollOptionsFor(flags.pollMs),
   });
   const interrupt = onInterrupt();
   let result: Awaited<ReturnType<CopyOrchestrator['run']>>;

@@ -3,6 +3,7 @@ import { openSqliteJournal } from '@snapcopy/orchestrator';
 import type { PolicyFlags } from '../cli-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
+import { pollOptionsFor } from '../poll-options.js';
 import { ref } from '../output/format.js';
 import { passExitCode, printPassReport, policyHeading } from '../output/policy-report.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
@@ -45,16 +46,7 @@ export async function run(flags: PolicyFlags, args: readonly string[]): Promise<
         signal: interrupt.signal,
         ...(prices === undefined ? {} : { prices }),
         ...(flags.watch ? { bucketMs: everyMs } : {}),
-        ...(flags.pollMs === undefined
-          ? {}
-          : {
-              orchestrator: {
-                poll: {
-                  minIntervalMs: flags.pollMs,
-                  maxIntervalMs: Math.max(flags.pollMs, Math.min(60_000, flags.pollMs * 10)),
-                },
-              },
-            }),
+        orchestrator: pollOptionsFor(flags.pollMs),
         onEvent: (e) => {
           if (e.type === 'resuming') output.line(`resuming unfinished batch ${e.batchId}`);
           if (e.type === 'batch' && e.event.type === 'copy-started' && output.mode !== 'json') {
