@@ -27,6 +27,8 @@ export interface EcsSnapshotFilter {
   readonly tagKey?: string;
   readonly status?: 'progressing' | 'accomplished' | 'failed' | 'all';
   readonly nextToken?: string;
+  /** Page size, 1-100 (default 100). */
+  readonly maxResults?: number;
 }
 
 /** A 200 reply that is not an ECS reply: never read as "nothing there". */
@@ -88,7 +90,7 @@ export class EcsCalls {
     const res = await this.#call('DescribeSnapshots', false, region, signal, (client, models) => {
       const request = new models.DescribeSnapshotsRequest({
         regionId: region,
-        maxResults: ECS_PAGE_SIZE,
+        maxResults: filter.maxResults ?? ECS_PAGE_SIZE,
         ...(filter.snapshotIds === undefined ? {} : { snapshotIds: JSON.stringify(filter.snapshotIds) }),
         ...(filter.status === undefined ? {} : { status: filter.status }),
         ...(filter.nextToken === undefined ? {} : { nextToken: filter.nextToken }),
@@ -119,6 +121,34 @@ export class EcsCalls {
       ...(next ? { nextToken: next } : {}),
       ...(typeof body.totalCount === 'number' ? { totalCount: body.totalCount } : {}),
     };
+  }
+
+  /**
+   * The member snapshot ids of one snapshot-consistent group, or `undefined` when the
+   * caller has no such group in `region`.
+   */
+  async snapshotGroupMembers(
+    region: string,
+    groupId: string,
+    signal?: AbortSignal,
+  ): Promise<string[] | undefined> {
+    const res = await this.#call('DescribeSnapshotGroups', false, region, signal, (client, models) =>
+      client.describeSnapshotGroupsWithOptions(
+        new models.DescribeSnapshotGroupsRequest({
+          regionId: region,
+          snapshotGroupId: [groupId],
+          maxResults: 10,
+        }),
+        this.#pool.runtime,
+      ),
+    );
+    const body = res.body;
+    if (!body?.requestId || body.snapshotGroups === undefined || body.snapshotGroups === null) {
+      throw notEcsReply('DescribeSnapshotGroups', region, 'no RequestId or SnapshotGroups in the reply');
+    }
+    const group = (body.snapshotGroups.snapshotGroup ?? []).find((g) => g.snapshotGroupId === groupId);
+    if (group === undefined) return undefined;
+    return (group.snapshots?.snapshot ?? []).map((m) => m.snapshotId).filter((id): id is string => !!id);
   }
 
   /** Sends CopySnapshot (to the source region); returns the new snapshot id. */

@@ -1,4 +1,5 @@
 import { defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { ECS_LIST_MAX_PAGE_SIZE } from './list-params.js';
 
 /** Tags one ECS CopySnapshot call can set (`Tag.N`, N ≤ 20). */
 export const ALIBABA_MAX_TAGS_PER_COPY = 20;
@@ -53,4 +54,13 @@ export const ALIBABA_ECS_CAPABILITIES = defineCapabilities({
   maxIdsPerStatusCall: 100,
   maxUserTags: ALIBABA_MAX_TAGS_PER_COPY - LINEAGE_TAG_COUNT,
   consistencyWindowMs: 300_000,
+  // DescribeSnapshots pages (MaxResults 1-100) list the caller's own snapshots only: ECS has
+  // no snapshot sharing. DescribeSnapshotGroups names a snapshot-consistent group's members.
+  listSnapshots: true,
+  listSharedWithCaller: false,
+  listByGroup: true,
+  listDescriptionRegex: 'client',
+  listMaxPageSize: ECS_LIST_MAX_PAGE_SIZE,
+  shareSnapshot: false,
+  keyAccessCheck: false,
 });

@@ -5,8 +5,10 @@ import {
   invalidRequest,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
+  type NormalizedListQuery,
   type ObservedCopy,
   isSnapcopyError,
+  type ProviderListPage,
   registerSecret,
   SnapcopyError,
 } from '@snapcopy/core';
@@ -17,6 +19,7 @@ import { buildCopySnapshotParams } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
 import { AlibabaKmsCalls } from './kms-calls.js';
+import { describeSnapshotsListFilter } from './list-params.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
 import { listByTagValues } from './tag-listing.js';
 import { decideAlibabaPlan } from './plan.js';
@@ -24,7 +27,7 @@ import { type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
 import { ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS, ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS } from './options.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields, validateAlibabaSnapshotId } from './rules/validation.js';
-import { observedSnapshot } from './snapshot-view.js';
+import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
 
 /**
  * Copies Alibaba Cloud ECS snapshots with `@alicloud/ecs20140526`. The copy protocol
@@ -167,6 +170,41 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   ): Promise<ObservedCopy[]> {
     const { snapshots } = await this.#calls.describeSnapshots(region, { snapshotIds: ids }, options.signal);
     return snapshots.filter((s) => s.snapshotId).map((s) => observedSnapshot(region, s));
+  }
+
+  /**
+   * One page of the caller's snapshots in a region (DescribeSnapshots with `NextToken`), or
+   * the members of one snapshot-consistent group (DescribeSnapshotGroups, then the members
+   * by id: a group holds at most 16, one page).
+   */
+  protected override async _listPage(
+    query: NormalizedListQuery,
+    cursor: string | undefined,
+    options: CallOptions,
+  ): Promise<ProviderListPage> {
+    if (query.groupId !== undefined) {
+      const ids = await this.#calls.snapshotGroupMembers(query.region, query.groupId, options.signal);
+      if (ids === undefined || ids.length === 0) return { snapshots: [] };
+      const { snapshots } = await this.#calls.describeSnapshots(
+        query.region,
+        { ...describeSnapshotsListFilter(query, undefined), snapshotIds: ids },
+        options.signal,
+      );
+      return {
+        snapshots: snapshots
+          .filter((s) => s.snapshotId)
+          .map((s) => snapshotSummary(query.region, s, query.groupId)),
+      };
+    }
+    const page = await this.#calls.describeSnapshots(
+      query.region,
+      describeSnapshotsListFilter(query, cursor),
+      options.signal,
+    );
+    return {
+      snapshots: page.snapshots.filter((s) => s.snapshotId).map((s) => snapshotSummary(query.region, s)),
+      ...(page.nextToken === undefined ? {} : { next: page.nextToken }),
+    };
   }
 
   protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {

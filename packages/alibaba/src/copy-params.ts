@@ -39,7 +39,11 @@ export function buildCopySnapshotParams(req: NormalizedCopyRequest, plan: CopyPl
     ...(plan.source.volumeId === undefined ? {} : { sourceVolumeId: plan.source.volumeId }),
     ...(plan.encryption.kmsKeyId === undefined ? {} : { kmsKeyId: plan.encryption.kmsKeyId }),
   });
-  const tag = [...Object.entries(req.tags ?? {}), ...Object.entries(lineage)].map(([key, value]) => ({
+  const tag = [
+    ...Object.entries(req.tags ?? {}),
+    ...Object.entries(req.snapcopyTags ?? {}),
+    ...Object.entries(lineage),
+  ].map(([key, value]) => ({
     key,
     value,
   }));

@@ -17,6 +17,7 @@ export interface EcsModels {
   readonly DescribeSnapshotsRequest: typeof EcsModule.DescribeSnapshotsRequest;
   readonly DescribeSnapshotsRequestTag: typeof EcsModule.DescribeSnapshotsRequestTag;
   readonly DeleteSnapshotRequest: typeof EcsModule.DeleteSnapshotRequest;
+  readonly DescribeSnapshotGroupsRequest: typeof EcsModule.DescribeSnapshotGroupsRequest;
 }
 
 /** What the adapter needs from the SDK, resolved once. */
@@ -91,6 +92,10 @@ export function loadEcsSdk(): Promise<EcsSdk> {
         DeleteSnapshotRequest: resolveCjsNamed<EcsModels['DeleteSnapshotRequest']>(
           ecs,
           'DeleteSnapshotRequest',
+        ),
+        DescribeSnapshotGroupsRequest: resolveCjsNamed<EcsModels['DescribeSnapshotGroupsRequest']>(
+          ecs,
+          'DescribeSnapshotGroupsRequest',
         ),
       },
     };

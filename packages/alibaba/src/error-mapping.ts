@@ -2,7 +2,7 @@ import { classifyNetworkError, type ErrorCode, isSnapcopyError, SnapcopyError } 
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 
 /** The ECS operations this adapter calls. */
-export type EcsOperation = 'CopySnapshot' | 'DescribeSnapshots' | 'DeleteSnapshot';
+export type EcsOperation = 'CopySnapshot' | 'DescribeSnapshots' | 'DeleteSnapshot' | 'DescribeSnapshotGroups';
 
 /** How one ECS error code maps onto the closed set. */
 export interface EcsErrorRule {

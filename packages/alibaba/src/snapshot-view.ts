@@ -5,6 +5,7 @@ import {
   LINEAGE_TAGS,
   type ObservedCopy,
   parseProgressPercent,
+  type SnapshotSummary,
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
 import type { AlibabaEarlierCopy } from './rules/transfer.js';
@@ -133,4 +134,29 @@ export function sourceFacts(
     },
     notes,
   };
+}
+
+/** One DescribeSnapshots entry as a listing shows it (ECS lists the caller's own snapshots only). */
+export function snapshotSummary(region: string, s: EcsSnapshot, groupId?: string): SnapshotSummary {
+  const raw = s.status;
+  const state: SnapshotSummary['state'] =
+    raw === 'accomplished' ? 'completed' : raw === 'failed' ? 'failed' : 'pending';
+  const out: { -readonly [K in keyof SnapshotSummary]: SnapshotSummary[K] } = {
+    region,
+    snapshotId: s.snapshotId ?? '',
+    ownership: 'owned',
+    state,
+    tags: snapshotTags(s),
+    encrypted: s.encrypted === true,
+  };
+  if (s.description) out.description = s.description;
+  if (s.snapshotName) out.name = s.snapshotName;
+  if (s.encrypted && s.KMSKeyId) out.kmsKeyId = s.KMSKeyId;
+  if (s.sourceDiskId) out.volumeId = s.sourceDiskId;
+  const disk = diskSizeGiB(s);
+  if (disk !== undefined) out.volumeSizeGiB = disk;
+  const created = creationMs(s);
+  if (created !== undefined) out.createdAt = created;
+  if (groupId !== undefined) out.groupId = groupId;
+  return out;
 }

@@ -54,7 +54,15 @@ async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<Conforma
     fixtures: {
       regions: REGIONS,
       otherAccountId: '6543210987654321',
-      createSource({ region = REGIONS[0], sizeGiB = 1, key = 'none', ownership = 'owned' } = {}) {
+      callerAccountId: CALLER,
+      createSource({
+        region = REGIONS[0],
+        sizeGiB = 1,
+        key = 'none',
+        ownership = 'owned',
+        description,
+        tags,
+      } = {}) {
         if (ownership === 'shared') throw new Error('ECS cannot copy a snapshot shared by another account');
         const snap = sim.addSnapshot({
           account: CALLER,
@@ -63,12 +71,30 @@ async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<Conforma
           diskSizeGiB: Math.max(sizeGiB, 20),
           ...(key === 'none' ? { encrypted: false } : { encrypted: true }),
           ...(key === 'customer' ? { kmsKeyId: customer.get(region)! } : {}),
+          ...(description === undefined ? {} : { description }),
+          ...(tags === undefined ? {} : { tags }),
         });
         return {
           ref: { region, snapshotId: snap.id },
           encrypted: snap.encrypted,
           ...(snap.kmsKeyId === undefined ? {} : { kmsKeyId: snap.kmsKeyId }),
           sizeGiB,
+        };
+      },
+      createGroup({ region = REGIONS[0], size }) {
+        const instance = sim.addInstance({
+          account: CALLER,
+          region,
+          disks: Array.from({ length: size }, () => ({ sizeGiB: 20, usedGiB: 1 })),
+        });
+        const group = sim.addSnapshotGroup({ instanceId: instance.id });
+        return {
+          groupId: group.id,
+          members: group.snapshotIds.map((snapshotId) => ({
+            ref: { region, snapshotId },
+            encrypted: false,
+            sizeGiB: 1,
+          })),
         };
       },
       keys: (region) => ({ customer: customer.get(region)!, inaccessible: revoked.get(region)! }),

@@ -84,6 +84,42 @@ export class Ec2Calls {
     });
   }
 
+  /** One page of DescribeSnapshots (`MaxResults`/`NextToken` in `input`), as EC2 returns it. */
+  describeSnapshotsPage(
+    region: string,
+    input: DescribeSnapshotsCommandInput,
+    signal?: AbortSignal,
+  ): Promise<{ snapshots: Snapshot[]; nextToken?: string }> {
+    return this.#send(region, 'DescribeSnapshots', false, signal, async (sdk, client, within) => {
+      const res = await within((abortSignal) =>
+        client.send(new sdk.DescribeSnapshotsCommand(input), { abortSignal }),
+      );
+      if (res.Snapshots === undefined) throw notEc2Reply('DescribeSnapshots', region);
+      return { snapshots: res.Snapshots, ...(res.NextToken ? { nextToken: res.NextToken } : {}) };
+    });
+  }
+
+  /** Adds create-volume permissions for `accounts` on one of the caller's snapshots. */
+  shareSnapshot(
+    region: string,
+    snapshotId: string,
+    accounts: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return this.#send(region, 'ModifySnapshotAttribute', true, signal, async (sdk, client, within) => {
+      await within((abortSignal) =>
+        client.send(
+          new sdk.ModifySnapshotAttributeCommand({
+            SnapshotId: snapshotId,
+            Attribute: 'createVolumePermission',
+            CreateVolumePermission: { Add: accounts.map((UserId) => ({ UserId })) },
+          }),
+          { abortSignal },
+        ),
+      );
+    });
+  }
+
   /** Starts a copy in `region` (the destination); returns the new snapshot id. */
   copySnapshot(region: string, input: CopySnapshotCommandInput, signal?: AbortSignal): Promise<string> {
     return this.#send(region, 'CopySnapshot', true, signal, async (sdk, client, within) => {

@@ -1,4 +1,5 @@
 import { type Capabilities, defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { EC2_LIST_MAX_PAGE_SIZE } from './list-params.js';
 import { AWS_TIME_BASED_COPY } from './rules/time-based.js';
 
 /** AWS's limit on tags per EC2 resource; snapcopy's own lineage tags count against it. */
@@ -40,4 +41,17 @@ export const AWS_EBS_CAPABILITIES: Capabilities = defineCapabilities({
   // minutes before trusting a describe
   // (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
   consistencyWindowMs: 300_000,
+  // DescribeSnapshots pages (MaxResults 5-1000) by owner: Owner=self, or Owner=<account> with
+  // RestorableBy=self for snapshots shared with the caller. EC2 has no multi-volume group id
+  // (a CreateSnapshots set shares tags and a start time): list a set by its tag.
+  listSnapshots: true,
+  listSharedWithCaller: true,
+  listByGroup: false,
+  // EC2's description filter has wildcards, not regular expressions.
+  listDescriptionRegex: 'client',
+  listMaxPageSize: EC2_LIST_MAX_PAGE_SIZE,
+  // ModifySnapshotAttribute createVolumePermission.
+  shareSnapshot: true,
+  // KMS DescribeKey from the caller's account.
+  keyAccessCheck: true,
 });

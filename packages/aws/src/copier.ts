@@ -1,6 +1,10 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   AbstractSnapshotCopier,
+  invalidListQuery,
+  type KeyAccess,
+  type NormalizedListQuery,
+  type ProviderListPage,
   type CallOptions,
   type CopyPlan,
   isSnapcopyError,
@@ -22,7 +26,8 @@ import { AWS_PLAN_DECIDER, decideAwsPlan } from './plan.js';
 import { AWS_FILTER_VALUES, type AwsPlanReaders, readAwsPlanFacts } from './plan-facts.js';
 import { validateAwsSnapshotId } from './rules/index.js';
 import { AwsServiceClients } from './service-clients.js';
-import { observedSnapshot } from './snapshot-view.js';
+import { describeSnapshotsListInput, EC2_LIST_MIN_PAGE_SIZE } from './list-params.js';
+import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
 
 /** Pages of ListChangedBlocks a plan reads by default before billing a delta as an upper bound. */
 const DEFAULT_CHANGED_BLOCKS_MAX_PAGES = 100;
@@ -219,6 +224,51 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
 
   protected override _absentMessage(region: string, id: string): string {
     return `${id} no longer exists in ${region} (deleted, or never a snapshot of this account)`;
+  }
+
+  /** EC2 refuses `MaxResults` below 5. */
+  protected override _validateList(query: NormalizedListQuery): void {
+    if (query.pageSize < EC2_LIST_MIN_PAGE_SIZE) {
+      throw invalidListQuery(
+        [
+          {
+            path: 'pageSize',
+            message: `at least ${EC2_LIST_MIN_PAGE_SIZE} on aws (DescribeSnapshots MaxResults)`,
+          },
+        ],
+        'aws',
+      );
+    }
+  }
+
+  protected override async _listPage(
+    query: NormalizedListQuery,
+    cursor: string | undefined,
+    options: CallOptions,
+  ): Promise<ProviderListPage> {
+    const page = await this.#calls.describeSnapshotsPage(
+      query.region,
+      describeSnapshotsListInput(query, cursor),
+      options.signal,
+    );
+    const ownership = query.owner === 'self' ? 'owned' : 'shared';
+    return {
+      snapshots: page.snapshots.map((s) => snapshotSummary(query.region, s, ownership)),
+      ...(page.nextToken === undefined ? {} : { next: page.nextToken }),
+    };
+  }
+
+  protected override _share(
+    region: string,
+    snapshotId: string,
+    accounts: readonly string[],
+    options: CallOptions,
+  ): Promise<void> {
+    return this.#calls.shareSnapshot(region, snapshotId, accounts, options.signal);
+  }
+
+  protected override _keyAccess(region: string, keyId: string, options: CallOptions): Promise<KeyAccess> {
+    return this.#readers.kms.keyAccess(region, keyId, options.signal);
   }
 
   protected override _mapError(err: unknown): SnapcopyError {

@@ -21,7 +21,8 @@ export function callerTags(request: NormalizedCopyRequest): Record<string, strin
     }
     tags[NAME_TAG] = request.name;
   }
-  validateAwsTags(tags);
+  // snapcopy's own tags (a policy's) take slots of the same 50.
+  validateAwsTags(tags, 'tags', Object.keys(request.snapcopyTags ?? {}).length);
   return tags;
 }
 
@@ -30,6 +31,7 @@ export function copyTags(request: NormalizedCopyRequest, plan: CopyPlan): Record
   const { encryption, source } = plan;
   return {
     ...callerTags(request),
+    ...(request.snapcopyTags ?? {}),
     ...lineageTags({
       clientToken: request.clientToken,
       sourceSnapshotId: source.snapshotId,

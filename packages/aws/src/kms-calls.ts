@@ -1,4 +1,4 @@
-import { type Logger, SnapcopyError } from '@snapcopy/core';
+import { type KeyAccess, type Logger, SnapcopyError } from '@snapcopy/core';
 import { mapAwsError } from './error-mapping.js';
 import type { AwsKeyRead } from './rules/keys.js';
 import { type AwsServiceClients, loadKmsSdk } from './service-clients.js';
@@ -67,5 +67,29 @@ export class AwsKmsCalls {
       }
       throw mapAwsError(err, { operation: 'DescribeKey', region });
     }
+  }
+
+  /**
+   * Whether the caller may use `keyId` in `region` for a copy: the key must exist for it,
+   * its key policy must let it in, and it must be `Enabled`. When KMS refuses the caller
+   * itself (its own IAM policy, not the key's), nothing is known: the key is reported
+   * usable with that reason, so the copy is tried rather than blocked on a guess.
+   */
+  async keyAccess(region: string, keyId: string, signal?: AbortSignal): Promise<KeyAccess> {
+    const read = await this.describeKey(region, keyId, signal);
+    if (read.kind === 'found') {
+      if (read.state === 'Enabled') return { region, keyId, usable: true, keyState: read.state };
+      return {
+        region,
+        keyId,
+        usable: false,
+        keyState: read.state,
+        reason: `the key is ${read.state}: only an Enabled key can be used`,
+      };
+    }
+    if (read.kind === 'denied' && !read.byKeyPolicy) {
+      return { region, keyId, usable: true, reason: `KMS could not be read (${read.message}); not verified` };
+    }
+    return { region, keyId, usable: false, reason: read.message };
   }
 }

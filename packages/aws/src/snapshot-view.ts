@@ -5,6 +5,7 @@ import {
   type ObservedCopy,
   parseProgressPercent,
   type SnapshotRef,
+  type SnapshotSummary,
   STATE_TAGS,
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
@@ -164,4 +165,35 @@ export function destinationLineage(
     mostRecent: mostRecentAwsCopy(copies),
     copyKeys: [...new Set(presentAwsCopies(copies).map(keyOf))],
   };
+}
+
+/**
+ * One DescribeSnapshots item as a listing shows it. `caller` is the listing's owner side:
+ * `owned` for the caller's own, `shared` for snapshots other accounts shared with it.
+ */
+export function snapshotSummary(
+  region: string,
+  snapshot: Snapshot,
+  ownership: 'owned' | 'shared',
+): SnapshotSummary {
+  const raw = snapshot.State;
+  const state: SnapshotSummary['state'] =
+    raw === 'completed' ? 'completed' : raw === 'error' || raw === 'recoverable' ? 'failed' : 'pending';
+  const volumeId =
+    snapshot.VolumeId && snapshot.VolumeId !== PLACEHOLDER_VOLUME ? snapshot.VolumeId : undefined;
+  const out: { -readonly [K in keyof SnapshotSummary]: SnapshotSummary[K] } = {
+    region,
+    snapshotId: snapshot.SnapshotId ?? '',
+    ownership,
+    state,
+    tags: tagRecord(snapshot),
+    encrypted: snapshot.Encrypted === true,
+  };
+  if (snapshot.OwnerId) out.ownerAccount = snapshot.OwnerId;
+  if (snapshot.Description) out.description = snapshot.Description;
+  if (snapshot.Encrypted && snapshot.KmsKeyId) out.kmsKeyId = snapshot.KmsKeyId;
+  if (volumeId !== undefined) out.volumeId = volumeId;
+  if (snapshot.VolumeSize !== undefined) out.volumeSizeGiB = snapshot.VolumeSize;
+  if (snapshot.StartTime !== undefined) out.createdAt = snapshot.StartTime.getTime();
+  return out;
 }

@@ -84,7 +84,15 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
     fixtures: {
       regions: REGIONS,
       otherAccountId: OWNER,
-      createSource({ region = REGIONS[0], sizeGiB = 1, key = 'none', ownership = 'owned' } = {}) {
+      callerAccountId: CALLER,
+      createSource({
+        region = REGIONS[0],
+        sizeGiB = 1,
+        key = 'none',
+        ownership = 'owned',
+        description,
+        tags,
+      } = {}) {
         const account = ownership === 'shared' ? OWNER : CALLER;
         if (ownership === 'shared' && key === 'default') {
           throw new Error('EC2 cannot share a snapshot encrypted with the AWS-managed key');
@@ -103,6 +111,8 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
           changedGiB: sizeGiB,
           ...encryption,
           ...(ownership === 'shared' ? { sharedWith: [CALLER] } : {}),
+          ...(description === undefined ? {} : { description }),
+          ...(tags === undefined ? {} : { tags }),
         });
         return {
           ref: { region, snapshotId: snap.id, ...(ownership === 'shared' ? { account: OWNER } : {}) },

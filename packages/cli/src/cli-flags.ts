@@ -56,6 +56,8 @@ export interface BatchFlags extends WaitFlags, ProviderEndpointFlags, RequestTim
   readonly json?: boolean;
   readonly journal?: string;
   readonly batchId?: string;
+  /** `--consistency-window`, ms. */
+  readonly consistencyWindow?: number;
 }
 
 /** `--<provider>-endpoint` of every provider in the table (`awsEndpoint`, …). */
@@ -76,4 +78,39 @@ export interface SandboxFlags {
   readonly awsPort?: number;
   readonly alibabaPort?: number;
   readonly controlPort?: number;
+}
+
+/** Flags of the `policy` commands. */
+export interface PolicyFlags extends ProviderEndpointFlags {
+  readonly json?: boolean;
+  /** A DLM document's region (it names none). */
+  readonly region?: string;
+  /** The AWS profile whose region a DLM document runs in. */
+  readonly profile?: string;
+  /** The policy id to give a DLM document. */
+  readonly id?: string;
+  readonly prices?: string;
+  readonly journal?: string;
+  readonly once?: boolean;
+  readonly watch?: boolean;
+  /** ms between the starts of two passes (`--every`). */
+  readonly every?: number;
+  /** Shortest delay between status polls, ms. */
+  readonly pollMs?: number;
+  /** `--consistency-window`, ms. */
+  readonly consistencyWindow?: number;
+}
+
+/** `share`'s flags. */
+export interface ShareFlags extends ConnectionFlags {
+  readonly region?: string;
+  readonly snapshot?: string;
+  readonly with?: readonly string[];
+}
+
+/** `copy --group-tag` / `--group-id`: one multi-volume set. */
+export interface GroupCopyFlags extends CopyFlags {
+  readonly groupTag?: Readonly<Record<string, string>>;
+  readonly groupId?: string;
+  readonly journal?: string;
 }

@@ -24,10 +24,16 @@ export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 /** A duration such as `1500ms`, `30s`, `10m`, `6h`; a bare number is seconds. Returns ms. */
 export function parseDurationFlag(value: string): number {
+  const ms = parseZeroOrMoreDurationFlag(value);
+  if (ms <= 0) throw new InvalidArgumentError(`expected a positive duration, got "${value}"`);
+  return ms;
+}
+
+/** A duration flag that may be zero (`0s`: no wait at all). */
+export function parseZeroOrMoreDurationFlag(value: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!m) throw new InvalidArgumentError(`expected a duration such as 30s, 10m or 6h, got "${value}"`);
   const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? 's'] ?? 1000));
-  if (ms <= 0) throw new InvalidArgumentError(`expected a positive duration, got "${value}"`);
   if (ms > MAX_DURATION_MS) throw new InvalidArgumentError(`expected at most 596h, got "${value}"`);
   return ms;
 }

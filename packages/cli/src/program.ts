@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
+import { addPolicyCommands } from './policy-program.js';
 import {
   collectFlag,
   parseDurationFlag,
@@ -7,6 +9,7 @@ import {
   parsePositiveNumberFlag,
   parseTagFlag,
   parseWholeNumberFlag,
+  parseZeroOrMoreDurationFlag,
 } from './flag-parsers.js';
 import { escapeControlCharacters } from './output/format.js';
 import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
@@ -184,6 +187,12 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
   addWaitOptions(addRequestOptions(program.command('copy')))
     .description('Start a copy and print its destination snapshot id; with --wait, follow it to the end.')
     .option('--wait', 'wait for the copy to finish, showing progress')
+    .option(
+      '--group-tag <key=value>',
+      'copy every snapshot of a set sharing this tag, as one set (waits)',
+      parseTagFlag,
+    )
+    .option('--group-id <id>', "copy an ECS snapshot-consistent group's snapshots, as one set (waits)")
     .addHelpText(
       'after',
       examples(
@@ -240,6 +249,11 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       'snapcopy-journal.db',
     )
     .option('--batch-id <id>', 'name of the batch (default: derived from the file, so a rerun resumes it)')
+    .addOption(
+      new Option('--consistency-window <duration>', CONSISTENCY_WINDOW_HELP)
+        .argParser(parseZeroOrMoreDurationFlag)
+        .env('SNAPCOPY_CONSISTENCY_WINDOW'),
+    )
     .option('--json', 'print exactly one JSON document on stdout')
     .addHelpText(
       'after',
@@ -322,5 +336,6 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .addHelpText('after', examples('npm start', 'snapcopy demo', 'snapcopy demo --json'))
     .action((flags, cmd: Command) => runCommand(() => import('./commands/demo.js'), flags, cmd.args));
 
+  addPolicyCommands(program, runCommand);
   return program;
 }

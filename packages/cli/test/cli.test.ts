@@ -101,21 +101,35 @@ describe.concurrent('help and version', { timeout: 60_000 }, () => {
       'capabilities',
       'sandbox',
       'demo',
+      'policy',
+      'share',
     ]) {
       expect(run.stdout).toContain(`  ${command} `);
     }
     expect(run.stdout).toMatch(/Exit codes:[\s\S]*\b2\b[\s\S]*\b3\b[\s\S]*\b4\b[\s\S]*\b5\b/);
   });
 
-  test.each(['plan', 'copy', 'status', 'wait', 'cancel', 'batch', 'capabilities', 'sandbox', 'demo'])(
-    '%s --help has an example and the exit codes',
-    async (command) => {
-      const run = await cli([command, '--help']);
-      expect(run.code).toBe(EXIT_CODES.success);
-      expect(run.stdout).toMatch(/Examples:\n {2}\$ /);
-      expect(run.stdout).toContain('Exit codes:');
-    },
-  );
+  test.each([
+    'plan',
+    'copy',
+    'status',
+    'wait',
+    'cancel',
+    'batch',
+    'capabilities',
+    'sandbox',
+    'demo',
+    'share',
+    'policy validate',
+    'policy plan',
+    'policy run',
+    'policy convert',
+  ])('%s --help has an example and the exit codes', async (command) => {
+    const run = await cli([...command.split(' '), '--help']);
+    expect(run.code).toBe(EXIT_CODES.success);
+    expect(run.stdout).toMatch(/Examples:\n {2}\$ /);
+    expect(run.stdout).toContain('Exit codes:');
+  });
 
   test('--version prints the package version', async () => {
     const run = await cli(['--version']);
@@ -1002,5 +1016,14 @@ describe.concurrent('sandbox and demo', { timeout: 60_000 }, () => {
       billMatchesPlan: true,
     });
     expect(doc.wallTimeMs).toBeLessThan(60_000);
+    // The policy part, judged by the simulated cloud: two copies per region, then the
+    // one-day copies gone a virtual day later.
+    expect(doc.policy.asExpected, doc.policy.why.join('; ')).toBe(true);
+    expect(doc.policy.copiesAfter).toEqual([
+      {},
+      { 'us-west-2': 2, 'eu-west-1': 2 },
+      { 'us-west-2': 2, 'eu-west-1': 2 },
+      { 'us-west-2': 2 },
+    ]);
   });
 });

@@ -55,6 +55,20 @@ const buildCapabilitiesSchema = (z: typeof import('zod').z) =>
        * seen before that reads absent is not yet known to be gone.
        */
       consistencyWindowMs: z.number().int().min(0),
+      /** `list(query)`: page through the snapshots the caller can see in a region. */
+      listSnapshots: z.boolean(),
+      /** A listing can ask for snapshots other accounts shared with the caller, by owner account. */
+      listSharedWithCaller: z.boolean(),
+      /** A listing can ask for the snapshots of a provider's own multi-volume group, by its id. */
+      listByGroup: z.boolean(),
+      /** Where a description regex is applied: by the provider, by snapcopy on each page, or not at all. */
+      listDescriptionRegex: z.enum(['server', 'client', 'none']),
+      /** Snapshots one listing call returns at most (0 without `listSnapshots`). */
+      listMaxPageSize: z.number().int().min(0),
+      /** `share(ref, accounts)`: let other accounts use (and copy) one of the caller's snapshots. */
+      shareSnapshot: z.boolean(),
+      /** `keyAccess(region, key)`: tell whether the caller may use a KMS key (e.g. a shared source's). */
+      keyAccessCheck: z.boolean(),
     })
     .strict();
 
@@ -94,6 +108,13 @@ const DEFAULTS: CapabilitiesData = {
   maxUserTags: 0,
   // Unknown providers get the longest delay the EC2 documentation asks callers to allow.
   consistencyWindowMs: DEFAULT_CONSISTENCY_WINDOW_MS,
+  listSnapshots: false,
+  listSharedWithCaller: false,
+  listByGroup: false,
+  listDescriptionRegex: 'none',
+  listMaxPageSize: 0,
+  shareSnapshot: false,
+  keyAccessCheck: false,
 };
 
 /** The names of every capability flag/limit, in manifest order. */
@@ -121,6 +142,15 @@ export function defineCapabilities(partial: Partial<CapabilitiesData>): Capabili
   }
   if (parsed.cancelByDelete !== (parsed.cancelTakesEffect !== 'never')) {
     throw new TypeError('defineCapabilities: cancelByDelete and cancelTakesEffect disagree');
+  }
+  if (parsed.listSnapshots !== parsed.listMaxPageSize > 0) {
+    throw new TypeError('defineCapabilities: listSnapshots needs listMaxPageSize (and only it)');
+  }
+  if (
+    !parsed.listSnapshots &&
+    (parsed.listSharedWithCaller || parsed.listByGroup || parsed.listDescriptionRegex !== 'none')
+  ) {
+    throw new TypeError('defineCapabilities: listing flags need listSnapshots');
   }
   return deepFreeze(parsed);
 }

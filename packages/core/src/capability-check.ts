@@ -1,5 +1,7 @@
 import type { Capabilities } from './capabilities.js';
 import { SnapcopyError } from './errors.js';
+import { LINEAGE_TAGS } from './lineage.js';
+import { STATE_TAGS } from './observed-copy.js';
 import type { CopyRequest } from './request.js';
 
 function unsupported(provider: string, what: string, flag: keyof Capabilities): SnapcopyError {
@@ -66,7 +68,20 @@ export function checkRequestAgainstCapabilities(
       );
     }
   }
-  const tagCount = Object.keys(req.tags ?? {}).length;
+  const ownKeys = new Set<string>([...Object.values(LINEAGE_TAGS), ...Object.values(STATE_TAGS)]);
+  const clash = Object.keys(req.snapcopyTags ?? {}).find((k) => ownKeys.has(k));
+  if (clash !== undefined) {
+    return new SnapcopyError(
+      'INVALID_REQUEST',
+      `snapcopyTags: ${clash} is written by the copy protocol itself`,
+      {
+        provider,
+        issues: [{ path: `snapcopyTags.${clash}`, message: 'a lineage or state tag; choose another key' }],
+      },
+    );
+  }
+  // snapcopy's own tags take the same slots as the caller's.
+  const tagCount = Object.keys(req.tags ?? {}).length + Object.keys(req.snapcopyTags ?? {}).length;
   if (tagCount > 0 && !caps.tagsOnCopy) return unsupported(provider, 'tags on the copy', 'tagsOnCopy');
   if (tagCount > caps.maxUserTags && caps.tagsOnCopy) {
     return new SnapcopyError('INVALID_REQUEST', `tags: at most ${caps.maxUserTags} tags on ${provider}`, {

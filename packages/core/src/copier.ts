@@ -3,6 +3,7 @@ import type { NormalizedCopyRequest } from './snapshot-copier.js';
 import type { PriceTable } from './cost.js';
 import type { CopyPlan } from './plan.js';
 import type { SnapcopyError } from './errors.js';
+import type { SnapshotListPage, SnapshotListQuery } from './listing.js';
 import type { CopyRequestInput, SnapshotRef } from './request.js';
 import type { CancelResult, CopyHandle, CopyStatus } from './status.js';
 
@@ -99,6 +100,45 @@ export interface SnapshotCopier {
   wait(ref: SnapshotRef, options?: WaitOptions): Promise<CopyStatus>;
   /** Cancels a copy by deleting it, and says when that takes effect. */
   cancel(ref: SnapshotRef, options?: CancelOptions): Promise<CancelResult>;
+  /**
+   * The snapshots the caller can see in one region that match `query`, one provider page
+   * at a time (the shape of the AWS SDK's paginators): nothing is read until the first
+   * page is asked for, and only one page is held at once. The query is checked when
+   * `list` is called: `INVALID_REQUEST`, or `UNSUPPORTED` for what the manifest's
+   * `list*` flags say the provider cannot list. Present on copiers built on the facade.
+   */
+  list?(query: SnapshotListQuery, options?: CallOptions): AsyncIterable<SnapshotListPage>;
+  /**
+   * Lets other accounts use one of the caller's snapshots (EC2: a create-volume
+   * permission). `UNSUPPORTED` unless `capabilities.shareSnapshot`.
+   */
+  share?(ref: SnapshotRef, accounts: readonly string[], options?: CallOptions): Promise<ShareResult>;
+  /**
+   * Whether the caller may use a KMS key, e.g. the key of a snapshot another account shared
+   * (a copy under a key the caller cannot use fails). `UNSUPPORTED` unless
+   * `capabilities.keyAccessCheck`. Changes nothing.
+   */
+  keyAccess?(region: string, keyId: string, options?: CallOptions): Promise<KeyAccess>;
+}
+
+/** What {@link SnapshotCopier.share} did. */
+export interface ShareResult {
+  readonly region: string;
+  readonly snapshotId: string;
+  /** The accounts the snapshot is now shared with (those asked for). */
+  readonly accounts: readonly string[];
+}
+
+/** What {@link SnapshotCopier.keyAccess} found. */
+export interface KeyAccess {
+  readonly region: string;
+  readonly keyId: string;
+  /** The caller may use the key for a copy. */
+  readonly usable: boolean;
+  /** The provider's key state when it told one (`Enabled`, `Disabled`, `PendingDeletion`, …). */
+  readonly keyState?: string;
+  /** Why not, in the provider's words, when not usable. */
+  readonly reason?: string;
 }
 
 /**

@@ -11,10 +11,25 @@ export type {
   CancelOptions,
   CopierProvider,
   CopyOptions,
+  KeyAccess,
   PlanOptions,
+  ShareResult,
   SnapshotCopier,
   WaitOptions,
 } from './copier.js';
+export {
+  compileDescriptionRegex,
+  descriptionMatches,
+  eachListedSnapshot,
+  invalidListQuery,
+  type NormalizedListQuery,
+  type ProviderListPage,
+  type SnapshotListPage,
+  type SnapshotListQuery,
+  SnapshotListQuerySchema,
+  type SnapshotState,
+  type SnapshotSummary,
+} from './listing.js';
 export {
   type CopyRequest,
   type CopyRequestInput,

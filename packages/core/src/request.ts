@@ -86,6 +86,32 @@ function buildCopyRequestSchema(z: typeof import('zod').z) {
       description: z.string().max(255).optional(),
       tags: tags.optional(),
       /**
+       * Tags under snapcopy's own prefix that a snapcopy component writes on the copy (a
+       * copy policy's id, group and expiry): every key starts with `snapcopy:` (and is not
+       * one of the lineage or state tags). They count against the provider's tag limit.
+       */
+      snapcopyTags: z
+        .record(z.string(), z.string())
+        .superRefine((record, ctx) => {
+          for (const [key, value] of Object.entries(record)) {
+            if (!key.startsWith(RESERVED_TAG_PREFIX) || key.length > TAG_LIMITS.maxKeyLength) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [key],
+                message: `key must start with "${RESERVED_TAG_PREFIX}" and be at most ${TAG_LIMITS.maxKeyLength} characters`,
+              });
+            }
+            if (value.length > TAG_LIMITS.maxValueLength) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [key],
+                message: `value must be at most ${TAG_LIMITS.maxValueLength} characters`,
+              });
+            }
+          }
+        })
+        .optional(),
+      /**
        * Days until the copy is released (providers with `retentionPeriod`); the range is
        * the provider's (`capabilities.retentionDaysRange`), checked before any call.
        */

@@ -62,6 +62,8 @@ export interface CopyQueueSettings {
   readonly limit: number;
   /** Plans made ahead of free copy slots. */
   readonly planAhead: number;
+  /** How long a copy that may exist is looked for before it is sent again (ms). */
+  readonly consistencyWindowMs: number;
 }
 
 const CANCELLED_BEFORE_START = 'the batch was aborted before this copy was sent';
@@ -80,6 +82,7 @@ const LEFT_UNCONFIRMED =
 export class CopyQueue {
   readonly key: QueueKey;
   readonly #copier: SnapshotCopier;
+  readonly #consistencyWindowMs: number;
   readonly #limit: number;
   readonly #planAhead: number;
   readonly #ctx: BatchContext;
@@ -106,6 +109,7 @@ export class CopyQueue {
   constructor(settings: CopyQueueSettings, ctx: BatchContext) {
     this.key = settings.key;
     this.#copier = settings.copier;
+    this.#consistencyWindowMs = Math.max(0, settings.consistencyWindowMs);
     this.#limit = Math.max(1, settings.limit);
     this.#planAhead = Math.max(1, settings.planAhead);
     this.#ctx = ctx;
@@ -396,7 +400,7 @@ export class CopyQueue {
         }
         const decision = decideAfterEmptyLookup({
           sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
-          consistencyWindowMs: this.#copier.capabilities.consistencyWindowMs,
+          consistencyWindowMs: this.#consistencyWindowMs,
           nativeToken: this.#copier.capabilities.nativeIdempotencyToken,
           attemptsLeft: item.attempts < this.#ctx.retry.maxAttempts,
         });
@@ -594,7 +598,7 @@ export class CopyQueue {
       answer: await this.#lookUpTracked(item),
       absent: item.absent,
       now: this.#ctx.clock.now(),
-      consistencyWindowMs: this.#copier.capabilities.consistencyWindowMs,
+      consistencyWindowMs: this.#consistencyWindowMs,
       absentConfirmations: this.#ctx.absentConfirmations,
     });
     if (verdict.verdict === 'running') {

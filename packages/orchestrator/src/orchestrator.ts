@@ -84,6 +84,17 @@ export class CopyOrchestrator {
     return this.#journal;
   }
 
+  /** How long a copy of copier `name` that may exist is looked for before it is sent again (ms). */
+  consistencyWindow(name: string): number {
+    const entry = this.#copiers.get(name);
+    if (!entry) throw invalidRequest([{ path: 'copier', message: `unknown copier "${name}"` }]);
+    return (
+      entry.consistencyWindowMs ??
+      this.#options.consistencyWindowMs ??
+      entry.copier.capabilities.consistencyWindowMs
+    );
+  }
+
   /** The concurrency limit per destination region that copier `name` is held to. */
   concurrencyLimit(name: string): number {
     const entry = this.#copiers.get(name);
@@ -371,6 +382,7 @@ export class CopyOrchestrator {
             copier: this.#copiers.get(key.copier)!.copier,
             limit,
             planAhead: this.#options.planAhead ?? limit,
+            consistencyWindowMs: this.consistencyWindow(key.copier),
           },
           ctx,
         );

@@ -19,6 +19,12 @@ export interface CopierEntry {
   readonly account?: string;
   /** Overrides `capabilities.maxConcurrentCopiesPerRegion` for this copier. */
   readonly maxConcurrentCopiesPerRegion?: number;
+  /**
+   * Overrides `capabilities.consistencyWindowMs` for this copier: how long a copy whose
+   * call may have been applied is looked for before it is sent again. Lower it only for an
+   * endpoint that reads its own writes at once (a simulator, the sandbox).
+   */
+  readonly consistencyWindowMs?: number;
 }
 
 /** How often a queue polls the status of its running copies. */
@@ -71,6 +77,11 @@ export interface OrchestratorOptions {
   readonly confirmOnCompletion?: boolean;
   /** How a run holds its batch in the journal against other processes. */
   readonly lease?: LeaseOptions;
+  /**
+   * Overrides every copier's `capabilities.consistencyWindowMs` (a copier entry's own
+   * override wins). Lower it only for endpoints that read their own writes at once.
+   */
+  readonly consistencyWindowMs?: number;
   /** Concurrency per region when a copier's capabilities say 0 (unknown). Default 5. */
   readonly unknownConcurrencyLimit?: number;
   /** Plans made ahead of free copy slots, per queue. Default: the queue's concurrency limit. */

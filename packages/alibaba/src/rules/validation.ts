@@ -47,14 +47,18 @@ export function validateAlibabaSnapshotId(snapshotId: string, path = 'source.sna
  * a value is at most 128 characters, may be empty, with the same prefix and URL rules
  * (the API page states both for values too).
  */
-export function validateAlibabaTags(userTags: Readonly<Record<string, string>>): FieldIssue[] {
+export function validateAlibabaTags(
+  userTags: Readonly<Record<string, string>>,
+  /** Slots snapcopy's own extra tags (a policy's) take besides the lineage tags. */
+  ownTags = 0,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const keys = Object.keys(userTags);
-  const room = ALIBABA_COPY_LIMITS.maxTags - LINEAGE_TAG_COUNT;
+  const room = ALIBABA_COPY_LIMITS.maxTags - LINEAGE_TAG_COUNT - ownTags;
   if (keys.length > room) {
     issues.push({
       path: 'tags',
-      message: `at most ${room} tags: Alibaba allows ${ALIBABA_COPY_LIMITS.maxTags} per copy and snapcopy adds ${LINEAGE_TAG_COUNT}`,
+      message: `at most ${room} tags: Alibaba allows ${ALIBABA_COPY_LIMITS.maxTags} per copy and snapcopy adds ${LINEAGE_TAG_COUNT + ownTags}`,
     });
   }
   for (const key of keys) {
@@ -145,7 +149,9 @@ export function validateAlibabaRequestFields(req: CopyRequest): SnapcopyError | 
     ...validateAlibabaSnapshotId(req.source.snapshotId),
     ...(req.name === undefined ? [] : validateAlibabaSnapshotName(req.name)),
     ...(req.description === undefined ? [] : validateAlibabaSnapshotDescription(req.description)),
-    ...(req.tags === undefined ? [] : validateAlibabaTags(req.tags)),
+    ...(req.tags === undefined
+      ? []
+      : validateAlibabaTags(req.tags, Object.keys(req.snapcopyTags ?? {}).length)),
   ];
   return issues.length === 0 ? undefined : invalidRequest(issues, ALIBABA_PROVIDER);
 }

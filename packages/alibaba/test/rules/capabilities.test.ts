@@ -36,6 +36,25 @@ const rows: { rule: string; flag: keyof Capabilities; expected: unknown }[] = [
     flag: 'consistencyWindowMs',
     expected: 300_000,
   },
+  { rule: 'DescribeSnapshots pages a listing (NextToken)', flag: 'listSnapshots', expected: true },
+  {
+    rule: 'ECS has no snapshot sharing: only your own are listed',
+    flag: 'listSharedWithCaller',
+    expected: false,
+  },
+  { rule: 'DescribeSnapshotGroups names a group’s members', flag: 'listByGroup', expected: true },
+  {
+    rule: 'no description filter on ECS: the regex is snapcopy’s',
+    flag: 'listDescriptionRegex',
+    expected: 'client',
+  },
+  { rule: 'DescribeSnapshots MaxResults is at most 100', flag: 'listMaxPageSize', expected: 100 },
+  { rule: 'no API shares a snapshot with another account', flag: 'shareSnapshot', expected: false },
+  {
+    rule: 'no source-key check (no cross-account copy to check it for)',
+    flag: 'keyAccessCheck',
+    expected: false,
+  },
 ];
 
 describe('ALIBABA_ECS_CAPABILITIES', () => {

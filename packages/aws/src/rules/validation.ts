@@ -43,13 +43,19 @@ const charCount = (text: string): number => [...text].length;
  * snapcopy's own prefix. Keys are case-sensitive: `Team` and `team` are two tags. Throws
  * `INVALID_REQUEST` with one issue per bad tag.
  */
-export function validateAwsTags(userTags: Readonly<Record<string, string>>, path = 'tags'): void {
+export function validateAwsTags(
+  userTags: Readonly<Record<string, string>>,
+  path = 'tags',
+  /** Slots snapcopy's own extra tags (a policy's) take besides the lineage tags. */
+  ownTags = 0,
+): void {
   const issues: FieldIssue[] = [];
   const keys = Object.keys(userTags);
-  if (keys.length > AWS_TAG_LIMITS.maxUserTags) {
+  const room = AWS_TAG_LIMITS.maxUserTags - ownTags;
+  if (keys.length > room) {
     issues.push({
       path,
-      message: `at most ${AWS_TAG_LIMITS.maxUserTags} tags: AWS allows ${AWS_TAG_LIMITS.maxTags} per snapshot and snapcopy adds ${LINEAGE_TAG_COUNT} of its own (${keys.length} given)`,
+      message: `at most ${room} tags: AWS allows ${AWS_TAG_LIMITS.maxTags} per snapshot and snapcopy adds ${LINEAGE_TAG_COUNT + ownTags} of its own (${keys.length} given)`,
     });
   }
   for (const key of keys) {

@@ -40,6 +40,21 @@ const TABLE: { rule: string; key: keyof Capabilities; value: unknown }[] = [
     key: 'consistencyWindowMs',
     value: 300_000,
   },
+  { rule: 'DescribeSnapshots pages a listing', key: 'listSnapshots', value: true },
+  {
+    rule: 'Owner=<account> with RestorableBy=self lists what an account shared with you',
+    key: 'listSharedWithCaller',
+    value: true,
+  },
+  { rule: 'EC2 multi-volume sets have no group id (list them by tag)', key: 'listByGroup', value: false },
+  {
+    rule: "the description filter has wildcards, not regexes: snapcopy's",
+    key: 'listDescriptionRegex',
+    value: 'client',
+  },
+  { rule: 'DescribeSnapshots MaxResults is at most 1000', key: 'listMaxPageSize', value: 1000 },
+  { rule: 'ModifySnapshotAttribute shares a snapshot', key: 'shareSnapshot', value: true },
+  { rule: 'KMS DescribeKey tells whether a key is usable', key: 'keyAccessCheck', value: true },
 ];
 
 describe('AWS_EBS_CAPABILITIES', () => {

@@ -11,6 +11,7 @@ import { createCliRegistry, createCopier } from '../composition-root.js';
 import { adapterOptions, endpointFor } from '../connect.js';
 import { EXIT_CODES, exitCodeForError } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
+import { orchestratorOptionsFor } from '../orchestrator-options.js';
 import { gib, ref, seconds } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { createProgressBoard } from '../output/progress-board.js';
@@ -69,14 +70,7 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
   const orchestrator = new CopyOrchestrator({
     copiers,
     journal,
-    ...(flags.pollMs === undefined
-      ? {}
-      : {
-          poll: {
-            minIntervalMs: flags.pollMs,
-            maxIntervalMs: Math.max(flags.pollMs, Math.min(60_000, flags.pollMs * 10)),
-          },
-        }),
+    ...orchestratorOptionsFor(flags),
   });
 
   const interrupt = onInterrupt();

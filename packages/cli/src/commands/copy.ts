@@ -1,5 +1,5 @@
 import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
-import type { CopyFlags } from '../cli-flags.js';
+import type { CopyFlags, GroupCopyFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
@@ -32,11 +32,14 @@ function withClientToken(err: unknown, token: string): unknown {
 }
 
 /**
- * `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end.
- * SIGINT/SIGTERM stop it at any point; stopped during the copy call, the error names the
- * client token to rerun with, since the copy may have been made.
+ * `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end (or, with
+ * `--group-tag`/`--group-id`, copies one multi-volume set). SIGINT/SIGTERM stop it at any
+ * point; stopped during the copy call, the error names the client token to rerun with,
+ * since the copy may have been made.
  */
-export async function run(flags: CopyFlags): Promise<number> {
+export async function run(flags: CopyFlags & GroupCopyFlags): Promise<number> {
+  if (flags.groupTag !== undefined || flags.groupId !== undefined)
+    return (await import('./copy-group.js')).run(flags);
   const interrupt = onInterrupt();
   try {
     return await copyAndFollow(flags, interrupt.signal);

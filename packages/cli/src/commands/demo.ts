@@ -27,8 +27,22 @@ export async function run(flags: SandboxFlags): Promise<number> {
     const outcomes = await runDemoScenarios({ sandbox, scenarios: DEMO_SCENARIOS, output, pollMs: 250 });
     const wallMs = Date.now() - started;
     printDemoSummary(output, outcomes, wallMs);
-    output.document(demoDocument(outcomes, wallMs));
-    return outcomes.every((o) => o.asExpected) ? EXIT_CODES.success : EXIT_CODES.internal;
+    const { runPolicyDemo } = await import('../demo/run-policy-demo.js');
+    const policy = await runPolicyDemo({ sandbox, output });
+    const doc = demoDocument(outcomes, Date.now() - started);
+    output.document({
+      ...doc,
+      ok: doc.ok === true && policy.asExpected,
+      policy: {
+        asExpected: policy.asExpected,
+        why: policy.why,
+        passes: policy.passes,
+        copiesAfter: policy.copiesAfter,
+      },
+    });
+    return outcomes.every((o) => o.asExpected) && policy.asExpected
+      ? EXIT_CODES.success
+      : EXIT_CODES.internal;
   } finally {
     await sandbox.close();
   }

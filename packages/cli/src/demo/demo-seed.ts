@@ -2,6 +2,8 @@ import type { SandboxSeedInput } from '@snapcopy/testkit';
 
 /** AWS account of the demo world. */
 export const DEMO_AWS_ACCOUNT = '111122223333';
+/** The AWS account that shares snapshots with the demo account (the policy's source). */
+export const DEMO_PARTNER_ACCOUNT = '444455556666';
 /** Alibaba account (uid) of the demo world. */
 export const DEMO_ALIBABA_ACCOUNT = '1234567890123456';
 
@@ -25,27 +27,47 @@ export const DEMO_IDS = Object.freeze({
   awsDbMonday: 'snap-0de0000000000d001',
   /** AWS, us-east-1: Tuesday's snapshot of the same volume, 3 GiB changed since Monday. */
   awsDbTuesday: 'snap-0de0000000000d002',
+  /** The partner's snapshots in us-east-1 (the policy demo): two nightly ones and a scratch one. */
+  partnerNightlyDb: 'snap-0de0000000000c001',
+  partnerNightlyWeb: 'snap-0de0000000000c002',
+  partnerScratch: 'snap-0de0000000000c003',
+  /** AWS key of the demo account in eu-west-1 (the policy's second destination). */
+  awsVaultEuKey: 'alias/vault-eu',
 });
 
 /**
  * The world the demo starts the sandbox with (the testkit's seed format): one account
- * per cloud, two regions each, a usable customer key, one EBS cannot use and one pending
- * deletion, four snapshots, and two days of snapshots of one database volume.
+ * per cloud and an AWS partner account, AWS regions for the copies and the policy, a
+ * usable customer key, one EBS cannot use and one pending deletion, the copies' snapshots,
+ * two days of snapshots of one database volume, and the partner's snapshots.
  * Credentials are the sandbox's own, good for nothing else.
  */
 export const DEMO_SEED = {
   aws: {
-    regions: ['us-east-1', 'us-west-2'],
+    regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
     accounts: [
       {
         id: DEMO_AWS_ACCOUNT,
         accessKeyId: 'AKIADEMO0000SANDBOX1',
         secretAccessKey: 'demo-sandbox-secret-aws-0000000000000001',
       },
+      {
+        id: DEMO_PARTNER_ACCOUNT,
+        accessKeyId: 'AKIADEMO0000PARTNER1',
+        secretAccessKey: 'demo-sandbox-secret-aws-partner-000000001',
+      },
     ],
     keys: [
       { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'dr-backup' },
       { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'revoked', accessible: false },
+      { account: DEMO_AWS_ACCOUNT, region: 'eu-west-1', alias: 'vault-eu' },
+      // The partner's key, which it lets the demo account use (a cross-account copy needs that).
+      {
+        account: DEMO_PARTNER_ACCOUNT,
+        region: 'us-east-1',
+        alias: 'partner-cmk',
+        usableBy: [DEMO_AWS_ACCOUNT],
+      },
       { account: DEMO_AWS_ACCOUNT, region: 'us-west-2', alias: 'retiring', state: 'PendingDeletion' },
     ],
     instances: [
@@ -77,6 +99,32 @@ export const DEMO_SEED = {
         volumeSizeGiB: 8,
         sizeGiB: 8,
         description: 'log volume',
+      },
+      {
+        id: DEMO_IDS.partnerNightlyDb,
+        account: DEMO_PARTNER_ACCOUNT,
+        region: 'us-east-1',
+        volumeSizeGiB: 20,
+        sizeGiB: 6,
+        encrypted: true,
+        keyAlias: 'partner-cmk',
+        description: 'nightly db backup',
+      },
+      {
+        id: DEMO_IDS.partnerNightlyWeb,
+        account: DEMO_PARTNER_ACCOUNT,
+        region: 'us-east-1',
+        volumeSizeGiB: 10,
+        sizeGiB: 4,
+        description: 'nightly web backup',
+      },
+      {
+        id: DEMO_IDS.partnerScratch,
+        account: DEMO_PARTNER_ACCOUNT,
+        region: 'us-east-1',
+        volumeSizeGiB: 10,
+        sizeGiB: 2,
+        description: 'scratch space, not a backup',
       },
     ],
   },

@@ -9,7 +9,9 @@ import {
   defineCapabilities,
   is,
   type NormalizedCopyRequest,
+  type NormalizedListQuery,
   type ObservedCopy,
+  type ProviderListPage,
   parseCopyRequest,
   SnapcopyError,
   type SnapshotRef,
@@ -205,6 +207,38 @@ class PlanMutates extends ReferenceSnapshotCopier {
   }
 }
 
+class ListsOwnAsShared extends ReferenceSnapshotCopier {
+  // Ignores the owner filter: every snapshot the caller can see, its own included.
+  protected override async _listPage(
+    query: NormalizedListQuery,
+    cursor: string | undefined,
+  ): Promise<ProviderListPage> {
+    const own = await super._listPage({ ...query, owner: 'self' }, cursor);
+    if (query.owner === 'self') return own;
+    const shared = await super._listPage(query, undefined);
+    return { snapshots: [...own.snapshots, ...shared.snapshots] };
+  }
+}
+
+class ListingLosesPages extends ReferenceSnapshotCopier {
+  // Stops after the first page.
+  protected override async _listPage(
+    query: NormalizedListQuery,
+    cursor: string | undefined,
+  ): Promise<ProviderListPage> {
+    return { snapshots: (await super._listPage(query, cursor)).snapshots };
+  }
+}
+
+class ListingFindsSubstrings extends ReferenceSnapshotCopier {
+  // Applies the regex as a search, not as a whole-description match.
+  override list(query: Parameters<ReferenceSnapshotCopier['list']>[0], options?: CallOptions) {
+    const pattern = query.descriptionRegex;
+    if (pattern === undefined) return super.list(query, options);
+    return super.list({ ...query, descriptionRegex: `.*(?:${pattern}).*` }, options);
+  }
+}
+
 type BrokenClass = new (options: ReferenceCopierOptions) => ReferenceSnapshotCopier;
 
 function broken(id: string, flaw: string, caughtBy: readonly string[], Copier: BrokenClass): BrokenCopier {
@@ -309,4 +343,17 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     NeverSaysReused,
   ),
   broken('plan-mutates', 'starts the copy while planning', ['plan.no-mutation'], PlanMutates),
+  broken(
+    'lists-own-as-shared',
+    "lists the caller's own snapshots in a shared-by listing",
+    ['listing.shared-by-account'],
+    ListsOwnAsShared,
+  ),
+  broken('listing-loses-pages', 'stops a listing after its first page', ['listing.pages'], ListingLosesPages),
+  broken(
+    'listing-finds-substrings',
+    'matches a description regex anywhere instead of against the whole description',
+    ['listing.description-regex'],
+    ListingFindsSubstrings,
+  ),
 ]);

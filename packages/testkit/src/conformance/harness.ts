@@ -25,6 +25,16 @@ export interface SourceSnapshotSpec {
   readonly key?: FixtureKey;
   /** `shared` = owned by another account and shared with the caller. Default `owned`. */
   readonly ownership?: 'owned' | 'shared';
+  /** The snapshot's description (listing cases filter on it). */
+  readonly description?: string;
+  /** The snapshot's tags (listing cases filter on them). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** A provider multi-volume group a fixture made: its id and its member snapshots. */
+export interface GroupFixture {
+  readonly groupId: string;
+  readonly members: readonly SourceFixture[];
 }
 
 /** A source snapshot a fixture made, as the cloud holds it. */
@@ -60,6 +70,13 @@ export interface ConformanceFixtures {
   keys(region: string): RegionKeys;
   /** A well-formed snapshot id that does not exist in `region`. */
   missingSnapshotId(region: string): string;
+  /** The caller's own account id (listing cases compare owners with it). */
+  readonly callerAccountId?: string;
+  /**
+   * Makes a provider multi-volume group of `size` completed snapshots owned by the caller
+   * (clouds with `listByGroup`).
+   */
+  createGroup?(spec: { readonly region?: string; readonly size: number }): Awaitable<GroupFixture>;
 }
 
 /** A snapshot as the cloud itself holds it. */
@@ -84,6 +101,9 @@ export interface TruthSnapshot {
   readonly copyOf?: { readonly region: string; readonly snapshotId: string };
   /** The idempotency token the cloud recorded (native token or token tag). */
   readonly clientToken?: string;
+  readonly description?: string;
+  /** Accounts the owner shared the snapshot with, when the cloud can share. */
+  readonly sharedWith?: readonly string[];
 }
 
 /** One request the cloud received. */
@@ -106,6 +126,8 @@ export interface ConformanceTruth {
   copies(): Awaitable<readonly TruthSnapshot[]>;
   /** Every existing copy made with this client token. */
   copiesWithToken(clientToken: string): Awaitable<readonly TruthSnapshot[]>;
+  /** Every snapshot that exists in `region`, whoever owns it (listing cases). */
+  snapshotsIn?(region: string): Awaitable<readonly TruthSnapshot[]>;
   /** Whether two key references (id, ARN, alias) name the same key in `region`. */
   sameKey(region: string, a: string, b: string): Awaitable<boolean>;
   /** Every request the cloud received, oldest first. */

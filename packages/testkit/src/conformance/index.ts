@@ -18,6 +18,7 @@ export type {
   ConformanceTime,
   ConformanceTruth,
   FixtureKey,
+  GroupFixture,
   KeyFailureMode,
   RegionKeys,
   SourceFixture,

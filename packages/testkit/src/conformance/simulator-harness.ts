@@ -55,6 +55,8 @@ export function truthOfSimSnapshot(s: SimSnapshot): TruthSnapshot {
     deletePending: s.copy?.deleteRequested ?? false,
     ...(s.copy ? { copyOf: { region: s.copy.sourceRegion, snapshotId: s.copy.sourceSnapshotId } } : {}),
     ...(token === undefined ? {} : { clientToken: token }),
+    ...(s.description === undefined ? {} : { description: s.description }),
+    ...(s.sharedWith.size === 0 ? {} : { sharedWith: [...s.sharedWith] }),
   };
 }
 
@@ -91,6 +93,12 @@ export function simWorldTruth(world: SimWorld, options: SimWorldTruthOptions): C
     },
     copies,
     copiesWithToken: (clientToken) => copies().filter((t) => t.clientToken === clientToken),
+    snapshotsIn(region) {
+      refresh();
+      const out: TruthSnapshot[] = [];
+      for (const s of world.snapshots.values()) if (s.region === region) out.push(truthOfSimSnapshot(s));
+      return out;
+    },
     sameKey(region, a, b) {
       const ka = options.resolveKey(region, a);
       return ka !== undefined && ka === options.resolveKey(region, b);

@@ -3,7 +3,13 @@ import { FaultInjector } from '../sim/faults.js';
 import { hexId, type SimAccount, type SimKey, type SimSnapshot, SimWorld } from '../sim/world.js';
 
 /** The operations of the reference cloud's API. */
-export type ReferenceOperation = 'CopySnapshot' | 'DescribeSnapshots' | 'DeleteSnapshot';
+export type ReferenceOperation =
+  | 'CopySnapshot'
+  | 'DescribeSnapshots'
+  | 'DeleteSnapshot'
+  | 'ListSnapshots'
+  | 'ShareSnapshot'
+  | 'DescribeKey';
 
 /**
  * Finer names fault rules may target: a `DescribeSnapshots` by ids (plans, status) or by
@@ -51,6 +57,17 @@ export interface ReferenceSnapshotView {
   readonly tags: Readonly<Record<string, string>>;
   /** Epoch ms the snapshot (or copy) was started. */
   readonly startedAt: number;
+  readonly description?: string;
+  /** The multi-volume group the snapshot was taken in (`extra.groupId`), if any. */
+  readonly groupId?: string;
+}
+
+/** What {@link ReferenceCloud.listSnapshots} selects. */
+export interface ReferenceListFilter {
+  /** `self`, or the owner accounts of snapshots shared with the caller. */
+  readonly owners: 'self' | readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly groupId?: string;
 }
 
 /** `CopySnapshot` parameters; sent to the destination region. */
@@ -304,7 +321,97 @@ export class ReferenceCloud {
       ...(s.kmsKeyId === undefined ? {} : { kmsKeyId: s.kmsKeyId }),
       tags: Object.fromEntries(s.tags),
       startedAt: s.startedAt,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      ...(typeof s.extra.groupId === 'string' ? { groupId: s.extra.groupId } : {}),
     };
+  }
+
+  /**
+   * One page of the snapshots in `region` the caller owns (or, with owner accounts, that
+   * those accounts shared with it), in creation order; `cursor` is the offset of the page.
+   */
+  listSnapshots(
+    credentials: ReferenceCredentials,
+    region: string,
+    filter: ReferenceListFilter,
+    cursor: string | undefined,
+    pageSize: number,
+  ): { snapshots: ReferenceSnapshotView[]; next?: string } {
+    const params = { owners: String(filter.owners), cursor: cursor ?? '', pageSize: String(pageSize) };
+    return this.#call(credentials, 'ListSnapshots', region, params, (account) => {
+      const offset = cursor === undefined ? 0 : Number(cursor);
+      if (!Number.isInteger(offset) || offset < 0)
+        throw new RefusalSignal('InvalidParameterValue', 'not a page token of this listing', 400);
+      const matches = (s: SimSnapshot): boolean => {
+        if (s.region !== region) return false;
+        if (
+          filter.owners === 'self'
+            ? s.account !== account.id
+            : !filter.owners.includes(s.account) || !s.sharedWith.has(account.id)
+        )
+          return false;
+        if (filter.groupId !== undefined && s.extra.groupId !== filter.groupId) return false;
+        for (const [k, v] of Object.entries(filter.tags ?? {})) if (s.tags.get(k) !== v) return false;
+        return true;
+      };
+      const out: ReferenceSnapshotView[] = [];
+      let index = 0;
+      let more = false;
+      for (const s of this.world.snapshots.values()) {
+        if (!matches(s)) continue;
+        if (index++ < offset) continue;
+        if (out.length === pageSize) {
+          more = true;
+          break;
+        }
+        out.push(this.#view(s, account.id));
+      }
+      return more ? { snapshots: out, next: String(offset + pageSize) } : { snapshots: out };
+    });
+  }
+
+  /** Shares one of the caller's snapshots with other accounts. */
+  shareSnapshot(
+    credentials: ReferenceCredentials,
+    region: string,
+    snapshotId: string,
+    accounts: readonly string[],
+  ): void {
+    this.#call(
+      credentials,
+      'ShareSnapshot',
+      region,
+      { snapshotId, accounts: accounts.join(',') },
+      (account) => {
+        const s = this.world.snapshots.get(snapshotId);
+        if (!s || s.region !== region || !this.world.visibleSnapshot(snapshotId, region, account.id))
+          throw new RefusalSignal('InvalidSnapshot.NotFound', `snapshot ${snapshotId} does not exist`, 404);
+        if (s.account !== account.id)
+          throw new RefusalSignal('UnauthorizedOperation', 'not your snapshot', 403);
+        for (const a of accounts) if (a !== account.id) s.sharedWith.add(a);
+      },
+    );
+  }
+
+  /** Whether the caller may use a key (its own, or one whose owner lets it in). */
+  describeKey(
+    credentials: ReferenceCredentials,
+    region: string,
+    keyRef: string,
+  ): { usable: boolean; enabled: boolean; reason?: string } {
+    return this.#call(credentials, 'DescribeKey', region, { keyRef }, (account) => {
+      const key = this.resolveKey(keyRef, region, account.id);
+      if (!key) return { usable: false, enabled: false, reason: `key ${keyRef} does not exist in ${region}` };
+      if (key.account !== account.id && !key.usableBy.has(account.id))
+        return {
+          usable: false,
+          enabled: key.enabled,
+          reason: `account ${account.id} may not use key ${key.id}`,
+        };
+      if (!key.enabled || !key.accessible)
+        return { usable: false, enabled: key.enabled, reason: `key ${key.id} is not usable` };
+      return { usable: true, enabled: true };
+    });
   }
 
   /** Snapshots visible to the caller among `ids`; unknown ids are left out. */

@@ -5,7 +5,11 @@ import {
   type CopierRuntime,
   type CopyPlan,
   type CopyStatus,
+  type KeyAccess,
   LINEAGE_TAGS,
+  type NormalizedListQuery,
+  type ProviderListPage,
+  type SnapshotSummary,
   type ObservedCopy,
   defineCapabilities,
   LINEAGE_TAG_COUNT,
@@ -54,8 +58,18 @@ export function referenceCapabilities(cloud: ReferenceCloud): Capabilities {
     maxUserTags: 50 - LINEAGE_TAG_COUNT,
     // The reference cloud reads its own writes at once.
     consistencyWindowMs: 0,
+    listSnapshots: true,
+    listSharedWithCaller: true,
+    listByGroup: true,
+    listDescriptionRegex: 'client',
+    listMaxPageSize: REFERENCE_LIST_PAGE_SIZE,
+    shareSnapshot: true,
+    keyAccessCheck: true,
   });
 }
+
+/** Snapshots one reference listing call returns at most. */
+export const REFERENCE_LIST_PAGE_SIZE = 50;
 
 /** What {@link ReferenceSnapshotCopier} needs. */
 export interface ReferenceCopierOptions extends CopierRuntime {
@@ -198,10 +212,11 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
     }).snapshotId;
   }
 
-  /** The caller's tags plus snapcopy's lineage tags. */
+  /** The caller's tags, snapcopy's own and its lineage tags. */
   protected copyTags(req: NormalizedCopyRequest, plan: CopyPlan): Record<string, string> {
     return {
       ...(req.tags ?? {}),
+      ...(req.snapcopyTags ?? {}),
       ...lineageTags({
         clientToken: req.clientToken,
         sourceSnapshotId: req.source.snapshotId,
@@ -225,6 +240,65 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
       createdAt: v.startedAt,
       encrypted: v.encrypted,
       ...(v.kmsKeyId === undefined ? {} : { kmsKeyId: v.kmsKeyId }),
+    };
+  }
+
+  protected override async _listPage(
+    query: NormalizedListQuery,
+    cursor: string | undefined,
+  ): Promise<ProviderListPage> {
+    const page = this.cloud.listSnapshots(
+      this.credentials,
+      query.region,
+      {
+        owners: query.owner === 'self' ? 'self' : query.owner.sharedBy,
+        tags: query.tags,
+        ...(query.groupId === undefined ? {} : { groupId: query.groupId }),
+      },
+      cursor,
+      query.pageSize,
+    );
+    return {
+      snapshots: page.snapshots.map((v) => this.summary(v)),
+      ...(page.next === undefined ? {} : { next: page.next }),
+    };
+  }
+
+  /** A snapshot as a listing shows it. */
+  protected summary(v: ReferenceSnapshotView): SnapshotSummary {
+    return {
+      region: v.region,
+      snapshotId: v.snapshotId,
+      ownership: v.ownership,
+      ownerAccount: v.ownerAccount,
+      state: STATE_OF[v.state] as SnapshotSummary['state'],
+      tags: v.tags,
+      encrypted: v.encrypted,
+      ...(v.kmsKeyId === undefined ? {} : { kmsKeyId: v.kmsKeyId }),
+      ...(v.description === undefined ? {} : { description: v.description }),
+      ...(v.groupId === undefined ? {} : { groupId: v.groupId }),
+      volumeId: v.volumeId,
+      volumeSizeGiB: v.volumeSizeGiB,
+      createdAt: v.startedAt,
+    };
+  }
+
+  protected override async _share(
+    region: string,
+    snapshotId: string,
+    accounts: readonly string[],
+  ): Promise<void> {
+    this.cloud.shareSnapshot(this.credentials, region, snapshotId, accounts);
+  }
+
+  protected override async _keyAccess(region: string, keyId: string): Promise<KeyAccess> {
+    const found = this.cloud.describeKey(this.credentials, region, keyId);
+    return {
+      region,
+      keyId,
+      usable: found.usable,
+      keyState: found.enabled ? 'Enabled' : 'Disabled',
+      ...(found.reason === undefined ? {} : { reason: found.reason }),
     };
   }
 

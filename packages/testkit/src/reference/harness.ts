@@ -1,5 +1,10 @@
 import type { CopierRuntime, SnapshotCopier } from '@snapcopy/core';
-import type { ConformanceHarness, SourceFixture, SourceSnapshotSpec } from '../conformance/harness.js';
+import type {
+  ConformanceHarness,
+  GroupFixture,
+  SourceFixture,
+  SourceSnapshotSpec,
+} from '../conformance/harness.js';
 import { captureLogger } from '../conformance/log-capture.js';
 import { simulatorFaults, simWorldTruth } from '../conformance/simulator-harness.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
@@ -62,40 +67,13 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
     fixtures: {
       regions: REGIONS,
       otherAccountId: OTHER,
-      createSource(spec: SourceSnapshotSpec = {}): SourceFixture {
-        const region = spec.region ?? REGIONS[0];
-        const owner = spec.ownership === 'shared' ? OTHER : CALLER;
-        const sizeGiB = spec.sizeGiB ?? 1;
-        const keyKind = spec.key ?? 'none';
-        const alias = keyKind === 'default' ? REFERENCE_DEFAULT_KEY_ALIAS : 'alias/ref/customer';
-        const key = keyKind === 'none' ? undefined : cloud.resolveKey(alias, region, owner);
-        if (key && owner !== CALLER) key.usableBy.add(CALLER);
-        const volumeId = `vol-${hexId(12)}`;
-        world.addVolume({
-          id: volumeId,
-          region,
-          account: owner,
-          sizeGiB: sizeGiB * 2,
-          encrypted: key !== undefined,
-          ...(key ? { kmsKeyId: key.id } : {}),
-        });
-        const snap = world.addSnapshot({
-          region,
-          account: owner,
-          volumeId,
-          volumeSizeGiB: sizeGiB * 2,
-          sizeGiB,
-          changedGiB: sizeGiB,
-          encrypted: key !== undefined,
-          ...(key ? { kmsKeyId: key.id } : {}),
-          ...(owner === CALLER ? {} : { sharedWith: [CALLER] }),
-        });
-        return {
-          ref: { region, snapshotId: snap.id, ...(owner === CALLER ? {} : { account: owner }) },
-          encrypted: snap.encrypted,
-          ...(snap.kmsKeyId === undefined ? {} : { kmsKeyId: snap.kmsKeyId }),
-          sizeGiB,
-        };
+      callerAccountId: CALLER,
+      createSource,
+      createGroup({ region = REGIONS[0], size }): GroupFixture {
+        const groupId = `grp-${hexId(12)}`;
+        const members: SourceFixture[] = [];
+        for (let i = 0; i < size; i++) members.push(createSource({ region }, { groupId }));
+        return { groupId, members };
       },
       keys: (region) => ({
         customer: 'alias/ref/customer',
@@ -114,4 +92,43 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
       }),
     close: () => undefined,
   };
+
+  function createSource(spec: SourceSnapshotSpec = {}, extra: Record<string, unknown> = {}): SourceFixture {
+    const region = spec.region ?? REGIONS[0];
+    const owner = spec.ownership === 'shared' ? OTHER : CALLER;
+    const sizeGiB = spec.sizeGiB ?? 1;
+    const keyKind = spec.key ?? 'none';
+    const alias = keyKind === 'default' ? REFERENCE_DEFAULT_KEY_ALIAS : 'alias/ref/customer';
+    const key = keyKind === 'none' ? undefined : cloud.resolveKey(alias, region, owner);
+    if (key && owner !== CALLER) key.usableBy.add(CALLER);
+    const volumeId = `vol-${hexId(12)}`;
+    world.addVolume({
+      id: volumeId,
+      region,
+      account: owner,
+      sizeGiB: sizeGiB * 2,
+      encrypted: key !== undefined,
+      ...(key ? { kmsKeyId: key.id } : {}),
+    });
+    const snap = world.addSnapshot({
+      region,
+      account: owner,
+      volumeId,
+      volumeSizeGiB: sizeGiB * 2,
+      sizeGiB,
+      changedGiB: sizeGiB,
+      encrypted: key !== undefined,
+      ...(key ? { kmsKeyId: key.id } : {}),
+      ...(owner === CALLER ? {} : { sharedWith: [CALLER] }),
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+      ...(spec.tags === undefined ? {} : { tags: { ...spec.tags } }),
+      extra,
+    });
+    return {
+      ref: { region, snapshotId: snap.id, ...(owner === CALLER ? {} : { account: owner }) },
+      encrypted: snap.encrypted,
+      ...(snap.kmsKeyId === undefined ? {} : { kmsKeyId: snap.kmsKeyId }),
+      sizeGiB,
+    };
+  }
 }

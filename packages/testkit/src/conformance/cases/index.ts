@@ -5,6 +5,7 @@ import { encryptionCases } from './encryption.js';
 import { errorCases } from './errors.js';
 import { idempotencyCases } from './idempotency.js';
 import { invalidInputCases } from './invalid-input.js';
+import { listingCases } from './listing.js';
 import { manifestCases } from './manifest.js';
 import { statusCases } from './status.js';
 import { waitCases } from './wait.js';
@@ -24,4 +25,5 @@ export const SNAPSHOT_COPIER_CONFORMANCE_CASES: readonly ConformanceCase[] = Obj
   ...cancelCases,
   ...idempotencyCases,
   ...errorCases,
+  ...listingCases,
 ]);

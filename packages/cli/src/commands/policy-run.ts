@@ -1,0 +1,93 @@
+import { SnapcopyError } from '@snapcopy/core';
+import { openSqliteJournal } from '@snapcopy/orchestrator';
+import type { PolicyFlags } from '../cli-flags.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { onInterrupt } from '../interrupt.js';
+import { orchestratorOptionsFor } from '../orchestrator-options.js';
+import { ref } from '../output/format.js';
+import { passExitCode, printPassReport, policyHeading } from '../output/policy-report.js';
+import { Output, outputModeFor } from '../output/output-mode.js';
+import { copiersForPolicy, passClock, readPolicyFile } from '../policy-file.js';
+import { readPrices } from './policy-plan.js';
+
+const DEFAULT_JOURNAL = 'snapcopy-journal.db';
+
+/**
+ * `snapcopy policy run FILE --once` runs one pass; `--watch --every 15m` runs a pass every
+ * period until SIGINT/SIGTERM. Every pass is journaled: a pass stopped mid-way (a signal,
+ * `kill -9`) is resumed by the next one, and its deterministic client tokens make no
+ * second copy even without the journal.
+ */
+export async function run(flags: PolicyFlags, args: readonly string[]): Promise<number> {
+  if (flags.once === flags.watch) {
+    throw new SnapcopyError('INVALID_REQUEST', 'give exactly one of --once and --watch');
+  }
+  if (flags.every !== undefined && !flags.watch)
+    throw new SnapcopyError('INVALID_REQUEST', '--every needs --watch');
+  const output = new Output(outputModeFor(flags.json));
+  const loaded = await readPolicyFile(args[0]!, flags);
+  const prices = readPrices(flags.prices);
+  const { runPolicyPass } = await import('@snapcopy/policy');
+  const copiers = await copiersForPolicy(loaded.policy, flags, true);
+  const journalFile = flags.journal ?? DEFAULT_JOURNAL;
+  const journal = await openSqliteJournal(journalFile);
+  const interrupt = onInterrupt();
+  output.line(`${policyHeading(loaded)}; journal ${journalFile}`);
+  const everyMs = flags.every ?? 15 * 60_000;
+  let code: number = EXIT_CODES.success;
+  try {
+    for (let pass = 1; ; pass++) {
+      const started = Date.now();
+      const report = await runPolicyPass({
+        policy: loaded.policy,
+        copiers,
+        journal,
+        clock: await passClock(),
+        signal: interrupt.signal,
+        ...(prices === undefined ? {} : { prices }),
+        ...(flags.watch ? { bucketMs: everyMs } : {}),
+        orchestrator: orchestratorOptionsFor(flags),
+        onEvent: (e) => {
+          if (e.type === 'resuming') output.line(`resuming unfinished batch ${e.batchId}`);
+          if (e.type === 'batch' && e.event.type === 'copy-started' && output.mode !== 'json') {
+            const h = e.event.handle;
+            output.line(
+              `  copy ${h.reused ? 'found' : 'started'}: ${ref(h.sourceRegion, h.sourceSnapshotId)} -> ${ref(h.region, h.snapshotId)}`,
+            );
+          }
+        },
+      });
+      printPassReport(output, report);
+      if (flags.watch) {
+        // One JSON document per pass, one per line.
+        if (output.mode === 'json') process.stdout.write(`${JSON.stringify({ pass, report })}\n`);
+      } else {
+        output.document({ ok: passExitCode(report) === EXIT_CODES.success, format: loaded.format, report });
+      }
+      code = passExitCode(report);
+      if (!flags.watch || interrupt.signal.aborted) break;
+      const wait = Math.max(0, started + everyMs - Date.now());
+      output.line(`next pass in ${Math.round(wait / 1000)} s (stop with SIGTERM or Ctrl-C)`);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, wait);
+          interrupt.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new Error('stopped'));
+          });
+        });
+      } catch {
+        // Stopped between passes: nothing was running.
+        code = EXIT_CODES.success;
+        break;
+      }
+    }
+  } finally {
+    interrupt.dispose();
+    await journal.close();
+  }
+  if (interrupt.signal.aborted && code === EXIT_CODES.interrupted) {
+    process.stderr.write('snapcopy: the pass was stopped; the next run resumes it from the journal\n');
+  }
+  return code;
+}

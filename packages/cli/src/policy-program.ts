@@ -1,0 +1,160 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CODES_HELP } from './exit-codes.js';
+import { collectFlag, parseWholeNumberFlag, parseZeroOrMoreDurationFlag } from './flag-parsers.js';
+import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
+import type { CommandRunner } from './program.js';
+import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
+
+const EVERY_UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--every 15m`: a period of at least a minute, in s, m, h or d. */
+export function parseEveryFlag(value: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * EVERY_UNITS[m[2]!]! : Number.NaN;
+  if (!(ms >= 60_000)) {
+    throw new InvalidArgumentError(
+      `expected a period of at least a minute such as 15m, 1h or 1d, got "${value}"`,
+    );
+  }
+  return ms;
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+}
+
+/** The options every policy command takes: endpoints, how a DLM document gets its region, JSON. */
+function policyOptions(cmd: Command): Command {
+  for (const name of PROVIDER_NAMES) {
+    cmd.option(
+      `--${name}-endpoint <url>`,
+      `${PROVIDERS[name].title} endpoint (default: $${PROVIDERS[name].endpointEnv})`,
+    );
+  }
+  return cmd
+    .argument(
+      '<file>',
+      'a snapcopy policy (JSON) or an AWS DLM event-based policy (policyDetails.json), unchanged',
+    )
+    .option(
+      '--region <region>',
+      'the region a DLM policy runs in (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile)',
+    )
+    .option(
+      '--profile <name>',
+      'the AWS profile whose region a DLM policy runs in (default: $AWS_PROFILE, default)',
+    )
+    .option(
+      '--id <id>',
+      'the id to give a DLM policy (default: its PolicyId, else derived from the document)',
+    )
+    .option('--json', 'print exactly one JSON document on stdout');
+}
+
+/**
+ * Registers `policy validate|plan|run|convert` and `share`. Each module is imported when
+ * its command runs, as for the other commands.
+ */
+export function addPolicyCommands(program: Command, runCommand: CommandRunner): void {
+  const policy = program
+    .command('policy')
+    .description(
+      'Copy policies: what to copy (own or shared snapshots, description, tags, sets), where, how long; DLM documents read unchanged.',
+    );
+
+  policyOptions(policy.command('validate'))
+    .description("Check a policy against each provider's capabilities and rules. No provider call.")
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy policy validate vault.json',
+        'AWS_REGION=us-east-1 snapcopy policy validate policyDetails.json',
+      ),
+    )
+    .action((file: string, flags, cmd: Command) =>
+      runCommand(() => import('./commands/policy-validate.js'), flags, [file, ...cmd.args.slice(1)]),
+    );
+
+  policyOptions(policy.command('plan'))
+    .description('What one pass would copy, skip and expire, and what it would cost. Changes nothing.')
+    .option('--prices <file>', 'a price table (JSON) to put money in the plan')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy policy plan vault.json --prices prices.json',
+        'snapcopy policy plan policyDetails.json --region us-east-1 --json',
+      ),
+    )
+    .action((file: string, flags, cmd: Command) =>
+      runCommand(() => import('./commands/policy-plan.js'), flags, [file, ...cmd.args.slice(1)]),
+    );
+
+  policyOptions(policy.command('run'))
+    .description(
+      'Run a pass (--once), or a pass every period until SIGTERM (--watch --every 15m); journaled, so a stopped pass resumes.',
+    )
+    .option('--once', 'run one pass')
+    .option('--watch', 'run a pass every --every, until SIGINT/SIGTERM')
+    .addOption(
+      new Option('--every <period>', 'time between passes with --watch: 15m, 1h, 1d (default 15m)').argParser(
+        parseEveryFlag,
+      ),
+    )
+    .option(
+      '--journal <file>',
+      'SQLite journal of the passes (a stopped pass resumes from it)',
+      'snapcopy-journal.db',
+    )
+    .option('--prices <file>', 'a price table (JSON) to put money in the report')
+    .addOption(
+      new Option('--poll-ms <ms>', "shortest delay between one region's status polls in ms (default 5000)")
+        .argParser(parseWholeNumberFlag)
+        .env('SNAPCOPY_POLL_MS'),
+    )
+    .addOption(
+      new Option('--consistency-window <duration>', CONSISTENCY_WINDOW_HELP)
+        .argParser(parseZeroOrMoreDurationFlag)
+        .env('SNAPCOPY_CONSISTENCY_WINDOW'),
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy policy run policyDetails.json --region us-east-1 --once',
+        'snapcopy policy run vault.json --watch --every 15m --journal vault.db',
+      ),
+    )
+    .action((file: string, flags, cmd: Command) =>
+      runCommand(() => import('./commands/policy-run.js'), flags, [file, ...cmd.args.slice(1)]),
+    );
+
+  policyOptions(policy.command('convert'))
+    .description("Print a policy's snapcopy form (what a DLM document means to snapcopy).")
+    .addHelpText(
+      'after',
+      examples('snapcopy policy convert policyDetails.json --region us-east-1 > vault.json'),
+    )
+    .action((file: string, flags, cmd: Command) =>
+      runCommand(() => import('./commands/policy-convert.js'), flags, [file, ...cmd.args.slice(1)]),
+    );
+
+  program
+    .command('share')
+    .description(
+      "Share one of your snapshots with other accounts (the source side of a cross-account copy; EC2's ModifySnapshotAttribute).",
+    )
+    .addOption(
+      new Option('-p, --provider <name>', 'cloud provider').choices(PROVIDER_NAMES).env('SNAPCOPY_PROVIDER'),
+    )
+    .option('--endpoint <url>', 'API endpoint, e.g. the sandbox')
+    .option('--region <region>', 'region of the snapshot')
+    .option('--snapshot <id>', 'id of the snapshot to share')
+    .option('--with <account>', 'account to share it with (repeatable)', collectFlag)
+    .option('--json', 'print exactly one JSON document on stdout')
+    .addHelpText(
+      'after',
+      examples(
+        'snapcopy share -p aws --region us-east-1 --snapshot snap-0123456789abcdef0 --with 222222222222',
+      ),
+    )
+    .action((flags, cmd: Command) => runCommand(() => import('./commands/share.js'), flags, cmd.args));
+}
