@@ -31,6 +31,17 @@ export interface EcsSnapshotFilter {
   readonly maxResults?: number;
 }
 
+/**
+ * The SDK failed to read a reply body as JSON: no status code (the reply came back 2xx,
+ * or the SDK would have raised an HTTP error with one) and a JSON parse error.
+ */
+function isUnparsableReply(err: unknown): boolean {
+  const e = (err ?? {}) as { name?: unknown; message?: unknown; statusCode?: unknown };
+  if (typeof e.statusCode === 'number') return false;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return e.name === 'SyntaxError' || /\bJSON\b|Unexpected token|Unexpected end of/i.test(message);
+}
+
 /** A 200 reply that is not an ECS reply: never read as "nothing there". */
 function notEcsReply(operation: string, region: string, what: string): SnapcopyError {
   return new SnapcopyError(
@@ -77,6 +88,21 @@ export class EcsCalls {
         signal,
       });
     } catch (err) {
+      if (isUnparsableReply(err)) {
+        // A 200 whose body is not ECS's JSON (an empty body, a proxy's page): say so, and
+        // for a call that changes state, say it may have been applied.
+        throw new SnapcopyError(
+          'PROVIDER_ERROR',
+          `alibaba ECS ${operation} in ${region}: the endpoint did not answer like ECS (the reply is not ECS's JSON); check the endpoint${mutating ? '; the call may have been applied' : ''}`,
+          {
+            provider: ALIBABA_PROVIDER,
+            retryable: true,
+            ambiguous: mutating,
+            providerCode: 'MalformedReply',
+            cause: err,
+          },
+        );
+      }
       throw mapAlibabaError(err, { operation, mutating });
     }
   }
