@@ -42,6 +42,12 @@ export interface CopyKindTypes {
   readonly cancel: unknown;
 }
 
+/** What one `copy` call remembers across its attempts. */
+interface CopyAttempts {
+  /** Epoch ms of the first copy call that may have been applied (its reply was lost). */
+  mayExistSince?: number;
+}
+
 /** What {@link CopyFacade} made or found for one request. */
 export interface MadeCopy {
   readonly id: string;
@@ -332,6 +338,8 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       clock: this.clock,
       ...signalOf(options),
       ...(until === undefined ? {} : { until }),
+      // An error that says when it may be retried is left to the caller to retry then.
+      shouldRetry: (err) => typeof err.details?.retryAfterMs !== 'number',
       onRetry: (err, attempt) => this.logger.debug(`${what}: retrying after ${err.code}`, { attempt }),
     });
   }
@@ -467,12 +475,13 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       options.plan ?? (await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'));
     // Only the first attempt trusts the caller's lookup: a retry looks the token up again.
     let lookUpFirst = options.tokenChecked !== true;
+    const attempts: CopyAttempts = {};
     const made = await this.retrying(
       () => {
         const lookUp = lookUpFirst;
         lookUpFirst = true;
         return this.#inFlight(req.destination.region, () =>
-          this.#copyOnce(req, plan, signalOf(options), lookUp),
+          this.#copyOnce(req, plan, signalOf(options), lookUp, attempts),
         );
       },
       options,
@@ -667,10 +676,12 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     plan: K['plan'],
     options: CallOptions,
     lookUpFirst: boolean,
+    attempts: CopyAttempts = {},
   ): Promise<MadeCopy> {
     // An earlier attempt (here after a lost reply, or in another process) may have made it.
     const earlier = lookUpFirst ? await this.#lookUp(req, options) : undefined;
     if (earlier !== undefined) return earlier;
+    if (attempts.mayExistSince !== undefined) this.#refuseToResendYet(req, attempts.mayExistSince);
     const askedAt = this.clock.now();
     let id: string;
     try {
@@ -678,10 +689,35 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     } catch (err) {
       const mapped = isSnapcopyError(err) ? err : this._mapError(err);
       if (!mapped.ambiguous) throw mapped;
+      attempts.mayExistSince ??= askedAt;
       return this.#afterLostReply(req, mapped, options);
     }
     if (this.capabilities.nativeIdempotencyToken) return { id, reused: false, startedAt: askedAt };
     return this.#converge(req, { id, reused: false, startedAt: askedAt }, options);
+  }
+
+  /**
+   * A copy call of this request may have been applied, and a lookup finds nothing yet. On
+   * an eventually consistent API that proves nothing until the provider's consistency
+   * window has passed: sending the copy again before then could make a second one. So the
+   * call ends here with an ambiguous error saying when a retry (with the same token, which
+   * looks it up again first) is safe.
+   */
+  #refuseToResendYet(req: K['request'], mayExistSince: number): void {
+    const waited = this.clock.now() - mayExistSince;
+    const window = this.capabilities.consistencyWindowMs;
+    if (waited >= window) return;
+    const retryAfterMs = window - waited;
+    throw new SnapcopyError(
+      'PROVIDER_ERROR',
+      `${this.provider}: a copy call for client token ${req.clientToken} may have been applied and no copy is visible yet; ${this.provider}'s listings may lag up to ${Math.ceil(window / 1000)} s, so it is not sent again before ${Math.ceil(retryAfterMs / 1000)} s from now: retry copy with the same token then (it looks the token up first), or find it`,
+      {
+        provider: this.provider,
+        retryable: true,
+        ambiguous: true,
+        details: { clientToken: req.clientToken, retryAfterMs },
+      },
+    );
   }
 
   /** The copy call's reply was lost: the copy may exist. Look its token up before anything else. */

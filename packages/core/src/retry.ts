@@ -41,6 +41,8 @@ export async function withRetries<T>(
     signal?: AbortSignal;
     /** Epoch ms (on `clock`) after which no retry starts: a caller's deadline. */
     until?: number;
+    /** Vetoes a retry of a retryable error (e.g. one that may only be retried much later). */
+    shouldRetry?: (err: SnapcopyError) => boolean;
     onRetry?: (err: SnapcopyError, attempt: number) => void;
   },
 ): Promise<T> {
@@ -49,6 +51,7 @@ export async function withRetries<T>(
       return await fn(attempt);
     } catch (err) {
       if (!isSnapcopyError(err) || !err.retryable || attempt >= options.policy.maxAttempts) throw err;
+      if (options.shouldRetry && !options.shouldRetry(err)) throw err;
       if (options.signal?.aborted) throw err;
       const delay = backoffDelay(options.policy, attempt);
       if (options.until !== undefined && options.clock.now() + delay >= options.until) throw err;

@@ -248,6 +248,26 @@ describe('the copy protocol: one client token, one copy', () => {
     expect(cloud.count('start')).toBe(1);
   });
 
+  it('a lost reply the lookups cannot see yet is not sent again within the consistency window', async () => {
+    const caps = defineCapabilities({ ...FAKE_CAPS, consistencyWindowMs: 60_000 });
+    const { c, cloud, clock } = setup(caps, 5);
+    cloud.fault('start', { kind: 'lose-reply', error: lostReply() });
+    cloud.after.set('start', () => {
+      for (const copy of cloud.withToken('tok')) cloud.lagging.add(copy.id);
+    });
+    const err = (await c.copy({ ...request, clientToken: 'tok' }).catch((e) => e)) as SnapcopyError;
+    expect(err).toMatchObject({ code: 'PROVIDER_ERROR', ambiguous: true, details: { clientToken: 'tok' } });
+    expect(err.details?.retryAfterMs).toBeGreaterThan(0);
+    expect(cloud.count('start')).toBe(1);
+    expect(cloud.withToken('tok')).toHaveLength(1);
+    // Past the window the listing has caught up: the retry finds the copy, still one.
+    clock.t += 60_000;
+    cloud.lagging.clear();
+    const again = await c.copy({ ...request, clientToken: 'tok' });
+    expect(again.reused).toBe(true);
+    expect(cloud.count('start')).toBe(1);
+  });
+
   it('without a native token, two copies for one token (another runner raced) converge to the oldest; the newer is tagged and deleted', async () => {
     const { c, cloud } = setup(EMULATED);
     // Another runner's copy appears between our lookup and our copy call.

@@ -50,6 +50,8 @@ export class FakeCloud {
   readonly faults = new Map<DriverOp, Fault[]>();
   /** describe advances every pending copy by this many points. */
   step = 25;
+  /** Copies token lookups do not see yet (an eventually consistent listing). */
+  readonly lagging = new Set<string>();
   /** Runs once after the next call of an operation has been applied (another runner acting meanwhile). */
   readonly after = new Map<DriverOp, () => void>();
   #next = 0;
@@ -164,7 +166,7 @@ export class FakeCopier extends AbstractSnapshotCopier {
       () =>
         this.cloud
           .withToken(token)
-          .filter((c) => c.region === region)
+          .filter((c) => c.region === region && !this.cloud.lagging.has(c.id))
           .map((c) => this.#observed(c)),
       token,
     );
