@@ -1,4 +1,4 @@
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS, type SnapcopyError } from '@snapcopy/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsEbsCopier } from '../src/index.js';
 import {
@@ -306,7 +306,7 @@ describe('copy idempotency by the client-token tag', () => {
     expect(account.snapshots['us-west-2']!.map((s) => s.id)).toStrictEqual([handle.snapshotId]);
   });
 
-  it('a 5xx with nothing made: the retry looks the token up again, then copies once', async () => {
+  it('a 5xx with nothing made: not sent again before the consistency window; then looked up and copied once', async () => {
     let copies = 0;
     const account = source() as Parameters<typeof fakeAccount>[0];
     const inner = fakeAccount(account);
@@ -315,21 +315,34 @@ describe('copy idempotency by the client-token tag', () => {
       return inner(call);
     });
     done = fake.done;
+    let now = 1_000_000;
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    };
     const copier = createAwsEbsCopier({
       credentials: TEST_CREDENTIALS,
+      clock,
       retry: { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 0 },
     });
-    const handle = await copier.copy({
+    const request = {
       source: { region: 'us-east-1', snapshotId: SRC },
       destination: { region: 'us-west-2' },
       clientToken: 'tok-5xx',
-    });
+    };
+    const err = (await copier.copy(request).catch((e: unknown) => e)) as SnapcopyError;
+    expect(err).toMatchObject({ ambiguous: true, details: { clientToken: 'tok-5xx' } });
+    expect(copies).toBe(1);
+    now += copier.capabilities.consistencyWindowMs;
+    const handle = await copier.copy(request);
     expect(copies).toBe(2);
     expect(handle.reused).toBe(false);
     const tokenLookups = fake.calls.filter((c) => filterValues(c.params, `tag:${LINEAGE_TAGS.clientToken}`));
-    // Before the first copy, after the 5xx, before the second copy, and after it (two
-    // runners racing on one token converge there).
-    expect(tokenLookups).toHaveLength(4);
+    // Before the first copy, after the 5xx, on the refused retry; then before the second
+    // copy and after it (two runners racing on one token converge there).
+    expect(tokenLookups).toHaveLength(5);
     expect(account.snapshots['us-west-2']).toHaveLength(1);
   });
 });

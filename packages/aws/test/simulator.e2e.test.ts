@@ -230,10 +230,23 @@ describe('faults', () => {
     expect(w.sim.faults.injected.throttle).toBe(3);
   });
 
-  it('5xx on CopySnapshot (nothing made): looked up again, copied once', async () => {
+  it('5xx on CopySnapshot (nothing made): not sent again within the consistency window; after it, looked up and copied once', async () => {
     const src = source();
     w.sim.faults.failNext('CopySnapshot');
-    const handle = await w.copier.copy(request(src.id));
+    const req = request(src.id, { clientToken: 'tok-5xx' });
+    // A 5xx may come after EC2 acted, and EC2's listings may lag: a lookup finding nothing
+    // right away proves nothing, so the copy is not sent again yet.
+    const err = (await w.copier.copy(req).catch((e: unknown) => e)) as SnapcopyError;
+    expect(err).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      ambiguous: true,
+      details: { clientToken: 'tok-5xx' },
+    });
+    expect(err.details?.retryAfterMs).toBeGreaterThan(0);
+    expect(w.sim.world.requests.count('CopySnapshot')).toBe(1);
+    expect(copiesInWorld()).toHaveLength(0);
+    w.clock.advance(w.copier.capabilities.consistencyWindowMs);
+    const handle = await w.copier.copy(req);
     expect(handle.reused).toBe(false);
     expect(copiesInWorld()).toHaveLength(1);
     expect(w.sim.world.requests.count('CopySnapshot')).toBe(2);
@@ -277,10 +290,15 @@ describe('faults', () => {
     expect(copiesInWorld().map((s) => s.id)).toStrictEqual([handle.snapshotId]);
   });
 
-  it('a connection reset before CopySnapshot acted: retried, one copy', async () => {
+  it('a connection reset before CopySnapshot acted: ambiguous for the caller, sent again after the window, one copy', async () => {
     const src = source();
     w.sim.faults.resetNext('CopySnapshot');
-    const handle = await w.copier.copy(request(src.id));
+    const req = request(src.id, { clientToken: 'tok-reset' });
+    const err = (await w.copier.copy(req).catch((e: unknown) => e)) as SnapcopyError;
+    expect(err).toMatchObject({ ambiguous: true, details: { clientToken: 'tok-reset' } });
+    expect(copiesInWorld()).toHaveLength(0);
+    w.clock.advance(w.copier.capabilities.consistencyWindowMs);
+    const handle = await w.copier.copy(req);
     expect(copiesInWorld().map((s) => s.id)).toStrictEqual([handle.snapshotId]);
   });
 

@@ -681,7 +681,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     // An earlier attempt (here after a lost reply, or in another process) may have made it.
     const earlier = lookUpFirst ? await this.#lookUp(req, options) : undefined;
     if (earlier !== undefined) return earlier;
-    if (attempts.mayExistSince !== undefined) this.#refuseToResendYet(req, attempts.mayExistSince);
+    // A native token makes the provider itself answer a resend with the copy it made.
+    if (attempts.mayExistSince !== undefined && !this.capabilities.nativeIdempotencyToken) {
+      this.#refuseToResendYet(req, attempts.mayExistSince);
+    }
     const askedAt = this.clock.now();
     let id: string;
     try {
@@ -699,7 +702,8 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   /**
    * A copy call of this request may have been applied, and a lookup finds nothing yet. On
    * an eventually consistent API that proves nothing until the provider's consistency
-   * window has passed: sending the copy again before then could make a second one. So the
+   * window has passed, and without a native token sending the copy again before then could
+   * make a second one. So the
    * call ends here with an ambiguous error saying when a retry (with the same token, which
    * looks it up again first) is safe.
    */
