@@ -536,9 +536,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * per destination region per batch of tokens where the provider can list several tokens
    * in one filter). One result per request, in order: the handle of the copy already made
    * for its token, `undefined` when a well-formed lookup found none, or its own error (a
-   * request without a client token, a token already used for another source). Rejects only
-   * when a lookup fails after the retries. A request found empty here can be copied with
-   * `copy(request, { plan, tokenChecked: true })`.
+   * request without a client token, a token already used for another source, a lookup that
+   * still failed after the retries: a failed batched call fails the requests it carried, a
+   * provider that looks tokens up one by one fails only the token whose lookup failed). A
+   * request found empty here can be copied with `copy(request, { plan, tokenChecked: true })`.
    */
   async findMany(
     inputs: readonly K['input'][],
@@ -571,11 +572,16 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     const signal = signalOf(options);
     for (const [region, entries] of byRegion) {
       const tokens = [...new Set(entries.map((e) => e.req.clientToken))];
-      const copies = await this.retrying(() => this.#findTokens(region, tokens, signal), options, 'find');
+      const found = await this.#findTokens(region, tokens, options);
       for (const { index, req } of entries) {
+        const copies = found.get(req.clientToken)!;
+        if (!copies.ok) {
+          out[index] = copies;
+          continue;
+        }
         try {
-          const found = await this.#keepFor(req, copies, signal);
-          out[index] = { ok: true, value: found === undefined ? undefined : this.kindHandle(req, found) };
+          const kept = await this.#keepFor(req, copies.value, signal);
+          out[index] = { ok: true, value: kept === undefined ? undefined : this.kindHandle(req, kept) };
         } catch (err) {
           out[index] = { ok: false, error: this.#asError(err) };
         }
@@ -584,12 +590,38 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     return out;
   }
 
-  /** Copies carrying any of `tokens` in `region`: one batched driver call where there is one. */
-  #findTokens(region: string, tokens: readonly string[], options: CallOptions): Promise<ObservedCopy[]> {
-    if (this._findByTokens !== undefined) return this._findByTokens(region, tokens, options);
-    return mapWithConcurrency(tokens, EACH_CONCURRENCY, (t) => this._findByToken(region, t, options)).then(
-      (lists) => lists.flat(),
-    );
+  /**
+   * The copies carrying each of `tokens` in `region`, each lookup retried on its own: one
+   * batched driver call for all of them where there is one (its failure is every token's),
+   * else one call per token (a failure is that token's alone).
+   */
+  async #findTokens(
+    region: string,
+    tokens: readonly string[],
+    options: CallOptions,
+  ): Promise<Map<string, BatchResult<readonly ObservedCopy[]>>> {
+    const signal = signalOf(options);
+    const out = new Map<string, BatchResult<readonly ObservedCopy[]>>();
+    const findByTokens = this._findByTokens?.bind(this);
+    if (findByTokens !== undefined) {
+      try {
+        const copies = await this.retrying(() => findByTokens(region, tokens, signal), options, 'find');
+        for (const t of tokens) out.set(t, { ok: true, value: copies });
+      } catch (err) {
+        const error = this.#asError(err);
+        for (const t of tokens) out.set(t, { ok: false, error });
+      }
+      return out;
+    }
+    await mapWithConcurrency(tokens, EACH_CONCURRENCY, async (t) => {
+      try {
+        const copies = await this.retrying(() => this._findByToken(region, t, signal), options, 'find');
+        out.set(t, { ok: true, value: copies });
+      } catch (err) {
+        out.set(t, { ok: false, error: this.#asError(err) });
+      }
+    });
+    return out;
   }
 
   /**

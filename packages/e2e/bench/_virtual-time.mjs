@@ -70,6 +70,8 @@ export function trackedCopier(copier, clock) {
     capabilities: copier.capabilities,
     validate: (r) => copier.validate(r),
     find: (r, o) => clock.track(() => copier.find(r, o)),
+    ...(copier.planMany ? { planMany: (rs, o) => clock.track(() => copier.planMany(rs, o)) } : {}),
+    ...(copier.findMany ? { findMany: (rs, o) => clock.track(() => copier.findMany(rs, o)) } : {}),
     list: (q, o) => copier.list(q, o),
     keyAccess: (region, key, o) => clock.track(() => copier.keyAccess(region, key, o)),
     plan: (r, o) => clock.track(() => copier.plan(r, o)),

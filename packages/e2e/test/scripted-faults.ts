@@ -3,16 +3,7 @@
 // after a copy call while plans and status reads go through. The simulator's own fault
 // injector applies the fault, so the cloud answers it as it answers any injected fault.
 import { LINEAGE_TAGS } from '@snapcopy/core';
-import {
-  EC2_ENDPOINT_PATTERN,
-  ECS_ENDPOINT_PATTERN,
-  type FaultInjector,
-  type FaultKind,
-  mountNock,
-  type SimHandler,
-  type SimHttpRequest,
-  type SimNockMount,
-} from '@snapcopy/testkit';
+import type { FaultInjector, FaultKind, SimHandler, SimHttpRequest, SimNockMount } from '@snapcopy/testkit';
 
 /** What a request to either simulator is, as far as these tests care. */
 export type RequestKind = 'copy' | 'lookup' | 'describe' | 'other';
@@ -46,6 +37,7 @@ export function mountScripted(
     readonly handler: SimHandler;
     readonly faults: FaultInjector;
     readonly world: { readonly cloud: string };
+    mountNock(through: SimHandler): SimNockMount;
   },
   script: (kind: RequestKind, req: SimHttpRequest) => FaultKind | undefined,
 ): SimNockMount {
@@ -56,5 +48,5 @@ export function mountScripted(
       return sim.handler.handle(req);
     },
   };
-  return mountNock(handler, sim.world.cloud === 'ec2' ? EC2_ENDPOINT_PATTERN : ECS_ENDPOINT_PATTERN);
+  return sim.mountNock(handler);
 }

@@ -44,6 +44,11 @@ export interface BatchItemState {
   mayExistSince?: number;
   /** The last error a call for it ended with in this run (reported if the run leaves it open). */
   lastError?: SnapcopyError;
+  /**
+   * A batched lookup (`findMany`) just found no copy for the token: the first copy call may
+   * skip its own lookup. Cleared once used.
+   */
+  tokenChecked?: boolean;
   /** Not to be sent again before this time (retry backoff), ms. */
   notBefore: number;
   sample?: ProgressSample;

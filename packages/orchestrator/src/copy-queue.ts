@@ -13,7 +13,8 @@ import {
   followStep,
   type LifecycleContext,
   lookUpStep,
-  planStep,
+  checkTokensStep,
+  planBatchStep,
   readStatuses,
 } from './lifecycle.js';
 import { nextPollDelay, nextReadAt, type PollBounds, type ProgressSample } from './poll-interval.js';
@@ -44,6 +45,7 @@ export interface BatchContext {
     copy: number;
     status: number;
     cancel: number;
+    lookup: number;
     throttled: number;
     quotaExceeded: number;
   };
@@ -85,6 +87,14 @@ export class CopyQueue {
   readonly #consistencyWindowMs: number;
   readonly #limit: number;
   readonly #planAhead: number;
+  /** Requests planned in one batch at most: the ids one describe call takes. */
+  readonly #planBatchMax: number;
+  /**
+   * New plans are made once fewer than this many are ready or being made: the plan-ahead
+   * room without batched plans; with them, the queue's limit (one wave of copies), so that
+   * each `planMany` covers many requests rather than the few a wave of copies frees.
+   */
+  readonly #planRefillBelow: number;
   readonly #ctx: BatchContext;
   readonly #steps: LifecycleContext;
   readonly #backoff: QueueBackoff;
@@ -112,6 +122,9 @@ export class CopyQueue {
     this.#consistencyWindowMs = Math.max(0, settings.consistencyWindowMs);
     this.#limit = Math.max(1, settings.limit);
     this.#planAhead = Math.max(1, settings.planAhead);
+    this.#planBatchMax = Math.max(1, settings.copier.capabilities.maxIdsPerStatusCall);
+    this.#planRefillBelow =
+      settings.copier.planMany === undefined ? this.#planAhead : Math.min(this.#planAhead, this.#limit);
     this.#ctx = ctx;
     this.#steps = {
       batchId: ctx.batchId,
@@ -200,15 +213,24 @@ export class CopyQueue {
     if (now < this.#backoff.pausedUntil) return;
     // Lookups already hold their slot (counted in flight while they wait).
     for (let item = this.#toLookUp.take(now); item; item = this.#toLookUp.take(now)) void this.#lookUp(item);
-    while (this.#inFlight < this.#effectiveLimit) {
+    const wave: BatchItemState[] = [];
+    while (this.#inFlight + wave.length < this.#effectiveLimit) {
       const item = this.#ready.take(now);
       if (!item) break;
-      void this.#copy(item);
+      wave.push(item);
     }
-    while (this.#planning < this.#planAhead && this.#ready.size + this.#planning < this.#planAhead) {
-      const item = this.#toPlan.take(now);
-      if (!item) break;
-      void this.#plan(item);
+    if (wave.length > 0) void this.#copyWave(wave);
+    // Plans go out in batches (one `planMany` shares their reads) up to the free plan-ahead
+    // room, once the plans ready fall below the refill mark (so batches stay large).
+    const room = this.#planAhead - this.#ready.size - this.#planning;
+    if (room > 0 && this.#ready.size + this.#planning < this.#planRefillBelow) {
+      const batch: BatchItemState[] = [];
+      while (batch.length < Math.min(room, this.#planBatchMax)) {
+        const item = this.#toPlan.take(now);
+        if (!item) break;
+        batch.push(item);
+      }
+      if (batch.length > 0) void this.#planBatch(batch);
     }
   }
 
@@ -221,7 +243,7 @@ export class CopyQueue {
     if (this.#ready.size > 0 && this.#inFlight < this.#effectiveLimit) {
       at = Math.min(at, Math.max(paused, this.#ready.nextDueAt()));
     }
-    if (this.#toPlan.size > 0 && this.#ready.size + this.#planning < this.#planAhead) {
+    if (this.#toPlan.size > 0 && this.#ready.size + this.#planning < this.#planRefillBelow) {
       at = Math.min(at, Math.max(paused, this.#toPlan.nextDueAt()));
     }
     return at;
@@ -265,49 +287,103 @@ export class CopyQueue {
     });
   }
 
-  async #plan(item: BatchItemState): Promise<void> {
-    this.#planning += 1;
+  /**
+   * Plans a batch of requests (their common reads shared when the copier has `planMany`),
+   * then looks the tokens of those never sent up together (`findMany`): a copy found is
+   * tracked, the others are ready to copy (their first call skips its own lookup).
+   */
+  async #planBatch(items: readonly BatchItemState[]): Promise<void> {
+    this.#planning += items.length;
     try {
-      this.#ctx.calls.plan += 1;
-      const result = await planStep(this.#steps, item);
-      const now = this.#ctx.clock.now();
-      if (result.ok) {
-        this.#backoff.success();
-        this.#ready.add(item, now);
-        this.#emit({ type: 'copy-planned', index: item.index, plan: result.value });
-        return;
-      }
-      const error = result.error;
-      if (this.#aborted) {
-        this.#toPlan.add(item, now, { first: true });
-        return;
-      }
-      const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
-      switch (decision.action) {
-        case 'throttle':
-          this.#throttled(error);
-          this.#toPlan.add(item, now, { first: true });
-          break;
-        case 'retry':
-        case 'look-up':
-        case 'hold-quota': {
-          const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
-          this.#toPlan.add(item, now, { notBefore: now + delayMs, first: true });
-          const attempt = item.planAttempts;
-          this.#emit({ type: 'copy-retry', stage: 'plan', index: item.index, error, attempt, delayMs });
-          break;
+      this.#ctx.calls.plan += this.#copier.planMany === undefined ? items.length : 1;
+      const results = await planBatchStep(this.#steps, items);
+      const planned: BatchItemState[] = [];
+      for (const [k, item] of items.entries()) {
+        const result = results[k]!;
+        if (result.ok) {
+          this.#backoff.success();
+          planned.push(item);
+          this.#emit({ type: 'copy-planned', index: item.index, plan: result.value });
+        } else {
+          await this.#afterPlanFailure(item, result.error);
         }
-        case 'keep-open':
-          await this.#finish(item, 'resumable', error);
-          break;
-        case 'fail':
-          // Planning never mutates: a request that cannot be planned ends here, untouched.
-          await this.#finish(item, 'failed', error);
-          break;
       }
+      const fresh = planned.filter(
+        (i) => i.attempts === 0 && i.priorAttempts === 0 && i.mayExistSince === undefined,
+      );
+      // The provider answers a repeated token with the copy it made: a first copy call
+      // needs no lookup of its own (another runner's copy is returned, not doubled).
+      // Without a native token the lookup is made with the wave that sends the copies.
+      if (this.#copier.capabilities.nativeIdempotencyToken)
+        for (const item of fresh) item.tokenChecked = true;
+      const now = this.#ctx.clock.now();
+      for (const item of planned) this.#ready.add(item, now);
     } finally {
-      this.#planning -= 1;
+      this.#planning -= items.length;
       this.wake();
+    }
+  }
+
+  async #afterPlanFailure(item: BatchItemState, error: SnapcopyError): Promise<void> {
+    const now = this.#ctx.clock.now();
+    if (this.#aborted) {
+      this.#toPlan.add(item, now, { first: true });
+      return;
+    }
+    const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
+    switch (decision.action) {
+      case 'throttle':
+        this.#throttled(error);
+        this.#toPlan.add(item, now, { first: true });
+        break;
+      case 'retry':
+      case 'look-up':
+      case 'hold-quota': {
+        const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
+        this.#toPlan.add(item, now, { notBefore: now + delayMs, first: true });
+        const attempt = item.planAttempts;
+        this.#emit({ type: 'copy-retry', stage: 'plan', index: item.index, error, attempt, delayMs });
+        break;
+      }
+      case 'keep-open':
+        await this.#finish(item, 'resumable', error);
+        break;
+      case 'fail':
+        // Planning never mutates: a request that cannot be planned ends here, untouched.
+        await this.#finish(item, 'failed', error);
+        break;
+    }
+  }
+
+  /**
+   * Sends a wave of copies (as many as free slots allow). Without a native token, the
+   * tokens of the requests never sent are looked up together first (`findMany`, one call
+   * for the wave, just before the copy calls, so another runner's copy is seen): a copy
+   * found is tracked, the others are sent with `tokenChecked`.
+   */
+  async #copyWave(wave: readonly BatchItemState[]): Promise<void> {
+    const fresh = this.#copier.capabilities.nativeIdempotencyToken
+      ? []
+      : wave.filter((i) => i.attempts === 0 && i.priorAttempts === 0 && i.mayExistSince === undefined);
+    let found: Awaited<ReturnType<typeof checkTokensStep>>;
+    if (fresh.length > 1) {
+      this.#copying += wave.length; // the wave holds its slots while it looks up
+      try {
+        this.#ctx.calls.lookup += 1;
+        found = await checkTokensStep(this.#steps, fresh);
+      } finally {
+        this.#copying -= wave.length;
+      }
+    }
+    for (const item of wave) {
+      const k = fresh.indexOf(item);
+      const r = k < 0 ? undefined : found?.[k];
+      if (r?.ok === true && r.value !== undefined) {
+        await this.#adopt(item, r.value);
+        this.wake();
+      } else {
+        void this.#copy(item);
+      }
     }
   }
 
@@ -388,6 +464,7 @@ export class CopyQueue {
     this.#lookingUp += 1;
     try {
       item.lookupAttempts += 1;
+      this.#ctx.calls.lookup += 1;
       const result = await lookUpStep(this.#steps, item);
       const now = this.#ctx.clock.now();
       if (result.ok) {
@@ -526,6 +603,7 @@ export class CopyQueue {
     this.#statusFailures = 0;
     const at = clock.now();
     const statuses = result.value;
+    const toConfirm: BatchItemState[] = [];
     for (let k = 0; k < items.length; k++) {
       const item = items[k]!;
       const status = statuses[k]!;
@@ -550,7 +628,7 @@ export class CopyQueue {
           await this.#lookUpAbsent(item, at);
           break;
         case 'confirm':
-          await this.#confirm(item, at);
+          toConfirm.push(item);
           break;
         case 'finished': {
           if (verdict.outcome === 'completed') this.#learn(item, at);
@@ -566,6 +644,7 @@ export class CopyQueue {
         }
       }
     }
+    await this.#confirmAll(toConfirm, at);
     const samples: ProgressSample[] = [];
     for (const item of this.#running.values()) if (item.sample) samples.push(item.sample);
     const delay = this.#running.size === 0 ? 0 : nextPollDelay(samples, at, poll);
@@ -575,6 +654,7 @@ export class CopyQueue {
 
   /** Looks the token of a tracked copy up; a throttle pauses the queue, any failure counts nothing. */
   async #lookUpTracked(item: BatchItemState): Promise<LookupAnswer> {
+    this.#ctx.calls.lookup += 1;
     const result = await lookUpStep(this.#steps, item);
     if (!result.ok) {
       if (result.error.code === 'THROTTLED') this.#throttled(result.error);
@@ -619,9 +699,36 @@ export class CopyQueue {
     }
   }
 
+  /**
+   * Copies that completed on a provider without a native token, found in one poll round:
+   * their tokens are looked up together (`findMany`, as few calls as the provider's filter
+   * limits allow) when the copier can, else one by one.
+   */
+  async #confirmAll(items: readonly BatchItemState[], at: number): Promise<void> {
+    if (items.length === 0) return;
+    const many = items.length > 1 ? await this.#lookUpTrackedMany(items) : undefined;
+    for (const [k, item] of items.entries()) await this.#confirm(item, at, many?.[k]);
+  }
+
+  /** Looks the tokens of several tracked copies up at once; undefined without `findMany`. */
+  async #lookUpTrackedMany(items: readonly BatchItemState[]): Promise<LookupAnswer[] | undefined> {
+    if (this.#copier.findMany === undefined) return undefined;
+    this.#ctx.calls.lookup += 1;
+    const results = await checkTokensStep(this.#steps, items, { markFree: false });
+    if (results === undefined) return undefined;
+    return results.map((result, k) => {
+      if (!result.ok) {
+        if (result.error.code === 'THROTTLED') this.#throttled(result.error);
+        return { error: true };
+      }
+      for (const id of result.value?.duplicatesRemoved ?? []) items[k]!.duplicatesRemoved.push(id);
+      return { found: result.value?.snapshotId };
+    });
+  }
+
   /** A copy completed on a provider without a native token: make sure it is the one every runner keeps. */
-  async #confirm(item: BatchItemState, at: number): Promise<void> {
-    const answer = await this.#lookUpTracked(item);
+  async #confirm(item: BatchItemState, at: number, looked?: LookupAnswer): Promise<void> {
+    const answer = looked ?? (await this.#lookUpTracked(item));
     if ('error' in answer) item.confirmAttempts += 1;
     const verdict = judgeConfirmLookup({
       tracked: item.destination!.snapshotId,

@@ -54,11 +54,93 @@ export async function planStep(ctx: LifecycleContext, item: BatchItemState): Pro
   } catch (err) {
     return { ok: false, error: asSnapcopyError(err) };
   }
+  await keepPlan(ctx, item, plan);
+  return { ok: true, value: plan };
+}
+
+async function keepPlan(ctx: LifecycleContext, item: BatchItemState, plan: CopyPlan): Promise<void> {
   await ctx.journal.recordPlan(ctx.batchId, item.index, plan);
   item.plan = plan;
   if (item.journalState === 'queued') item.journalState = 'planned';
   item.timings.plannedAt = ctx.clock.now();
-  return { ok: true, value: plan };
+}
+
+/**
+ * Plans several requests of one queue at once when the copier can (`planMany`: the reads
+ * they share — sources by many ids, account settings, lineages, keys — are made once),
+ * else one by one. One result per item, in order, each journaled as {@link planStep} does;
+ * a failure of a shared read is every item's error.
+ */
+export async function planBatchStep(
+  ctx: LifecycleContext,
+  items: readonly BatchItemState[],
+): Promise<StepResult<CopyPlan>[]> {
+  if (ctx.copier.planMany === undefined || items.length < 2) {
+    return Promise.all(items.map((item) => planStep(ctx, item)));
+  }
+  for (const item of items) item.planAttempts += 1;
+  let results: Awaited<ReturnType<NonNullable<SnapshotCopier['planMany']>>>;
+  try {
+    results = await ctx.copier.planMany(
+      items.map((item) => item.request),
+      { ...signalOf(ctx), ...(ctx.prices ? { prices: ctx.prices } : {}) },
+    );
+  } catch (err) {
+    const error = asSnapcopyError(err);
+    return items.map(() => ({ ok: false, error }));
+  }
+  const out: StepResult<CopyPlan>[] = [];
+  for (const [k, item] of items.entries()) {
+    const result = results[k];
+    if (result === undefined) {
+      out.push({
+        ok: false,
+        error: asSnapcopyError(new Error(`planMany returned no result for request ${item.index}`)),
+      });
+    } else if (!result.ok) {
+      out.push({ ok: false, error: result.error });
+    } else {
+      await keepPlan(ctx, item, result.value);
+      out.push({ ok: true, value: result.value });
+    }
+  }
+  return out;
+}
+
+/**
+ * Looks the tokens of several requests up at once (`findMany`), for requests no copy call
+ * was ever sent for in any run: a copy may still exist for a token another runner (or a
+ * run with a lost journal) used. `undefined`: a well-formed answer found none, and the
+ * first copy call may skip its own lookup (`tokenChecked`). Without `findMany`, or for a
+ * single request, nothing is read: the copy call looks the token up itself. With
+ * `markFree: false` (copies already tracked) the answers are only returned.
+ */
+export async function checkTokensStep(
+  ctx: LifecycleContext,
+  items: readonly BatchItemState[],
+  options: { readonly markFree?: boolean } = {},
+): Promise<StepResult<CopyHandle | undefined>[] | undefined> {
+  if (ctx.copier.findMany === undefined || items.length < 2) return undefined;
+  try {
+    const found = await ctx.copier.findMany(
+      items.map((item) => item.request),
+      signalOf(ctx),
+    );
+    return items.map((item, k) => {
+      const r = found[k];
+      if (r === undefined) {
+        return {
+          ok: false,
+          error: asSnapcopyError(new Error(`findMany returned no result for request ${item.index}`)),
+        };
+      }
+      if (r.ok && r.value === undefined && options.markFree !== false) item.tokenChecked = true;
+      return r;
+    });
+  } catch (err) {
+    const error = asSnapcopyError(err);
+    return items.map(() => ({ ok: false, error }));
+  }
 }
 
 /** Journals a destination the request now tracks (`pending`). */
@@ -88,7 +170,13 @@ export async function copyStep(ctx: LifecycleContext, item: BatchItemState): Pro
   try {
     // No abort signal: a copy call cut short would leave it unknown whether the copy
     // exists. Copy calls are short; an abort takes effect when they return.
-    handle = await ctx.copier.copy(item.request, item.plan ? { plan: item.plan } : {});
+    // A token a batched lookup just found free needs no second lookup on the first call.
+    const tokenChecked = item.tokenChecked === true && item.attempts === 1;
+    item.tokenChecked = false;
+    handle = await ctx.copier.copy(item.request, {
+      ...(item.plan ? { plan: item.plan } : {}),
+      ...(tokenChecked ? { tokenChecked: true } : {}),
+    });
   } catch (err) {
     const error = asSnapcopyError(err);
     if (copyMayHaveApplied(error)) {

@@ -84,6 +84,15 @@ export class CopyOrchestrator {
     return this.#journal;
   }
 
+  /**
+   * Plans made ahead of free copy slots: the queue's limit, or, when the copier plans in
+   * batches (`planMany`), as many as one describe call takes, so that plans share reads.
+   */
+  #defaultPlanAhead(name: string, limit: number): number {
+    const copier = this.#copiers.get(name)!.copier;
+    return copier.planMany === undefined ? limit : Math.max(limit, copier.capabilities.maxIdsPerStatusCall);
+  }
+
   /** How long a copy of copier `name` that may exist is looked for before it is sent again (ms). */
   consistencyWindow(name: string): number {
     const entry = this.#copiers.get(name);
@@ -307,6 +316,7 @@ export class CopyOrchestrator {
       cancel: 0,
       throttled: 0,
       quotaExceeded: 0,
+      lookup: 0,
     };
     const items = entries.map((e) => this.#itemOf(e, resumed, startedAt));
     for (const [k, item] of items.entries()) {
@@ -381,7 +391,7 @@ export class CopyOrchestrator {
             key,
             copier: this.#copiers.get(key.copier)!.copier,
             limit,
-            planAhead: this.#options.planAhead ?? limit,
+            planAhead: this.#options.planAhead ?? this.#defaultPlanAhead(key.copier, limit),
             consistencyWindowMs: this.consistencyWindow(key.copier),
           },
           ctx,

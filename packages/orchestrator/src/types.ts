@@ -84,7 +84,11 @@ export interface OrchestratorOptions {
   readonly consistencyWindowMs?: number;
   /** Concurrency per region when a copier's capabilities say 0 (unknown). Default 5. */
   readonly unknownConcurrencyLimit?: number;
-  /** Plans made ahead of free copy slots, per queue. Default: the queue's concurrency limit. */
+  /**
+   * Plans made ahead of free copy slots, per queue. Default: the queue's concurrency limit,
+   * or, for a copier that plans in batches (`planMany`), the ids one status call takes (if
+   * more), so that the plans of a batch share their reads.
+   */
   readonly planAhead?: number;
   /** Prices, to put money in each plan. */
   readonly prices?: PriceTable;
@@ -208,6 +212,8 @@ export interface BatchCallStats {
   /** Batched status calls: one per queue per poll round. */
   readonly status: number;
   readonly cancel: number;
+  /** Client-token lookups outside copy calls: batched ones after planning, and single ones settling a copy that may exist. */
+  readonly lookup: number;
   /** Times a queue was paused because the provider throttled it. */
   readonly throttled: number;
   /** Times a copy call hit the provider's concurrency limit. */

@@ -469,9 +469,15 @@ export class Ec2Simulator {
     return { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey };
   }
 
-  /** Intercepts every `https://{ec2,kms,ebs}.<region>.amazonaws.com` request with nock. */
-  mountNock(): SimNockMount {
-    return mountNock(this.handler, AWS_ENDPOINT_PATTERN, ['POST', 'GET']);
+  /**
+   * Intercepts every `https://{ec2,kms,ebs}.<region>.amazonaws.com` request with nock.
+   * `through` (default: {@link handler}) answers instead, to wrap the simulator (time it,
+   * script faults) on the same origins and methods: mount the simulator this way rather
+   * than with another origin pattern, as nock matches only the first regular-expression
+   * origin it was given once that one's interceptors were removed.
+   */
+  mountNock(through: SimHandler = this.handler): SimNockMount {
+    return mountNock(through, AWS_ENDPOINT_PATTERN, ['POST', 'GET']);
   }
 
   /** Serves the simulator over HTTP on 127.0.0.1 (port 0: any free port). */

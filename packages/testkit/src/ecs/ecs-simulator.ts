@@ -423,9 +423,13 @@ export class EcsSimulator {
     return { accountId: a.id, accessKeyId: a.accessKeyId, accessKeySecret: a.secretAccessKey };
   }
 
-  /** Intercepts `https://{ecs,kms}*.aliyuncs.com` with nock; `stop()` removes the interceptor. */
-  mountNock(): SimNockMount {
-    return mountNock(this.handler, ALIBABA_ENDPOINT_PATTERN);
+  /**
+   * Intercepts `https://{ecs,kms}*.aliyuncs.com` with nock; `stop()` removes the
+   * interceptor. `through` (default: {@link handler}) answers instead, to wrap the
+   * simulator on the same origins (see `Ec2Simulator.mountNock`).
+   */
+  mountNock(through: SimHandler = this.handler): SimNockMount {
+    return mountNock(through, ALIBABA_ENDPOINT_PATTERN);
   }
 
   /** Serves the RPC API on 127.0.0.1 (port 0 = any free port). */
