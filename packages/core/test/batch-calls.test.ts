@@ -119,6 +119,36 @@ describe('findMany and copy with tokenChecked', () => {
     expect(other).toEqual({ ok: true, value: undefined });
   });
 
+  it('one-by-one lookups: a failed lookup is its own request’s error, the other tokens still answer', async () => {
+    const { c, cloud } = setup(false);
+    const made = await c.copy(req('snap-1', 'tok-a'));
+    cloud.calls.length = 0;
+    cloud.fault('find', { kind: 'refuse', error: new SnapcopyError('ACCESS_DENIED', 'not allowed') });
+    const results = await c.findMany([
+      req('snap-2', 'tok-b'),
+      req('snap-1', 'tok-a'),
+      req('snap-3', 'tok-c'),
+    ]);
+    expect(results[0]).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED' } });
+    expect(results[1]).toMatchObject({ ok: true, value: { snapshotId: made.snapshotId } });
+    expect(results[2]).toEqual({ ok: true, value: undefined });
+    expect(cloud.count('find')).toBe(3);
+  });
+
+  it('a batched lookup that fails is the error of every request it carried, not a rejection', async () => {
+    const { c, cloud } = setup();
+    cloud.fault('find', { kind: 'refuse', error: new SnapcopyError('ACCESS_DENIED', 'not allowed') });
+    const results = await c.findMany([
+      req('snap-1', 'tok-a'),
+      req('snap-2', 'tok-b'),
+      req('snap-3', 'tok-c', 'eu-west-1'),
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([false, false, true]);
+    expect(results[0]).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect(results[1]).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect(cloud.count('find')).toBe(2);
+  });
+
   it('tokenChecked skips the lookup before the copy call; the convergence lookup after it stays', async () => {
     const { c, cloud } = setup();
     const input = req('snap-1', 'tok-a');
