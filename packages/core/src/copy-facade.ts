@@ -26,10 +26,21 @@ export interface ProtocolRequest {
 }
 
 /**
+ * The part of a capability manifest the copy protocol reads, whatever the resource: every
+ * kind's manifest (snapshots, images) has these four entries under these names.
+ */
+export type ProtocolCapabilities = Pick<
+  Capabilities,
+  'cancelByDelete' | 'cancelTakesEffect' | 'nativeIdempotencyToken' | 'maxIdsPerStatusCall'
+>;
+
+/**
  * The types one kind of copied resource (snapshots, images) plugs into {@link CopyFacade}.
  * A type-level bundle: nothing of it exists at run time.
  */
 export interface CopyKindTypes {
+  /** The kind's capability manifest. */
+  readonly capabilities: ProtocolCapabilities;
   /** What callers pass. */
   readonly input: unknown;
   /** A parsed, checked request with its client token. */
@@ -74,12 +85,14 @@ export interface NeutralCancel {
   readonly id: string;
   readonly takesEffect: 'immediate' | 'on-completion' | 'already-gone';
   readonly message: string;
+  /** The copy was still in progress when it was cancelled. */
+  readonly wasRunning?: boolean;
 }
 
 const DEFAULT_WAIT = { timeoutMs: 6 * 3600_000, minDelayMs: 5_000, maxDelayMs: 60_000 };
 
 /** A NaN or infinite delay would turn the wait loop into a busy poll that never ends. */
-function checkWaitOptions(options: WaitOptions, provider: string): void {
+function checkWaitOptions(options: Omit<WaitOptions, 'onProgress'>, provider: string): void {
   const issues = (['timeoutMs', 'minDelayMs', 'maxDelayMs'] as const)
     .filter((name) => {
       const value = options[name];
@@ -109,7 +122,7 @@ const signalOf = (options: CallOptions): CallOptions => (options.signal ? { sign
  */
 export abstract class CopyFacade<K extends CopyKindTypes> {
   readonly provider: string;
-  readonly capabilities: Capabilities;
+  readonly capabilities: K['capabilities'];
   protected readonly clock: Clock;
   protected readonly retryPolicy: RetryPolicy;
   protected readonly logger: Logger;
@@ -123,7 +136,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   /** Duplicates this copier deleted, with the copy kept instead. */
   readonly #superseded = new BoundedMap<string, string>();
 
-  protected constructor(provider: string, capabilities: Capabilities, runtime: CopierRuntime = {}) {
+  protected constructor(provider: string, capabilities: K['capabilities'], runtime: CopierRuntime = {}) {
     this.provider = provider;
     this.capabilities = capabilities;
     this.clock = runtime.clock ?? systemClock;
@@ -588,7 +601,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * turns out to be a duplicate of another for the same token is followed to the one kept.
    * Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy.
    */
-  async wait(ref: K['ref'], options: WaitOptions = {}): Promise<K['status']> {
+  async wait(
+    ref: K['ref'],
+    options: Omit<WaitOptions, 'onProgress'> & { readonly onProgress?: (status: K['status']) => void } = {},
+  ): Promise<K['status']> {
     let current = this.kindRefId(ref, 0);
     checkWaitOptions(options, this.provider);
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT.timeoutMs;
@@ -606,7 +622,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       if (options.signal?.aborted) throw aborted();
       const [status] = await this.status([this.kindRef(current.region, current.id)], signalOf(options));
       last = status!;
-      options.onProgress?.(last as never);
+      options.onProgress?.(last);
       if (last.replacedBy !== undefined && followed < 10) {
         followed += 1;
         current = { region: current.region, id: last.replacedBy };
@@ -698,6 +714,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         id,
         takesEffect: 'on-completion',
         message: `${id} is still copying: ${this.provider} deletes it when the copy completes (it reads as cancelled meanwhile)`,
+        wasRunning: true,
       };
     }
     return {
@@ -708,6 +725,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         seen.state === 'pending'
           ? `deleted ${id}: the copy in progress was stopped and its partial data removed`
           : `${id} is deleted`,
+      wasRunning: seen.state === 'pending',
     };
   }
 }

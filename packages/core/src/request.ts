@@ -1,102 +1,35 @@
 import type { z } from 'zod';
-import { type FieldIssue, invalidRequest } from './errors.js';
 import { lazySchema } from './lazy-zod.js';
+import { buildRequestFields, parseUntrusted, refineKeyNeedsEncryption } from './request-fields.js';
 
-/** Tag keys under this prefix are written by snapcopy itself (lineage, client token). */
-export const RESERVED_TAG_PREFIX = 'snapcopy:';
-
-const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
-
-/** Limits on caller tags that hold on every provider; adapters narrow them further. */
-export const TAG_LIMITS = Object.freeze({ maxTags: 50, maxKeyLength: 128, maxValueLength: 256 });
+export { RESERVED_TAG_PREFIX, TAG_LIMITS } from './request-fields.js';
 
 function buildCopyRequestSchema(z: typeof import('zod').z) {
-  const regionId = z.string().regex(REGION, 'must be a region id such as us-east-1 or cn-hangzhou');
-  const accountId = z.string().min(1).max(64);
+  const f = buildRequestFields(z);
 
   /** Where the snapshot to copy is; `account` names the owner when it was shared with you. */
   const sourceLocation = z
-    .object({ region: regionId, snapshotId: z.string().min(1).max(128), account: accountId.optional() })
+    .object({ region: f.regionId, snapshotId: z.string().min(1).max(128), account: f.accountId.optional() })
     .strict();
-  /** Where the copy goes; `account`, when given, must be the caller's own. */
-  const destinationLocation = z.object({ region: regionId, account: accountId.optional() }).strict();
-
-  const tags = z.record(z.string(), z.string()).superRefine((record, ctx) => {
-    const keys = Object.keys(record);
-    if (keys.length > TAG_LIMITS.maxTags) {
-      ctx.addIssue({ code: 'custom', message: `at most ${TAG_LIMITS.maxTags} tags` });
-    }
-    for (const key of keys) {
-      const value = record[key] ?? '';
-      if (key.length === 0 || key.length > TAG_LIMITS.maxKeyLength) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `key must be 1-${TAG_LIMITS.maxKeyLength} characters`,
-        });
-      }
-      if (key.startsWith(RESERVED_TAG_PREFIX)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `the "${RESERVED_TAG_PREFIX}" prefix is reserved`,
-        });
-      }
-      if (value.length > TAG_LIMITS.maxValueLength) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `value must be at most ${TAG_LIMITS.maxValueLength} characters`,
-        });
-      }
-    }
-  });
 
   return z
     .object({
       source: sourceLocation,
-      destination: destinationLocation,
-      encryption: z
-        .object({
-          /** `true` asks for an encrypted copy; `false` for an unencrypted one; absent: provider default. */
-          encrypted: z.boolean().optional(),
-          /** Key for the copy, in the destination region (id, ARN or alias). Needs `encrypted: true`. */
-          kmsKeyId: z.string().min(1).max(2048).optional(),
-        })
-        .strict()
-        .optional(),
-      name: z.string().min(1).max(128).optional(),
-      description: z.string().max(255).optional(),
-      tags: tags.optional(),
+      destination: f.destination,
+      encryption: f.encryption.optional(),
+      name: f.name.optional(),
+      description: f.description.optional(),
+      tags: f.tags.optional(),
       /**
        * Days until the copy is released (providers with `retentionPeriod`); the range is
        * the provider's (`capabilities.retentionDaysRange`), checked before any call.
        */
       retentionDays: z.number().int().min(1).optional(),
-      /**
-       * Time-based copy: finish within this many minutes. Range and step are the
-       * provider's (`capabilities.completionDurationMinutes`), checked before any call.
-       */
-      completionDurationMinutes: z.number().int().min(1).optional(),
-      /** Idempotency token: one token never yields two copies. 1-64 printable ASCII characters. */
-      clientToken: z
-        .string()
-        .min(1)
-        .max(64)
-        .regex(PRINTABLE_ASCII, 'must be printable ASCII without spaces')
-        .optional(),
+      completionDurationMinutes: f.completionDurationMinutes.optional(),
+      clientToken: f.clientToken.optional(),
     })
     .strict()
-    .superRefine((req, ctx) => {
-      if (req.encryption?.kmsKeyId !== undefined && req.encryption.encrypted !== true) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['encryption', 'kmsKeyId'],
-          message: 'a key needs encryption: set encryption.encrypted to true',
-        });
-      }
-    });
+    .superRefine(refineKeyNeedsEncryption);
 }
 
 /**
@@ -110,29 +43,12 @@ export type CopyRequestInput = z.input<ReturnType<typeof buildCopyRequestSchema>
 /** A parsed, checked copy request. */
 export type CopyRequest = z.output<ReturnType<typeof buildCopyRequestSchema>>;
 
-function toIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
-}
-
 /**
  * Parses an untrusted request. Never throws anything but a `SnapcopyError` with code
  * `INVALID_REQUEST` whose message names each bad field.
  */
 export function parseCopyRequest(input: unknown): CopyRequest {
-  let result: z.ZodSafeParseResult<CopyRequest>;
-  try {
-    result = CopyRequestSchema.safeParse(input);
-  } catch (err) {
-    // A hostile input (a getter that throws, a proxy) must still give a typed error.
-    throw invalidRequest([
-      { path: '', message: `unreadable input (${(err as Error)?.message ?? String(err)})` },
-    ]);
-  }
-  if (!result.success) throw invalidRequest(toIssues(result.error));
-  return result.data;
+  return parseUntrusted(CopyRequestSchema, input);
 }
 
 /** Region, account and id of one snapshot. */
