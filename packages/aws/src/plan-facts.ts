@@ -46,7 +46,7 @@ export function encryptionSettingsNeeded(
 
 /** The inputs of `resolveAwsEncryption` for a request, a source and the destination's settings. */
 export function encryptionInput(
-  request: NormalizedCopyRequest,
+  request: Pick<NormalizedCopyRequest, 'encryption' | 'destination'>,
   source: SourceSnapshotFacts,
   defaults: DestinationEncryptionDefaults,
 ): AwsEncryptionInput {

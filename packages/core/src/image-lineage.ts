@@ -31,15 +31,25 @@ export const IMAGE_SNAPSHOT_LINEAGE_TAGS = Object.freeze({
 export const IMAGE_SNAPSHOT_LINEAGE_TAG_COUNT = Object.keys(IMAGE_SNAPSHOT_LINEAGE_TAGS).length;
 
 /**
- * The key tag of an image copy: `none` when no backing snapshot copy is encrypted, the key
- * when they all share one (`unknown` when it is encrypted but unnamed), `mixed` otherwise.
+ * The key tag of an image copy: the key of its encrypted backing snapshot copies when they
+ * share one (`unknown` when it is unnamed), `none` when none is encrypted, `mixed` when they
+ * use several. Unencrypted snapshots do not count: a plan that later reads the tag to learn
+ * the key of an earlier copy's encrypted snapshot takes their encryption from the snapshot.
  */
 export function imageKeyTag(
   snapshots: readonly { readonly encrypted: boolean; readonly kmsKeyId?: string }[],
 ): string {
-  const keys = new Set(snapshots.map((s) => (s.encrypted ? (s.kmsKeyId ?? 'unknown') : 'none')));
+  const keys = new Set(snapshots.flatMap((s) => (s.encrypted ? [s.kmsKeyId ?? 'unknown'] : [])));
   if (keys.size === 0) return 'none';
   return keys.size === 1 ? [...keys][0]! : 'mixed';
+}
+
+/**
+ * The key an image copy's lineage tag names for its encrypted backing snapshots, or
+ * undefined when the tag names none (`none`, `mixed`, `unknown`, or no tag).
+ */
+export function keyOfImageKeyTag(tag: string | undefined): string | undefined {
+  return tag === undefined || tag === 'none' || tag === 'mixed' || tag === 'unknown' ? undefined : tag;
 }
 
 /** The lineage tags of one image copy. */

@@ -115,6 +115,7 @@ export {
   imageLineage,
   imageLineageTags,
   imageSnapshotLineageTags,
+  keyOfImageKeyTag,
 } from './image-lineage.js';
 
 // For adapter authors: the facade to extend and what its driver methods speak.
