@@ -25,12 +25,34 @@ export interface EcsSnapshotFilter {
 }
 
 /** A 200 reply that is not an ECS reply: never read as "nothing there". */
-function notEcsReply(operation: string, region: string, what: string): SnapcopyError {
+export function notEcsReply(operation: string, region: string, what: string): SnapcopyError {
   return new SnapcopyError(
     'PROVIDER_ERROR',
     `alibaba ECS ${operation} in ${region}: the endpoint did not answer like ECS (${what}); check the endpoint`,
     { provider: ALIBABA_PROVIDER, retryable: true, providerCode: 'MalformedReply' },
   );
+}
+
+/**
+ * Sends one ECS call (unless `signal` is already aborted) and maps any failure onto
+ * snapcopy's closed set, naming the operation.
+ */
+export async function callEcs<T>(
+  operation: EcsOperation,
+  mutating: boolean,
+  signal: AbortSignal | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (signal?.aborted) {
+    throw new SnapcopyError('CANCELLED', `alibaba ECS ${operation} not sent: the call was aborted`, {
+      provider: ALIBABA_PROVIDER,
+    });
+  }
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapAlibabaError(err, { operation, mutating });
+  }
 }
 
 /**
@@ -42,24 +64,6 @@ export class EcsCalls {
 
   constructor(pool: EcsClientPool) {
     this.#pool = pool;
-  }
-
-  async #call<T>(
-    operation: EcsOperation,
-    mutating: boolean,
-    signal: AbortSignal | undefined,
-    fn: () => Promise<T>,
-  ) {
-    if (signal?.aborted) {
-      throw new SnapcopyError('CANCELLED', `alibaba ECS ${operation} not sent: the call was aborted`, {
-        provider: ALIBABA_PROVIDER,
-      });
-    }
-    try {
-      return await fn();
-    } catch (err) {
-      throw mapAlibabaError(err, { operation, mutating });
-    }
   }
 
   /** One page of snapshots in `region` matching `filter`. */
@@ -83,7 +87,7 @@ export class EcsCalls {
             ),
           }),
     });
-    const res = await this.#call('DescribeSnapshots', false, signal, () =>
+    const res = await callEcs('DescribeSnapshots', false, signal, () =>
       client.describeSnapshotsWithOptions(request, this.#pool.runtime),
     );
     // ECS always answers with a RequestId and a Snapshots object (empty when nothing
@@ -103,7 +107,7 @@ export class EcsCalls {
       ...params,
       tag: params.tag.map((t) => new models.CopySnapshotRequestTag(t)),
     });
-    const res = await this.#call('CopySnapshot', true, signal, () =>
+    const res = await callEcs('CopySnapshot', true, signal, () =>
       client.copySnapshotWithOptions(request, this.#pool.runtime),
     );
     const id = res.body?.snapshotId;
@@ -128,7 +132,7 @@ export class EcsCalls {
   async deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
     const [client, models] = await Promise.all([this.#pool.client(region), this.#pool.models()]);
     const request = new models.DeleteSnapshotRequest({ snapshotId, force: false });
-    await this.#call('DeleteSnapshot', true, signal, () =>
+    await callEcs('DeleteSnapshot', true, signal, () =>
       client.deleteSnapshotWithOptions(request, this.#pool.runtime),
     );
   }

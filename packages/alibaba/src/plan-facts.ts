@@ -16,7 +16,7 @@ export interface AlibabaPlanFacts {
 }
 
 /** Earlier finished copies of a disk's lineage in `region`, found by snapcopy's lineage tag. */
-async function readLineageCopies(
+export async function readLineageCopies(
   calls: EcsCalls,
   region: string,
   diskId: string,
