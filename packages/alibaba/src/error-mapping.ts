@@ -221,6 +221,7 @@ export const ECS_ERROR_RULES: readonly EcsErrorRule[] = Object.freeze([
   rule('InvalidImageOwnerAlias.*', 'INVALID_REQUEST', false, 'ImageOwnerAlias is not valid'),
   rule('InvalidParamter', 'INVALID_REQUEST', false, "a parameter is not valid (ECS's spelling)"),
   rule('OperationDenied.CommunityImage', 'UNSUPPORTED', false, 'a community image cannot be copied'),
+  rule('CancelNotSupported', 'UNSUPPORTED', false, 'this image copy cannot be cancelled'),
   rule('OperationDenied.SameRegionOnly', 'UNSUPPORTED', false, 'a shared image is copied within its region'),
   rule(
     'OperationDeined.EncryptedSnapshot',

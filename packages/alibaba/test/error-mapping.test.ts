@@ -68,6 +68,7 @@ const ROWS: readonly [ecsCode: string, http: number, code: ErrorCode, retryable:
   ['InvalidImageOwnerAlias.ValueNotSupported', 400, 'INVALID_REQUEST', false],
   ['InvalidParamter', 400, 'INVALID_REQUEST', false],
   ['OperationDenied.CommunityImage', 400, 'UNSUPPORTED', false],
+  ['CancelNotSupported', 400, 'UNSUPPORTED', false],
   ['OperationDenied.SameRegionOnly', 403, 'UNSUPPORTED', false],
   ['OperationDeined.EncryptedSnapshot', 403, 'ENCRYPTION_RULE', false],
   ['OperationDenied.ImageCopyConflict', 400, 'QUOTA_EXCEEDED', true],
