@@ -1,6 +1,6 @@
 import type { AlibabaEcsCopierOptions } from '@snapcopy/alibaba';
 import type { AwsEbsCopierOptions } from '@snapcopy/aws';
-import type { CopierProvider } from '@snapcopy/core';
+import type { CopierProvider, ImageCopierProvider } from '@snapcopy/core';
 
 /** What the CLI knows about one provider: everything else is read from this table. */
 export interface ProviderEntry<Options> {
@@ -16,6 +16,8 @@ export interface ProviderEntry<Options> {
    * on first use, not on import). The entry loads neither an SDK nor inversify.
    */
   load(): Promise<CopierProvider<Options>>;
+  /** The same package's image copier provider (AMIs, custom images), loaded the same way. */
+  loadImages(): Promise<ImageCopierProvider<Options>>;
 }
 
 /** Every provider the CLI can use, by name. Adding a cloud is one entry here. */
@@ -25,12 +27,14 @@ export const PROVIDERS = Object.freeze({
     title: 'AWS EBS',
     endpointEnv: 'SNAPCOPY_AWS_ENDPOINT',
     load: async () => (await import('@snapcopy/aws')).awsEbsCopierProvider,
+    loadImages: async () => (await import('@snapcopy/aws')).awsImageCopierProvider,
   } satisfies ProviderEntry<AwsEbsCopierOptions>,
   alibaba: {
     name: 'alibaba',
     title: 'Alibaba ECS',
     endpointEnv: 'SNAPCOPY_ALIBABA_ENDPOINT',
     load: async () => (await import('@snapcopy/alibaba')).alibabaEcsCopierProvider,
+    loadImages: async () => (await import('@snapcopy/alibaba')).alibabaImageCopierProvider,
   } satisfies ProviderEntry<AlibabaEcsCopierOptions>,
 });
 

@@ -5,13 +5,14 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { encryptionWords, gib, ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
+import { requestIsForImage } from '../image-flags.js';
 import { requestFromFlags } from '../request-from-flags.js';
 
 /**
  * The copy call's error, naming the client token: after a failure (above all a lost
  * reply) rerunning with that token never makes a second copy.
  */
-function withClientToken(err: unknown, token: string): unknown {
+export function withClientToken(err: unknown, token: string): unknown {
   if (!isSnapcopyError(err)) return err;
   return new SnapcopyError(
     err.code,
@@ -32,6 +33,7 @@ function withClientToken(err: unknown, token: string): unknown {
 
 /** `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end. */
 export async function run(flags: CopyFlags): Promise<number> {
+  if (requestIsForImage(flags)) return (await import('../image-commands.js')).runImageCopy(flags);
   const output = new Output(outputModeFor(flags.json));
   const request = requestFromFlags(flags);
   const copier = await openCopier(flags);

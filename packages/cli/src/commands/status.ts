@@ -1,12 +1,14 @@
 import type { CopyRefFlags } from '../cli-flags.js';
 import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { refsAreImages } from '../image-flags.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 import { rowsTable } from '../output/tables.js';
 
 /** `snapcopy status`: state and progress of copies. Succeeds whatever the states are. */
 export async function run(flags: CopyRefFlags): Promise<number> {
+  if (refsAreImages(flags)) return (await import('../image-commands.js')).runImageStatus(flags);
   const output = new Output(outputModeFor(flags.json));
   const { refs, copier } = await openCopierForRefs(flags, false);
   const statuses = await copier.status(refs);
