@@ -73,7 +73,7 @@ function creationMs(image: EcsImage): number | undefined {
 
 /**
  * One DescribeImages entry as the copy protocol sees it: `Creating`/`Waiting` pending with
- * ECS's progress (never 100 until `Available`), `Available` completed, `CreateFailed` and
+ * the least of ECS's progress for the image and for each disk (never 100 until `Available`), `Available` completed, `CreateFailed` and
  * `UnAvailable` failed; each disk's copy with its own progress and encryption.
  */
 export function observedImage(region: string, image: EcsImage): ObservedCopy {
@@ -88,12 +88,17 @@ export function observedImage(region: string, image: EcsImage): ObservedCopy {
   }));
   const flags = snapshots.flatMap((s) => (s.encrypted === undefined ? [] : [s.encrypted]));
   const created = creationMs(image);
+  // The image is ready when its last disk is: the least advanced disk's progress, when every
+  // disk reports one, tells when better than ECS's figure for the whole image.
+  const disks = imageDisks(image).map((d) => parseProgress(d.progress, Number.NaN));
+  const own = parseProgress(image.progress, 0);
+  const progress = disks.length > 0 && disks.every(Number.isFinite) ? Math.min(own, ...disks) : own;
   return {
     region,
     id: image.imageId ?? '',
     state,
     rawState: raw,
-    progress: cap(parseProgress(image.progress, 0)),
+    progress: cap(progress),
     tags: imageTags(image),
     ...(message === undefined ? {} : { message }),
     ...(created === undefined ? {} : { createdAt: created }),

@@ -144,6 +144,26 @@ describe.each(['server', 'nock'] as const)('ECS image copies against the simulat
     expect(calls('CopyImage')).toBe(0);
   });
 
+  it("a copying image's progress is its least advanced disk's (the image is ready when the last disk is)", async () => {
+    h = await makeSimHarness(mounting);
+    const copier = h.imageCopier();
+    const disks = [20, 200].map((sizeGiB) =>
+      h.sim.addSnapshot({ account: h.account, region: HANGZHOU, sizeGiB, diskSizeGiB: 200 }),
+    );
+    const img = h.sim.addImage({
+      account: h.account,
+      region: HANGZHOU,
+      name: 'big-data',
+      snapshotIds: disks.map((d) => d.id),
+    });
+    const handle = await copier.copy(request(img.id));
+    await h.clock.advance(60_000);
+    const [status] = await copier.status([handle]);
+    const each = status!.snapshots!.map((s) => s.progress);
+    expect(each[0]).toBeGreaterThan(each[1]!);
+    expect(status!.progress).toBe(Math.min(...each));
+  });
+
   it('cancel while copying: CancelCopyImage, the image and its partial snapshots gone at once; reads cancelled', async () => {
     h = await makeSimHarness(mounting);
     const copier = h.imageCopier();

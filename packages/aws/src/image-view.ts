@@ -71,8 +71,9 @@ function encryptionOf(mappings: readonly BlockDeviceMapping[]): boolean | undefi
  * One DescribeImages item as the copy protocol sees it: `available` is completed,
  * `pending` in progress, `failed` (and `error`, `invalid`) failed with AWS's reason; a
  * `deregistered` AMI (EC2 shows it for a while) reads failed unless snapcopy cancelled it.
- * EC2 gives no progress for an AMI: it is the mean of its backing snapshot copies, read
- * from `snapshots` (DescribeSnapshots of those copies) when given.
+ * EC2 gives no progress for an AMI: it is that of its least advanced backing snapshot copy
+ * (they copy side by side and the AMI is available when the last one completes, so this is
+ * the figure that tells when), read from `snapshots` (DescribeSnapshots of those copies).
  */
 export function observedImage(
   region: string,
@@ -99,7 +100,7 @@ export function observedImage(
       ? 100
       : perSnapshot.length === 0
         ? 0
-        : Math.floor(perSnapshot.reduce((sum, s) => sum + s.progress, 0) / perSnapshot.length);
+        : Math.min(...perSnapshot.map((s) => s.progress));
   const keys = new Set(perSnapshot.flatMap((s) => (s.kmsKeyId ? [s.kmsKeyId] : [])));
   const encrypted = encryptionOf(image.BlockDeviceMappings ?? []);
   const created = image.CreationDate ? Date.parse(image.CreationDate) : Number.NaN;

@@ -346,6 +346,15 @@ describe('AMI copies against the EC2 simulator: tracking, cancel, retries, limit
     expect(statuses[0]!.snapshots?.map((s) => s.deviceName)).toEqual(['/dev/xvda', '/dev/sdb']);
   });
 
+  it("a pending AMI's progress is its least advanced backing snapshot copy's (the AMI is ready when the last one is)", async () => {
+    const handle = await w.copier.copy(request(ami().image.id));
+    await w.clock.advance(20_000);
+    const [status] = await w.copier.status([handle]);
+    const each = status!.snapshots!.map((s) => s.progress);
+    expect(each[0]).toBeGreaterThan(each[1]!);
+    expect(status!.progress).toBe(Math.min(...each));
+  });
+
   it('cancel deregisters a pending copy at once; its snapshot copies go when they complete; it reads cancelled', async () => {
     const { image } = ami();
     const handle = await w.copier.copy(request(image.id));

@@ -35,7 +35,11 @@ export interface ImageCopyStatus {
   readonly region: string;
   readonly imageId: string;
   readonly state: CopyState;
-  /** 0-100: the image's, or the mean of its backing snapshot copies. */
+  /**
+   * 0-100: how far the copy is towards completion. The image is ready when its last backing
+   * snapshot copy is, so adapters report the least advanced one's progress where they can
+   * read it (and the provider's own figure when it is lower).
+   */
   readonly progress: number;
   /** The provider's explanation (e.g. why a copy failed). */
   readonly message?: string;
