@@ -1,6 +1,6 @@
 export { parseDuration } from './duration.js';
 export { ExpiryQueue } from './expiry-queue.js';
-export { FaultInjector, type FaultKind, type FaultRule, TokenBucket } from './faults.js';
+export { FaultInjector, type FaultKind, type FaultRule, seededRandom, TokenBucket } from './faults.js';
 export { BillingLedger, type LedgerEntry } from './ledger.js';
 export {
   mountNock,
