@@ -33,11 +33,17 @@ async function makeAlibabaImageHarness(mounting: 'nock' | 'server'): Promise<Ima
     fixtures: {
       regions: REGIONS,
       otherAccountId: OTHER,
-      createSourceImage({ region = REGIONS[0], disks = [{}], ownership = 'owned', tags }: SourceImageSpec = {}) {
+      createSourceImage({
+        region = REGIONS[0],
+        disks = [{}],
+        ownership = 'owned',
+        tags,
+      }: SourceImageSpec = {}) {
         const shared = ownership === 'shared';
         const account = shared ? OTHER : CALLER;
         const snapshots = disks.map(({ sizeGiB = 1, key = 'none' }) => {
-          if (shared && key === 'customer') throw new Error('the shared fixture has no customer key of the owner');
+          if (shared && key === 'customer')
+            throw new Error('the shared fixture has no customer key of the owner');
           return sim.addSnapshot({
             account,
             region,

@@ -2,11 +2,7 @@
 // simulator through the real @aws-sdk/client-ec2: once through nock, once through the
 // simulator's 127.0.0.1 server. The harness below maps the suite's provider-neutral
 // contract onto the simulator's state; nothing here goes through the adapter.
-import {
-  type ConformanceHarness,
-  simulatorFaults,
-  simWorldTruth,
-} from '@snapcopy/testkit';
+import { type ConformanceHarness, simulatorFaults, simWorldTruth } from '@snapcopy/testkit';
 import { runSnapshotCopierConformance } from '@snapcopy/testkit/conformance';
 import { type AwsEbsSnapshotCopier, createAwsEbsCopier } from '../src/index.js';
 import {

@@ -43,7 +43,12 @@ async function makeAwsImageHarness(mounting: 'nock' | 'server'): Promise<ImageCo
     fixtures: {
       regions: REGIONS,
       otherAccountId: OWNER,
-      createSourceImage({ region = REGIONS[0], disks = [{}], ownership = 'owned', tags }: SourceImageSpec = {}) {
+      createSourceImage({
+        region = REGIONS[0],
+        disks = [{}],
+        ownership = 'owned',
+        tags,
+      }: SourceImageSpec = {}) {
         const shared = ownership === 'shared';
         const account = shared ? OWNER : CALLER;
         const snapshots = disks.map(({ sizeGiB = 1, key = 'none' }) =>

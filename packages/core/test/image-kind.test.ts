@@ -130,7 +130,11 @@ describe('image lineage', () => {
       ],
       'mixed',
     ],
-    ['encrypted and not: the key of the encrypted ones', [{ encrypted: true, kmsKeyId: 'k1' }, { encrypted: false }], 'k1'],
+    [
+      'encrypted and not: the key of the encrypted ones',
+      [{ encrypted: true, kmsKeyId: 'k1' }, { encrypted: false }],
+      'k1',
+    ],
     ['encrypted, unnamed key', [{ encrypted: true }], 'unknown'],
   ])('the key tag of %s', (_name, snapshots, tag) => {
     expect(imageKeyTag(snapshots)).toBe(tag);
