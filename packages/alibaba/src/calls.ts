@@ -43,12 +43,58 @@ function isUnparsableReply(err: unknown): boolean {
 }
 
 /** A 200 reply that is not an ECS reply: never read as "nothing there". */
-function notEcsReply(operation: string, region: string, what: string): SnapcopyError {
+export function notEcsReply(operation: string, region: string, what: string): SnapcopyError {
   return new SnapcopyError(
     'PROVIDER_ERROR',
     `alibaba ECS ${operation} in ${region}: the endpoint did not answer like ECS (${what}); check the endpoint`,
     { provider: ALIBABA_PROVIDER, retryable: true, providerCode: 'MalformedReply' },
   );
+}
+
+/**
+ * Runs one ECS call in `region` under its deadline (the pool's request timeout, or the
+ * caller's signal): the client (with its credentials) is made inside it, the SDK module is
+ * loaded before it (a one-off cost, not the call's). Any failure is mapped onto snapcopy's
+ * closed set, naming the operation; a 200 reply that is not ECS's JSON is a retryable
+ * `MalformedReply`, ambiguous after a call that changes state.
+ */
+export async function callEcs<T>(
+  pool: EcsClientPool,
+  operation: EcsOperation,
+  mutating: boolean,
+  region: string,
+  signal: AbortSignal | undefined,
+  fn: (client: EcsClient, models: EcsModels) => Promise<T>,
+): Promise<T> {
+  if (signal?.aborted) {
+    throw new SnapcopyError('CANCELLED', `alibaba ECS ${operation} not sent: the call was aborted`, {
+      provider: ALIBABA_PROVIDER,
+    });
+  }
+  try {
+    const models = await pool.models();
+    return await withCallDeadline(async () => fn(await pool.client(region), models), {
+      timeoutMs: pool.requestTimeoutMs,
+      signal,
+    });
+  } catch (err) {
+    if (isUnparsableReply(err)) {
+      // A 200 whose body is not ECS's JSON (an empty body, a proxy's page): say so, and
+      // for a call that changes state, say it may have been applied.
+      throw new SnapcopyError(
+        'PROVIDER_ERROR',
+        `alibaba ECS ${operation} in ${region}: the endpoint did not answer like ECS (the reply is not ECS's JSON); check the endpoint${mutating ? '; the call may have been applied' : ''}`,
+        {
+          provider: ALIBABA_PROVIDER,
+          retryable: true,
+          ambiguous: mutating,
+          providerCode: 'MalformedReply',
+          cause: err,
+        },
+      );
+    }
+    throw mapAlibabaError(err, { operation, mutating });
+  }
 }
 
 /**
@@ -65,46 +111,15 @@ export class EcsCalls {
     this.#pool = pool;
   }
 
-  /**
-   * Runs one call in `region` under its deadline: the client (with its credentials) is
-   * made inside it, the SDK module is loaded before it (a one-off cost, not the call's).
-   */
-  async #call<T>(
+  /** Runs one call in `region` under its deadline (see {@link callEcs}). */
+  #call<T>(
     operation: EcsOperation,
     mutating: boolean,
     region: string,
     signal: AbortSignal | undefined,
     fn: (client: EcsClient, models: EcsModels) => Promise<T>,
   ): Promise<T> {
-    if (signal?.aborted) {
-      throw new SnapcopyError('CANCELLED', `alibaba ECS ${operation} not sent: the call was aborted`, {
-        provider: ALIBABA_PROVIDER,
-      });
-    }
-    try {
-      const models = await this.#pool.models();
-      return await withCallDeadline(async () => fn(await this.#pool.client(region), models), {
-        timeoutMs: this.#pool.requestTimeoutMs,
-        signal,
-      });
-    } catch (err) {
-      if (isUnparsableReply(err)) {
-        // A 200 whose body is not ECS's JSON (an empty body, a proxy's page): say so, and
-        // for a call that changes state, say it may have been applied.
-        throw new SnapcopyError(
-          'PROVIDER_ERROR',
-          `alibaba ECS ${operation} in ${region}: the endpoint did not answer like ECS (the reply is not ECS's JSON); check the endpoint${mutating ? '; the call may have been applied' : ''}`,
-          {
-            provider: ALIBABA_PROVIDER,
-            retryable: true,
-            ambiguous: mutating,
-            providerCode: 'MalformedReply',
-            cause: err,
-          },
-        );
-      }
-      throw mapAlibabaError(err, { operation, mutating });
-    }
+    return callEcs(this.#pool, operation, mutating, region, signal, fn);
   }
 
   /** One page of snapshots in `region` matching `filter`. */

@@ -18,7 +18,29 @@ export interface EcsModels {
   readonly DescribeSnapshotsRequestTag: typeof EcsModule.DescribeSnapshotsRequestTag;
   readonly DeleteSnapshotRequest: typeof EcsModule.DeleteSnapshotRequest;
   readonly DescribeSnapshotGroupsRequest: typeof EcsModule.DescribeSnapshotGroupsRequest;
+  readonly CopyImageRequest: typeof EcsModule.CopyImageRequest;
+  readonly CopyImageRequestTag: typeof EcsModule.CopyImageRequestTag;
+  readonly DescribeImagesRequest: typeof EcsModule.DescribeImagesRequest;
+  readonly DescribeImagesRequestTag: typeof EcsModule.DescribeImagesRequestTag;
+  readonly CancelCopyImageRequest: typeof EcsModule.CancelCopyImageRequest;
+  readonly DeleteImageRequest: typeof EcsModule.DeleteImageRequest;
 }
+
+/** The model classes the adapter builds, by name (each resolved from the CommonJS module). */
+const MODEL_NAMES = [
+  'CopySnapshotRequest',
+  'CopySnapshotRequestTag',
+  'DescribeSnapshotsRequest',
+  'DescribeSnapshotsRequestTag',
+  'DeleteSnapshotRequest',
+  'DescribeSnapshotGroupsRequest',
+  'CopyImageRequest',
+  'CopyImageRequestTag',
+  'DescribeImagesRequest',
+  'DescribeImagesRequestTag',
+  'CancelCopyImageRequest',
+  'DeleteImageRequest',
+] as const satisfies readonly (keyof EcsModels)[];
 
 /** What the adapter needs from the SDK, resolved once. */
 export interface EcsSdk {
@@ -75,29 +97,9 @@ export function loadEcsSdk(): Promise<EcsSdk> {
     return {
       Client: resolveCjsDefault<EcsClientClass>(ecs, isClientClass),
       Config: util.Config,
-      models: {
-        CopySnapshotRequest: resolveCjsNamed<EcsModels['CopySnapshotRequest']>(ecs, 'CopySnapshotRequest'),
-        CopySnapshotRequestTag: resolveCjsNamed<EcsModels['CopySnapshotRequestTag']>(
-          ecs,
-          'CopySnapshotRequestTag',
-        ),
-        DescribeSnapshotsRequest: resolveCjsNamed<EcsModels['DescribeSnapshotsRequest']>(
-          ecs,
-          'DescribeSnapshotsRequest',
-        ),
-        DescribeSnapshotsRequestTag: resolveCjsNamed<EcsModels['DescribeSnapshotsRequestTag']>(
-          ecs,
-          'DescribeSnapshotsRequestTag',
-        ),
-        DeleteSnapshotRequest: resolveCjsNamed<EcsModels['DeleteSnapshotRequest']>(
-          ecs,
-          'DeleteSnapshotRequest',
-        ),
-        DescribeSnapshotGroupsRequest: resolveCjsNamed<EcsModels['DescribeSnapshotGroupsRequest']>(
-          ecs,
-          'DescribeSnapshotGroupsRequest',
-        ),
-      },
+      models: Object.fromEntries(
+        MODEL_NAMES.map((name) => [name, resolveCjsNamed(ecs, name)]),
+      ) as unknown as EcsModels,
     };
   })().catch((err: unknown) => {
     loading = undefined;

@@ -2,7 +2,15 @@ import { classifyNetworkError, type ErrorCode, isSnapcopyError, SnapcopyError } 
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 
 /** The ECS operations this adapter calls. */
-export type EcsOperation = 'CopySnapshot' | 'DescribeSnapshots' | 'DeleteSnapshot' | 'DescribeSnapshotGroups';
+export type EcsOperation =
+  | 'CopySnapshot'
+  | 'DescribeSnapshots'
+  | 'DeleteSnapshot'
+  | 'DescribeSnapshotGroups'
+  | 'CopyImage'
+  | 'DescribeImages'
+  | 'CancelCopyImage'
+  | 'DeleteImage';
 
 /** How one ECS error code maps onto the closed set. */
 export interface EcsErrorRule {
@@ -195,6 +203,39 @@ export const ECS_ERROR_RULES: readonly EcsErrorRule[] = Object.freeze([
   ),
   rule('SnapshotCreatedImage', 'INVALID_REQUEST', false, 'the snapshot backs a custom image'),
   rule('SnapshotCreatedDisk', 'INVALID_REQUEST', false, 'the snapshot backs disks (Force not set)'),
+  // Images (CopyImage, CancelCopyImage, DescribeImages, DeleteImage)
+  rule('InvalidImageId.NotFound', 'NOT_FOUND', false, 'the image does not exist'),
+  rule('InvalidImageName.Malformed', 'INVALID_REQUEST', false, 'DestinationImageName is not valid'),
+  rule(
+    'InvalidImageName.Duplicated',
+    'INVALID_REQUEST',
+    false,
+    'the image name is in use in the destination',
+  ),
+  rule('IncorrectImageStatus', 'INVALID_REQUEST', false, 'the image is not available, or its copy ended'),
+  rule('ImageCreatedNotFromCopy', 'INVALID_REQUEST', false, 'the image is not a copy'),
+  rule('OperationDenied.ImageCopying', 'INVALID_REQUEST', false, 'an image being copied: cancel the copy'),
+  rule('ImageUseShared', 'INVALID_REQUEST', false, 'a shared image cannot be deleted'),
+  rule('ImageIsPublic', 'INVALID_REQUEST', false, 'a community image cannot be deleted'),
+  rule('SourceRegion.NotFound', 'INVALID_REQUEST', false, 'the source region is unknown'),
+  rule('DestinationRegion.NotFound', 'INVALID_REQUEST', false, 'the destination region is unknown'),
+  rule('InvalidImageOwnerAlias.*', 'INVALID_REQUEST', false, 'ImageOwnerAlias is not valid'),
+  rule('InvalidParamter', 'INVALID_REQUEST', false, "a parameter is not valid (ECS's spelling)"),
+  rule('OperationDenied.CommunityImage', 'UNSUPPORTED', false, 'a community image cannot be copied'),
+  rule('CancelNotSupported', 'UNSUPPORTED', false, 'this image copy cannot be cancelled'),
+  rule('OperationDenied.SameRegionOnly', 'UNSUPPORTED', false, 'a shared image is copied within its region'),
+  rule(
+    'OperationDeined.EncryptedSnapshot',
+    'ENCRYPTION_RULE',
+    false,
+    "an image with encrypted snapshots cannot be copied unencrypted (ECS's spelling)",
+  ),
+  rule(
+    'OperationDenied.ImageCopyConflict',
+    'QUOTA_EXCEEDED',
+    true,
+    'the same image is being copied; one copy at a time',
+  ),
   // Transient: the same call may succeed later
   rule('InvalidOperation.Conflict', 'PROVIDER_ERROR', true, 'a conflicting request is in progress'),
   rule('Operation.Conflict', 'PROVIDER_ERROR', true, 'a conflicting request is in progress'),

@@ -1,5 +1,5 @@
 /**
- * @snapcopy/alibaba — an Alibaba Cloud ECS `SnapshotCopier` over `@alicloud/ecs20140526`,
+ * @snapcopy/alibaba — an Alibaba Cloud ECS `SnapshotCopier` and `ImageCopier` over `@alicloud/ecs20140526`,
  * with the ECS encryption, billing and field rules as pure functions. The SDK is loaded on
  * first use.
  * @packageDocumentation
@@ -61,3 +61,28 @@ export {
   mapAlibabaError,
 } from './error-mapping.js';
 export { buildCopySnapshotParams, type CopySnapshotParams } from './copy-params.js';
+
+// Custom images: the same contract for ECS images.
+export {
+  ALIBABA_ECS_IMAGE_CAPABILITIES,
+  ALIBABA_MAX_CONCURRENT_IMAGE_COPIES_PER_REGION,
+} from './image-capabilities.js';
+export {
+  AlibabaEcsImageCopier,
+  type AlibabaImageCopierOptions,
+  createAlibabaImageCopier,
+} from './image-copier.js';
+export { alibabaImageCopierProvider } from './image-provider.js';
+export {
+  type AlibabaImageCopyInput,
+  type AlibabaImageDiskEncryption,
+  type AlibabaImageDiskEncryptionInput,
+  alibabaImageCopyRefusal,
+  resolveAlibabaImageDiskEncryption,
+} from './rules/image-copy.js';
+export {
+  ALIBABA_IMAGE_ID,
+  validateAlibabaImageId,
+  validateAlibabaImageName,
+  validateAlibabaImageRequestFields,
+} from './rules/image-validation.js';

@@ -103,7 +103,7 @@ export function observedSnapshot(region: string, s: EcsSnapshot): ObservedCopy {
 
 /** What ECS said about the source snapshot, reduced to the facts a plan needs. */
 export function sourceFacts(
-  req: CopyRequest,
+  req: { readonly source: Pick<CopyRequest['source'], 'region' | 'snapshotId'> },
   s: EcsSnapshot,
 ): { facts: SourceSnapshotFacts; notes: string[] } {
   const notes: string[] = [];

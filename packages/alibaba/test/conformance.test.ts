@@ -2,40 +2,15 @@
 // ECS simulator through the real @alicloud/ecs20140526 client: once through nock, once
 // through the simulator's 127.0.0.1 server. The harness below maps the suite's
 // provider-neutral contract onto the simulator's state; nothing here goes through the adapter.
-import { randomBytes } from 'node:crypto';
-import {
-  captureLogger,
-  type ConformanceHarness,
-  mountSimulator,
-  EcsSimulator,
-  simulatorFaults,
-  simWorldTruth,
-  VirtualClock,
-} from '@snapcopy/testkit';
+import { type ConformanceHarness, simulatorFaults, simWorldTruth } from '@snapcopy/testkit';
 import { runSnapshotCopierConformance } from '@snapcopy/testkit/conformance';
 import { createAlibabaEcsCopier } from '../src/index.js';
-
-const CALLER = '1234567890123456';
-const REGIONS = ['cn-hangzhou', 'cn-shanghai'] as const;
+import { CALLER, makeEcsConformanceWorld, REGIONS } from './support/conformance-world.js';
 
 /** A fresh ECS simulator and Alibaba copier for one test, mounted through nock or a local server. */
 async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<ConformanceHarness> {
-  const clock = new VirtualClock();
-  const sim = new EcsSimulator({ clock });
-  sim.addRegions(...REGIONS);
-  const sentinelSecret = `conformance${randomBytes(12).toString('hex')}`;
-  sim.addAccount({ id: CALLER, accessKeyId: 'LTAI5tConformance000001', accessKeySecret: sentinelSecret });
-  const customer = new Map<string, string>();
-  const revoked = new Map<string, string>();
-  for (const region of REGIONS) {
-    customer.set(region, sim.addKey({ account: CALLER, region, alias: 'alias/conformance' }).id);
-    revoked.set(
-      region,
-      sim.addKey({ account: CALLER, region, alias: 'alias/conformance-revoked', usable: false }).id,
-    );
-  }
-  const mounted = await mountSimulator(sim, mounting);
-  const { logger, lines } = captureLogger();
+  const { clock, sim, mounted, sentinelSecret, logger, lines, customer, keys, resolveKey } =
+    await makeEcsConformanceWorld(mounting);
   const makeCopier = (credentials: { accessKeyId: string; accessKeySecret: string }) =>
     createAlibabaEcsCopier({
       credentials,
@@ -97,12 +72,12 @@ async function makeAlibabaHarness(mounting: 'nock' | 'server'): Promise<Conforma
           })),
         };
       },
-      keys: (region) => ({ customer: customer.get(region)!, inaccessible: revoked.get(region)! }),
+      keys,
       missingSnapshotId: () => 's-conformancemissing0',
     },
     truth: simWorldTruth(world, {
       refresh: () => sim.advance(),
-      resolveKey: (region, ref) => sim.state.findKey(CALLER, region, ref),
+      resolveKey,
     }),
     time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
     faults: simulatorFaults(sim.faults),

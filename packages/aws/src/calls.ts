@@ -9,11 +9,11 @@ import { type Logger, SnapcopyError, withCallDeadline } from '@snapcopy/core';
 import { type Ec2ClientPool, type Ec2Sdk, loadEc2Sdk } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
 
-/** Pages of one DescribeSnapshots listing we follow before refusing to go on. */
-const MAX_PAGES = 100;
+/** Pages of one Describe listing we follow before refusing to go on. */
+export const MAX_PAGES = 100;
 
 /** A 200 reply that is not an EC2 reply: never read as "nothing there". */
-function notEc2Reply(operation: string, region: string): SnapcopyError {
+export function notEc2Reply(operation: string, region: string): SnapcopyError {
   return new SnapcopyError(
     'PROVIDER_ERROR',
     `aws: ${operation} in ${region}: the endpoint did not answer like EC2 (the reply has no result set); check the endpoint`,
@@ -22,7 +22,37 @@ function notEc2Reply(operation: string, region: string): SnapcopyError {
 }
 
 /** Runs one request under the call's deadline and signal, handing it the signal to send with. */
-type Within = <R>(request: (abortSignal: AbortSignal) => Promise<R>) => Promise<R>;
+export type Within = <R>(request: (abortSignal: AbortSignal) => Promise<R>) => Promise<R>;
+
+/** One EC2 call: where it goes, what it is, and whether a lost reply leaves its effect unknown. */
+export interface Ec2CallSite {
+  readonly region: string;
+  readonly operation: string;
+  readonly mutating: boolean;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * Sends one EC2 request with the region's client (the SDK's retries off) under the pool's
+ * request deadline and the caller's signal, and maps any failure onto snapcopy's closed
+ * set, naming the operation and region.
+ */
+export async function sendEc2<T>(
+  pool: Ec2ClientPool,
+  logger: Logger | undefined,
+  site: Ec2CallSite,
+  run: (sdk: Ec2Sdk, client: EC2Client, within: Within) => Promise<T>,
+): Promise<T> {
+  const { region, operation, mutating, signal } = site;
+  try {
+    const [sdk, client] = await Promise.all([loadEc2Sdk(), pool.client(region)]);
+    logger?.debug(`aws: ${operation}`, { region });
+    const timeoutMs = pool.requestTimeoutMs;
+    return await run(sdk, client, (request) => withCallDeadline(request, { timeoutMs, signal }));
+  } catch (err) {
+    throw mapAwsError(err, { operation, region, mutating });
+  }
+}
 
 /**
  * The handful of EC2 calls the adapter makes, each one request with the SDK's retries
@@ -40,21 +70,14 @@ export class Ec2Calls {
     this.#logger = logger;
   }
 
-  async #send<T>(
+  #send<T>(
     region: string,
     operation: string,
     mutating: boolean,
     signal: AbortSignal | undefined,
     run: (sdk: Ec2Sdk, client: EC2Client, within: Within) => Promise<T>,
   ): Promise<T> {
-    try {
-      const [sdk, client] = await Promise.all([loadEc2Sdk(), this.#pool.client(region)]);
-      this.#logger?.debug(`aws: ${operation}`, { region });
-      const timeoutMs = this.#pool.requestTimeoutMs;
-      return await run(sdk, client, (request) => withCallDeadline(request, { timeoutMs, signal }));
-    } catch (err) {
-      throw mapAwsError(err, { operation, region, mutating });
-    }
+    return sendEc2(this.#pool, this.#logger, { region, operation, mutating, signal }, run);
   }
 
   /** Every snapshot the filters match, following `NextToken` (bounded). */

@@ -39,6 +39,13 @@ export const AWS_ERROR_RULES: Readonly<Record<string, AwsErrorRule>> = Object.fr
   SnapshotLimitExceeded: rule('QUOTA_EXCEEDED'),
   TagLimitExceeded: rule('QUOTA_EXCEEDED'),
   'SnapshotCopyUnsupported.InterRegion': rule('UNSUPPORTED'),
+  // AMI copies (CopyImage, DeregisterImage): a source that is not available, or an AMI
+  // deregistered already; a name in use in the destination; a copy EC2 never makes (from an
+  // Outpost to a Region); an invalid request (among them a shared AMI whose snapshots are not).
+  'InvalidAMIID.Unavailable': rule('INVALID_REQUEST'),
+  'InvalidAMIName.Duplicate': rule('INVALID_REQUEST'),
+  UnsupportedOperation: rule('UNSUPPORTED'),
+  InvalidRequest: rule('INVALID_REQUEST'),
   // snapcopy never sends DryRun; if one arrives, nothing was done and repeating will not help.
   DryRunOperation: rule('PROVIDER_ERROR'),
   UnauthorizedOperation: rule('ACCESS_DENIED'),

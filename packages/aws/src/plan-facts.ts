@@ -94,7 +94,7 @@ export function encryptionSettingsNeeded(
 
 /** The inputs of `resolveAwsEncryption` for a request, a source and the destination's settings. */
 export function encryptionInput(
-  request: NormalizedCopyRequest,
+  request: Pick<NormalizedCopyRequest, 'encryption' | 'destination'>,
   source: SourceSnapshotFacts,
   defaults: DestinationEncryptionDefaults,
 ): AwsEncryptionInput {
@@ -240,7 +240,7 @@ export async function readSourceSnapshots(
  * only when some request's outcome depends on it, once for all of them; then gives each
  * request the settings it depends on (the same as it would read alone).
  */
-async function readDefaultsOnce(
+export async function readDefaultsOnce(
   calls: Ec2Calls,
   region: string,
   needs: readonly ReturnType<typeof encryptionSettingsNeeded>[],

@@ -31,7 +31,8 @@ function isAwsManagedKey(key: string | undefined): boolean {
   return key === AWS_EBS_MANAGED_KEY_ALIAS || (key?.endsWith(`:${AWS_EBS_MANAGED_KEY_ALIAS}`) ?? false);
 }
 
-function kmsCharges(encryption: ResolvedEncryption): KmsCharges {
+/** The key service charges of a copy under `encryption`. */
+export function kmsCharges(encryption: ResolvedEncryption): KmsCharges {
   if (!encryption.encrypted) return { customerManagedKey: false, serviceKey: false };
   // KMS says whether the key is AWS managed; without KMS, a key named only by its key ARN
   // may still be the managed one, and counting it as a customer key can only over-estimate.

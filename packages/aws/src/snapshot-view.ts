@@ -1,4 +1,4 @@
-import type { Snapshot } from '@aws-sdk/client-ec2';
+import type { Snapshot, Tag } from '@aws-sdk/client-ec2';
 import {
   type CopyState,
   LINEAGE_TAGS,
@@ -26,10 +26,10 @@ export function parseProgress(progress: string | undefined, fallback: number): n
   return parseProgressPercent(progress, fallback, Math.round);
 }
 
-/** Tags of an EC2 resource as a plain record. */
-export function tagRecord(snapshot: Snapshot): Record<string, string> {
+/** Tags of an EC2 resource (a snapshot, an AMI) as a plain record. */
+export function tagRecord(resource: { readonly Tags?: readonly Tag[] | undefined }): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of snapshot.Tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  for (const t of resource.Tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
   return out;
 }
 

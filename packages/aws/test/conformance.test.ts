@@ -2,47 +2,22 @@
 // simulator through the real @aws-sdk/client-ec2: once through nock, once through the
 // simulator's 127.0.0.1 server. The harness below maps the suite's provider-neutral
 // contract onto the simulator's state; nothing here goes through the adapter.
-import { randomBytes } from 'node:crypto';
-import {
-  captureLogger,
-  type ConformanceHarness,
-  mountSimulator,
-  Ec2Simulator,
-  type SimKey,
-  simulatorFaults,
-  simWorldTruth,
-  VirtualClock,
-} from '@snapcopy/testkit';
+import { type ConformanceHarness, simulatorFaults, simWorldTruth } from '@snapcopy/testkit';
 import { runSnapshotCopierConformance } from '@snapcopy/testkit/conformance';
 import { type AwsEbsSnapshotCopier, createAwsEbsCopier } from '../src/index.js';
-
-const CALLER = '111122223333';
-const OWNER = '444455556666';
-const REGIONS = ['us-east-1', 'us-west-2'] as const;
-const CUSTOMER_ALIAS = 'alias/conformance';
-const PARTNER_ALIAS = 'alias/conformance-partner';
-const REVOKED_ALIAS = 'alias/conformance-revoked';
+import {
+  CALLER,
+  CUSTOMER_ALIAS,
+  makeEc2ConformanceWorld,
+  OWNER,
+  REGIONS,
+  REVOKED_ALIAS,
+} from './support/conformance-world.js';
 
 /** A fresh EC2 simulator and AWS copier for one test, mounted through nock or a local server. */
 async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceHarness> {
-  const clock = new VirtualClock();
-  // Throttling buckets off: the suite injects throttles itself, per operation.
-  const sim = new Ec2Simulator({ clock, throttling: false });
-  sim.addRegions(...REGIONS);
-  const sentinelSecret = `conformance-${randomBytes(16).toString('hex')}`;
-  sim.addAccount({ id: CALLER, accessKeyId: 'AKIACONFORMANCE00001', secretAccessKey: sentinelSecret });
-  sim.addAccount({
-    id: OWNER,
-    accessKeyId: 'AKIACONFORMANCE00002',
-    secretAccessKey: `owner-${randomBytes(16).toString('hex')}`,
-  });
-  for (const region of REGIONS) {
-    sim.addKey({ account: CALLER, region, aliases: [CUSTOMER_ALIAS] });
-    sim.addKey({ account: CALLER, region, aliases: [REVOKED_ALIAS], accessible: false });
-    sim.addKey({ account: OWNER, region, aliases: [PARTNER_ALIAS], usableBy: [CALLER] });
-  }
-  const mounted = await mountSimulator(sim, mounting);
-  const { logger, lines } = captureLogger();
+  const { clock, sim, mounted, sentinelSecret, logger, lines, keyOf, encryptionFor } =
+    await makeEc2ConformanceWorld(mounting);
   const copiers: AwsEbsSnapshotCopier[] = [];
   const makeCopier = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
     const copier = createAwsEbsCopier({
@@ -56,26 +31,6 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
   };
   const copier = makeCopier(sim.credentials(CALLER));
   const world = sim.world;
-
-  // Keys as the caller can name them: id, ARN, or an alias of its own (or of a key it may use).
-  const keyOf = (ref: string, region: string): SimKey | undefined => {
-    // An alias ARN names the alias of the account in the ARN.
-    const aliasArn = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/.exec(ref);
-    if (aliasArn) {
-      for (const k of world.keys.values()) {
-        if (k.region === aliasArn[1] && k.account === aliasArn[2] && k.aliases.includes(aliasArn[3]!))
-          return k;
-      }
-      return undefined;
-    }
-    for (const k of world.keys.values()) {
-      if (k.region !== region) continue;
-      if (k.account !== CALLER && !k.usableBy.has(CALLER)) continue;
-      if (k.id === ref || k.arn === ref) return k;
-      if (k.account === CALLER && k.aliases.includes(ref)) return k;
-    }
-    return undefined;
-  };
 
   return {
     copier,
@@ -94,15 +49,7 @@ async function makeAwsHarness(mounting: 'nock' | 'server'): Promise<ConformanceH
         tags,
       } = {}) {
         const account = ownership === 'shared' ? OWNER : CALLER;
-        if (ownership === 'shared' && key === 'default') {
-          throw new Error('EC2 cannot share a snapshot encrypted with the AWS-managed key');
-        }
-        const encryption =
-          key === 'none'
-            ? { encrypted: false }
-            : key === 'default'
-              ? { encrypted: true }
-              : { encrypted: true, kmsKeyId: ownership === 'shared' ? PARTNER_ALIAS : CUSTOMER_ALIAS };
+        const encryption = encryptionFor(key, ownership === 'shared');
         const snap = sim.addSnapshot({
           account,
           region,

@@ -6,7 +6,13 @@ import { is, LINEAGE_TAGS, type SnapcopyError } from '@snapcopy/core';
 import { Ec2Simulator, type SimServer } from '@snapcopy/testkit';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AwsEbsCopierOptions, type AwsEbsSnapshotCopier, createAwsEbsCopier } from '../src/index.js';
+import {
+  type AwsEbsCopierOptions,
+  type AwsEbsSnapshotCopier,
+  type AwsEc2ImageCopier,
+  createAwsEbsCopier,
+  createAwsImageCopier,
+} from '../src/index.js';
 
 const CALLER = '111122223333';
 const EAST = 'us-east-1';
@@ -18,7 +24,7 @@ const TEST_BOUND_MS = 10_000;
 
 let sim: Ec2Simulator;
 let server: SimServer;
-const copiers: AwsEbsSnapshotCopier[] = [];
+const copiers: (AwsEbsSnapshotCopier | AwsEc2ImageCopier)[] = [];
 
 beforeEach(async () => {
   nock.disableNetConnect();
@@ -145,6 +151,86 @@ describe('options and ids are checked before any request', () => {
     const err = (await call(copier()).catch((e: unknown) => e)) as SnapcopyError;
     expect(is(err, 'INVALID_REQUEST')).toBe(true);
     expect(err.issues[0]?.path).toBe('refs.0.snapshotId');
+    expect(sim.world.requests.entries()).toHaveLength(0);
+  });
+});
+
+describe('image calls: CopyImage, DescribeImages and DeregisterImage end within the request timeout', {
+  timeout: TEST_BOUND_MS,
+}, () => {
+  const imageCopier = (over: Partial<AwsEbsCopierOptions> = {}) => {
+    const c = createAwsImageCopier({
+      credentials: sim.credentials(CALLER),
+      endpoint: server.url,
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      ...over,
+    });
+    copiers.push(c);
+    return c;
+  };
+  const ami = () => {
+    const root = sim.addSnapshot({ account: CALLER, region: EAST, sizeGiB: 8 });
+    return sim.addImage({ account: CALLER, region: EAST, name: `hang-${root.id}`, snapshotIds: [root.id] });
+  };
+  const imageRequest = (imageId: string) => ({
+    source: { region: EAST, imageId },
+    destination: { region: WEST },
+  });
+
+  it('plan: a hung DescribeImages is a retryable PROVIDER_ERROR naming the timeout, after one request', async () => {
+    const image = ami();
+    sim.faults.add({ operation: 'DescribeImages', kind: 'hang-after' });
+    const err = (await imageCopier()
+      .plan(imageRequest(image.id))
+      .catch((e: unknown) => e)) as SnapcopyError;
+    expect(err.code, err.message).toBe('PROVIDER_ERROR');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/DescribeImages in us-east-1 got no reply in time/);
+    expect(requests('DescribeImages')).toHaveLength(1);
+  });
+
+  it('copy: a hung CopyImage may have been applied; the token lookup finds the AMI, and one exists', async () => {
+    const image = ami();
+    sim.faults.add({ operation: 'CopyImage', kind: 'hang-after' });
+    const c = imageCopier({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
+    const handle = await c.copy({ ...imageRequest(image.id), clientToken: 'hang-image-1' });
+    const copies = sim.images().filter((i) => i.tags.get(LINEAGE_TAGS.clientToken) === 'hang-image-1');
+    expect(copies.map((i) => i.id)).toEqual([handle.imageId]);
+    expect(requests('CopyImage')).toHaveLength(1);
+  });
+
+  it("status: the caller's abort ends a hung DescribeImages at once with CANCELLED", async () => {
+    sim.faults.add({ operation: 'DescribeImages', kind: 'hang-after' });
+    const caller = new AbortController();
+    const pending = imageCopier({ requestTimeoutMs: 60_000 })
+      .status([{ region: WEST, imageId: 'ami-0123456789abcdef0' }], { signal: caller.signal })
+      .catch((e: unknown) => e);
+    await expect.poll(() => sim.faults.injected['hang-after'], { timeout: 5_000, interval: 10 }).toBe(1);
+    caller.abort(new Error('SIGINT'));
+    expect(is(await pending, 'CANCELLED')).toBe(true);
+  });
+
+  it('cancel: a hung DeregisterImage ends within the timeout, as a retryable error that may have been applied', async () => {
+    const image = ami();
+    const c = imageCopier();
+    const handle = await c.copy(imageRequest(image.id));
+    sim.faults.add({ operation: 'DeregisterImage', kind: 'hang-after' });
+    const err = (await c.cancel(handle).catch((e: unknown) => e)) as SnapcopyError;
+    expect(err.code, err.message).toBe('PROVIDER_ERROR');
+    expect(err.ambiguous).toBe(true);
+    expect(err.message).toMatch(/DeregisterImage in us-west-2 got no reply in time/);
+    expect(requests('DeregisterImage')).toHaveLength(1);
+  });
+
+  it.each([
+    ['status', (c: AwsEc2ImageCopier) => c.status([{ region: WEST, imageId: 'ami-xyz' }])],
+    ['wait', (c: AwsEc2ImageCopier) => c.wait({ region: WEST, imageId: 'snap-0123456789abcdef0' })],
+    ['cancel', (c: AwsEc2ImageCopier) => c.cancel({ region: WEST, imageId: 'ami-0123456789ABCDEF0' })],
+  ])('%s refuses an id that is not an AMI id, with no request', async (_name, call) => {
+    const err = (await call(imageCopier()).catch((e: unknown) => e)) as SnapcopyError;
+    expect(is(err, 'INVALID_REQUEST')).toBe(true);
+    expect(err.issues[0]?.path).toBe('refs.0.imageId');
     expect(sim.world.requests.entries()).toHaveLength(0);
   });
 });

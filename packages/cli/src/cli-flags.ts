@@ -25,6 +25,8 @@ export interface RequestFlags extends ConnectionFlags {
   readonly from?: string;
   readonly to?: string;
   readonly snapshot?: string;
+  /** The source image (`--image`), instead of `--snapshot`. */
+  readonly image?: string;
   readonly sourceAccount?: string;
   /** `--encrypt` → true, `--no-encrypt` → false, neither → undefined (provider default). */
   readonly encrypt?: boolean;
@@ -47,6 +49,8 @@ export interface CopyRefFlags extends ConnectionFlags, WaitFlags {
   /** Region the copy lives in (the destination region). */
   readonly to?: string;
   readonly snapshot?: readonly string[];
+  /** Image copies (`--image`), instead of `--snapshot`. */
+  readonly image?: readonly string[];
   /** A file holding `copy --json` output. */
   readonly handle?: string;
 }

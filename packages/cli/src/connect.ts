@@ -1,4 +1,10 @@
-import { isSnapcopyError, parseEndpoint, SnapcopyError, type SnapshotCopier } from '@snapcopy/core';
+import {
+  type ImageCopier,
+  isSnapcopyError,
+  parseEndpoint,
+  SnapcopyError,
+  type SnapshotCopier,
+} from '@snapcopy/core';
 import type { ConnectionFlags, RequestTimeoutFlags } from './cli-flags.js';
 import { createCliRegistry, createCopier } from './composition-root.js';
 import { isProviderName, PROVIDERS, type ProviderName, providerChoices } from './providers.js';
@@ -61,4 +67,11 @@ export async function openCopier(flags: ConnectionFlags): Promise<SnapshotCopier
   const provider = providerFromFlags(flags);
   const registry = await createCliRegistry([provider]);
   return createCopier(registry, provider, adapterOptions(endpointFor(provider, flags.endpoint), flags));
+}
+
+/** An image copier for the provider the flags name (its package's image provider, same options). */
+export async function openImageCopier(flags: ConnectionFlags): Promise<ImageCopier> {
+  const provider = providerFromFlags(flags);
+  const images = await PROVIDERS[provider].loadImages();
+  return images.create(adapterOptions(endpointFor(provider, flags.endpoint), flags) as never);
 }

@@ -83,10 +83,14 @@ function refuseTogether(cmd: Command, a: string, b: string): Command {
 
 function addRequestOptions(cmd: Command): Command {
   return addConnectionOptions(refuseTogether(cmd, 'encrypt', 'no-encrypt'))
-    .option('--from <region>', 'region of the source snapshot')
+    .option('--from <region>', 'region of the source snapshot or image')
     .option('--to <region>', 'region to copy into (may equal --from)')
     .option('--snapshot <id>', 'id of the source snapshot')
-    .option('--source-account <id>', 'owner of a snapshot shared with you (AWS)')
+    .option(
+      '--image <id>',
+      'id of the source machine image (an AMI or ECS custom image), instead of --snapshot',
+    )
+    .option('--source-account <id>', 'owner of a snapshot or image shared with you')
     .option('--encrypt', 'make the copy encrypted (implied by --kms-key)')
     .option('--no-encrypt', 'ask for an unencrypted copy (refused for an encrypted source)')
     .option('--kms-key <id>', 'KMS key for the copy, in the destination region (id, ARN or alias)')
@@ -129,6 +133,13 @@ function addCopyRefOptions(cmd: Command, many: boolean): Command {
   return addConnectionOptions(cmd)
     .option('--to <region>', 'region the copy is in (its destination region)')
     .option('--snapshot <id>', many ? 'id of a copy (repeatable)' : 'id of the copy', collectFlag)
+    .option(
+      '--image <id>',
+      many
+        ? 'id of an image copy (repeatable), instead of --snapshot'
+        : 'id of the image copy, instead of --snapshot',
+      collectFlag,
+    )
     .option('--handle <file>', 'read the copy from a file holding `snapcopy copy --json` output');
 }
 
@@ -144,7 +155,7 @@ function examples(...lines: string[]): string {
 export function buildProgram(version: string, runCommand: CommandRunner): Command {
   const program = new Command('snapcopy')
     .description(
-      'Copy block-storage snapshots across regions, keys and accounts on AWS EBS and Alibaba Cloud ECS.',
+      'Copy block-storage snapshots and machine images across regions, keys and accounts on AWS and Alibaba Cloud ECS.',
     )
     .version(version, '-V, --version', 'print the version')
     .showSuggestionAfterError()
@@ -180,12 +191,15 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       examples(
         'snapcopy plan --provider aws --from us-east-1 --to eu-west-1 --snapshot snap-0123456789abcdef0 --kms-key alias/backup',
         'snapcopy plan --provider alibaba --from cn-hangzhou --to cn-hangzhou --snapshot s-bp1abc --encrypt --json',
+        'snapcopy plan --provider aws --from us-east-1 --to us-west-2 --image ami-0123456789abcdef0 --kms-key alias/dr   # one row per backing snapshot',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/plan.js'), flags, cmd.args));
 
   addWaitOptions(addRequestOptions(program.command('copy')))
-    .description('Start a copy and print its destination snapshot id; with --wait, follow it to the end.')
+    .description(
+      'Start a copy and print its destination snapshot (or image) id; with --wait, follow it to the end.',
+    )
     .option('--wait', 'wait for the copy to finish, showing progress')
     .option(
       '--group-tag <key=value>',
@@ -198,6 +212,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       examples(
         'snapcopy copy --provider aws --from us-east-1 --to us-west-2 --snapshot snap-0123456789abcdef0 --tag team=dr --wait',
         'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-beijing --snapshot s-bp1abc --retention-days 30 --json > copy.json',
+        'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-shanghai --image m-bp1abc --encrypt --wait',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/copy.js'), flags, cmd.args));
@@ -209,6 +224,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       examples(
         'snapcopy status --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --snapshot snap-0b000000000000002',
         'snapcopy status --handle copy.json --json',
+        'snapcopy status --provider aws --to us-west-2 --image ami-0a000000000000001 --image ami-0b000000000000002',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/status.js'), flags, cmd.args));
@@ -220,17 +236,21 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       examples(
         'snapcopy wait --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --timeout 2h',
         'snapcopy wait --handle copy.json',
+        'snapcopy wait --provider alibaba --to cn-shanghai --image m-bp1xyz',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/wait.js'), flags, cmd.args));
 
   addCopyRefOptions(program.command('cancel'), false)
-    .description('Cancel a copy by deleting it, and say when that takes effect.')
+    .description(
+      "Cancel a copy by deleting it, and say when that takes effect. An image copy is stopped the provider's way: AWS deregisters the AMI; Alibaba cancels a running copy (CancelCopyImage) or deletes a finished one.",
+    )
     .addHelpText(
       'after',
       examples(
         'snapcopy cancel --provider alibaba --to cn-beijing --snapshot s-bp1xyz',
         'snapcopy cancel --handle copy.json --json',
+        'snapcopy cancel --provider alibaba --to cn-shanghai --image m-bp1xyz',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));

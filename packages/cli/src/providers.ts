@@ -1,6 +1,6 @@
 import type { AlibabaEcsCopierOptions } from '@snapcopy/alibaba';
 import type { AwsEbsCopierOptions } from '@snapcopy/aws';
-import type { CopierProvider } from '@snapcopy/core';
+import type { CopierProvider, ImageCopierProvider } from '@snapcopy/core';
 
 /** What the CLI knows about one provider: everything else is read from this table. */
 export interface ProviderEntry<Options> {
@@ -18,6 +18,8 @@ export interface ProviderEntry<Options> {
    * on first use, not on import). The entry loads neither an SDK nor inversify.
    */
   load(): Promise<CopierProvider<Options>>;
+  /** The same package's image copier provider (AMIs, custom images), loaded the same way. */
+  loadImages(): Promise<ImageCopierProvider<Options>>;
 }
 
 /** Every provider the CLI can use, by name. Adding a cloud is one entry here. */
@@ -28,6 +30,7 @@ export const PROVIDERS = Object.freeze({
     endpointEnv: 'SNAPCOPY_AWS_ENDPOINT',
     endpointMayBeBareHost: false,
     load: async () => (await import('@snapcopy/aws')).awsEbsCopierProvider,
+    loadImages: async () => (await import('@snapcopy/aws')).awsImageCopierProvider,
   } satisfies ProviderEntry<AwsEbsCopierOptions>,
   alibaba: {
     name: 'alibaba',
@@ -35,6 +38,7 @@ export const PROVIDERS = Object.freeze({
     endpointEnv: 'SNAPCOPY_ALIBABA_ENDPOINT',
     endpointMayBeBareHost: true,
     load: async () => (await import('@snapcopy/alibaba')).alibabaEcsCopierProvider,
+    loadImages: async () => (await import('@snapcopy/alibaba')).alibabaImageCopierProvider,
   } satisfies ProviderEntry<AlibabaEcsCopierOptions>,
 });
 

@@ -1000,8 +1000,20 @@ describe.concurrent('sandbox and demo', { timeout: 60_000 }, () => {
         ['aws-retiring-key', true],
         ['aws-incremental', true],
         ['ali-cancel', true],
+        ['aws-ami-key', true],
+        ['ali-img-cancel', true],
       ],
     );
+    expect(doc.scenarios.find((s: { label: string }) => s.label === 'aws-ami-key')).toMatchObject({
+      kind: 'image',
+      billMatchesPlan: true,
+      status: { state: 'completed' },
+    });
+    expect(doc.scenarios.find((s: { label: string }) => s.label === 'ali-img-cancel')).toMatchObject({
+      kind: 'image',
+      status: { state: 'cancelled' },
+      cancel: { takesEffect: 'immediate', snapshots: 'removed' },
+    });
     expect(doc.scenarios.find((s: { label: string }) => s.label === 'ali-refused')).toMatchObject({
       error: { code: 'UNSUPPORTED' },
       copyCalls: 0,

@@ -120,7 +120,8 @@ const DEFAULTS: CapabilitiesData = {
 /** The names of every capability flag/limit, in manifest order. */
 export const CAPABILITY_KEYS = Object.freeze(Object.keys(DEFAULTS)) as readonly (keyof Capabilities)[];
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything it holds. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);

@@ -4,7 +4,8 @@ import { LINEAGE_TAGS } from './lineage.js';
 import { STATE_TAGS } from './observed-copy.js';
 import type { CopyRequest } from './request.js';
 
-function unsupported(provider: string, what: string, flag: keyof Capabilities): SnapcopyError {
+/** The error for a request that needs a capability the manifest says is false. */
+export function unsupported(provider: string, what: string, flag: string): SnapcopyError {
   return new SnapcopyError(
     'UNSUPPORTED',
     `${provider} does not support ${what} (capability "${flag}" is false)`,
@@ -14,7 +15,8 @@ function unsupported(provider: string, what: string, flag: keyof Capabilities): 
   );
 }
 
-function outOfRange(provider: string, path: string, message: string): SnapcopyError {
+/** The error for a value outside the range the manifest states. */
+export function outOfRange(provider: string, path: string, message: string): SnapcopyError {
   return new SnapcopyError('INVALID_REQUEST', `${path}: ${message} on ${provider}`, {
     provider,
     issues: [{ path, message }],
@@ -52,22 +54,13 @@ export function checkRequestAgainstCapabilities(
       return outOfRange(provider, 'retentionDays', `must be ${min}-${max} days`);
     }
   }
-  if (req.completionDurationMinutes !== undefined) {
-    const limits = caps.completionDurationMinutes;
-    if (!caps.timeBasedCopy || limits === null)
-      return unsupported(provider, 'time-based copy', 'timeBasedCopy');
-    const m = req.completionDurationMinutes;
-    if (m < limits.min || m > limits.max) {
-      return outOfRange(provider, 'completionDurationMinutes', `must be ${limits.min}-${limits.max} minutes`);
-    }
-    if (m % limits.step !== 0) {
-      return outOfRange(
-        provider,
-        'completionDurationMinutes',
-        `must be a multiple of ${limits.step} minutes`,
-      );
-    }
-  }
+  const timeBased = checkCompletionDuration(
+    provider,
+    caps.timeBasedCopy,
+    caps.completionDurationMinutes,
+    req.completionDurationMinutes,
+  );
+  if (timeBased) return timeBased;
   const ownKeys = new Set<string>([...Object.values(LINEAGE_TAGS), ...Object.values(STATE_TAGS)]);
   const clash = Object.keys(req.snapcopyTags ?? {}).find((k) => ownKeys.has(k));
   if (clash !== undefined) {
@@ -80,13 +73,50 @@ export function checkRequestAgainstCapabilities(
       },
     );
   }
-  // snapcopy's own tags take the same slots as the caller's.
-  const tagCount = Object.keys(req.tags ?? {}).length + Object.keys(req.snapcopyTags ?? {}).length;
-  if (tagCount > 0 && !caps.tagsOnCopy) return unsupported(provider, 'tags on the copy', 'tagsOnCopy');
-  if (tagCount > caps.maxUserTags && caps.tagsOnCopy) {
-    return new SnapcopyError('INVALID_REQUEST', `tags: at most ${caps.maxUserTags} tags on ${provider}`, {
+  // snapcopy's own tags take the same slots as the caller's (their keys never meet: the
+  // caller's may not start with the prefix, snapcopy's must).
+  const allTags = { ...req.tags, ...req.snapcopyTags };
+  const tags = checkTagCount(provider, caps.tagsOnCopy, caps.maxUserTags, allTags, 'tags', 'tagsOnCopy');
+  if (tags) return tags;
+  return undefined;
+}
+
+/**
+ * Refuses a completion duration the manifest does not allow: `UNSUPPORTED` without
+ * time-based copy, `INVALID_REQUEST` outside the range or off its step.
+ */
+export function checkCompletionDuration(
+  provider: string,
+  timeBasedCopy: boolean,
+  limits: { readonly min: number; readonly max: number; readonly step: number } | null,
+  minutes: number | undefined,
+): SnapcopyError | undefined {
+  if (minutes === undefined) return undefined;
+  if (!timeBasedCopy || limits === null) return unsupported(provider, 'time-based copy', 'timeBasedCopy');
+  if (minutes < limits.min || minutes > limits.max) {
+    return outOfRange(provider, 'completionDurationMinutes', `must be ${limits.min}-${limits.max} minutes`);
+  }
+  if (minutes % limits.step !== 0) {
+    return outOfRange(provider, 'completionDurationMinutes', `must be a multiple of ${limits.step} minutes`);
+  }
+  return undefined;
+}
+
+/** Refuses tags the manifest does not allow: `UNSUPPORTED` without the flag, `INVALID_REQUEST` beyond the count. */
+export function checkTagCount(
+  provider: string,
+  supported: boolean,
+  max: number,
+  tags: Readonly<Record<string, string>> | undefined,
+  path: string,
+  flag: string,
+): SnapcopyError | undefined {
+  const count = Object.keys(tags ?? {}).length;
+  if (count > 0 && !supported) return unsupported(provider, `${path} on the copy`, flag);
+  if (count > max && supported) {
+    return new SnapcopyError('INVALID_REQUEST', `${path}: at most ${max} tags on ${provider}`, {
       provider,
-      issues: [{ path: 'tags', message: `at most ${caps.maxUserTags} tags` }],
+      issues: [{ path, message: `at most ${max} tags` }],
     });
   }
   return undefined;

@@ -26,10 +26,25 @@ export interface ProtocolRequest {
 }
 
 /**
+ * The part of a capability manifest the copy protocol reads, whatever the resource: every
+ * kind's manifest (snapshots, images) has these entries under these names.
+ */
+export type ProtocolCapabilities = Pick<
+  Capabilities,
+  | 'cancelByDelete'
+  | 'cancelTakesEffect'
+  | 'nativeIdempotencyToken'
+  | 'maxIdsPerStatusCall'
+  | 'consistencyWindowMs'
+>;
+
+/**
  * The types one kind of copied resource (snapshots, images) plugs into {@link CopyFacade}.
  * A type-level bundle: nothing of it exists at run time.
  */
 export interface CopyKindTypes {
+  /** The kind's capability manifest. */
+  readonly capabilities: ProtocolCapabilities;
   /** What callers pass. */
   readonly input: unknown;
   /** A parsed, checked request with its client token. */
@@ -80,6 +95,8 @@ export interface NeutralCancel {
   readonly id: string;
   readonly takesEffect: 'immediate' | 'on-completion' | 'already-gone';
   readonly message: string;
+  /** The copy was still in progress when it was cancelled. */
+  readonly wasRunning?: boolean;
 }
 
 /** Options of {@link CopyFacade.copy}. */
@@ -102,7 +119,7 @@ const EACH_CONCURRENCY = 8;
 const DEFAULT_WAIT = { timeoutMs: 6 * 3600_000, minDelayMs: 5_000, maxDelayMs: 60_000 };
 
 /** A NaN or infinite delay would turn the wait loop into a busy poll that never ends. */
-function checkWaitOptions(options: WaitOptions, provider: string): void {
+function checkWaitOptions(options: Omit<WaitOptions, 'onProgress'>, provider: string): void {
   const issues = (['timeoutMs', 'minDelayMs', 'maxDelayMs'] as const)
     .filter((name) => {
       const value = options[name];
@@ -172,7 +189,7 @@ function readOptions<T extends object>(options: T | undefined, provider: string)
  */
 export abstract class CopyFacade<K extends CopyKindTypes> {
   readonly provider: string;
-  readonly capabilities: Capabilities;
+  readonly capabilities: K['capabilities'];
   protected readonly clock: Clock;
   protected readonly retryPolicy: RetryPolicy;
   protected readonly logger: Logger;
@@ -193,7 +210,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     Map<string, { resolve: (copies: ObservedCopy[]) => void; reject: (err: unknown) => void }[]>
   >();
 
-  protected constructor(provider: string, capabilities: Capabilities, runtime: CopierRuntime = {}) {
+  protected constructor(provider: string, capabilities: K['capabilities'], runtime: CopierRuntime = {}) {
     this.provider = provider;
     this.capabilities = capabilities;
     this.clock = runtime.clock ?? systemClock;
@@ -1003,7 +1020,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * in flight at the deadline is not retried: the wait ends by the deadline plus at most
    * one request timeout, and a call that fails after the deadline ends it with `TIMEOUT`.
    */
-  async wait(ref: K['ref'], given: WaitOptions = {}): Promise<K['status']> {
+  async wait(
+    ref: K['ref'],
+    given: Omit<WaitOptions, 'onProgress'> & { readonly onProgress?: (status: K['status']) => void } = {},
+  ): Promise<K['status']> {
     const options = readOptions(given, this.provider);
     let current = this.#refId(ref, 0);
     checkWaitOptions(options, this.provider);
@@ -1039,7 +1059,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         throw err;
       }
       last = status!;
-      options.onProgress?.(last as never);
+      options.onProgress?.(last);
       if (last.replacedBy !== undefined && followed < 10) {
         followed += 1;
         current = { region: current.region, id: last.replacedBy };
@@ -1126,6 +1146,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         id,
         takesEffect: 'on-completion',
         message: `${id} is still copying: ${this.provider} deletes it when the copy completes (it reads as cancelled meanwhile)`,
+        wasRunning: true,
       };
     }
     return {
@@ -1136,6 +1157,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         seen.state === 'pending'
           ? `deleted ${id}: the copy in progress was stopped and its partial data removed`
           : `${id} is deleted`,
+      wasRunning: seen.state === 'pending',
     };
   }
 }

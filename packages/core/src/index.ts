@@ -92,8 +92,64 @@ export { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
 export { type Logger, redactingLogger, silentLogger } from './logger.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
+// Machine images (EC2 AMIs, ECS custom images): the same contract for another resource.
+export {
+  AbstractImageCopier,
+  checkImageRef,
+  type ImageCopier,
+  type ImageCopierProvider,
+  type ImageCopyOptions,
+  type ImageKind,
+  type ImageWaitOptions,
+  type NormalizedImageCopyRequest,
+} from './image-copier.js';
+export {
+  defineImageCapabilities,
+  IMAGE_CAPABILITY_KEYS,
+  type ImageCapabilities,
+  ImageCapabilitiesSchema,
+} from './image-capabilities.js';
+export { checkImageRequestAgainstCapabilities } from './image-capability-check.js';
+export {
+  type ImageCopyRequest,
+  type ImageCopyRequestInput,
+  ImageCopyRequestSchema,
+  type ImageRef,
+  parseImageCopyRequest,
+} from './image-request.js';
+export {
+  type BackingSnapshotPlan,
+  type ImageCopyPlan,
+  type PlannedImageTags,
+  type SourceImageFacts,
+  totalOfSnapshots,
+} from './image-plan.js';
+export type {
+  BackingSnapshotProgress,
+  ImageCancelResult,
+  ImageCopyHandle,
+  ImageCopyStatus,
+} from './image-status.js';
+export {
+  IMAGE_LINEAGE_TAG_COUNT,
+  IMAGE_LINEAGE_TAGS,
+  IMAGE_SNAPSHOT_LINEAGE_TAG_COUNT,
+  IMAGE_SNAPSHOT_LINEAGE_TAGS,
+  imageKeyTag,
+  imageLineage,
+  imageLineageTags,
+  imageSnapshotLineageTags,
+  keyOfImageKeyTag,
+} from './image-lineage.js';
+
 // For adapter authors: the facade to extend and what its driver methods speak.
-export { AbstractSnapshotCopier, type NormalizedCopyRequest, type SnapshotKind } from './snapshot-copier.js';
+export {
+  AbstractSnapshotCopier,
+  checkSnapshotRef,
+  type NormalizedCopyRequest,
+  type SnapshotKind,
+  snapshotLineage,
+} from './snapshot-copier.js';
 export {
   type CopierRuntime,
   CopyFacade,
@@ -102,6 +158,7 @@ export {
   type MadeCopy,
   type NeutralCancel,
   type NeutralStatus,
+  type ProtocolCapabilities,
   type ProtocolRequest,
 } from './copy-facade.js';
 export { type ObservedCopy, STATE_TAGS } from './observed-copy.js';

@@ -36,6 +36,7 @@ export type NormalizedCopyRequest = CopyRequest & { readonly clientToken: string
 
 /** The snapshot kind of the copy protocol: the types {@link AbstractSnapshotCopier} works on. */
 export interface SnapshotKind extends CopyKindTypes {
+  readonly capabilities: Capabilities;
   readonly input: CopyRequestInput;
   readonly request: NormalizedCopyRequest;
   readonly plan: CopyPlan;

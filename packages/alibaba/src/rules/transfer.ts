@@ -48,6 +48,11 @@ export interface AlibabaTransferInput {
   readonly copy: Pick<ResolvedEncryption, 'encrypted' | 'kmsKeyId'>;
   /** Earlier copies of the same lineage still present in the destination region. */
   readonly earlierCopies?: readonly AlibabaEarlierCopy[];
+  /**
+   * A disk of an image copy: ECS copies an image unencrypted within its region (for a
+   * snapshot it refuses that), so the same-region standard-copy refusal does not apply.
+   */
+  readonly allowSameRegionStandardCopy?: boolean;
 }
 
 /** How much an Alibaba copy moves and stores, and why. */
@@ -125,7 +130,9 @@ export function resolveAlibabaTransfer(input: AlibabaTransferInput): AlibabaTran
   const { sourceRegion, destinationRegion, source, copy } = input;
   const sameRegion = sourceRegion === destinationRegion;
   if (source.encrypted && !copy.encrypted) throw decryptOnCopyError();
-  if (sameRegion && !copy.encrypted) throw sameRegionStandardCopyError(sourceRegion);
+  if (sameRegion && !copy.encrypted && input.allowSameRegionStandardCopy !== true) {
+    throw sameRegionStandardCopyError(sourceRegion);
+  }
   checkSize(source.sizeGiB, 'source.sizeGiB');
   checkSize(source.diskSizeGiB, 'source.diskSizeGiB');
 

@@ -1,5 +1,9 @@
 import { EcsSimulator, type EcsSimulatorOptions, mountSimulator, VirtualClock } from '@snapcopy/testkit';
-import { type AlibabaEcsCopierOptions, createAlibabaEcsCopier } from '../../src/index.js';
+import {
+  type AlibabaEcsCopierOptions,
+  createAlibabaEcsCopier,
+  createAlibabaImageCopier,
+} from '../../src/index.js';
 
 export const HANGZHOU = 'cn-hangzhou';
 export const SHANGHAI = 'cn-shanghai';
@@ -14,6 +18,8 @@ export interface SimHarness {
   /** `http://127.0.0.1:PORT` in server mode, undefined in nock mode (regional endpoints). */
   readonly endpoint: string | undefined;
   copier(overrides?: AlibabaEcsCopierOptions): ReturnType<typeof createAlibabaEcsCopier>;
+  /** An image copier with the same credentials, endpoint, clock and retries. */
+  imageCopier(overrides?: AlibabaEcsCopierOptions): ReturnType<typeof createAlibabaImageCopier>;
   /** Copies the simulator holds of one source snapshot (the cloud's word, not the adapter's). */
   copiesOf(sourceSnapshotId: string): string[];
   close(): Promise<void>;
@@ -30,21 +36,21 @@ export async function makeSimHarness(
   const account = sim.addAccount({ id: '1234567890123456' }).id;
   const { accessKeyId, accessKeySecret } = sim.credentials(account);
   const { endpoint, close } = await mountSimulator(sim, mounting);
+  const copierOptions = (): AlibabaEcsCopierOptions => ({
+    credentials: { accessKeyId, accessKeySecret },
+    ...(endpoint ? { endpoint } : {}),
+    clock,
+    retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
+    requestTimeoutMs: 5_000,
+  });
   return {
     sim,
     clock,
     account,
     credentials: { accessKeyId, accessKeySecret },
     endpoint,
-    copier: (overrides = {}) =>
-      createAlibabaEcsCopier({
-        credentials: { accessKeyId, accessKeySecret },
-        ...(endpoint ? { endpoint } : {}),
-        clock,
-        retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
-        requestTimeoutMs: 5_000,
-        ...overrides,
-      }),
+    copier: (overrides = {}) => createAlibabaEcsCopier({ ...copierOptions(), ...overrides }),
+    imageCopier: (overrides = {}) => createAlibabaImageCopier({ ...copierOptions(), ...overrides }),
     copiesOf: (sourceSnapshotId) =>
       [...sim.world.snapshots.values()]
         .filter((s) => s.copy?.sourceSnapshotId === sourceSnapshotId)

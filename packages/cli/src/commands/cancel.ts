@@ -1,6 +1,7 @@
 import type { CopyRefFlags } from '../cli-flags.js';
 import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { refsAreImages } from '../image-flags.js';
 import { withInterrupt } from '../interrupt.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
@@ -13,6 +14,7 @@ const EFFECT_WORDS = {
 
 /** `snapcopy cancel`: deletes a copy and says when that takes effect. */
 export async function run(flags: CopyRefFlags): Promise<number> {
+  if (refsAreImages(flags)) return (await import('../image-commands.js')).runImageCancel(flags);
   const output = new Output(outputModeFor(flags.json));
   const { refs, copier } = await openCopierForRefs(flags, true);
   const target = refs[0] as (typeof refs)[number];

@@ -6,13 +6,14 @@ import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { onInterrupt } from '../interrupt.js';
 import { encryptionWords, gib, ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
+import { requestIsForImage } from '../image-flags.js';
 import { requestFromFlags } from '../request-from-flags.js';
 
 /**
  * The copy call's error, naming the client token: after a failure (above all a lost
  * reply) rerunning with that token never makes a second copy.
  */
-function withClientToken(err: unknown, token: string): unknown {
+export function withClientToken(err: unknown, token: string): unknown {
   if (!isSnapcopyError(err)) return err;
   return new SnapcopyError(
     err.code,
@@ -33,13 +34,17 @@ function withClientToken(err: unknown, token: string): unknown {
 
 /**
  * `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end (or, with
- * `--group-tag`/`--group-id`, copies one multi-volume set). SIGINT/SIGTERM stop it at any
+ * `--group-tag`/`--group-id`, copies one multi-volume set; with `--image`, one machine image). SIGINT/SIGTERM stop it at any
  * point; stopped during the copy call, the error names the client token to rerun with,
  * since the copy may have been made.
  */
 export async function run(flags: CopyFlags & GroupCopyFlags): Promise<number> {
-  if (flags.groupTag !== undefined || flags.groupId !== undefined)
-    return (await import('./copy-group.js')).run(flags);
+  const group = flags.groupTag !== undefined || flags.groupId !== undefined;
+  if (requestIsForImage(flags)) {
+    if (group) throw new SnapcopyError('INVALID_REQUEST', '--image and a group flag contradict each other');
+    return (await import('../image-commands.js')).runImageCopy(flags);
+  }
+  if (group) return (await import('./copy-group.js')).run(flags);
   const interrupt = onInterrupt();
   try {
     return await copyAndFollow(flags, interrupt.signal);

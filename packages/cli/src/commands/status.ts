@@ -1,6 +1,7 @@
 import type { CopyRefFlags } from '../cli-flags.js';
 import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { refsAreImages } from '../image-flags.js';
 import { withInterrupt } from '../interrupt.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
@@ -8,6 +9,7 @@ import { rowsTable } from '../output/tables.js';
 
 /** `snapcopy status`: state and progress of copies. Succeeds whatever the states are. */
 export async function run(flags: CopyRefFlags): Promise<number> {
+  if (refsAreImages(flags)) return (await import('../image-commands.js')).runImageStatus(flags);
   const output = new Output(outputModeFor(flags.json));
   const { refs, copier } = await openCopierForRefs(flags, false);
   const statuses = await withInterrupt((signal) => copier.status(refs, { signal }));

@@ -1,12 +1,14 @@
 import type { CopyRefFlags } from '../cli-flags.js';
 import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { refsAreImages } from '../image-flags.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { ref } from '../output/format.js';
 import { Output, outputModeFor } from '../output/output-mode.js';
 
 /** `snapcopy wait`: follows one copy to its end; a timeout or interrupt leaves it running. */
 export async function run(flags: CopyRefFlags): Promise<number> {
+  if (refsAreImages(flags)) return (await import('../image-commands.js')).runImageWait(flags);
   const output = new Output(outputModeFor(flags.json));
   const { refs, copier } = await openCopierForRefs(flags, true);
   const target = refs[0] as (typeof refs)[number];

@@ -1,17 +1,16 @@
-import type { CopyRequestInput, ErrorCode } from '@snapcopy/core';
+import type { CopyRequestInput, ErrorCode, ImageCopyRequestInput } from '@snapcopy/core';
 import type { ProviderName } from '../providers.js';
 import { DEMO_IDS } from './demo-seed.js';
 
 /** How a demo scenario is meant to end. */
 export type DemoExpectation = 'completed' | 'refused' | 'fails-later' | 'cancelled';
 
-/** One copy the demo plans and runs. */
-export interface DemoScenario {
+/** What every demo scenario says, whatever it copies. */
+interface DemoScenarioCommon {
   /** Short label in bars and tables. */
   readonly label: string;
   readonly title: string;
   readonly provider: ProviderName;
-  readonly request: CopyRequestInput;
   readonly expect: DemoExpectation;
   /** What the newcomer should notice, in one sentence. */
   readonly point: string;
@@ -22,6 +21,21 @@ export interface DemoScenario {
   /** A copy made (and waited for) before the plans, so that this one has an earlier copy to build on. */
   readonly before?: CopyRequestInput;
 }
+
+/** A snapshot copy the demo plans and runs. */
+export interface DemoSnapshotScenario extends DemoScenarioCommon {
+  readonly kind?: 'snapshot';
+  readonly request: CopyRequestInput;
+}
+
+/** A machine image copy the demo plans and runs. */
+export interface DemoImageScenario extends DemoScenarioCommon {
+  readonly kind: 'image';
+  readonly request: ImageCopyRequestInput;
+}
+
+/** One copy the demo plans and runs. */
+export type DemoScenario = DemoSnapshotScenario | DemoImageScenario;
 
 /** Every kind of copy the demo shows, in the order it shows them. */
 export const DEMO_SCENARIOS: readonly DemoScenario[] = [
@@ -140,5 +154,35 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
     expect: 'cancelled',
     cancelAtPercent: 20,
     point: 'cancel = delete: on ECS it takes effect at once and the partial copy is removed',
+  },
+  {
+    kind: 'image',
+    label: 'aws-ami-key',
+    title: 'AWS AMI copy, unencrypted backing snapshots encrypted under a customer key',
+    provider: 'aws',
+    request: {
+      source: { region: 'us-east-1', imageId: DEMO_IDS.awsAmi },
+      destination: { region: 'us-west-2' },
+      encryption: { encrypted: true, kmsKeyId: DEMO_IDS.awsBackupKey },
+      copySourceTags: true,
+      snapshotTags: { purpose: 'disaster-recovery' },
+    },
+    expect: 'completed',
+    point:
+      'one CopyImage, one plan entry per backing snapshot: each encrypted under the key, each a full copy',
+  },
+  {
+    kind: 'image',
+    label: 'ali-img-cancel',
+    title: 'Alibaba custom image copy, cancelled mid-way',
+    provider: 'alibaba',
+    request: {
+      source: { region: 'cn-hangzhou', imageId: DEMO_IDS.aliImage },
+      destination: { region: 'cn-shanghai' },
+    },
+    expect: 'cancelled',
+    cancelAtPercent: 20,
+    point:
+      'an image being copied cannot be deleted on ECS: CancelCopyImage removes the copy and its partial snapshots at once',
   },
 ];

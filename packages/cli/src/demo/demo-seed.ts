@@ -17,6 +17,16 @@ export const DEMO_IDS = Object.freeze({
   aliDb: 's-demo0db0disk0001',
   /** Alibaba, cn-hangzhou: 160 GiB of data on a 200 GiB disk, unencrypted. */
   aliArchive: 's-demo0archive0001',
+  /** AWS, us-east-1: the root (8 of 16 GiB) and data (20 of 40 GiB) snapshots of an AMI, unencrypted. */
+  awsAmiRoot: 'snap-0de0000000000e001',
+  awsAmiData: 'snap-0de0000000000e002',
+  /** AWS, us-east-1: an EBS-backed AMI over those two snapshots. */
+  awsAmi: 'ami-0de00000000000001',
+  /** Alibaba, cn-hangzhou: the system (40 GiB) and data (300 GiB) disk snapshots of a custom image. */
+  aliImageSystem: 's-demo0image0sys01',
+  aliImageData: 's-demo0image0data1',
+  /** Alibaba, cn-hangzhou: a custom image over those two snapshots. */
+  aliImage: 'm-demo0image0000001',
   /** AWS key in us-west-2 the copies may use. */
   awsBackupKey: 'alias/dr-backup',
   /** AWS key in us-west-2 that exists but EBS cannot use. */
@@ -39,7 +49,8 @@ export const DEMO_IDS = Object.freeze({
  * The world the demo starts the sandbox with (the testkit's seed format): one account
  * per cloud and an AWS partner account, AWS regions for the copies and the policy, a
  * usable customer key, one EBS cannot use and one pending deletion, the copies' snapshots,
- * two days of snapshots of one database volume, and the partner's snapshots.
+ * two days of snapshots of one database volume, the partner's snapshots, and a machine
+ * image (over two snapshots of its own) on each cloud.
  * Credentials are the sandbox's own, good for nothing else.
  */
 export const DEMO_SEED = {
@@ -126,6 +137,32 @@ export const DEMO_SEED = {
         sizeGiB: 2,
         description: 'scratch space, not a backup',
       },
+      {
+        id: DEMO_IDS.awsAmiRoot,
+        account: DEMO_AWS_ACCOUNT,
+        region: 'us-east-1',
+        volumeSizeGiB: 16,
+        sizeGiB: 8,
+        description: 'app server AMI root volume',
+      },
+      {
+        id: DEMO_IDS.awsAmiData,
+        account: DEMO_AWS_ACCOUNT,
+        region: 'us-east-1',
+        volumeSizeGiB: 40,
+        sizeGiB: 20,
+        description: 'app server AMI data volume',
+      },
+    ],
+    images: [
+      {
+        id: DEMO_IDS.awsAmi,
+        account: DEMO_AWS_ACCOUNT,
+        region: 'us-east-1',
+        name: 'app-server',
+        snapshots: [DEMO_IDS.awsAmiRoot, DEMO_IDS.awsAmiData],
+        tags: { app: 'shop' },
+      },
     ],
   },
   alibaba: {
@@ -153,6 +190,31 @@ export const DEMO_SEED = {
         volumeSizeGiB: 200,
         sizeGiB: 160,
         description: 'archive data disk',
+      },
+      {
+        id: DEMO_IDS.aliImageSystem,
+        account: DEMO_ALIBABA_ACCOUNT,
+        region: 'cn-hangzhou',
+        volumeSizeGiB: 40,
+        sizeGiB: 40,
+        description: 'image system disk',
+      },
+      {
+        id: DEMO_IDS.aliImageData,
+        account: DEMO_ALIBABA_ACCOUNT,
+        region: 'cn-hangzhou',
+        volumeSizeGiB: 300,
+        sizeGiB: 300,
+        description: 'image data disk',
+      },
+    ],
+    images: [
+      {
+        id: DEMO_IDS.aliImage,
+        account: DEMO_ALIBABA_ACCOUNT,
+        region: 'cn-hangzhou',
+        name: 'shop-image',
+        snapshots: [DEMO_IDS.aliImageSystem, DEMO_IDS.aliImageData],
       },
     ],
   },

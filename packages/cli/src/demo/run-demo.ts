@@ -4,33 +4,42 @@ import {
   type CopyHandle,
   type CopyPlan,
   type CopyStatus,
+  type ImageCancelResult,
+  type ImageCopier,
+  type ImageCopyHandle,
+  type ImageCopyPlan,
+  type ImageCopyStatus,
   isSnapcopyError,
   type SnapcopyError,
   type SnapshotCopier,
 } from '@snapcopy/core';
 import type { LedgerEntry } from '@snapcopy/testkit';
 import { createCliRegistry, createCopier, loadCapabilities } from '../composition-root.js';
-import { PROVIDER_NAMES, type ProviderName } from '../providers.js';
+import { PROVIDER_NAMES, PROVIDERS, type ProviderName } from '../providers.js';
 import { encryptionWords, gib, ref, seconds } from '../output/format.js';
 import type { Output } from '../output/output-mode.js';
 import { createProgressBoard, type ProgressBoard } from '../output/progress-board.js';
 import { capabilitiesTable, rowsTable } from '../output/tables.js';
 import type { RunningSandbox } from '../sandbox-loader.js';
 import type { DemoScenario } from './demo-scenarios.js';
+import { createDemoImageCopiers, imageLedger, imagePlanLines, isImagePlan, planView } from './image-demo.js';
+import { imageCapabilitiesTable } from '../output/image-tables.js';
 
 /** What happened to one scenario, and whether that is what the demo promised. */
 export interface DemoOutcome {
   readonly scenario: DemoScenario;
-  readonly plan?: CopyPlan;
+  readonly plan?: CopyPlan | ImageCopyPlan;
   /** Why planning, copying or waiting stopped. */
   readonly error?: SnapcopyError;
-  readonly handle?: CopyHandle;
-  readonly status?: CopyStatus;
-  readonly cancel?: CancelResult;
-  /** What the simulated cloud billed for the copy. */
-  readonly ledger?: LedgerEntry;
-  /** CopySnapshot calls the cloud received for this scenario (0 for a refusal). */
+  readonly handle?: CopyHandle | ImageCopyHandle;
+  readonly status?: CopyStatus | ImageCopyStatus;
+  readonly cancel?: CancelResult | ImageCancelResult;
+  /** What the simulated cloud billed for the copy (an image copy: its snapshot copies, summed). */
+  readonly ledger?: Pick<LedgerEntry, 'transferGiB' | 'storageGiB'>;
+  /** Copy calls (CopySnapshot, CopyImage) the cloud received for this scenario (0 for a refusal). */
   readonly copyCalls: number;
+  /** An image copy's backing snapshot copies, as its statuses named them. */
+  readonly backingSnapshotIds?: readonly string[];
   /** The outcome is the one the scenario promises. */
   readonly asExpected: boolean;
   /**
@@ -43,9 +52,9 @@ export interface DemoOutcome {
 /** A scenario after planning: its plan, or why it was refused. */
 interface PlannedScenario {
   readonly scenario: DemoScenario;
-  readonly plan?: CopyPlan;
+  readonly plan?: CopyPlan | ImageCopyPlan;
   readonly error?: SnapcopyError;
-  /** CopySnapshot calls the cloud received while this scenario was planned. */
+  /** Copy calls the cloud received while this scenario was planned. */
   readonly copyCallsDuringPlan: number;
 }
 
@@ -71,7 +80,10 @@ function deltaWords(plan: CopyPlan): string {
     : ` (not measurable: ${gib(d.gib)} is an upper bound)`;
 }
 
-function planWords(plan: CopyPlan): string {
+function planWords(plan: CopyPlan | ImageCopyPlan): string {
+  if (isImagePlan(plan)) {
+    return `${plan.snapshots.length} backing snapshots: ${gib(plan.billableGiB.transfer)} transferred, ${gib(plan.billableGiB.storage)} stored`;
+  }
   const what =
     plan.transfer === 'none'
       ? 'no data moves (metadata-only copy)'
@@ -84,7 +96,10 @@ function asError(err: unknown): SnapcopyError {
   throw err;
 }
 
-function ledgerMatchesPlan(plan: CopyPlan | undefined, ledger: LedgerEntry | undefined): boolean {
+function ledgerMatchesPlan(
+  plan: CopyPlan | ImageCopyPlan | undefined,
+  ledger: DemoOutcome['ledger'],
+): boolean {
   if (!plan || !ledger) return false;
   return ledger.transferGiB === plan.billableGiB.transfer && ledger.storageGiB === plan.billableGiB.storage;
 }
@@ -125,6 +140,14 @@ export async function runDemoScenarios(options: DemoRunOptions): Promise<DemoOut
     PROVIDER_NAMES.map(async (name) => ({ name, capabilities: await loadCapabilities(name) })),
   );
   output.line(capabilitiesTable(output.mode, manifests, CAPABILITY_KEYS));
+  header(output, 'What each provider can do with machine images (image manifests)');
+  const imageManifests = await Promise.all(
+    PROVIDER_NAMES.map(async (name) => ({
+      name,
+      capabilities: (await PROVIDERS[name].loadImages()).capabilities,
+    })),
+  );
+  output.line(imageCapabilitiesTable(output.mode, imageManifests));
 
   const registry = await createCliRegistry(['aws', 'alibaba']);
   const awsAccount = sandbox.aws.accounts[0];
@@ -140,6 +163,7 @@ export async function runDemoScenarios(options: DemoRunOptions): Promise<DemoOut
       credentials: { accessKeyId: aliAccount.accessKeyId, accessKeySecret: aliAccount.secretAccessKey },
     }),
   };
+  const imageCopiers = await createDemoImageCopiers(sandbox);
   const simOf = (p: ProviderName) => (p === 'aws' ? sandbox.ec2 : sandbox.ecs);
 
   header(output, 'Plans: what each copy will do and cost, before anything is sent');
@@ -159,11 +183,16 @@ export async function runDemoScenarios(options: DemoRunOptions): Promise<DemoOut
     }
     const requests = simOf(scenario.provider).world.requests;
     const since = requests.size;
-    const copyCallsDuringPlan = () => requests.count('CopySnapshot', since);
+    const copyCallsDuringPlan = () =>
+      requests.count('CopySnapshot', since) + requests.count('CopyImage', since);
     try {
-      const plan = await copiers[scenario.provider].plan(scenario.request);
+      const plan =
+        scenario.kind === 'image'
+          ? await imageCopiers[scenario.provider].plan(scenario.request)
+          : await copiers[scenario.provider].plan(scenario.request);
       output.line(`${scenario.label}  ${scenario.title}`);
       output.line(`    plan: ${planWords(plan)}`);
+      if (isImagePlan(plan)) for (const line of imagePlanLines(plan)) output.line(`    * ${line}`);
       for (const reason of plan.reasons) output.line(`    - ${reason}`);
       planned.push({ scenario, plan, copyCallsDuringPlan: copyCallsDuringPlan() });
     } catch (err) {
@@ -178,22 +207,37 @@ export async function runDemoScenarios(options: DemoRunOptions): Promise<DemoOut
   const board = createProgressBoard(output);
   let outcomes: DemoOutcome[];
   try {
-    outcomes = await Promise.all(planned.map((p) => runOne(p, copiers[p.scenario.provider], board, options)));
+    outcomes = await Promise.all(
+      planned.map((p) =>
+        runOne(
+          p,
+          p.scenario.kind === 'image' ? imageCopiers[p.scenario.provider] : copiers[p.scenario.provider],
+          board,
+          options,
+        ),
+      ),
+    );
   } finally {
     board.stop();
   }
   return outcomes.map((o) => {
-    const ledger = o.handle
-      ? simOf(o.scenario.provider).world.ledger.forSnapshot(o.handle.snapshotId)
-      : undefined;
+    const ledger = !o.handle
+      ? undefined
+      : 'imageId' in o.handle
+        ? imageLedger(sandbox, o.scenario.provider, o.backingSnapshotIds ?? [])
+        : simOf(o.scenario.provider).world.ledger.forSnapshot(o.handle.snapshotId);
     const done = { ...o, ...(ledger ? { ledger } : {}) };
     return { ...done, asExpected: judge(done), billMatchesPlan: billMatches(done) };
   });
 }
 
+/** The id a handle or status names, whatever the kind. */
+const idOf = (x: CopyHandle | ImageCopyHandle | CopyStatus | ImageCopyStatus): string =>
+  'imageId' in x ? x.imageId : x.snapshotId;
+
 async function runOne(
   p: PlannedScenario,
-  copier: SnapshotCopier,
+  copier: SnapshotCopier | ImageCopier,
   board: ProgressBoard,
   options: DemoRunOptions,
 ): Promise<DemoOutcome> {
@@ -207,9 +251,18 @@ async function runOne(
       billMatchesPlan: null,
     };
   }
-  let handle: CopyHandle;
+  // One flow for both kinds: the copier's methods take the kind's request, plan and handle.
+  const flow = copier as unknown as {
+    copy(request: unknown, options: { plan: unknown }): Promise<CopyHandle | ImageCopyHandle>;
+    wait(
+      handle: unknown,
+      options: Record<string, unknown> & { onProgress: (s: CopyStatus | ImageCopyStatus) => void },
+    ): Promise<CopyStatus | ImageCopyStatus>;
+    cancel(handle: unknown): Promise<CancelResult | ImageCancelResult>;
+  };
+  let handle: CopyHandle | ImageCopyHandle;
   try {
-    handle = await copier.copy(scenario.request, { plan: p.plan });
+    handle = await flow.copy(scenario.request, { plan: p.plan });
   } catch (err) {
     return {
       scenario,
@@ -220,26 +273,34 @@ async function runOne(
       billMatchesPlan: null,
     };
   }
-  const label = `${scenario.label} ${ref(handle.region, handle.snapshotId)}`;
+  const label = `${scenario.label} ${ref(handle.region, idOf(handle))}`;
+  const forBoard = (s: CopyStatus | ImageCopyStatus): CopyStatus => ({ ...s, snapshotId: idOf(s) });
+  let backingSnapshotIds: string[] | undefined;
+  const seen = (s: CopyStatus | ImageCopyStatus) => {
+    const ids =
+      'snapshots' in s ? (s.snapshots ?? []).flatMap((b) => (b.snapshotId ? [b.snapshotId] : [])) : [];
+    if (ids.length > 0) backingSnapshotIds = ids;
+    board.update(scenario.label, forBoard(s));
+  };
   board.add(scenario.label, label);
-  let cancelling: Promise<CancelResult> | undefined;
+  let cancelling: Promise<CancelResult | ImageCancelResult> | undefined;
   try {
-    const status = await copier.wait(handle, {
+    const status = await flow.wait(handle, {
       minDelayMs: options.pollMs,
       maxDelayMs: options.pollMs,
       timeoutMs: 120_000,
       onProgress: (s) => {
-        board.update(scenario.label, s);
+        seen(s);
         if (
           scenario.cancelAtPercent !== undefined &&
           cancelling === undefined &&
           s.progress >= scenario.cancelAtPercent
         ) {
-          cancelling = copier.cancel(handle);
+          cancelling = flow.cancel(handle);
         }
       },
     });
-    board.update(scenario.label, status);
+    seen(status);
     const cancel = cancelling ? await cancelling : undefined;
     return {
       scenario,
@@ -247,6 +308,7 @@ async function runOne(
       handle,
       status,
       ...(cancel ? { cancel } : {}),
+      ...(backingSnapshotIds ? { backingSnapshotIds } : {}),
       copyCalls: 1,
       asExpected: false,
       billMatchesPlan: null,
@@ -278,7 +340,7 @@ export function printDemoSummary(output: Output, outcomes: readonly DemoOutcome[
       outcomes.map((o) => [
         o.scenario.label,
         o.plan
-          ? `${o.plan.transfer} (${o.plan.sizeBasis}${o.plan.delta ? `, ${o.plan.delta.measured}` : ''}), ${o.plan.encryption.encrypted ? 'encrypted' : 'plain'}`
+          ? `${planView(o.plan).transfer} (${planView(o.plan).sizeBasis}${!isImagePlan(o.plan) && o.plan.delta ? `, ${o.plan.delta.measured}` : ''}), ${planView(o.plan).encrypted ? 'encrypted' : 'plain'}`
           : 'refused',
         outcomeWords(o),
         fmt(o.plan?.billableGiB.transfer, o.plan?.billableGiB.storage),
@@ -320,6 +382,7 @@ export function demoDocument(outcomes: readonly DemoOutcome[], wallMs: number): 
       label: o.scenario.label,
       title: o.scenario.title,
       provider: o.scenario.provider,
+      kind: o.scenario.kind ?? 'snapshot',
       expect: o.scenario.expect,
       asExpected: o.asExpected,
       billMatchesPlan: o.billMatchesPlan,

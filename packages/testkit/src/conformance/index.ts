@@ -44,3 +44,29 @@ export {
   runConformanceCase,
   runConformanceCases,
 } from './run-case.js';
+
+// The image suite: the same machinery for ImageCopier.
+export {
+  type ImageConformanceCase,
+  type ImageCopierConformanceOptions,
+  imageRunnerOptions,
+} from './image-case.js';
+export { IMAGE_COPIER_CONFORMANCE_CASES } from './image-cases/index.js';
+export type {
+  ImageConformanceFixtures,
+  ImageConformanceHarness,
+  ImageConformanceHarnessFactory,
+  ImageConformanceTruth,
+  SourceDiskSpec,
+  SourceImageFixture,
+  SourceImageSpec,
+  TruthImage,
+} from './image-harness.js';
+export type { RequestLogHolder } from './support.js';
+export type { SecretHolder } from './run-case.js';
+export {
+  EC2_IMAGE_OPERATIONS,
+  ECS_IMAGE_OPERATIONS,
+  ec2ImageTruth,
+  ecsImageTruth,
+} from './image-simulator-harness.js';

@@ -1,12 +1,11 @@
 import { isSnapcopyError } from '@snapcopy/core';
 import {
-  type ConformanceCase,
   type ConformanceContext,
   resolveConformanceOptions,
   type SnapshotCopierConformanceOptions,
 } from './case.js';
 import { SNAPSHOT_COPIER_CONFORMANCE_CASES } from './cases/index.js';
-import type { ConformanceHarness, ConformanceHarnessFactory } from './harness.js';
+import type { Awaitable, ConformanceHarness, ConformanceLogLine } from './harness.js';
 import { fail } from './support.js';
 
 /** Every text an error exposes: message, stack, JSON view and the cause chain. */
@@ -23,8 +22,17 @@ function errorTexts(err: unknown, depth = 0): string[] {
   return [...texts, ...errorTexts(e.cause, depth + 1)];
 }
 
+/** What the runner needs of a harness, whatever the kind of copier it holds. */
+export interface SecretHolder {
+  /** A secret the copier holds that must never appear in an error message or a log line. */
+  readonly sentinelSecret: string;
+  /** Everything the copier logged, in order. */
+  readonly logs: readonly ConformanceLogLine[];
+  close(): Awaitable<void>;
+}
+
 /** Fails when the sentinel secret shows in any recorded error or log line. */
-export function assertNoSecretLeak(harness: ConformanceHarness, errors: readonly unknown[]): void {
+export function assertNoSecretLeak(harness: SecretHolder, errors: readonly unknown[]): void {
   const secret = harness.sentinelSecret;
   if (secret.length < 8) fail('sentinelSecret must be at least 8 characters to be searched for');
   errors.forEach((err, i) => {
@@ -47,9 +55,9 @@ export function assertNoSecretLeak(harness: ConformanceHarness, errors: readonly
  * Runs one case against a fresh harness, then checks no secret leaked, and closes the
  * harness whatever happened. Usable without vitest (the meta-tests do).
  */
-export async function runConformanceCase(
-  testCase: ConformanceCase,
-  makeHarness: ConformanceHarnessFactory,
+export async function runConformanceCase<H extends SecretHolder = ConformanceHarness>(
+  testCase: { run(harness: H, context: ConformanceContext): Promise<void> },
+  makeHarness: () => Awaitable<H>,
   options: SnapshotCopierConformanceOptions,
 ): Promise<void> {
   const harness = await makeHarness();
@@ -71,10 +79,13 @@ export interface ConformanceCaseOutcome {
 }
 
 /** Runs cases in order (all by default) and reports each outcome instead of throwing. */
-export async function runConformanceCases(
-  makeHarness: ConformanceHarnessFactory,
+export async function runConformanceCases<H extends SecretHolder = ConformanceHarness>(
+  makeHarness: () => Awaitable<H>,
   options: SnapshotCopierConformanceOptions,
-  cases: readonly ConformanceCase[] = SNAPSHOT_COPIER_CONFORMANCE_CASES,
+  cases: readonly {
+    readonly id: string;
+    run(harness: H, context: ConformanceContext): Promise<void>;
+  }[] = SNAPSHOT_COPIER_CONFORMANCE_CASES as never,
 ): Promise<ConformanceCaseOutcome[]> {
   const outcomes: ConformanceCaseOutcome[] = [];
   for (const testCase of cases) {

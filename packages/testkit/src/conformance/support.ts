@@ -10,13 +10,20 @@ import type {
 import { isSnapcopyError } from '@snapcopy/core';
 import type { ConformanceContext } from './case.js';
 import type {
+  Awaitable,
   ConformanceHarness,
   ConformanceOperation,
+  ConformanceTime,
   SourceFixture,
   SourceSnapshotSpec,
   TruthRequest,
   TruthSnapshot,
 } from './harness.js';
+
+/** Any harness whose cloud keeps a request log (snapshot and image harnesses alike). */
+export interface RequestLogHolder {
+  readonly truth: { requests(): Awaitable<readonly TruthRequest[]> };
+}
 
 /** Fails the current case with a message that says what the contract wanted. */
 export function fail(message: string): never {
@@ -91,13 +98,13 @@ export async function recorded<T>(ctx: ConformanceContext, work: () => Promise<T
 }
 
 /** Requests the cloud has received so far. */
-export async function requestMark(h: ConformanceHarness): Promise<number> {
+export async function requestMark(h: RequestLogHolder): Promise<number> {
   return (await h.truth.requests()).length;
 }
 
 /** Requests received since `mark`, optionally of some kinds only. */
 export async function requestsSince(
-  h: ConformanceHarness,
+  h: RequestLogHolder,
   mark: number,
   kinds?: readonly (ConformanceOperation | 'other')[],
 ): Promise<readonly TruthRequest[]> {
@@ -106,11 +113,7 @@ export async function requestsSince(
 }
 
 /** Asserts the cloud received nothing since `mark`. */
-export async function expectNoRequestsSince(
-  h: ConformanceHarness,
-  mark: number,
-  what: string,
-): Promise<void> {
+export async function expectNoRequestsSince(h: RequestLogHolder, mark: number, what: string): Promise<void> {
   const seen = await requestsSince(h, mark);
   check(
     seen.length === 0,
@@ -119,11 +122,7 @@ export async function expectNoRequestsSince(
 }
 
 /** Asserts the cloud received nothing that changes state (copy or delete) since `mark`. */
-export async function expectNoMutationSince(
-  h: ConformanceHarness,
-  mark: number,
-  what: string,
-): Promise<void> {
+export async function expectNoMutationSince(h: RequestLogHolder, mark: number, what: string): Promise<void> {
   const seen = await requestsSince(h, mark, ['copy', 'delete']);
   check(
     seen.length === 0,
@@ -176,7 +175,7 @@ export function waitFor(
 
 /** Moves time in steps until `done` holds; fails after the suite's bound. */
 export async function advanceUntil(
-  h: ConformanceHarness,
+  h: { readonly time: ConformanceTime },
   ctx: ConformanceContext,
   done: () => Promise<boolean>,
   what: string,
@@ -268,12 +267,14 @@ export function startCopy(
 
 /**
  * A request the manifest says is never supported: `plan` and `copy` both fail with
- * `UNSUPPORTED` and the cloud sees zero requests.
+ * `UNSUPPORTED` and the cloud sees zero requests. Any kind of copier (snapshots, images).
  */
-export async function expectUnsupportedWithZeroRequests(
-  h: ConformanceHarness,
+export async function expectUnsupportedWithZeroRequests<R>(
+  h: RequestLogHolder & {
+    readonly copier: { plan(request: R): Promise<unknown>; copy(request: R): Promise<unknown> };
+  },
   ctx: ConformanceContext,
-  request: CopyRequestInput,
+  request: R,
   what: string,
 ): Promise<void> {
   const mark = await requestMark(h);

@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
-import type { ConformanceCase, SnapshotCopierConformanceOptions } from './case.js';
+import type { ConformanceCase, ConformanceContext, SnapshotCopierConformanceOptions } from './case.js';
 import { SNAPSHOT_COPIER_CONFORMANCE_CASES } from './cases/index.js';
-import type { ConformanceHarnessFactory } from './harness.js';
-import { runConformanceCase } from './run-case.js';
+import type { Awaitable, ConformanceHarnessFactory } from './harness.js';
+import { runConformanceCase, type SecretHolder } from './run-case.js';
 
 /** What {@link runSnapshotCopierConformance} takes. */
 export interface SnapshotCopierConformanceSuite {
@@ -15,23 +15,39 @@ export interface SnapshotCopierConformanceSuite {
   readonly additionalTests?: (makeHarness: ConformanceHarnessFactory) => void;
 }
 
+/** One case of any kind's suite, as the vitest registration sees it. */
+interface RegisteredCase<H> {
+  readonly id: string;
+  readonly group: string;
+  readonly name: string;
+  run(harness: H, context: ConformanceContext): Promise<void>;
+}
+
 /**
- * Registers the SnapshotCopier conformance suite with vitest: one `it` per case of
- * {@link SNAPSHOT_COPIER_CONFORMANCE_CASES}, each on a fresh harness. Cases named in
- * `options.skip` show as skipped with their reason; unknown ids there are an error.
+ * Registers one kind's conformance cases with vitest: one `it` per case, each on a fresh
+ * harness, grouped by `group`. Cases named in `options.skip` show as skipped with their
+ * reason; unknown ids there are an error.
  */
-export function runSnapshotCopierConformance(suite: SnapshotCopierConformanceSuite): void {
+export function registerConformanceSuite<H extends SecretHolder>(
+  title: string,
+  cases: readonly RegisteredCase<H>[],
+  suite: {
+    readonly name: string;
+    readonly makeHarness: () => Awaitable<H>;
+    readonly options: SnapshotCopierConformanceOptions;
+    readonly additionalTests?: (makeHarness: () => Awaitable<H>) => void;
+  },
+): void {
   const skip = suite.options.skip ?? {};
-  const known = new Set(SNAPSHOT_COPIER_CONFORMANCE_CASES.map((c) => c.id));
+  const known = new Set(cases.map((c) => c.id));
   const unknown = Object.keys(skip).filter((id) => !known.has(id));
   if (unknown.length > 0) throw new TypeError(`options.skip names unknown cases: ${unknown.join(', ')}`);
-  describe(`SnapshotCopier conformance: ${suite.name}`, () => {
-    const byGroup = new Map<string, ConformanceCase[]>();
-    for (const c of SNAPSHOT_COPIER_CONFORMANCE_CASES)
-      byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
-    for (const [group, cases] of byGroup) {
+  describe(`${title}: ${suite.name}`, () => {
+    const byGroup = new Map<string, RegisteredCase<H>[]>();
+    for (const c of cases) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
+    for (const [group, inGroup] of byGroup) {
       describe(group, () => {
-        for (const c of cases) {
+        for (const c of inGroup) {
           const reason = skip[c.id];
           if (reason !== undefined) {
             it.skip(`${c.id}: ${c.name} (skipped: ${reason})`, () => {});
@@ -43,4 +59,17 @@ export function runSnapshotCopierConformance(suite: SnapshotCopierConformanceSui
     }
     if (suite.additionalTests) describe('additional tests', () => suite.additionalTests?.(suite.makeHarness));
   });
+}
+
+/**
+ * Registers the SnapshotCopier conformance suite with vitest: one `it` per case of
+ * {@link SNAPSHOT_COPIER_CONFORMANCE_CASES}, each on a fresh harness. Cases named in
+ * `options.skip` show as skipped with their reason; unknown ids there are an error.
+ */
+export function runSnapshotCopierConformance(suite: SnapshotCopierConformanceSuite): void {
+  registerConformanceSuite<Awaited<ReturnType<ConformanceHarnessFactory>>>(
+    'SnapshotCopier conformance',
+    SNAPSHOT_COPIER_CONFORMANCE_CASES as readonly ConformanceCase[],
+    suite,
+  );
 }

@@ -457,6 +457,12 @@ export class Ec2Simulator {
     return this.#state.images.images.get(id);
   }
 
+  /** Every AMI the simulator holds (deregistered ones while still visible), brought up to the clock's now. */
+  images(): Ec2Image[] {
+    this.#state.advanceCopies();
+    return [...this.#state.images.images.values()];
+  }
+
   /** A snapshot by id, whatever its region or owner. */
   snapshot(id: string): SimSnapshot | undefined {
     return this.world.snapshots.get(id);

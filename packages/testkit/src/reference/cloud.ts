@@ -1,6 +1,7 @@
 import type { Clock } from '@snapcopy/core';
 import { FaultInjector } from '../sim/faults.js';
 import { hexId, type SimAccount, type SimKey, type SimSnapshot, SimWorld } from '../sim/world.js';
+import { type ReferenceImageCopyParams, ReferenceImageStore, type ReferenceImageView } from './images.js';
 
 /** The operations of the reference cloud's API. */
 export type ReferenceOperation =
@@ -9,7 +10,10 @@ export type ReferenceOperation =
   | 'DeleteSnapshot'
   | 'ListSnapshots'
   | 'ShareSnapshot'
-  | 'DescribeKey';
+  | 'DescribeKey'
+  | 'CopyImage'
+  | 'DescribeImages'
+  | 'DeleteImage';
 
 /**
  * Finer names fault rules may target: a `DescribeSnapshots` by ids (plans, status) or by
@@ -160,6 +164,8 @@ export class ReferenceCloud {
    * it to look at the caller's state at the moment a call arrives).
    */
   onRequest: ((operation: ReferenceOperation, params: Readonly<Record<string, string>>) => void) | undefined;
+  /** The cloud's images (fixtures and copies). */
+  readonly images: ReferenceImageStore = new ReferenceImageStore(this);
 
   constructor(options: ReferenceCloudOptions) {
     this.world = new SimWorld({
@@ -256,6 +262,7 @@ export class ReferenceCloud {
       );
     }
     this.world.advance();
+    this.images.refresh();
     const fault =
       faultKind === undefined ? this.faults.pick(operation) : this.faults.pick(operation, faultKind);
     if (fault?.kind === 'throttle') {
@@ -492,66 +499,136 @@ export class ReferenceCloud {
           `snapshot ${params.sourceSnapshotId} does not exist`,
           404,
         );
-      if (source.state !== 'completed')
-        throw new RefusalSignal('IncorrectState', 'the source snapshot is not completed', 400);
       if (this.world.pendingCopies(account.id, params.region) >= this.maxPendingCopiesPerRegion) {
         throw new RefusalSignal('ResourceLimitExceeded', 'too many copies in progress', 400);
       }
-      const outcome = referenceEncryptionOutcome(
-        { ...source, ownership: source.account === account.id ? 'owned' : 'shared' },
-        params,
-      );
-      let key: SimKey | undefined;
-      let failMessage: string | undefined;
-      if (outcome.encrypted) {
-        key = this.resolveKey(outcome.kmsKeyRef ?? REFERENCE_DEFAULT_KEY_ALIAS, params.region, account.id);
-        if (!key)
-          throw new RefusalSignal(
-            'KmsKey.NotFound',
-            `key ${outcome.kmsKeyRef} does not exist in ${params.region}`,
-            400,
-          );
-        if (!key.accessible || !key.enabled) {
-          if (this.keyFailure === 'sync') {
-            throw new RefusalSignal('KmsKey.Inaccessible', `key ${outcome.kmsKeyRef} is not accessible`, 400);
-          }
-          failMessage = `The key ${key.id} is not accessible.`;
-        }
-      }
-      const sameKey = source.encrypted === outcome.encrypted && source.kmsKeyId === key?.id;
-      const sameRegion = source.region === params.region;
-      const moved = sameRegion && sameKey ? 0 : source.sizeGiB;
-      const copy = this.world.startCopy({
-        source,
-        account: account.id,
-        region: params.region,
-        encrypted: outcome.encrypted,
-        ...(key ? { kmsKeyId: key.id } : {}),
-        ...(params.name === undefined ? {} : { name: params.name }),
-        ...(params.description === undefined ? {} : { description: params.description }),
-        tags: new Map(Object.entries(params.tags ?? {})),
-        ...(params.retentionDays === undefined ? {} : { retentionDays: params.retentionDays }),
-        clientToken: params.clientToken,
-        movedGiB: moved,
-        ...(params.completionDurationMinutes === undefined
-          ? {}
-          : { completionDurationMinutes: params.completionDurationMinutes }),
-        ...(failMessage === undefined ? {} : { failMessage }),
-        billing: {
-          cloud: 'ec2',
-          account: account.id,
-          sourceSnapshotId: source.id,
-          sourceRegion: source.region,
-          destinationRegion: params.region,
-          sizeBasis: moved === 0 ? 'none' : 'snapshot',
-          transfer: moved === 0 ? 'none' : 'full',
-          transferGiB: sameRegion ? 0 : moved,
-          storageGiB: moved,
-          timeBasedGiB: params.completionDurationMinutes === undefined ? 0 : moved,
-        },
-      });
-      return { snapshotId: copy.id, reused: false };
+      return { snapshotId: this.startSnapshotCopy(account.id, source, params).id, reused: false };
     });
+  }
+
+  /**
+   * Starts one snapshot copy of `source` for `account` into `params.region` with the
+   * reference rules (encryption outcome, key checks, billing): a CopySnapshot, or one backing
+   * snapshot of a CopyImage. Throws a refusal the caller's operation reports.
+   */
+  startSnapshotCopy(account: string, source: SimSnapshot, params: ReferenceCopyParams): SimSnapshot {
+    if (source.state !== 'completed')
+      throw new RefusalSignal('IncorrectState', 'the source snapshot is not completed', 400);
+    const outcome = referenceEncryptionOutcome(
+      { ...source, ownership: source.account === account ? 'owned' : 'shared' },
+      params,
+    );
+    let key: SimKey | undefined;
+    let failMessage: string | undefined;
+    if (outcome.encrypted) {
+      key = this.resolveKey(outcome.kmsKeyRef ?? REFERENCE_DEFAULT_KEY_ALIAS, params.region, account);
+      if (!key)
+        throw new RefusalSignal(
+          'KmsKey.NotFound',
+          `key ${outcome.kmsKeyRef} does not exist in ${params.region}`,
+          400,
+        );
+      if (!key.accessible || !key.enabled) {
+        if (this.keyFailure === 'sync') {
+          throw new RefusalSignal('KmsKey.Inaccessible', `key ${outcome.kmsKeyRef} is not accessible`, 400);
+        }
+        failMessage = `The key ${key.id} is not accessible.`;
+      }
+    }
+    const sameKey = source.encrypted === outcome.encrypted && source.kmsKeyId === key?.id;
+    const sameRegion = source.region === params.region;
+    const moved = sameRegion && sameKey ? 0 : source.sizeGiB;
+    return this.world.startCopy({
+      source,
+      account,
+      region: params.region,
+      encrypted: outcome.encrypted,
+      ...(key ? { kmsKeyId: key.id } : {}),
+      ...(params.name === undefined ? {} : { name: params.name }),
+      ...(params.description === undefined ? {} : { description: params.description }),
+      tags: new Map(Object.entries(params.tags ?? {})),
+      ...(params.retentionDays === undefined ? {} : { retentionDays: params.retentionDays }),
+      clientToken: params.clientToken,
+      movedGiB: moved,
+      ...(params.completionDurationMinutes === undefined
+        ? {}
+        : { completionDurationMinutes: params.completionDurationMinutes }),
+      ...(failMessage === undefined ? {} : { failMessage }),
+      billing: {
+        cloud: 'ec2',
+        account,
+        sourceSnapshotId: source.id,
+        sourceRegion: source.region,
+        destinationRegion: params.region,
+        sizeBasis: moved === 0 ? 'none' : 'snapshot',
+        transfer: moved === 0 ? 'none' : 'full',
+        transferGiB: sameRegion ? 0 : moved,
+        storageGiB: moved,
+        timeBasedGiB: params.completionDurationMinutes === undefined ? 0 : moved,
+      },
+    });
+  }
+
+  /** Images visible to the caller among `ids`; unknown ids are left out. */
+  describeImages(
+    credentials: ReferenceCredentials,
+    region: string,
+    ids: readonly string[],
+  ): ReferenceImageView[] {
+    return this.#call(credentials, 'DescribeImages', region, { ids: ids.join(',') }, (account) => {
+      if (ids.length > this.maxIdsPerDescribe) {
+        throw new RefusalSignal(
+          'InvalidParameterValue',
+          `at most ${this.maxIdsPerDescribe} ids per call`,
+          400,
+        );
+      }
+      return ids.flatMap((id) => {
+        const image = this.images.visible(id, region, account.id);
+        return image ? [this.images.view(image, account.id)] : [];
+      });
+    });
+  }
+
+  /** The caller's own images in `region` carrying tag `key` with `value`. */
+  describeImagesByTag(
+    credentials: ReferenceCredentials,
+    region: string,
+    key: string,
+    value: string,
+  ): ReferenceImageView[] {
+    return this.#call(credentials, 'DescribeImages', region, { [`tag:${key}`]: value }, (account) =>
+      [...this.images.images.values()]
+        .filter((i) => i.region === region && i.account === account.id && i.tags.get(key) === value)
+        .map((i) => this.images.view(i, account.id)),
+    );
+  }
+
+  /** Starts an image copy into `params.region`, or returns the copy already made for the token. */
+  copyImage(
+    credentials: ReferenceCredentials,
+    params: ReferenceImageCopyParams,
+  ): { imageId: string; reused: boolean } {
+    const logged = {
+      sourceRegion: params.sourceRegion,
+      sourceImageId: params.sourceImageId,
+      clientToken: params.clientToken,
+      ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
+    };
+    return this.#call(credentials, 'CopyImage', params.region, logged, (account) =>
+      this.images.copy(account.id, params),
+    );
+  }
+
+  /** Deletes an image copy with its snapshots: at once, or (a running copy, `on-completion`) when it ends. */
+  deleteImage(
+    credentials: ReferenceCredentials,
+    region: string,
+    imageId: string,
+  ): 'deleted' | 'deferred' | 'absent' {
+    return this.#call(credentials, 'DeleteImage', region, { imageId }, (account) =>
+      this.images.delete(account.id, region, imageId),
+    );
   }
 
   /** Deletes a snapshot: at once, or (a running copy, `on-completion`) when it completes. */
@@ -576,7 +653,7 @@ export class ReferenceCloud {
 }
 
 /** Thrown inside an operation to refuse it; turned into a logged {@link ReferenceCloudError}. */
-class RefusalSignal extends Error {
+export class RefusalSignal extends Error {
   constructor(
     readonly code: string,
     message: string,

@@ -90,6 +90,9 @@ const ERROR_CODE_OF: Record<string, SnapcopyError['code']> = {
   UnauthorizedOperation: 'ACCESS_DENIED',
   'KmsKey.Inaccessible': 'ACCESS_DENIED',
   'InvalidSnapshot.NotFound': 'NOT_FOUND',
+  'InvalidImage.NotFound': 'NOT_FOUND',
+  InvalidRequest: 'ACCESS_DENIED',
+  IncorrectState: 'INVALID_REQUEST',
   'KmsKey.NotFound': 'NOT_FOUND',
   Throttling: 'THROTTLED',
   ResourceLimitExceeded: 'QUOTA_EXCEEDED',
@@ -137,54 +140,15 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
 
   protected override async _plan(req: NormalizedCopyRequest, _options: CallOptions): Promise<CopyPlan> {
     const src = this.describeSource(req);
-    const outcome = referenceEncryptionOutcome(src, {
-      region: req.destination.region,
-      ...(req.encryption?.encrypted === undefined ? {} : { encrypted: req.encryption.encrypted }),
-      ...(req.encryption?.kmsKeyId === undefined ? {} : { kmsKeyId: req.encryption.kmsKeyId }),
-    });
-    const sameRegion = src.region === req.destination.region;
-    const unchanged = sameRegion && src.encrypted === outcome.encrypted && src.kmsKeyId === outcome.kmsKeyRef;
-    const moved = unchanged ? 0 : src.sizeGiB;
-    const source: SourceSnapshotFacts = {
-      region: src.region,
-      snapshotId: src.snapshotId,
-      ownerAccount: src.ownerAccount,
-      ownership: src.ownership,
-      encrypted: src.encrypted,
-      ...(src.kmsKeyId === undefined ? {} : { kmsKeyId: src.kmsKeyId }),
-      volumeId: src.volumeId,
-      sizeGiB: src.sizeGiB,
-      diskSizeGiB: src.volumeSizeGiB,
-    };
-    const serviceKey = outcome.kmsKeyRef === REFERENCE_DEFAULT_KEY_ALIAS;
+    const part = planReferenceSnapshotCopy(src, req.destination.region, req);
     return {
       provider: this.provider,
       request: req,
-      source,
       destination: { region: req.destination.region },
-      encryption: {
-        encrypted: outcome.encrypted,
-        ...(outcome.kmsKeyRef === undefined ? {} : { kmsKeyId: outcome.kmsKeyRef }),
-        keySource: outcome.keySource,
-      },
-      transfer: unchanged ? 'none' : 'full',
-      sizeBasis: unchanged ? 'none' : 'snapshot',
-      billableGiB: {
-        transfer: sameRegion ? 0 : moved,
-        storage: moved,
-        timeBased: req.completionDurationMinutes === undefined ? 0 : moved,
-      },
-      kms: {
-        customerManagedKey: outcome.encrypted && !serviceKey,
-        serviceKey: outcome.encrypted && serviceKey,
-      },
+      ...part,
       ...(req.completionDurationMinutes === undefined
         ? {}
         : { timeBased: { completionDurationMinutes: req.completionDurationMinutes, minimumMinutes: 15 } }),
-      reasons: [
-        unchanged ? 'same region, same encryption and key: no data moves' : `${moved} GiB move in full`,
-        outcome.encrypted ? `the copy is encrypted (${outcome.keySource})` : 'the copy is not encrypted',
-      ],
     };
   }
 
@@ -319,27 +283,86 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
   }
 
   protected override _mapError(err: unknown): SnapcopyError {
-    if (err instanceof ReferenceCloudError) {
-      const code = ERROR_CODE_OF[err.code] ?? 'PROVIDER_ERROR';
-      const transient = err.applied || err.code === 'InternalError' || err.code === 'MalformedReply';
-      return new SnapcopyError(code, `${this.provider}: ${err.message}`, {
-        provider: this.provider,
-        providerCode: err.code,
-        requestId: err.requestId,
-        httpStatus: err.httpStatus,
-        cause: err,
-        ...(transient ? { retryable: true } : {}),
-        ...(code === 'QUOTA_EXCEEDED' ? { retryable: true } : {}),
-        ...(err.applied ? { ambiguous: true } : {}),
-      });
-    }
-    return new SnapcopyError(
-      'PROVIDER_ERROR',
-      `${this.provider}: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        provider: this.provider,
-        cause: err,
-      },
-    );
+    return mapReferenceError(this.provider, err);
   }
+}
+
+/** What one snapshot copy does and costs on the reference cloud (a CopySnapshot, or one disk of a CopyImage). */
+export function planReferenceSnapshotCopy(
+  src: ReferenceSnapshotView,
+  destinationRegion: string,
+  request: {
+    readonly encryption?: { readonly encrypted?: boolean; readonly kmsKeyId?: string } | undefined;
+    readonly completionDurationMinutes?: number | undefined;
+  },
+): Pick<CopyPlan, 'source' | 'encryption' | 'transfer' | 'sizeBasis' | 'billableGiB' | 'kms' | 'reasons'> {
+  const outcome = referenceEncryptionOutcome(src, {
+    region: destinationRegion,
+    ...(request.encryption?.encrypted === undefined ? {} : { encrypted: request.encryption.encrypted }),
+    ...(request.encryption?.kmsKeyId === undefined ? {} : { kmsKeyId: request.encryption.kmsKeyId }),
+  });
+  const sameRegion = src.region === destinationRegion;
+  const unchanged = sameRegion && src.encrypted === outcome.encrypted && src.kmsKeyId === outcome.kmsKeyRef;
+  const moved = unchanged ? 0 : src.sizeGiB;
+  const source: SourceSnapshotFacts = {
+    region: src.region,
+    snapshotId: src.snapshotId,
+    ownerAccount: src.ownerAccount,
+    ownership: src.ownership,
+    encrypted: src.encrypted,
+    ...(src.kmsKeyId === undefined ? {} : { kmsKeyId: src.kmsKeyId }),
+    volumeId: src.volumeId,
+    sizeGiB: src.sizeGiB,
+    diskSizeGiB: src.volumeSizeGiB,
+  };
+  const serviceKey = outcome.kmsKeyRef === REFERENCE_DEFAULT_KEY_ALIAS;
+  return {
+    source,
+    encryption: {
+      encrypted: outcome.encrypted,
+      ...(outcome.kmsKeyRef === undefined ? {} : { kmsKeyId: outcome.kmsKeyRef }),
+      keySource: outcome.keySource,
+    },
+    transfer: unchanged ? 'none' : 'full',
+    sizeBasis: unchanged ? 'none' : 'snapshot',
+    billableGiB: {
+      transfer: sameRegion ? 0 : moved,
+      storage: moved,
+      timeBased: request.completionDurationMinutes === undefined ? 0 : moved,
+    },
+    kms: {
+      customerManagedKey: outcome.encrypted && !serviceKey,
+      serviceKey: outcome.encrypted && serviceKey,
+    },
+    reasons: [
+      unchanged ? 'same region, same encryption and key: no data moves' : `${moved} GiB move in full`,
+      outcome.encrypted ? `the copy is encrypted (${outcome.keySource})` : 'the copy is not encrypted',
+    ],
+  };
+}
+
+/** A reference cloud error (or anything else) in snapcopy's closed set. */
+export function mapReferenceError(provider: string, err: unknown): SnapcopyError {
+  if (err instanceof ReferenceCloudError) {
+    const code = ERROR_CODE_OF[err.code] ?? 'PROVIDER_ERROR';
+    const transient = err.applied || err.code === 'InternalError' || err.code === 'MalformedReply';
+    return new SnapcopyError(code, `${provider}: ${err.message}`, {
+      provider,
+      providerCode: err.code,
+      requestId: err.requestId,
+      httpStatus: err.httpStatus,
+      cause: err,
+      ...(transient ? { retryable: true } : {}),
+      ...(code === 'QUOTA_EXCEEDED' ? { retryable: true } : {}),
+      ...(err.applied ? { ambiguous: true } : {}),
+    });
+  }
+  return new SnapcopyError(
+    'PROVIDER_ERROR',
+    `${provider}: ${err instanceof Error ? err.message : String(err)}`,
+    {
+      provider,
+      cause: err,
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import type { CopierRuntime, SnapshotCopier } from '@snapcopy/core';
 import type {
   ConformanceHarness,
+  FixtureKey,
   GroupFixture,
   SourceFixture,
   SourceSnapshotSpec,
@@ -8,7 +9,7 @@ import type {
 import { captureLogger } from '../conformance/log-capture.js';
 import { simulatorFaults, simWorldTruth } from '../conformance/simulator-harness.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { hexId } from '../sim/world.js';
+import { hexId, type SimSnapshot } from '../sim/world.js';
 import { REFERENCE_DEFAULT_KEY_ALIAS, ReferenceCloud, type ReferenceCredentials } from './cloud.js';
 import { ReferenceSnapshotCopier } from './copier.js';
 
@@ -24,16 +25,18 @@ export interface ReferenceHarnessOptions {
   }) => SnapshotCopier;
 }
 
-const CALLER = '100000000001';
-const OTHER = '200000000002';
-const REGIONS = ['rf-east-1', 'rf-west-1'] as const;
+/** The caller's account, another account that shares with it, and the two regions of every reference harness. */
+export const REFERENCE_CALLER = '100000000001';
+export const REFERENCE_OTHER = '200000000002';
+export const REFERENCE_REGIONS = ['rf-east-1', 'rf-west-1'] as const;
+const CALLER = REFERENCE_CALLER;
+const OTHER = REFERENCE_OTHER;
+const REGIONS = REFERENCE_REGIONS;
 
-/**
- * A fresh reference cloud and copier for one conformance test: two regions, the caller's
- * account and another that shares snapshots with it, a default, a customer and an
- * inaccessible key per region, a virtual clock, fault injection and a captured log.
- */
-export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): ConformanceHarness {
+/** A fresh reference cloud with its two accounts, keys, clock and captured log. */
+export function setUpReferenceCloud(
+  options: Pick<ReferenceHarnessOptions, 'keyFailure' | 'cancelTakesEffect'>,
+) {
   const clock = new VirtualClock();
   const cloud = new ReferenceCloud({
     clock,
@@ -52,6 +55,17 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
     REGIONS.map((r) => [r, cloud.addInaccessibleKey(r, CALLER).id]),
   );
   const { logger, lines } = captureLogger();
+  return { clock, cloud, credentials, sentinelSecret, inaccessible, logger, lines };
+}
+
+/**
+ * A fresh reference cloud and copier for one conformance test: two regions, the caller's
+ * account and another that shares snapshots with it, a default, a customer and an
+ * inaccessible key per region, a virtual clock, fault injection and a captured log.
+ */
+export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): ConformanceHarness {
+  const { clock, cloud, credentials, sentinelSecret, inaccessible, logger, lines } =
+    setUpReferenceCloud(options);
   const runtime: CopierRuntime = { clock, logger };
   const make =
     options.makeCopier ??
@@ -97,31 +111,14 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
     const region = spec.region ?? REGIONS[0];
     const owner = spec.ownership === 'shared' ? OTHER : CALLER;
     const sizeGiB = spec.sizeGiB ?? 1;
-    const keyKind = spec.key ?? 'none';
-    const alias = keyKind === 'default' ? REFERENCE_DEFAULT_KEY_ALIAS : 'alias/ref/customer';
-    const key = keyKind === 'none' ? undefined : cloud.resolveKey(alias, region, owner);
-    if (key && owner !== CALLER) key.usableBy.add(CALLER);
-    const volumeId = `vol-${hexId(12)}`;
-    world.addVolume({
-      id: volumeId,
+    const snap = addFixtureSnapshot(cloud, {
       region,
-      account: owner,
-      sizeGiB: sizeGiB * 2,
-      encrypted: key !== undefined,
-      ...(key ? { kmsKeyId: key.id } : {}),
-    });
-    const snap = world.addSnapshot({
-      region,
-      account: owner,
-      volumeId,
-      volumeSizeGiB: sizeGiB * 2,
+      owner,
+      caller: CALLER,
       sizeGiB,
-      changedGiB: sizeGiB,
-      encrypted: key !== undefined,
-      ...(key ? { kmsKeyId: key.id } : {}),
-      ...(owner === CALLER ? {} : { sharedWith: [CALLER] }),
+      key: spec.key ?? 'none',
       ...(spec.description === undefined ? {} : { description: spec.description }),
-      ...(spec.tags === undefined ? {} : { tags: { ...spec.tags } }),
+      ...(spec.tags === undefined ? {} : { tags: spec.tags }),
       extra,
     });
     return {
@@ -131,4 +128,51 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
       sizeGiB,
     };
   }
+}
+
+/**
+ * A completed snapshot of `owner` in `region` on its own volume, encrypted with the default or
+ * customer key when asked; shared with (and its key usable by) `caller` when `owner` is another account.
+ */
+export function addFixtureSnapshot(
+  cloud: ReferenceCloud,
+  spec: {
+    region: string;
+    owner: string;
+    caller: string;
+    sizeGiB: number;
+    key: FixtureKey;
+    description?: string;
+    tags?: Readonly<Record<string, string>>;
+    /** Simulator-only attributes (e.g. the multi-volume group id). */
+    extra?: Record<string, unknown>;
+  },
+): SimSnapshot {
+  const { region, owner, caller, sizeGiB } = spec;
+  const alias = spec.key === 'default' ? REFERENCE_DEFAULT_KEY_ALIAS : 'alias/ref/customer';
+  const key = spec.key === 'none' ? undefined : cloud.resolveKey(alias, region, owner);
+  if (key && owner !== caller) key.usableBy.add(caller);
+  const volumeId = `vol-${hexId(12)}`;
+  cloud.world.addVolume({
+    id: volumeId,
+    region,
+    account: owner,
+    sizeGiB: sizeGiB * 2,
+    encrypted: key !== undefined,
+    ...(key ? { kmsKeyId: key.id } : {}),
+  });
+  return cloud.world.addSnapshot({
+    region,
+    account: owner,
+    volumeId,
+    volumeSizeGiB: sizeGiB * 2,
+    sizeGiB,
+    changedGiB: sizeGiB,
+    encrypted: key !== undefined,
+    ...(key ? { kmsKeyId: key.id } : {}),
+    ...(owner === caller ? {} : { sharedWith: [caller] }),
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    ...(spec.tags === undefined ? {} : { tags: { ...spec.tags } }),
+    ...(spec.extra === undefined ? {} : { extra: spec.extra }),
+  });
 }

@@ -13,9 +13,38 @@ export {
   referenceEncryptionOutcome,
 } from './cloud.js';
 export {
+  mapReferenceError,
+  planReferenceSnapshotCopy,
   REFERENCE_PROVIDER,
   type ReferenceCopierOptions,
   ReferenceSnapshotCopier,
   referenceCapabilities,
 } from './copier.js';
-export { makeReferenceHarness, type ReferenceHarnessOptions } from './harness.js';
+export {
+  addFixtureSnapshot,
+  makeReferenceHarness,
+  REFERENCE_CALLER,
+  REFERENCE_OTHER,
+  REFERENCE_REGIONS,
+  type ReferenceHarnessOptions,
+  setUpReferenceCloud,
+} from './harness.js';
+export {
+  type ReferenceImageCopierOptions,
+  ReferenceImageCopier,
+  referenceImageCapabilities,
+} from './image-copier.js';
+export {
+  makeReferenceImageHarness,
+  REFERENCE_IMAGE_OPERATIONS,
+  type ReferenceImageHarnessOptions,
+  referenceImageTruth,
+} from './image-harness.js';
+export {
+  REFERENCE_SHARED_TAG_PREFIX,
+  type ReferenceImage,
+  type ReferenceImageCopyParams,
+  ReferenceImageStore,
+  type ReferenceImageView,
+  referenceTagsCarried,
+} from './images.js';

@@ -44,7 +44,7 @@ interface LiveRule extends FaultRule {
 }
 
 /** mulberry32: small, fast, seedable; reproducible chaos. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

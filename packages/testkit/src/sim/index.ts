@@ -1,6 +1,13 @@
 export { parseDuration } from './duration.js';
 export { ExpiryQueue } from './expiry-queue.js';
-export { FaultInjector, type FaultKind, type FaultRule, GARBAGE_REPLY, TokenBucket } from './faults.js';
+export {
+  FaultInjector,
+  type FaultKind,
+  type FaultRule,
+  GARBAGE_REPLY,
+  seededRandom,
+  TokenBucket,
+} from './faults.js';
 export { BillingLedger, type LedgerEntry } from './ledger.js';
 export {
   mountNock,

@@ -27,7 +27,8 @@ export function renderBlockDeviceMappings(world: SimWorld, image: Ec2Image): str
               xmlElement('snapshotId', d.snapshotId) +
               xmlElement('volumeSize', d.volumeSizeGiB) +
               xmlElement('volumeType', d.volumeType ?? 'gp3') +
-              xmlElement('encrypted', deviceEncrypted(world, d) ?? false)
+              xmlElement('encrypted', deviceEncrypted(world, d) ?? false) +
+              xmlElement('outpostArn', image.outpostArn)
             }</ebs>`),
     ),
   );

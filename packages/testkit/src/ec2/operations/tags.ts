@@ -2,9 +2,10 @@ import { Ec2ApiError, ec2Errors } from '../errors.js';
 import { SNAPSHOT_ID_RE, VOLUME_ID_RE } from '../ids.js';
 import type { QueryParams } from '../query-params.js';
 import type { Ec2RequestContext } from '../state.js';
+import { ownedImage } from '../images/deregister-image.js';
 import { checkTagLimit, validateTag } from '../tag-rules.js';
 
-/** The tag map of a snapshot or volume the caller owns in the region. */
+/** The tag map of a snapshot, volume or AMI the caller owns in the region. */
 function tagsOf(ctx: Ec2RequestContext, id: string): Map<string, string> {
   const { world, volumeMeta } = ctx.state;
   if (id.startsWith('snap-')) {
@@ -21,10 +22,12 @@ function tagsOf(ctx: Ec2RequestContext, id: string): Map<string, string> {
       throw ec2Errors.volumeNotFound([id]);
     return meta.tags;
   }
+  // AMIs too (CreateTags tags any EC2 resource), a deregistered one while EC2 still shows it.
+  if (id.startsWith('ami-')) return ownedImage(ctx, id).tags;
   throw new Ec2ApiError('InvalidID', `The ID '${id}' is not valid`);
 }
 
-/** CreateTags on snapshots and volumes: adds or overwrites the given keys, ≤ 50 per resource. */
+/** CreateTags on snapshots, volumes and AMIs: adds or overwrites the given keys, ≤ 50 per resource. */
 export function createTags(ctx: Ec2RequestContext, p: QueryParams): string {
   const ids = p.list('ResourceId');
   if (ids.length === 0) throw ec2Errors.missingParameter('ResourceId');

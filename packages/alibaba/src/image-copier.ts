@@ -1,0 +1,194 @@
+import {
+  AbstractImageCopier,
+  type BackingSnapshotProgress,
+  type CallOptions,
+  IMAGE_LINEAGE_TAGS,
+  type ImageCopyPlan,
+  invalidRequest,
+  is,
+  isSnapcopyError,
+  type NormalizedImageCopyRequest,
+  type ObservedCopy,
+  registerSecret,
+  type SnapcopyError,
+} from '@snapcopy/core';
+import { EcsCalls } from './calls.js';
+import { EcsClientPool } from './client-pool.js';
+import type { EcsClient } from './ecs-sdk.js';
+import { mapAlibabaError } from './error-mapping.js';
+import { EcsImageCalls } from './image-calls.js';
+import { ALIBABA_ECS_IMAGE_CAPABILITIES } from './image-capabilities.js';
+import { buildCopyImageParams } from './image-copy-params.js';
+import { decideAlibabaImagePlan } from './image-plan.js';
+import { readAlibabaImagePlanFacts } from './image-plan-facts.js';
+import { observedImage } from './image-view.js';
+import type { AlibabaEcsCopierOptions } from './options.js';
+import { validateAlibabaImageId, validateAlibabaImageRequestFields } from './rules/image-validation.js';
+import { ALIBABA_PROVIDER } from './rules/rule-error.js';
+
+/** Options of {@link createAlibabaImageCopier}: the same as the snapshot copier's. */
+export type AlibabaImageCopierOptions = AlibabaEcsCopierOptions;
+
+/**
+ * Copies Alibaba Cloud ECS custom images with `@alicloud/ecs20140526`. The copy protocol is
+ * core's; this class makes the ECS calls it needs: CopyImage sent to the source region with
+ * `DestinationRegionId`, ECS's own `ClientToken` and snapcopy's lineage tags on the image;
+ * DescribeImages (100 ids a call, every status) for status and token lookups; cancel with
+ * CancelCopyImage while the copy runs (ECS refuses to delete an image being copied) and with
+ * DeleteImage once it ended, then the snapshots the copy made (DeleteImage keeps them).
+ *
+ * Create it with {@link createAlibabaImageCopier}.
+ */
+export class AlibabaEcsImageCopier extends AbstractImageCopier {
+  readonly #pool: EcsClientPool;
+  readonly #calls: EcsCalls;
+  readonly #images: EcsImageCalls;
+  readonly #maxLineagePages: number;
+
+  constructor(options: AlibabaImageCopierOptions = {}) {
+    super(ALIBABA_PROVIDER, ALIBABA_ECS_IMAGE_CAPABILITIES, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
+    if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
+    if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
+    this.#pool = new EcsClientPool(options);
+    this.#calls = new EcsCalls(this.#pool);
+    this.#images = new EcsImageCalls(this.#pool);
+    this.#maxLineagePages = Math.max(1, options.lineageLookupMaxPages ?? 10);
+  }
+
+  /** The `@alicloud/ecs20140526` client this copier uses for `region` (escape hatch). */
+  nativeClient(region: string): Promise<EcsClient> {
+    return this.#pool.client(region);
+  }
+
+  /** A copy's id named in status, wait or cancel: an ECS custom image id. */
+  protected override _validateCopyId(id: string, path: string): void {
+    const issues = validateAlibabaImageId(id, path);
+    if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
+  }
+
+  /** ECS's own field limits (image id, name, description, tags) before any call. */
+  protected override _validate(request: NormalizedImageCopyRequest): void {
+    const refused = validateAlibabaImageRequestFields(request);
+    if (refused) throw refused;
+  }
+
+  protected override async _plan(
+    request: NormalizedImageCopyRequest,
+    options: CallOptions,
+  ): Promise<ImageCopyPlan> {
+    const facts = await readAlibabaImagePlanFacts(
+      this.#calls,
+      this.#images,
+      request,
+      this.#maxLineagePages,
+      options.signal,
+    );
+    return decideAlibabaImagePlan(request, facts);
+  }
+
+  protected override async _findByToken(
+    region: string,
+    token: string,
+    options: CallOptions,
+  ): Promise<ObservedCopy[]> {
+    const found = await this.#images.describeImages(
+      region,
+      { ownerAlias: 'self', tags: { [IMAGE_LINEAGE_TAGS.clientToken]: token } },
+      options.signal,
+    );
+    return found.filter((i) => i.imageId).map((i) => observedImage(region, i));
+  }
+
+  protected override _startCopy(
+    request: NormalizedImageCopyRequest,
+    plan: ImageCopyPlan,
+    options: CallOptions,
+  ): Promise<string> {
+    const params = buildCopyImageParams(request, plan);
+    this.logger.debug('CopyImage', {
+      regionId: params.regionId,
+      destinationRegionId: params.destinationRegionId,
+      imageId: params.imageId,
+      encrypted: params.encrypted ?? false,
+      clientToken: params.clientToken,
+    });
+    return this.#images.copyImage(params, options.signal);
+  }
+
+  protected override async _describe(
+    region: string,
+    ids: readonly string[],
+    options: CallOptions,
+  ): Promise<ObservedCopy[]> {
+    const found = await this.#images.describeImages(
+      region,
+      { ownerAlias: 'self', imageIds: ids },
+      options.signal,
+    );
+    return found.filter((i) => i.imageId).map((i) => observedImage(region, i));
+  }
+
+  /**
+   * A copy still running is cancelled (ECS removes it and its partial snapshots); one that
+   * ended is deleted, then the snapshots it made (DeleteImage keeps an image's snapshots,
+   * which would go on being billed). A copy that ends between the read and the cancel is
+   * deleted instead.
+   */
+  protected override async _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+    if (copy.state === 'pending') {
+      try {
+        await this.#images.cancelCopyImage(copy.region, copy.id, options.signal);
+        return;
+      } catch (err) {
+        if (!(isSnapcopyError(err) && err.providerCode === 'IncorrectImageStatus')) throw err;
+      }
+      const [now] = await this.#images.describeImages(
+        copy.region,
+        { ownerAlias: 'self', imageIds: [copy.id] },
+        options.signal,
+      );
+      if (now === undefined) return;
+      copy = observedImage(copy.region, now);
+    }
+    await this.#images.deleteImage(copy.region, copy.id, options.signal);
+    await this.#deleteSnapshots(copy, options);
+  }
+
+  /** Deletes the snapshots an ended copy made; one that cannot go is logged, not hidden. */
+  async #deleteSnapshots(copy: ObservedCopy, options: CallOptions): Promise<void> {
+    const snapshots = (copy.extra?.snapshots ?? []) as readonly BackingSnapshotProgress[];
+    for (const s of snapshots) {
+      if (!s.snapshotId) continue;
+      try {
+        await this.#calls.deleteSnapshot(copy.region, s.snapshotId, options.signal);
+      } catch (err) {
+        if (is(err, 'NOT_FOUND')) continue;
+        this.logger.warn(`alibaba: deleted image ${copy.id} but not its snapshot ${s.snapshotId}`, {
+          region: copy.region,
+          code: isSnapcopyError(err) ? err.code : 'unknown',
+        });
+      }
+    }
+  }
+
+  protected override _absentMessage(region: string, id: string): string {
+    return `image ${id} no longer exists in ${region} (deleted, its copy cancelled, or never made)`;
+  }
+
+  protected override _mapError(err: unknown): SnapcopyError {
+    return mapAlibabaError(err, { operation: 'call', mutating: false });
+  }
+}
+
+/**
+ * Creates an Alibaba Cloud ECS image copier. Synchronous and cheap: the SDK is loaded on the
+ * first call that needs it.
+ */
+export function createAlibabaImageCopier(options: AlibabaImageCopierOptions = {}): AlibabaEcsImageCopier {
+  return new AlibabaEcsImageCopier(options);
+}

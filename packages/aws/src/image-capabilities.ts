@@ -1,0 +1,56 @@
+import { defineImageCapabilities, type ImageCapabilities } from '@snapcopy/core';
+import { AWS_TIME_BASED_COPY } from './rules/time-based.js';
+import { AWS_TAG_LIMITS } from './rules/validation.js';
+
+/**
+ * AMI copies EC2 runs at once per destination Region: beyond this many, CopyImage answers
+ * `ResourceLimitExceeded` ("How Amazon EC2 AMI copy works", quotas; it has been raised over
+ * the years and can be raised again per account).
+ */
+export const AWS_MAX_CONCURRENT_AMI_COPIES_PER_REGION = 300;
+
+/**
+ * What EC2 CopyImage can do (see docs/aws-ami-rules.md). Static facts only: whether a given
+ * AMI can be copied is decided by the rules in `rules/image-*.ts`.
+ *
+ * - `cancelMethod` is `deregister`: the user guide stops a pending copy by deregistering the
+ *   AMI; it is deregistered at once (`cancelTakesEffect: 'immediate'`) and, with
+ *   `DeleteAssociatedSnapshots`, its finished snapshot copies go with it while those still
+ *   in progress are deleted when they complete (`snapshotsOnCancel`).
+ * - Tags: the same room as a snapshot copy leaves (AWS's 50 per resource, less the five
+ *   snapcopy writes on a snapshot copy): an AMI copy carries four lineage tags and each
+ *   snapshot two, so one tag stays free for the cancel mark.
+ */
+export const AWS_AMI_CAPABILITIES: ImageCapabilities = defineImageCapabilities({
+  crossRegionCopy: true,
+  sameRegionCopy: true,
+  crossAccountCopy: true,
+  crossAccountCopyAcrossRegions: true,
+  encryptOnCopy: true,
+  changeKeyOnCopy: true,
+  decryptOnCopy: false,
+  copySourceTags: true,
+  tagsOnCopy: true,
+  snapshotTagsOnCopy: true,
+  timeBasedCopy: true,
+  completionDurationMinutes: {
+    min: AWS_TIME_BASED_COPY.minMinutes,
+    max: AWS_TIME_BASED_COPY.maxMinutes,
+    step: AWS_TIME_BASED_COPY.stepMinutes,
+  },
+  cancelByDelete: true,
+  cancelMethod: 'deregister',
+  cancelTakesEffect: 'immediate',
+  snapshotsOnCancel: 'removed-on-completion',
+  deleteWhileCopying: true,
+  nativeIdempotencyToken: true,
+  maxConcurrentCopiesPerRegion: AWS_MAX_CONCURRENT_AMI_COPIES_PER_REGION,
+  queuesBeyondConcurrency: false,
+  maxIdsPerStatusCall: 200,
+  maxUserTags: AWS_TAG_LIMITS.maxUserTags,
+  maxSnapshotTags: AWS_TAG_LIMITS.maxUserTags,
+  // DescribeImages is eventually consistent as DescribeSnapshots is: an AMI just made may be
+  // missing for a while, the same five minutes as the snapshot manifest allows
+  // (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+  consistencyWindowMs: 300_000,
+});

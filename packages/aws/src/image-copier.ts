@@ -1,0 +1,206 @@
+import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2';
+import {
+  AbstractImageCopier,
+  type CallOptions,
+  type ImageCopyPlan,
+  IMAGE_LINEAGE_TAGS,
+  isSnapcopyError,
+  type NormalizedImageCopyRequest,
+  type ObservedCopy,
+  SnapcopyError,
+} from '@snapcopy/core';
+import { Ec2Calls } from './calls.js';
+import { Ec2ClientPool } from './client-pool.js';
+import { mapAwsError } from './error-mapping.js';
+import { Ec2ImageCalls } from './image-calls.js';
+import { AWS_AMI_CAPABILITIES } from './image-capabilities.js';
+import { copyImageInput } from './image-copy-params.js';
+import { decideAwsImagePlan } from './image-plan.js';
+import { readAwsImagePlanFacts } from './image-plan-facts.js';
+import { backingDevices, observedImage } from './image-view.js';
+import type { AwsEbsCopierOptions } from './options.js';
+import {
+  throwIfIssues,
+  validateAwsImageDescription,
+  validateAwsImageId,
+  validateAwsImageName,
+} from './rules/image-validation.js';
+import { validateAwsTags } from './rules/index.js';
+
+/** Options of {@link createAwsImageCopier}: the same as the snapshot copier's. */
+export type AwsImageCopierOptions = AwsEbsCopierOptions;
+
+/** Snapshot ids one DescribeSnapshots `snapshot-id` filter carries. */
+const SNAPSHOT_IDS_PER_CALL = 200;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * An `ImageCopier` over EC2 AMIs (`@aws-sdk/client-ec2`, loaded on first use). The copy
+ * protocol is core's; this class makes the EC2 calls it needs:
+ *
+ * - CopyImage is sent to the destination Region's client with EC2's own `ClientToken`
+ *   (a retry with the same token returns the same AMI) and snapcopy's lineage tags on the
+ *   AMI, so that the token is also found by a `tag:` lookup;
+ * - status asks about up to 200 AMIs per Region in one DescribeImages call (an `image-id`
+ *   filter: one unknown id in `ImageIds` would fail the whole call), then, for the AMIs
+ *   still pending, their backing snapshot copies in one DescribeSnapshots call per 200
+ *   snapshots (EC2 gives no progress for an AMI);
+ * - cancel tags the AMI `snapcopy:cancelled=true` and deregisters it with
+ *   `DeleteAssociatedSnapshots` (the user guide's way to stop a pending copy).
+ */
+export class AwsEc2ImageCopier extends AbstractImageCopier {
+  readonly #pool: Ec2ClientPool;
+  readonly #calls: Ec2Calls;
+  readonly #images: Ec2ImageCalls;
+
+  constructor(options: AwsImageCopierOptions = {}) {
+    super('aws', AWS_AMI_CAPABILITIES, {
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+    this.#pool = new Ec2ClientPool(options);
+    const logger = options.logger === undefined ? undefined : this.logger;
+    this.#calls = new Ec2Calls(this.#pool, logger);
+    this.#images = new Ec2ImageCalls(this.#pool, logger);
+  }
+
+  /** Escape hatch: the SDK client this copier uses for `region`. Its retries are off. */
+  nativeClient(region: string): Promise<EC2Client> {
+    return this.#pool.client(region);
+  }
+
+  /** Closes the SDK clients' sockets. The copier can still be used; clients are made again. */
+  destroy(): void {
+    this.#pool.destroy();
+  }
+
+  /** A copy's id named in status, wait or cancel: an AMI id. */
+  protected override _validateCopyId(id: string, path: string): void {
+    throwIfIssues(validateAwsImageId(id, path));
+  }
+
+  /** The AMI id, name, description and tags, before any call. */
+  protected override _validate(request: NormalizedImageCopyRequest): void {
+    throwIfIssues([
+      ...validateAwsImageId(request.source.imageId),
+      ...(request.name === undefined ? [] : validateAwsImageName(request.name)),
+      ...(request.description === undefined ? [] : validateAwsImageDescription(request.description)),
+    ]);
+    validateAwsTags(request.tags ?? {}, 'tags');
+    validateAwsTags(request.snapshotTags ?? {}, 'snapshotTags');
+  }
+
+  protected override async _plan(
+    request: NormalizedImageCopyRequest,
+    options: CallOptions,
+  ): Promise<ImageCopyPlan> {
+    return decideAwsImagePlan(
+      request,
+      await readAwsImagePlanFacts(this.#calls, this.#images, request, options.signal),
+    );
+  }
+
+  protected override async _findByToken(
+    region: string,
+    token: string,
+    options: CallOptions,
+  ): Promise<ObservedCopy[]> {
+    const found = await this.#images.describeImages(
+      region,
+      { Owners: ['self'], Filters: [{ Name: `tag:${IMAGE_LINEAGE_TAGS.clientToken}`, Values: [token] }] },
+      options.signal,
+    );
+    return found.map((image) => observedImage(region, image));
+  }
+
+  protected override _startCopy(
+    request: NormalizedImageCopyRequest,
+    plan: ImageCopyPlan,
+    options: CallOptions,
+  ): Promise<string> {
+    return this.#images.copyImage(request.destination.region, copyImageInput(request, plan), options.signal);
+  }
+
+  /** The backing snapshot copies of the AMIs still pending, for their progress. */
+  async #snapshotsOf(region: string, images: readonly Image[], signal?: AbortSignal) {
+    const ids = images
+      .filter((i) => i.State === 'pending')
+      .flatMap((i) => backingDevices(i).map((d) => d.snapshotId));
+    const out = new Map<string, Snapshot>();
+    const pages = await Promise.all(
+      chunks(ids, SNAPSHOT_IDS_PER_CALL).map((batch) =>
+        this.#calls.describeSnapshots(
+          region,
+          { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: batch }] },
+          signal,
+        ),
+      ),
+    );
+    for (const s of pages.flat()) if (s.SnapshotId) out.set(s.SnapshotId, s);
+    return out;
+  }
+
+  protected override async _describe(
+    region: string,
+    ids: readonly string[],
+    options: CallOptions,
+  ): Promise<ObservedCopy[]> {
+    const images = await this.#images.describeImages(
+      region,
+      { Owners: ['self'], Filters: [{ Name: 'image-id', Values: [...ids] }] },
+      options.signal,
+    );
+    const snapshots = await this.#snapshotsOf(region, images, options.signal);
+    return images.map((image) => observedImage(region, image, snapshots));
+  }
+
+  protected override async _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+    const gone = () =>
+      new SnapcopyError('NOT_FOUND', `aws: ${copy.id} is already deregistered in ${copy.region}`, {
+        provider: 'aws',
+        providerCode: 'InvalidAMIID.Unavailable',
+      });
+    // EC2 shows a deregistered AMI for a while; deregistering it again is refused.
+    if (copy.rawState === 'deregistered') throw gone();
+    try {
+      await this.#images.deregisterImage(copy.region, copy.id, true, options.signal);
+    } catch (err) {
+      if (isSnapcopyError(err) && err.providerCode === 'InvalidAMIID.Unavailable') throw gone();
+      throw err;
+    }
+  }
+
+  protected override _tagCopy(
+    copy: ObservedCopy,
+    tags: Readonly<Record<string, string>>,
+    options: CallOptions,
+  ): Promise<void> {
+    return this.#calls.createTags(
+      copy.region,
+      { Resources: [copy.id], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      options.signal,
+    );
+  }
+
+  protected override _absentMessage(region: string, id: string): string {
+    return `${id} no longer exists in ${region} (deregistered, or never an AMI of this account)`;
+  }
+
+  protected override _mapError(err: unknown): SnapcopyError {
+    return isSnapcopyError(err) ? err : mapAwsError(err);
+  }
+}
+
+/**
+ * Creates an AWS AMI copier. Synchronous and cheap: the AWS SDK is loaded, and each
+ * region's client created, only when a call first needs them.
+ */
+export function createAwsImageCopier(options: AwsImageCopierOptions = {}): AwsEc2ImageCopier {
+  return new AwsEc2ImageCopier(options);
+}

@@ -1,0 +1,164 @@
+import {
+  type BackingSnapshotPlan,
+  type ImageCopyPlan,
+  imageKeyTag,
+  imageLineageTags,
+  imageSnapshotLineageTags,
+  type NormalizedImageCopyRequest,
+  totalOfSnapshots,
+} from '@snapcopy/core';
+import type { AwsBackingSnapshotFacts, AwsImagePlanFacts } from './image-plan-facts.js';
+import { sourceImageFacts } from './image-view.js';
+import { kmsCharges } from './plan.js';
+import { encryptionInput } from './plan-facts.js';
+import { awsImageCopyRefusal } from './rules/image-copy.js';
+import { resolveAwsImageTags } from './rules/image-tags.js';
+import { type AwsImageTimeBasedCopy, planAwsImageTimeBasedCopy } from './rules/image-time-based.js';
+import { resolveAwsEncryption, resolveAwsTransfer } from './rules/index.js';
+
+/**
+ * One backing snapshot with the snapshot rules applied: the encryption outcome the guide's
+ * copying scenarios give it, and full or incremental over its lineage in the destination.
+ */
+function planBackingSnapshot(
+  request: NormalizedImageCopyRequest,
+  facts: AwsImagePlanFacts,
+  snapshot: AwsBackingSnapshotFacts & { source: NonNullable<AwsBackingSnapshotFacts['source']> },
+  timeBased: boolean,
+): BackingSnapshotPlan {
+  const { source } = snapshot;
+  const resolved = resolveAwsEncryption(encryptionInput(request, source, facts.defaults));
+  const destinationAccount =
+    request.destination.account ?? (facts.ownership === 'owned' ? source.ownerAccount : undefined);
+  const transfer = resolveAwsTransfer({
+    source: {
+      region: source.region,
+      ownership: source.ownership,
+      encrypted: source.encrypted,
+      sizeGiB: source.sizeGiB,
+      ...(source.ownerAccount === undefined ? {} : { ownerAccount: source.ownerAccount }),
+      ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
+    },
+    destination: {
+      region: request.destination.region,
+      ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
+    },
+    encryption: resolved.encryption,
+    ...(snapshot.lineage === undefined ? {} : { lineage: snapshot.lineage }),
+    timeBased,
+  });
+  return {
+    deviceName: snapshot.deviceName,
+    source,
+    encryption: resolved.encryption,
+    transfer: transfer.transfer,
+    sizeBasis: transfer.sizeBasis,
+    billableGiB: transfer.billableGiB,
+    ...(transfer.delta === undefined ? {} : { delta: transfer.delta }),
+    kms: kmsCharges(resolved.encryption),
+    reasons: [...resolved.reasons, ...transfer.reasons],
+  };
+}
+
+function timeBasedReasons(t: AwsImageTimeBasedCopy): string[] {
+  return [
+    `time-based copy: each of the ${t.snapshotCopies} backing snapshots is copied within ${t.completionDurationMinutes} minutes (at least ${t.minimumMinutes} for the largest)`,
+    `each backing snapshot is one time-based snapshot copy and draws on the account's cumulative time-based copy throughput between the two Regions (${t.throughputMiBps.join(' + ')} MiB/s); AWS slows the copy when less is left and refuses it when none is`,
+  ];
+}
+
+/**
+ * Decides one AMI copy from the facts read first ({@link AwsImagePlanFacts}): the guide's
+ * refusals (`awsImageCopyRefusal`), then for each backing snapshot the snapshot rules
+ * (encryption outcome, full or incremental, billable GiB), the time-based limits per
+ * snapshot, and the tags of the AMI and its snapshots. Pure; throws the rules' errors.
+ */
+export function decideAwsImagePlan(
+  request: NormalizedImageCopyRequest,
+  facts: AwsImagePlanFacts,
+): ImageCopyPlan {
+  const { image, ownership } = facts;
+  const source = sourceImageFacts(request.source, image, ownership);
+  const refused = awsImageCopyRefusal({
+    imageId: request.source.imageId,
+    state: image.State ?? 'unknown',
+    rootDeviceType: source.rootDeviceType,
+    // DescribeImages names the Outpost of each snapshot of an AMI that lives on one.
+    onOutpost: (image.BlockDeviceMappings ?? []).some((m) => m.Ebs?.OutpostArn !== undefined),
+    ownership,
+    ...(request.encryption === undefined ? {} : { requested: request.encryption }),
+    backingSnapshots: facts.snapshots.map((s) => ({
+      snapshotId: s.snapshotId,
+      readable: s.source !== undefined,
+      ...(s.source === undefined ? {} : { encrypted: s.source.encrypted }),
+    })),
+  });
+  if (refused) throw refused;
+  const readable = facts.snapshots.filter(
+    (s): s is AwsBackingSnapshotFacts & { source: NonNullable<AwsBackingSnapshotFacts['source']> } =>
+      s.source !== undefined,
+  );
+  const timeBased =
+    request.completionDurationMinutes === undefined
+      ? undefined
+      : planAwsImageTimeBasedCopy(
+          request.completionDurationMinutes,
+          readable.map((s) => s.source.sizeGiB),
+        );
+  const snapshots = readable.map((s) => planBackingSnapshot(request, facts, s, timeBased !== undefined));
+  const tags = resolveAwsImageTags({
+    sourceTags: source.tags,
+    ownership,
+    copySourceTags: request.copySourceTags === true,
+    imageTags: request.tags ?? {},
+    snapshotTags: request.snapshotTags ?? {},
+    imageLineage: imageLineageTags({
+      clientToken: request.clientToken,
+      sourceImageId: request.source.imageId,
+      sourceRegion: request.source.region,
+      key: imageKeyTag(snapshots.map((s) => s.encryption)),
+    }),
+    snapshotLineage: imageSnapshotLineageTags({
+      sourceImageId: request.source.imageId,
+      sourceRegion: request.source.region,
+    }),
+  });
+  const destinationAccount =
+    request.destination.account ?? (ownership === 'owned' ? source.ownerAccount : undefined);
+  const reasons = [
+    ownership === 'shared'
+      ? `the AMI is shared with you by account ${source.ownerAccount ?? request.source.account ?? '(unknown)'}: a cross-account copy (the copy is yours; the owner's backing snapshots must be shared with you too)`
+      : 'the AMI is your own',
+    source.rootDeviceType === 'instance-store'
+      ? 'instance store-backed: no snapshots to copy (its S3 bundle is copied; storage in S3 is billed by S3, not estimated here)'
+      : `${snapshots.length} backing snapshot${snapshots.length === 1 ? '' : 's'}, each copied by the snapshot rules below`,
+    tags.carriedFromSource.length > 0
+      ? `CopyImageTags carries ${tags.carriedFromSource.length} of the source's tags (${tags.carriedFromSource.join(', ')})`
+      : request.copySourceTags === true
+        ? "CopyImageTags carries none of the source's tags (none is yours to copy: system tags and other accounts' tags stay behind)"
+        : "the source AMI's tags are not copied (copySourceTags not asked)",
+    ...(timeBased ? timeBasedReasons(timeBased) : []),
+  ];
+  return {
+    provider: 'aws',
+    request,
+    source,
+    destination: {
+      region: request.destination.region,
+      ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
+    },
+    snapshots,
+    ...totalOfSnapshots(snapshots),
+    tags,
+    ...(timeBased === undefined
+      ? {}
+      : {
+          timeBased: {
+            completionDurationMinutes: timeBased.completionDurationMinutes,
+            minimumMinutes: timeBased.minimumMinutes,
+            snapshotCopies: timeBased.snapshotCopies,
+          },
+        }),
+    reasons,
+  };
+}

@@ -1,0 +1,89 @@
+import type { ImageCopyRequest } from './image-request.js';
+import { LINEAGE_TAGS, type TokenLineage } from './lineage.js';
+import { RESERVED_TAG_PREFIX } from './request-fields.js';
+
+/**
+ * Tags snapcopy writes on every image copy it makes: the client token (the same key as on
+ * snapshot copies, so that the cancel guard and token lookups read both alike), the source
+ * image and region, and the key of the backing snapshot copies.
+ */
+export const IMAGE_LINEAGE_TAGS = Object.freeze({
+  clientToken: LINEAGE_TAGS.clientToken,
+  sourceImage: `${RESERVED_TAG_PREFIX}source-image`,
+  sourceRegion: LINEAGE_TAGS.sourceRegion,
+  key: LINEAGE_TAGS.key,
+});
+
+/** How many tags snapcopy itself adds to an image copy. */
+export const IMAGE_LINEAGE_TAG_COUNT = Object.keys(IMAGE_LINEAGE_TAGS).length;
+
+/**
+ * Tags snapcopy writes on the backing snapshot copies of an image copy, where the provider
+ * tags them: which image and region they were copied from. Not the client token: a backing
+ * snapshot is part of the image, never a snapshot copy of its own to look up or cancel.
+ */
+export const IMAGE_SNAPSHOT_LINEAGE_TAGS = Object.freeze({
+  sourceImage: IMAGE_LINEAGE_TAGS.sourceImage,
+  sourceRegion: IMAGE_LINEAGE_TAGS.sourceRegion,
+});
+
+/** How many tags snapcopy itself adds to each backing snapshot copy. */
+export const IMAGE_SNAPSHOT_LINEAGE_TAG_COUNT = Object.keys(IMAGE_SNAPSHOT_LINEAGE_TAGS).length;
+
+/**
+ * The key tag of an image copy: the key of its encrypted backing snapshot copies when they
+ * share one (`unknown` when it is unnamed), `none` when none is encrypted, `mixed` when they
+ * use several. Unencrypted snapshots do not count: a plan that later reads the tag to learn
+ * the key of an earlier copy's encrypted snapshot takes their encryption from the snapshot.
+ */
+export function imageKeyTag(
+  snapshots: readonly { readonly encrypted: boolean; readonly kmsKeyId?: string }[],
+): string {
+  const keys = new Set(snapshots.flatMap((s) => (s.encrypted ? [s.kmsKeyId ?? 'unknown'] : [])));
+  if (keys.size === 0) return 'none';
+  return keys.size === 1 ? [...keys][0]! : 'mixed';
+}
+
+/**
+ * The key an image copy's lineage tag names for its encrypted backing snapshots, or
+ * undefined when the tag names none (`none`, `mixed`, `unknown`, or no tag).
+ */
+export function keyOfImageKeyTag(tag: string | undefined): string | undefined {
+  return tag === undefined || tag === 'none' || tag === 'mixed' || tag === 'unknown' ? undefined : tag;
+}
+
+/** The lineage tags of one image copy. */
+export function imageLineageTags(input: {
+  clientToken: string;
+  sourceImageId: string;
+  sourceRegion: string;
+  key: string;
+}): Record<string, string> {
+  return {
+    [IMAGE_LINEAGE_TAGS.clientToken]: input.clientToken,
+    [IMAGE_LINEAGE_TAGS.sourceImage]: input.sourceImageId,
+    [IMAGE_LINEAGE_TAGS.sourceRegion]: input.sourceRegion,
+    [IMAGE_LINEAGE_TAGS.key]: input.key,
+  };
+}
+
+/** The lineage tags of each backing snapshot copy of one image copy. */
+export function imageSnapshotLineageTags(input: {
+  sourceImageId: string;
+  sourceRegion: string;
+}): Record<string, string> {
+  return {
+    [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceImage]: input.sourceImageId,
+    [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceRegion]: input.sourceRegion,
+  };
+}
+
+/** Where an image copy carries its client token and source (the token-reuse check reads them). */
+export function imageLineage(request: ImageCopyRequest & { readonly clientToken: string }): TokenLineage {
+  return {
+    tokenTag: IMAGE_LINEAGE_TAGS.clientToken,
+    sourceTag: IMAGE_LINEAGE_TAGS.sourceImage,
+    sourceId: request.source.imageId,
+    sourceRegionTag: IMAGE_LINEAGE_TAGS.sourceRegion,
+  };
+}

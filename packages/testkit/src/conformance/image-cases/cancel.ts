@@ -1,0 +1,176 @@
+import type { ImageConformanceCase } from '../image-case.js';
+import type { ImageConformanceHarness } from '../image-harness.js';
+import { mustExistImage, plainImageCopy, startImageCopy, waitForImage } from '../image-support.js';
+import {
+  advanceUntil,
+  check,
+  expectCode,
+  expectNoRequestsSince,
+  recorded,
+  requestMark,
+  requestsSince,
+} from '../support.js';
+
+/** Whether the cloud no longer has the image, or shows it only as removed. */
+async function imageGone(h: ImageConformanceHarness, region: string, id: string): Promise<boolean> {
+  const image = await h.truth.image(region, id);
+  return image === undefined || image.state === 'removed';
+}
+
+/** The snapshots among `ids` the cloud still holds. */
+async function remaining(h: ImageConformanceHarness, region: string, ids: readonly string[]) {
+  const out = [];
+  for (const id of ids) {
+    const s = await h.truth.snapshot(region, id);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** Cancel: the copy removed the way the manifest says, only copies snapcopy made. */
+export const imageCancelCases: readonly ImageConformanceCase[] = [
+  {
+    id: 'image.cancel.running-copy',
+    group: 'image cancel',
+    name: 'cancelling a running copy removes the image as cancelTakesEffect says and its snapshot copies as snapshotsOnCancel says; it reads cancelled; UNSUPPORTED with zero requests when cancelByDelete is false',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
+      const handle = await startImageCopy(h, ctx, request);
+      if (!caps.cancelByDelete) {
+        const mark = await requestMark(h);
+        await expectCode(
+          ctx,
+          () => h.copier.cancel(handle),
+          'UNSUPPORTED',
+          'cancel with cancelByDelete false',
+        );
+        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+        await mustExistImage(h, handle.region, handle.imageId, 'a copy whose cancel was refused');
+        return;
+      }
+      await h.time.advance(ctx.options.pollDelayMs);
+      const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a running copy'))
+        .snapshotIds;
+      const result = await recorded(ctx, () => h.copier.cancel(handle));
+      check(
+        result.imageId === handle.imageId && result.region === handle.region,
+        'cancel answered for another image',
+      );
+      check(
+        result.takesEffect === caps.cancelTakesEffect,
+        `cancel of a running copy says "${result.takesEffect}", the manifest "${caps.cancelTakesEffect}"`,
+      );
+      check(
+        result.snapshots === caps.snapshotsOnCancel,
+        `cancel says its snapshots are "${result.snapshots}", the manifest "${caps.snapshotsOnCancel}"`,
+      );
+      if (caps.cancelTakesEffect === 'immediate') {
+        check(
+          await imageGone(h, handle.region, handle.imageId),
+          'cancel said immediate, but the cloud still has the image',
+        );
+      } else {
+        await advanceUntil(
+          h,
+          ctx,
+          () => imageGone(h, handle.region, handle.imageId),
+          'a cancelled image to go',
+        );
+      }
+      if (caps.snapshotsOnCancel === 'removed') {
+        const left = await remaining(h, handle.region, snapshotIds);
+        check(
+          left.length === 0,
+          `the snapshots were to be removed, the cloud holds ${left.map((s) => s.id).join(', ')}`,
+        );
+      } else if (caps.snapshotsOnCancel === 'removed-on-completion') {
+        const left = await remaining(h, handle.region, snapshotIds);
+        check(
+          left.every((s) => s.deletePending || s.state !== 'pending'),
+          'a snapshot copy in progress is not marked for deletion',
+        );
+        await advanceUntil(
+          h,
+          ctx,
+          async () => (await remaining(h, handle.region, snapshotIds)).length === 0,
+          "a cancelled copy's snapshots to go",
+        );
+      }
+      const [after] = await recorded(ctx, () => h.copier.status([handle]));
+      check(after?.state === 'cancelled', `a copy this copier cancelled is reported ${after?.state}`);
+    },
+  },
+  {
+    id: 'image.cancel.completed-copy',
+    group: 'image cancel',
+    name: 'cancelling a completed copy removes the image at once and, unless snapshotsOnCancel is kept, its snapshots',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      const { request } = await plainImageCopy(h, { disks: [{}, {}] });
+      const handle = await startImageCopy(h, ctx, request);
+      await waitForImage(h, ctx, handle);
+      if (!caps.cancelByDelete) {
+        await expectCode(
+          ctx,
+          () => h.copier.cancel(handle),
+          'UNSUPPORTED',
+          'cancel with cancelByDelete false',
+        );
+        return;
+      }
+      const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a completed copy'))
+        .snapshotIds;
+      const result = await recorded(ctx, () => h.copier.cancel(handle));
+      check(result.takesEffect === 'immediate', `removing a completed copy says "${result.takesEffect}"`);
+      check(await imageGone(h, handle.region, handle.imageId), 'the completed copy is still in the cloud');
+      const left = await remaining(h, handle.region, snapshotIds);
+      if (caps.snapshotsOnCancel === 'kept')
+        check(left.length === snapshotIds.length, 'kept snapshots were removed');
+      else
+        check(
+          left.length === 0,
+          `the completed copy's snapshots remain: ${left.map((s) => s.id).join(', ')}`,
+        );
+    },
+  },
+  {
+    id: 'image.cancel.already-gone',
+    group: 'image cancel',
+    name: 'cancelling an image the cloud does not have answers already-gone (UNSUPPORTED with zero requests when cancelByDelete is false)',
+    async run(h, ctx) {
+      const region = h.fixtures.regions[1];
+      const ref = { region, imageId: h.fixtures.missingImageId(region) };
+      if (!h.copier.capabilities.cancelByDelete) {
+        const mark = await requestMark(h);
+        await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
+        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+        return;
+      }
+      const result = await recorded(ctx, () => h.copier.cancel(ref));
+      check(result.takesEffect === 'already-gone', `cancelling a missing image says "${result.takesEffect}"`);
+    },
+  },
+  {
+    id: 'image.cancel.only-snapcopy-copies',
+    group: 'image cancel',
+    name: 'cancel refuses (INVALID_REQUEST) an image snapcopy did not make, such as the source, and removes nothing',
+    async run(h, ctx) {
+      const source = await h.fixtures.createSourceImage();
+      const mark = await requestMark(h);
+      const refusal = h.copier.capabilities.cancelByDelete ? 'INVALID_REQUEST' : 'UNSUPPORTED';
+      await expectCode(ctx, () => h.copier.cancel(source.ref), refusal, 'cancel of the source image');
+      check(
+        (await requestsSince(h, mark, ['delete'])).length === 0,
+        'a delete was sent for an image snapcopy did not make',
+      );
+      const image = await mustExistImage(
+        h,
+        source.ref.region,
+        source.ref.imageId,
+        'the source after a refused cancel',
+      );
+      check(image.state === 'completed', `the source image is ${image.state} after a refused cancel`);
+    },
+  },
+];

@@ -1,0 +1,334 @@
+import type { ImageCopyRequestInput } from '@snapcopy/core';
+import type { ConformanceContext } from '../case.js';
+import type { ImageConformanceCase } from '../image-case.js';
+import type { ImageConformanceHarness, SourceDiskSpec } from '../image-harness.js';
+import {
+  backingSnapshotsOf,
+  expectImageRefusedWithoutMutation,
+  mustExistImage,
+  plainImageCopy,
+  startImageCopy,
+  waitForImage,
+} from '../image-support.js';
+import { check, expectUnsupportedWithZeroRequests } from '../support.js';
+
+/** Regions for a copy that changes encryption: another region when the manifest allows it. */
+function encryptionRoute(h: ImageConformanceHarness): { from: string; to: string } {
+  const [first, second] = h.fixtures.regions;
+  return { from: first, to: h.copier.capabilities.crossRegionCopy ? second : first };
+}
+
+/** Copies an image of `disks` under `encryption`; checks every backing copy against `expectKey`. */
+async function encryptedCopyCase(
+  h: ImageConformanceHarness,
+  ctx: ConformanceContext,
+  flag: boolean,
+  disks: readonly SourceDiskSpec[],
+  what: string,
+): Promise<void> {
+  const { from, to } = encryptionRoute(h);
+  const source = await h.fixtures.createSourceImage({ region: from, disks });
+  const key = h.fixtures.keys(to).customer;
+  const request: ImageCopyRequestInput = {
+    source: source.ref,
+    destination: { region: to },
+    encryption: { encrypted: true, kmsKeyId: key },
+  };
+  if (!flag) {
+    await expectImageRefusedWithoutMutation(
+      h,
+      ctx,
+      source,
+      request,
+      ['UNSUPPORTED'],
+      `${what} with the flag false`,
+    );
+    return;
+  }
+  const handle = await startImageCopy(h, ctx, request);
+  const done = await waitForImage(h, ctx, handle);
+  check(done.state === 'completed', `${what}: the copy ended ${done.state}: ${done.message ?? ''}`);
+  const image = await mustExistImage(h, to, handle.imageId, what);
+  const snapshots = await backingSnapshotsOf(h, image);
+  check(
+    snapshots.length === source.snapshots.length,
+    `${what}: the copy has ${snapshots.length} snapshots, the source ${source.snapshots.length}`,
+  );
+  for (const s of snapshots) {
+    check(s?.encrypted === true, `${what}: a backing snapshot copy (${s?.id}) is not encrypted`);
+    check(
+      s.kmsKeyId !== undefined && (await h.truth.sameKey(to, s.kmsKeyId, key)),
+      `${what}: backing snapshot ${s.id} has key ${s.kmsKeyId}, not ${key}`,
+    );
+  }
+}
+
+/**
+ * One case per image capability flag. A true flag: the feature works and its effect is in the
+ * cloud-side truth. A false flag: the call fails (UNSUPPORTED with zero requests when the
+ * request alone shows it, else refused with no copy or delete). Asserted, never skipped.
+ */
+export const imageCapabilityCases: readonly ImageConformanceCase[] = [
+  {
+    id: 'image.capability.crossRegionCopy',
+    group: 'image capabilities',
+    name: 'crossRegionCopy: the copy and its snapshots land in the other region when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const [from, to] = h.fixtures.regions;
+      const source = await h.fixtures.createSourceImage({ region: from, disks: [{}, { sizeGiB: 2 }] });
+      const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
+      if (!h.copier.capabilities.crossRegionCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'cross-region image copy with the flag false',
+        );
+        return;
+      }
+      const handle = await startImageCopy(h, ctx, request);
+      check(
+        handle.region === to && handle.sourceImageId === source.ref.imageId,
+        'the handle does not name the copy',
+      );
+      const image = await mustExistImage(h, to, handle.imageId, 'cross-region image copy');
+      check(
+        image.copyOf?.imageId === source.ref.imageId,
+        'the image in the cloud is not a copy of the source',
+      );
+      const done = await waitForImage(h, ctx, handle);
+      check(done.state === 'completed', `the copy ended ${done.state}: ${done.message ?? ''}`);
+      const after = await mustExistImage(h, to, handle.imageId, 'after wait');
+      check(after.state === 'completed', `the cloud shows the copy ${after.state}`);
+      const snapshots = await backingSnapshotsOf(h, after);
+      check(
+        snapshots.length === 2 && snapshots.every((s) => s?.region === to && s.state === 'completed'),
+        'the copy must have two completed backing snapshots in the destination',
+      );
+      check(
+        snapshots.map((s) => s?.copyOf?.snapshotId).join() ===
+          source.snapshots.map((s) => s.snapshotId).join(),
+        'the backing snapshots are not copies of the source snapshots, in disk order',
+      );
+    },
+  },
+  {
+    id: 'image.capability.sameRegionCopy',
+    group: 'image capabilities',
+    name: 'sameRegionCopy: a copy within the source region when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const region = h.fixtures.regions[0];
+      const source = await h.fixtures.createSourceImage({ region });
+      const request: ImageCopyRequestInput = { source: source.ref, destination: { region } };
+      if (!h.copier.capabilities.sameRegionCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'same-region image copy with the flag false',
+        );
+        return;
+      }
+      const handle = await startImageCopy(h, ctx, request);
+      check(handle.imageId !== source.ref.imageId, 'a same-region copy must be a new image');
+      const image = await mustExistImage(h, region, handle.imageId, 'same-region image copy');
+      check(
+        image.copyOf?.imageId === source.ref.imageId,
+        'the image in the cloud is not a copy of the source',
+      );
+    },
+  },
+  {
+    id: 'image.capability.crossAccountCopy',
+    group: 'image capabilities',
+    name: 'crossAccountCopy: an image shared with the caller is copied into its account (within its region unless crossAccountCopyAcrossRegions); UNSUPPORTED with zero requests where false',
+    async run(h, ctx) {
+      const caps = h.copier.capabilities;
+      const [from, second] = h.fixtures.regions;
+      const source = await h.fixtures.createSourceImage({ region: from, ownership: 'shared' });
+      const to = caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy ? second : from;
+      const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
+      if (!caps.crossAccountCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'copy of a shared image with the flag false',
+        );
+        return;
+      }
+      if (!caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          { ...request, destination: { region: second } },
+          'copy of a shared image to another region with crossAccountCopyAcrossRegions false',
+        );
+      }
+      if (to === from && !caps.sameRegionCopy) return;
+      const handle = await startImageCopy(h, ctx, request);
+      const image = await mustExistImage(h, to, handle.imageId, 'copy of a shared image');
+      check(
+        image.account !== h.fixtures.otherAccountId,
+        "the copy of a shared image must be the caller's, not the owner's",
+      );
+      check(
+        image.copyOf?.imageId === source.ref.imageId,
+        'the image in the cloud is not a copy of the shared image',
+      );
+    },
+  },
+  {
+    id: 'image.capability.encryptOnCopy',
+    group: 'image capabilities',
+    name: 'encryptOnCopy: every unencrypted backing snapshot is copied under the given key when true; refused without a copy when false',
+    async run(h, ctx) {
+      await encryptedCopyCase(
+        h,
+        ctx,
+        h.copier.capabilities.encryptOnCopy,
+        [{}, { sizeGiB: 2 }],
+        'encrypt-on-copy',
+      );
+    },
+  },
+  {
+    id: 'image.capability.changeKeyOnCopy',
+    group: 'image capabilities',
+    name: 'changeKeyOnCopy: every encrypted backing snapshot is re-encrypted under the given key when true; refused without a copy when false',
+    async run(h, ctx) {
+      await encryptedCopyCase(
+        h,
+        ctx,
+        h.copier.capabilities.changeKeyOnCopy,
+        [{ key: 'default' }],
+        'change-key',
+      );
+    },
+  },
+  {
+    id: 'image.capability.decryptOnCopy',
+    group: 'image capabilities',
+    name: 'decryptOnCopy: an image with encrypted snapshots is copied unencrypted when true; refused (UNSUPPORTED or ENCRYPTION_RULE) without a copy when false',
+    async run(h, ctx) {
+      const { from, to } = encryptionRoute(h);
+      const source = await h.fixtures.createSourceImage({ region: from, disks: [{ key: 'customer' }] });
+      const request: ImageCopyRequestInput = {
+        source: source.ref,
+        destination: { region: to },
+        encryption: { encrypted: false },
+      };
+      if (!h.copier.capabilities.decryptOnCopy) {
+        await expectImageRefusedWithoutMutation(
+          h,
+          ctx,
+          source,
+          request,
+          ['UNSUPPORTED', 'ENCRYPTION_RULE'],
+          'an unencrypted copy of an encrypted image with decryptOnCopy false',
+        );
+        return;
+      }
+      const handle = await startImageCopy(h, ctx, request);
+      const image = await mustExistImage(h, to, handle.imageId, 'decrypting copy');
+      const snapshots = await backingSnapshotsOf(h, image);
+      check(
+        snapshots.every((s) => s?.encrypted === false),
+        'a decrypting image copy has an encrypted snapshot',
+      );
+    },
+  },
+  {
+    id: 'image.capability.copySourceTags',
+    group: 'image capabilities',
+    name: "copySourceTags: the source image's own tags are carried to the copy when true; UNSUPPORTED with zero requests when false",
+    async run(h, ctx) {
+      const { source, request } = await plainImageCopy(
+        h,
+        { tags: { 'conformance-team': 'images' } },
+        { copySourceTags: true },
+      );
+      if (!h.copier.capabilities.copySourceTags) {
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'copySourceTags with the flag false');
+        return;
+      }
+      const handle = await startImageCopy(h, ctx, request);
+      const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with source tags');
+      check(
+        image.tags['conformance-team'] === 'images',
+        `the source's tag was not carried (source ${source.ref.imageId})`,
+      );
+    },
+  },
+  {
+    id: 'image.capability.tagsOnCopy',
+    group: 'image capabilities',
+    name: "tagsOnCopy: the caller's tags are on the new image when true; UNSUPPORTED with zero requests when false",
+    async run(h, ctx) {
+      const { request } = await plainImageCopy(h, {}, { tags: { purpose: 'conformance' } });
+      if (!h.copier.capabilities.tagsOnCopy) {
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'image tags with tagsOnCopy false');
+        return;
+      }
+      const handle = await startImageCopy(h, ctx, request);
+      const image = await mustExistImage(h, handle.region, handle.imageId, 'tagged copy');
+      check(
+        image.tags.purpose === 'conformance',
+        `the image copy lacks the caller's tag (it has ${JSON.stringify(image.tags)})`,
+      );
+    },
+  },
+  {
+    id: 'image.capability.snapshotTagsOnCopy',
+    group: 'image capabilities',
+    name: 'snapshotTagsOnCopy: the snapshot tags are on every backing snapshot copy when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const { request } = await plainImageCopy(
+        h,
+        { disks: [{}, {}] },
+        { snapshotTags: { backup: 'conformance' } },
+      );
+      if (!h.copier.capabilities.snapshotTagsOnCopy) {
+        await expectUnsupportedWithZeroRequests(
+          h,
+          ctx,
+          request,
+          'snapshot tags with snapshotTagsOnCopy false',
+        );
+        return;
+      }
+      const handle = await startImageCopy(h, ctx, request);
+      const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with snapshot tags');
+      const snapshots = await backingSnapshotsOf(h, image);
+      check(
+        snapshots.length === 2 && snapshots.every((s) => s?.tags.backup === 'conformance'),
+        'a backing snapshot copy lacks the snapshot tags',
+      );
+    },
+  },
+  {
+    id: 'image.capability.timeBasedCopy',
+    group: 'image capabilities',
+    name: 'timeBasedCopy: every backing snapshot is copied with the duration when true; UNSUPPORTED with zero requests when false',
+    async run(h, ctx) {
+      const limits = h.copier.capabilities.completionDurationMinutes;
+      const minutes = limits?.min ?? 60;
+      const { request } = await plainImageCopy(
+        h,
+        { disks: [{}, {}] },
+        { completionDurationMinutes: minutes },
+      );
+      if (!h.copier.capabilities.timeBasedCopy) {
+        await expectUnsupportedWithZeroRequests(h, ctx, request, 'time-based image copy with the flag false');
+        return;
+      }
+      const handle = await startImageCopy(h, ctx, request);
+      const image = await mustExistImage(h, handle.region, handle.imageId, 'time-based copy');
+      const snapshots = await backingSnapshotsOf(h, image);
+      check(
+        snapshots.length === 2 && snapshots.every((s) => s?.completionDurationMinutes === minutes),
+        `every backing snapshot copy must be time-based (${minutes} minutes)`,
+      );
+    },
+  },
+];

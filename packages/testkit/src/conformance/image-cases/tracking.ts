@@ -1,0 +1,124 @@
+import { type ImageCopyHandle, type ImageCopyStatus, is } from '@snapcopy/core';
+import type { ImageConformanceCase } from '../image-case.js';
+import { mustExistImage, plainImageCopy, startImageCopy, waitForImage } from '../image-support.js';
+import { check, expectCode, recorded, requestMark, requestsSince } from '../support.js';
+
+/** Status and wait: the cloud's truth, batched, and a wait that never touches the copy. */
+export const imageTrackingCases: readonly ImageConformanceCase[] = [
+  {
+    id: 'image.status.reflects-truth',
+    group: 'image status and wait',
+    name: 'status says pending while the cloud copies and completed once it has, with per-snapshot progress matching the image',
+    async run(h, ctx) {
+      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 50 }, { sizeGiB: 20 }] });
+      const handle = await startImageCopy(h, ctx, request);
+      const [running] = await recorded(ctx, () => h.copier.status([handle]));
+      const truth = await mustExistImage(h, handle.region, handle.imageId, 'a running copy');
+      check(running?.imageId === handle.imageId, 'status answered for another image');
+      check(
+        truth.state === running.state,
+        `status says ${running.state} while the cloud says ${truth.state}`,
+      );
+      check(
+        running.state === 'pending' && running.progress < 100,
+        'a copy of 70 GiB cannot be complete at once',
+      );
+      if (running.snapshots !== undefined) {
+        check(
+          running.snapshots.length === 2,
+          `status lists ${running.snapshots.length} backing snapshots, the image has 2`,
+        );
+        check(
+          running.snapshots.every((s) => s.progress >= 0 && s.progress <= 100),
+          'a snapshot progress is out of 0-100',
+        );
+      }
+      const done = await waitForImage(h, ctx, handle);
+      const [after] = await recorded(ctx, () => h.copier.status([handle]));
+      const truthAfter = await mustExistImage(h, handle.region, handle.imageId, 'a finished copy');
+      check(done.state === 'completed' && after?.state === 'completed', `the copy ended ${after?.state}`);
+      check(
+        truthAfter.state === 'completed',
+        `status says completed while the cloud says ${truthAfter.state}`,
+      );
+      check(after.progress === 100, `a completed copy reads ${after.progress}%`);
+    },
+  },
+  {
+    id: 'image.status.batching',
+    group: 'image status and wait',
+    name: 'status of several copies in one region costs one image describe call per maxIdsPerStatusCall ids, answered in the order asked',
+    async run(h, ctx) {
+      const limit = h.copier.capabilities.maxIdsPerStatusCall;
+      const count = limit <= 10 ? limit + 1 : 3;
+      const handles: ImageCopyHandle[] = [];
+      for (let i = 0; i < count; i++) {
+        const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 10 }] });
+        handles.push(await startImageCopy(h, ctx, request));
+      }
+      const mark = await requestMark(h);
+      const statuses = await recorded(ctx, () => h.copier.status([...handles].reverse()));
+      const calls = (await requestsSince(h, mark, ['status'])).length;
+      const expected = Math.ceil(count / limit);
+      check(
+        calls === expected,
+        `status of ${count} copies made ${calls} image describe calls; expected ${expected}`,
+      );
+      check(
+        statuses.map((s) => s.imageId).join() ===
+          [...handles]
+            .reverse()
+            .map((x) => x.imageId)
+            .join(),
+        'statuses are not in the order asked',
+      );
+    },
+  },
+  {
+    id: 'image.wait.completes',
+    group: 'image status and wait',
+    name: 'wait follows the copy to completed, reporting progress within 0-100, and the cloud agrees',
+    async run(h, ctx) {
+      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 5 }, { sizeGiB: 5 }] });
+      const handle = await startImageCopy(h, ctx, request);
+      const seen: ImageCopyStatus[] = [];
+      const final = await waitForImage(h, ctx, handle, { onProgress: (s) => seen.push(s) });
+      check(final.state === 'completed', `wait ended ${final.state}: ${final.message ?? ''}`);
+      check(
+        seen.length > 0 && seen.every((s) => s.progress >= 0 && s.progress <= 100),
+        'progress out of 0-100',
+      );
+      check(seen.at(-1)?.progress === 100, 'the last progress of a completed copy is not 100');
+      check(
+        (await mustExistImage(h, handle.region, handle.imageId, 'after wait')).state === 'completed',
+        'the cloud does not show the copy completed',
+      );
+    },
+  },
+  {
+    id: 'image.wait.timeout',
+    group: 'image status and wait',
+    name: 'a wait that times out rejects with TIMEOUT and leaves the copy running (nothing deleted)',
+    async run(h, ctx) {
+      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 200 }] });
+      const handle = await startImageCopy(h, ctx, request);
+      const mark = await requestMark(h);
+      const err = await expectCode(
+        ctx,
+        () => waitForImage(h, ctx, handle, { timeoutMs: ctx.options.pollDelayMs * 2 }),
+        'TIMEOUT',
+        'a short wait',
+      );
+      check(is(err, 'TIMEOUT'), 'the wait did not time out');
+      check(
+        (await requestsSince(h, mark, ['delete', 'copy'])).length === 0,
+        'a timed-out wait sent a copy or delete',
+      );
+      const image = await mustExistImage(h, handle.region, handle.imageId, 'after a timed-out wait');
+      check(
+        image.state === 'pending',
+        `after a timed-out wait the copy is ${image.state}, not still running`,
+      );
+    },
+  },
+];
