@@ -1,4 +1,5 @@
 import { SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { timeAlibabaCall } from './call-report.js';
 import type { EcsClientPool } from './client-pool.js';
 import type { EcsClient, EcsModels } from './ecs-sdk.js';
 import type { CopySnapshotParams } from './copy-params.js';
@@ -70,10 +71,15 @@ export class EcsCalls {
     }
     try {
       const models = await this.#pool.models();
-      return await withCallDeadline(async () => fn(await this.#pool.client(region), models), {
-        timeoutMs: this.#pool.requestTimeoutMs,
-        signal,
-      });
+      // One deadline from credentials to the reply's last byte; a request cut off by it is
+      // reported by the error, not as a call.
+      return await withCallDeadline(
+        async () => {
+          const client = await this.#pool.client(region);
+          return timeAlibabaCall(operation, region, () => fn(client, models));
+        },
+        { timeoutMs: this.#pool.requestTimeoutMs, signal },
+      );
     } catch (err) {
       throw mapAlibabaError(err, { operation, mutating });
     }

@@ -5,7 +5,8 @@ import type {
   EC2Client,
   Snapshot,
 } from '@aws-sdk/client-ec2';
-import { type Logger, SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { timeAwsCall } from './call-report.js';
 import { type Ec2ClientPool, type Ec2Sdk, loadEc2Sdk } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
 
@@ -32,12 +33,9 @@ type Within = <R>(request: (abortSignal: AbortSignal) => Promise<R>) => Promise<
  */
 export class Ec2Calls {
   readonly #pool: Ec2ClientPool;
-  /** Undefined when nobody listens: redacting a line per call is not free. */
-  readonly #logger: Logger | undefined;
 
-  constructor(pool: Ec2ClientPool, logger: Logger | undefined) {
+  constructor(pool: Ec2ClientPool) {
     this.#pool = pool;
-    this.#logger = logger;
   }
 
   async #send<T>(
@@ -49,9 +47,10 @@ export class Ec2Calls {
   ): Promise<T> {
     try {
       const [sdk, client] = await Promise.all([loadEc2Sdk(), this.#pool.client(region)]);
-      this.#logger?.debug(`aws: ${operation}`, { region });
       const timeoutMs = this.#pool.requestTimeoutMs;
-      return await run(sdk, client, (request) => withCallDeadline(request, { timeoutMs, signal }));
+      return await run(sdk, client, (request) =>
+        timeAwsCall(operation, region, () => withCallDeadline(request, { timeoutMs, signal })),
+      );
     } catch (err) {
       throw mapAwsError(err, { operation, region, mutating });
     }
@@ -81,6 +80,21 @@ export class Ec2Calls {
         if (next === undefined) return out;
       }
       throw new Error(`DescribeSnapshots returned more than ${MAX_PAGES} pages`);
+    });
+  }
+
+  /** One page of the snapshots the filters match (a listing's page), with the next page's token. */
+  describeSnapshotsPage(
+    region: string,
+    input: DescribeSnapshotsCommandInput,
+    signal?: AbortSignal,
+  ): Promise<{ snapshots: Snapshot[]; nextToken?: string }> {
+    return this.#send(region, 'DescribeSnapshots', false, signal, async (sdk, client, within) => {
+      const res = await within((abortSignal) =>
+        client.send(new sdk.DescribeSnapshotsCommand(input), { abortSignal }),
+      );
+      if (res.Snapshots === undefined) throw notEc2Reply('DescribeSnapshots', region);
+      return { snapshots: res.Snapshots, ...(res.NextToken ? { nextToken: res.NextToken } : {}) };
     });
   }
 
