@@ -5,8 +5,9 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { onInterrupt } from '../interrupt.js';
 import { encryptionWords, gib, ref } from '../output/format.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
-import { requestFromFlags } from '../request-from-flags.js';
+import { Output } from '../output/output-mode.js';
+import { costWords } from '../output/tables.js';
+import { prepareRequest } from '../request-setup.js';
 
 /**
  * The copy call's error, naming the client token: after a failure (above all a lost
@@ -46,12 +47,12 @@ export async function run(flags: CopyFlags): Promise<number> {
 }
 
 async function copyAndFollow(flags: CopyFlags, signal: AbortSignal): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
-  const request = requestFromFlags(flags);
+  const output = Output.for(flags);
+  const { request, prices } = await prepareRequest(flags);
   const copier = await openCopier(flags);
-  const plan = await copier.plan(request, { signal });
-  output.line(
-    `plan: ${plan.transfer} transfer, ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage, ${encryptionWords(plan)}`,
+  const plan = await copier.plan(request, { signal, ...(prices === undefined ? {} : { prices }) });
+  output.info(
+    `plan: ${plan.transfer} transfer, ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage, ${encryptionWords(plan)}${plan.cost ? `, ${costWords(plan.cost)}` : ''}`,
   );
   const handle = await copier.copy(request, { plan, signal }).catch((err: unknown) => {
     throw withClientToken(err, request.clientToken);

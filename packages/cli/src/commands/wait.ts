@@ -3,11 +3,11 @@ import { openCopierForRefs } from '../copy-refs.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { ref } from '../output/format.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
+import { Output } from '../output/output-mode.js';
 
 /** `snapcopy wait`: follows one copy to its end; a timeout or interrupt leaves it running. */
 export async function run(flags: CopyRefFlags): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const { refs, copier } = await openCopierForRefs(flags, true);
   const target = refs[0] as (typeof refs)[number];
   const label = ref(target.region, target.snapshotId);
