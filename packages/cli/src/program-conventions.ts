@@ -10,19 +10,21 @@ import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 
 /** `batch status` and `batch retry-failed` under `batch`. */
 export function addBatchSubcommands(batch: Command, runCommand: CommandRunner): void {
+  // `batch`'s own options (`--journal`, `--json`, …) are read wherever they stand, so the
+  // subcommands take their flags merged with the parent's (optsWithGlobals).
   const journal = (cmd: Command) =>
     cmd
-      .requiredOption('--journal <file>', 'the SQLite journal the batch ran with')
+      .option('--journal <file>', 'the SQLite journal the batch ran with (default snapcopy-journal.db)')
       .option('--batch-id <id>', 'the batch (default: the one FILE names, as `snapcopy batch FILE` does)');
   addOutputOptions(journal(batch.command('status')), { calls: false })
     .description(
       'List every copy a journal knows, batch by batch: its state, destination, client token and error. Reads only the journal: no provider call.',
     )
     .argument('[file]', 'the batch file, to name its batch (default: every batch of the journal)')
-    .action((file: string | undefined, flags, cmd: Command) =>
+    .action((file: string | undefined, _flags, cmd: Command) =>
       runCommand(
         () => import('./commands/batch-status.js'),
-        flags,
+        cmd.optsWithGlobals(),
         file === undefined ? [] : [file, ...cmd.args.slice(1)],
       ),
     );
@@ -53,8 +55,11 @@ export function addBatchSubcommands(batch: Command, runCommand: CommandRunner): 
       `${PROVIDERS[name].title} endpoint (default: $${PROVIDERS[name].endpointEnv})`,
     );
   }
-  retry.action((file: string, flags, cmd: Command) =>
-    runCommand(() => import('./commands/batch-retry.js'), flags, [file, ...cmd.args.slice(1)]),
+  retry.action((file: string, _flags, cmd: Command) =>
+    runCommand(() => import('./commands/batch-retry.js'), cmd.optsWithGlobals(), [
+      file,
+      ...cmd.args.slice(1),
+    ]),
   );
 }
 

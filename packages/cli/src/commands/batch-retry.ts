@@ -1,7 +1,7 @@
 import { SnapcopyError } from '@snapcopy/core';
 import { openSqliteJournal, TERMINAL_JOURNAL_STATES } from '@snapcopy/orchestrator';
 import { batchIdFor, readBatchFile } from '../batch-file.js';
-import { runBatchItems, type RunItem } from '../batch-runner.js';
+import { DEFAULT_JOURNAL, runBatchItems, type RunItem } from '../batch-runner.js';
 import type { BatchFlags } from '../cli-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { batchChain, retryBatchId } from '../journal-batches.js';
@@ -18,7 +18,7 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
   const output = Output.for(flags);
   const file = args[0];
   if (file === undefined) throw new SnapcopyError('INVALID_REQUEST', 'missing the batch file');
-  const path = flags.journal as string;
+  const path = flags.journal ?? DEFAULT_JOURNAL;
   const batchId = flags.batchId ?? batchIdFor(readBatchFile(file));
   const journal = await openSqliteJournal(path);
   let items: RunItem[];

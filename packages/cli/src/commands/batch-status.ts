@@ -1,6 +1,7 @@
 import { SnapcopyError } from '@snapcopy/core';
 import { type JournalEntry, openSqliteJournal } from '@snapcopy/orchestrator';
 import { batchIdFor, readBatchFile } from '../batch-file.js';
+import { DEFAULT_JOURNAL } from '../batch-runner.js';
 import type { BatchFlags } from '../cli-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { batchChain, knownBatches } from '../journal-batches.js';
@@ -30,7 +31,7 @@ function entryJson(e: JournalEntry) {
  */
 export async function run(flags: BatchFlags, args: readonly string[]): Promise<number> {
   const output = Output.for(flags);
-  const path = flags.journal as string;
+  const path = flags.journal ?? DEFAULT_JOURNAL;
   const file = args[0];
   const named = flags.batchId ?? (file === undefined ? undefined : batchIdFor(readBatchFile(file)));
   const journal = await openSqliteJournal(path);
