@@ -56,7 +56,7 @@ afterAll(() => {
 function runTour(commands: readonly TourCommand[]): Promise<{ exits: number[]; output: string }> {
   const script = [
     // Whatever happens, the sandbox the tour started is stopped.
-    'trap \'[ -n "${SNAPCOPY_SANDBOX_PID:-}" ] && kill "$SNAPCOPY_SANDBOX_PID" 2>/dev/null; true\' EXIT',
+    'trap \'[ -n "$SNAPCOPY_SANDBOX_PID" ] && kill "$SNAPCOPY_SANDBOX_PID" 2>/dev/null; true\' EXIT',
     ...commands.map((c) => `${c.text}\necho "$?" >&3`),
   ].join('\n');
   return new Promise((resolve, reject) => {
