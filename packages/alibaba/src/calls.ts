@@ -1,4 +1,5 @@
 import { SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { timeAlibabaCall } from './call-report.js';
 import type { EcsClientPool } from './client-pool.js';
 import type { EcsClient, EcsModels } from './ecs-sdk.js';
 import type { CopySnapshotParams } from './copy-params.js';
@@ -73,10 +74,15 @@ export async function callEcs<T>(
   }
   try {
     const models = await pool.models();
-    return await withCallDeadline(async () => fn(await pool.client(region), models), {
-      timeoutMs: pool.requestTimeoutMs,
-      signal,
-    });
+    // One deadline from credentials to the reply's last byte; a request cut off by it is
+    // reported by the error, not as a call.
+    return await withCallDeadline(
+      async () => {
+        const client = await pool.client(region);
+        return timeAlibabaCall(operation, region, () => fn(client, models));
+      },
+      { timeoutMs: pool.requestTimeoutMs, signal },
+    );
   } catch (err) {
     if (isUnparsableReply(err)) {
       // A 200 whose body is not ECS's JSON (an empty body, a proxy's page): say so, and

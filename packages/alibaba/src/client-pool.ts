@@ -1,4 +1,9 @@
-import { type FieldIssue, invalidRequest, timeoutOptionIssue } from '@snapcopy/core';
+import {
+  type FieldIssue,
+  invalidRequest,
+  refuseSandboxKeyOffLoopback,
+  timeoutOptionIssue,
+} from '@snapcopy/core';
 import { type CredentialConfig, credentialConfig } from './credentials.js';
 import type { EcsClient, EcsModels, EcsRuntimeOptions } from './ecs-sdk.js';
 import { loadEcsSdk } from './ecs-sdk.js';
@@ -75,11 +80,26 @@ export class EcsClientPool {
 
   /** The credential part of every client's configuration (ECS and KMS), resolved once. */
   credential(): Promise<CredentialConfig> {
-    this.#credential ??= credentialConfig(this.#options.credentials).catch((err: unknown) => {
-      this.#credential = undefined;
-      throw err;
-    });
+    this.#credential ??= credentialConfig(this.#options.credentials, this.#options.profile).catch(
+      (err: unknown) => {
+        this.#credential = undefined;
+        throw err;
+      },
+    );
     return this.#credential;
+  }
+
+  /**
+   * Refuses the sandbox's access key bound for `endpoint` (a URL or `host[:port]`; undefined:
+   * the real cloud) when that is not this machine, before anything is signed with it.
+   */
+  async refuseSandboxKeyOffLoopback(endpoint: string | undefined): Promise<void> {
+    const credential = await this.credential();
+    const accessKeyId =
+      'credential' in credential
+        ? (await credential.credential.getCredential()).accessKeyId
+        : credential.accessKeyId;
+    refuseSandboxKeyOffLoopback(accessKeyId, endpoint, 'alibaba');
   }
 
   async #create(region: string): Promise<EcsClient> {
@@ -90,6 +110,7 @@ export class EcsClientPool {
       given === undefined
         ? undefined
         : parseAlibabaEndpoint(typeof given === 'function' ? given(region) : given, this.#options.protocol);
+    await this.refuseSandboxKeyOffLoopback(endpoint?.host);
     const config = new sdk.Config({
       ...credential,
       regionId: region,

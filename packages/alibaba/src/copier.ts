@@ -1,7 +1,9 @@
 import {
   AbstractSnapshotCopier,
   type CallOptions,
+  type CopyListFilter,
   type CopyPlan,
+  type DriverCopyPage,
   invalidRequest,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
@@ -48,6 +50,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.cancelLedger ? { cancelLedger: options.cancelLedger } : {}),
     });
     const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
     if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
@@ -59,6 +62,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       ecs: this.#calls,
       kms: new AlibabaKmsCalls({
         credential: () => this.#pool.credential(),
+        guard: (endpoint) => this.#pool.refuseSandboxKeyOffLoopback(endpoint),
         ...(kmsEndpoint === undefined ? {} : { endpoint: kmsEndpoint }),
         ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
         readTimeout: options.requestTimeoutMs ?? ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
@@ -153,13 +157,16 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     options: CallOptions,
   ): Promise<string> {
     const params = buildCopySnapshotParams(request, plan);
-    this.logger.debug('CopySnapshot', {
-      regionId: params.regionId,
-      destinationRegionId: params.destinationRegionId,
-      snapshotId: params.snapshotId,
-      encrypted: params.encrypted ?? false,
-      clientToken: params.clientToken,
-    });
+    this.logger.debug(
+      {
+        regionId: params.regionId,
+        destinationRegionId: params.destinationRegionId,
+        snapshotId: params.snapshotId,
+        encrypted: params.encrypted ?? false,
+        clientToken: params.clientToken,
+      },
+      'CopySnapshot',
+    );
     return this.#calls.copySnapshot(params, options.signal);
   }
 
@@ -205,6 +212,37 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       snapshots: page.snapshots.filter((s) => s.snapshotId).map((s) => snapshotSummary(query.region, s)),
       ...(page.nextToken === undefined ? {} : { next: page.nextToken }),
     };
+  }
+
+  /**
+   * One page (100 snapshots) of the caller's snapshots in `region` matching the filter:
+   * `Tag.N` filters, AND-ed, with a key and value for an exact tag, a key alone for a key
+   * that must be present.
+   */
+  protected override async _listCopies(
+    region: string,
+    filter: CopyListFilter,
+    nextToken: string | undefined,
+    options: CallOptions,
+  ): Promise<DriverCopyPage> {
+    const [tagKey, ...moreKeys] = filter.tagKeys;
+    const tags = { ...filter.tags };
+    // ECS takes one key-only filter per call next to key-value ones; any further key is asked
+    // for with its value unknown, so it is checked on the reply instead.
+    const page = await this.#calls.describeSnapshots(
+      region,
+      {
+        ...(Object.keys(tags).length === 0 ? {} : { tags }),
+        ...(tagKey === undefined ? {} : { tagKey }),
+        ...(nextToken === undefined ? {} : { nextToken }),
+      },
+      options.signal,
+    );
+    const copies = page.snapshots
+      .filter((s) => s.snapshotId)
+      .map((s) => observedSnapshot(region, s))
+      .filter((c) => moreKeys.every((k) => c.tags[k] !== undefined));
+    return { copies, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
   }
 
   protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {

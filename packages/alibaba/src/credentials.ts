@@ -71,7 +71,27 @@ type ProviderClass = { builder(): { build(): ChainLink['provider'] } & Record<st
 type Builder = ReturnType<ProviderClass['builder']> & {
   withRoleName(name: string): Builder;
   withCredentialsURI(uri: string): Builder;
+  withProfileName(name: string): Builder;
 };
+
+/**
+ * The sources for one named profile, as `aliyun --profile NAME` reads it: that profile of
+ * the aliyun CLI config (`~/.aliyun/config.json`), then the section of that name in the
+ * credentials file. The environment's keys are not looked at: a named profile wins.
+ */
+function profileChainLinks(mod: unknown, profile: string): ChainLink[] {
+  const named = (name: string) => resolveCjsNamed<ProviderClass>(mod, name);
+  const links = [
+    link(`profile "${profile}" of the aliyun CLI config (~/.aliyun/config.json)`, () =>
+      (named('CLIProfileCredentialsProvider').builder() as Builder).withProfileName(profile),
+    ),
+    link(
+      `profile "${profile}" of the credentials file (~/.alibabacloud/credentials or ALIBABA_CLOUD_CREDENTIALS_FILE)`,
+      () => (named('ProfileCredentialsProvider').builder() as Builder).withProfileName(profile),
+    ),
+  ];
+  return links.filter((l): l is ChainLink => l !== undefined);
+}
 
 /** Builds one provider; `undefined` when its builder refuses (not configured, or disabled). */
 function tryBuild(make: () => { build(): ChainLink['provider'] }): ChainLink['provider'] | undefined {
@@ -179,14 +199,17 @@ let credentialsModule: Promise<unknown> | undefined;
  * config and the credentials file, then the instance RAM role and a credentials URI only
  * when `ALIBABA_CLOUD_ECS_METADATA` / `ALIBABA_CLOUD_CREDENTIALS_URI` name them. When no
  * source yields credentials, `getCredential()` throws `ACCESS_DENIED` saying what to set.
- * Each call builds a chain from the environment of that moment.
+ * Each call builds a chain from the environment of that moment. With `profile`, only that
+ * profile is looked in (the aliyun CLI config, then the credentials file).
  */
-export async function defaultCredentialChain(): Promise<AlibabaCredentialSource> {
+export async function defaultCredentialChain(profile?: string): Promise<AlibabaCredentialSource> {
   credentialsModule ??= import('@alicloud/credentials').catch((err: unknown) => {
     credentialsModule = undefined;
     throw err;
   });
-  return redactingSource(chainSource(defaultChainLinks(await credentialsModule, process.env)));
+  const mod = await credentialsModule;
+  const links = profile === undefined ? defaultChainLinks(mod, process.env) : profileChainLinks(mod, profile);
+  return redactingSource(chainSource(links));
 }
 
 /**
@@ -196,10 +219,11 @@ export async function defaultCredentialChain(): Promise<AlibabaCredentialSource>
  */
 export async function credentialConfig(
   credentials: AlibabaCredentials | undefined,
+  profile?: string,
 ): Promise<CredentialConfig> {
   if (credentials === undefined) {
     // Resolved once now, so that missing credentials fail before any ECS request is sent.
-    const chain = await defaultCredentialChain();
+    const chain = await defaultCredentialChain(profile);
     await chain.getCredential();
     return { credential: chain };
   }

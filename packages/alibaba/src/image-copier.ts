@@ -50,6 +50,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.cancelLedger ? { cancelLedger: options.cancelLedger } : {}),
     });
     const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
     if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
@@ -110,13 +111,16 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     options: CallOptions,
   ): Promise<string> {
     const params = buildCopyImageParams(request, plan);
-    this.logger.debug('CopyImage', {
-      regionId: params.regionId,
-      destinationRegionId: params.destinationRegionId,
-      imageId: params.imageId,
-      encrypted: params.encrypted ?? false,
-      clientToken: params.clientToken,
-    });
+    this.logger.debug(
+      {
+        regionId: params.regionId,
+        destinationRegionId: params.destinationRegionId,
+        imageId: params.imageId,
+        encrypted: params.encrypted ?? false,
+        clientToken: params.clientToken,
+      },
+      'CopyImage',
+    );
     return this.#images.copyImage(params, options.signal);
   }
 
@@ -168,10 +172,10 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
         await this.#calls.deleteSnapshot(copy.region, s.snapshotId, options.signal);
       } catch (err) {
         if (is(err, 'NOT_FOUND')) continue;
-        this.logger.warn(`alibaba: deleted image ${copy.id} but not its snapshot ${s.snapshotId}`, {
-          region: copy.region,
-          code: isSnapcopyError(err) ? err.code : 'unknown',
-        });
+        this.logger.warn(
+          { region: copy.region, code: isSnapcopyError(err) ? err.code : 'unknown' },
+          `alibaba: deleted image ${copy.id} but not its snapshot ${s.snapshotId}`,
+        );
       }
     }
   }

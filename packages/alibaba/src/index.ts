@@ -38,6 +38,7 @@ export {
   validateAlibabaTags,
 } from './rules/validation.js';
 export { AlibabaEcsSnapshotCopier, createAlibabaEcsCopier } from './copier.js';
+export { alibabaConfiguredRegion, aliyunConfigPath } from './configured-region.js';
 export { alibabaEcsCopierProvider } from './provider.js';
 export {
   ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS,

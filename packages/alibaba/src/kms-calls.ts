@@ -1,6 +1,7 @@
 import type * as KmsModule from '@alicloud/kms20160120';
 import { SnapcopyError } from '@snapcopy/core';
 import type { CredentialConfig } from './credentials.js';
+import { timeAlibabaCall } from './call-report.js';
 import { resolveCjsDefault } from './ecs-sdk.js';
 import { parseAlibabaEndpoint } from './endpoint.js';
 import { mapAlibabaError } from './error-mapping.js';
@@ -35,6 +36,8 @@ function loadKmsClient(): Promise<KmsClientClass> {
 /** Where the KMS client of one region sends its requests, and how. */
 export interface AlibabaKmsSettings {
   readonly credential: () => Promise<CredentialConfig>;
+  /** Refuses credentials that must not go to this endpoint (`host[:port]`; undefined: the real cloud). */
+  readonly guard?: (endpoint: string | undefined) => Promise<void>;
   /** `host[:port]` or a URL; default `kms.<region>.aliyuncs.com` over HTTPS. */
   readonly endpoint?: string | ((region: string) => string);
   readonly protocol?: 'http' | 'https';
@@ -79,6 +82,7 @@ export class AlibabaKmsCalls {
       client = (async () => {
         const [Client, credential] = await Promise.all([loadKmsClient(), this.#settings.credential()]);
         const { host, protocol } = this.#endpoint(region);
+        await this.#settings.guard?.(this.#settings.endpoint === undefined ? undefined : host);
         const auth =
           'credential' in credential
             ? {
@@ -119,20 +123,22 @@ export class AlibabaKmsCalls {
     let reply: Record<string, unknown>;
     try {
       const client = await this.#client(region);
-      reply = await client.doRequest(
-        'DescribeKey',
-        this.#endpoint(region).protocol.toUpperCase(),
-        'POST',
-        KMS_VERSION,
-        'AK',
-        { KeyId: keyId, RegionId: region },
-        null as never,
-        // One attempt: core's retry policy is the only one.
-        {
-          autoretry: false,
-          readTimeout: this.#settings.readTimeout,
-          connectTimeout: this.#settings.connectTimeout,
-        } as never,
+      reply = await timeAlibabaCall('DescribeKey', region, () =>
+        client.doRequest(
+          'DescribeKey',
+          this.#endpoint(region).protocol.toUpperCase(),
+          'POST',
+          KMS_VERSION,
+          'AK',
+          { KeyId: keyId, RegionId: region },
+          null as never,
+          // One attempt: core's retry policy is the only one.
+          {
+            autoretry: false,
+            readTimeout: this.#settings.readTimeout,
+            connectTimeout: this.#settings.connectTimeout,
+          } as never,
+        ),
       );
     } catch (err) {
       const e = (typeof err === 'object' && err !== null ? err : {}) as SdkError;

@@ -1,4 +1,10 @@
-import { type Clock, DEFAULT_REQUEST_TIMEOUT_MS, type Logger, type RetryPolicy } from '@snapcopy/core';
+import {
+  type CancelLedger,
+  type Clock,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type Logger,
+  type RetryPolicy,
+} from '@snapcopy/core';
 import type { AlibabaCredentials } from './credentials.js';
 
 /** Options of {@link createAlibabaEcsCopier}. Everything is optional. */
@@ -10,6 +16,16 @@ export interface AlibabaEcsCopierOptions {
    * variables name them; see the README).
    */
   readonly credentials?: AlibabaCredentials;
+  /**
+   * A profile of the aliyun CLI's config (`~/.aliyun/config.json`), read by
+   * `@alicloud/credentials` as `aliyun --profile NAME` does, when `credentials` is not given:
+   * only that profile (then the credentials file's profile of that name) is looked in, not
+   * the environment's keys. Default: `ALIBABA_CLOUD_PROFILE`, else the config's current
+   * profile, after the environment's keys.
+   */
+  readonly profile?: string;
+  /** Where cancels are recorded, so another process sharing it reads them as `cancelled`. */
+  readonly cancelLedger?: CancelLedger;
   /**
    * Send every request here instead of the regional `ecs.<region>.aliyuncs.com` endpoint:
    * `http://127.0.0.1:8080` (a sandbox, which serves ECS and KMS on one port), `host:port`,
@@ -27,6 +43,10 @@ export interface AlibabaEcsCopierOptions {
   readonly clock?: Clock;
   /** Core's retry policy; the SDK's own retries are always off. */
   readonly retry?: RetryPolicy;
+  /**
+   * Receives log lines (pino's or the console's shape), with secrets removed: at `debug`,
+   * one per provider call with its operation, region, HTTP status, request id and duration.
+   */
   readonly logger?: Logger;
   /**
    * Deadline of each ECS request, ms, from credentials to the last byte of the reply; it

@@ -98,6 +98,11 @@ export function observedSnapshot(region: string, s: EcsSnapshot): ObservedCopy {
   if (created !== undefined) seen.createdAt = created;
   if (s.encrypted !== undefined) seen.encrypted = s.encrypted;
   if (s.KMSKeyId) seen.kmsKeyId = s.KMSKeyId;
+  const size = fullSnapshotSizeGiB(s) ?? diskSizeGiB(s);
+  if (size !== undefined) seen.sizeGiB = size;
+  // ECS gives no completion time; a finished snapshot was last modified when it completed.
+  const modified = s.lastModifiedTime ? Date.parse(s.lastModifiedTime) : Number.NaN;
+  if (state === 'completed' && Number.isFinite(modified)) seen.completedAt = modified;
   return seen;
 }
 

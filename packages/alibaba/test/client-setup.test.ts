@@ -284,7 +284,9 @@ describe('request timeout', () => {
       clock: instantClock(),
       retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
     });
-    const err = await copier.cancel({ region: 'cn-shanghai', snapshotId: 's-1' }).catch((e: unknown) => e);
+    const err = await copier
+      .cancel({ region: 'cn-shanghai', snapshotId: 's-1' }, { force: true })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, ambiguous: true });
     expect((err as Error).message).toMatch(/no reply in time/);
   });

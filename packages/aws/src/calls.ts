@@ -5,7 +5,8 @@ import type {
   EC2Client,
   Snapshot,
 } from '@aws-sdk/client-ec2';
-import { type Logger, SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { timeAwsCall } from './call-report.js';
 import { type Ec2ClientPool, type Ec2Sdk, loadEc2Sdk } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
 
@@ -39,16 +40,16 @@ export interface Ec2CallSite {
  */
 export async function sendEc2<T>(
   pool: Ec2ClientPool,
-  logger: Logger | undefined,
   site: Ec2CallSite,
   run: (sdk: Ec2Sdk, client: EC2Client, within: Within) => Promise<T>,
 ): Promise<T> {
   const { region, operation, mutating, signal } = site;
   try {
     const [sdk, client] = await Promise.all([loadEc2Sdk(), pool.client(region)]);
-    logger?.debug(`aws: ${operation}`, { region });
     const timeoutMs = pool.requestTimeoutMs;
-    return await run(sdk, client, (request) => withCallDeadline(request, { timeoutMs, signal }));
+    return await run(sdk, client, (request) =>
+      timeAwsCall(operation, region, () => withCallDeadline(request, { timeoutMs, signal })),
+    );
   } catch (err) {
     throw mapAwsError(err, { operation, region, mutating });
   }
@@ -62,12 +63,9 @@ export async function sendEc2<T>(
  */
 export class Ec2Calls {
   readonly #pool: Ec2ClientPool;
-  /** Undefined when nobody listens: redacting a line per call is not free. */
-  readonly #logger: Logger | undefined;
 
-  constructor(pool: Ec2ClientPool, logger: Logger | undefined) {
+  constructor(pool: Ec2ClientPool) {
     this.#pool = pool;
-    this.#logger = logger;
   }
 
   #send<T>(
@@ -77,7 +75,7 @@ export class Ec2Calls {
     signal: AbortSignal | undefined,
     run: (sdk: Ec2Sdk, client: EC2Client, within: Within) => Promise<T>,
   ): Promise<T> {
-    return sendEc2(this.#pool, this.#logger, { region, operation, mutating, signal }, run);
+    return sendEc2(this.#pool, { region, operation, mutating, signal }, run);
   }
 
   /** Every snapshot the filters match, following `NextToken` (bounded). */
@@ -107,7 +105,7 @@ export class Ec2Calls {
     });
   }
 
-  /** One page of DescribeSnapshots (`MaxResults`/`NextToken` in `input`), as EC2 returns it. */
+  /** One page of DescribeSnapshots (`MaxResults`/`NextToken` in `input`), with the next page's token. */
   describeSnapshotsPage(
     region: string,
     input: DescribeSnapshotsCommandInput,

@@ -4,6 +4,7 @@ import {
   type FieldIssue,
   invalidRequest,
   parseEndpoint,
+  refuseSandboxKeyOffLoopback,
   registerSecret,
   timeoutOptionIssue,
 } from '@snapcopy/core';
@@ -81,17 +82,22 @@ export class Ec2ClientPool {
   async #create(region: string): Promise<EC2Client> {
     const sdk = await loadEc2Sdk();
     const client = new sdk.EC2Client(this.clientConfig(region, this.#options.endpoint));
-    this.watchDefaultCredentials(client);
+    this.watchDefaultCredentials(client, this.#options.endpoint);
     return client;
   }
 
   /**
    * What every AWS SDK client of this copier is made with in `region` (EC2, and KMS and the
-   * EBS direct APIs too): the credentials, `endpoint`, the SDK's retries off, the timeouts.
+   * EBS direct APIs too): the credentials (or the profile the SDK reads them from),
+   * `endpoint`, the SDK's retries off, the timeouts. The sandbox's keys are refused here
+   * for any endpoint off this machine, before anything is signed with them.
    */
   clientConfig(region: string, endpoint: string | undefined) {
     const o = this.#options;
     const given = o.credentials;
+    if (given !== undefined && typeof given !== 'function') {
+      refuseSandboxKeyOffLoopback(given.accessKeyId, endpoint, 'aws');
+    }
     // Whatever the source (given provider or the SDK's default chain), the secret is
     // registered before the SDK signs with it, so it can never reach a message.
     // Copies, not the caller's objects: the SDK writes bookkeeping onto credentials, which
@@ -101,6 +107,7 @@ export class Ec2ClientPool {
         ? async () => {
             const c = await given();
             registerCredentialSecrets(c);
+            refuseSandboxKeyOffLoopback(c.accessKeyId, endpoint, 'aws');
             return { ...c };
           }
         : given === undefined
@@ -110,6 +117,8 @@ export class Ec2ClientPool {
       region,
       maxAttempts: 1,
       ...(credentials === undefined ? {} : { credentials }),
+      // The SDK's own shared-config loading (config and credentials files, SSO, roles).
+      ...(o.profile === undefined ? {} : { profile: o.profile }),
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(o.useFipsEndpoint === undefined ? {} : { useFipsEndpoint: o.useFipsEndpoint }),
       // The handler's `requestTimeout` only logs a warning unless `throwOnRequestTimeout` is
@@ -125,15 +134,22 @@ export class Ec2ClientPool {
     };
   }
 
-  /** With the SDK's default chain (no credentials given), registers what it finds before the first call. */
-  watchDefaultCredentials(client: {
-    config: { credentials: (props?: Record<string, unknown>) => Promise<AwsStaticCredentials> };
-  }): void {
+  /**
+   * With the SDK's default chain (no credentials given), registers what it finds before the
+   * first call, and refuses the sandbox's keys bound for `endpoint` off this machine.
+   */
+  watchDefaultCredentials(
+    client: {
+      config: { credentials: (props?: Record<string, unknown>) => Promise<AwsStaticCredentials> };
+    },
+    endpoint: string | undefined,
+  ): void {
     if (this.#options.credentials !== undefined) return;
     const inner = client.config.credentials;
     client.config.credentials = async (props?: Record<string, unknown>) => {
       const c = await inner(props);
       registerCredentialSecrets(c);
+      refuseSandboxKeyOffLoopback(c.accessKeyId, endpoint, 'aws');
       return c;
     };
   }

@@ -6,7 +6,9 @@ import {
   type NormalizedListQuery,
   type ProviderListPage,
   type CallOptions,
+  type CopyListFilter,
   type CopyPlan,
+  type DriverCopyPage,
   isSnapcopyError,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
@@ -60,15 +62,15 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.cancelLedger === undefined ? {} : { cancelLedger: options.cancelLedger }),
     });
     this.#pool = new Ec2ClientPool(options);
-    const logger = options.logger === undefined ? undefined : this.logger;
-    this.#calls = new Ec2Calls(this.#pool, logger);
+    this.#calls = new Ec2Calls(this.#pool);
     this.#services = new AwsServiceClients(this.#pool, options);
     this.#readers = {
       ec2: this.#calls,
-      kms: new AwsKmsCalls(this.#services, logger),
-      ebs: new EbsDirectCalls(this.#services, logger),
+      kms: new AwsKmsCalls(this.#services),
+      ebs: new EbsDirectCalls(this.#services),
       changedBlocksMaxPages: Math.max(1, options.changedBlocksMaxPages ?? DEFAULT_CHANGED_BLOCKS_MAX_PAGES),
     };
   }
@@ -183,12 +185,8 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       });
     } catch (err) {
       this.logger.warn(
+        { region, earlier, code: isSnapcopyError(err) ? err.code : 'unknown' },
         'aws: could not tag the earlier copy with the next copy; a later plan may not see this copy deleted',
-        {
-          region,
-          earlier,
-          code: isSnapcopyError(err) ? err.code : 'unknown',
-        },
       );
     }
   }
@@ -204,6 +202,36 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       options.signal,
     );
     return found.map((s) => observedSnapshot(region, s));
+  }
+
+  /**
+   * One page of the caller's snapshots in `region` matching the filter: `tag:KEY` filters for
+   * exact values and `tag-key` for keys that must be present, 1,000 a page (DescribeSnapshots'
+   * most with MaxResults).
+   */
+  protected override async _listCopies(
+    region: string,
+    filter: CopyListFilter,
+    nextToken: string | undefined,
+    options: CallOptions,
+  ): Promise<DriverCopyPage> {
+    const page = await this.#calls.describeSnapshotsPage(
+      region,
+      {
+        OwnerIds: ['self'],
+        MaxResults: 1000,
+        Filters: [
+          ...Object.entries(filter.tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+          ...(filter.tagKeys.length === 0 ? [] : [{ Name: 'tag-key', Values: [...filter.tagKeys] }]),
+        ],
+        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+      },
+      options.signal,
+    );
+    return {
+      copies: page.snapshots.map((s) => observedSnapshot(region, s)),
+      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+    };
   }
 
   protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {

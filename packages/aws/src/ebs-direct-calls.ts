@@ -1,4 +1,5 @@
-import { type Logger, SnapcopyError } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import { timeAwsCall } from './call-report.js';
 import { mapAwsError } from './error-mapping.js';
 import { type AwsServiceClients, loadEbsSdk } from './service-clients.js';
 
@@ -25,11 +26,9 @@ const UNMEASURABLE = new Set(['ValidationException', 'ResourceNotFoundException'
  */
 export class EbsDirectCalls {
   readonly #clients: AwsServiceClients;
-  readonly #logger: Logger | undefined;
 
-  constructor(clients: AwsServiceClients, logger: Logger | undefined) {
+  constructor(clients: AwsServiceClients) {
     this.#clients = clients;
-    this.#logger = logger;
   }
 
   /**
@@ -51,15 +50,16 @@ export class EbsDirectCalls {
       let blockSizeBytes = 0;
       let next: string | undefined;
       for (let page = 0; page < maxPages; page++) {
-        this.#logger?.debug('aws: ListChangedBlocks', { region, page });
-        const res = await client.send(
-          new sdk.ListChangedBlocksCommand({
-            FirstSnapshotId: first,
-            SecondSnapshotId: second,
-            MaxResults: LIST_CHANGED_BLOCKS_PAGE,
-            ...(next === undefined ? {} : { NextToken: next }),
-          }),
-          signal ? { abortSignal: signal } : {},
+        const res = await timeAwsCall('ListChangedBlocks', region, () =>
+          client.send(
+            new sdk.ListChangedBlocksCommand({
+              FirstSnapshotId: first,
+              SecondSnapshotId: second,
+              MaxResults: LIST_CHANGED_BLOCKS_PAGE,
+              ...(next === undefined ? {} : { NextToken: next }),
+            }),
+            signal ? { abortSignal: signal } : {},
+          ),
         );
         if (res.ChangedBlocks === undefined || !res.BlockSize) {
           throw new SnapcopyError(

@@ -1,5 +1,5 @@
 import type { CopyImageCommandInput, DescribeImagesCommandInput, Image } from '@aws-sdk/client-ec2';
-import { type Logger, SnapcopyError } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
 import { MAX_PAGES, notEc2Reply, sendEc2 } from './calls.js';
 import type { Ec2ClientPool } from './client-pool.js';
 
@@ -11,17 +11,15 @@ import type { Ec2ClientPool } from './client-pool.js';
  */
 export class Ec2ImageCalls {
   readonly #pool: Ec2ClientPool;
-  readonly #logger: Logger | undefined;
 
-  constructor(pool: Ec2ClientPool, logger: Logger | undefined) {
+  constructor(pool: Ec2ClientPool) {
     this.#pool = pool;
-    this.#logger = logger;
   }
 
   /** Every AMI the request matches, following `NextToken` (bounded; never with `ImageIds`). */
   describeImages(region: string, input: DescribeImagesCommandInput, signal?: AbortSignal): Promise<Image[]> {
     const site = { region, operation: 'DescribeImages', mutating: false, signal };
-    return sendEc2(this.#pool, this.#logger, site, async (sdk, client, within) => {
+    return sendEc2(this.#pool, site, async (sdk, client, within) => {
       const out: Image[] = [];
       let next: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
@@ -44,7 +42,7 @@ export class Ec2ImageCalls {
   /** Starts an AMI copy in `region` (the destination); returns the new AMI id. */
   copyImage(region: string, input: CopyImageCommandInput, signal?: AbortSignal): Promise<string> {
     const site = { region, operation: 'CopyImage', mutating: true, signal };
-    return sendEc2(this.#pool, this.#logger, site, async (sdk, client, within) => {
+    return sendEc2(this.#pool, site, async (sdk, client, within) => {
       const res = await within((abortSignal) =>
         client.send(new sdk.CopyImageCommand(input), { abortSignal }),
       );
@@ -71,7 +69,7 @@ export class Ec2ImageCalls {
     signal?: AbortSignal,
   ): Promise<void> {
     const site = { region, operation: 'DeregisterImage', mutating: true, signal };
-    return sendEc2(this.#pool, this.#logger, site, async (sdk, client, within) => {
+    return sendEc2(this.#pool, site, async (sdk, client, within) => {
       await within((abortSignal) =>
         client.send(
           new sdk.DeregisterImageCommand({

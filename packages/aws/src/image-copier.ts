@@ -63,11 +63,11 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.cancelLedger === undefined ? {} : { cancelLedger: options.cancelLedger }),
     });
     this.#pool = new Ec2ClientPool(options);
-    const logger = options.logger === undefined ? undefined : this.logger;
-    this.#calls = new Ec2Calls(this.#pool, logger);
-    this.#images = new Ec2ImageCalls(this.#pool, logger);
+    this.#calls = new Ec2Calls(this.#pool);
+    this.#images = new Ec2ImageCalls(this.#pool);
   }
 
   /** Escape hatch: the SDK client this copier uses for `region`. Its retries are off. */

@@ -6,6 +6,7 @@
  */
 export { AWS_EBS_CAPABILITIES, AWS_MAX_TAGS_PER_RESOURCE } from './capabilities.js';
 export { AwsEbsSnapshotCopier, createAwsEbsCopier } from './copier.js';
+export { awsConfiguredRegion } from './configured-region.js';
 export { AWS_ERROR_RULES, type AwsCallContext, type AwsErrorRule, mapAwsError } from './error-mapping.js';
 export type { AwsCredentialProvider, AwsEbsCopierOptions, AwsStaticCredentials } from './options.js';
 export { awsEbsCopierProvider } from './provider.js';

@@ -1,4 +1,5 @@
-import { type KeyAccess, type Logger, SnapcopyError } from '@snapcopy/core';
+import { type KeyAccess, SnapcopyError } from '@snapcopy/core';
+import { timeAwsCall } from './call-report.js';
 import { mapAwsError } from './error-mapping.js';
 import type { AwsKeyRead } from './rules/keys.js';
 import { type AwsServiceClients, loadKmsSdk } from './service-clients.js';
@@ -19,20 +20,16 @@ const KEY_POLICY_REFUSED = /resource-based policy/i;
  */
 export class AwsKmsCalls {
   readonly #clients: AwsServiceClients;
-  readonly #logger: Logger | undefined;
 
-  constructor(clients: AwsServiceClients, logger: Logger | undefined) {
+  constructor(clients: AwsServiceClients) {
     this.#clients = clients;
-    this.#logger = logger;
   }
 
   async describeKey(region: string, keyId: string, signal?: AbortSignal): Promise<AwsKeyRead> {
     try {
       const [sdk, client] = await Promise.all([loadKmsSdk(), this.#clients.kms(region)]);
-      this.#logger?.debug('aws: DescribeKey', { region });
-      const res = await client.send(
-        new sdk.DescribeKeyCommand({ KeyId: keyId }),
-        signal ? { abortSignal: signal } : {},
+      const res = await timeAwsCall('DescribeKey', region, () =>
+        client.send(new sdk.DescribeKeyCommand({ KeyId: keyId }), signal ? { abortSignal: signal } : {}),
       );
       const m = res.KeyMetadata;
       if (!m?.Arn || !m.KeyId) {

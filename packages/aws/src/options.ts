@@ -1,4 +1,4 @@
-import type { Clock, Logger, RetryPolicy } from '@snapcopy/core';
+import type { CancelLedger, Clock, Logger, RetryPolicy } from '@snapcopy/core';
 
 /** Static AWS credentials (an access key, optionally with a session token). */
 export interface AwsStaticCredentials {
@@ -19,6 +19,15 @@ export interface AwsEbsCopierOptions {
    */
   readonly credentials?: AwsStaticCredentials | AwsCredentialProvider;
   /**
+   * A profile of the shared config and credentials files (`~/.aws/config`,
+   * `~/.aws/credentials`, or `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`), read by the
+   * AWS SDK itself, as `aws --profile NAME` does: its credentials (keys, SSO, roles,
+   * processes) when `credentials` is not given. Default: `AWS_PROFILE`, else `default`.
+   */
+  readonly profile?: string;
+  /** Where cancels are recorded, so another process sharing it reads them as `cancelled`. */
+  readonly cancelLedger?: CancelLedger;
+  /**
    * One endpoint for every region, e.g. `http://127.0.0.1:4566` for the snapcopy sandbox
    * (which serves EC2, KMS and the EBS direct APIs on one port). Default: the region's
    * public EC2 endpoint. KMS and the EBS direct APIs use it too unless `kmsEndpoint` /
@@ -38,7 +47,10 @@ export interface AwsEbsCopierOptions {
   readonly clock?: Clock;
   /** Core's retry policy: the only retries, since the SDK's own are switched off. */
   readonly retry?: RetryPolicy;
-  /** Receives debug/info/warn lines, with secrets removed. */
+  /**
+   * Receives log lines (pino's or the console's shape), with secrets removed: at `debug`,
+   * one per provider call with its operation, region, HTTP status, request id and duration.
+   */
   readonly logger?: Logger;
   /** Abandons one HTTP request after this many ms (a timeout is retried like a lost reply). Default 30 s. */
   readonly requestTimeoutMs?: number;

@@ -42,10 +42,9 @@ export class AwsServiceClients {
   kms(region: string): Promise<KMSClient> {
     return this.#cached(this.#kms, region, async () => {
       const sdk = await loadKmsSdk();
-      const client = new sdk.KMSClient(
-        this.#pool.clientConfig(region, this.#options.kmsEndpoint ?? this.#options.endpoint),
-      );
-      this.#pool.watchDefaultCredentials(client);
+      const endpoint = this.#options.kmsEndpoint ?? this.#options.endpoint;
+      const client = new sdk.KMSClient(this.#pool.clientConfig(region, endpoint));
+      this.#pool.watchDefaultCredentials(client, endpoint);
       return client;
     });
   }
@@ -53,10 +52,9 @@ export class AwsServiceClients {
   ebs(region: string): Promise<EBSClient> {
     return this.#cached(this.#ebs, region, async () => {
       const sdk = await loadEbsSdk();
-      const client = new sdk.EBSClient(
-        this.#pool.clientConfig(region, this.#options.ebsEndpoint ?? this.#options.endpoint),
-      );
-      this.#pool.watchDefaultCredentials(client);
+      const endpoint = this.#options.ebsEndpoint ?? this.#options.endpoint;
+      const client = new sdk.EBSClient(this.#pool.clientConfig(region, endpoint));
+      this.#pool.watchDefaultCredentials(client, endpoint);
       return client;
     });
   }

@@ -116,6 +116,9 @@ export function observedSnapshot(region: string, snapshot: Snapshot): ObservedCo
   if (snapshot.StartTime !== undefined) seen.createdAt = snapshot.StartTime.getTime();
   if (snapshot.Encrypted !== undefined) seen.encrypted = snapshot.Encrypted;
   if (snapshot.KmsKeyId) seen.kmsKeyId = snapshot.KmsKeyId;
+  if (snapshot.VolumeSize !== undefined || snapshot.FullSnapshotSizeInBytes !== undefined)
+    seen.sizeGiB = sizeOf(snapshot);
+  if (snapshot.CompletionTime !== undefined) seen.completedAt = snapshot.CompletionTime.getTime();
   return seen;
 }
 

@@ -400,11 +400,17 @@ describe('cancel', () => {
     expect(del).toMatchObject({ action: 'DeleteSnapshot', params: { SnapshotId: COPY } });
   });
 
-  it('completed copy → immediate; missing → already-gone with no mutation', async () => {
+  it('completed copy → refused without force, immediate with it; missing → already-gone with no mutation', async () => {
+    const refused = setup(copyFixture('completed'));
+    await expect(refused.copier.cancel({ region: 'us-west-2', snapshotId: COPY })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
+    expect(refused.fake.calls.map((c) => c.action)).toStrictEqual(['DescribeSnapshots']);
+    done?.();
     const completed = setup(copyFixture('completed'));
-    expect((await completed.copier.cancel({ region: 'us-west-2', snapshotId: COPY })).takesEffect).toBe(
-      'immediate',
-    );
+    expect(
+      (await completed.copier.cancel({ region: 'us-west-2', snapshotId: COPY }, { force: true })).takesEffect,
+    ).toBe('immediate');
     done?.();
     const missing = setup({ snapshots: {} });
     expect((await missing.copier.cancel({ region: 'us-west-2', snapshotId: COPY })).takesEffect).toBe(

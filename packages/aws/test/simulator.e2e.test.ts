@@ -382,11 +382,13 @@ describe('cancel', () => {
     expect(w.sim.snapshot(handle.snapshotId)).toBeUndefined();
   });
 
-  it('a completed copy is deleted at once; a missing one is already-gone', async () => {
+  it('a completed copy is kept without force, deleted at once with it; a missing one is already-gone', async () => {
     const src = source();
     const handle = await w.copier.copy(request(src.id));
     await w.copier.wait(handle, { minDelayMs: 10_000 });
-    expect((await w.copier.cancel(handle)).takesEffect).toBe('immediate');
+    await expect(w.copier.cancel(handle)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(w.sim.snapshot(handle.snapshotId)?.state).toBe('completed');
+    expect((await w.copier.cancel(handle, { force: true })).takesEffect).toBe('immediate');
     expect(w.sim.snapshot(handle.snapshotId)).toBeUndefined();
     expect((await w.copier.cancel(handle)).takesEffect).toBe('already-gone');
   });

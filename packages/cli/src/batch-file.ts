@@ -3,10 +3,26 @@ import { readFileSync } from 'node:fs';
 import { type CopyRequestInput, SnapcopyError } from '@snapcopy/core';
 import { isProviderName, type ProviderName, providerChoices } from './providers.js';
 
-/** One line of a batch file: the provider and the request. */
+/** One line of a batch file: the provider, the profile of its own config (if any), and the request. */
 export interface BatchFileItem {
   readonly provider: ProviderName;
+  /** A profile of the provider's config files for this line (else `--profile`, else the default). */
+  readonly profile?: string;
   readonly request: CopyRequestInput;
+}
+
+/**
+ * The name of the copier a line runs on: the provider, and `@profile` when it names one
+ * (a copier is one provider and one set of credentials). The journal records it.
+ */
+export function copierKey(provider: string, profile: string | undefined): string {
+  return profile === undefined ? provider : `${provider}@${profile}`;
+}
+
+/** The provider and profile a copier key names. */
+export function parseCopierKey(key: string): { provider: string; profile?: string } {
+  const at = key.indexOf('@');
+  return at < 0 ? { provider: key } : { provider: key.slice(0, at), profile: key.slice(at + 1) };
 }
 
 function invalid(where: string, message: string): SnapcopyError {
@@ -20,14 +36,17 @@ function toItem(value: unknown, where: string): BatchFileItem {
       'expected an object such as {"provider": "aws", "source": {...}, "destination": {...}}',
     );
   }
-  const { provider, request, ...rest } = value as Record<string, unknown>;
+  const { provider, profile, request, ...rest } = value as Record<string, unknown>;
   if (typeof provider !== 'string') throw invalid(where, `missing "provider" (${providerChoices()})`);
   if (!isProviderName(provider))
     throw invalid(where, `unknown provider "${provider}": choose ${providerChoices()}`);
+  if (profile !== undefined && (typeof profile !== 'string' || !/^[\w.+=,@-]{1,64}$/.test(profile))) {
+    throw invalid(where, '"profile" must be a profile name (letters, digits and ._-+=,@, at most 64)');
+  }
   // Either {provider, request: {...}} or the request's fields next to "provider".
   const body = request !== undefined ? request : rest;
   if (typeof body !== 'object' || body === null) throw invalid(where, '"request" must be an object');
-  return { provider, request: body as CopyRequestInput };
+  return { provider, ...(profile === undefined ? {} : { profile }), request: body as CopyRequestInput };
 }
 
 /**

@@ -1,4 +1,18 @@
+import type { OutputFormat } from './output/formats.js';
 import type { ProviderName } from './providers.js';
+
+/** Output and credential flags every cloud command takes (aws-cli and aliyun conventions). */
+export interface ConventionFlags {
+  /** `--output json|table|text`; `--json` is its short form. */
+  readonly output?: OutputFormat;
+  readonly json?: boolean;
+  /** Results only. */
+  readonly quiet?: boolean;
+  /** Every provider call on stderr. */
+  readonly verbose?: boolean;
+  /** A profile of the provider's own config files. */
+  readonly profile?: string;
+}
 /** How long one provider call may take, shared by every cloud command. */
 export interface RequestTimeoutFlags {
   /** Deadline of one provider call, ms (`--request-timeout`, `SNAPCOPY_REQUEST_TIMEOUT`). */
@@ -6,10 +20,9 @@ export interface RequestTimeoutFlags {
 }
 
 /** Flags that pick the provider and how to reach it, shared by every cloud command. */
-export interface ConnectionFlags extends RequestTimeoutFlags {
+export interface ConnectionFlags extends RequestTimeoutFlags, ConventionFlags {
   readonly provider?: string;
   readonly endpoint?: string;
-  readonly json?: boolean;
 }
 
 /** Flags of commands that wait for copies. */
@@ -37,6 +50,8 @@ export interface RequestFlags extends ConnectionFlags {
   readonly name?: string;
   readonly description?: string;
   readonly clientToken?: string;
+  /** `--prices FILE`: a price table, to show money. */
+  readonly prices?: string;
 }
 
 /** `copy`'s flags. */
@@ -53,15 +68,29 @@ export interface CopyRefFlags extends ConnectionFlags, WaitFlags {
   readonly image?: readonly string[];
   /** A file holding `copy --json` output. */
   readonly handle?: string;
+  /** `cancel --force`: delete a copy even when it has completed. */
+  readonly force?: boolean;
 }
 
 /** `batch`'s flags. */
-export interface BatchFlags extends WaitFlags, ProviderEndpointFlags, RequestTimeoutFlags {
-  readonly json?: boolean;
+export interface BatchFlags extends WaitFlags, ProviderEndpointFlags, RequestTimeoutFlags, ConventionFlags {
   readonly journal?: string;
   readonly batchId?: string;
   /** `--consistency-window`, ms. */
   readonly consistencyWindow?: number;
+  /** `--prices FILE`: a price table, to show money. */
+  readonly prices?: string;
+}
+
+/** `list`'s flags. */
+export interface ListFlags extends ConnectionFlags {
+  readonly to?: string;
+  readonly source?: string;
+  readonly sourceRegion?: string;
+  readonly clientToken?: string;
+  readonly batch?: string;
+  readonly policy?: string;
+  readonly maxPages?: number;
 }
 
 /** `--<provider>-endpoint` of every provider in the table (`awsEndpoint`, …). */
@@ -85,12 +114,9 @@ export interface SandboxFlags {
 }
 
 /** Flags of the `policy` commands. */
-export interface PolicyFlags extends ProviderEndpointFlags {
-  readonly json?: boolean;
+export interface PolicyFlags extends ProviderEndpointFlags, RequestTimeoutFlags, ConventionFlags {
   /** A DLM document's region (it names none). */
   readonly region?: string;
-  /** The AWS profile whose region a DLM document runs in. */
-  readonly profile?: string;
   /** The policy id to give a DLM document. */
   readonly id?: string;
   readonly prices?: string;

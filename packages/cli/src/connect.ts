@@ -1,11 +1,15 @@
 import {
+  type CancelLedger,
   type ImageCopier,
   isSnapcopyError,
+  type Logger,
   parseEndpoint,
   SnapcopyError,
   type SnapshotCopier,
 } from '@snapcopy/core';
-import type { ConnectionFlags, RequestTimeoutFlags } from './cli-flags.js';
+import { FileCancelLedger } from './cancel-ledger-file.js';
+import type { ConnectionFlags, ConventionFlags, RequestTimeoutFlags } from './cli-flags.js';
+import { verboseLogger } from './cli-logger.js';
 import { createCliRegistry, createCopier } from './composition-root.js';
 import { isProviderName, PROVIDERS, type ProviderName, providerChoices } from './providers.js';
 
@@ -28,7 +32,8 @@ export function providerFromFlags(flags: ConnectionFlags): ProviderName {
  * The endpoint: the flag (`flagName`), else the provider's environment variable, else none
  * (the real cloud). A value that is malformed or carries credentials (`user:password@`)
  * is refused here, naming where it came from and never echoing the credentials; the
- * adapter checks the rest of its own form.
+ * adapter checks the rest of its own form. An empty value (a variable set to nothing, as
+ * a failed `$(…)` leaves it) is refused too: only an unset variable means the real cloud.
  */
 export function endpointFor(
   provider: ProviderName,
@@ -37,8 +42,14 @@ export function endpointFor(
 ): string | undefined {
   const { endpointEnv: env, endpointMayBeBareHost } = PROVIDERS[provider];
   const value = flag ?? process.env[env];
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined) return undefined;
   const source = flag === undefined ? `$${env}` : flagName;
+  if (value.trim() === '') {
+    throw new SnapcopyError(
+      'INVALID_REQUEST',
+      `${source} is set but empty: unset it to use ${PROVIDERS[provider].title}'s real endpoint, or set it to an endpoint such as the sandbox's`,
+    );
+  }
   try {
     parseEndpoint(value, { path: source, allowBareHost: endpointMayBeBareHost });
   } catch (err) {
@@ -48,17 +59,35 @@ export function endpointFor(
   return value.trim();
 }
 
+let ledger: CancelLedger | undefined;
+
+/** The CLI's cancel ledger, shared by every process through a file (see {@link FileCancelLedger}). */
+export function cliCancelLedger(): CancelLedger {
+  ledger ??= new FileCancelLedger();
+  return ledger;
+}
+
 /**
  * Options for a provider's factory. Credentials are deliberately absent: each adapter
- * reads its SDK's default chain (environment, profile, instance role).
+ * reads its SDK's default chain (environment, the profile `--profile` names, instance role).
+ * `--verbose` gives the copier a logger that prints each provider call on stderr.
  */
 export function adapterOptions(
   endpoint: string | undefined,
-  flags: RequestTimeoutFlags = {},
-): { endpoint?: string; requestTimeoutMs?: number } {
+  flags: RequestTimeoutFlags & Pick<ConventionFlags, 'profile' | 'verbose'> = {},
+): {
+  endpoint?: string;
+  requestTimeoutMs?: number;
+  profile?: string;
+  logger?: Logger;
+  cancelLedger: CancelLedger;
+} {
   return {
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(flags.requestTimeout === undefined ? {} : { requestTimeoutMs: flags.requestTimeout }),
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+    ...(flags.verbose === true ? { logger: verboseLogger() } : {}),
+    cancelLedger: cliCancelLedger(),
   };
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { SnapcopyError, type SnapshotCopier, type SnapshotRef } from '@snapcopy/core';
 import type { CopyRefFlags } from './cli-flags.js';
-import { openCopier } from './connect.js';
+import { regionOfCopies } from './configured-regions.js';
+import { openCopier, providerFromFlags } from './connect.js';
 
 /** Copies named on the command line, and the provider a handle file names (if any). */
 export interface CopyRefs {
@@ -49,6 +50,7 @@ export function copyRefsFromFlags(flags: CopyRefFlags, single: boolean): CopyRef
     if (snapshots.length === 0)
       throw new SnapcopyError('INVALID_REQUEST', 'missing --snapshot <id> (or --handle <file>)');
     if (flags.to === undefined) {
+      // openCopierForRefs fills it from the configured region first.
       throw new SnapcopyError('INVALID_REQUEST', 'missing --to <region>: the region the copy is in');
     }
     const region = flags.to;
@@ -68,7 +70,11 @@ export async function openCopierForRefs(
   flags: CopyRefFlags,
   single: boolean,
 ): Promise<{ refs: SnapshotRef[]; copier: SnapshotCopier }> {
-  const { refs, provider } = copyRefsFromFlags(flags, single);
+  // Without --to (and without a handle), the copies are in the provider's configured region.
+  const needsRegion =
+    flags.handle === undefined && flags.to === undefined && (flags.snapshot ?? []).length > 0;
+  const to = needsRegion ? await regionOfCopies(providerFromFlags(flags), flags) : flags.to;
+  const { refs, provider } = copyRefsFromFlags({ ...flags, ...(to === undefined ? {} : { to }) }, single);
   const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
   return { refs, copier };
 }

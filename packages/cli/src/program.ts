@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { addOutputOptions, addPricesOption, addProfileOption } from './convention-options.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
 import { addPolicyCommands } from './policy-program.js';
@@ -12,6 +13,7 @@ import {
   parseZeroOrMoreDurationFlag,
 } from './flag-parsers.js';
 import { escapeControlCharacters } from './output/format.js';
+import { addBatchSubcommands, addListCommand } from './program-conventions.js';
 import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 
 /** What a command module exports: run with the parsed flags, resolve to an exit code. */
@@ -26,7 +28,7 @@ export type CommandRunner = <Flags>(
   args: readonly string[],
 ) => Promise<void>;
 
-const ENDPOINT_HELP = `API endpoint, e.g. the sandbox (default: ${PROVIDER_NAMES.map((p) => `$${PROVIDERS[p].endpointEnv}`).join(' or ')}, else the real cloud)`;
+const ENDPOINT_HELP = `API endpoint, e.g. the sandbox (default: ${PROVIDER_NAMES.map((p) => `$${PROVIDERS[p].endpointEnv}`).join(' or ')}, else the real cloud; a variable set but empty is refused)`;
 
 /** `--<provider>-endpoint` for each provider of the table (a batch may use several). */
 function addProviderEndpointOptions(cmd: Command): Command {
@@ -50,15 +52,19 @@ function addRequestTimeoutOption(cmd: Command): Command {
 }
 
 function addConnectionOptions(cmd: Command): Command {
-  return addRequestTimeoutOption(
-    cmd
-      .addOption(
-        new Option('-p, --provider <name>', 'cloud provider')
-          .choices(PROVIDER_NAMES)
-          .env('SNAPCOPY_PROVIDER'),
-      )
-      .option('--endpoint <url>', ENDPOINT_HELP),
-  ).option('--json', 'print exactly one JSON document on stdout');
+  return addOutputOptions(
+    addProfileOption(
+      addRequestTimeoutOption(
+        cmd
+          .addOption(
+            new Option('-p, --provider <name>', 'cloud provider')
+              .choices(PROVIDER_NAMES)
+              .env('SNAPCOPY_PROVIDER'),
+          )
+          .option('--endpoint <url>', ENDPOINT_HELP),
+      ),
+    ),
+  );
 }
 
 /**
@@ -83,8 +89,14 @@ function refuseTogether(cmd: Command, a: string, b: string): Command {
 
 function addRequestOptions(cmd: Command): Command {
   return addConnectionOptions(refuseTogether(cmd, 'encrypt', 'no-encrypt'))
-    .option('--from <region>', 'region of the source snapshot or image')
-    .option('--to <region>', 'region to copy into (may equal --from)')
+    .option(
+      '--from <region>',
+      "region of the source snapshot or image (alibaba: default the profile's region_id or $ALIBABA_CLOUD_REGION_ID, as aliyun ecs CopySnapshot --RegionId)",
+    )
+    .option(
+      '--to <region>',
+      "region to copy into, may equal --from (aws: default $AWS_REGION, $AWS_DEFAULT_REGION or the profile's region, as aws ec2 copy-snapshot)",
+    )
     .option('--snapshot <id>', 'id of the source snapshot')
     .option(
       '--image <id>',
@@ -131,7 +143,10 @@ function addWaitOptions(cmd: Command, kind: keyof typeof WAIT_HELP = 'wait'): Co
 
 function addCopyRefOptions(cmd: Command, many: boolean): Command {
   return addConnectionOptions(cmd)
-    .option('--to <region>', 'region the copy is in (its destination region)')
+    .option(
+      '--to <region>',
+      "region the copy is in, its destination (default $AWS_REGION / $ALIBABA_CLOUD_REGION_ID or the profile's region)",
+    )
     .option('--snapshot <id>', many ? 'id of a copy (repeatable)' : 'id of the copy', collectFlag)
     .option(
       '--image <id>',
@@ -184,7 +199,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       ),
     );
 
-  addRequestOptions(program.command('plan'))
+  addPricesOption(addRequestOptions(program.command('plan')))
     .description('Show what a copy would do and what it would cost. Changes nothing.')
     .addHelpText(
       'after',
@@ -192,11 +207,12 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
         'snapcopy plan --provider aws --from us-east-1 --to eu-west-1 --snapshot snap-0123456789abcdef0 --kms-key alias/backup',
         'snapcopy plan --provider alibaba --from cn-hangzhou --to cn-hangzhou --snapshot s-bp1abc --encrypt --json',
         'snapcopy plan --provider aws --from us-east-1 --to us-west-2 --image ami-0123456789abcdef0 --kms-key alias/dr   # one row per backing snapshot',
+        'snapcopy plan --profile prod --provider aws --from us-east-1 --snapshot snap-0123456789abcdef0 --prices packages/cli/prices/aws-alibaba-list-prices.json',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/plan.js'), flags, cmd.args));
 
-  addWaitOptions(addRequestOptions(program.command('copy')))
+  addPricesOption(addWaitOptions(addRequestOptions(program.command('copy'))))
     .description(
       'Start a copy and print its destination snapshot (or image) id; with --wait, follow it to the end.',
     )
@@ -243,7 +259,11 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
 
   addCopyRefOptions(program.command('cancel'), false)
     .description(
-      "Cancel a copy by deleting it, and say when that takes effect. An image copy is stopped the provider's way: AWS deregisters the AMI; Alibaba cancels a running copy (CancelCopyImage) or deletes a finished one.",
+      "Cancel a copy by deleting it, and say when that takes effect. A copy that has completed is a finished backup: it is deleted only with --force. An image copy is stopped the provider's way: AWS deregisters the AMI; Alibaba cancels a running copy (CancelCopyImage) or deletes a finished one.",
+    )
+    .option(
+      '--force',
+      'delete the copy even if it has completed (without it, a completed copy is refused, naming its id, region, size and completion time)',
     )
     .addHelpText(
       'after',
@@ -251,11 +271,20 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
         'snapcopy cancel --provider alibaba --to cn-beijing --snapshot s-bp1xyz',
         'snapcopy cancel --handle copy.json --json',
         'snapcopy cancel --provider alibaba --to cn-shanghai --image m-bp1xyz',
+        'snapcopy cancel --handle copy.json --force      # it had already completed: delete the finished copy',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
 
-  addRequestTimeoutOption(addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')))
+  const batch = addOutputOptions(
+    addPricesOption(
+      addProfileOption(
+        addRequestTimeoutOption(
+          addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')),
+        ),
+      ),
+    ),
+  )
     .description(
       'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
     )
@@ -274,22 +303,23 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
         .argParser(parseZeroOrMoreDurationFlag)
         .env('SNAPCOPY_CONSISTENCY_WINDOW'),
     )
-    .option('--json', 'print exactly one JSON document on stdout')
     .addHelpText(
       'after',
       examples(
         'snapcopy batch requests.ndjson --journal dr.db',
         'snapcopy batch requests.json --journal dr.db --json > results.json   # rerun after a crash: resumes',
+        'snapcopy batch status --journal dr.db                               # every copy in the journal',
+        'snapcopy batch retry-failed requests.ndjson --journal dr.db          # only the failed ones, new tokens',
       ),
     )
     .action((file: string, flags, cmd: Command) =>
       runCommand(() => import('./commands/batch.js'), flags, [file, ...cmd.args.slice(1)]),
     );
+  addBatchSubcommands(batch, runCommand);
+  addListCommand(program, runCommand, addConnectionOptions, examples);
 
-  program
-    .command('capabilities')
+  addOutputOptions(program.command('capabilities'), { calls: false })
     .description('Show what each provider can do, side by side.')
-    .option('--json', 'print exactly one JSON document on stdout')
     .addHelpText(
       'after',
       examples('snapcopy capabilities', 'snapcopy capabilities --json | jq .aws.timeBasedCopy'),

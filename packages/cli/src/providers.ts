@@ -13,6 +13,18 @@ export interface ProviderEntry<Options> {
   /** Whether its endpoint may be a bare `host[:port]` (else an `http(s)://` URL). */
   readonly endpointMayBeBareHost: boolean;
   /**
+   * Which end of a copy the provider's own CLI sends to its configured region: AWS sends
+   * CopySnapshot to the destination region (`aws ec2 copy-snapshot --source-region …`),
+   * Alibaba to the source (`aliyun ecs CopySnapshot --RegionId …`). The configured region
+   * is the default of that end's flag (`--to` or `--from`), and of the region a copy is in.
+   */
+  readonly configuredRegionIs: 'source' | 'destination';
+  /**
+   * The region the provider's own CLI would use (its environment variable, else the
+   * profile's), or undefined. Loads the provider's package.
+   */
+  configuredRegion(profile: string | undefined): Promise<string | undefined>;
+  /**
    * The provider package's main entry, imported only when a command needs that provider:
    * a run for one cloud never loads the other's package (and each adapter loads its SDK
    * on first use, not on import). The entry loads neither an SDK nor inversify.
@@ -29,6 +41,9 @@ export const PROVIDERS = Object.freeze({
     title: 'AWS EBS',
     endpointEnv: 'SNAPCOPY_AWS_ENDPOINT',
     endpointMayBeBareHost: false,
+    configuredRegionIs: 'destination',
+    configuredRegion: async (profile) =>
+      (await import('@snapcopy/aws')).awsConfiguredRegion(profile === undefined ? {} : { profile }),
     load: async () => (await import('@snapcopy/aws')).awsEbsCopierProvider,
     loadImages: async () => (await import('@snapcopy/aws')).awsImageCopierProvider,
   } satisfies ProviderEntry<AwsEbsCopierOptions>,
@@ -37,6 +52,9 @@ export const PROVIDERS = Object.freeze({
     title: 'Alibaba ECS',
     endpointEnv: 'SNAPCOPY_ALIBABA_ENDPOINT',
     endpointMayBeBareHost: true,
+    configuredRegionIs: 'source',
+    configuredRegion: async (profile) =>
+      (await import('@snapcopy/alibaba')).alibabaConfiguredRegion(profile === undefined ? {} : { profile }),
     load: async () => (await import('@snapcopy/alibaba')).alibabaEcsCopierProvider,
     loadImages: async () => (await import('@snapcopy/alibaba')).alibabaImageCopierProvider,
   } satisfies ProviderEntry<AlibabaEcsCopierOptions>,

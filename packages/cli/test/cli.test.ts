@@ -646,11 +646,13 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
       '--wait',
     ]);
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
-    expect(run.stdout).toMatch(/^plan: full transfer/m);
-    expect(run.stdout).toMatch(/: started$/m);
-    expect(run.stdout).toMatch(/: completed$/m);
+    // Progress and notes on stderr, the result on stdout; no escape code anywhere.
+    expect(run.stderr).toMatch(/^plan: full transfer/m);
+    expect(run.stderr).toMatch(/: started$/m);
+    expect(run.stderr).toMatch(/: completed$/m);
     expect(run.stdout).toMatch(/│ completed/);
-    expect(run.stdout).not.toContain('\u001b[');
+    expect(run.stdout).not.toMatch(/: started$/m);
+    expect(run.stdout + run.stderr).not.toContain('\u001b[');
   });
 
   test('on a terminal (SNAPCOPY_TTY=1): a bar per copy, an overall bar and a summary table', async () => {
@@ -659,8 +661,9 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
       { SNAPCOPY_TTY: '1' },
     );
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
-    expect(run.stdout).toMatch(/overall\s*\|/);
-    expect(run.stdout).toMatch(/snap-[0-9a-f]+\s*\|[█░]+\|\s+100%/);
+    // Bars on stderr; the summary table on stdout.
+    expect(run.stderr).toMatch(/overall\s*\|/);
+    expect(run.stderr).toMatch(/snap-[0-9a-f]+\s*\|[█░]+\|\s+100%/);
     expect(run.stdout).toMatch(/outcome.*\n.*completed/);
   });
 
@@ -705,6 +708,7 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
       snapshotId,
       '--timeout',
       '150ms',
+      '--quiet',
     ]);
     expect(wait.code, wait.stderr).toBe(EXIT_CODES.timeout);
     expect(wait.stderr).toMatch(/^snapcopy: TIMEOUT: /);
@@ -743,8 +747,9 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
       ],
       {
         env,
+        // The copy's result line ("copy started: …") is on stdout, progress on stderr.
         onStdout: (chunk, child) => {
-          if (!signalled && /: started/.test(chunk)) {
+          if (!signalled && /copy started: /.test(chunk)) {
             signalled = true;
             child.kill('SIGINT');
           }
@@ -756,7 +761,7 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
     expect(run.stderr).toMatch(
       /^snapcopy: CANCELLED: interrupted; the copy .* keeps running \(follow it with: snapcopy wait /m,
     );
-    const id = /us-west-2\/(snap-[0-9a-f]+): started/.exec(run.stdout)?.[1];
+    const id = /-> us-west-2\/(snap-[0-9a-f]+) /.exec(run.stdout)?.[1];
     expect(sandbox.ec2.world.snapshots.get(id ?? '')?.state).toBe('pending');
   });
 
@@ -782,7 +787,7 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
     }
   });
 
-  test('cancel of a completed copy on Alibaba says it was deleted, not that a partial copy is gone', async () => {
+  test('cancel of a completed copy on Alibaba is refused without --force, naming what it would delete; with --force it is deleted', async () => {
     const copy = await cli([
       'copy',
       '--provider',
@@ -798,16 +803,19 @@ describe.concurrent('copy, status, wait, cancel', { timeout: 60_000 }, () => {
     ]);
     expect(copy.code, copy.stderr).toBe(EXIT_CODES.success);
     const { snapshotId } = json(copy).handle;
-    const run = await cli([
-      'cancel',
-      '--provider',
-      'alibaba',
-      '--to',
-      'cn-shanghai',
-      '--snapshot',
-      snapshotId,
-    ]);
+    const ref = ['--provider', 'alibaba', '--to', 'cn-shanghai', '--snapshot', snapshotId];
+    const refused = await cli(['cancel', ...ref]);
+    expect(refused.code, refused.stderr).toBe(EXIT_CODES.invalidRequest);
+    expectOneCleanLine(
+      refused,
+      new RegExp(
+        `${snapshotId} has completed: .*${snapshotId} in cn-shanghai, \\d+ GiB, completed .*--force`,
+      ),
+    );
+    expect(sandbox.ecs.world.snapshots.get(snapshotId)?.state).toBe('completed');
+    const run = await cli(['cancel', ...ref, '--force']);
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    expect(sandbox.ecs.world.snapshots.get(snapshotId)).toBeUndefined();
     expect(run.stdout).toMatch(/: deleted now; the copy is gone/);
     expect(run.stdout).not.toMatch(/the partial copy is gone/);
   });
@@ -863,7 +871,7 @@ describe.concurrent('batch', { timeout: 60_000 }, () => {
     const doc = json(first);
     expect(doc).toMatchObject({ ok: true, resumed: false, counts: { total: 2, completed: 2 } });
 
-    const again = await cli(['batch', file, '--journal', journal]);
+    const again = await cli(['batch', file, '--journal', journal, '--quiet']);
     expect(again.code, again.stderr).toBe(EXIT_CODES.success);
     expect(again.stderr).toBe('');
     expect(again.stdout).toMatch(/\(resumed\): 2 completed/);

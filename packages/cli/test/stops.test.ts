@@ -113,7 +113,8 @@ describe('a hung endpoint: calls end within their request timeout', { timeout: 6
       own.ec2.faults.add({ operation: '*', kind: 'hang-after', times: 1000 });
       own.ecs.faults.add({ operation: '*', kind: 'hang-after', times: 1000 });
       const run = await runCli(
-        ['wait', '--provider', provider, '--to', region, '--snapshot', id, '--timeout', '1s'],
+        // --quiet: progress stays off stderr, which then holds the error line alone.
+        ['wait', '--provider', provider, '--to', region, '--snapshot', id, '--timeout', '1s', '--quiet'],
         // Below the 30 s default request timeout: only the wait's own deadline can end it.
         { env, killAfterMs: 15_000 },
       );
@@ -132,7 +133,7 @@ describe('SIGINT and SIGTERM with a call in flight', { timeout: 60_000 }, () => 
   ] as const)('%s during a hung %s: exit 130 at once, one line', async (signal, command) => {
     own.ec2.faults.add({ operation: '*', kind: 'hang-after', times: 1000 });
     const run = await signalWhileHung(
-      [command, '--provider', 'aws', '--to', 'us-west-2', '--snapshot', 'snap-0123456789abcdef0'],
+      [command, '--provider', 'aws', '--to', 'us-west-2', '--snapshot', 'snap-0123456789abcdef0', '--quiet'],
       signal,
     );
     expectEndedWith(run, EXIT_CODES.interrupted);
@@ -141,7 +142,7 @@ describe('SIGINT and SIGTERM with a call in flight', { timeout: 60_000 }, () => 
 
   test('copy interrupted in its hung copy call names the client token; a rerun with it makes no second copy', async () => {
     own.ec2.faults.add({ operation: 'CopySnapshot', kind: 'hang-after' });
-    const run = await signalWhileHung(['copy', ...AWS_COPY], 'SIGINT');
+    const run = await signalWhileHung(['copy', ...AWS_COPY, '--quiet'], 'SIGINT');
     expectEndedWith(run, EXIT_CODES.interrupted);
     expectOneCleanLine(
       run,

@@ -1,3 +1,4 @@
+import type { CopyListPage, CopyListQuery, ListCopiesOptions, ListedCopy } from './copy-listing.js';
 import type { Capabilities } from './capabilities.js';
 import type { NormalizedCopyRequest } from './snapshot-copier.js';
 import type { PriceTable } from './cost.js';
@@ -38,7 +39,14 @@ export type BatchResult<T> =
   | { readonly ok: false; readonly error: SnapcopyError };
 
 /** Options of {@link SnapshotCopier.cancel}. */
-export type CancelOptions = CallOptions;
+export interface CancelOptions extends CallOptions {
+  /**
+   * Delete the copy even when it has completed. Without it, cancelling a completed copy is
+   * refused with `INVALID_REQUEST` naming what would be deleted (id, region, size, when it
+   * completed): a completed copy is a finished backup, not a copy in progress.
+   */
+  readonly force?: boolean;
+}
 
 /** Options of {@link SnapshotCopier.wait}. */
 export interface WaitOptions extends CallOptions {
@@ -50,6 +58,14 @@ export interface WaitOptions extends CallOptions {
   readonly maxDelayMs?: number;
   /** Called with every status read, terminal or not. */
   readonly onProgress?: (status: CopyStatus) => void;
+  /** The AWS SDK waiters' name for `timeoutMs`, in seconds (`timeoutMs` wins when both are given). */
+  readonly maxWaitTime?: number;
+  /** The AWS SDK waiters' name for `minDelayMs`, in seconds. */
+  readonly minDelay?: number;
+  /** The AWS SDK waiters' name for `maxDelayMs`, in seconds. */
+  readonly maxDelay?: number;
+  /** The AWS SDK waiters' name for `signal` (`signal` wins when both are given). */
+  readonly abortSignal?: AbortSignal;
 }
 
 /**
@@ -98,8 +114,22 @@ export interface SnapshotCopier {
    * failed or cancelled). Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy.
    */
   wait(ref: SnapshotRef, options?: WaitOptions): Promise<CopyStatus>;
-  /** Cancels a copy by deleting it, and says when that takes effect. */
+  /**
+   * Cancels a copy by deleting it, and says when that takes effect. A completed copy is
+   * deleted only with `{ force: true }`.
+   */
   cancel(ref: SnapshotRef, options?: CancelOptions): Promise<CancelResult>;
+  /**
+   * The copies snapcopy made in one region, by lineage (source, client token, batch,
+   * policy), one at a time. Every copier built on `AbstractSnapshotCopier` has it (it fails
+   * with `UNSUPPORTED` when the adapter cannot list).
+   */
+  listCopies?(query: CopyListQuery, options?: ListCopiesOptions): AsyncIterable<ListedCopy<SnapshotRef>>;
+  /** {@link listCopies} page by page, each page with its `$metadata`, like the AWS SDK's paginators. */
+  paginateListCopies?(
+    query: CopyListQuery,
+    options?: ListCopiesOptions,
+  ): AsyncIterable<CopyListPage<SnapshotRef>>;
   /**
    * The snapshots the caller can see in one region that match `query`, one provider page
    * at a time (the shape of the AWS SDK's paginators): nothing is read until the first

@@ -1,11 +1,31 @@
 import { randomUUID } from 'node:crypto';
+import {
+  batchIdOfToken,
+  type CopyListPage,
+  type CopyListQuery,
+  type CopyListFilter,
+  checkCopyListQuery,
+  copyListFilter,
+  type DriverCopyPage,
+  LISTING_TAGS,
+  type ListCopiesOptions,
+  type ListedCopy,
+  matchesCopyListQuery,
+} from './copy-listing.js';
 import { BoundedMap, regionKey } from './bounded-memory.js';
+import type { CancelLedger, CancelRecord } from './cancel-ledger.js';
 import type { Capabilities } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
 import type { BatchResult, CallOptions, CancelOptions, WaitOptions } from './copier.js';
 import { invalidRequest, is, isSnapcopyError, readInput, SnapcopyError } from './errors.js';
-import { type TokenLineage, tokenReuseMismatch } from './lineage.js';
+import { LINEAGE_TAGS, type TokenLineage, tokenReuseMismatch } from './lineage.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
+import {
+  type ProviderCallRecord,
+  type ResponseMetadata,
+  responseMetadata,
+  withProviderCalls,
+} from './provider-calls.js';
 import { copyToKeep, madeBySnapcopy, type ObservedCopy, STATE_TAGS } from './observed-copy.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
 import { type CopyState, TERMINAL_STATES } from './status.js';
@@ -15,6 +35,12 @@ export interface CopierRuntime {
   readonly clock?: Clock;
   readonly retry?: RetryPolicy;
   readonly logger?: Logger;
+  /**
+   * Where cancels are recorded and read back, so that a copy cancelled by another process
+   * (sharing the ledger) reads `cancelled` once the provider no longer shows it. Default:
+   * this copier's own memory only.
+   */
+  readonly cancelLedger?: CancelLedger;
 }
 
 /** The part of a normalized request the copy protocol reads, whatever the resource. */
@@ -118,6 +144,36 @@ const EACH_CONCURRENCY = 8;
 
 const DEFAULT_WAIT = { timeoutMs: 6 * 3600_000, minDelayMs: 5_000, maxDelayMs: 60_000 };
 
+/**
+ * The wait options under their AWS SDK waiter names (`maxWaitTime`, `minDelay`, `maxDelay`
+ * in seconds, `abortSignal`) read as snapcopy's own (`timeoutMs`, `minDelayMs`,
+ * `maxDelayMs` in ms, `signal`); where both are given, snapcopy's own win.
+ */
+function waiterOptions<O extends Omit<WaitOptions, 'onProgress'>>(options: O, provider: string): O {
+  const issues: { path: string; message: string }[] = (['maxWaitTime', 'minDelay', 'maxDelay'] as const)
+    .filter((name) => {
+      const value = options[name];
+      return value !== undefined && !(Number.isFinite(value) && value >= 0);
+    })
+    .map((path) => ({ path, message: 'must be a finite number of seconds, not negative' }));
+  if (options.abortSignal !== undefined && !(options.abortSignal instanceof AbortSignal)) {
+    issues.push({ path: 'abortSignal', message: 'must be an AbortSignal' });
+  }
+  if (issues.length > 0) throw invalidRequest(issues, provider);
+  const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+  const timeoutMs = options.timeoutMs ?? seconds(options.maxWaitTime);
+  const minDelayMs = options.minDelayMs ?? seconds(options.minDelay);
+  const maxDelayMs = options.maxDelayMs ?? seconds(options.maxDelay);
+  const signal = options.signal ?? options.abortSignal;
+  return {
+    ...options,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(minDelayMs === undefined ? {} : { minDelayMs }),
+    ...(maxDelayMs === undefined ? {} : { maxDelayMs }),
+    ...(signal === undefined ? {} : { signal }),
+  };
+}
+
 /** A NaN or infinite delay would turn the wait loop into a busy poll that never ends. */
 function checkWaitOptions(options: Omit<WaitOptions, 'onProgress'>, provider: string): void {
   const issues = (['timeoutMs', 'minDelayMs', 'maxDelayMs'] as const)
@@ -154,6 +210,11 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 const signalOf = (options: CallOptions): CallOptions => (options.signal ? { signal: options.signal } : {});
+
+/** A result with the `$metadata` of the provider calls that made it. */
+function withMetadata<T>(result: T, metadata: ResponseMetadata): T {
+  return { ...(result as object), $metadata: metadata } as T;
+}
 
 /**
  * A caller's options object, read once into a plain one: a getter that throws or a Proxy
@@ -193,6 +254,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   protected readonly clock: Clock;
   protected readonly retryPolicy: RetryPolicy;
   protected readonly logger: Logger;
+  /** Logs one provider call at debug; undefined when nobody listens (redaction is not free). */
+  readonly #logCall: ((call: ProviderCallRecord) => void) | undefined;
+  /** Cancels shared with other processes; undefined when the caller gave none. */
+  readonly #ledger: CancelLedger | undefined;
 
   /** Plans this copier made, with the input they were made from: `copy(input, { plan })` trusts them. */
   readonly #plans = new WeakMap<object, unknown>();
@@ -216,6 +281,25 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     this.clock = runtime.clock ?? systemClock;
     this.retryPolicy = runtime.retry ?? DEFAULT_RETRY_POLICY;
     this.logger = redactingLogger(runtime.logger ?? silentLogger);
+    this.#ledger = runtime.cancelLedger;
+    this.#logCall =
+      runtime.logger === undefined
+        ? undefined
+        : (call) =>
+            this.logger.debug(
+              { ...call },
+              `${call.provider} ${call.operation} ${call.region}: ${call.httpStatusCode ?? 'no reply'}`,
+            );
+  }
+
+  /**
+   * Runs one public operation, collecting the provider calls made for it: each is logged at
+   * `debug` as it ends (operation, region, HTTP status, request id, duration; never a
+   * secret) and together they make the result's `$metadata`.
+   */
+  protected async withCalls<T>(fn: () => Promise<T>): Promise<{ value: T; metadata: ResponseMetadata }> {
+    const { value, calls } = await withProviderCalls(fn, this.#logCall);
+    return { value, metadata: responseMetadata(calls) };
   }
 
   // ---- the kind: how requests, refs, handles and statuses of this resource look ----
@@ -306,12 +390,99 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   ): Promise<void>;
   /** Turns anything the SDK threw into a `SnapcopyError`. */
   protected abstract _mapError(err: unknown): SnapcopyError;
+  /**
+   * One page of the copies in `region` that match `filter` (every tag with its value, every
+   * tag key present), the caller's own only, with the token of the next page. Optional:
+   * without it `listCopies` fails with `UNSUPPORTED`. Must throw on a malformed reply.
+   */
+  protected _listCopies?(
+    region: string,
+    filter: CopyListFilter,
+    nextToken: string | undefined,
+    options: CallOptions,
+  ): Promise<DriverCopyPage>;
   /** Why a copy the provider no longer returns is gone (shown when snapcopy did not delete it). */
   protected _absentMessage(region: string, id: string): string {
     return `${this.kindNoun} ${id} no longer exists in ${region} (deleted, released, or never made by this account)`;
   }
 
   // ---- the public protocol ----
+
+  /**
+   * The copies snapcopy made in one region, found by their lineage: all copies of a source,
+   * the copy of a client token, a batch's, a policy's; one page per provider call, each
+   * with its `$metadata`, like the AWS SDK's paginators (`for await (const page of …)`).
+   */
+  async *paginateListCopies(
+    query: CopyListQuery,
+    given: ListCopiesOptions = {},
+  ): AsyncGenerator<CopyListPage<K['ref']>, void, undefined> {
+    const options = readOptions(given, this.provider);
+    const q = checkCopyListQuery(query, this.provider);
+    const list = this._listCopies?.bind(this);
+    if (list === undefined) {
+      throw new SnapcopyError('UNSUPPORTED', `${this.provider}: this copier cannot list copies`, {
+        provider: this.provider,
+      });
+    }
+    const filter = copyListFilter(q);
+    const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+    let next: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const token = next;
+      const { value, metadata } = await this.withCalls(() =>
+        this.retrying(() => list(q.region, filter, token, signalOf(options)), options, 'list'),
+      );
+      const copies = value.copies
+        .filter((c) => c.region === q.region && matchesCopyListQuery(c, q))
+        .map((c) => this.#listed(c));
+      yield { copies, $metadata: metadata };
+      next = value.nextToken;
+      if (next === undefined || next === '') return;
+    }
+  }
+
+  /**
+   * {@link paginateListCopies} one copy at a time: `for await (const copy of
+   * copier.listCopies({ region, sourceId }))`.
+   */
+  async *listCopies(
+    query: CopyListQuery,
+    options: ListCopiesOptions = {},
+  ): AsyncGenerator<ListedCopy<K['ref']>, void, undefined> {
+    for await (const page of this.paginateListCopies(query, options)) yield* page.copies;
+  }
+
+  /** A ref of this kind: `{ region, snapshotId }` for snapshots, `{ region, imageId }` for images. */
+  protected kindRefOf(region: string, id: string): K['ref'] {
+    return { region, [`${this.kindNoun}Id`]: id } as K['ref'];
+  }
+
+  #listed(c: ObservedCopy): ListedCopy<K['ref']> {
+    const status = this.#statusOf(c.region, c.id, c);
+    const token = c.tags[LINEAGE_TAGS.clientToken] as string;
+    const batchId = batchIdOfToken(token);
+    const policy = c.tags[LISTING_TAGS.policy];
+    const sourceRegion = c.tags[LINEAGE_TAGS.sourceRegion];
+    const sourceId = c.tags[LINEAGE_TAGS.sourceSnapshot];
+    return {
+      provider: this.provider,
+      ref: this.kindRefOf(c.region, c.id),
+      state: status.state,
+      progress: status.progress,
+      clientToken: token,
+      source: {
+        ...(sourceRegion === undefined ? {} : { region: sourceRegion }),
+        ...(sourceId === undefined ? {} : { id: sourceId }),
+      },
+      ...(batchId === undefined ? {} : { batchId }),
+      ...(policy === undefined ? {} : { policy }),
+      ...(c.createdAt === undefined ? {} : { startedAt: new Date(c.createdAt).toISOString() }),
+      ...(c.sizeGiB === undefined ? {} : { sizeGiB: c.sizeGiB }),
+      ...(c.encrypted === undefined ? {} : { encrypted: c.encrypted }),
+      ...(c.kmsKeyId === undefined ? {} : { kmsKeyId: c.kmsKeyId }),
+    };
+  }
 
   /**
    * Parses and checks a request without any provider call: the schema, the capability
@@ -357,7 +528,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       ...(until === undefined ? {} : { until }),
       // An error that says when it may be retried is left to the caller to retry then.
       shouldRetry: (err) => typeof err.details?.retryAfterMs !== 'number',
-      onRetry: (err, attempt) => this.logger.debug(`${what}: retrying after ${err.code}`, { attempt }),
+      onRetry: (err, attempt) => this.logger.debug({ attempt }, `${what}: retrying after ${err.code}`),
     });
   }
 
@@ -373,8 +544,11 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   async plan(input: K['input'], given: CallOptions & { readonly prices?: unknown } = {}): Promise<K['plan']> {
     const options = readOptions(given, this.provider);
     const req = this.normalize(input);
-    const made = await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan');
-    const plan = options.prices === undefined ? made : this.kindWithCost(made, options.prices);
+    const { value: made, metadata } = await this.withCalls(() =>
+      this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'),
+    );
+    const priced = options.prices === undefined ? made : this.kindWithCost(made, options.prices);
+    const plan = withMetadata(priced, metadata);
     this.#plans.set(plan as object, input);
     return plan;
   }
@@ -404,9 +578,11 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         out[index] = { ok: false, error: this.#asError(err) };
       }
     });
-    const made = await this.#planRequests(
-      valid.map((v) => v.req),
-      options,
+    const { value: made, metadata } = await this.withCalls(() =>
+      this.#planRequests(
+        valid.map((v) => v.req),
+        options,
+      ),
     );
     valid.forEach(({ index }, n) => {
       const one = made[n]!;
@@ -415,7 +591,8 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         return;
       }
       try {
-        const plan = options.prices === undefined ? one.plan : this.kindWithCost(one.plan, options.prices);
+        const priced = options.prices === undefined ? one.plan : this.kindWithCost(one.plan, options.prices);
+        const plan = withMetadata(priced, metadata);
         this.#plans.set(plan as object, inputs[index]);
         out[index] = { ok: true, value: plan };
       } catch (err) {
@@ -488,29 +665,34 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   async copy(input: K['input'], given: FacadeCopyOptions<K['plan']> = {}): Promise<K['handle']> {
     const options = readOptions(given, this.provider);
     const req = readInput('', () => this.#requestFor(input, options.plan), this.provider);
-    const plan =
-      options.plan ?? (await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'));
-    // Only the first attempt trusts the caller's lookup: a retry looks the token up again.
-    let lookUpFirst = options.tokenChecked !== true;
-    const attempts: CopyAttempts = {};
-    const made = await this.retrying(
-      () => {
-        const lookUp = lookUpFirst;
-        lookUpFirst = true;
-        return this.#inFlight(req.destination.region, () =>
-          this.#copyOnce(req, plan, signalOf(options), lookUp, attempts),
-        );
-      },
-      options,
-      'copy',
-    );
-    this.logger.info('copy started', {
-      id: made.id,
-      reused: made.reused,
-      region: req.destination.region,
-      ...(made.duplicatesRemoved ? { duplicatesRemoved: made.duplicatesRemoved } : {}),
+    const { value: made, metadata } = await this.withCalls(async () => {
+      const plan =
+        options.plan ?? (await this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'));
+      // Only the first attempt trusts the caller's lookup: a retry looks the token up again.
+      let lookUpFirst = options.tokenChecked !== true;
+      const attempts: CopyAttempts = {};
+      return this.retrying(
+        () => {
+          const lookUp = lookUpFirst;
+          lookUpFirst = true;
+          return this.#inFlight(req.destination.region, () =>
+            this.#copyOnce(req, plan, signalOf(options), lookUp, attempts),
+          );
+        },
+        options,
+        'copy',
+      );
     });
-    return this.kindHandle(req, made);
+    this.logger.info(
+      {
+        id: made.id,
+        reused: made.reused,
+        region: req.destination.region,
+        ...(made.duplicatesRemoved ? { duplicatesRemoved: made.duplicatesRemoved } : {}),
+      },
+      'copy started',
+    );
+    return withMetadata(this.kindHandle(req, made), metadata);
   }
 
   /**
@@ -535,17 +717,19 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       );
     }
     const req = this.normalize(input);
-    const found = await this.retrying(
-      async () =>
-        this.#keepFor(
-          req,
-          await this._findByToken(req.destination.region, req.clientToken, signalOf(options)),
-          signalOf(options),
-        ),
-      options,
-      'find',
+    const { value: found, metadata } = await this.withCalls(() =>
+      this.retrying(
+        async () =>
+          this.#keepFor(
+            req,
+            await this._findByToken(req.destination.region, req.clientToken, signalOf(options)),
+            signalOf(options),
+          ),
+        options,
+        'find',
+      ),
     );
-    return found === undefined ? undefined : this.kindHandle(req, found);
+    return found === undefined ? undefined : withMetadata(this.kindHandle(req, found), metadata);
   }
 
   /**
@@ -587,6 +771,16 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       }
     });
     const signal = signalOf(options);
+    await this.withCalls(() => this.#findEach(byRegion, out, options, signal));
+    return out;
+  }
+
+  async #findEach(
+    byRegion: Map<string, { index: number; req: K['request'] }[]>,
+    out: BatchResult<K['handle'] | undefined>[],
+    options: CallOptions,
+    signal: CallOptions,
+  ): Promise<void> {
     for (const [region, entries] of byRegion) {
       const tokens = [...new Set(entries.map((e) => e.req.clientToken))];
       const found = await this.#findTokens(region, tokens, options);
@@ -604,7 +798,6 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         }
       }
     }
-    return out;
   }
 
   /**
@@ -776,10 +969,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   /** The copy call's reply was lost: the copy may exist. Look its token up before anything else. */
   async #afterLostReply(req: K['request'], mapped: SnapcopyError, options: CallOptions): Promise<MadeCopy> {
     const region = req.destination.region;
-    this.logger.warn(`${this.provider}: the copy call's reply was lost; looking the client token up`, {
-      region,
-      providerCode: mapped.providerCode,
-    });
+    this.logger.warn(
+      { region, providerCode: mapped.providerCode },
+      `${this.provider}: the copy call's reply was lost; looking the client token up`,
+    );
     const lostReply = (why: string, cause: unknown) =>
       new SnapcopyError(
         'PROVIDER_ERROR',
@@ -819,10 +1012,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     try {
       copies = await this.#findToken(region, req.clientToken, options);
     } catch (err) {
-      this.logger.warn(`${this.provider}: could not look the token up after the copy; keeping ${made.id}`, {
-        region,
-        code: isSnapcopyError(err) ? err.code : 'unknown',
-      });
+      this.logger.warn(
+        { region, code: isSnapcopyError(err) ? err.code : 'unknown' },
+        `${this.provider}: could not look the token up after the copy; keeping ${made.id}`,
+      );
       return made;
     }
     const mine = copies.filter(
@@ -855,11 +1048,10 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     const removed: string[] = [];
     for (const dup of copies) {
       if (dup.id === keep.id) continue;
-      this.logger.warn(`${this.provider}: two copies carry one client token; deleting the newer`, {
-        region: dup.region,
-        kept: keep.id,
-        deleting: dup.id,
-      });
+      this.logger.warn(
+        { region: dup.region, kept: keep.id, deleting: dup.id },
+        `${this.provider}: two copies carry one client token; deleting the newer`,
+      );
       this.#superseded.set(regionKey(dup.region, dup.id), keep.id);
       try {
         await this.#tagBeforeDelete(dup, { [STATE_TAGS.supersededBy]: keep.id }, options);
@@ -869,7 +1061,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         const mapped = isSnapcopyError(err) ? err : this._mapError(err);
         if (mapped.code === 'NOT_FOUND') removed.push(dup.id);
         else
-          this.logger.warn(`${this.provider}: could not delete duplicate ${dup.id}`, { code: mapped.code });
+          this.logger.warn({ code: mapped.code }, `${this.provider}: could not delete duplicate ${dup.id}`);
       }
     }
     return removed;
@@ -888,15 +1080,20 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     } catch (err) {
       const mapped = isSnapcopyError(err) ? err : this._mapError(err);
       if (mapped.code !== 'QUOTA_EXCEEDED') throw mapped;
-      this.logger.warn(`${this.provider}: the copy has the maximum number of tags; deleting it untagged`, {
-        region: copy.region,
-        id: copy.id,
-      });
+      this.logger.warn(
+        { region: copy.region, id: copy.id },
+        `${this.provider}: the copy has the maximum number of tags; deleting it untagged`,
+      );
     }
   }
 
   /** The neutral status of `id`, from what the provider returned (or its absence). */
-  #statusOf(region: string, id: string, seen: ObservedCopy | undefined): NeutralStatus {
+  #statusOf(
+    region: string,
+    id: string,
+    seen: ObservedCopy | undefined,
+    cancelledElsewhere?: CancelRecord,
+  ): NeutralStatus {
     const key = regionKey(region, id);
     const supersededHere = this.#superseded.get(key);
     if (seen === undefined) {
@@ -911,7 +1108,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
           message: `a duplicate for the same client token, deleted; the copy is ${supersededHere}`,
         };
       }
-      const cancelledHere = this.#cancelled.has(key);
+      const cancelledHere = this.#cancelled.has(key) || cancelledElsewhere !== undefined;
       return {
         region,
         id,
@@ -969,10 +1166,8 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       },
       this.provider,
     );
-    return this.#statuses(
-      list.map((ref, i) => this.#refId(ref, i)),
-      options,
-    );
+    const ids = list.map((ref, i) => this.#refId(ref, i));
+    return (await this.withCalls(() => this.#statuses(ids, options))).value;
   }
 
   /** Statuses of checked ids; no retry starts that would end after `until`. */
@@ -1008,9 +1203,67 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       }
     }
     await Promise.all(calls);
-    return ids.map(({ region, id }) =>
-      this.kindStatus(this.#statusOf(region, id, found.get(region)?.get(id))),
+    const ledger = await this.#ledgerFor(
+      ids.filter(
+        ({ region, id }) =>
+          found.get(region)?.get(id) === undefined &&
+          !this.#cancelled.has(regionKey(region, id)) &&
+          !this.#superseded.has(regionKey(region, id)),
+      ),
     );
+    return ids.map(({ region, id }) =>
+      this.kindStatus(
+        this.#statusOf(region, id, found.get(region)?.get(id), ledger.get(regionKey(region, id))),
+      ),
+    );
+  }
+
+  /**
+   * What the cancel ledger says about copies the provider no longer shows: cancelled by
+   * another process sharing the ledger, or not. A ledger that cannot be read says nothing.
+   */
+  async #ledgerFor(
+    absent: readonly { readonly region: string; readonly id: string }[],
+  ): Promise<Map<string, CancelRecord>> {
+    const out = new Map<string, CancelRecord>();
+    const ledger = this.#ledger;
+    if (ledger === undefined || absent.length === 0) return out;
+    await Promise.all(
+      absent.map(async ({ region, id }) => {
+        try {
+          const record = await ledger.lookup(this.provider, region, id);
+          if (record !== undefined) out.set(regionKey(region, id), record);
+        } catch (err) {
+          this.logger.warn(
+            { region, id, error: String(err) },
+            `${this.provider}: the cancel ledger could not be read`,
+          );
+        }
+      }),
+    );
+    return out;
+  }
+
+  /** Records a cancel in the shared ledger; a ledger that fails is logged, never fatal. */
+  async #recordCancel(region: string, id: string, seen: ObservedCopy | undefined): Promise<void> {
+    const ledger = this.#ledger;
+    if (ledger === undefined) return;
+    const token = seen?.tags[LINEAGE_TAGS.clientToken];
+    try {
+      await ledger.record({
+        provider: this.provider,
+        region,
+        id,
+        cancelledAt: new Date(this.clock.now()).toISOString(),
+        stateWhenCancelled: seen?.state === undefined || seen.state === 'cancelled' ? 'unknown' : seen.state,
+        ...(token === undefined ? {} : { clientToken: token }),
+      });
+    } catch (err) {
+      this.logger.warn(
+        { region, id, error: String(err) },
+        `${this.provider}: the cancel could not be recorded in the ledger`,
+      );
+    }
   }
 
   /**
@@ -1024,7 +1277,14 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     ref: K['ref'],
     given: Omit<WaitOptions, 'onProgress'> & { readonly onProgress?: (status: K['status']) => void } = {},
   ): Promise<K['status']> {
-    const options = readOptions(given, this.provider);
+    const options = waiterOptions(readOptions(given, this.provider), this.provider);
+    return (await this.withCalls(() => this.#wait(ref, options))).value;
+  }
+
+  async #wait(
+    ref: K['ref'],
+    options: Omit<WaitOptions, 'onProgress'> & { readonly onProgress?: (status: K['status']) => void },
+  ): Promise<K['status']> {
     let current = this.#refId(ref, 0);
     checkWaitOptions(options, this.provider);
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT.timeoutMs;
@@ -1091,12 +1351,48 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         { provider: this.provider, details: { scope: 'capability', capability: 'cancelByDelete' } },
       );
     }
-    return this.kindCancel(
-      await this.retrying(() => this.#cancelOnce(region, id, signalOf(options)), options, 'cancel'),
+    const force = options.force === true;
+    const { value, metadata } = await this.withCalls(() =>
+      this.retrying(() => this.#cancelOnce(region, id, signalOf(options), force), options, 'cancel'),
+    );
+    return withMetadata(this.kindCancel(value), metadata);
+  }
+
+  /**
+   * Refuses to delete a copy that has completed unless the caller forces it: a completed
+   * copy is a finished backup, and the error says what would be deleted.
+   */
+  #refuseCompleted(seen: ObservedCopy): never {
+    const facts = [
+      `${this.kindNoun} ${seen.id} in ${seen.region}`,
+      seen.sizeGiB === undefined ? undefined : `${seen.sizeGiB} GiB`,
+      seen.completedAt === undefined
+        ? seen.createdAt === undefined
+          ? undefined
+          : `started ${new Date(seen.createdAt).toISOString()}`
+        : `completed ${new Date(seen.completedAt).toISOString()}`,
+    ].filter((f): f is string => f !== undefined);
+    throw new SnapcopyError(
+      'INVALID_REQUEST',
+      `${seen.id} has completed: cancelling it would delete a finished copy (${facts.join(', ')}); pass force: true (the CLI's --force) to delete it`,
+      {
+        provider: this.provider,
+        retryable: false,
+        issues: [{ path: 'force', message: 'needed to delete a completed copy' }],
+        details: {
+          region: seen.region,
+          id: seen.id,
+          ...(seen.sizeGiB === undefined ? {} : { sizeGiB: seen.sizeGiB }),
+          ...(seen.completedAt === undefined
+            ? {}
+            : { completedAt: new Date(seen.completedAt).toISOString() }),
+          ...(seen.createdAt === undefined ? {} : { startedAt: new Date(seen.createdAt).toISOString() }),
+        },
+      },
     );
   }
 
-  async #cancelOnce(region: string, id: string, options: CallOptions): Promise<NeutralCancel> {
+  async #cancelOnce(region: string, id: string, options: CallOptions, force = false): Promise<NeutralCancel> {
     const key = regionKey(region, id);
     // A delete of ours whose effect was unknown (its reply lost) makes a later absence ours.
     const earlierDeleteMayHaveWorked = this.#deleting.has(key);
@@ -1114,7 +1410,11 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       };
     };
     const [seen] = (await this._describe(region, [id], options)).filter((c) => c.id === id);
-    if (seen === undefined) return gone();
+    if (seen === undefined) {
+      const result = gone();
+      if (result.takesEffect !== 'already-gone') await this.#recordCancel(region, id, undefined);
+      return result;
+    }
     if (!madeBySnapcopy(seen)) {
       // Cancel deletes: never delete a resource snapcopy did not make (a source, a backup).
       throw invalidRequest(
@@ -1127,19 +1427,26 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         this.provider,
       );
     }
+    const cancelledAlready = this.#cancelled.has(key) || seen.tags[STATE_TAGS.cancelled] === 'true';
+    if (seen.state === 'completed' && !force && !cancelledAlready) this.#refuseCompleted(seen);
     this.#deleting.set(key, true);
     try {
       await this.#tagBeforeDelete(seen, { [STATE_TAGS.cancelled]: 'true' }, options);
       await this._delete(seen, options);
     } catch (err) {
       const mapped = isSnapcopyError(err) ? err : this._mapError(err);
-      if (mapped.code === 'NOT_FOUND') return gone();
+      if (mapped.code === 'NOT_FOUND') {
+        const result = gone();
+        if (result.takesEffect !== 'already-gone') await this.#recordCancel(region, id, seen);
+        return result;
+      }
       // Only a delete that may have been applied (this one or an earlier) explains a later absence.
       if (!earlierDeleteMayHaveWorked && !mapped.ambiguous) this.#deleting.delete(key);
       throw mapped;
     }
     this.#deleting.delete(key);
     this.#cancelled.set(key, true);
+    await this.#recordCancel(region, id, seen);
     if (seen.state === 'pending' && this.capabilities.cancelTakesEffect === 'on-completion') {
       return {
         region,

@@ -72,8 +72,12 @@ export {
   type CostEstimate,
   type CostLine,
   estimateCopyCost,
+  type FlatPriceTable,
+  type Price,
   type PriceTable,
   PriceTableSchema,
+  type RegionalPriceTable,
+  type RegionPrices,
 } from './cost.js';
 export {
   ERROR_CODES,
@@ -89,7 +93,25 @@ export {
   type SnapcopyErrorOptions,
 } from './errors.js';
 export { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
-export { type Logger, redactingLogger, silentLogger } from './logger.js';
+export {
+  LOG_LEVELS,
+  type LogFields,
+  type LogFn,
+  type Logger,
+  type LogLevel,
+  normalizeLogCall,
+  redactingLogger,
+  silentLogger,
+} from './logger.js';
+export {
+  type ProviderCallRecord,
+  type ResponseMetadata,
+  reportProviderCall,
+  responseMetadata,
+  timeProviderCall,
+  withProviderCalls,
+} from './provider-calls.js';
+export { type CancelLedger, type CancelRecord, cancelKey, MemoryCancelLedger } from './cancel-ledger.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 // Machine images (EC2 AMIs, ECS custom images): the same contract for another resource.
@@ -162,6 +184,16 @@ export {
   type ProtocolRequest,
 } from './copy-facade.js';
 export { type ObservedCopy, STATE_TAGS } from './observed-copy.js';
+export {
+  batchIdOfToken,
+  type CopyListFilter,
+  type CopyListPage,
+  type CopyListQuery,
+  type DriverCopyPage,
+  LISTING_TAGS,
+  type ListCopiesOptions,
+  type ListedCopy,
+} from './copy-listing.js';
 export { LINEAGE_TAG_COUNT, LINEAGE_TAGS, lineageTags, type TokenLineage } from './lineage.js';
 export { classifyNetworkError, type NetworkFailure } from './network-errors.js';
 export {
@@ -173,3 +205,9 @@ export {
 } from './call-deadline.js';
 export { type EndpointAddress, type ParseEndpointOptions, parseEndpoint } from './endpoint.js';
 export { parseProgressPercent } from './status.js';
+export {
+  isLoopbackHost,
+  isSandboxAccessKey,
+  refuseSandboxKeyOffLoopback,
+  SANDBOX_ACCESS_KEY_PREFIXES,
+} from './sandbox-keys.js';

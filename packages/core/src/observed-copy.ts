@@ -44,6 +44,10 @@ export interface ObservedCopy {
   readonly createdAt?: number;
   readonly encrypted?: boolean;
   readonly kmsKeyId?: string;
+  /** Size in GiB, when the provider says (named when a completed copy is refused deletion). */
+  readonly sizeGiB?: number;
+  /** Epoch ms the copy completed, when the provider says. */
+  readonly completedAt?: number;
   /** Anything else the kind reports in its status (e.g. an image's backing snapshots). */
   readonly extra?: Readonly<Record<string, unknown>>;
 }

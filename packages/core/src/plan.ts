@@ -1,3 +1,4 @@
+import type { ResponseMetadata } from './provider-calls.js';
 import type { CostEstimate } from './cost.js';
 import type { CopyRequest } from './request.js';
 
@@ -148,4 +149,9 @@ export interface CopyPlan {
   readonly cost?: CostEstimate;
   /** Plain-words explanations of each decision, in order. */
   readonly reasons: readonly string[];
+  /**
+   * The provider calls that made this plan (HTTP status and request id of the last, every
+   * request id, the number of calls), like the AWS SDK's `$metadata`. Set by the copier.
+   */
+  readonly $metadata?: ResponseMetadata;
 }

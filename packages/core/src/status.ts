@@ -1,3 +1,4 @@
+import type { ResponseMetadata } from './provider-calls.js';
 import type { SnapshotRef } from './request.js';
 
 /** Provider-neutral state of a copy. `pending` is the only non-terminal state. */
@@ -23,6 +24,8 @@ export interface CopyHandle extends SnapshotRef {
    * exactly one remains (providers without a native idempotency token only).
    */
   readonly duplicatesRemoved?: readonly string[];
+  /** The provider calls that made or found this copy, like the AWS SDK's `$metadata`. */
+  readonly $metadata?: ResponseMetadata;
 }
 
 /** What a status call says about one copy. */
@@ -55,6 +58,8 @@ export interface CancelResult {
    */
   readonly takesEffect: 'immediate' | 'on-completion' | 'already-gone';
   readonly message: string;
+  /** The provider calls of the cancel, like the AWS SDK's `$metadata`. */
+  readonly $metadata?: ResponseMetadata;
 }
 
 /**

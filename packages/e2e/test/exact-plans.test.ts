@@ -112,7 +112,7 @@ const ROWS: Row[] = [
       const [s1, s2, s3] = awsVolume(w, 3);
       await copyAndWait(w.aws, toWest(s1!));
       const recent = await copyAndWait(w.aws, toWest(s2!));
-      await w.aws.cancel(recent);
+      await w.aws.cancel(recent, { force: true });
       return { request: toWest(s3!) };
     },
     expect: { transfer: 'full', sizeBasis: 'snapshot', says: /was deleted/ },

@@ -1,13 +1,14 @@
-import { RESERVED_TAG_PREFIX } from '@snapcopy/core';
+import { LISTING_TAGS, RESERVED_TAG_PREFIX } from '@snapcopy/core';
 
 /**
  * Tags a policy writes on each copy, under snapcopy's prefix (beside the lineage tags
  * every copy carries): which policy made it, which multi-volume set it belongs to, and
  * when it expires where the provider keeps no retention itself. The sweep deletes only
- * copies whose policy tag is its own and whose expiry has passed.
+ * copies whose policy tag is its own and whose expiry has passed. The policy tag is the one
+ * core's `listCopies({ policy })` finds copies by.
  */
 export const POLICY_TAGS = Object.freeze({
-  policy: `${RESERVED_TAG_PREFIX}policy`,
+  policy: LISTING_TAGS.policy,
   group: `${RESERVED_TAG_PREFIX}group`,
   expiresAt: `${RESERVED_TAG_PREFIX}expires-at`,
 });

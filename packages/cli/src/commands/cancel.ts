@@ -4,7 +4,7 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { refsAreImages } from '../image-flags.js';
 import { withInterrupt } from '../interrupt.js';
 import { ref } from '../output/format.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
+import { Output } from '../output/output-mode.js';
 
 const EFFECT_WORDS = {
   immediate: 'deleted now; the copy is gone, finished or not',
@@ -15,10 +15,13 @@ const EFFECT_WORDS = {
 /** `snapcopy cancel`: deletes a copy and says when that takes effect. */
 export async function run(flags: CopyRefFlags): Promise<number> {
   if (refsAreImages(flags)) return (await import('../image-commands.js')).runImageCancel(flags);
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const { refs, copier } = await openCopierForRefs(flags, true);
   const target = refs[0] as (typeof refs)[number];
-  const result = await withInterrupt((signal) => copier.cancel(target, { signal }));
+  // A completed copy is deleted only with --force; without it core says what it would delete.
+  const result = await withInterrupt((signal) =>
+    copier.cancel(target, { signal, ...(flags.force === true ? { force: true } : {}) }),
+  );
   output.document({ ok: true, cancel: result });
   output.line(
     `${ref(result.region, result.snapshotId)}: ${EFFECT_WORDS[result.takesEffect]}${result.message ? ` (${result.message})` : ''}`,

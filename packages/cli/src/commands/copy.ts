@@ -5,9 +5,10 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
 import { onInterrupt } from '../interrupt.js';
 import { encryptionWords, gib, ref } from '../output/format.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
+import { Output } from '../output/output-mode.js';
+import { costWords } from '../output/tables.js';
 import { requestIsForImage } from '../image-flags.js';
-import { requestFromFlags } from '../request-from-flags.js';
+import { prepareRequest } from '../request-setup.js';
 
 /**
  * The copy call's error, naming the client token: after a failure (above all a lost
@@ -34,9 +35,9 @@ export function withClientToken(err: unknown, token: string): unknown {
 
 /**
  * `snapcopy copy`: plans, starts the copy, and with `--wait` follows it to its end (or, with
- * `--group-tag`/`--group-id`, copies one multi-volume set; with `--image`, one machine image). SIGINT/SIGTERM stop it at any
- * point; stopped during the copy call, the error names the client token to rerun with,
- * since the copy may have been made.
+ * `--group-tag`/`--group-id`, copies one multi-volume set; with `--image`, one machine
+ * image). SIGINT/SIGTERM stop it at any point; stopped during the copy call, the error
+ * names the client token to rerun with, since the copy may have been made.
  */
 export async function run(flags: CopyFlags & GroupCopyFlags): Promise<number> {
   const group = flags.groupTag !== undefined || flags.groupId !== undefined;
@@ -54,12 +55,12 @@ export async function run(flags: CopyFlags & GroupCopyFlags): Promise<number> {
 }
 
 async function copyAndFollow(flags: CopyFlags, signal: AbortSignal): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
-  const request = requestFromFlags(flags);
+  const output = Output.for(flags);
+  const { request, prices } = await prepareRequest(flags);
   const copier = await openCopier(flags);
-  const plan = await copier.plan(request, { signal });
-  output.line(
-    `plan: ${plan.transfer} transfer, ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage, ${encryptionWords(plan)}`,
+  const plan = await copier.plan(request, { signal, ...(prices === undefined ? {} : { prices }) });
+  output.info(
+    `plan: ${plan.transfer} transfer, ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage, ${encryptionWords(plan)}${plan.cost ? `, ${costWords(plan.cost)}` : ''}`,
   );
   const handle = await copier.copy(request, { plan, signal }).catch((err: unknown) => {
     throw withClientToken(err, request.clientToken);

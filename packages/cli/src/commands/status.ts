@@ -4,13 +4,13 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { refsAreImages } from '../image-flags.js';
 import { withInterrupt } from '../interrupt.js';
 import { ref } from '../output/format.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
+import { Output } from '../output/output-mode.js';
 import { rowsTable } from '../output/tables.js';
 
 /** `snapcopy status`: state and progress of copies. Succeeds whatever the states are. */
 export async function run(flags: CopyRefFlags): Promise<number> {
   if (refsAreImages(flags)) return (await import('../image-commands.js')).runImageStatus(flags);
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const { refs, copier } = await openCopierForRefs(flags, false);
   const statuses = await withInterrupt((signal) => copier.status(refs, { signal }));
   output.document({ ok: true, statuses });

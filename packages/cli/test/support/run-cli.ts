@@ -94,6 +94,15 @@ export function sandboxEnv(sandbox: Sandbox, dir: string): Record<string, string
     SNAPCOPY_PROVIDER: undefined,
     SNAPCOPY_TTY: undefined,
     SNAPCOPY_REQUEST_TIMEOUT: undefined,
+    // No state, region or profile from the machine running the tests.
+    SNAPCOPY_STATE_DIR: join(dir, 'state'),
+    XDG_STATE_HOME: undefined,
+    AWS_REGION: undefined,
+    AWS_DEFAULT_REGION: undefined,
+    ALIBABA_CLOUD_REGION_ID: undefined,
+    ALIBABA_CLOUD_PROFILE: undefined,
+    NO_COLOR: undefined,
+    HOME: dir,
   };
 }
 

@@ -2,12 +2,16 @@ import {
   AbstractSnapshotCopier,
   type Capabilities,
   type Clock,
+  type CopierRuntime,
+  type CopyListFilter,
   type CopyPlan,
+  type DriverCopyPage,
   defineCapabilities,
   LINEAGE_TAGS,
   lineageTags,
   type NormalizedCopyRequest,
   type ObservedCopy,
+  reportProviderCall,
   SnapcopyError,
 } from '../../src/index.js';
 
@@ -33,6 +37,8 @@ export interface FakeCopy {
   progress: number;
   tags: Record<string, string>;
   createdAt: number;
+  sizeGiB?: number;
+  completedAt?: number;
 }
 
 /** One way a driver call can go wrong. */
@@ -41,7 +47,7 @@ export type Fault =
   /** The call is applied, then its reply is lost. */
   | { readonly kind: 'lose-reply'; readonly error: SnapcopyError };
 
-export type DriverOp = 'plan' | 'find' | 'start' | 'describe' | 'delete' | 'tag';
+export type DriverOp = 'plan' | 'find' | 'start' | 'describe' | 'delete' | 'tag' | 'list';
 
 /** A tiny cloud the fake driver talks to; tests judge outcomes by its state. */
 export class FakeCloud {
@@ -62,10 +68,23 @@ export class FakeCloud {
     this.faults.set(op, [...(this.faults.get(op) ?? []), ...faults]);
   }
 
-  /** Runs one driver call under the faults queued for it. */
+  /**
+   * Runs one driver call under the faults queued for it, and reports it as an adapter's call
+   * layer does (request id `req-<n>`, HTTP 200, or the fault's code).
+   */
   run<T>(op: DriverOp, apply: () => T, detail?: string): T {
     this.calls.push(detail === undefined ? { op } : { op, detail });
+    const requestId = `req-${this.calls.length}`;
     const fault = this.faults.get(op)?.shift();
+    reportProviderCall({
+      provider: 'fake',
+      operation: op,
+      region: 'rx-any-1',
+      durationMs: 1,
+      ...(fault?.kind === 'refuse'
+        ? { httpStatusCode: 400, errorCode: fault.error.code }
+        : { httpStatusCode: 200, requestId }),
+    });
     if (fault?.kind === 'refuse') throw fault.error;
     const result = apply();
     const hook = this.after.get(op);
@@ -136,8 +155,38 @@ export class FakeCopier extends AbstractSnapshotCopier {
     clock: Clock,
     capabilities: Capabilities = FAKE_CAPS,
     maxAttempts = 3,
+    runtime: Pick<CopierRuntime, 'logger' | 'cancelLedger'> = {},
   ) {
-    super('fake', capabilities, { clock, retry: { maxAttempts, baseDelayMs: 10, maxDelayMs: 100 } });
+    super('fake', capabilities, {
+      clock,
+      retry: { maxAttempts, baseDelayMs: 10, maxDelayMs: 100 },
+      ...runtime,
+    });
+  }
+
+  /** Pages of two copies, filtered as a provider would. */
+  protected override async _listCopies(
+    region: string,
+    filter: CopyListFilter,
+    nextToken: string | undefined,
+  ): Promise<DriverCopyPage> {
+    return this.cloud.run(
+      'list',
+      () => {
+        const all = [...this.cloud.copies.values()]
+          .filter(
+            (c) =>
+              c.region === region &&
+              Object.entries(filter.tags).every(([k, v]) => c.tags[k] === v) &&
+              filter.tagKeys.every((k) => c.tags[k] !== undefined),
+          )
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+        const start = nextToken === undefined ? 0 : Number(nextToken);
+        const page = all.slice(start, start + 2).map((c) => this.#observed(c));
+        return start + 2 < all.length ? { copies: page, nextToken: String(start + 2) } : { copies: page };
+      },
+      nextToken,
+    );
   }
 
   protected override async _plan(request: NormalizedCopyRequest): Promise<CopyPlan> {
@@ -157,6 +206,8 @@ export class FakeCopier extends AbstractSnapshotCopier {
       progress: c.progress,
       tags: { ...c.tags },
       createdAt: c.createdAt,
+      ...(c.sizeGiB === undefined ? {} : { sizeGiB: c.sizeGiB }),
+      ...(c.completedAt === undefined ? {} : { completedAt: c.completedAt }),
     };
   }
 

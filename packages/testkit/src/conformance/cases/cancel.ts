@@ -68,7 +68,7 @@ export const cancelCases: readonly ConformanceCase[] = [
   {
     id: 'cancel.completed-copy',
     group: 'cancel',
-    name: 'cancelling a completed copy deletes it at once and says so',
+    name: 'cancelling a completed copy is refused without force (INVALID_REQUEST, the copy kept); with force it is deleted at once and says so',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
       const { request } = await plainCopy(h);
@@ -83,7 +83,15 @@ export const cancelCases: readonly ConformanceCase[] = [
         );
         return;
       }
-      const result = await recorded(ctx, () => h.copier.cancel(handle));
+      // A completed copy is a finished backup: deleting it takes an explicit force.
+      await expectCode(
+        ctx,
+        () => h.copier.cancel(handle),
+        'INVALID_REQUEST',
+        'cancel of a completed copy without force',
+      );
+      await mustExist(h, handle.region, handle.snapshotId, 'a completed copy whose cancel was refused');
+      const result = await recorded(ctx, () => h.copier.cancel(handle, { force: true }));
       check(result.takesEffect === 'immediate', `deleting a completed copy says "${result.takesEffect}"`);
       check(
         (await h.truth.snapshot(handle.region, handle.snapshotId)) === undefined,
