@@ -1,4 +1,4 @@
-import { SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { isSnapcopyError, SnapcopyError, withCallDeadline } from '@snapcopy/core';
 import { timeAlibabaCall } from './call-report.js';
 import type { EcsClientPool } from './client-pool.js';
 import type { EcsClient, EcsModels } from './ecs-sdk.js';
@@ -37,6 +37,8 @@ export interface EcsSnapshotFilter {
  * or the SDK would have raised an HTTP error with one) and a JSON parse error.
  */
 function isUnparsableReply(err: unknown): boolean {
+  // Already snapcopy's (missing credentials, a refused sandbox key): its own words stand.
+  if (isSnapcopyError(err)) return false;
   const e = (err ?? {}) as { name?: unknown; message?: unknown; statusCode?: unknown };
   if (typeof e.statusCode === 'number') return false;
   const message = typeof e.message === 'string' ? e.message : '';

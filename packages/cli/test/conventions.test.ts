@@ -438,7 +438,10 @@ describe.concurrent('cancel: --force for a finished copy; cancelled from any pro
     expect(sandbox.ec2.world.snapshots.get(id)).toBeUndefined();
   });
 
-  test('another process reads a copy snapcopy cancelled as cancelled, after AWS removed it', async () => {
+  // A concurrent test polls with its own context's expect.
+  test('another process reads a copy snapcopy cancelled as cancelled, after AWS removed it', async ({
+    expect,
+  }) => {
     // Big enough to stay pending until the clock is moved on (2 TiB: hours of virtual time).
     const big = 'snap-0b160000000000001';
     sandbox.ec2.addSnapshot({

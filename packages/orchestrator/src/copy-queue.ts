@@ -587,7 +587,7 @@ export class CopyQueue {
         mayExist: false,
         minDelayMs: poll.minMs,
       });
-      this.#ctx.logger.warn('status call failed', { queue: this.key, code: error.code });
+      this.#ctx.logger.warn({ queue: this.key, code: error.code }, 'status call failed');
       if (decision.action === 'throttle') {
         this.#throttled(error);
         this.#nextPollAt = this.#backoff.pausedUntil;
@@ -740,10 +740,10 @@ export class CopyQueue {
       await this.#follow(item, verdict.to, at);
     } else if (verdict.verdict === 'completed') {
       if (verdict.rule === 'confirm-gave-up') {
-        this.#ctx.logger.warn('could not confirm the copy is the only one for its token', {
-          index: item.index,
-          snapshotId: item.destination?.snapshotId,
-        });
+        this.#ctx.logger.warn(
+          { index: item.index, snapshotId: item.destination?.snapshotId },
+          'could not confirm the copy is the only one for its token',
+        );
       }
       this.#learn(item, at);
       await this.#finish(item, 'completed');

@@ -204,13 +204,14 @@ export class CopyOrchestrator {
         .then(
           (held) => {
             if (held) return;
-            this.#logger.warn('the batch lease was taken over by another process; stopping this run', {
-              batchId,
-            });
+            this.#logger.warn(
+              { batchId },
+              'the batch lease was taken over by another process; stopping this run',
+            );
             lost.abort(new SnapcopyError('CANCELLED', `batch ${batchId} was taken over by another process`));
           },
           (err: unknown) =>
-            this.#logger.warn('could not renew the batch lease', { batchId, error: String(err) }),
+            this.#logger.warn({ batchId, error: String(err) }, 'could not renew the batch lease'),
         )
         .finally(() => {
           renewing = undefined;
@@ -335,7 +336,7 @@ export class CopyOrchestrator {
       try {
         onEvent(event);
       } catch (err) {
-        this.#logger.warn('onEvent threw; ignored', { error: (err as Error)?.message ?? String(err) });
+        this.#logger.warn({ error: (err as Error)?.message ?? String(err) }, 'onEvent threw; ignored');
       }
     };
     const reportProgress = () =>

@@ -717,9 +717,10 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
       const copier = copierFor(copiers, e.provider);
       let done: ExpiredCopy;
       try {
+        // An expired copy has completed: deleting a finished copy takes `force`.
         const result = await copier.cancel(
           { region: e.region, snapshotId: e.snapshotId },
-          signal ? { signal } : {},
+          { force: true, ...(signal ? { signal } : {}) },
         );
         done = { ...e, removed: result.takesEffect };
       } catch (err) {

@@ -104,7 +104,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
   {
     id: 'image.cancel.completed-copy',
     group: 'image cancel',
-    name: 'cancelling a completed copy removes the image at once and, unless snapshotsOnCancel is kept, its snapshots',
+    name: 'cancelling a completed copy is refused without force (INVALID_REQUEST, the image kept); with force it removes the image at once and, unless snapshotsOnCancel is kept, its snapshots',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
       const { request } = await plainImageCopy(h, { disks: [{}, {}] });
@@ -121,7 +121,15 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
       }
       const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a completed copy'))
         .snapshotIds;
-      const result = await recorded(ctx, () => h.copier.cancel(handle));
+      // A completed copy is a finished backup: removing it takes an explicit force.
+      await expectCode(
+        ctx,
+        () => h.copier.cancel(handle),
+        'INVALID_REQUEST',
+        'cancel of a completed copy without force',
+      );
+      await mustExistImage(h, handle.region, handle.imageId, 'a completed copy whose cancel was refused');
+      const result = await recorded(ctx, () => h.copier.cancel(handle, { force: true }));
       check(result.takesEffect === 'immediate', `removing a completed copy says "${result.takesEffect}"`);
       check(await imageGone(h, handle.region, handle.imageId), 'the completed copy is still in the cloud');
       const left = await remaining(h, handle.region, snapshotIds);
