@@ -2,6 +2,8 @@ import {
   AbstractImageCopier,
   type BackingSnapshotProgress,
   type CallOptions,
+  type CopyListFilter,
+  type DriverCopyPage,
   IMAGE_LINEAGE_TAGS,
   type ImageCopyPlan,
   invalidRequest,
@@ -16,7 +18,7 @@ import { EcsCalls } from './calls.js';
 import { EcsClientPool } from './client-pool.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
-import { EcsImageCalls } from './image-calls.js';
+import { ECS_IMAGE_PAGE_SIZE, EcsImageCalls } from './image-calls.js';
 import { ALIBABA_ECS_IMAGE_CAPABILITIES } from './image-capabilities.js';
 import { buildCopyImageParams } from './image-copy-params.js';
 import { decideAlibabaImagePlan } from './image-plan.js';
@@ -103,6 +105,38 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
       options.signal,
     );
     return found.filter((i) => i.imageId).map((i) => observedImage(region, i));
+  }
+
+  /**
+   * One page (100 images) of the caller's custom images in `region` matching the filter:
+   * `Tag.N` for the exact tags; the tag keys that must be present are checked on the reply
+   * (DescribeImages takes a tag's key only with its value). The next page is the next
+   * `PageNumber`, while a page comes back full.
+   */
+  protected override async _listCopies(
+    region: string,
+    filter: CopyListFilter,
+    nextToken: string | undefined,
+    options: CallOptions,
+  ): Promise<DriverCopyPage> {
+    const pageNumber = nextToken === undefined ? 1 : Number(nextToken);
+    const images = await this.#images.describeImages(
+      region,
+      {
+        ownerAlias: 'self',
+        pageNumber,
+        ...(Object.keys(filter.tags).length === 0 ? {} : { tags: filter.tags }),
+      },
+      options.signal,
+    );
+    const copies = images
+      .filter((i) => i.imageId)
+      .map((i) => observedImage(region, i))
+      .filter((c) => filter.tagKeys.every((k) => c.tags[k] !== undefined));
+    return {
+      copies,
+      ...(images.length < ECS_IMAGE_PAGE_SIZE ? {} : { nextToken: String(pageNumber + 1) }),
+    };
   }
 
   protected override _startCopy(

@@ -181,17 +181,49 @@ describe.each(['server', 'nock'] as const)('ECS image copies against the simulat
     expect(status?.state).toBe('cancelled');
   });
 
-  it('cancel after completion: DeleteImage, then the snapshots the copy made', async () => {
+  it('cancel after completion: refused without force (the image kept); with it DeleteImage, then the snapshots the copy made', async () => {
     h = await makeSimHarness(mounting);
     const copier = h.imageCopier();
     const handle = await copier.copy(request(image().id));
     await copier.wait(handle, { minDelayMs: 30_000, maxDelayMs: 60_000 });
     const made = diskCopies(handle.imageId).map((s) => s.id);
-    const result = await copier.cancel(handle);
+    // A completed copy is a finished backup: removing it takes force.
+    const refused = await copier.cancel(handle).catch((e: unknown) => e);
+    expect(is(refused, 'INVALID_REQUEST')).toBe(true);
+    expect(h.sim.image(handle.imageId)).toBeDefined();
+    expect(calls('DeleteImage')).toBe(0);
+    const result = await copier.cancel(handle, { force: true });
     expect(result).toMatchObject({ takesEffect: 'immediate', snapshots: 'removed' });
     expect(calls('CancelCopyImage')).toBe(0);
     expect(h.sim.image(handle.imageId)).toBeUndefined();
     expect(made.filter((id) => h.sim.world.snapshots.has(id))).toEqual([]);
+  });
+
+  it('listCopies finds the image copies of a source and of a batch, as the simulator holds them', async () => {
+    h = await makeSimHarness(mounting);
+    const img = image();
+    const other = image();
+    const copier = h.imageCopier();
+    const a = await copier.copy(request(img.id, { clientToken: 'img-list.0' }));
+    await copier.wait(a, { minDelayMs: 30_000, maxDelayMs: 60_000 });
+    const b = await copier.copy(request(other.id, { clientToken: 'img-list.1' }));
+    const ofSource = [];
+    for await (const c of copier.listCopies({ region: SHANGHAI, sourceId: img.id })) ofSource.push(c);
+    const inSim = [...h.sim.state.images.images.values()]
+      .filter((i) => i.region === SHANGHAI && i.copy?.sourceImageId === img.id)
+      .map((i) => i.id);
+    expect(ofSource.map((c) => c.ref.imageId)).toEqual(inSim);
+    expect(ofSource[0]).toMatchObject({
+      ref: { region: SHANGHAI, imageId: a.imageId },
+      state: 'completed',
+      clientToken: 'img-list.0',
+      batchId: 'img-list',
+      source: { region: HANGZHOU, id: img.id },
+    });
+    const byBatch: string[] = [];
+    for await (const page of copier.paginateListCopies({ region: SHANGHAI, batchId: 'img-list' }))
+      byBatch.push(...page.copies.map((c) => c.ref.imageId));
+    expect(byBatch.sort()).toEqual([a.imageId, b.imageId].sort());
   });
 
   it('a CopyImage reply lost after the copy was made, retried with the same token, makes exactly one image', async () => {

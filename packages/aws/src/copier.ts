@@ -17,6 +17,7 @@ import {
   STATE_TAGS,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
+import { ec2CopyListFilters } from './copy-list-filters.js';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 import { Ec2ClientPool } from './client-pool.js';
 import { callerTags, copySnapshotInput } from './copy-params.js';
@@ -220,10 +221,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
       {
         OwnerIds: ['self'],
         MaxResults: 1000,
-        Filters: [
-          ...Object.entries(filter.tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
-          ...(filter.tagKeys.length === 0 ? [] : [{ Name: 'tag-key', Values: [...filter.tagKeys] }]),
-        ],
+        Filters: ec2CopyListFilters(filter),
         ...(nextToken === undefined ? {} : { NextToken: nextToken }),
       },
       options.signal,

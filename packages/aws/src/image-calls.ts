@@ -39,6 +39,22 @@ export class Ec2ImageCalls {
     });
   }
 
+  /** One page of DescribeImages (`MaxResults`/`NextToken` in `input`), with the next page's token. */
+  describeImagesPage(
+    region: string,
+    input: DescribeImagesCommandInput,
+    signal?: AbortSignal,
+  ): Promise<{ images: Image[]; nextToken?: string }> {
+    const site = { region, operation: 'DescribeImages', mutating: false, signal };
+    return sendEc2(this.#pool, site, async (sdk, client, within) => {
+      const res = await within((abortSignal) =>
+        client.send(new sdk.DescribeImagesCommand(input), { abortSignal }),
+      );
+      if (res.Images === undefined) throw notEc2Reply('DescribeImages', region);
+      return { images: res.Images, ...(res.NextToken ? { nextToken: res.NextToken } : {}) };
+    });
+  }
+
   /** Starts an AMI copy in `region` (the destination); returns the new AMI id. */
   copyImage(region: string, input: CopyImageCommandInput, signal?: AbortSignal): Promise<string> {
     const site = { region, operation: 'CopyImage', mutating: true, signal };

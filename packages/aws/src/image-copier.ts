@@ -2,6 +2,8 @@ import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2';
 import {
   AbstractImageCopier,
   type CallOptions,
+  type CopyListFilter,
+  type DriverCopyPage,
   type ImageCopyPlan,
   IMAGE_LINEAGE_TAGS,
   isSnapcopyError,
@@ -10,6 +12,7 @@ import {
   SnapcopyError,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
+import { ec2CopyListFilters } from './copy-list-filters.js';
 import { Ec2ClientPool } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
 import { Ec2ImageCalls } from './image-calls.js';
@@ -117,6 +120,35 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
       options.signal,
     );
     return found.map((image) => observedImage(region, image));
+  }
+
+  /**
+   * One page of the caller's AMIs in `region` matching the filter (`tag:KEY` and `tag-key`
+   * filters, 1,000 a page): the AMI copies snapcopy made, for `listCopies`; the pending
+   * ones with their backing snapshot copies' progress (one more call per 200 snapshots).
+   */
+  protected override async _listCopies(
+    region: string,
+    filter: CopyListFilter,
+    nextToken: string | undefined,
+    options: CallOptions,
+  ): Promise<DriverCopyPage> {
+    const page = await this.#images.describeImagesPage(
+      region,
+      {
+        Owners: ['self'],
+        MaxResults: 1000,
+        Filters: ec2CopyListFilters(filter),
+        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+      },
+      options.signal,
+    );
+    // The progress of the AMIs still pending, from their backing snapshot copies, as status reads it.
+    const snapshots = await this.#snapshotsOf(region, page.images, options.signal);
+    return {
+      copies: page.images.map((image) => observedImage(region, image, snapshots)),
+      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+    };
   }
 
   protected override _startCopy(

@@ -372,6 +372,48 @@ describe('AMI copies against the EC2 simulator: tracking, cancel, retries, limit
     expect(await w.copier.cancel(handle)).toMatchObject({ takesEffect: 'already-gone' });
   });
 
+  it('listCopies finds the AMI copies of a source and of a batch as the simulator holds them, each with its status', async () => {
+    const { image } = ami();
+    const { image: other } = ami();
+    const a = await w.copier.copy(request(image.id, { clientToken: 'ami-list.0' }));
+    const b = await w.copier.copy(request(other.id, { clientToken: 'ami-list.1' }));
+    await w.clock.advance(20_000);
+    const ofSource = [];
+    for await (const c of w.copier.listCopies({ region: WEST, sourceId: image.id })) ofSource.push(c);
+    expect(ofSource.map((c) => c.ref.imageId)).toEqual([a.imageId]);
+    const [status] = await w.copier.status([a]);
+    expect(ofSource[0]).toMatchObject({
+      ref: { region: WEST, imageId: a.imageId },
+      state: status!.state,
+      progress: status!.progress,
+      clientToken: 'ami-list.0',
+      batchId: 'ami-list',
+      source: { region: EAST, id: image.id },
+    });
+    const byBatch: string[] = [];
+    for await (const page of w.copier.paginateListCopies({ region: WEST, batchId: 'ami-list' }))
+      byBatch.push(...page.copies.map((c) => c.ref.imageId));
+    const inSim = w.sim
+      .images()
+      .filter((i) => i.region === WEST && i.tags.get('snapcopy:client-token')?.startsWith('ami-list.'))
+      .map((i) => i.id);
+    expect(byBatch.sort()).toEqual(inSim.sort());
+    expect(byBatch.sort()).toEqual([a.imageId, b.imageId].sort());
+  });
+
+  it('a completed AMI copy is deregistered only with force: without it INVALID_REQUEST, the AMI kept', async () => {
+    const handle = await w.copier.copy(request(ami().image.id));
+    expect(await settle(handle.imageId)).toBe('available');
+    const refused = await w.copier.cancel(handle).catch((e: unknown) => e);
+    expect(is(refused, 'INVALID_REQUEST')).toBe(true);
+    expect((refused as Error).message).toMatch(/has completed: .*force/);
+    expect(w.sim.image(handle.imageId)?.state).toBe('available');
+    expect(calls('DeregisterImage')).toBe(0);
+    const result = await w.copier.cancel(handle, { force: true });
+    expect(result.takesEffect).toBe('immediate');
+    expect(w.sim.image(handle.imageId)?.state ?? 'gone').not.toBe('available');
+  });
+
   it('cancel refuses an AMI snapcopy did not make, and deregisters nothing', async () => {
     const { image } = ami();
     await expect(w.copier.cancel({ region: EAST, imageId: image.id })).rejects.toSatisfy((e) =>

@@ -425,7 +425,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         provider: this.provider,
       });
     }
-    const filter = copyListFilter(q);
+    const filter = copyListFilter(q, this.kindSourceTag);
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     let next: string | undefined;
     for (let page = 0; page < maxPages; page++) {
@@ -434,7 +434,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         this.retrying(() => list(q.region, filter, token, signalOf(options)), options, 'list'),
       );
       const copies = value.copies
-        .filter((c) => c.region === q.region && matchesCopyListQuery(c, q))
+        .filter((c) => c.region === q.region && matchesCopyListQuery(c, q, this.kindSourceTag))
         .map((c) => this.#listed(c));
       yield { copies, $metadata: metadata };
       next = value.nextToken;
@@ -453,6 +453,11 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     for await (const page of this.paginateListCopies(query, options)) yield* page.copies;
   }
 
+  /** The lineage tag naming a copy's source: the source snapshot's (image copiers name the image's). */
+  protected get kindSourceTag(): string {
+    return LINEAGE_TAGS.sourceSnapshot;
+  }
+
   /** A ref of this kind: `{ region, snapshotId }` for snapshots, `{ region, imageId }` for images. */
   protected kindRefOf(region: string, id: string): K['ref'] {
     return { region, [`${this.kindNoun}Id`]: id } as K['ref'];
@@ -464,7 +469,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     const batchId = batchIdOfToken(token);
     const policy = c.tags[LISTING_TAGS.policy];
     const sourceRegion = c.tags[LINEAGE_TAGS.sourceRegion];
-    const sourceId = c.tags[LINEAGE_TAGS.sourceSnapshot];
+    const sourceId = c.tags[this.kindSourceTag];
     return {
       provider: this.provider,
       ref: this.kindRefOf(c.region, c.id),

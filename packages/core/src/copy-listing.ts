@@ -19,7 +19,7 @@ export const LISTING_TAGS = Object.freeze({
 export interface CopyListQuery {
   /** The region the copies are in (their destination region). */
   readonly region: string;
-  /** Copies of this source (a snapshot id). */
+  /** Copies of this source (a snapshot id; an image id for an image copier). */
   readonly sourceId?: string;
   /** Copies of sources in this region. */
   readonly sourceRegion?: string;
@@ -124,21 +124,30 @@ export function checkCopyListQuery(query: unknown, provider: string): CopyListQu
  * The provider-side filter for a query: exact tags where the query names a value, and
  * always the client-token tag key (only snapcopy's copies). A batch is matched on the
  * token's prefix afterwards, since neither cloud filters tags by prefix everywhere.
+ * `sourceTag` is the lineage tag naming the source of this kind of copy (a snapshot's, by
+ * default; an image's for image copies).
  */
-export function copyListFilter(query: CopyListQuery): CopyListFilter {
+export function copyListFilter(
+  query: CopyListQuery,
+  sourceTag: string = LINEAGE_TAGS.sourceSnapshot,
+): CopyListFilter {
   const tags: Record<string, string> = {};
   if (query.clientToken !== undefined) tags[LINEAGE_TAGS.clientToken] = query.clientToken;
-  if (query.sourceId !== undefined) tags[LINEAGE_TAGS.sourceSnapshot] = query.sourceId;
+  if (query.sourceId !== undefined) tags[sourceTag] = query.sourceId;
   if (query.sourceRegion !== undefined) tags[LINEAGE_TAGS.sourceRegion] = query.sourceRegion;
   if (query.policy !== undefined) tags[LISTING_TAGS.policy] = query.policy;
   return { tags, tagKeys: query.clientToken === undefined ? [LINEAGE_TAGS.clientToken] : [] };
 }
 
 /** True when a copy the provider returned matches the whole query (the checks it cannot filter). */
-export function matchesCopyListQuery(copy: ObservedCopy, query: CopyListQuery): boolean {
+export function matchesCopyListQuery(
+  copy: ObservedCopy,
+  query: CopyListQuery,
+  sourceTag: string = LINEAGE_TAGS.sourceSnapshot,
+): boolean {
   const token = copy.tags[LINEAGE_TAGS.clientToken];
   if (token === undefined) return false;
-  const filter = copyListFilter(query);
+  const filter = copyListFilter(query, sourceTag);
   for (const [k, v] of Object.entries(filter.tags)) if (copy.tags[k] !== v) return false;
   if (query.batchId !== undefined && batchIdOfToken(token) !== query.batchId) return false;
   return true;

@@ -1,4 +1,5 @@
 import type { CallOptions, CancelOptions, PlanOptions, WaitOptions } from './copier.js';
+import type { CopyListPage, CopyListQuery, ListCopiesOptions, ListedCopy } from './copy-listing.js';
 import {
   type CopierRuntime,
   CopyFacade,
@@ -11,7 +12,7 @@ import { estimateCopyCost, type PriceTable } from './cost.js';
 import { invalidRequest, type SnapcopyError } from './errors.js';
 import type { ImageCapabilities } from './image-capabilities.js';
 import { checkImageRequestAgainstCapabilities } from './image-capability-check.js';
-import { imageLineage } from './image-lineage.js';
+import { IMAGE_LINEAGE_TAGS, imageLineage } from './image-lineage.js';
 import type { ImageCopyPlan } from './image-plan.js';
 import {
   type ImageCopyRequest,
@@ -70,8 +71,22 @@ export interface ImageCopier {
   status(refs: readonly ImageRef[], options?: CallOptions): Promise<ImageCopyStatus[]>;
   /** Polls until the copy reaches a terminal state. Rejects with `TIMEOUT` or `CANCELLED`; neither touches the copy. */
   wait(ref: ImageRef, options?: ImageWaitOptions): Promise<ImageCopyStatus>;
-  /** Cancels a copy (deregisters, cancels or deletes it, as the provider does) and says when that takes effect. */
+  /**
+   * Cancels a copy (deregisters, cancels or deletes it, as the provider does) and says when
+   * that takes effect. A completed copy is removed only with `{ force: true }`.
+   */
   cancel(ref: ImageRef, options?: CancelOptions): Promise<ImageCancelResult>;
+  /**
+   * The image copies snapcopy made in one region, by lineage (source image, client token,
+   * batch), one at a time; `UNSUPPORTED` when the adapter cannot list. As
+   * `SnapshotCopier.listCopies`.
+   */
+  listCopies?(query: CopyListQuery, options?: ListCopiesOptions): AsyncIterable<ListedCopy<ImageRef>>;
+  /** {@link listCopies} page by page, each page with its `$metadata`. */
+  paginateListCopies?(
+    query: CopyListQuery,
+    options?: ListCopiesOptions,
+  ): AsyncIterable<CopyListPage<ImageRef>>;
 }
 
 /** Makes image copiers of one provider: its name, its image manifest and a factory. */
@@ -152,6 +167,10 @@ export abstract class AbstractImageCopier extends CopyFacade<ImageKind> implemen
 
   protected kindLineage(request: NormalizedImageCopyRequest): TokenLineage {
     return imageLineage(request);
+  }
+
+  protected override get kindSourceTag(): string {
+    return IMAGE_LINEAGE_TAGS.sourceImage;
   }
 
   protected kindRefId(ref: unknown, index: number): { region: string; id: string } {

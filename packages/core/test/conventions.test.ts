@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { copyListFilter, matchesCopyListQuery } from '../src/copy-listing.js';
 import {
   type CancelRecord,
   estimateCopyCost,
+  IMAGE_LINEAGE_TAGS,
   is,
   isLoopbackHost,
   LINEAGE_TAGS,
@@ -288,6 +290,30 @@ describe('listCopies: copies by lineage, page by page', () => {
     expect(c1).toMatchObject({ state: 'cancelled', batchId: 'batch-8', clientToken: 'batch-8.0' });
     const b1 = pages[1]?.copies.find((x) => x.ref.snapshotId === 'b1');
     expect(b1).toMatchObject({ policy: 'nightly', source: { region: 'us-east-1', id: 'snap-b' } });
+  });
+
+  // A query's source is the lineage tag of the copier's kind: the source snapshot on
+  // snapshot copies, the source image on image copies (their lineage tags in lineage.ts
+  // and image-lineage.ts).
+  it.each([
+    { kind: 'snapshot copies (the default)', tag: undefined, want: LINEAGE_TAGS.sourceSnapshot },
+    { kind: 'image copies', tag: IMAGE_LINEAGE_TAGS.sourceImage, want: IMAGE_LINEAGE_TAGS.sourceImage },
+  ])('the source of $kind is filtered by its own lineage tag', ({ tag, want }) => {
+    const query = { region: 'us-west-2', sourceId: 'src-1', clientToken: 't' };
+    const filter = copyListFilter(query, tag);
+    expect(filter.tags).toEqual({ [LINEAGE_TAGS.clientToken]: 't', [want]: 'src-1' });
+    const copy = {
+      id: 'c',
+      region: 'us-west-2',
+      state: 'completed' as const,
+      progress: 100,
+      rawState: 'completed',
+      tags: { [LINEAGE_TAGS.clientToken]: 't', [want]: 'src-1' },
+    };
+    expect(matchesCopyListQuery(copy, query, tag)).toBe(true);
+    expect(matchesCopyListQuery({ ...copy, tags: { [LINEAGE_TAGS.clientToken]: 't' } }, query, tag)).toBe(
+      false,
+    );
   });
 
   it('refuses a bad query before any call', async () => {
