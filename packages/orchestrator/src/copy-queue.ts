@@ -37,6 +37,8 @@ export interface BatchContext {
   readonly absentConfirmations: number;
   readonly confirmOnCompletion: boolean;
   readonly prices: PriceTable | undefined;
+  /** Prices of some copiers by name, before `prices`. */
+  readonly pricesByCopier: Readonly<Record<string, PriceTable>> | undefined;
   readonly random: () => number;
   readonly logger: Logger;
   readonly progress: BatchProgress;
@@ -126,12 +128,13 @@ export class CopyQueue {
     this.#planRefillBelow =
       settings.copier.planMany === undefined ? this.#planAhead : Math.min(this.#planAhead, this.#limit);
     this.#ctx = ctx;
+    const prices = ctx.pricesByCopier?.[settings.key.copier] ?? ctx.prices;
     this.#steps = {
       batchId: ctx.batchId,
       copier: settings.copier,
       journal: ctx.journal,
       clock: ctx.clock,
-      ...(ctx.prices ? { prices: ctx.prices } : {}),
+      ...(prices ? { prices } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     };
     this.#backoff = new QueueBackoff(ctx.throttleBackoff, ctx.random);

@@ -367,6 +367,7 @@ export class CopyOrchestrator {
       ),
       confirmOnCompletion: this.#options.confirmOnCompletion ?? true,
       prices: this.#options.prices,
+      pricesByCopier: this.#options.pricesByCopier,
       random: this.#options.random ?? Math.random,
       logger: this.#logger,
       progress,

@@ -92,6 +92,11 @@ export interface OrchestratorOptions {
   readonly planAhead?: number;
   /** Prices, to put money in each plan. */
   readonly prices?: PriceTable;
+  /**
+   * Prices by copier name, for a run over several providers' copiers (each cloud has its own
+   * prices); a copier not named here uses `prices`.
+   */
+  readonly pricesByCopier?: Readonly<Record<string, PriceTable>>;
   /** Random source for jitter, [0, 1). Default `Math.random`. */
   readonly random?: () => number;
   readonly logger?: Logger;

@@ -29,7 +29,10 @@ import { retentionDays, retentionEnd, youngEnoughToCopy } from './retention.js';
 import { DEFAULT_PASS_BUCKET_MS, passBatchId, policyBatchPrefix, policyClientToken } from './tokens.js';
 
 /** Orchestrator settings a pass passes on (the copiers, journal and clock are the pass's). */
-export type PassOrchestratorOptions = Omit<OrchestratorOptions, 'copiers' | 'journal' | 'clock' | 'prices'>;
+export type PassOrchestratorOptions = Omit<
+  OrchestratorOptions,
+  'copiers' | 'journal' | 'clock' | 'prices' | 'pricesByCopier'
+>;
 
 /** What one pass of a policy needs: everything is injected, so any runner can call it. */
 export interface PolicyPassOptions {
@@ -44,6 +47,11 @@ export interface PolicyPassOptions {
   readonly clock?: Clock;
   /** Prices, to put money in plans and the totals. */
   readonly prices?: PriceTable;
+  /**
+   * Prices by provider (`aws`, `alibaba`), for a policy over several clouds; a provider not
+   * named here uses `prices`.
+   */
+  readonly pricesByProvider?: Readonly<Record<string, PriceTable>>;
   /** Stops the pass: no new copy is sent, running ones are left to a later pass (the journal has them). */
   readonly signal?: AbortSignal;
   /** Width of the time bucket that names the pass's batch (default 15 minutes). */
@@ -478,6 +486,7 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
           journal,
           clock,
           ...(options.prices === undefined ? {} : { prices: options.prices }),
+          ...(options.pricesByProvider === undefined ? {} : { pricesByCopier: options.pricesByProvider }),
         })
       : undefined;
 
@@ -663,8 +672,9 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
     copies = await mapLimited(planned, concurrency, async (p): Promise<PassCopy> => {
       const copier = copierFor(copiers, p.provider);
       try {
+        const prices = options.pricesByProvider?.[p.provider] ?? options.prices;
         const plan = await copier.plan(p.request, {
-          ...(options.prices === undefined ? {} : { prices: options.prices }),
+          ...(prices === undefined ? {} : { prices }),
           ...(signal ? { signal } : {}),
         });
         return { ...p, plan, outcome: 'planned' };
