@@ -91,6 +91,8 @@ export interface ListFlags extends ConnectionFlags {
   readonly batch?: string;
   readonly policy?: string;
   readonly maxPages?: number;
+  /** `--image`: image copies instead of snapshot copies. */
+  readonly image?: boolean;
 }
 
 /** `--<provider>-endpoint` of every provider in the table (`awsEndpoint`, …). */

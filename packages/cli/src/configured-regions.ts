@@ -30,15 +30,29 @@ export async function withConfiguredRegion<F extends RegionFlags>(
  * provider's configured region (where both CLIs send their describe calls), else an
  * `INVALID_REQUEST` saying how to name it.
  */
-export async function regionOfCopies(
+export function regionOfCopies(
   provider: ProviderName,
   flags: { readonly to?: string; readonly profile?: string },
 ): Promise<string> {
-  if (flags.to !== undefined) return flags.to;
-  const region = await PROVIDERS[provider].configuredRegion(flags.profile);
+  return regionOrConfigured(provider, flags.to, flags.profile, '--to <region>: the region the copies are in');
+}
+
+/**
+ * A region flag's value, else the provider's configured region (as its own CLI sends a
+ * call about one resource to it), else an `INVALID_REQUEST` naming `missing` (the flag and
+ * what it is) and how to configure one.
+ */
+export async function regionOrConfigured(
+  provider: ProviderName,
+  flag: string | undefined,
+  profile: string | undefined,
+  missing: string,
+): Promise<string> {
+  if (flag !== undefined) return flag;
+  const region = await PROVIDERS[provider].configuredRegion(profile);
   if (region !== undefined) return region;
   throw new SnapcopyError(
     'INVALID_REQUEST',
-    `missing --to <region>: the region the copies are in (or configure one: ${provider === 'aws' ? "$AWS_REGION or a profile's region" : "$ALIBABA_CLOUD_REGION_ID or a profile's region_id"})`,
+    `missing ${missing} (or configure one: ${provider === 'aws' ? "$AWS_REGION or a profile's region" : "$ALIBABA_CLOUD_REGION_ID or a profile's region_id"})`,
   );
 }

@@ -70,11 +70,19 @@ export async function openCopierForRefs(
   flags: CopyRefFlags,
   single: boolean,
 ): Promise<{ refs: SnapshotRef[]; copier: SnapshotCopier }> {
-  // Without --to (and without a handle), the copies are in the provider's configured region.
-  const needsRegion =
-    flags.handle === undefined && flags.to === undefined && (flags.snapshot ?? []).length > 0;
-  const to = needsRegion ? await regionOfCopies(providerFromFlags(flags), flags) : flags.to;
-  const { refs, provider } = copyRefsFromFlags({ ...flags, ...(to === undefined ? {} : { to }) }, single);
+  const { refs, provider } = copyRefsFromFlags(await withRegionOfCopies(flags, flags.snapshot), single);
   const copier = await openCopier({ ...flags, provider: flags.provider ?? provider });
   return { refs, copier };
+}
+
+/**
+ * The flags with `--to` filled in when copies (`ids`, snapshots or images) are named
+ * without it and without a handle: they are in the provider's configured region.
+ */
+export async function withRegionOfCopies<F extends CopyRefFlags>(
+  flags: F,
+  ids: readonly string[] | undefined,
+): Promise<F> {
+  if (flags.handle !== undefined || flags.to !== undefined || (ids ?? []).length === 0) return flags;
+  return { ...flags, to: await regionOfCopies(providerFromFlags(flags), flags) };
 }

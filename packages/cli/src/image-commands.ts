@@ -10,6 +10,7 @@ import {
 import type { CopyFlags, CopyRefFlags, RequestFlags } from './cli-flags.js';
 import { withClientToken } from './commands/copy.js';
 import { openImageCopier } from './connect.js';
+import { withRegionOfCopies } from './copy-refs.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { outcomeWords } from './follow-copies.js';
 import { followOneCopy } from './follow-one-copy.js';
@@ -17,13 +18,15 @@ import { readHandleFile } from './image-flags.js';
 import { onInterrupt, withInterrupt } from './interrupt.js';
 import { gib, ref, seconds } from './output/format.js';
 import { imagePlanTable, imageStatusRows } from './output/image-tables.js';
-import { Output, outputModeFor } from './output/output-mode.js';
-import { rowsTable } from './output/tables.js';
+import { Output } from './output/output-mode.js';
+import { costWords, rowsTable } from './output/tables.js';
 import { writeErrorLine } from './report-error.js';
 import { requestFromFlags } from './request-from-flags.js';
+import { prepareRequestWith } from './request-setup.js';
 
 // The image side of `plan`, `copy`, `status`, `wait` and `cancel` (`--image`): the same
-// flags, output and exit codes as for snapshots, through an ImageCopier.
+// flags, conventions (profile, configured region, --output, --quiet, --verbose, --prices,
+// --force), output and exit codes as for snapshots, through an ImageCopier.
 
 /** A neutral image copy request from the request flags (`--image` names the source). */
 export function imageRequestFromFlags(
@@ -74,7 +77,7 @@ function imageRefsFromFlags(flags: CopyRefFlags, single: boolean): { refs: Image
 }
 
 async function openForRefs(flags: CopyRefFlags, single: boolean) {
-  const { refs, provider } = imageRefsFromFlags(flags, single);
+  const { refs, provider } = imageRefsFromFlags(await withRegionOfCopies(flags, flags.image), single);
   const copier = await openImageCopier({ ...flags, provider: flags.provider ?? provider });
   return { refs, copier };
 }
@@ -141,10 +144,12 @@ async function followImage(
 
 /** `snapcopy plan --image`: what an image copy would do per backing snapshot, and cost. */
 export async function runImagePlan(flags: RequestFlags): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
-  const request = imageRequestFromFlags(flags);
+  const output = Output.for(flags);
+  const { request, prices } = await prepareRequestWith(flags, imageRequestFromFlags);
   const copier = await openImageCopier(flags);
-  const plan = await withInterrupt((signal) => copier.plan(request, { signal }));
+  const plan = await withInterrupt((signal) =>
+    copier.plan(request, { signal, ...(prices === undefined ? {} : { prices }) }),
+  );
   output.document(plan);
   output.line(imagePlanTable(output.mode, plan));
   return EXIT_CODES.success;
@@ -165,12 +170,12 @@ export async function runImageCopy(flags: CopyFlags): Promise<number> {
 }
 
 async function copyImageAndFollow(flags: CopyFlags, signal: AbortSignal): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
-  const request = imageRequestFromFlags(flags);
+  const output = Output.for(flags);
+  const { request, prices } = await prepareRequestWith(flags, imageRequestFromFlags);
   const copier = await openImageCopier(flags);
-  const plan = await copier.plan(request, { signal });
-  output.line(
-    `plan: ${plan.snapshots.length} backing snapshot(s), ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage`,
+  const plan = await copier.plan(request, { signal, ...(prices === undefined ? {} : { prices }) });
+  output.info(
+    `plan: ${plan.snapshots.length} backing snapshot(s), ${gib(plan.billableGiB.transfer)} billable transfer, ${gib(plan.billableGiB.storage)} storage${plan.cost ? `, ${costWords(plan.cost)}` : ''}`,
   );
   const handle = await copier.copy(request, { plan, signal }).catch((err: unknown) => {
     throw withClientToken(err, request.clientToken);
@@ -190,7 +195,7 @@ async function copyImageAndFollow(flags: CopyFlags, signal: AbortSignal): Promis
 
 /** `snapcopy status --image`: state and progress of image copies, per backing snapshot. */
 export async function runImageStatus(flags: CopyRefFlags): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const { refs, copier } = await openForRefs(flags, false);
   const statuses = await withInterrupt((signal) => copier.status(refs, { signal }));
   output.document({ ok: true, statuses });
@@ -203,7 +208,7 @@ export async function runImageStatus(flags: CopyRefFlags): Promise<number> {
 
 /** `snapcopy wait --image`: follows one image copy; a timeout or interrupt leaves it running. */
 export async function runImageWait(flags: CopyRefFlags): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const { refs, copier } = await openForRefs(flags, true);
   const target = refs[0] as ImageRef;
   const { code, json } = await followImage(output, copier, target, ref(target.region, target.imageId), flags);
@@ -218,12 +223,17 @@ const SNAPSHOT_WORDS = {
   none: 'nothing to remove',
 } as const;
 
-/** `snapcopy cancel --image`: stops or removes an image copy the provider's way. */
+/**
+ * `snapcopy cancel --image`: stops or removes an image copy the provider's way; a copy that
+ * has completed only with `--force` (core says what it would remove).
+ */
 export async function runImageCancel(flags: CopyRefFlags): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const { refs, copier } = await openForRefs(flags, true);
   const target = refs[0] as ImageRef;
-  const result = await withInterrupt((signal) => copier.cancel(target, { signal }));
+  const result = await withInterrupt((signal) =>
+    copier.cancel(target, { signal, ...(flags.force === true ? { force: true } : {}) }),
+  );
   output.document({ ok: true, cancel: result });
   const when =
     result.takesEffect === 'already-gone'

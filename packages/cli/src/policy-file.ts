@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { type Clock, SnapcopyError, type SnapshotCopier, systemClock } from '@snapcopy/core';
+import { type Clock, type PriceTable, SnapcopyError, type SnapshotCopier, systemClock } from '@snapcopy/core';
 import type { PolicyDocument, PolicyFormat } from '@snapcopy/policy';
 import { awsRegionFromEnvironment } from './aws-region.js';
 import type { PolicyFlags } from './cli-flags.js';
 import { createCliRegistry, createCopier } from './composition-root.js';
 import { adapterOptions, endpointFor } from './connect.js';
+import { pricesFor, readPriceFile } from './prices-file.js';
 import { isProviderName, type ProviderName, providerChoices } from './providers.js';
 
 /** A policy file as the policy commands read it. */
@@ -66,11 +67,25 @@ export async function copiersForPolicy(
   const copiers: Record<string, SnapshotCopier> = {};
   for (const name of providers) {
     copiers[name] = createCopier(registry, name, {
-      ...adapterOptions(endpointFor(name, flags[`${name}Endpoint`])),
+      ...adapterOptions(endpointFor(name, flags[`${name}Endpoint`], `--${name}-endpoint`), flags),
       ...(orchestrated ? { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } } : {}),
     });
   }
   return copiers;
+}
+
+/**
+ * The `--prices` tables by provider, for the providers the policy names: a file of one table
+ * prices them all; a file of tables per provider must hold each one's.
+ */
+export function policyPrices(
+  policy: PolicyDocument,
+  flags: PolicyFlags,
+): Readonly<Record<string, PriceTable>> | undefined {
+  if (flags.prices === undefined) return undefined;
+  const file = readPriceFile(flags.prices);
+  const names = [...new Set([...policy.sources, ...policy.destinations].map((x) => x.provider))];
+  return Object.fromEntries(names.map((n) => [n, pricesFor(file, n, flags.prices as string)]));
 }
 
 /**

@@ -1,9 +1,16 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  addConnectionOptions,
+  addConsistencyWindowOption,
+  addOutputOptions,
+  addPricesOption,
+  addProfileOption,
+  addProviderEndpointOptions,
+  addRequestTimeoutOption,
+} from './convention-options.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { collectFlag, parseWholeNumberFlag, parseZeroOrMoreDurationFlag } from './flag-parsers.js';
-import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
+import { collectFlag, parseWholeNumberFlag } from './flag-parsers.js';
 import type { CommandRunner } from './program.js';
-import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 
 const EVERY_UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -23,14 +30,14 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
 }
 
-/** The options every policy command takes: endpoints, how a DLM document gets its region, JSON. */
-function policyOptions(cmd: Command): Command {
-  for (const name of PROVIDER_NAMES) {
-    cmd.option(
-      `--${name}-endpoint <url>`,
-      `${PROVIDERS[name].title} endpoint (default: $${PROVIDERS[name].endpointEnv})`,
-    );
-  }
+/**
+ * The options every policy command takes: each provider's endpoint, `--profile` (the
+ * credentials, and a DLM document's region as the AWS CLI reads it), how a DLM document
+ * gets its region and id, and the output options (`--verbose` where provider calls are made).
+ */
+function policyOptions(cmd: Command, calls: boolean): Command {
+  addOutputOptions(addProfileOption(addProviderEndpointOptions(cmd)), { calls });
+  if (calls) addRequestTimeoutOption(cmd);
   return cmd
     .argument(
       '<file>',
@@ -38,17 +45,12 @@ function policyOptions(cmd: Command): Command {
     )
     .option(
       '--region <region>',
-      'the region a DLM policy runs in (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile)',
-    )
-    .option(
-      '--profile <name>',
-      'the AWS profile whose region a DLM policy runs in (default: $AWS_PROFILE, default)',
+      "the region a DLM policy runs in (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region)",
     )
     .option(
       '--id <id>',
       'the id to give a DLM policy (default: its PolicyId, else derived from the document)',
-    )
-    .option('--json', 'print exactly one JSON document on stdout');
+    );
 }
 
 /**
@@ -62,7 +64,7 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       'Copy policies: what to copy (own or shared snapshots, description, tags, sets), where, how long; DLM documents read unchanged.',
     );
 
-  policyOptions(policy.command('validate'))
+  policyOptions(policy.command('validate'), false)
     .description("Check a policy against each provider's capabilities and rules. No provider call.")
     .addHelpText(
       'after',
@@ -75,13 +77,12 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       runCommand(() => import('./commands/policy-validate.js'), flags, [file, ...cmd.args.slice(1)]),
     );
 
-  policyOptions(policy.command('plan'))
+  addPricesOption(policyOptions(policy.command('plan'), true))
     .description('What one pass would copy, skip and expire, and what it would cost. Changes nothing.')
-    .option('--prices <file>', 'a price table (JSON) to put money in the plan')
     .addHelpText(
       'after',
       examples(
-        'snapcopy policy plan vault.json --prices prices.json',
+        'snapcopy policy plan vault.json --prices packages/cli/prices/aws-alibaba-list-prices.json',
         'snapcopy policy plan policyDetails.json --region us-east-1 --json',
       ),
     )
@@ -89,7 +90,7 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       runCommand(() => import('./commands/policy-plan.js'), flags, [file, ...cmd.args.slice(1)]),
     );
 
-  policyOptions(policy.command('run'))
+  addConsistencyWindowOption(addPricesOption(policyOptions(policy.command('run'), true)))
     .description(
       'Run a pass (--once), or a pass every period until SIGTERM (--watch --every 15m); journaled, so a stopped pass resumes.',
     )
@@ -105,16 +106,10 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       'SQLite journal of the passes (a stopped pass resumes from it)',
       'snapcopy-journal.db',
     )
-    .option('--prices <file>', 'a price table (JSON) to put money in the report')
     .addOption(
       new Option('--poll-ms <ms>', "shortest delay between one region's status polls in ms (default 5000)")
         .argParser(parseWholeNumberFlag)
         .env('SNAPCOPY_POLL_MS'),
-    )
-    .addOption(
-      new Option('--consistency-window <duration>', CONSISTENCY_WINDOW_HELP)
-        .argParser(parseZeroOrMoreDurationFlag)
-        .env('SNAPCOPY_CONSISTENCY_WINDOW'),
     )
     .addHelpText(
       'after',
@@ -127,7 +122,7 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       runCommand(() => import('./commands/policy-run.js'), flags, [file, ...cmd.args.slice(1)]),
     );
 
-  policyOptions(policy.command('convert'))
+  policyOptions(policy.command('convert'), false)
     .description("Print a policy's snapcopy form (what a DLM document means to snapcopy).")
     .addHelpText(
       'after',
@@ -137,19 +132,16 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       runCommand(() => import('./commands/policy-convert.js'), flags, [file, ...cmd.args.slice(1)]),
     );
 
-  program
-    .command('share')
+  addConnectionOptions(program.command('share'))
     .description(
       "Share one of your snapshots with other accounts (the source side of a cross-account copy; EC2's ModifySnapshotAttribute).",
     )
-    .addOption(
-      new Option('-p, --provider <name>', 'cloud provider').choices(PROVIDER_NAMES).env('SNAPCOPY_PROVIDER'),
+    .option(
+      '--region <region>',
+      "region of the snapshot (default $AWS_REGION / $ALIBABA_CLOUD_REGION_ID or the profile's region)",
     )
-    .option('--endpoint <url>', 'API endpoint, e.g. the sandbox')
-    .option('--region <region>', 'region of the snapshot')
     .option('--snapshot <id>', 'id of the snapshot to share')
     .option('--with <account>', 'account to share it with (repeatable)', collectFlag)
-    .option('--json', 'print exactly one JSON document on stdout')
     .addHelpText(
       'after',
       examples(

@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
-import { addOutputOptions, addProfileOption } from './convention-options.js';
+import {
+  addConnectionOptions,
+  addConsistencyWindowOption,
+  addOutputOptions,
+  addProfileOption,
+  addProviderEndpointOptions,
+  addRequestTimeoutOption,
+} from './convention-options.js';
 import { parseDurationFlag, parsePollMsFlag, parseWholeNumberFlag } from './flag-parsers.js';
 import type { CommandRunner } from './program.js';
-import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 
 // The commands that find copies and work on a batch journal: `list`, `batch status`,
 // `batch retry-failed`. Only commander is loaded here; each command's module is imported
@@ -28,16 +34,15 @@ export function addBatchSubcommands(batch: Command, runCommand: CommandRunner): 
         file === undefined ? [] : [file, ...cmd.args.slice(1)],
       ),
     );
-  const retry = addOutputOptions(addProfileOption(journal(batch.command('retry-failed'))))
+  const retry = addConsistencyWindowOption(
+    addRequestTimeoutOption(
+      addProviderEndpointOptions(addOutputOptions(addProfileOption(journal(batch.command('retry-failed'))))),
+    ),
+  )
     .description(
       'Run again only the copies of a batch that failed, as a new batch with new client tokens (the batch id plus .retry-N). Rerun it after a crash to resume that retry.',
     )
     .argument('<file>', 'the batch file the batch ran from')
-    .option(
-      '--request-timeout <duration>',
-      'give up on one provider call after this long (default 30s)',
-      parseDurationFlag,
-    )
     .option(
       '--timeout <duration>',
       'stop after this long; copies keep running, rerun to resume',
@@ -49,12 +54,6 @@ export function addBatchSubcommands(batch: Command, runCommand: CommandRunner): 
       parsePollMsFlag,
     )
     .addHelpText('after', '\nExamples:\n  $ snapcopy batch retry-failed requests.ndjson --journal dr.db\n');
-  for (const name of PROVIDER_NAMES) {
-    retry.option(
-      `--${name}-endpoint <url>`,
-      `${PROVIDERS[name].title} endpoint (default: $${PROVIDERS[name].endpointEnv})`,
-    );
-  }
   retry.action((file: string, _flags, cmd: Command) =>
     runCommand(() => import('./commands/batch-retry.js'), cmd.optsWithGlobals(), [
       file,
@@ -67,29 +66,30 @@ export function addBatchSubcommands(batch: Command, runCommand: CommandRunner): 
 export function addListCommand(
   program: Command,
   runCommand: CommandRunner,
-  addConnectionOptions: (cmd: Command) => Command,
   examples: (...lines: string[]) => string,
 ): void {
   addConnectionOptions(program.command('list'))
     .description(
-      'Find the copies snapcopy made in a region by lineage: all copies of a source, the copy of a client token, a batch, a policy; with their state.',
+      'Find the copies snapcopy made in a region by lineage: all copies of a source, the copy of a client token, a batch, a policy; with their state. Snapshot copies, or image copies with --image.',
     )
     .option(
       '--to <region>',
       "region the copies are in (default $AWS_REGION / $ALIBABA_CLOUD_REGION_ID or the profile's region)",
     )
-    .option('--source <id>', 'copies of this source snapshot')
+    .option('--source <id>', 'copies of this source snapshot (with --image: source image)')
     .option('--source-region <region>', 'copies of sources in this region')
     .option('--client-token <token>', 'the copy made with this client token')
     .option('--batch <id>', 'copies made by this batch (client tokens <batch id>.<n>)')
     .option('--policy <name>', 'copies made by this copy policy')
     .option('--max-pages <n>', 'read at most this many pages of the provider listing', parseWholeNumberFlag)
+    .option('--image', 'image copies (AMIs, ECS custom images) instead of snapshot copies')
     .addHelpText(
       'after',
       examples(
         'snapcopy list --provider aws --to us-west-2 --source snap-0a000000000000001',
         'snapcopy list --provider alibaba --to cn-shanghai --batch batch-1f2e3d4c5b6a7980 --json',
         'snapcopy list --provider aws --to us-west-2 --client-token nightly-web-1',
+        'snapcopy list --provider alibaba --to cn-shanghai --image --source m-bp1abc',
       ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/list.js'), flags, cmd.args));

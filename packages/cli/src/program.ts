@@ -1,7 +1,14 @@
 import { Command, Option } from 'commander';
-import { addOutputOptions, addPricesOption, addProfileOption } from './convention-options.js';
+import {
+  addConnectionOptions,
+  addConsistencyWindowOption,
+  addOutputOptions,
+  addPricesOption,
+  addProfileOption,
+  addProviderEndpointOptions,
+  addRequestTimeoutOption,
+} from './convention-options.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
 import { addPolicyCommands } from './policy-program.js';
 import {
   collectFlag,
@@ -10,11 +17,10 @@ import {
   parsePositiveNumberFlag,
   parseTagFlag,
   parseWholeNumberFlag,
-  parseZeroOrMoreDurationFlag,
 } from './flag-parsers.js';
 import { escapeControlCharacters } from './output/format.js';
 import { addBatchSubcommands, addListCommand } from './program-conventions.js';
-import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
+import { PROVIDER_NAMES } from './providers.js';
 
 /** What a command module exports: run with the parsed flags, resolve to an exit code. */
 export interface CommandModule<Flags> {
@@ -27,45 +33,6 @@ export type CommandRunner = <Flags>(
   flags: Flags,
   args: readonly string[],
 ) => Promise<void>;
-
-const ENDPOINT_HELP = `API endpoint, e.g. the sandbox (default: ${PROVIDER_NAMES.map((p) => `$${PROVIDERS[p].endpointEnv}`).join(' or ')}, else the real cloud; a variable set but empty is refused)`;
-
-/** `--<provider>-endpoint` for each provider of the table (a batch may use several). */
-function addProviderEndpointOptions(cmd: Command): Command {
-  for (const name of PROVIDER_NAMES) {
-    const p = PROVIDERS[name];
-    cmd.option(`--${name}-endpoint <url>`, `${p.title} endpoint (default: $${p.endpointEnv})`);
-  }
-  return cmd;
-}
-
-/** `--request-timeout`: every command that calls a provider. */
-function addRequestTimeoutOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option(
-      '--request-timeout <duration>',
-      'give up on one provider call after this long, e.g. 10s (default 30s); a hung endpoint fails with PROVIDER_ERROR',
-    )
-      .argParser(parseDurationFlag)
-      .env('SNAPCOPY_REQUEST_TIMEOUT'),
-  );
-}
-
-function addConnectionOptions(cmd: Command): Command {
-  return addOutputOptions(
-    addProfileOption(
-      addRequestTimeoutOption(
-        cmd
-          .addOption(
-            new Option('-p, --provider <name>', 'cloud provider')
-              .choices(PROVIDER_NAMES)
-              .env('SNAPCOPY_PROVIDER'),
-          )
-          .option('--endpoint <url>', ENDPOINT_HELP),
-      ),
-    ),
-  );
-}
 
 /**
  * Refuses two flags of one command given together (commander lets the last one win,
@@ -91,11 +58,11 @@ function addRequestOptions(cmd: Command): Command {
   return addConnectionOptions(refuseTogether(cmd, 'encrypt', 'no-encrypt'))
     .option(
       '--from <region>',
-      "region of the source snapshot or image (alibaba: default the profile's region_id or $ALIBABA_CLOUD_REGION_ID, as aliyun ecs CopySnapshot --RegionId)",
+      "region of the source snapshot or image (alibaba: default the profile's region_id or $ALIBABA_CLOUD_REGION_ID, as aliyun ecs CopySnapshot/CopyImage --RegionId)",
     )
     .option(
       '--to <region>',
-      "region to copy into, may equal --from (aws: default $AWS_REGION, $AWS_DEFAULT_REGION or the profile's region, as aws ec2 copy-snapshot)",
+      "region to copy into, may equal --from (aws: default $AWS_REGION, $AWS_DEFAULT_REGION or the profile's region, as aws ec2 copy-snapshot/copy-image)",
     )
     .option('--snapshot <id>', 'id of the source snapshot')
     .option(
@@ -298,11 +265,6 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       'snapcopy-journal.db',
     )
     .option('--batch-id <id>', 'name of the batch (default: derived from the file, so a rerun resumes it)')
-    .addOption(
-      new Option('--consistency-window <duration>', CONSISTENCY_WINDOW_HELP)
-        .argParser(parseZeroOrMoreDurationFlag)
-        .env('SNAPCOPY_CONSISTENCY_WINDOW'),
-    )
     .addHelpText(
       'after',
       examples(
@@ -315,8 +277,9 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .action((file: string, flags, cmd: Command) =>
       runCommand(() => import('./commands/batch.js'), flags, [file, ...cmd.args.slice(1)]),
     );
+  addConsistencyWindowOption(batch);
   addBatchSubcommands(batch, runCommand);
-  addListCommand(program, runCommand, addConnectionOptions, examples);
+  addListCommand(program, runCommand, examples);
 
   addOutputOptions(program.command('capabilities'), { calls: false })
     .description('Show what each provider can do, side by side.')

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,14 @@ import { LINEAGE_TAGS, PriceTableSchema, type RegionalPriceTable } from '@snapco
 import { type Sandbox, startSandbox } from '@snapcopy/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXIT_CODES } from '../src/exit-codes.js';
-import { assertBuilt, type CliRun, expectOneCleanLine, runCli, sandboxEnv } from './support/run-cli.js';
+import {
+  assertBuilt,
+  type CliRun,
+  expectOneCleanLine,
+  profileHome,
+  runCli,
+  sandboxEnv,
+} from './support/run-cli.js';
 
 // What aws-cli, aliyun and AWS SDK users expect, checked on the BUILT CLI against a sandbox:
 // profiles, output conventions, --verbose, --force, cancels seen from another process,
@@ -45,51 +52,7 @@ const awsCopies = (token: string) =>
   [...sandbox.ec2.world.snapshots.values()].filter((s) => s.tags.get(LINEAGE_TAGS.clientToken) === token);
 
 describe.concurrent("profiles: the SDKs read the users' own config files", { timeout: 60_000 }, () => {
-  /** A home with AWS config/credentials and an aliyun config, each holding profile `dr`. */
-  function home(name: string): { home: string; env: Record<string, string | undefined> } {
-    const h = join(dir, name);
-    mkdirSync(join(h, '.aws'), { recursive: true });
-    mkdirSync(join(h, '.aliyun'), { recursive: true });
-    const aws = sandbox.aws.accounts[0]!;
-    const ali = sandbox.alibaba.accounts[0]!;
-    writeFileSync(
-      join(h, '.aws', 'config'),
-      '[default]\nregion = eu-west-1\n\n[profile dr]\nregion = us-west-2\n',
-    );
-    writeFileSync(
-      join(h, '.aws', 'credentials'),
-      `[dr]\naws_access_key_id = ${aws.accessKeyId}\naws_secret_access_key = ${aws.secretAccessKey}\n`,
-    );
-    writeFileSync(
-      join(h, '.aliyun', 'config.json'),
-      JSON.stringify({
-        current: 'default',
-        profiles: [
-          {
-            name: 'dr',
-            mode: 'AK',
-            access_key_id: ali.accessKeyId,
-            access_key_secret: ali.secretAccessKey,
-            region_id: 'cn-hangzhou',
-          },
-        ],
-      }),
-    );
-    return {
-      home: h,
-      env: {
-        HOME: h,
-        AWS_CONFIG_FILE: join(h, '.aws', 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(h, '.aws', 'credentials'),
-        ALIBABA_CLOUD_CLI_PROFILE_DISABLED: undefined,
-        // Credentials come from the files only.
-        AWS_ACCESS_KEY_ID: undefined,
-        AWS_SECRET_ACCESS_KEY: undefined,
-        ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
-      },
-    };
-  }
+  const home = (name: string) => profileHome(sandbox, join(dir, name));
 
   test('--profile: AWS credentials and the destination region from the shared files', async () => {
     const h = home('aws-profile');

@@ -136,7 +136,8 @@ describe('snapcopy policy with the DLM user guide example, unchanged', { timeout
     const journal = join(dir, 'dlm-kill.db');
     const killed = await runCli(['policy', 'run', DLM, '--once', '--journal', journal], {
       env,
-      onStdout: (chunk, child) => {
+      // Progress is on stderr.
+      onStderr: (chunk, child) => {
         if (chunk.includes('copy started')) child.kill('SIGKILL');
       },
     });
@@ -150,7 +151,7 @@ describe('snapcopy policy with the DLM user guide example, unchanged', { timeout
       { env },
     );
     expect(rerun.code, rerun.stderr + rerun.stdout).toBe(EXIT_CODES.success);
-    expect(rerun.stdout).toContain('resuming unfinished batch policy:dlm-');
+    expect(rerun.stderr).toContain('resuming unfinished batch policy:dlm-');
     const copies = awsCopies(s);
     expect(copies).toHaveLength(4);
     expect(new Set(copies.map((c) => c.tags.get(LINEAGE_TAGS.clientToken))).size).toBe(4);
@@ -164,7 +165,8 @@ describe('snapcopy policy with the DLM user guide example, unchanged', { timeout
       ['policy', 'run', DLM, '--watch', '--every', '1m', '--journal', join(dir, 'dlm-watch.db')],
       {
         env: envOf(s),
-        onStdout: (chunk, child) => {
+        // Notes between passes are on stderr.
+        onStderr: (chunk, child) => {
           if (chunk.includes('next pass in')) {
             passes += 1;
             child.kill('SIGTERM');

@@ -119,5 +119,13 @@ describe('the README tour', () => {
     expect(output).toMatch(/^snapcopy: call aws DescribeSnapshots us-west-2 200 request-id /m);
     expect(output).toMatch(/snapcopy: INVALID_REQUEST: .* has completed: .*--force/);
     expect(output).toMatch(/batch batch-[0-9a-f]+: 2 completed, 0 failed/);
+    // The image step: its plan priced per backing snapshot, its copy found by lineage.
+    expect(output).toMatch(/^Cost: [\d.]+ USD once/m);
+    expect(output).toMatch(/image copy started: cn-hangzhou\/m-sandbox000000000000001 -> cn-shanghai\/m-/);
+    expect(output).toMatch(/^cn-shanghai\/m-\S+ {2}completed {2}cn-hangzhou\/m-sandbox000000000000001 /m);
+    // The policy step: money in its plan, and its copies listed under the policy's id.
+    expect(output).toMatch(/would copy 4 \(.*USD once.*\)/);
+    expect(output).toMatch(/^prices: https:\/\/aws\.amazon\.com\//m);
+    expect(output).toMatch(/^sa-east-1\/snap-\S+ {2}completed {2}us-east-1\/snap-\S+ {2}\S+ {2}dlm-/m);
   });
 });

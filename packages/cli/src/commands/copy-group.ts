@@ -8,14 +8,16 @@ import {
 import { CopyOrchestrator, MemoryCopyJournal, openSqliteJournal } from '@snapcopy/orchestrator';
 import type { GroupCopyFlags } from '../cli-flags.js';
 import { createCliRegistry, createCopier } from '../composition-root.js';
+import { withConfiguredRegion } from '../configured-regions.js';
 import { adapterOptions, endpointFor, providerFromFlags } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import { orchestratorOptionsFor } from '../orchestrator-options.js';
 import { gib, ref } from '../output/format.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
-import { rowsTable } from '../output/tables.js';
+import { Output } from '../output/output-mode.js';
+import { costWords, rowsTable } from '../output/tables.js';
 import { requestFromFlags } from '../request-from-flags.js';
+import { pricesFromFlags } from '../request-setup.js';
 
 /** The tag every copy of a set carries, so that a restore finds the whole set. */
 const GROUP_TAG = 'snapcopy:group';
@@ -35,7 +37,7 @@ function groupToken(group: string, s: SnapshotSummary, to: string): string {
  * A set whose members are not all completed is not copied.
  */
 export async function run(flags: GroupCopyFlags): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const tagEntries = Object.entries(flags.groupTag ?? {});
   if (tagEntries.length + (flags.groupId === undefined ? 0 : 1) !== 1) {
     throw new SnapcopyError('INVALID_REQUEST', 'give one --group-tag KEY=VALUE or one --group-id ID');
@@ -48,11 +50,15 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
       '--client-token names one copy; a set gets one token per member',
     );
   }
-  const template = requestFromFlags({ ...flags, snapshot: 'each-member' });
   const provider = providerFromFlags(flags);
+  const prices = pricesFromFlags(flags, provider);
+  const template = requestFromFlags({
+    ...(await withConfiguredRegion(provider, flags)),
+    snapshot: 'each-member',
+  });
   const registry = await createCliRegistry([provider]);
   const copier = createCopier(registry, provider, {
-    ...adapterOptions(endpointFor(provider, flags.endpoint)),
+    ...adapterOptions(endpointFor(provider, flags.endpoint), flags),
     retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
   });
   if (copier.list === undefined) throw new SnapcopyError('UNSUPPORTED', `${provider} cannot list snapshots`);
@@ -84,7 +90,7 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
     snapcopyTags: { [GROUP_TAG]: flags.groupId ?? tagValue! },
     clientToken: groupToken(group, m, template.destination.region),
   }));
-  output.line(
+  output.info(
     `set ${group}: ${members.length} snapshot(s) in ${template.source.region} -> ${template.destination.region}`,
   );
   const journal =
@@ -93,6 +99,7 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
     copiers: { [provider]: copier },
     journal,
     ...orchestratorOptionsFor(flags),
+    ...(prices === undefined ? {} : { prices }),
   });
   const interrupt = onInterrupt();
   let result: Awaited<ReturnType<CopyOrchestrator['run']>>;
@@ -111,12 +118,16 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
   output.line(
     rowsTable(
       output.mode,
-      ['member', 'copy', 'outcome', 'billable (transfer / storage)'],
+      ['member', 'copy', 'outcome', prices === undefined ? 'billable (transfer / storage)' : 'cost'],
       result.results.map((r, i) => [
         ref(members[i]!.region, members[i]!.snapshotId),
         r.destination ? ref(r.destination.region, r.destination.snapshotId) : '-',
         r.error ? `${r.outcome}: ${r.error.code}: ${r.error.message}` : r.outcome,
-        r.plan ? `${gib(r.plan.billableGiB.transfer)} / ${gib(r.plan.billableGiB.storage)}` : '-',
+        r.plan?.cost
+          ? costWords(r.plan.cost)
+          : r.plan
+            ? `${gib(r.plan.billableGiB.transfer)} / ${gib(r.plan.billableGiB.storage)}`
+            : '-',
       ]),
     ),
   );
@@ -132,6 +143,7 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
       outcome: r.outcome,
       clientToken: r.clientToken,
       ...(r.destination ? { destination: r.destination } : {}),
+      ...(r.plan?.cost ? { cost: r.plan.cost } : {}),
       ...(r.error ? { error: r.error.toJSON() } : {}),
     })),
   });

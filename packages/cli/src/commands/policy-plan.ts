@@ -1,50 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { type PriceTable, PriceTableSchema, SnapcopyError } from '@snapcopy/core';
 import type { PolicyFlags } from '../cli-flags.js';
-import { printPassReport, policyHeading } from '../output/policy-report.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
-import { copiersForPolicy, passClock, readPolicyFile } from '../policy-file.js';
 import { EXIT_CODES } from '../exit-codes.js';
-
-/** A price table from `--prices FILE`. */
-export function readPrices(file: string | undefined): PriceTable | undefined {
-  if (file === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new SnapcopyError(
-      'INVALID_REQUEST',
-      `cannot read the price table ${file}: ${(err as Error).message}`,
-    );
-  }
-  const result = PriceTableSchema.safeParse(parsed);
-  if (!result.success) {
-    throw new SnapcopyError(
-      'INVALID_REQUEST',
-      `the price table ${file} is not valid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return result.data;
-}
+import { withInterrupt } from '../interrupt.js';
+import { printPassReport, policyHeading } from '../output/policy-report.js';
+import { Output } from '../output/output-mode.js';
+import { copiersForPolicy, passClock, policyPrices, readPolicyFile } from '../policy-file.js';
 
 /**
  * `snapcopy policy plan FILE`: what one pass would copy, skip, expire, and what it would
- * cost. Reads only (list, describe and plan calls); changes nothing.
+ * cost (in money with `--prices`, each provider priced from its own table). Reads only
+ * (list, describe and plan calls); changes nothing.
  */
 export async function run(flags: PolicyFlags, args: readonly string[]): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const loaded = await readPolicyFile(args[0]!, flags);
-  const prices = readPrices(flags.prices);
+  const prices = policyPrices(loaded.policy, flags);
   const { runPolicyPass } = await import('@snapcopy/policy');
-  output.line(policyHeading(loaded));
-  const report = await runPolicyPass({
-    policy: loaded.policy,
-    copiers: await copiersForPolicy(loaded.policy, flags, false),
-    mode: 'plan',
-    clock: await passClock(),
-    ...(prices === undefined ? {} : { prices }),
-  });
+  output.info(policyHeading(loaded));
+  const copiers = await copiersForPolicy(loaded.policy, flags, false);
+  const report = await withInterrupt(async (signal) =>
+    runPolicyPass({
+      policy: loaded.policy,
+      copiers,
+      mode: 'plan',
+      clock: await passClock(),
+      signal,
+      ...(prices === undefined ? {} : { pricesByProvider: prices }),
+    }),
+  );
   printPassReport(output, report);
   output.document({
     ok: true,

@@ -6,9 +6,9 @@ import { onInterrupt } from '../interrupt.js';
 import { orchestratorOptionsFor } from '../orchestrator-options.js';
 import { ref } from '../output/format.js';
 import { passExitCode, printPassReport, policyHeading } from '../output/policy-report.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
-import { copiersForPolicy, passClock, readPolicyFile } from '../policy-file.js';
-import { readPrices } from './policy-plan.js';
+import { Output } from '../output/output-mode.js';
+import { copiersForPolicy, passClock, policyPrices, readPolicyFile } from '../policy-file.js';
+import { writeErrorLine } from '../report-error.js';
 
 const DEFAULT_JOURNAL = 'snapcopy-journal.db';
 
@@ -24,15 +24,15 @@ export async function run(flags: PolicyFlags, args: readonly string[]): Promise<
   }
   if (flags.every !== undefined && !flags.watch)
     throw new SnapcopyError('INVALID_REQUEST', '--every needs --watch');
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const loaded = await readPolicyFile(args[0]!, flags);
-  const prices = readPrices(flags.prices);
+  const prices = policyPrices(loaded.policy, flags);
   const { runPolicyPass } = await import('@snapcopy/policy');
   const copiers = await copiersForPolicy(loaded.policy, flags, true);
   const journalFile = flags.journal ?? DEFAULT_JOURNAL;
   const journal = await openSqliteJournal(journalFile);
   const interrupt = onInterrupt();
-  output.line(`${policyHeading(loaded)}; journal ${journalFile}`);
+  output.info(`${policyHeading(loaded)}; journal ${journalFile}`);
   const everyMs = flags.every ?? 15 * 60_000;
   let code: number = EXIT_CODES.success;
   try {
@@ -44,14 +44,14 @@ export async function run(flags: PolicyFlags, args: readonly string[]): Promise<
         journal,
         clock: await passClock(),
         signal: interrupt.signal,
-        ...(prices === undefined ? {} : { prices }),
+        ...(prices === undefined ? {} : { pricesByProvider: prices }),
         ...(flags.watch ? { bucketMs: everyMs } : {}),
         orchestrator: orchestratorOptionsFor(flags),
         onEvent: (e) => {
-          if (e.type === 'resuming') output.line(`resuming unfinished batch ${e.batchId}`);
-          if (e.type === 'batch' && e.event.type === 'copy-started' && output.mode !== 'json') {
+          if (e.type === 'resuming') output.info(`resuming unfinished batch ${e.batchId}`);
+          if (e.type === 'batch' && e.event.type === 'copy-started') {
             const h = e.event.handle;
-            output.line(
+            output.info(
               `  copy ${h.reused ? 'found' : 'started'}: ${ref(h.sourceRegion, h.sourceSnapshotId)} -> ${ref(h.region, h.snapshotId)}`,
             );
           }
@@ -67,7 +67,7 @@ export async function run(flags: PolicyFlags, args: readonly string[]): Promise<
       code = passExitCode(report);
       if (!flags.watch || interrupt.signal.aborted) break;
       const wait = Math.max(0, started + everyMs - Date.now());
-      output.line(`next pass in ${Math.round(wait / 1000)} s (stop with SIGTERM or Ctrl-C)`);
+      output.info(`next pass in ${Math.round(wait / 1000)} s (stop with SIGTERM or Ctrl-C)`);
       try {
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(resolve, wait);
@@ -87,7 +87,7 @@ export async function run(flags: PolicyFlags, args: readonly string[]): Promise<
     await journal.close();
   }
   if (interrupt.signal.aborted && code === EXIT_CODES.interrupted) {
-    process.stderr.write('snapcopy: the pass was stopped; the next run resumes it from the journal\n');
+    writeErrorLine('snapcopy: the pass was stopped; the next run resumes it from the journal');
   }
   return code;
 }

@@ -1,15 +1,16 @@
 import type { PolicyFlags } from '../cli-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { printCheck, policyHeading } from '../output/policy-report.js';
-import { Output, outputModeFor } from '../output/output-mode.js';
+import { Output } from '../output/output-mode.js';
 import { copiersForPolicy, readPolicyFile } from '../policy-file.js';
+import { writeErrorLine } from '../report-error.js';
 
 /**
  * `snapcopy policy validate FILE`: parses the policy (either format) and checks it
  * against each provider's capabilities and field rules. No provider call.
  */
 export async function run(flags: PolicyFlags, args: readonly string[]): Promise<number> {
-  const output = new Output(outputModeFor(flags.json));
+  const output = Output.for(flags);
   const loaded = await readPolicyFile(args[0]!, flags);
   const { checkPolicy } = await import('@snapcopy/policy');
   const check = checkPolicy(loaded.policy, await copiersForPolicy(loaded.policy, flags, false));
@@ -24,8 +25,8 @@ export async function run(flags: PolicyFlags, args: readonly string[]): Promise<
     check,
   });
   if (!ok && output.mode !== 'json') {
-    process.stderr.write(
-      `snapcopy: the policy cannot run: ${check.refusals.map((r) => `${r.path}: ${r.message}`).join('; ')}\n`,
+    writeErrorLine(
+      `snapcopy: the policy cannot run: ${check.refusals.map((r) => `${r.path}: ${r.message}`).join('; ')}`,
     );
   }
   return ok ? EXIT_CODES.success : EXIT_CODES.invalidRequest;

@@ -8,7 +8,7 @@ import {
 } from '@snapcopy/core';
 import { gib, ref } from './format.js';
 import type { OutputMode } from './output-mode.js';
-import { capabilityWords, rowsTable } from './tables.js';
+import { capabilityWords, costWords, rowsTable } from './tables.js';
 
 function encryptionOf(e: ResolvedEncryption): string {
   return e.encrypted ? `encrypted, ${e.kmsKeyId ?? 'default key'} (${e.keySource})` : 'unencrypted';
@@ -43,9 +43,7 @@ export function imagePlanTable(mode: OutputMode, plan: ImageCopyPlan): string {
   );
   const tags =
     Object.keys(plan.tags.image).length > 0 ? `\nImage tags: ${Object.keys(plan.tags.image).join(', ')}` : '';
-  const cost = plan.cost
-    ? `\nCost: ${plan.cost.oneOff} ${plan.cost.currency} once + ${plan.cost.monthly}/month (${plan.cost.priceSource})`
-    : '';
+  const cost = plan.cost ? `\nCost: ${costWords(plan.cost)}\nPrices: ${plan.cost.priceSource}` : '';
   const reasons = [
     ...plan.reasons,
     ...plan.snapshots.flatMap((s) => s.reasons.map((r) => `${s.deviceName}: ${r}`)),

@@ -3,7 +3,7 @@ import { EXIT_CODES } from '../exit-codes.js';
 import type { LoadedPolicy } from '../policy-file.js';
 import { gib, ref } from './format.js';
 import type { Output } from './output-mode.js';
-import { rowsTable } from './tables.js';
+import { costWords, rowsTable } from './tables.js';
 
 /** `aws`/`alibaba` and how a document was read, for the first line. */
 export function policyHeading(loaded: LoadedPolicy): string {
@@ -63,17 +63,29 @@ export function printPassReport(output: Output, report: PolicyPassReport): void 
       ]),
     ),
   );
+  const priced = report.copies.some((c) => c.plan?.cost !== undefined);
   if (report.copies.length > 0) {
     output.line(
       rowsTable(
         output.mode,
-        ['source', 'destination', 'group', 'outcome', 'billable (transfer / storage)', 'expires'],
+        [
+          'source',
+          'destination',
+          'group',
+          'outcome',
+          priced ? 'cost' : 'billable (transfer / storage)',
+          'expires',
+        ],
         report.copies.map((c) => [
           ref(c.sourceRegion, c.sourceSnapshotId),
           c.destinationSnapshotId ? ref(c.destinationRegion, c.destinationSnapshotId) : c.destinationRegion,
           c.group ?? '-',
           c.error ? `${c.outcome}: ${c.error.code}: ${c.error.message}` : c.outcome,
-          c.plan ? `${gib(c.plan.billableGiB.transfer)} / ${gib(c.plan.billableGiB.storage)}` : '-',
+          c.plan?.cost
+            ? costWords(c.plan.cost)
+            : c.plan
+              ? `${gib(c.plan.billableGiB.transfer)} / ${gib(c.plan.billableGiB.storage)}`
+              : '-',
           c.expiresAt ?? 'never',
         ]),
       ),
@@ -116,6 +128,15 @@ export function printPassReport(output: Output, report: PolicyPassReport): void 
       ? `would copy ${t.copies} (${gib(t.transferGiB)} transfer, ${gib(t.storageGiB)} storage${money}); skip ${t.alreadyCopied} already copied, ${t.tooOld} too old, ${report.deferred} not completed; expire ${t.expired}; blocked ${t.blocked}; ${t.listPages} list pages read`
       : `copied ${t.completed} of ${t.copies} (${t.failed} failed, ${t.notFinished} not finished); skipped ${t.alreadyCopied} already copied, ${t.tooOld} too old, ${report.deferred} not completed; ${report.expired.filter((e) => e.removed !== 'error').length} expired deleted; blocked ${t.blocked}${money}`,
   );
+  if (priced) {
+    // Where the money came from, and what the table did not price, as `plan --prices` says.
+    const costs = report.copies.flatMap((c) => (c.plan?.cost ? [c.plan.cost] : []));
+    const sources = [...new Set(costs.flatMap((c) => c.priceSource.split('; ')))];
+    const unpriced = [...new Set(costs.flatMap((c) => c.unpriced))];
+    output.line(
+      `prices: ${sources.join('; ')}${unpriced.length > 0 ? `; not priced: ${unpriced.join(', ')}` : ''}`,
+    );
+  }
 }
 
 /** 0 when everything the pass should copy completed; 130 when stopped; 4 otherwise. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '@snapcopy/testkit';
@@ -35,6 +35,8 @@ export interface RunCliOptions {
   readonly onSpawn?: (child: ChildProcess) => void;
   /** Called with each stdout chunk. */
   readonly onStdout?: (chunk: string, child: ChildProcess) => void;
+  /** Called with each stderr chunk (progress and notes). */
+  readonly onStderr?: (chunk: string, child: ChildProcess) => void;
 }
 
 /** Runs `node dist/bin/snapcopy.js …args` and collects its exit code and output. */
@@ -54,6 +56,7 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;
+      options.onStderr?.(c, child);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 20_000);
     child.on('error', reject);
@@ -117,4 +120,57 @@ export function expectOneCleanLine(run: CliRun, mentions: RegExp): void {
   expect(lines[0]).toMatch(mentions);
   expect(run.stderr).not.toMatch(/\n\s+at /);
   expect(run.stderr.trimEnd()).not.toMatch(/\p{Cc}/u);
+}
+
+/**
+ * A home directory `h` with AWS config/credentials and an aliyun config, each holding the
+ * profile `dr` with the sandbox's first account of each cloud (AWS region `us-west-2`,
+ * Alibaba `region_id` `cn-hangzhou`; the AWS default profile's region is `eu-west-1`), and
+ * the environment that points the SDKs at it, with no keys of its own.
+ */
+export function profileHome(
+  sandbox: Sandbox,
+  h: string,
+): { home: string; env: Record<string, string | undefined> } {
+  mkdirSync(join(h, '.aws'), { recursive: true });
+  mkdirSync(join(h, '.aliyun'), { recursive: true });
+  const aws = sandbox.aws.accounts[0]!;
+  const ali = sandbox.alibaba.accounts[0]!;
+  writeFileSync(
+    join(h, '.aws', 'config'),
+    '[default]\nregion = eu-west-1\n\n[profile dr]\nregion = us-west-2\n',
+  );
+  writeFileSync(
+    join(h, '.aws', 'credentials'),
+    `[dr]\naws_access_key_id = ${aws.accessKeyId}\naws_secret_access_key = ${aws.secretAccessKey}\n`,
+  );
+  writeFileSync(
+    join(h, '.aliyun', 'config.json'),
+    JSON.stringify({
+      current: 'default',
+      profiles: [
+        {
+          name: 'dr',
+          mode: 'AK',
+          access_key_id: ali.accessKeyId,
+          access_key_secret: ali.secretAccessKey,
+          region_id: 'cn-hangzhou',
+        },
+      ],
+    }),
+  );
+  return {
+    home: h,
+    env: {
+      HOME: h,
+      AWS_CONFIG_FILE: join(h, '.aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(h, '.aws', 'credentials'),
+      ALIBABA_CLOUD_CLI_PROFILE_DISABLED: undefined,
+      // Credentials come from the files only.
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: undefined,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: undefined,
+    },
+  };
 }
