@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LISTING_TAGS } from '@snapcopy/core';
 import { POLICY_TAGS } from '@snapcopy/policy';
-import { type Sandbox, type SandboxSeedInput, startSandbox } from '@snapcopy/testkit';
+import { type Sandbox, startSandbox } from '@snapcopy/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXIT_CODES } from '../src/exit-codes.js';
-import { assertBuilt, type CliRun, profileHome, runCli, sandboxEnv } from './support/run-cli.js';
+import { DLM, DLM_SEED, ESCAPE, PRICES } from './support/fixtures.js';
+import { assertBuilt, type CliRun, runCli, sandboxEnv } from './support/run-cli.js';
 
 // The conventions aws-cli and aliyun users expect (profiles, configured regions, --output,
 // --quiet, --verbose, --prices, --force, list) on the commands for images, policies, shares
@@ -16,17 +16,9 @@ import { assertBuilt, type CliRun, profileHome, runCli, sandboxEnv } from './sup
 
 const AMI = 'ami-0a000000000000001';
 const ECS_IMAGE = 'm-sandbox000000000000001';
-const PRICES = fileURLToPath(new URL('../prices/aws-alibaba-list-prices.json', import.meta.url));
-const examples = fileURLToPath(new URL('../../policy/examples/', import.meta.url));
-const DLM = join(examples, 'dlm-cross-account-copy.json');
-const DLM_SEED = JSON.parse(
-  readFileSync(join(examples, 'dlm-sandbox-seed.json'), 'utf8'),
-) as SandboxSeedInput;
 /** The DLM example's target (vault) account and the account sharing with it. */
 const TARGET = '222222222222';
 const SOURCE = '111111111111';
-/** The start of an ANSI escape sequence (ESC then `[`). */
-const ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[`);
 const CALL = /^snapcopy: call (aws|alibaba) (\w+) ([a-z0-9-]+) (\d{3}) request-id (\S+) \d+ ms$/gm;
 
 let sandbox: Sandbox;
@@ -54,6 +46,23 @@ const cli = (args: readonly string[], extra: Record<string, string | undefined> 
 // biome-ignore lint/suspicious/noExplicitAny: parsed CLI output; the assertions check its shape
 const json = (run: CliRun): Record<string, any> => JSON.parse(run.stdout);
 
+/** `copy --image` of the sandbox's AMI or ECS image into `to`, with a client token. */
+const copyImage = (provider: 'aws' | 'alibaba', to: string, token: string, ...more: string[]) =>
+  cli([
+    'copy',
+    '-p',
+    provider,
+    '--from',
+    provider === 'aws' ? 'us-east-1' : 'cn-hangzhou',
+    '--to',
+    to,
+    '--image',
+    provider === 'aws' ? AMI : ECS_IMAGE,
+    '--client-token',
+    token,
+    ...more,
+  ]);
+
 /** The environment of the DLM sandbox as `account`, with nothing from the machine. */
 function dlmEnv(account = TARGET): Record<string, string | undefined> {
   const aws = dlm.aws.accounts.find((a) => a.accountId === account)!;
@@ -67,57 +76,9 @@ function dlmEnv(account = TARGET): Record<string, string | undefined> {
 }
 
 describe.concurrent('images: the conventions of the snapshot commands', { timeout: 60_000 }, () => {
-  test('plan --image --profile: credentials and the destination region from the AWS profile; --prices priced per backing snapshot; $metadata', async () => {
-    const h = profileHome(sandbox, join(dir, 'image-aws-profile'));
-    const run = await cli(
-      ['plan', '-p', 'aws', '--profile', 'dr', '--from', 'us-east-1', '--image', AMI, '--prices', PRICES],
-      { ...h.env, SNAPCOPY_TTY: '0' },
-    );
-    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
-    expect(run.stdout).toMatch(/-> us-west-2/);
-    expect(run.stdout).toMatch(/^Cost: [\d.]+ USD once \+ [\d.]+ USD\/month/m);
-    expect(run.stdout).toMatch(/^Prices: https:\/\/aws\.amazon\.com\/.* as of 2026-12-01/m);
-    const doc = await cli(
-      [
-        'plan',
-        '-p',
-        'aws',
-        '--profile',
-        'dr',
-        '--from',
-        'us-east-1',
-        '--image',
-        AMI,
-        '--prices',
-        PRICES,
-        '--json',
-      ],
-      h.env,
-    );
-    const plan = json(doc);
-    expect(plan.destination.region).toBe('us-west-2');
-    expect(plan.cost).toMatchObject({ currency: 'USD' });
-    expect(plan.cost.oneOff).toBeGreaterThan(0);
-    // The plan's $metadata names the calls the simulated cloud answered.
-    const served = new Set(sandbox.ec2.world.requests.entries().map((e) => e.requestId));
-    expect(plan.$metadata.requestIds.length).toBeGreaterThan(0);
-    for (const id of plan.$metadata.requestIds) expect(served.has(id), id).toBe(true);
-  });
-
-  test("plan --image --profile on Alibaba: the source region is the profile's region_id", async () => {
-    const h = profileHome(sandbox, join(dir, 'image-ali-profile'));
-    const run = await cli(
-      ['plan', '-p', 'alibaba', '--profile', 'dr', '--to', 'cn-shanghai', '--image', ECS_IMAGE, '--json'],
-      h.env,
-    );
-    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
-    // aliyun ecs CopyImage --RegionId names the source region.
-    expect(json(run).source.region).toBe('cn-hangzhou');
-  });
-
-  test("copy --image: the result on stdout, progress on stderr, --verbose with the cloud's request ids; --quiet: nothing on stderr", async () => {
+  test('plan --image --prices: priced per backing snapshot, each price with its source; $metadata from the cloud', async () => {
     const args = [
-      'copy',
+      'plan',
       '-p',
       'aws',
       '--from',
@@ -126,10 +87,32 @@ describe.concurrent('images: the conventions of the snapshot commands', { timeou
       'us-west-2',
       '--image',
       AMI,
-      '--client-token',
-      'everywhere-image-1',
+      '--prices',
+      PRICES,
     ];
-    const run = await cli([...args, '--wait', '--output', 'text', '--verbose']);
+    const run = await cli(args, { SNAPCOPY_TTY: '0' });
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    expect(run.stdout).toMatch(/^Cost: [\d.]+ USD once \+ [\d.]+ USD\/month/m);
+    expect(run.stdout).toMatch(/^Prices: https:\/\/aws\.amazon\.com\/.* as of 2026-12-01/m);
+    const plan = json(await cli([...args, '--json']));
+    expect(plan.cost).toMatchObject({ currency: 'USD' });
+    expect(plan.cost.oneOff).toBeGreaterThan(0);
+    // The plan's $metadata names the calls the simulated cloud answered.
+    const served = new Set(sandbox.ec2.world.requests.entries().map((e) => e.requestId));
+    expect(plan.$metadata.requestIds.length).toBeGreaterThan(0);
+    for (const id of plan.$metadata.requestIds) expect(served.has(id), id).toBe(true);
+  });
+
+  test("copy --image: the result on stdout, progress on stderr, --verbose with the cloud's request ids; --quiet: nothing on stderr", async () => {
+    const run = await copyImage(
+      'aws',
+      'us-west-2',
+      'everywhere-image-1',
+      '--wait',
+      '--output',
+      'text',
+      '--verbose',
+    );
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
     expect(run.stdout).toMatch(/^image copy started: us-east-1\/ami-0a000000000000001 -> us-west-2\/ami-/m);
     expect(run.stdout).not.toMatch(/^plan: /m);
@@ -141,28 +124,14 @@ describe.concurrent('images: the conventions of the snapshot commands', { timeou
     expect(run.stdout + run.stderr).not.toMatch(ESCAPE);
     expect(run.stderr).not.toContain(sandbox.aws.accounts[0]!.secretAccessKey);
 
-    const quiet = await cli([...args, '--quiet']);
+    const quiet = await copyImage('aws', 'us-west-2', 'everywhere-image-1', '--quiet');
     expect(quiet.code, quiet.stderr).toBe(EXIT_CODES.success);
     expect(quiet.stdout).toMatch(/found \(same client token\)/);
     expect(quiet.stderr).toBe('');
   });
 
   test('status, cancel --image without --to: the configured region; a completed image copy is kept without --force, removed with it', async () => {
-    const copy = await cli([
-      'copy',
-      '-p',
-      'aws',
-      '--from',
-      'us-east-1',
-      '--to',
-      'us-west-2',
-      '--image',
-      AMI,
-      '--client-token',
-      'everywhere-image-force',
-      '--wait',
-      '--json',
-    ]);
+    const copy = await copyImage('aws', 'us-west-2', 'everywhere-image-force', '--wait', '--json');
     expect(copy.code, copy.stderr).toBe(EXIT_CODES.success);
     const id: string = json(copy).handle.imageId;
     const ref = ['-p', 'aws', '--image', id];
@@ -186,20 +155,7 @@ describe.concurrent('images: the conventions of the snapshot commands', { timeou
   });
 
   test('list --image: image copies by client token and by source, on both clouds', async () => {
-    const copy = await cli([
-      'copy',
-      '-p',
-      'alibaba',
-      '--from',
-      'cn-hangzhou',
-      '--to',
-      'cn-shanghai',
-      '--image',
-      ECS_IMAGE,
-      '--client-token',
-      'everywhere-image-list',
-      '--json',
-    ]);
+    const copy = await copyImage('alibaba', 'cn-shanghai', 'everywhere-image-list', '--json');
     expect(copy.code, copy.stderr).toBe(EXIT_CODES.success);
     const id: string = json(copy).handle.imageId;
     expect(sandbox.ecs.image(id)).toBeDefined();
@@ -223,20 +179,7 @@ describe.concurrent('images: the conventions of the snapshot commands', { timeou
       }),
     ]);
 
-    const aws = await cli([
-      'copy',
-      '-p',
-      'aws',
-      '--from',
-      'us-east-1',
-      '--to',
-      'eu-west-1',
-      '--image',
-      AMI,
-      '--client-token',
-      'everywhere-image-list-aws',
-      '--json',
-    ]);
+    const aws = await copyImage('aws', 'eu-west-1', 'everywhere-image-list-aws', '--json');
     const amiId: string = json(aws).handle.imageId;
     const bySource = await cli([
       'list',
@@ -358,22 +301,15 @@ describe('policies, shares and sets: the conventions of the snapshot commands', 
 
   test('copy --group-tag: the destination from the configured region, each member priced with --prices, the set noted on stderr', async () => {
     const own = await startSandbox({ timeScale: 1200 });
-    try {
-      const run = await runCli(
-        [
-          'copy',
-          '-p',
-          'aws',
-          '--from',
-          'us-west-2',
-          '--group-tag',
-          'backup-set=db-nightly-1',
-          '--prices',
-          PRICES,
-          '--json',
-        ],
-        { env: { ...sandboxEnv(own, join(dir, 'group')), AWS_REGION: 'us-east-1', SNAPCOPY_POLL_MS: '100' } },
+    const copySet = (...more: string[]) =>
+      runCli(
+        ['copy', '-p', 'aws', '--from', 'us-west-2', '--group-tag', 'backup-set=db-nightly-1', ...more],
+        {
+          env: { ...sandboxEnv(own, join(dir, 'group')), AWS_REGION: 'us-east-1', SNAPCOPY_POLL_MS: '100' },
+        },
       );
+    try {
+      const run = await copySet('--prices', PRICES, '--json');
       expect(run.code, run.stderr).toBe(EXIT_CODES.success);
       const doc = json(run);
       expect(doc.members).toHaveLength(2);
@@ -386,20 +322,7 @@ describe('policies, shares and sets: the conventions of the snapshot commands', 
       expect(set.map((x) => x.id).sort()).toEqual(
         doc.members.map((m: { destination: { snapshotId: string } }) => m.destination.snapshotId).sort(),
       );
-      const text = await runCli(
-        [
-          'copy',
-          '-p',
-          'aws',
-          '--from',
-          'us-west-2',
-          '--group-tag',
-          'backup-set=db-nightly-1',
-          '--output',
-          'text',
-        ],
-        { env: { ...sandboxEnv(own, join(dir, 'group')), AWS_REGION: 'us-east-1', SNAPCOPY_POLL_MS: '100' } },
-      );
+      const text = await copySet('--output', 'text');
       expect(text.code, text.stderr).toBe(EXIT_CODES.success);
       expect(text.stderr).toMatch(
         /^set backup-set=db-nightly-1: 2 snapshot\(s\) in us-west-2 -> us-east-1$/m,

@@ -14,6 +14,7 @@ import {
   runCli,
   sandboxEnv,
 } from './support/run-cli.js';
+import { ESCAPE, PRICES } from './support/fixtures.js';
 
 // What aws-cli, aliyun and AWS SDK users expect, checked on the BUILT CLI against a sandbox:
 // profiles, output conventions, --verbose, --force, cancels seen from another process,
@@ -23,10 +24,9 @@ import {
 const AWS_SRC = 'snap-0a000000000000001';
 const AWS_SMALL = 'snap-0d000000000000001';
 const ALI_SRC = 's-sandbox000000000000001';
-const PRICES = fileURLToPath(new URL('../prices/aws-alibaba-list-prices.json', import.meta.url));
+const AMI = 'ami-0a000000000000001';
+const ECS_IMAGE = 'm-sandbox000000000000001';
 const LOOPBACK_ONLY = fileURLToPath(new URL('./fixtures/loopback-only.mjs', import.meta.url));
-/** The start of an ANSI escape sequence (ESC then `[`). */
-const ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[`);
 
 let sandbox: Sandbox;
 let env: Record<string, string | undefined>;
@@ -54,17 +54,27 @@ const awsCopies = (token: string) =>
 describe.concurrent("profiles: the SDKs read the users' own config files", { timeout: 60_000 }, () => {
   const home = (name: string) => profileHome(sandbox, join(dir, name));
 
-  test('--profile: AWS credentials and the destination region from the shared files', async () => {
-    const h = home('aws-profile');
-    const run = await cli(
-      ['plan', '-p', 'aws', '--profile', 'dr', '--from', 'us-east-1', '--snapshot', AWS_SRC, '--json'],
-      h.env,
-    );
-    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
-    // aws ec2 copy-snapshot is sent to the configured region: it is the copy's destination.
-    expect(json(run).destination.region).toBe('us-west-2');
-    expect(json(run).source.region).toBe('us-east-1');
-  });
+  // The same for a snapshot and for an image: each cloud's CLI sends CopyImage where it
+  // sends CopySnapshot.
+  const kinds = [
+    { kind: 'snapshot', flag: '--snapshot', aws: AWS_SRC, alibaba: ALI_SRC },
+    { kind: 'image', flag: '--image', aws: AMI, alibaba: ECS_IMAGE },
+  ];
+
+  test.each(kinds)(
+    '--profile: AWS credentials and the destination region from the shared files ($kind)',
+    async ({ kind, flag, aws }) => {
+      const h = home(`aws-profile-${kind}`);
+      const run = await cli(
+        ['plan', '-p', 'aws', '--profile', 'dr', '--from', 'us-east-1', flag, aws, '--json'],
+        h.env,
+      );
+      expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+      // aws ec2 copy-snapshot (copy-image) is sent to the configured region: the copy's destination.
+      expect(json(run).destination.region).toBe('us-west-2');
+      expect(json(run).source.region).toBe('us-east-1');
+    },
+  );
 
   test('AWS_PROFILE still works; --to given wins over the profile', async () => {
     const h = home('aws-env-profile');
@@ -76,16 +86,19 @@ describe.concurrent("profiles: the SDKs read the users' own config files", { tim
     expect(json(run).destination.region).toBe('eu-west-1');
   });
 
-  test('--profile: Alibaba credentials and the source region (region_id) from ~/.aliyun/config.json', async () => {
-    const h = home('ali-profile');
-    const run = await cli(
-      ['plan', '-p', 'alibaba', '--profile', 'dr', '--to', 'cn-shanghai', '--snapshot', ALI_SRC, '--json'],
-      h.env,
-    );
-    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
-    // aliyun ecs CopySnapshot --RegionId names the source region.
-    expect(json(run).source.region).toBe('cn-hangzhou');
-  });
+  test.each(kinds)(
+    '--profile: Alibaba credentials and the source region (region_id) from ~/.aliyun/config.json ($kind)',
+    async ({ kind, flag, alibaba }) => {
+      const h = home(`ali-profile-${kind}`);
+      const run = await cli(
+        ['plan', '-p', 'alibaba', '--profile', 'dr', '--to', 'cn-shanghai', flag, alibaba, '--json'],
+        h.env,
+      );
+      expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+      // aliyun ecs CopySnapshot (CopyImage) --RegionId names the source region.
+      expect(json(run).source.region).toBe('cn-hangzhou');
+    },
+  );
 
   test('ALIBABA_CLOUD_PROFILE still works', async () => {
     const h = home('ali-env-profile');

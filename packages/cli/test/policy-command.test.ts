@@ -4,19 +4,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LINEAGE_TAGS } from '@snapcopy/core';
 import { dlmToPolicy, POLICY_TAGS } from '@snapcopy/policy';
 import { type Sandbox, type SandboxSeedInput, startSandbox } from '@snapcopy/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { EXIT_CODES } from '../src/exit-codes.js';
+import { DLM, DLM_SEED } from './support/fixtures.js';
 import { assertBuilt, runCli } from './support/run-cli.js';
 
-const examples = fileURLToPath(new URL('../../policy/examples/', import.meta.url));
-const DLM = join(examples, 'dlm-cross-account-copy.json');
-const DLM_SEED = JSON.parse(
-  readFileSync(join(examples, 'dlm-sandbox-seed.json'), 'utf8'),
-) as SandboxSeedInput;
 const TARGET = '222222222222';
 const SOURCE = '111111111111';
 const DAY = 86_400_000;
