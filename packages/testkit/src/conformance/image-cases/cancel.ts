@@ -1,6 +1,6 @@
 import type { ImageConformanceCase } from '../image-case.js';
 import type { ImageConformanceHarness } from '../image-harness.js';
-import { mustExistImage, plainImageCopy, startImageCopy, waitForImage } from '../image-support.js';
+import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
 import {
   advanceUntil,
   check,
@@ -9,6 +9,7 @@ import {
   recorded,
   requestMark,
   requestsSince,
+  startCopy,
 } from '../support.js';
 
 /** Whether the cloud no longer has the image, or shows it only as removed. */
@@ -36,7 +37,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     async run(h, ctx) {
       const caps = h.copier.capabilities;
       const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       if (!caps.cancelByDelete) {
         const mark = await requestMark(h);
         await expectCode(
@@ -108,7 +109,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     async run(h, ctx) {
       const caps = h.copier.capabilities;
       const { request } = await plainImageCopy(h, { disks: [{}, {}] });
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       await waitForImage(h, ctx, handle);
       if (!caps.cancelByDelete) {
         await expectCode(

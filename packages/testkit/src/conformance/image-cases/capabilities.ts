@@ -7,10 +7,9 @@ import {
   expectImageRefusedWithoutMutation,
   mustExistImage,
   plainImageCopy,
-  startImageCopy,
   waitForImage,
 } from '../image-support.js';
-import { check, expectUnsupportedWithZeroRequests } from '../support.js';
+import { check, expectUnsupportedWithZeroRequests, startCopy } from '../support.js';
 
 /** Regions for a copy that changes encryption: another region when the manifest allows it. */
 function encryptionRoute(h: ImageConformanceHarness): { from: string; to: string } {
@@ -45,7 +44,7 @@ async function encryptedCopyCase(
     );
     return;
   }
-  const handle = await startImageCopy(h, ctx, request);
+  const handle = await startCopy(h, ctx, request);
   const done = await waitForImage(h, ctx, handle);
   check(done.state === 'completed', `${what}: the copy ended ${done.state}: ${done.message ?? ''}`);
   const image = await mustExistImage(h, to, handle.imageId, what);
@@ -86,7 +85,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         );
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       check(
         handle.region === to && handle.sourceImageId === source.ref.imageId,
         'the handle does not name the copy',
@@ -129,7 +128,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         );
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       check(handle.imageId !== source.ref.imageId, 'a same-region copy must be a new image');
       const image = await mustExistImage(h, region, handle.imageId, 'same-region image copy');
       check(
@@ -166,7 +165,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         );
       }
       if (to === from && !caps.sameRegionCopy) return;
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, to, handle.imageId, 'copy of a shared image');
       check(
         image.account !== h.fixtures.otherAccountId,
@@ -229,7 +228,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         );
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, to, handle.imageId, 'decrypting copy');
       const snapshots = await backingSnapshotsOf(h, image);
       check(
@@ -252,7 +251,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         await expectUnsupportedWithZeroRequests(h, ctx, request, 'copySourceTags with the flag false');
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with source tags');
       check(
         image.tags['conformance-team'] === 'images',
@@ -270,7 +269,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         await expectUnsupportedWithZeroRequests(h, ctx, request, 'image tags with tagsOnCopy false');
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'tagged copy');
       check(
         image.tags.purpose === 'conformance',
@@ -297,7 +296,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         );
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with snapshot tags');
       const snapshots = await backingSnapshotsOf(h, image);
       check(
@@ -322,7 +321,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         await expectUnsupportedWithZeroRequests(h, ctx, request, 'time-based image copy with the flag false');
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'time-based copy');
       const snapshots = await backingSnapshotsOf(h, image);
       check(
