@@ -1,11 +1,11 @@
 import type { ImageConformanceCase } from '../image-case.js';
 import type { ImageConformanceHarness } from '../image-harness.js';
 import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
+import { cancelAlreadyGoneCase, expectCancelUnsupported, IMAGE_KIND } from '../kind-cases.js';
 import {
   advanceUntil,
   check,
   expectCode,
-  expectNoRequestsSince,
   recorded,
   requestMark,
   requestsSince,
@@ -39,14 +39,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
       const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
       const handle = await startCopy(h, ctx, request);
       if (!caps.cancelByDelete) {
-        const mark = await requestMark(h);
-        await expectCode(
-          ctx,
-          () => h.copier.cancel(handle),
-          'UNSUPPORTED',
-          'cancel with cancelByDelete false',
-        );
-        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+        await expectCancelUnsupported(h, ctx, handle);
         await mustExistImage(h, handle.region, handle.imageId, 'a copy whose cancel was refused');
         return;
       }
@@ -139,18 +132,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     id: 'image.cancel.already-gone',
     group: 'image cancel',
     name: 'cancelling an image the cloud does not have answers already-gone (UNSUPPORTED with zero requests when cancelByDelete is false)',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[1];
-      const ref = { region, imageId: h.fixtures.missingImageId(region) };
-      if (!h.copier.capabilities.cancelByDelete) {
-        const mark = await requestMark(h);
-        await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
-        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
-        return;
-      }
-      const result = await recorded(ctx, () => h.copier.cancel(ref));
-      check(result.takesEffect === 'already-gone', `cancelling a missing image says "${result.takesEffect}"`);
-    },
+    run: (h, ctx) => cancelAlreadyGoneCase(IMAGE_KIND, h, ctx),
   },
   {
     id: 'image.cancel.only-snapcopy-copies',

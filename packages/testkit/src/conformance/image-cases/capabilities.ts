@@ -9,7 +9,7 @@ import {
   plainImageCopy,
   waitForImage,
 } from '../image-support.js';
-import { check, expectUnsupportedWithZeroRequests, startCopy } from '../support.js';
+import { check, expectUnsupportedWithZeroRequests, refusedUnless, startCopy } from '../support.js';
 
 /** Regions for a copy that changes encryption: another region when the manifest allows it. */
 function encryptionRoute(h: ImageConformanceHarness): { from: string; to: string } {
@@ -76,15 +76,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const [from, to] = h.fixtures.regions;
       const source = await h.fixtures.createSourceImage({ region: from, disks: [{}, { sizeGiB: 2 }] });
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (!h.copier.capabilities.crossRegionCopy) {
-        await expectUnsupportedWithZeroRequests(
+      if (
+        await refusedUnless(
+          h.copier.capabilities.crossRegionCopy,
           h,
           ctx,
           request,
           'cross-region image copy with the flag false',
-        );
+        )
+      )
         return;
-      }
       const handle = await startCopy(h, ctx, request);
       check(
         handle.region === to && handle.sourceImageId === source.ref.imageId,
@@ -119,15 +120,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const region = h.fixtures.regions[0];
       const source = await h.fixtures.createSourceImage({ region });
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region } };
-      if (!h.copier.capabilities.sameRegionCopy) {
-        await expectUnsupportedWithZeroRequests(
+      if (
+        await refusedUnless(
+          h.copier.capabilities.sameRegionCopy,
           h,
           ctx,
           request,
           'same-region image copy with the flag false',
-        );
+        )
+      )
         return;
-      }
       const handle = await startCopy(h, ctx, request);
       check(handle.imageId !== source.ref.imageId, 'a same-region copy must be a new image');
       const image = await mustExistImage(h, region, handle.imageId, 'same-region image copy');
@@ -147,15 +149,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const source = await h.fixtures.createSourceImage({ region: from, ownership: 'shared' });
       const to = caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy ? second : from;
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (!caps.crossAccountCopy) {
-        await expectUnsupportedWithZeroRequests(
+      if (
+        await refusedUnless(
+          caps.crossAccountCopy,
           h,
           ctx,
           request,
           'copy of a shared image with the flag false',
-        );
+        )
+      )
         return;
-      }
       if (!caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy) {
         await expectUnsupportedWithZeroRequests(
           h,
@@ -247,10 +250,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { tags: { 'conformance-team': 'images' } },
         { copySourceTags: true },
       );
-      if (!h.copier.capabilities.copySourceTags) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'copySourceTags with the flag false');
+      if (
+        await refusedUnless(
+          h.copier.capabilities.copySourceTags,
+          h,
+          ctx,
+          request,
+          'copySourceTags with the flag false',
+        )
+      )
         return;
-      }
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with source tags');
       check(
@@ -265,10 +274,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     name: "tagsOnCopy: the caller's tags are on the new image when true; UNSUPPORTED with zero requests when false",
     async run(h, ctx) {
       const { request } = await plainImageCopy(h, {}, { tags: { purpose: 'conformance' } });
-      if (!h.copier.capabilities.tagsOnCopy) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'image tags with tagsOnCopy false');
+      if (
+        await refusedUnless(
+          h.copier.capabilities.tagsOnCopy,
+          h,
+          ctx,
+          request,
+          'image tags with tagsOnCopy false',
+        )
+      )
         return;
-      }
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'tagged copy');
       check(
@@ -287,15 +302,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { disks: [{}, {}] },
         { snapshotTags: { backup: 'conformance' } },
       );
-      if (!h.copier.capabilities.snapshotTagsOnCopy) {
-        await expectUnsupportedWithZeroRequests(
+      if (
+        await refusedUnless(
+          h.copier.capabilities.snapshotTagsOnCopy,
           h,
           ctx,
           request,
           'snapshot tags with snapshotTagsOnCopy false',
-        );
+        )
+      )
         return;
-      }
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with snapshot tags');
       const snapshots = await backingSnapshotsOf(h, image);
@@ -317,10 +333,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { disks: [{}, {}] },
         { completionDurationMinutes: minutes },
       );
-      if (!h.copier.capabilities.timeBasedCopy) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'time-based image copy with the flag false');
+      if (
+        await refusedUnless(
+          h.copier.capabilities.timeBasedCopy,
+          h,
+          ctx,
+          request,
+          'time-based image copy with the flag false',
+        )
+      )
         return;
-      }
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'time-based copy');
       const snapshots = await backingSnapshotsOf(h, image);
