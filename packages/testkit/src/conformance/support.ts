@@ -270,6 +270,16 @@ export async function plainCopy(
   };
 }
 
+/** Starts the plainest copy of a new source made to `spec`. */
+export async function startPlainCopy(
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  spec: SourceSnapshotSpec = {},
+): Promise<CopyHandle> {
+  const { request } = await plainCopy(h, spec);
+  return startCopy(h, ctx, request);
+}
+
 /** A region other than `region` among the fixtures' regions. */
 export function otherRegion(h: ConformanceHarness, region: string): string {
   return h.fixtures.regions.find((r) => r !== region) ?? fail('the fixtures need two regions');

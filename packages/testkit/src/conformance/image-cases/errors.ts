@@ -1,5 +1,10 @@
 import type { ImageConformanceCase } from '../image-case.js';
-import { expectNoImageCopyOf, mustExistImage, plainImageCopy } from '../image-support.js';
+import {
+  expectNoImageCopyOf,
+  mustExistImage,
+  plainImageCopy,
+  startPlainImageCopy,
+} from '../image-support.js';
 import { expectAccessDenied, IMAGE_KIND, throttledCopyCase } from '../kind-cases.js';
 import { check, expectCode, expectThrottled, recorded, rejection, startCopy } from '../support.js';
 
@@ -16,8 +21,7 @@ export const imageErrorCases: readonly ImageConformanceCase[] = [
     group: 'image errors',
     name: 'status throttled fewer times than the retries succeeds; beyond them, THROTTLED (retryable)',
     async run(h, ctx) {
-      const { request } = await plainImageCopy(h);
-      const handle = await startCopy(h, ctx, request);
+      const handle = await startPlainImageCopy(h, ctx);
       h.faults.throttleNext('status', 1);
       const [status] = await recorded(ctx, () => h.copier.status([handle]));
       check(status?.imageId === handle.imageId, 'a status read retried after one throttle did not answer');
