@@ -79,16 +79,8 @@ export const capabilityCases: readonly ConformanceCase[] = [
       const [from, to] = h.fixtures.regions;
       const source = await h.fixtures.createSource({ region: from });
       const request: CopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (
-        await refusedUnless(
-          h.copier.capabilities.crossRegionCopy,
-          h,
-          ctx,
-          request,
-          'cross-region copy with crossRegionCopy false',
-        )
-      )
-        return;
+      const refusal = 'cross-region copy with crossRegionCopy false';
+      if (await refusedUnless(h.copier.capabilities.crossRegionCopy, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       check(handle.region === to, `the handle names region ${handle.region}, not the destination ${to}`);
       const copy = await mustExist(h, to, handle.snapshotId, 'cross-region copy');
@@ -160,15 +152,8 @@ export const capabilityCases: readonly ConformanceCase[] = [
         destination: { region },
         encryption: { encrypted: true },
       };
-      if (
-        await refusedUnless(
-          h.copier.capabilities.sameRegionEncryptedCopy,
-          h,
-          ctx,
-          request,
-          'same-region encrypted copy with the flag false',
-        )
-      )
+      const refusal = 'same-region encrypted copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.sameRegionEncryptedCopy, h, ctx, request, refusal))
         return;
       const handle = await startCopy(h, ctx, request);
       const copy = await mustExist(h, region, handle.snapshotId, 'same-region encrypted copy');

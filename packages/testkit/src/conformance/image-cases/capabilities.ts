@@ -76,16 +76,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const [from, to] = h.fixtures.regions;
       const source = await h.fixtures.createSourceImage({ region: from, disks: [{}, { sizeGiB: 2 }] });
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (
-        await refusedUnless(
-          h.copier.capabilities.crossRegionCopy,
-          h,
-          ctx,
-          request,
-          'cross-region image copy with the flag false',
-        )
-      )
-        return;
+      const refusal = 'cross-region image copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.crossRegionCopy, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       check(
         handle.region === to && handle.sourceImageId === source.ref.imageId,
@@ -120,16 +112,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const region = h.fixtures.regions[0];
       const source = await h.fixtures.createSourceImage({ region });
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region } };
-      if (
-        await refusedUnless(
-          h.copier.capabilities.sameRegionCopy,
-          h,
-          ctx,
-          request,
-          'same-region image copy with the flag false',
-        )
-      )
-        return;
+      const refusal = 'same-region image copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.sameRegionCopy, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       check(handle.imageId !== source.ref.imageId, 'a same-region copy must be a new image');
       const image = await mustExistImage(h, region, handle.imageId, 'same-region image copy');
@@ -149,16 +133,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const source = await h.fixtures.createSourceImage({ region: from, ownership: 'shared' });
       const to = caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy ? second : from;
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (
-        await refusedUnless(
-          caps.crossAccountCopy,
-          h,
-          ctx,
-          request,
-          'copy of a shared image with the flag false',
-        )
-      )
-        return;
+      const refusal = 'copy of a shared image with the flag false';
+      if (await refusedUnless(caps.crossAccountCopy, h, ctx, request, refusal)) return;
       if (!caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy) {
         await expectUnsupportedWithZeroRequests(
           h,
@@ -250,16 +226,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { tags: { 'conformance-team': 'images' } },
         { copySourceTags: true },
       );
-      if (
-        await refusedUnless(
-          h.copier.capabilities.copySourceTags,
-          h,
-          ctx,
-          request,
-          'copySourceTags with the flag false',
-        )
-      )
-        return;
+      const refusal = 'copySourceTags with the flag false';
+      if (await refusedUnless(h.copier.capabilities.copySourceTags, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with source tags');
       check(
@@ -274,16 +242,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     name: "tagsOnCopy: the caller's tags are on the new image when true; UNSUPPORTED with zero requests when false",
     async run(h, ctx) {
       const { request } = await plainImageCopy(h, {}, { tags: { purpose: 'conformance' } });
-      if (
-        await refusedUnless(
-          h.copier.capabilities.tagsOnCopy,
-          h,
-          ctx,
-          request,
-          'image tags with tagsOnCopy false',
-        )
-      )
-        return;
+      const refusal = 'image tags with tagsOnCopy false';
+      if (await refusedUnless(h.copier.capabilities.tagsOnCopy, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'tagged copy');
       check(
@@ -302,16 +262,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { disks: [{}, {}] },
         { snapshotTags: { backup: 'conformance' } },
       );
-      if (
-        await refusedUnless(
-          h.copier.capabilities.snapshotTagsOnCopy,
-          h,
-          ctx,
-          request,
-          'snapshot tags with snapshotTagsOnCopy false',
-        )
-      )
-        return;
+      const refusal = 'snapshot tags with snapshotTagsOnCopy false';
+      if (await refusedUnless(h.copier.capabilities.snapshotTagsOnCopy, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with snapshot tags');
       const snapshots = await backingSnapshotsOf(h, image);
@@ -333,16 +285,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { disks: [{}, {}] },
         { completionDurationMinutes: minutes },
       );
-      if (
-        await refusedUnless(
-          h.copier.capabilities.timeBasedCopy,
-          h,
-          ctx,
-          request,
-          'time-based image copy with the flag false',
-        )
-      )
-        return;
+      const refusal = 'time-based image copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.timeBasedCopy, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'time-based copy');
       const snapshots = await backingSnapshotsOf(h, image);
