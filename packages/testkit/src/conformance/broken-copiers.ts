@@ -19,17 +19,7 @@ import {
   ReferenceSnapshotCopier,
   referenceCapabilities,
 } from '../reference/copier.js';
-import {
-  type BrokenOf,
-  brokenCopierMaker,
-  deletesOnTimeout,
-  duplicatesOnRetry,
-  falseCancel,
-  planMutates,
-  skipsCapabilityCheck,
-  statusSaysCompleted,
-  unbatchedStatus,
-} from './broken-flaws.js';
+import { type BrokenOf, brokenCopierMaker, skipsCapabilityCheck, withSharedFlaws } from './broken-flaws.js';
 import { makeReferenceHarness } from '../reference/harness.js';
 import type { ConformanceHarness } from './harness.js';
 
@@ -183,12 +173,7 @@ class ListingFindsSubstrings extends ReferenceSnapshotCopier {
   }
 }
 
-const DuplicatesOnRetry = duplicatesOnRetry(ReferenceSnapshotCopier);
-const FalseCancel = falseCancel(ReferenceSnapshotCopier);
-const UnbatchedStatus = unbatchedStatus(ReferenceSnapshotCopier);
-const DeletesOnTimeout = deletesOnTimeout(ReferenceSnapshotCopier);
-const StatusSaysCompleted = statusSaysCompleted(ReferenceSnapshotCopier);
-const PlanMutates = planMutates(ReferenceSnapshotCopier);
+const flawed = withSharedFlaws(ReferenceSnapshotCopier);
 
 const broken = brokenCopierMaker<SnapshotCopier, ReferenceCopierOptions, ConformanceHarness>(
   makeReferenceHarness,
@@ -219,7 +204,7 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     'duplicates-on-retry',
     'sends a new idempotency token on every attempt',
     ['idempotency.dropped-response', 'idempotency.same-token-twice'],
-    DuplicatesOnRetry,
+    flawed.DuplicatesOnRetry,
   ),
   broken(
     'wrong-key-in-plan',
@@ -231,13 +216,13 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     'false-cancel',
     'says a copy was cancelled but leaves it in the cloud',
     ['cancel.running-copy', 'cancel.completed-copy'],
-    FalseCancel,
+    flawed.FalseCancel,
   ),
   broken(
     'unbatched-status',
     'reads status with one request per id',
     ['status.batching', 'status.batching-across-regions'],
-    UnbatchedStatus,
+    flawed.UnbatchedStatus,
   ),
   broken(
     'decrypts-silently',
@@ -245,7 +230,12 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     ['encryption.never-decrypts'],
     DecryptsSilently,
   ),
-  broken('deletes-on-timeout', 'deletes the copy when a wait times out', ['wait.timeout'], DeletesOnTimeout),
+  broken(
+    'deletes-on-timeout',
+    'deletes the copy when a wait times out',
+    ['wait.timeout'],
+    flawed.DeletesOnTimeout,
+  ),
   broken(
     'throttle-not-retryable',
     'reports throttling as a non-retryable PROVIDER_ERROR',
@@ -275,7 +265,7 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     'status-says-completed',
     'reports running copies as completed',
     ['status.reflects-truth', 'status.batching-across-regions'],
-    StatusSaysCompleted,
+    flawed.StatusSaysCompleted,
   ),
   broken(
     'never-says-reused',
@@ -283,7 +273,7 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     ['idempotency.reused-flag'],
     NeverSaysReused,
   ),
-  broken('plan-mutates', 'starts the copy while planning', ['plan.no-mutation'], PlanMutates),
+  broken('plan-mutates', 'starts the copy while planning', ['plan.no-mutation'], flawed.PlanMutates),
   broken(
     'lists-own-as-shared',
     "lists the caller's own snapshots in a shared-by listing",

@@ -110,6 +110,18 @@ export function skipsCapabilityCheck<C extends CopierClass>(Base: C): C {
   };
 }
 
+/** Each shared flaw, applied to one reference copier class. */
+export function withSharedFlaws<C extends CopierClass>(Base: C) {
+  return {
+    DuplicatesOnRetry: duplicatesOnRetry(Base),
+    FalseCancel: falseCancel(Base),
+    UnbatchedStatus: unbatchedStatus(Base),
+    DeletesOnTimeout: deletesOnTimeout(Base),
+    StatusSaysCompleted: statusSaysCompleted(Base),
+    PlanMutates: planMutates(Base),
+  };
+}
+
 /** A copier with one deliberate flaw, and the cases that must catch it. */
 export interface BrokenOf<H> {
   readonly id: string;

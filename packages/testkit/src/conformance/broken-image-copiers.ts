@@ -11,17 +11,7 @@ import {
   ReferenceImageCopier,
   referenceImageCapabilities,
 } from '../reference/image-copier.js';
-import {
-  type BrokenOf,
-  brokenCopierMaker,
-  deletesOnTimeout,
-  duplicatesOnRetry,
-  falseCancel,
-  planMutates,
-  skipsCapabilityCheck,
-  statusSaysCompleted,
-  unbatchedStatus,
-} from './broken-flaws.js';
+import { type BrokenOf, brokenCopierMaker, skipsCapabilityCheck, withSharedFlaws } from './broken-flaws.js';
 import { makeReferenceImageHarness } from '../reference/image-harness.js';
 import type { ImageConformanceHarness } from './image-harness.js';
 
@@ -100,12 +90,7 @@ class MutableManifest extends ReferenceImageCopier {
   }
 }
 
-const DuplicatesOnRetry = duplicatesOnRetry(ReferenceImageCopier);
-const FalseCancel = falseCancel(ReferenceImageCopier);
-const UnbatchedStatus = unbatchedStatus(ReferenceImageCopier);
-const DeletesOnTimeout = deletesOnTimeout(ReferenceImageCopier);
-const StatusSaysCompleted = statusSaysCompleted(ReferenceImageCopier);
-const PlanMutates = planMutates(ReferenceImageCopier);
+const flawed = withSharedFlaws(ReferenceImageCopier);
 
 const broken = brokenCopierMaker<ImageCopier, ReferenceImageCopierOptions, ImageConformanceHarness>(
   makeReferenceImageHarness,
@@ -135,7 +120,7 @@ export const BROKEN_IMAGE_COPIERS: readonly BrokenImageCopier[] = Object.freeze(
     'duplicates-on-retry',
     'sends a new idempotency token on every attempt',
     ['image.idempotency.dropped-response', 'image.idempotency.same-token-twice'],
-    DuplicatesOnRetry,
+    flawed.DuplicatesOnRetry,
   ),
   broken(
     'wrong-key-in-plan',
@@ -149,30 +134,30 @@ export const BROKEN_IMAGE_COPIERS: readonly BrokenImageCopier[] = Object.freeze(
     ['image.plan.per-snapshot'],
     PlansOneSnapshot,
   ),
-  broken('plan-mutates', 'starts the copy while planning', ['image.plan.per-snapshot'], PlanMutates),
+  broken('plan-mutates', 'starts the copy while planning', ['image.plan.per-snapshot'], flawed.PlanMutates),
   broken(
     'false-cancel',
     'says a copy was cancelled but leaves it in the cloud',
     ['image.cancel.running-copy', 'image.cancel.completed-copy'],
-    FalseCancel,
+    flawed.FalseCancel,
   ),
   broken(
     'unbatched-status',
     'reads status with one request per image',
     ['image.status.batching'],
-    UnbatchedStatus,
+    flawed.UnbatchedStatus,
   ),
   broken(
     'status-says-completed',
     'reports running image copies as completed',
     ['image.status.reflects-truth'],
-    StatusSaysCompleted,
+    flawed.StatusSaysCompleted,
   ),
   broken(
     'deletes-on-timeout',
     'deletes the copy when a wait times out',
     ['image.wait.timeout'],
-    DeletesOnTimeout,
+    flawed.DeletesOnTimeout,
   ),
   broken(
     'ignores-false-capability',

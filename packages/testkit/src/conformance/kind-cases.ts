@@ -113,24 +113,32 @@ export const IMAGE_KIND: CopyKind<
   missingRef: (h, region) => ({ region, imageId: h.fixtures.missingImageId(region) }),
 };
 
-/** A copy whose response was lost, retried with the same token, yields exactly one copy. */
-export async function droppedResponseCase<
+/** A case body over any kind: the kind, a fresh harness of that kind, the case's context. */
+type KindCase = <
   H extends KindHarness<Req, Hd, Ref>,
   Req extends { readonly clientToken?: string },
   Hd extends Handle,
   Ref,
   Src,
->(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext): Promise<void> {
+>(
+  kind: CopyKind<H, Req, Hd, Ref, Src>,
+  h: H,
+  ctx: ConformanceContext,
+) => Promise<void>;
+
+/** A copy whose response was lost, retried with the same token, yields exactly one copy. */
+export const droppedResponseCase: KindCase = async (kind, h, ctx) => {
   const clientToken = freshToken(`${kind.tokenPrefix}dropped`);
   const { request } = await kind.plainCopy(h, 20, { clientToken });
   h.faults.dropResponseAfterNext('copy');
-  let handle: Hd | undefined;
-  try {
-    handle = await h.copier.copy(request);
-  } catch (err) {
-    ctx.errors.push(err);
-    check(isSnapcopyError(err), `a lost response must surface as a SnapcopyError, got ${String(err)}`);
-  }
+  const handle = await h.copier.copy(request).then(
+    (made) => made,
+    (err: unknown) => {
+      ctx.errors.push(err);
+      check(isSnapcopyError(err), `a lost response must surface as a SnapcopyError, got ${String(err)}`);
+      return undefined;
+    },
+  );
   const again = await startCopy(h, ctx, request);
   if (handle)
     check(kind.idOf(again) === kind.idOf(handle), `the retry after a lost response made another ${kind.one}`);
@@ -140,16 +148,10 @@ export async function droppedResponseCase<
     `the cloud holds ${copies.length} ${kind.many} for one token after a lost response`,
   );
   check(copies[0]!.id === kind.idOf(again), `the handle does not name the one ${kind.one} in the cloud`);
-}
+};
 
 /** Two different tokens for the same source yield two copies. */
-export async function distinctTokensCase<
-  H extends KindHarness<Req, Hd, Ref>,
-  Req extends { readonly clientToken?: string },
-  Hd extends Handle,
-  Ref,
-  Src,
->(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext): Promise<void> {
+export const distinctTokensCase: KindCase = async (kind, h, ctx) => {
   const { request } = await kind.plainCopy(h, undefined, { clientToken: freshToken(`${kind.tokenPrefix}a`) });
   const first = await startCopy(h, ctx, request);
   await kind.waitFor(h, ctx, first);
@@ -158,16 +160,10 @@ export async function distinctTokensCase<
   );
   check(kind.idOf(second) !== kind.idOf(first), 'a new token returned the earlier copy');
   check(!second.reused, 'a new token must not report reused');
-}
+};
 
 /** Copy calls throttled beyond the retries: THROTTLED and no copy; then one copy for the token. */
-export async function throttledCopyCase<
-  H extends KindHarness<Req, Hd, Ref>,
-  Req extends { readonly clientToken?: string },
-  Hd extends Handle,
-  Ref,
-  Src,
->(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext): Promise<void> {
+export const throttledCopyCase: KindCase = async (kind, h, ctx) => {
   const clientToken = freshToken(`${kind.tokenPrefix}throttle`);
   const { source, request } = await kind.plainCopy(h, undefined, { clientToken });
   h.faults.throttleNext('copy', ctx.options.throttleCount);
@@ -180,6 +176,15 @@ export async function throttledCopyCase<
     copies.length === 1 && copies[0]!.id === kind.idOf(handle),
     `after throttling, the cloud holds ${copies.length} ${kind.many} for one token`,
   );
+};
+
+/** With cancelByDelete false, cancel is UNSUPPORTED. */
+export async function expectCancelRefused<Ref>(
+  h: KindHarness<unknown, unknown, Ref>,
+  ctx: ConformanceContext,
+  ref: Ref,
+): Promise<void> {
+  await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
 }
 
 /** With cancelByDelete false, cancel is UNSUPPORTED and the cloud sees zero requests. */
@@ -189,18 +194,26 @@ export async function expectCancelUnsupported<Ref>(
   ref: Ref,
 ): Promise<void> {
   const mark = await requestMark(h);
-  await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
+  await expectCancelRefused(h, ctx, ref);
   await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
 }
 
+/** A cancel's answer names the copy it was asked about and takes effect as the manifest says. */
+export function checkCancelAnswer(
+  answer: { readonly region: string; readonly takesEffect: string },
+  ids: { readonly answered: string; readonly asked: string; readonly region: string },
+  noun: string,
+  manifest: string,
+): void {
+  check(ids.answered === ids.asked && answer.region === ids.region, `cancel answered for another ${noun}`);
+  check(
+    answer.takesEffect === manifest,
+    `cancel of a running copy says "${answer.takesEffect}", the manifest "${manifest}"`,
+  );
+}
+
 /** Cancelling what the cloud does not have answers already-gone (or is UNSUPPORTED, silently). */
-export async function cancelAlreadyGoneCase<
-  H extends KindHarness<Req, Hd, Ref>,
-  Req extends { readonly clientToken?: string },
-  Hd extends Handle,
-  Ref,
-  Src,
->(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext): Promise<void> {
+export const cancelAlreadyGoneCase: KindCase = async (kind, h, ctx) => {
   const ref = kind.missingRef(h, h.fixtures.regions[1]);
   if (!h.copier.capabilities.cancelByDelete) return expectCancelUnsupported(h, ctx, ref);
   const result = await recorded(ctx, () => h.copier.cancel(ref));
@@ -208,7 +221,7 @@ export async function cancelAlreadyGoneCase<
     result.takesEffect === 'already-gone',
     `cancelling a missing ${kind.noun} says "${result.takesEffect}"`,
   );
-}
+};
 
 /** A copier (of any kind) whose credentials the cloud rejects. */
 interface BadCopier<Req, Ref> {

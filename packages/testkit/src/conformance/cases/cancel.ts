@@ -1,5 +1,10 @@
 import type { ConformanceCase } from '../case.js';
-import { cancelAlreadyGoneCase, expectCancelUnsupported, SNAPSHOT_KIND } from '../kind-cases.js';
+import {
+  cancelAlreadyGoneCase,
+  checkCancelAnswer,
+  expectCancelUnsupported,
+  SNAPSHOT_KIND,
+} from '../kind-cases.js';
 import {
   advanceUntil,
   check,
@@ -27,14 +32,8 @@ export const cancelCases: readonly ConformanceCase[] = [
         return;
       }
       const result = await recorded(ctx, () => h.copier.cancel(handle));
-      check(
-        result.snapshotId === handle.snapshotId && result.region === handle.region,
-        'cancel answered for another snapshot',
-      );
-      check(
-        result.takesEffect === caps.cancelTakesEffect,
-        `cancel of a running copy says "${result.takesEffect}", the manifest "${caps.cancelTakesEffect}"`,
-      );
+      const ids = { answered: result.snapshotId, asked: handle.snapshotId, region: handle.region };
+      checkCancelAnswer(result, ids, 'snapshot', caps.cancelTakesEffect);
       const now = await h.truth.snapshot(handle.region, handle.snapshotId);
       if (caps.cancelTakesEffect === 'immediate') {
         check(now === undefined, `cancel said immediate, but the cloud still holds the copy (${now?.state})`);
