@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ec2Errors } from './errors.js';
+import type { QueryParams } from './query-params.js';
 
 export interface Listing {
   readonly owner: string;
@@ -60,4 +61,29 @@ export class PageTokenCache {
     if (next >= listing.ids.length) return { ids };
     return { ids, nextToken: this.issue(listing, next) };
   }
+}
+
+/**
+ * `MaxResults` and `NextToken` of a Describe call that also takes ids (named `idsParam` in
+ * EC2's messages): never together with ids, and at least `min` results a page.
+ */
+export function readPaging(
+  p: QueryParams,
+  idsParam: string,
+  hasIds: boolean,
+  min: number,
+): { readonly maxResults: number | undefined; readonly nextToken: string | undefined } {
+  const maxResults = p.int('MaxResults');
+  const nextToken = p.get('NextToken');
+  if (hasIds && (maxResults !== undefined || nextToken !== undefined)) {
+    throw ec2Errors.invalidParameterCombination(
+      `The parameter ${idsParam} cannot be used with the parameter MaxResults or NextToken`,
+    );
+  }
+  if (maxResults !== undefined && maxResults < min) {
+    throw ec2Errors.invalidParameterValue(
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value greater than ${min - 1}.`,
+    );
+  }
+  return { maxResults, nextToken };
 }
