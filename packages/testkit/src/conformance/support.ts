@@ -280,6 +280,14 @@ export async function startPlainCopy(
   return startCopy(h, ctx, request);
 }
 
+/** Asserts a wait (of any kind of copy) ended completed; `label` prefixes the message. */
+export function expectCompleted(
+  done: { readonly state: string; readonly message?: string | undefined },
+  label = 'the copy',
+): void {
+  check(done.state === 'completed', `${label} ended ${done.state}: ${done.message ?? ''}`);
+}
+
 /** A region other than `region` among the fixtures' regions. */
 export function otherRegion(h: ConformanceHarness, region: string): string {
   return h.fixtures.regions.find((r) => r !== region) ?? fail('the fixtures need two regions');

@@ -1,9 +1,10 @@
 import { type CopyHandle, type CopyRequestInput, isSnapcopyError, LINEAGE_TAGS } from '@snapcopy/core';
 import type { ConformanceCase, ConformanceContext } from '../case.js';
-import type { ConformanceHarness } from '../harness.js';
+import type { ConformanceHarness, FixtureKey } from '../harness.js';
 import {
   check,
   encryptedRoute,
+  expectCompleted,
   expectNoCopyOf,
   expectRefusedWithoutMutation,
   expectUnsupportedWithZeroRequests,
@@ -14,6 +15,18 @@ import {
   startCopy,
   waitFor,
 } from '../support.js';
+
+/** A source in the first region under `key`, and a request to copy it within that region. */
+async function copyInRegion(h: ConformanceHarness, key: FixtureKey, encrypted: boolean) {
+  const region = h.fixtures.regions[0];
+  const source = await h.fixtures.createSource({ region, key });
+  const request: CopyRequestInput = {
+    source: source.ref,
+    destination: { region },
+    encryption: { encrypted },
+  };
+  return { region, source, request };
+}
 
 /** Unless `flag`, a plain copy with `extra` must be UNSUPPORTED with zero requests. */
 async function plainRefusedUnless(
@@ -88,8 +101,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
         copy.copyOf?.snapshotId === source.ref.snapshotId,
         'the copy in truth is not a copy of the source',
       );
-      const done = await waitFor(h, ctx, handle);
-      check(done.state === 'completed', `the copy ended ${done.state}: ${done.message ?? ''}`);
+      expectCompleted(await waitFor(h, ctx, handle));
       check(
         (await mustExist(h, to, handle.snapshotId, 'after wait')).state === 'completed',
         'truth does not show the copy completed',
@@ -101,13 +113,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
     group: 'capabilities',
     name: 'sameRegionStandardCopy: an unencrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const source = await h.fixtures.createSource({ region, key: 'none' });
-      const request: CopyRequestInput = {
-        source: source.ref,
-        destination: { region },
-        encryption: { encrypted: false },
-      };
+      const { region, source, request } = await copyInRegion(h, 'none', false);
       const flag = h.copier.capabilities.sameRegionStandardCopy;
       if (await refusedUnless(flag, h, ctx, request, 'same-region standard copy with the flag false')) {
         // The weaker promise without an explicit flag: no unencrypted copy in the region.
@@ -145,13 +151,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
     group: 'capabilities',
     name: 'sameRegionEncryptedCopy: an encrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const source = await h.fixtures.createSource({ region, key: 'customer' });
-      const request: CopyRequestInput = {
-        source: source.ref,
-        destination: { region },
-        encryption: { encrypted: true },
-      };
+      const { region, request } = await copyInRegion(h, 'customer', true);
       const refusal = 'same-region encrypted copy with the flag false';
       if (await refusedUnless(h.copier.capabilities.sameRegionEncryptedCopy, h, ctx, request, refusal))
         return;

@@ -9,7 +9,13 @@ import {
   plainImageCopy,
   waitForImage,
 } from '../image-support.js';
-import { check, expectUnsupportedWithZeroRequests, refusedUnless, startCopy } from '../support.js';
+import {
+  check,
+  expectCompleted,
+  expectUnsupportedWithZeroRequests,
+  refusedUnless,
+  startCopy,
+} from '../support.js';
 
 /** Regions for a copy that changes encryption: another region when the manifest allows it. */
 function encryptionRoute(h: ImageConformanceHarness): { from: string; to: string } {
@@ -45,8 +51,7 @@ async function encryptedCopyCase(
     return;
   }
   const handle = await startCopy(h, ctx, request);
-  const done = await waitForImage(h, ctx, handle);
-  check(done.state === 'completed', `${what}: the copy ended ${done.state}: ${done.message ?? ''}`);
+  expectCompleted(await waitForImage(h, ctx, handle), `${what}: the copy`);
   const image = await mustExistImage(h, to, handle.imageId, what);
   const snapshots = await backingSnapshotsOf(h, image);
   check(
@@ -88,8 +93,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         image.copyOf?.imageId === source.ref.imageId,
         'the image in the cloud is not a copy of the source',
       );
-      const done = await waitForImage(h, ctx, handle);
-      check(done.state === 'completed', `the copy ended ${done.state}: ${done.message ?? ''}`);
+      expectCompleted(await waitForImage(h, ctx, handle));
       const after = await mustExistImage(h, to, handle.imageId, 'after wait');
       check(after.state === 'completed', `the cloud shows the copy ${after.state}`);
       const snapshots = await backingSnapshotsOf(h, after);

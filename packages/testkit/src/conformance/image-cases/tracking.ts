@@ -1,7 +1,7 @@
 import { type ImageCopyHandle, type ImageCopyStatus, is } from '@snapcopy/core';
 import type { ImageConformanceCase } from '../image-case.js';
 import { mustExistImage, startPlainImageCopy, waitForImage } from '../image-support.js';
-import { check, expectCode, recorded, requestMark, requestsSince } from '../support.js';
+import { check, expectCode, expectCompleted, recorded, requestMark, requestsSince } from '../support.js';
 
 /** Status and wait: the cloud's truth, batched, and a wait that never touches the copy. */
 export const imageTrackingCases: readonly ImageConformanceCase[] = [
@@ -80,7 +80,7 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
       const handle = await startPlainImageCopy(h, ctx, { disks: [{ sizeGiB: 5 }, { sizeGiB: 5 }] });
       const seen: ImageCopyStatus[] = [];
       const final = await waitForImage(h, ctx, handle, { onProgress: (s) => seen.push(s) });
-      check(final.state === 'completed', `wait ended ${final.state}: ${final.message ?? ''}`);
+      expectCompleted(final, 'wait');
       check(
         seen.length > 0 && seen.every((s) => s.progress >= 0 && s.progress <= 100),
         'progress out of 0-100',
