@@ -126,6 +126,21 @@ type KindCase = <
   ctx: ConformanceContext,
 ) => Promise<void>;
 
+/** A plain copy of 20 GiB under a fresh token (labelled `label`), asked for twice: both answers. */
+export async function copiedTwice<
+  H extends KindHarness<Req, Hd, Ref>,
+  Req extends { readonly clientToken?: string },
+  Hd extends Handle,
+  Ref,
+  Src,
+>(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext, label: string) {
+  const clientToken = freshToken(`${kind.tokenPrefix}${label}`);
+  const { request } = await kind.plainCopy(h, 20, { clientToken });
+  const first = await startCopy(h, ctx, request);
+  const second = await startCopy(h, ctx, request);
+  return { clientToken, request, first, second };
+}
+
 /** A copy whose response was lost, retried with the same token, yields exactly one copy. */
 export const droppedResponseCase: KindCase = async (kind, h, ctx) => {
   const clientToken = freshToken(`${kind.tokenPrefix}dropped`);
@@ -300,4 +315,23 @@ export function checkManifestFrozen(caps: { readonly crossRegionCopy: boolean },
   }
   check(JSON.stringify(caps) === before, `a write to the ${label} changed it`);
   return before;
+}
+
+/** The consistency rules both kinds of manifest share: cancel, time-based copy, status batching. */
+export function checkSharedManifestRules(caps: {
+  readonly cancelByDelete: boolean;
+  readonly cancelTakesEffect: string;
+  readonly timeBasedCopy: boolean;
+  readonly completionDurationMinutes: unknown;
+  readonly maxIdsPerStatusCall: number;
+}): void {
+  check(
+    caps.cancelByDelete === (caps.cancelTakesEffect !== 'never'),
+    'cancelByDelete and cancelTakesEffect disagree',
+  );
+  check(
+    !caps.timeBasedCopy || caps.completionDurationMinutes !== null,
+    'timeBasedCopy needs completionDurationMinutes',
+  );
+  check(caps.maxIdsPerStatusCall >= 1, 'maxIdsPerStatusCall must be at least 1');
 }

@@ -1,6 +1,6 @@
 import type { ConformanceCase } from '../case.js';
-import { distinctTokensCase, droppedResponseCase, SNAPSHOT_KIND } from '../kind-cases.js';
-import { check, freshToken, plainCopy, startCopy, waitFor } from '../support.js';
+import { copiedTwice, distinctTokensCase, droppedResponseCase, SNAPSHOT_KIND } from '../kind-cases.js';
+import { check, startCopy, waitFor } from '../support.js';
 
 /** One client token never yields two copies. */
 export const idempotencyCases: readonly ConformanceCase[] = [
@@ -9,10 +9,7 @@ export const idempotencyCases: readonly ConformanceCase[] = [
     group: 'idempotency',
     name: 'the same client token twice (running, then completed) yields exactly one copy',
     async run(h, ctx) {
-      const clientToken = freshToken('twice');
-      const { request } = await plainCopy(h, { sizeGiB: 20 }, { clientToken });
-      const first = await startCopy(h, ctx, request);
-      const second = await startCopy(h, ctx, request);
+      const { clientToken, request, first, second } = await copiedTwice(SNAPSHOT_KIND, h, ctx, 'twice');
       check(
         second.snapshotId === first.snapshotId,
         `the second copy call made ${second.snapshotId}, not ${first.snapshotId}`,
@@ -30,11 +27,8 @@ export const idempotencyCases: readonly ConformanceCase[] = [
     group: 'idempotency',
     name: 'the handle says reused: false for a new copy and reused: true when the token found an earlier one',
     async run(h, ctx) {
-      const clientToken = freshToken('reused');
-      const { request } = await plainCopy(h, { sizeGiB: 20 }, { clientToken });
-      const first = await startCopy(h, ctx, request);
+      const { first, second } = await copiedTwice(SNAPSHOT_KIND, h, ctx, 'reused');
       check(!first.reused, 'a first copy must report reused: false');
-      const second = await startCopy(h, ctx, request);
       check(second.snapshotId === first.snapshotId, 'the same token made another copy');
       check(
         second.reused,

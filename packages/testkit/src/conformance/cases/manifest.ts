@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { CAPABILITY_KEYS, CapabilitiesSchema } from '@snapcopy/core';
 import type { ConformanceCase } from '../case.js';
-import { checkManifestFrozen, checkManifestKeys } from '../kind-cases.js';
+import { checkManifestFrozen, checkManifestKeys, checkSharedManifestRules } from '../kind-cases.js';
 import { check, plainCopy, plainRoute, recorded, rejection } from '../support.js';
 
 /** The capability manifest: complete, frozen, plain data, stable. */
@@ -39,19 +39,11 @@ export const manifestCases: readonly ConformanceCase[] = [
     name: 'flags and limits agree with each other and allow at least one copy route',
     async run(h) {
       const caps = h.copier.capabilities;
-      check(
-        caps.cancelByDelete === (caps.cancelTakesEffect !== 'never'),
-        'cancelByDelete and cancelTakesEffect disagree',
-      );
+      checkSharedManifestRules(caps);
       check(
         !caps.retentionPeriod || caps.retentionDaysRange !== null,
         'retentionPeriod needs retentionDaysRange',
       );
-      check(
-        !caps.timeBasedCopy || caps.completionDurationMinutes !== null,
-        'timeBasedCopy needs completionDurationMinutes',
-      );
-      check(caps.maxIdsPerStatusCall >= 1, 'maxIdsPerStatusCall must be at least 1');
       plainRoute(caps);
     },
   },

@@ -27,7 +27,7 @@ function encryptionRoute(h: ImageConformanceHarness): { from: string; to: string
 async function encryptedCopyCase(
   h: ImageConformanceHarness,
   ctx: ConformanceContext,
-  flag: boolean,
+  flagName: 'encryptOnCopy' | 'changeKeyOnCopy',
   disks: readonly SourceDiskSpec[],
   what: string,
 ): Promise<void> {
@@ -39,7 +39,7 @@ async function encryptedCopyCase(
     destination: { region: to },
     encryption: { encrypted: true, kmsKeyId: key },
   };
-  if (!flag) {
+  if (!h.copier.capabilities[flagName]) {
     await expectImageRefusedWithoutMutation(
       h,
       ctx,
@@ -164,29 +164,13 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     id: 'image.capability.encryptOnCopy',
     group: 'image capabilities',
     name: 'encryptOnCopy: every unencrypted backing snapshot is copied under the given key when true; refused without a copy when false',
-    async run(h, ctx) {
-      await encryptedCopyCase(
-        h,
-        ctx,
-        h.copier.capabilities.encryptOnCopy,
-        [{}, { sizeGiB: 2 }],
-        'encrypt-on-copy',
-      );
-    },
+    run: (h, ctx) => encryptedCopyCase(h, ctx, 'encryptOnCopy', [{}, { sizeGiB: 2 }], 'encrypt-on-copy'),
   },
   {
     id: 'image.capability.changeKeyOnCopy',
     group: 'image capabilities',
     name: 'changeKeyOnCopy: every encrypted backing snapshot is re-encrypted under the given key when true; refused without a copy when false',
-    async run(h, ctx) {
-      await encryptedCopyCase(
-        h,
-        ctx,
-        h.copier.capabilities.changeKeyOnCopy,
-        [{ key: 'default' }],
-        'change-key',
-      );
-    },
+    run: (h, ctx) => encryptedCopyCase(h, ctx, 'changeKeyOnCopy', [{ key: 'default' }], 'change-key'),
   },
   {
     id: 'image.capability.decryptOnCopy',

@@ -1,7 +1,7 @@
 import type { ImageConformanceCase } from '../image-case.js';
-import { plainImageCopy, waitForImage } from '../image-support.js';
-import { distinctTokensCase, droppedResponseCase, IMAGE_KIND } from '../kind-cases.js';
-import { check, freshToken, startCopy } from '../support.js';
+import { waitForImage } from '../image-support.js';
+import { copiedTwice, distinctTokensCase, droppedResponseCase, IMAGE_KIND } from '../kind-cases.js';
+import { check, startCopy } from '../support.js';
 
 /** One client token never yields two image copies. */
 export const imageIdempotencyCases: readonly ImageConformanceCase[] = [
@@ -10,11 +10,8 @@ export const imageIdempotencyCases: readonly ImageConformanceCase[] = [
     group: 'image idempotency',
     name: 'the same client token twice (running, then completed) yields exactly one image; the second says reused',
     async run(h, ctx) {
-      const clientToken = freshToken('img-twice');
-      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 20 }] }, { clientToken });
-      const first = await startCopy(h, ctx, request);
+      const { clientToken, request, first, second } = await copiedTwice(IMAGE_KIND, h, ctx, 'twice');
       check(!first.reused, 'a first copy must report reused: false');
-      const second = await startCopy(h, ctx, request);
       check(
         second.imageId === first.imageId,
         `the second copy call made ${second.imageId}, not ${first.imageId}`,

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { IMAGE_CAPABILITY_KEYS, ImageCapabilitiesSchema } from '@snapcopy/core';
 import type { ImageConformanceCase } from '../image-case.js';
 import { plainImageRoute } from '../image-support.js';
-import { checkManifestFrozen, checkManifestKeys } from '../kind-cases.js';
+import { checkManifestFrozen, checkManifestKeys, checkSharedManifestRules } from '../kind-cases.js';
 import { check } from '../support.js';
 
 /** The image manifest: complete, frozen, plain data, consistent. */
@@ -37,20 +37,15 @@ export const imageManifestCases: readonly ImageConformanceCase[] = [
     name: 'flags and limits agree with each other and allow at least one copy route',
     async run(h) {
       const caps = h.copier.capabilities;
-      check(
-        caps.cancelByDelete === (caps.cancelTakesEffect !== 'never'),
-        'cancelByDelete and cancelTakesEffect disagree',
-      );
+      checkSharedManifestRules(caps);
       check(
         caps.cancelByDelete === (caps.cancelMethod !== 'none'),
         'cancelByDelete and cancelMethod disagree',
       );
-      check(!caps.timeBasedCopy || caps.completionDurationMinutes !== null, 'timeBasedCopy needs its range');
       check(
         !caps.crossAccountCopyAcrossRegions || caps.crossAccountCopy,
         'cross-region sharing needs sharing',
       );
-      check(caps.maxIdsPerStatusCall >= 1, 'maxIdsPerStatusCall must be at least 1');
       plainImageRoute(caps);
     },
   },
