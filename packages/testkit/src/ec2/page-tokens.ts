@@ -51,6 +51,21 @@ export class PageTokenCache {
   }
 
   /**
+   * The page of a listing that `token` names, or, without a token, its first page of at most
+   * `size` ids; `ids()` lists the matches only when a new listing starts.
+   */
+  next(
+    token: string | undefined,
+    owner: string,
+    query: string,
+    size: number,
+    ids: () => readonly string[],
+  ): { ids: readonly string[]; nextToken?: string } {
+    const cursor = token !== undefined ? this.resolve(token, owner, query) : this.start(owner, query, ids());
+    return this.page(cursor, size);
+  }
+
+  /**
    * One page: the ids in `[offset, offset + size)` plus the token of the next page, or
    * `undefined` on the last page.
    */

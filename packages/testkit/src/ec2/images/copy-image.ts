@@ -1,6 +1,6 @@
 import type { SimSnapshot } from '../../sim/world.js';
 import { type CopyBilling, computeCopyBilling } from '../copy-billing.js';
-import { resolveCopyEncryption } from '../copy-encryption.js';
+import { readEncryptionParams, resolveCopyEncryption } from '../copy-encryption.js';
 import { Ec2ApiError, ec2Errors } from '../errors.js';
 import { IMAGE_ID_RE, newDataKeyId, newImageId } from '../ids.js';
 import { defaultEbsKey, keyUsableBy, resolveKmsKey } from '../kms.js';
@@ -92,14 +92,7 @@ export function copyImage(ctx: Ec2RequestContext, p: QueryParams): string {
       `Value for parameter Description is invalid: it exceeds ${IMAGE_DESCRIPTION_MAX} characters.`,
     );
   }
-  const encryptedFlag = p.bool('Encrypted');
-  const kmsKeyId = p.get('KmsKeyId');
-  if (kmsKeyId !== undefined && encryptedFlag !== true) {
-    throw new Ec2ApiError(
-      'InvalidParameterDependency',
-      'The parameter KmsKeyId requires the parameter Encrypted to be set.',
-    );
-  }
+  const { encryptedFlag, kmsKeyId } = readEncryptionParams(p);
   const minutes = parseCompletionDuration(p, 'SnapshotCopyCompletionDurationMinutes');
   const copyTags = p.bool('CopyImageTags') === true;
   const tagSpecs = parseTagSpecificationsOf(p, ['image', 'snapshot']);

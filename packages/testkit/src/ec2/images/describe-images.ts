@@ -83,15 +83,7 @@ export function describeImages(ctx: Ec2RequestContext, p: QueryParams): string {
   if (maxResults === undefined && nextToken === undefined) return render(collect());
   const pageSize = Math.min(maxResults ?? DESCRIBE_IMAGES_MAX_RESULTS, DESCRIBE_IMAGES_MAX_RESULTS);
   const query = JSON.stringify(['DescribeImages', region, owners, executableBy, filters]);
-  const cursor =
-    nextToken !== undefined
-      ? state.pages.resolve(nextToken, account, query)
-      : state.pages.start(
-          account,
-          query,
-          collect().map((i) => i.id),
-        );
-  const page = state.pages.page(cursor, pageSize);
+  const page = state.pages.next(nextToken, account, query, pageSize, () => collect().map((i) => i.id));
   const list = page.ids.flatMap((id) => images.images.get(id) ?? []);
   return render(list) + xmlElement('nextToken', page.nextToken);
 }

@@ -1,5 +1,5 @@
 import { type CopyBilling, computeCopyBilling } from '../copy-billing.js';
-import { resolveCopyEncryption } from '../copy-encryption.js';
+import { readEncryptionParams, resolveCopyEncryption } from '../copy-encryption.js';
 import { Ec2ApiError, ec2Errors } from '../errors.js';
 import { newDataKeyId, SNAPSHOT_ID_RE } from '../ids.js';
 import { defaultEbsKey, keyUsableBy, resolveKmsKey } from '../kms.js';
@@ -31,14 +31,7 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
   const { world } = state;
   const sourceRegion = p.required('SourceRegion');
   const sourceId = p.required('SourceSnapshotId');
-  const encryptedFlag = p.bool('Encrypted');
-  const kmsKeyId = p.get('KmsKeyId');
-  if (kmsKeyId !== undefined && encryptedFlag !== true) {
-    throw new Ec2ApiError(
-      'InvalidParameterDependency',
-      'The parameter KmsKeyId requires the parameter Encrypted to be set.',
-    );
-  }
+  const { encryptedFlag, kmsKeyId } = readEncryptionParams(p);
   const completionDurationMinutes = parseCompletionDuration(p, 'CompletionDurationMinutes');
   if (p.get('DestinationOutpostArn') !== undefined || p.get('DestinationAvailabilityZone') !== undefined) {
     throw new Ec2ApiError('UnsupportedOperation', 'Copies to Outposts and Local Zones are not simulated.');

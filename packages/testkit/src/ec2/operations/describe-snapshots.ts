@@ -95,15 +95,9 @@ export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): strin
 
   const pageSize = Math.min(maxResults ?? DESCRIBE_SNAPSHOTS_MAX_RESULTS, DESCRIBE_SNAPSHOTS_MAX_RESULTS);
   const query = JSON.stringify([region, owners, restorableBy, filters]);
-  const cursor =
-    nextToken !== undefined
-      ? state.pages.resolve(nextToken, account, query)
-      : state.pages.start(
-          account,
-          query,
-          collect(ctx, byId, matches).map((s) => s.id),
-        );
-  const page = state.pages.page(cursor, pageSize);
+  const page = state.pages.next(nextToken, account, query, pageSize, () =>
+    collect(ctx, byId, matches).map((s) => s.id),
+  );
   const snapshots: SimSnapshot[] = [];
   for (const id of page.ids) {
     const s = state.world.snapshots.get(id);
