@@ -1,13 +1,10 @@
-// The image truth over the EC2 and ECS simulators, for an image adapter's conformance
-// harness: each image as the simulated cloud holds it, read from its own state.
-import { LINEAGE_TAGS } from '@snapcopy/core';
 import type { Ec2Image } from '../ec2/images/image-model.js';
 import type { Ec2Simulator } from '../ec2/simulator.js';
 import type { EcsImage } from '../ecs/images/ecs-image-model.js';
 import type { EcsSimulator } from '../ecs/ecs-simulator.js';
 import type { ConformanceOperation } from './harness.js';
 import type { ImageConformanceTruth, TruthImage } from './image-harness.js';
-import { simWorldTruth } from './simulator-harness.js';
+import { simWorldTruth, tagsAndToken } from './simulator-harness.js';
 
 /** The image suite's operations on a cloud whose image calls are `CopyImage` and `DescribeImages`. */
 export function imageOperations<D extends string>(deleteOperation: D) {
@@ -80,8 +77,7 @@ export function truthOfImage(
   state: TruthImage['state'],
   snapshotIds: readonly string[],
 ): TruthImage {
-  const tags = Object.fromEntries(image.tags);
-  const token = image.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken];
+  const { tags, token } = tagsAndToken(image);
   return {
     id: image.id,
     region: image.region,

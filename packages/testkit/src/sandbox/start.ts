@@ -54,9 +54,13 @@ function canJump(clock: Clock): clock is Clock & { advance(ms: number): void } {
   return typeof (clock as { advance?: unknown }).advance === 'function';
 }
 
-/** The optional parts of a seeded key, as both simulators' `addKey` take them. */
-function keyExtras(k: SandboxSeed['aws']['keys'][number]) {
+/** What both simulators' `addKey` take alike from a seeded key. */
+function keyFields(k: SandboxSeed['aws']['keys'][number]) {
   return {
+    account: k.account,
+    region: k.region,
+    enabled: k.enabled,
+    usableBy: k.usableBy,
     ...(k.id === undefined ? {} : { id: k.id }),
     ...(k.state === undefined ? {} : { state: k.state }),
     ...(k.deletionDate === undefined ? {} : { deletionDate: Date.parse(k.deletionDate) }),
@@ -116,15 +120,7 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
   for (const a of seed.accounts)
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey });
   for (const k of seed.keys) {
-    sim.addKey({
-      account: k.account,
-      region: k.region,
-      aliases: [k.alias],
-      accessible: k.accessible,
-      enabled: k.enabled,
-      usableBy: k.usableBy,
-      ...keyExtras(k),
-    });
+    sim.addKey({ ...keyFields(k), aliases: [k.alias], accessible: k.accessible });
   }
   for (const e of seed.encryptionByDefault) sim.setEncryptionByDefault(e.account, e.region, true);
   for (const s of seed.snapshots) {
@@ -180,15 +176,7 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
   for (const a of seed.accounts)
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, accessKeySecret: a.secretAccessKey });
   for (const k of seed.keys) {
-    sim.addKey({
-      account: k.account,
-      region: k.region,
-      alias: `alias/${k.alias}`,
-      enabled: k.enabled,
-      usable: k.accessible,
-      usableBy: k.usableBy,
-      ...keyExtras(k),
-    });
+    sim.addKey({ ...keyFields(k), alias: `alias/${k.alias}`, usable: k.accessible });
   }
   const keyId = (alias: string | undefined, region: string) =>
     alias === undefined ? undefined : sim.world.findKey(`alias/${alias}`, region)?.id;

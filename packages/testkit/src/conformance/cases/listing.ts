@@ -161,8 +161,9 @@ export const listingCases: readonly ConformanceCase[] = [
     async run(h, ctx) {
       const [first, second] = h.fixtures.regions;
       const refusal = 'list with listSnapshots false';
-      if (await listRefusedUnless(h.copier.capabilities.listSnapshots, h, ctx, { region: first }, refusal))
+      if (await listRefusedUnless(h.copier.capabilities.listSnapshots, h, ctx, { region: first }, refusal)) {
         return;
+      }
       const made = [
         await h.fixtures.createSource({
           region: first,
@@ -254,16 +255,8 @@ export const listingCases: readonly ConformanceCase[] = [
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
       const refusal = 'a tag listing';
-      if (
-        await listRefusedUnless(
-          h.copier.capabilities.listSnapshots,
-          h,
-          ctx,
-          { region, tags: { team: 'a' } },
-          refusal,
-        )
-      )
-        return;
+      const refused = { region, tags: { team: 'a' } };
+      if (await listRefusedUnless(h.copier.capabilities.listSnapshots, h, ctx, refused, refusal)) return;
       const a = await h.fixtures.createSource({ region, tags: { team: 'a', tier: 'gold' } });
       await h.fixtures.createSource({ region, tags: { team: 'b', tier: 'gold' } });
       await h.fixtures.createSource({ region });
@@ -282,13 +275,8 @@ export const listingCases: readonly ConformanceCase[] = [
       const caps = h.copier.capabilities;
       const refusal = 'a paged listing';
       if (await listRefusedUnless(caps.listSnapshots, h, ctx, { region, pageSize: 5 }, refusal)) return;
-      await expectListRefused(
-        h,
-        ctx,
-        { region, pageSize: caps.listMaxPageSize + 1 },
-        'INVALID_REQUEST',
-        'a page larger than listMaxPageSize',
-      );
+      const tooLarge = { region, pageSize: caps.listMaxPageSize + 1 };
+      await expectListRefused(h, ctx, tooLarge, 'INVALID_REQUEST', 'a page larger than listMaxPageSize');
       const made: SourceFixture[] = [];
       for (let i = 0; i < 12; i++)
         made.push(await h.fixtures.createSource({ region, tags: { batch: 'paged' } }));
@@ -315,16 +303,8 @@ export const listingCases: readonly ConformanceCase[] = [
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
       const refusal = 'a group listing';
-      if (
-        await listRefusedUnless(
-          h.copier.capabilities.listByGroup,
-          h,
-          ctx,
-          { region, groupId: 'group-1' },
-          refusal,
-        )
-      )
-        return;
+      const refused = { region, groupId: 'group-1' };
+      if (await listRefusedUnless(h.copier.capabilities.listByGroup, h, ctx, refused, refusal)) return;
       const createGroup = h.fixtures.createGroup;
       if (createGroup === undefined)
         return fail('listByGroup is true: the harness needs fixtures.createGroup');
