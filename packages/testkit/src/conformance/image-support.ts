@@ -1,10 +1,4 @@
-import type {
-  ErrorCode,
-  ImageCapabilities,
-  ImageCopyHandle,
-  ImageCopyRequestInput,
-  ImageCopyStatus,
-} from '@snapcopy/core';
+import type { ErrorCode, ImageCapabilities, ImageCopyRequestInput, ImageCopyStatus } from '@snapcopy/core';
 import type { ConformanceContext } from './case.js';
 import type {
   ImageConformanceHarness,
@@ -18,7 +12,6 @@ import {
   fail,
   mustBeThere,
   recorded,
-  startCopy,
   suiteWaitOptions,
   type WaitExtras,
 } from './support.js';
@@ -51,16 +44,6 @@ export async function plainImageCopy(
     sameRegion,
     request: { source: source.ref, destination: { region: sameRegion ? first : second }, ...extra },
   };
-}
-
-/** Starts the plainest copy of a new source image made to `spec`. */
-export async function startPlainImageCopy(
-  h: ImageConformanceHarness,
-  ctx: ConformanceContext,
-  spec: SourceImageSpec = {},
-): Promise<ImageCopyHandle> {
-  const { request } = await plainImageCopy(h, spec);
-  return startCopy(h, ctx, request);
 }
 
 /** Waits for an image copy through the copier, polling at the suite's delay. */

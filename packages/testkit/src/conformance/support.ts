@@ -270,14 +270,23 @@ export async function plainCopy(
   };
 }
 
-/** Starts the plainest copy of a new source made to `spec`. */
-export async function startPlainCopy(
-  h: ConformanceHarness,
+/**
+ * Starts the plainest copy of a new source made to `spec`, as `plain` (`plainCopy`,
+ * `plainImageCopy`) makes it for the harness's kind.
+ */
+export async function startPlain<
+  H extends { readonly copier: { copy(request: never): Promise<unknown> } },
+  S,
+>(
+  plain: (h: H, spec: S) => Promise<{ readonly request: Parameters<H['copier']['copy']>[0] }>,
+  h: H,
   ctx: ConformanceContext,
-  spec: SourceSnapshotSpec = {},
-): Promise<CopyHandle> {
-  const { request } = await plainCopy(h, spec);
-  return startCopy(h, ctx, request);
+  spec: S,
+): Promise<Awaited<ReturnType<H['copier']['copy']>>> {
+  const { request } = await plain(h, spec);
+  return recorded(ctx, () => h.copier.copy(request as never)) as Promise<
+    Awaited<ReturnType<H['copier']['copy']>>
+  >;
 }
 
 /** Asserts a wait (of any kind of copy) ended completed; `label` prefixes the message. */

@@ -4,10 +4,11 @@ import type { ConformanceHarness } from '../harness.js';
 import {
   check,
   mustExist,
+  plainCopy,
   recorded,
   requestMark,
   requestsSince,
-  startPlainCopy,
+  startPlain,
   waitFor,
 } from '../support.js';
 
@@ -68,7 +69,7 @@ export const statusCases: readonly ConformanceCase[] = [
       const [first, second] = h.fixtures.regions;
       const copies = [];
       for (let i = 0; i < 2; i++) {
-        copies.push(await startPlainCopy(h, ctx, { sizeGiB: 200 }));
+        copies.push(await startPlain(plainCopy, h, ctx, { sizeGiB: 200 }));
       }
       const refs: SnapshotRef[] = [
         ...(await sources(h, first, limit + 1)),
@@ -95,7 +96,7 @@ export const statusCases: readonly ConformanceCase[] = [
     group: 'status',
     name: "status follows the cloud's state: pending while copying, completed with progress 100 after",
     async run(h, ctx) {
-      const handle = await startPlainCopy(h, ctx, { sizeGiB: 50 });
+      const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 50 });
       const [running] = await recorded(ctx, () => h.copier.status([handle]));
       const truth = await mustExist(h, handle.region, handle.snapshotId, 'running copy');
       check(

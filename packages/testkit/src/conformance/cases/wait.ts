@@ -8,11 +8,12 @@ import {
   expectNoCopyOf,
   expectNoRequestsSince,
   mustExist,
+  plainCopy,
   refusedUnless,
   rejection,
   requestMark,
   requestsSince,
-  startPlainCopy,
+  startPlain,
   waitFor,
 } from '../support.js';
 
@@ -23,7 +24,7 @@ export const waitCases: readonly ConformanceCase[] = [
     group: 'wait',
     name: 'resolves completed, reports progress that never goes back, and the cloud agrees',
     async run(h, ctx) {
-      const handle = await startPlainCopy(h, ctx, { sizeGiB: 20 });
+      const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 20 });
       const seen: CopyStatus[] = [];
       const done = await waitFor(h, ctx, handle, { onProgress: (s) => seen.push(s) });
       check(
@@ -108,7 +109,7 @@ export const waitCases: readonly ConformanceCase[] = [
     group: 'wait',
     name: 'a timeout rejects TIMEOUT and leaves the copy running (no delete), and a later wait still sees it complete',
     async run(h, ctx) {
-      const handle = await startPlainCopy(h, ctx, { sizeGiB: 500 });
+      const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 500 });
       const mark = await requestMark(h);
       await expectCode(
         ctx,
@@ -138,7 +139,7 @@ export const waitCases: readonly ConformanceCase[] = [
     group: 'wait',
     name: 'an abort rejects CANCELLED and leaves the copy running; an already-aborted signal sends nothing',
     async run(h, ctx) {
-      const handle = await startPlainCopy(h, ctx, { sizeGiB: 500 });
+      const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 500 });
       const before = new AbortController();
       before.abort();
       const quiet = await requestMark(h);

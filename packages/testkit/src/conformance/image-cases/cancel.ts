@@ -1,6 +1,6 @@
 import type { ImageConformanceCase } from '../image-case.js';
 import type { ImageConformanceHarness } from '../image-harness.js';
-import { mustExistImage, startPlainImageCopy, waitForImage } from '../image-support.js';
+import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
 import {
   cancelAlreadyGoneCase,
   checkCancelAnswer,
@@ -8,7 +8,15 @@ import {
   expectCancelUnsupported,
   IMAGE_KIND,
 } from '../kind-cases.js';
-import { advanceUntil, check, expectCode, recorded, requestMark, requestsSince } from '../support.js';
+import {
+  advanceUntil,
+  check,
+  expectCode,
+  recorded,
+  requestMark,
+  requestsSince,
+  startPlain,
+} from '../support.js';
 
 /** Whether the cloud no longer has the image, or shows it only as removed. */
 async function imageGone(h: ImageConformanceHarness, region: string, id: string): Promise<boolean> {
@@ -34,7 +42,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     name: 'cancelling a running copy removes the image as cancelTakesEffect says and its snapshot copies as snapshotsOnCancel says; it reads cancelled; UNSUPPORTED with zero requests when cancelByDelete is false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
-      const handle = await startPlainImageCopy(h, ctx, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
+      const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
       if (!caps.cancelByDelete) {
         await expectCancelUnsupported(h, ctx, handle);
         await mustExistImage(h, handle.region, handle.imageId, 'a copy whose cancel was refused');
@@ -92,7 +100,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     name: 'cancelling a completed copy removes the image at once and, unless snapshotsOnCancel is kept, its snapshots',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
-      const handle = await startPlainImageCopy(h, ctx, { disks: [{}, {}] });
+      const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{}, {}] });
       await waitForImage(h, ctx, handle);
       if (!caps.cancelByDelete) return expectCancelRefused(h, ctx, handle);
       const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a completed copy'))

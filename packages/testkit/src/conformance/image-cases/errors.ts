@@ -1,12 +1,15 @@
 import type { ImageConformanceCase } from '../image-case.js';
-import {
-  expectNoImageCopyOf,
-  mustExistImage,
-  plainImageCopy,
-  startPlainImageCopy,
-} from '../image-support.js';
+import { expectNoImageCopyOf, mustExistImage, plainImageCopy } from '../image-support.js';
 import { expectAccessDenied, IMAGE_KIND, throttledCopyCase } from '../kind-cases.js';
-import { check, expectCode, expectThrottled, recorded, rejection, startCopy } from '../support.js';
+import {
+  check,
+  expectCode,
+  expectThrottled,
+  recorded,
+  rejection,
+  startCopy,
+  startPlain,
+} from '../support.js';
 
 /** Errors: closed codes, retries with the same token, secrets never shown. */
 export const imageErrorCases: readonly ImageConformanceCase[] = [
@@ -21,7 +24,7 @@ export const imageErrorCases: readonly ImageConformanceCase[] = [
     group: 'image errors',
     name: 'status throttled fewer times than the retries succeeds; beyond them, THROTTLED (retryable)',
     async run(h, ctx) {
-      const handle = await startPlainImageCopy(h, ctx);
+      const handle = await startPlain(plainImageCopy, h, ctx, {});
       h.faults.throttleNext('status', 1);
       const [status] = await recorded(ctx, () => h.copier.status([handle]));
       check(status?.imageId === handle.imageId, 'a status read retried after one throttle did not answer');
