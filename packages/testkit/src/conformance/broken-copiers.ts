@@ -5,17 +5,13 @@ import {
   type CopyOptions,
   type CopyPlan,
   type CopyRequestInput,
-  type CopyStatus,
   defineCapabilities,
   is,
   type NormalizedCopyRequest,
   type NormalizedListQuery,
-  type ObservedCopy,
   type ProviderListPage,
-  parseCopyRequest,
   SnapcopyError,
-  type SnapshotRef,
-  type WaitOptions,
+  type SnapshotCopier,
 } from '@snapcopy/core';
 import { ReferenceCloudError } from '../reference/cloud.js';
 import {
@@ -23,18 +19,12 @@ import {
   ReferenceSnapshotCopier,
   referenceCapabilities,
 } from '../reference/copier.js';
+import { type BrokenOf, brokenCopierMaker, skipsCapabilityCheck, withSharedFlaws } from './broken-flaws.js';
 import { makeReferenceHarness } from '../reference/harness.js';
-import type { ConformanceHarnessFactory } from './harness.js';
+import type { ConformanceHarness } from './harness.js';
 
 /** A copier with one deliberate flaw, and the suite cases that must catch it. */
-export interface BrokenCopier {
-  readonly id: string;
-  /** The flaw, in words. */
-  readonly flaw: string;
-  /** Case ids that must fail against it (the meta-test checks each of them fails). */
-  readonly caughtBy: readonly string[];
-  readonly makeHarness: ConformanceHarnessFactory;
-}
+export interface BrokenCopier extends BrokenOf<ConformanceHarness> {}
 
 class DropsTags extends ReferenceSnapshotCopier {
   protected override copyTags(req: NormalizedCopyRequest, plan: CopyPlan): Record<string, string> {
@@ -43,25 +33,22 @@ class DropsTags extends ReferenceSnapshotCopier {
   }
 }
 
-class IgnoresFalseCapability extends ReferenceSnapshotCopier {
-  constructor(options: ReferenceCopierOptions) {
-    super({
-      ...options,
-      capabilities: defineCapabilities({
-        ...referenceCapabilities(options.cloud),
-        retentionPeriod: false,
-        retentionDaysRange: null,
-        timeBasedCopy: false,
-        completionDurationMinutes: null,
-      }),
-    });
-  }
-  // Skips core's capability pre-check: the cloud gets requests the manifest says never work.
-  protected override normalize(input: unknown): NormalizedCopyRequest {
-    const req = parseCopyRequest(input);
-    return { ...req, clientToken: req.clientToken ?? `tok-${Math.random().toString(36).slice(2)}` };
-  }
-}
+const IgnoresFalseCapability = skipsCapabilityCheck(
+  class extends ReferenceSnapshotCopier {
+    constructor(options: ReferenceCopierOptions) {
+      super({
+        ...options,
+        capabilities: defineCapabilities({
+          ...referenceCapabilities(options.cloud),
+          retentionPeriod: false,
+          retentionDaysRange: null,
+          timeBasedCopy: false,
+          completionDurationMinutes: null,
+        }),
+      });
+    }
+  },
+);
 
 class LeaksSecretInErrors extends ReferenceSnapshotCopier {
   protected override registerCredentials(): void {}
@@ -86,19 +73,6 @@ class LogsSecret extends ReferenceSnapshotCopier {
   }
 }
 
-class DuplicatesOnRetry extends ReferenceSnapshotCopier {
-  // Looks the token up under the wrong tag and sends a fresh token: nothing finds the earlier copy.
-  protected override async _findByToken(): Promise<ObservedCopy[]> {
-    return [];
-  }
-  protected override _startCopy(req: NormalizedCopyRequest, plan: CopyPlan) {
-    return super._startCopy(
-      { ...req, clientToken: `${req.clientToken.slice(0, 40)}-${Math.random().toString(36).slice(2, 10)}` },
-      plan,
-    );
-  }
-}
-
 class WrongKeyInPlan extends ReferenceSnapshotCopier {
   protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
     const plan = await super._plan(req, options);
@@ -110,34 +84,10 @@ class WrongKeyInPlan extends ReferenceSnapshotCopier {
   }
 }
 
-class FalseCancel extends ReferenceSnapshotCopier {
-  // Reports the delete as done without sending it.
-  protected override async _delete(): Promise<void> {}
-}
-
-class UnbatchedStatus extends ReferenceSnapshotCopier {
-  protected override async _describe(region: string, ids: readonly string[]): Promise<ObservedCopy[]> {
-    const out: ObservedCopy[] = [];
-    for (const id of ids) out.push(...(await super._describe(region, [id])));
-    return out;
-  }
-}
-
 class DecryptsSilently extends ReferenceSnapshotCopier {
   protected override _startCopy(req: NormalizedCopyRequest, plan: CopyPlan) {
     const encryption = req.encryption?.encrypted === undefined ? { encrypted: false } : req.encryption;
     return super._startCopy({ ...req, encryption }, plan);
-  }
-}
-
-class DeletesOnTimeout extends ReferenceSnapshotCopier {
-  override async wait(ref: SnapshotRef, options: WaitOptions = {}): Promise<CopyStatus> {
-    try {
-      return await super.wait(ref, options);
-    } catch (err) {
-      if (is(err, 'TIMEOUT')) await this.cancel(ref);
-      throw err;
-    }
   }
 }
 
@@ -185,25 +135,9 @@ class IgnoresRetention extends ReferenceSnapshotCopier {
   }
 }
 
-class StatusSaysCompleted extends ReferenceSnapshotCopier {
-  protected override async _describe(region: string, ids: readonly string[]): Promise<ObservedCopy[]> {
-    const real = await super._describe(region, ids);
-    return real.map((s) => (s.state === 'pending' ? { ...s, state: 'completed', progress: 100 } : s));
-  }
-}
-
 class NeverSaysReused extends ReferenceSnapshotCopier {
   override async copy(request: CopyRequestInput, options: CopyOptions = {}): Promise<CopyHandle> {
     return { ...(await super.copy(request, options)), reused: false };
-  }
-}
-
-class PlanMutates extends ReferenceSnapshotCopier {
-  protected override async _plan(req: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
-    const plan = await super._plan(req, options);
-    // "Warms up" by starting the copy during planning: a plan must never change anything.
-    await super._startCopy(req, plan);
-    return plan;
   }
 }
 
@@ -239,19 +173,11 @@ class ListingFindsSubstrings extends ReferenceSnapshotCopier {
   }
 }
 
-type BrokenClass = new (options: ReferenceCopierOptions) => ReferenceSnapshotCopier;
+const flawed = withSharedFlaws(ReferenceSnapshotCopier);
 
-function broken(id: string, flaw: string, caughtBy: readonly string[], Copier: BrokenClass): BrokenCopier {
-  return {
-    id,
-    flaw,
-    caughtBy,
-    makeHarness: () =>
-      makeReferenceHarness({
-        makeCopier: ({ cloud, credentials, runtime }) => new Copier({ ...runtime, cloud, credentials }),
-      }),
-  };
-}
+const broken = brokenCopierMaker<SnapshotCopier, ReferenceCopierOptions, ConformanceHarness>(
+  makeReferenceHarness,
+);
 
 /** Copiers with one deliberate flaw each; every one must fail the suite. */
 export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
@@ -278,7 +204,7 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     'duplicates-on-retry',
     'sends a new idempotency token on every attempt',
     ['idempotency.dropped-response', 'idempotency.same-token-twice'],
-    DuplicatesOnRetry,
+    flawed.DuplicatesOnRetry,
   ),
   broken(
     'wrong-key-in-plan',
@@ -290,13 +216,13 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     'false-cancel',
     'says a copy was cancelled but leaves it in the cloud',
     ['cancel.running-copy', 'cancel.completed-copy'],
-    FalseCancel,
+    flawed.FalseCancel,
   ),
   broken(
     'unbatched-status',
     'reads status with one request per id',
     ['status.batching', 'status.batching-across-regions'],
-    UnbatchedStatus,
+    flawed.UnbatchedStatus,
   ),
   broken(
     'decrypts-silently',
@@ -304,7 +230,12 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     ['encryption.never-decrypts'],
     DecryptsSilently,
   ),
-  broken('deletes-on-timeout', 'deletes the copy when a wait times out', ['wait.timeout'], DeletesOnTimeout),
+  broken(
+    'deletes-on-timeout',
+    'deletes the copy when a wait times out',
+    ['wait.timeout'],
+    flawed.DeletesOnTimeout,
+  ),
   broken(
     'throttle-not-retryable',
     'reports throttling as a non-retryable PROVIDER_ERROR',
@@ -334,7 +265,7 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     'status-says-completed',
     'reports running copies as completed',
     ['status.reflects-truth', 'status.batching-across-regions'],
-    StatusSaysCompleted,
+    flawed.StatusSaysCompleted,
   ),
   broken(
     'never-says-reused',
@@ -342,7 +273,7 @@ export const BROKEN_COPIERS: readonly BrokenCopier[] = Object.freeze([
     ['idempotency.reused-flag'],
     NeverSaysReused,
   ),
-  broken('plan-mutates', 'starts the copy while planning', ['plan.no-mutation'], PlanMutates),
+  broken('plan-mutates', 'starts the copy while planning', ['plan.no-mutation'], flawed.PlanMutates),
   broken(
     'lists-own-as-shared',
     "lists the caller's own snapshots in a shared-by listing",

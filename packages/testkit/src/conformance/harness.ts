@@ -58,16 +58,20 @@ export interface RegionKeys {
   readonly inaccessible: string;
 }
 
-/** Builds the cloud-side state a test starts from. Fixtures never go through the copier. */
-export interface ConformanceFixtures {
+/** The regions, accounts and keys every kind of harness's fixtures name. */
+export interface FixturesBase {
   /** At least two regions the caller may use; the first is the default source region. */
   readonly regions: readonly [string, string, ...string[]];
   /** An account id, not the caller's, for requests that name a source owner. */
   readonly otherAccountId: string;
-  /** Creates a completed source snapshot directly in the cloud. */
-  createSource(spec?: SourceSnapshotSpec): Awaitable<SourceFixture>;
   /** Keys the caller can name in a region. */
   keys(region: string): RegionKeys;
+}
+
+/** Builds the cloud-side state a test starts from. Fixtures never go through the copier. */
+export interface ConformanceFixtures extends FixturesBase {
+  /** Creates a completed source snapshot directly in the cloud. */
+  createSource(spec?: SourceSnapshotSpec): Awaitable<SourceFixture>;
   /** A well-formed snapshot id that does not exist in `region`. */
   missingSnapshotId(region: string): string;
   /** The caller's own account id (listing cases compare owners with it). */
@@ -163,25 +167,30 @@ export interface ConformanceLogLine {
   readonly fields?: Readonly<Record<string, unknown>>;
 }
 
-/**
- * A fresh, isolated world for one test: a copier and the cloud it talks to. Build a new
- * one for every test; the suite never shares a harness between tests.
- */
-export interface ConformanceHarness {
+/** What a harness holds besides its fixtures and truth, whatever kind of copier `C` it tests. */
+export interface HarnessBase<C> {
   /** The copier under test, with credentials whose secret is {@link sentinelSecret}. */
-  readonly copier: SnapshotCopier;
-  readonly fixtures: ConformanceFixtures;
-  readonly truth: ConformanceTruth;
+  readonly copier: C;
   readonly time: ConformanceTime;
+  /** Faults by neutral operation, as the harness maps them onto its cloud's calls. */
   readonly faults: ConformanceFaults;
   /** A copier like {@link copier} whose credentials the cloud rejects (its secret is also the sentinel). */
-  makeCopierWithBadCredentials(): Awaitable<SnapshotCopier>;
+  makeCopierWithBadCredentials(): Awaitable<C>;
   /** A secret the copier holds that must never appear in an error message or a log line. */
   readonly sentinelSecret: string;
   /** Everything the copier (and its bad-credentials twin) logged, in order. */
   readonly logs: readonly ConformanceLogLine[];
   /** Stops everything the harness started (servers, nock interceptors). */
   close(): Awaitable<void>;
+}
+
+/**
+ * A fresh, isolated world for one test: a copier and the cloud it talks to. Build a new
+ * one for every test; the suite never shares a harness between tests.
+ */
+export interface ConformanceHarness extends HarnessBase<SnapshotCopier> {
+  readonly fixtures: ConformanceFixtures;
+  readonly truth: ConformanceTruth;
 }
 
 /** Builds a fresh harness; called once per test. */

@@ -1,11 +1,9 @@
 import type { ImageCopier } from '@snapcopy/core';
 import type {
   Awaitable,
-  ConformanceFaults,
-  ConformanceLogLine,
-  ConformanceTime,
   FixtureKey,
-  RegionKeys,
+  FixturesBase,
+  HarnessBase,
   TruthRequest,
   TruthSnapshot,
 } from './harness.js';
@@ -44,15 +42,9 @@ export interface SourceImageFixture {
 }
 
 /** Builds the cloud-side state a test starts from. Fixtures never go through the copier. */
-export interface ImageConformanceFixtures {
-  /** At least two regions the caller may use; the first is the default source region. */
-  readonly regions: readonly [string, string, ...string[]];
-  /** An account id, not the caller's, for requests that name a source owner. */
-  readonly otherAccountId: string;
+export interface ImageConformanceFixtures extends FixturesBase {
   /** Creates an available source image over completed snapshots directly in the cloud. */
   createSourceImage(spec?: SourceImageSpec): Awaitable<SourceImageFixture>;
-  /** Keys the caller can name in a region. */
-  keys(region: string): RegionKeys;
   /** A well-formed image id that does not exist in `region`. */
   missingImageId(region: string): string;
 }
@@ -97,20 +89,13 @@ export interface ImageConformanceTruth {
   requests(): Awaitable<readonly TruthRequest[]>;
 }
 
-/** A fresh, isolated world for one image test: an image copier and the cloud it talks to. */
-export interface ImageConformanceHarness {
-  /** The copier under test, with credentials whose secret is {@link sentinelSecret}. */
-  readonly copier: ImageCopier;
+/**
+ * A fresh, isolated world for one image test: an image copier and the cloud it talks to.
+ * Its faults name `copy` for the image copy call and `status` for the image describe call.
+ */
+export interface ImageConformanceHarness extends HarnessBase<ImageCopier> {
   readonly fixtures: ImageConformanceFixtures;
   readonly truth: ImageConformanceTruth;
-  readonly time: ConformanceTime;
-  /** Faults by neutral operation: `copy` is the image copy call, `status` the image describe call. */
-  readonly faults: ConformanceFaults;
-  /** A copier like {@link copier} whose credentials the cloud rejects (its secret is also the sentinel). */
-  makeCopierWithBadCredentials(): Awaitable<ImageCopier>;
-  readonly sentinelSecret: string;
-  readonly logs: readonly ConformanceLogLine[];
-  close(): Awaitable<void>;
 }
 
 /** Builds a fresh image harness; called once per test. */

@@ -1,46 +1,39 @@
-// The image truth over the EC2 and ECS simulators, for an image adapter's conformance
-// harness: each image as the simulated cloud holds it, read from its own state.
-import { LINEAGE_TAGS } from '@snapcopy/core';
 import type { Ec2Image } from '../ec2/images/image-model.js';
 import type { Ec2Simulator } from '../ec2/simulator.js';
 import type { EcsImage } from '../ecs/images/ecs-image-model.js';
 import type { EcsSimulator } from '../ecs/ecs-simulator.js';
 import type { ConformanceOperation } from './harness.js';
 import type { ImageConformanceTruth, TruthImage } from './image-harness.js';
-import { simWorldTruth } from './simulator-harness.js';
+import { simWorldTruth, tagsAndToken } from './simulator-harness.js';
+
+/** The image suite's operations on a cloud whose image calls are `CopyImage` and `DescribeImages`. */
+export function imageOperations<D extends string>(deleteOperation: D) {
+  return {
+    copy: 'CopyImage',
+    status: 'DescribeImages',
+    'describe-source': 'DescribeSnapshots',
+    delete: deleteOperation,
+  } as const satisfies Record<ConformanceOperation, string>;
+}
 
 /** The image suite's operations as the EC2 simulator names them. */
-export const EC2_IMAGE_OPERATIONS = {
-  copy: 'CopyImage',
-  status: 'DescribeImages',
-  'describe-source': 'DescribeSnapshots',
-  delete: 'DeregisterImage',
-} as const satisfies Record<ConformanceOperation, string>;
+export const EC2_IMAGE_OPERATIONS = imageOperations('DeregisterImage');
 
 /** The image suite's operations as the ECS simulator names them (CancelCopyImage and DeleteImage both delete). */
-export const ECS_IMAGE_OPERATIONS = {
-  copy: 'CopyImage',
-  status: 'DescribeImages',
-  'describe-source': 'DescribeSnapshots',
-  delete: 'CancelCopyImage',
-} as const satisfies Record<ConformanceOperation, string>;
+export const ECS_IMAGE_OPERATIONS = imageOperations('CancelCopyImage');
 
-const EC2_IMAGE_REQUEST_KINDS: Readonly<Record<string, ConformanceOperation>> = {
-  CopyImage: 'copy',
-  DescribeImages: 'status',
-  DescribeSnapshots: 'describe-source',
-  DeregisterImage: 'delete',
-  DeleteSnapshot: 'delete',
-};
-
-const ECS_IMAGE_REQUEST_KINDS: Readonly<Record<string, ConformanceOperation>> = {
-  CopyImage: 'copy',
-  DescribeImages: 'status',
-  DescribeSnapshots: 'describe-source',
-  CancelCopyImage: 'delete',
-  DeleteImage: 'delete',
-  DeleteSnapshot: 'delete',
-};
+/** Request kinds of an image run: the image calls, source reads, and the calls that remove a copy. */
+export function imageRequestKinds(
+  ...deleteOperations: string[]
+): Readonly<Record<string, ConformanceOperation>> {
+  const kinds: Record<string, ConformanceOperation> = {
+    CopyImage: 'copy',
+    DescribeImages: 'status',
+    DescribeSnapshots: 'describe-source',
+  };
+  for (const op of deleteOperations) kinds[op] = 'delete';
+  return kinds;
+}
 
 /** How a harness names keys: see `SimWorldTruthOptions.resolveKey`. */
 type ResolveKey = (region: string, ref: string) => unknown;
@@ -62,6 +55,41 @@ function imageTruth<I>(
   };
 }
 
+/** What {@link truthOfImage} reads of a simulated image. */
+interface SimImage {
+  readonly id: string;
+  readonly region: string;
+  readonly account: string;
+  readonly tags: ReadonlyMap<string, string>;
+  readonly copy?: {
+    readonly sourceRegion: string;
+    readonly sourceImageId: string;
+    readonly clientToken?: string;
+  };
+}
+
+/**
+ * A simulated image as the suite's {@link TruthImage}. The client token is the one the copy
+ * was made with, else the `snapcopy:client-token` lineage tag.
+ */
+export function truthOfImage(
+  image: SimImage,
+  state: TruthImage['state'],
+  snapshotIds: readonly string[],
+): TruthImage {
+  const { tags, token } = tagsAndToken(image);
+  return {
+    id: image.id,
+    region: image.region,
+    account: image.account,
+    state,
+    tags,
+    snapshotIds,
+    ...(image.copy ? { copyOf: { region: image.copy.sourceRegion, imageId: image.copy.sourceImageId } } : {}),
+    ...(token === undefined ? {} : { clientToken: token }),
+  };
+}
+
 const EC2_STATE: Record<Ec2Image['state'], TruthImage['state']> = {
   pending: 'pending',
   available: 'completed',
@@ -74,24 +102,12 @@ export function ec2ImageTruth(sim: Ec2Simulator, resolveKey: ResolveKey): ImageC
   const snapshots = simWorldTruth(sim.world, {
     refresh: () => sim.advance(),
     resolveKey,
-    requestKinds: EC2_IMAGE_REQUEST_KINDS,
+    requestKinds: imageRequestKinds('DeregisterImage', 'DeleteSnapshot'),
   });
+  const snapshotIds = (i: Ec2Image) => i.blockDevices.flatMap((d) => (d.snapshotId ? [d.snapshotId] : []));
   return imageTruth(
     () => sim.images(),
-    (i) => {
-      const tags = Object.fromEntries(i.tags);
-      const token = i.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken];
-      return {
-        id: i.id,
-        region: i.region,
-        account: i.account,
-        state: EC2_STATE[i.state],
-        tags,
-        snapshotIds: i.blockDevices.flatMap((d) => (d.snapshotId ? [d.snapshotId] : [])),
-        ...(i.copy ? { copyOf: { region: i.copy.sourceRegion, imageId: i.copy.sourceImageId } } : {}),
-        ...(token === undefined ? {} : { clientToken: token }),
-      };
-    },
+    (i) => truthOfImage(i, EC2_STATE[i.state], snapshotIds(i)),
     snapshots,
   );
 }
@@ -114,27 +130,19 @@ export function ecsImageTruth(sim: EcsSimulator, resolveKey: ResolveKey): ImageC
   const snapshots = simWorldTruth(sim.world, {
     refresh: () => sim.advance(),
     resolveKey,
-    requestKinds: ECS_IMAGE_REQUEST_KINDS,
+    requestKinds: imageRequestKinds('CancelCopyImage', 'DeleteImage', 'DeleteSnapshot'),
   });
   return imageTruth(
     () => {
       sim.advance();
       return [...sim.state.images.images.values()];
     },
-    (i) => {
-      const tags = Object.fromEntries(i.tags);
-      const token = i.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken];
-      return {
-        id: i.id,
-        region: i.region,
-        account: i.account,
-        state: ecsState(i),
-        tags,
-        snapshotIds: i.disks.flatMap((d) => (d.snapshotId ? [d.snapshotId] : [])),
-        ...(i.copy ? { copyOf: { region: i.copy.sourceRegion, imageId: i.copy.sourceImageId } } : {}),
-        ...(token === undefined ? {} : { clientToken: token }),
-      };
-    },
+    (i) =>
+      truthOfImage(
+        i,
+        ecsState(i),
+        i.disks.flatMap((d) => (d.snapshotId ? [d.snapshotId] : [])),
+      ),
     snapshots,
   );
 }

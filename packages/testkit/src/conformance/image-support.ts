@@ -1,11 +1,4 @@
-import type {
-  ErrorCode,
-  ImageCapabilities,
-  ImageCopier,
-  ImageCopyHandle,
-  ImageCopyRequestInput,
-  ImageCopyStatus,
-} from '@snapcopy/core';
+import type { ErrorCode, ImageCapabilities, ImageCopyRequestInput, ImageCopyStatus } from '@snapcopy/core';
 import type { ConformanceContext } from './case.js';
 import type {
   ImageConformanceHarness,
@@ -13,7 +6,15 @@ import type {
   SourceImageSpec,
   TruthImage,
 } from './image-harness.js';
-import { check, expectNoMutationSince, expectOneOfCodes, fail, recorded, requestMark } from './support.js';
+import {
+  expectNoneMade,
+  expectRefusedWithoutRequests,
+  fail,
+  mustBeThere,
+  recorded,
+  suiteWaitOptions,
+  type WaitExtras,
+} from './support.js';
 
 /** A source image and the plainest request that copies it under this manifest. */
 export interface PlainImageCopy {
@@ -45,46 +46,25 @@ export async function plainImageCopy(
   };
 }
 
-/** Starts an image copy through the copier, recording any rejection. */
-export function startImageCopy(
-  h: ImageConformanceHarness,
-  ctx: ConformanceContext,
-  request: ImageCopyRequestInput,
-  copier: ImageCopier = h.copier,
-): Promise<ImageCopyHandle> {
-  return recorded(ctx, () => copier.copy(request));
-}
-
 /** Waits for an image copy through the copier, polling at the suite's delay. */
 export function waitForImage(
   h: ImageConformanceHarness,
   ctx: ConformanceContext,
   ref: { readonly region: string; readonly imageId: string },
-  extra: { timeoutMs?: number; onProgress?: (s: ImageCopyStatus) => void } = {},
+  extra: WaitExtras<ImageCopyStatus> = {},
 ): Promise<ImageCopyStatus> {
-  return recorded(ctx, () =>
-    h.copier.wait(
-      { region: ref.region, imageId: ref.imageId },
-      {
-        minDelayMs: ctx.options.pollDelayMs,
-        maxDelayMs: ctx.options.pollDelayMs * 4,
-        timeoutMs: extra.timeoutMs ?? 48 * 3600_000,
-        ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
-      },
-    ),
-  );
+  const target = { region: ref.region, imageId: ref.imageId };
+  return recorded(ctx, () => h.copier.wait(target, suiteWaitOptions(ctx, extra)));
 }
 
 /** Reads an image that must exist. */
-export async function mustExistImage(
+export function mustExistImage(
   h: ImageConformanceHarness,
   region: string,
   id: string,
   what: string,
 ): Promise<TruthImage> {
-  const image = await h.truth.image(region, id);
-  check(image !== undefined, `${what}: the cloud has no image ${id} in ${region}`);
-  return image;
+  return mustBeThere(h.truth.image(region, id), 'image', region, id, what);
 }
 
 /** Asserts the cloud holds no image copy made from `source`. */
@@ -94,10 +74,7 @@ export async function expectNoImageCopyOf(
   what: string,
 ): Promise<void> {
   const made = (await h.truth.imageCopies()).filter((c) => c.copyOf?.imageId === source.ref.imageId);
-  check(
-    made.length === 0,
-    `${what}: the cloud must hold no image copy, holds ${made.map((c) => c.id).join(', ')}`,
-  );
+  expectNoneMade(made, 'image copy', what);
 }
 
 /**
@@ -113,10 +90,7 @@ export async function expectImageRefusedWithoutMutation(
   codes: readonly ErrorCode[],
   what: string,
 ): Promise<void> {
-  const mark = await requestMark(h);
-  await expectOneOfCodes(ctx, () => h.copier.plan(request), codes, `${what} (plan)`);
-  await expectOneOfCodes(ctx, () => h.copier.copy(request), codes, `${what} (copy)`);
-  await expectNoMutationSince(h, mark, what);
+  await expectRefusedWithoutRequests(h, ctx, request, codes, what);
   await expectNoImageCopyOf(h, source, what);
 }
 

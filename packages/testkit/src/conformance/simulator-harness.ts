@@ -32,13 +32,24 @@ export const SIMULATOR_REQUEST_KINDS: Readonly<Record<string, ConformanceOperati
 };
 
 /**
+ * A simulated resource's tags as plain data, and the client token it was copied with: the
+ * copy's own, else the `snapcopy:client-token` lineage tag.
+ */
+export function tagsAndToken(r: {
+  readonly tags: ReadonlyMap<string, string>;
+  readonly copy?: { readonly clientToken?: string | undefined } | undefined;
+}): { tags: Record<string, string>; token: string | undefined } {
+  const tags = Object.fromEntries(r.tags);
+  return { tags, token: r.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken] };
+}
+
+/**
  * A simulated snapshot as the suite's {@link TruthSnapshot}. The client token is the one
  * the copy was made with, else the `snapcopy:client-token` lineage tag (for clouds whose
  * copy call takes no native token).
  */
 export function truthOfSimSnapshot(s: SimSnapshot): TruthSnapshot {
-  const tags = Object.fromEntries(s.tags);
-  const token = s.copy?.clientToken ?? tags[LINEAGE_TAGS.clientToken];
+  const { tags, token } = tagsAndToken(s);
   return {
     id: s.id,
     region: s.region,

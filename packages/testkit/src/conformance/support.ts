@@ -1,12 +1,5 @@
 import { AssertionError } from 'node:assert';
-import type {
-  Capabilities,
-  CopyHandle,
-  CopyRequestInput,
-  CopyStatus,
-  ErrorCode,
-  SnapshotCopier,
-} from '@snapcopy/core';
+import type { Capabilities, CopyHandle, CopyRequestInput, CopyStatus, ErrorCode } from '@snapcopy/core';
 import { isSnapcopyError } from '@snapcopy/core';
 import type { ConformanceContext } from './case.js';
 import type {
@@ -24,6 +17,11 @@ import type {
 export interface RequestLogHolder {
   readonly truth: { requests(): Awaitable<readonly TruthRequest[]> };
 }
+
+/** A harness whose copier (of any kind) plans and copies `R` requests. */
+export type CopyingHarness<R> = RequestLogHolder & {
+  readonly copier: { plan(request: R): Promise<unknown>; copy(request: R): Promise<unknown> };
+};
 
 /** Fails the current case with a message that says what the contract wanted. */
 export function fail(message: string): never {
@@ -130,6 +128,14 @@ export async function expectNoMutationSince(h: RequestLogHolder, mark: number, w
   );
 }
 
+/** Asserts `made` (the copies of one source the cloud holds, of any kind) is empty. */
+export function expectNoneMade(made: readonly { readonly id: string }[], noun: string, what: string): void {
+  check(
+    made.length === 0,
+    `${what}: the cloud must hold no ${noun}, holds ${made.map((c) => c.id).join(', ')}`,
+  );
+}
+
 /** Asserts the cloud holds no copy made from `source` at all. */
 export async function expectNoCopyOf(
   h: ConformanceHarness,
@@ -137,19 +143,48 @@ export async function expectNoCopyOf(
   what: string,
 ): Promise<void> {
   const made = (await h.truth.copies()).filter((c) => c.copyOf?.snapshotId === source.ref.snapshotId);
-  check(made.length === 0, `${what}: the cloud must hold no copy, holds ${made.map((c) => c.id).join(', ')}`);
+  expectNoneMade(made, 'copy', what);
+}
+
+/** Asserts a truth read (of any kind) found something; returns it. */
+export async function mustBeThere<T>(
+  read: Awaitable<T | undefined>,
+  noun: string,
+  region: string,
+  id: string,
+  what: string,
+): Promise<T> {
+  const found = await read;
+  check(found !== undefined, `${what}: the cloud has no ${noun} ${id} in ${region}`);
+  return found;
 }
 
 /** Reads a snapshot that must exist. */
-export async function mustExist(
+export function mustExist(
   h: ConformanceHarness,
   region: string,
   id: string,
   what: string,
 ): Promise<TruthSnapshot> {
-  const s = await h.truth.snapshot(region, id);
-  check(s !== undefined, `${what}: the cloud has no snapshot ${id} in ${region}`);
-  return s;
+  return mustBeThere(h.truth.snapshot(region, id), 'snapshot', region, id, what);
+}
+
+/** What a case may add to a wait: a shorter timeout, an abort signal, a progress callback. */
+export interface WaitExtras<S> {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (s: S) => void;
+}
+
+/** The options of every wait the suite makes: polls at the suite's delay, a two-day timeout. */
+export function suiteWaitOptions<S>(ctx: ConformanceContext, extra: WaitExtras<S>) {
+  return {
+    minDelayMs: ctx.options.pollDelayMs,
+    maxDelayMs: ctx.options.pollDelayMs * 4,
+    timeoutMs: extra.timeoutMs ?? 48 * 3600_000,
+    ...(extra.signal ? { signal: extra.signal } : {}),
+    ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
+  };
 }
 
 /** Waits for a copy through the copier, polling at the suite's delay. */
@@ -157,20 +192,10 @@ export function waitFor(
   h: ConformanceHarness,
   ctx: ConformanceContext,
   ref: CopyHandle,
-  extra: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (s: CopyStatus) => void } = {},
+  extra: WaitExtras<CopyStatus> = {},
 ): Promise<CopyStatus> {
-  return recorded(ctx, () =>
-    h.copier.wait(
-      { region: ref.region, snapshotId: ref.snapshotId },
-      {
-        minDelayMs: ctx.options.pollDelayMs,
-        maxDelayMs: ctx.options.pollDelayMs * 4,
-        timeoutMs: extra.timeoutMs ?? 48 * 3600_000,
-        ...(extra.signal ? { signal: extra.signal } : {}),
-        ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
-      },
-    ),
-  );
+  const target = { region: ref.region, snapshotId: ref.snapshotId };
+  return recorded(ctx, () => h.copier.wait(target, suiteWaitOptions(ctx, extra)));
 }
 
 /** Moves time in steps until `done` holds; fails after the suite's bound. */
@@ -245,6 +270,33 @@ export async function plainCopy(
   };
 }
 
+/**
+ * Starts the plainest copy of a new source made to `spec`, as `plain` (`plainCopy`,
+ * `plainImageCopy`) makes it for the harness's kind.
+ */
+export async function startPlain<
+  H extends { readonly copier: { copy(request: never): Promise<unknown> } },
+  S,
+>(
+  plain: (h: H, spec: S) => Promise<{ readonly request: Parameters<H['copier']['copy']>[0] }>,
+  h: H,
+  ctx: ConformanceContext,
+  spec: S,
+): Promise<Awaited<ReturnType<H['copier']['copy']>>> {
+  const { request } = await plain(h, spec);
+  return recorded(ctx, () => h.copier.copy(request as never)) as Promise<
+    Awaited<ReturnType<H['copier']['copy']>>
+  >;
+}
+
+/** Asserts a wait (of any kind of copy) ended completed; `label` prefixes the message. */
+export function expectCompleted(
+  done: { readonly state: string; readonly message?: string | undefined },
+  label = 'the copy',
+): void {
+  check(done.state === 'completed', `${label} ended ${done.state}: ${done.message ?? ''}`);
+}
+
 /** A region other than `region` among the fixtures' regions. */
 export function otherRegion(h: ConformanceHarness, region: string): string {
   return h.fixtures.regions.find((r) => r !== region) ?? fail('the fixtures need two regions');
@@ -255,14 +307,30 @@ export function freshToken(label: string): string {
   return `conf-${label}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** Starts a copy through the copier, recording any rejection. */
-export function startCopy(
-  h: ConformanceHarness,
+/** Starts a copy (of any kind) through the copier, recording any rejection. */
+export function startCopy<R = CopyRequestInput, H = CopyHandle>(
+  h: { readonly copier: { copy(request: R): Promise<H> } },
   ctx: ConformanceContext,
-  request: CopyRequestInput,
-  copier: SnapshotCopier = h.copier,
-): Promise<CopyHandle> {
+  request: R,
+  copier: { copy(request: R): Promise<H> } = h.copier,
+): Promise<H> {
   return recorded(ctx, () => copier.copy(request));
+}
+
+/**
+ * Unless `flag` is set, the request must be `UNSUPPORTED` in `plan` and `copy` with zero
+ * requests; answers whether it was (the case has nothing more to check then).
+ */
+export async function refusedUnless<R>(
+  flag: boolean,
+  h: CopyingHarness<R>,
+  ctx: ConformanceContext,
+  request: R,
+  what: string,
+): Promise<boolean> {
+  if (flag) return false;
+  await expectUnsupportedWithZeroRequests(h, ctx, request, what);
+  return true;
 }
 
 /**
@@ -270,9 +338,7 @@ export function startCopy(
  * `UNSUPPORTED` and the cloud sees zero requests. Any kind of copier (snapshots, images).
  */
 export async function expectUnsupportedWithZeroRequests<R>(
-  h: RequestLogHolder & {
-    readonly copier: { plan(request: R): Promise<unknown>; copy(request: R): Promise<unknown> };
-  },
+  h: CopyingHarness<R>,
   ctx: ConformanceContext,
   request: R,
   what: string,
@@ -296,11 +362,35 @@ export async function expectRefusedWithoutMutation(
   codes: readonly ErrorCode[],
   what: string,
 ): Promise<void> {
+  await expectRefusedWithoutRequests(h, ctx, request, codes, what);
+  await expectNoCopyOf(h, source, what);
+}
+
+/**
+ * `plan` and `copy` (of any kind of copier) both fail with one of `codes` and the cloud
+ * sees no copy or delete request meanwhile.
+ */
+export async function expectRefusedWithoutRequests<R>(
+  h: CopyingHarness<R>,
+  ctx: ConformanceContext,
+  request: R,
+  codes: readonly ErrorCode[],
+  what: string,
+): Promise<void> {
   const mark = await requestMark(h);
   await expectOneOfCodes(ctx, () => h.copier.plan(request), codes, `${what} (plan)`);
   await expectOneOfCodes(ctx, () => h.copier.copy(request), codes, `${what} (copy)`);
   await expectNoMutationSince(h, mark, what);
-  await expectNoCopyOf(h, source, what);
+}
+
+/** Awaits `work`, which must reject `THROTTLED` and retryable. */
+export async function expectThrottled(
+  ctx: ConformanceContext,
+  work: () => Promise<unknown>,
+  what: string,
+): Promise<void> {
+  const err = await expectCode(ctx, work, 'THROTTLED', what);
+  check(isSnapcopyError(err) && err.retryable, `${what}: THROTTLED must be retryable`);
 }
 
 /** The destination region and whether it is the source's, for a copy that changes encryption. */

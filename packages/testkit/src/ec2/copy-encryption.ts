@@ -1,6 +1,26 @@
 import { Ec2ApiError } from './errors.js';
+import type { QueryParams } from './query-params.js';
 
 /** What decides the encryption of a CopySnapshot result. */
+/**
+ * `Encrypted` and `KmsKeyId` of a copy call (CopySnapshot, CopyImage): a key is only
+ * accepted together with `Encrypted=true`.
+ */
+export function readEncryptionParams(p: QueryParams): { encryptedFlag?: boolean; kmsKeyId?: string } {
+  const encryptedFlag = p.bool('Encrypted');
+  const kmsKeyId = p.get('KmsKeyId');
+  if (kmsKeyId !== undefined && encryptedFlag !== true) {
+    throw new Ec2ApiError(
+      'InvalidParameterDependency',
+      'The parameter KmsKeyId requires the parameter Encrypted to be set.',
+    );
+  }
+  return {
+    ...(encryptedFlag === undefined ? {} : { encryptedFlag }),
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+  };
+}
+
 export interface CopyEncryptionInput {
   readonly sourceEncrypted: boolean;
   /** Key ARN of an encrypted source. */

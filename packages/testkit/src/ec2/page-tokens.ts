@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ec2Errors } from './errors.js';
+import type { QueryParams } from './query-params.js';
 
 export interface Listing {
   readonly owner: string;
@@ -50,6 +51,21 @@ export class PageTokenCache {
   }
 
   /**
+   * The page of a listing that `token` names, or, without a token, its first page of at most
+   * `size` ids; `ids()` lists the matches only when a new listing starts.
+   */
+  next(
+    token: string | undefined,
+    owner: string,
+    query: string,
+    size: number,
+    ids: () => readonly string[],
+  ): { ids: readonly string[]; nextToken?: string } {
+    const cursor = token !== undefined ? this.resolve(token, owner, query) : this.start(owner, query, ids());
+    return this.page(cursor, size);
+  }
+
+  /**
    * One page: the ids in `[offset, offset + size)` plus the token of the next page, or
    * `undefined` on the last page.
    */
@@ -60,4 +76,29 @@ export class PageTokenCache {
     if (next >= listing.ids.length) return { ids };
     return { ids, nextToken: this.issue(listing, next) };
   }
+}
+
+/**
+ * `MaxResults` and `NextToken` of a Describe call that also takes ids (named `idsParam` in
+ * EC2's messages): never together with ids, and at least `min` results a page.
+ */
+export function readPaging(
+  p: QueryParams,
+  idsParam: string,
+  hasIds: boolean,
+  min: number,
+): { readonly maxResults: number | undefined; readonly nextToken: string | undefined } {
+  const maxResults = p.int('MaxResults');
+  const nextToken = p.get('NextToken');
+  if (hasIds && (maxResults !== undefined || nextToken !== undefined)) {
+    throw ec2Errors.invalidParameterCombination(
+      `The parameter ${idsParam} cannot be used with the parameter MaxResults or NextToken`,
+    );
+  }
+  if (maxResults !== undefined && maxResults < min) {
+    throw ec2Errors.invalidParameterValue(
+      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value greater than ${min - 1}.`,
+    );
+  }
+  return { maxResults, nextToken };
 }

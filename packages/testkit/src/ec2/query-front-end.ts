@@ -24,6 +24,7 @@ import type { Ec2RequestContext, Ec2State } from './state.js';
 import type { Ec2Throttle } from './throttling.js';
 import { throttleBucketName } from './throttling.js';
 import { renderError, renderSuccess } from './xml.js';
+import { requestRecorder } from '../sim/request-log.js';
 
 type Operation = (ctx: Ec2RequestContext, params: QueryParams) => string;
 
@@ -79,19 +80,13 @@ export class Ec2QueryFrontEnd implements SimHandler {
     let account: string | undefined;
     let region: string | undefined;
     let fault: { kind: string; latencyMs: number } | undefined;
-    const log = (httpStatus: number, errorCode?: string) =>
-      world.requests.record({
-        at,
-        cloud: 'ec2',
-        operation: action,
-        region,
-        account,
-        params: params.toRecord(SECRET_PARAMS),
-        httpStatus,
-        ...(errorCode !== undefined ? { errorCode } : {}),
-        requestId,
-        ...(fault !== undefined ? { fault: fault.kind } : {}),
-      });
+    const log = requestRecorder(world.requests, { at, cloud: 'ec2', requestId }, () => ({
+      operation: action,
+      region,
+      account,
+      params: params.toRecord(SECRET_PARAMS),
+      fault,
+    }));
     const latency = () => (fault?.latencyMs ? { latencyMs: fault.latencyMs } : {});
     try {
       params = QueryParams.parse(request.url, request.body);

@@ -1,5 +1,5 @@
 import { creationDurationMs } from '../sim/snapshot-creation.js';
-import type { SimSnapshot } from '../sim/world.js';
+import { type SimSnapshot, snapshotOfVolume } from '../sim/world.js';
 import { newDataKeyId } from './ids.js';
 import type { Ec2Attachment, Ec2Instance } from './instances.js';
 import type { Ec2RequestContext, Ec2SnapshotExtra, Ec2State } from './state.js';
@@ -67,15 +67,9 @@ export function takeSnapshotSet(
       ...(fixedId !== undefined ? { id: fixedId } : {}),
       region: instance.region,
       account: instance.account,
-      volumeId: volume.id,
-      volumeSizeGiB: volume.sizeGiB,
-      sizeGiB: a.usedGiB,
-      changedGiB,
-      encrypted: volume.encrypted,
-      ...(volume.kmsKeyId !== undefined ? { kmsKeyId: volume.kmsKeyId } : {}),
+      ...snapshotOfVolume(volume, a.usedGiB, changedGiB, spec.completed),
       ...(spec.description !== undefined ? { description: spec.description } : {}),
       tags: Object.fromEntries(tags),
-      state: spec.completed ? 'completed' : 'pending',
       extra: { ...extra, instanceId: instance.id } as Record<string, unknown>,
     });
     if (!spec.completed) creations.add(snapshot, now + creationDurationMs(world, changedGiB));

@@ -122,3 +122,45 @@ export function mostRecentCompletedCopy<T extends { readonly state: string; read
   }
   return best;
 }
+
+/** What {@link billDiskCopy} reads of a snapshot: the source, or an earlier copy of its disk. */
+interface BilledSnapshot {
+  readonly id: string;
+  readonly state: string;
+  readonly completedAt?: number;
+  readonly encrypted: boolean;
+  readonly kmsKeyId?: string;
+  readonly sizeGiB: number;
+  readonly volumeSizeGiB: number;
+  readonly copy?: { readonly sourceSnapshotId: string };
+}
+
+/**
+ * {@link ecsCopyBilling} of a copy of `source` under `copy`'s encryption, measured against
+ * the most recent completed one among `earlier` (the disk's copies in the destination);
+ * `changedGiB(a, b)` is what differs between two snapshots of the disk.
+ */
+export function billDiskCopy(
+  source: BilledSnapshot,
+  copy: { readonly encrypted: boolean; readonly keyId?: string | undefined },
+  earlier: readonly BilledSnapshot[],
+  changedGiB: (a: string, b: string) => number,
+): EcsBilling {
+  const prior = mostRecentCompletedCopy(earlier);
+  return ecsCopyBilling({
+    sourceEncrypted: source.encrypted,
+    copyEncrypted: copy.encrypted,
+    ...(copy.keyId !== undefined ? { copyKeyId: copy.keyId } : {}),
+    snapshotSizeGiB: source.sizeGiB,
+    diskSizeGiB: source.volumeSizeGiB,
+    ...(prior
+      ? {
+          mostRecentCopy: {
+            encrypted: prior.encrypted,
+            ...(prior.kmsKeyId !== undefined ? { keyId: prior.kmsKeyId } : {}),
+            deltaGiB: changedGiB(source.id, prior.copy?.sourceSnapshotId ?? prior.id),
+          },
+        }
+      : {}),
+  });
+}

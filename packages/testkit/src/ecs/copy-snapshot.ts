@@ -1,6 +1,6 @@
 import { simKeyState } from '../sim/key-state.js';
 import type { SimKey, SimSnapshot } from '../sim/world.js';
-import { ecsCopyBilling, mostRecentCompletedCopy, resolveEcsCopyEncryption } from './copy-rules.js';
+import { billDiskCopy, resolveEcsCopyEncryption } from './copy-rules.js';
 import type { EcsOperationContext } from './operation-context.js';
 import { EcsApiError, ecsErrors } from './rpc-errors.js';
 import { isValidClientToken, isValidDescription, isValidSnapshotName, readTags } from './validation.js';
@@ -148,23 +148,9 @@ export function copySnapshot(ctx: EcsOperationContext): Record<string, unknown> 
           'An earlier copy of this disk to the destination region is unfinished.',
         );
   }
-  const prior = mostRecentCompletedCopy(siblings);
-  const billing = ecsCopyBilling({
-    sourceEncrypted: source.encrypted,
-    copyEncrypted: outcome.encrypted,
-    ...(key ? { copyKeyId: key.id } : {}),
-    snapshotSizeGiB: source.sizeGiB,
-    diskSizeGiB: source.volumeSizeGiB,
-    ...(prior
-      ? {
-          mostRecentCopy: {
-            encrypted: prior.encrypted,
-            ...(prior.kmsKeyId !== undefined ? { keyId: prior.kmsKeyId } : {}),
-            deltaGiB: world.blocks.changedGiBBetween(source.id, prior.copy?.sourceSnapshotId ?? prior.id),
-          },
-        }
-      : {}),
-  });
+  const billing = billDiskCopy(source, { encrypted: outcome.encrypted, keyId: key?.id }, siblings, (a, b) =>
+    world.blocks.changedGiBBetween(a, b),
+  );
   const failMessage = state.takeAsyncFailure();
   const copy = world.startCopy({
     source,

@@ -4,6 +4,7 @@ import type { EcsOperationContext } from './operation-context.js';
 import { EcsApiError, ecsErrors } from './rpc-errors.js';
 import { ecsStatus, snapshotToWire } from './snapshot-wire.js';
 import { parseEcsFilterTime } from './time-format.js';
+import { tagPredicates } from './validation.js';
 
 type Predicate = (s: SimSnapshot) => boolean;
 
@@ -65,20 +66,7 @@ function readFilters(ctx: EcsOperationContext): Predicate[] {
     }
     preds.push(() => usage === 'none');
   }
-  const tags = p.structs('Tag');
-  if (tags.length > 20) throw new EcsApiError(400, 'InvalidTagCount', 'The number of tags exceeds 20.');
-  for (const { fields } of tags) {
-    const key = fields.Key;
-    if (key === undefined || key === '') {
-      throw new EcsApiError(
-        400,
-        'InvalidTag.Mismatch',
-        'The specified Tag.n.Key and Tag.n.Value are not match.',
-      );
-    }
-    const value = fields.Value;
-    preds.push((s) => s.tags.has(key) && (value === undefined || s.tags.get(key) === value));
-  }
+  preds.push(...tagPredicates(p, 'The number of tags exceeds 20.'));
   for (const { fields } of p.structs('Filter')) {
     const key = fields.Key;
     if (key !== 'CreationStartTime' && key !== 'CreationEndTime') {

@@ -1,12 +1,7 @@
 import type { Clock } from '@snapcopy/core';
 import { FaultInjector } from '../sim/faults.js';
-import {
-  mountNock,
-  type SimHandler,
-  type SimNockMount,
-  type SimServer,
-  startSimServer,
-} from '../sim/mount.js';
+import type { SimHandler, SimNockMount, SimServer } from '../sim/mount.js';
+import { mountNock, startSimServer } from '../sim/mount.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { applyKeyState, type SimKeyState } from '../sim/key-state.js';
 import type { SnapshotBlocksInput } from '../sim/snapshot-blocks.js';

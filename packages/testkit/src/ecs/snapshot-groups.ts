@@ -1,5 +1,5 @@
 import { creationDurationMs } from '../sim/snapshot-creation.js';
-import type { SimSnapshot } from '../sim/world.js';
+import { type SimSnapshot, snapshotOfVolume } from '../sim/world.js';
 import type { EcsState } from './ecs-state.js';
 import { newSnapshotGroupId } from './ids.js';
 import type { EcsOperationContext } from './operation-context.js';
@@ -99,15 +99,9 @@ export function takeSnapshotGroup(state: EcsState, spec: SnapshotGroupSpec): Ecs
       ...(fixedId !== undefined ? { id: fixedId } : {}),
       region: spec.region,
       account: spec.account,
-      volumeId: disk.id,
-      volumeSizeGiB: disk.sizeGiB,
-      sizeGiB: d.usedGiB,
-      changedGiB,
-      encrypted: disk.encrypted,
-      ...(disk.kmsKeyId !== undefined ? { kmsKeyId: disk.kmsKeyId } : {}),
+      ...snapshotOfVolume(disk, d.usedGiB, changedGiB, spec.completed),
       ...(disk.diskType !== undefined ? { diskType: disk.diskType } : {}),
       tags: Object.fromEntries(spec.snapshotTags ?? []),
-      state: spec.completed ? 'completed' : 'pending',
       extra: { ...(instanceId !== undefined ? { instanceId } : {}) },
     });
     state.register(s);

@@ -76,3 +76,28 @@ export function readTags(params: EcsParams, codes: TagErrorCodes): Array<[string
 export function isValidClientToken(token: string): boolean {
   return token.length > 0 && token.length <= 64 && /^[\x20-\x7e]+$/.test(token);
 }
+
+/**
+ * `Tag.N` of a Describe call as predicates: a resource matches each when it carries the key
+ * (with the value, when one is given). At most 20 tags (`InvalidTagCount` with
+ * `tooManyMessage`, which differs by operation); a tag needs a key.
+ */
+export function tagPredicates(
+  params: EcsParams,
+  tooManyMessage: string,
+): Array<(resource: { readonly tags: ReadonlyMap<string, string> }) => boolean> {
+  const tags = params.structs('Tag');
+  if (tags.length > 20) throw new EcsApiError(400, 'InvalidTagCount', tooManyMessage);
+  return tags.map(({ fields }) => {
+    const key = fields.Key;
+    if (key === undefined || key === '') {
+      throw new EcsApiError(
+        400,
+        'InvalidTag.Mismatch',
+        'The specified Tag.n.Key and Tag.n.Value are not match.',
+      );
+    }
+    const value = fields.Value;
+    return (r) => r.tags.has(key) && (value === undefined || r.tags.get(key) === value);
+  });
+}

@@ -1,28 +1,34 @@
 import type { CopierRuntime, SnapshotCopier } from '@snapcopy/core';
 import type {
   ConformanceHarness,
+  ConformanceOperation,
   FixtureKey,
   GroupFixture,
+  HarnessBase,
+  RegionKeys,
   SourceFixture,
   SourceSnapshotSpec,
 } from '../conformance/harness.js';
 import { captureLogger } from '../conformance/log-capture.js';
-import { simulatorFaults, simWorldTruth } from '../conformance/simulator-harness.js';
+import { SIMULATOR_OPERATIONS, simulatorFaults, simWorldTruth } from '../conformance/simulator-harness.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { hexId, type SimSnapshot } from '../sim/world.js';
 import { REFERENCE_DEFAULT_KEY_ALIAS, ReferenceCloud, type ReferenceCredentials } from './cloud.js';
 import { ReferenceSnapshotCopier } from './copier.js';
+
+/** Builds a copier (of any kind) over a reference cloud. */
+export type ReferenceCopierMaker<C> = (input: {
+  cloud: ReferenceCloud;
+  credentials: ReferenceCredentials;
+  runtime: CopierRuntime;
+}) => C;
 
 /** Settings of {@link makeReferenceHarness}. */
 export interface ReferenceHarnessOptions {
   readonly keyFailure?: 'async' | 'sync';
   readonly cancelTakesEffect?: 'immediate' | 'on-completion';
   /** Builds the copier under test (default: {@link ReferenceSnapshotCopier}). */
-  readonly makeCopier?: (input: {
-    cloud: ReferenceCloud;
-    credentials: ReferenceCredentials;
-    runtime: CopierRuntime;
-  }) => SnapshotCopier;
+  readonly makeCopier?: ReferenceCopierMaker<SnapshotCopier>;
 }
 
 /** The caller's account, another account that shares with it, and the two regions of every reference harness. */
@@ -59,25 +65,53 @@ export function setUpReferenceCloud(
 }
 
 /**
+ * What a reference harness of either kind holds besides its fixtures and truth: a fresh
+ * reference cloud, the copier `makeCopier` (else `makeDefault`) builds over it, virtual time,
+ * faults by the suite's operation names, the captured log; and the keys of each region.
+ */
+export function referenceHarnessBase<C>(
+  options: Pick<ReferenceHarnessOptions, 'keyFailure' | 'cancelTakesEffect'> & {
+    readonly makeCopier?: ReferenceCopierMaker<C>;
+  },
+  makeDefault: ReferenceCopierMaker<C>,
+  operations: Readonly<Record<ConformanceOperation, string>>,
+): { base: HarnessBase<C>; cloud: ReferenceCloud; keys: (region: string) => RegionKeys } {
+  const { clock, cloud, credentials, sentinelSecret, inaccessible, logger, lines } =
+    setUpReferenceCloud(options);
+  const runtime: CopierRuntime = { clock, logger };
+  const make = options.makeCopier ?? makeDefault;
+  const badCredentials = { accessKeyId: 'AKREFUNKNOWN0000', secretAccessKey: sentinelSecret };
+  const base: HarnessBase<C> = {
+    copier: make({ cloud, credentials, runtime }),
+    sentinelSecret,
+    logs: lines,
+    time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
+    faults: simulatorFaults(cloud.faults, operations),
+    makeCopierWithBadCredentials: () => make({ cloud, credentials: badCredentials, runtime }),
+    close: () => undefined,
+  };
+  const keys = (region: string): RegionKeys => ({
+    customer: 'alias/ref/customer',
+    inaccessible: inaccessible.get(region) ?? 'key-none',
+  });
+  return { base, cloud, keys };
+}
+
+/**
  * A fresh reference cloud and copier for one conformance test: two regions, the caller's
  * account and another that shares snapshots with it, a default, a customer and an
  * inaccessible key per region, a virtual clock, fault injection and a captured log.
  */
 export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): ConformanceHarness {
-  const { clock, cloud, credentials, sentinelSecret, inaccessible, logger, lines } =
-    setUpReferenceCloud(options);
-  const runtime: CopierRuntime = { clock, logger };
-  const make =
-    options.makeCopier ??
-    ((input) =>
-      new ReferenceSnapshotCopier({ ...input.runtime, cloud: input.cloud, credentials: input.credentials }));
-  const copier = make({ cloud, credentials, runtime });
+  const { base, cloud, keys } = referenceHarnessBase(
+    options,
+    ({ runtime, cloud, credentials }) => new ReferenceSnapshotCopier({ ...runtime, cloud, credentials }),
+    SIMULATOR_OPERATIONS,
+  );
   const world = cloud.world;
 
   return {
-    copier,
-    sentinelSecret,
-    logs: lines,
+    ...base,
     fixtures: {
       regions: REGIONS,
       otherAccountId: OTHER,
@@ -89,22 +123,10 @@ export function makeReferenceHarness(options: ReferenceHarnessOptions = {}): Con
         for (let i = 0; i < size; i++) members.push(createSource({ region }, { groupId }));
         return { groupId, members };
       },
-      keys: (region) => ({
-        customer: 'alias/ref/customer',
-        inaccessible: inaccessible.get(region) ?? 'key-none',
-      }),
+      keys,
       missingSnapshotId: () => 'snap-refmissing0000',
     },
     truth: simWorldTruth(world, { resolveKey: (region, ref) => cloud.resolveKey(ref, region, CALLER)?.id }),
-    time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
-    faults: simulatorFaults(cloud.faults),
-    makeCopierWithBadCredentials: () =>
-      make({
-        cloud,
-        credentials: { accessKeyId: 'AKREFUNKNOWN0000', secretAccessKey: sentinelSecret },
-        runtime,
-      }),
-    close: () => undefined,
   };
 
   function createSource(spec: SourceSnapshotSpec = {}, extra: Record<string, unknown> = {}): SourceFixture {

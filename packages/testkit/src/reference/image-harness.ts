@@ -1,4 +1,4 @@
-import type { CopierRuntime, ImageCopier } from '@snapcopy/core';
+import type { ImageCopier } from '@snapcopy/core';
 import type {
   ImageConformanceHarness,
   ImageConformanceTruth,
@@ -6,15 +6,17 @@ import type {
   SourceImageSpec,
   TruthImage,
 } from '../conformance/image-harness.js';
-import { simulatorFaults, simWorldTruth } from '../conformance/simulator-harness.js';
-import type { ReferenceCloud, ReferenceCredentials } from './cloud.js';
+import { imageOperations, imageRequestKinds, truthOfImage } from '../conformance/image-simulator-harness.js';
+import { simWorldTruth } from '../conformance/simulator-harness.js';
+import type { ReferenceCloud } from './cloud.js';
 import {
   addFixtureSnapshot,
   REFERENCE_CALLER,
   REFERENCE_OTHER,
   REFERENCE_REGIONS,
+  type ReferenceCopierMaker,
   type ReferenceHarnessOptions,
-  setUpReferenceCloud,
+  referenceHarnessBase,
 } from './harness.js';
 import { ReferenceImageCopier } from './image-copier.js';
 import type { ReferenceImage } from './images.js';
@@ -23,20 +25,11 @@ import type { ReferenceImage } from './images.js';
 export interface ReferenceImageHarnessOptions
   extends Pick<ReferenceHarnessOptions, 'keyFailure' | 'cancelTakesEffect'> {
   /** Builds the image copier under test (default: {@link ReferenceImageCopier}). */
-  readonly makeCopier?: (input: {
-    cloud: ReferenceCloud;
-    credentials: ReferenceCredentials;
-    runtime: CopierRuntime;
-  }) => ImageCopier;
+  readonly makeCopier?: ReferenceCopierMaker<ImageCopier>;
 }
 
 /** The reference cloud's operations as the image suite names them. */
-export const REFERENCE_IMAGE_OPERATIONS = {
-  copy: 'CopyImage',
-  status: 'DescribeImages',
-  'describe-source': 'DescribeSnapshots',
-  delete: 'DeleteImage',
-} as const;
+export const REFERENCE_IMAGE_OPERATIONS = imageOperations('DeleteImage');
 
 /** The image truth over a reference cloud (snapshots, keys and requests from its world). */
 export function referenceImageTruth(cloud: ReferenceCloud, caller: string): ImageConformanceTruth {
@@ -46,29 +39,12 @@ export function referenceImageTruth(cloud: ReferenceCloud, caller: string): Imag
       cloud.images.refresh();
     },
     resolveKey: (region, ref) => cloud.resolveKey(ref, region, caller)?.id,
-    requestKinds: {
-      CopyImage: 'copy',
-      DescribeImages: 'status',
-      DeleteImage: 'delete',
-      DescribeSnapshots: 'describe-source',
-    },
+    requestKinds: imageRequestKinds('DeleteImage'),
   });
   const truthOf = (image: ReferenceImage): TruthImage => {
     const state = cloud.images.stateOf(image);
-    return {
-      id: image.id,
-      region: image.region,
-      account: image.account,
-      state: state === 'available' ? 'completed' : state,
-      tags: Object.fromEntries(image.tags),
-      snapshotIds: image.devices.map((d) => d.snapshotId),
-      ...(image.copy
-        ? {
-            copyOf: { region: image.copy.sourceRegion, imageId: image.copy.sourceImageId },
-            clientToken: image.copy.clientToken,
-          }
-        : {}),
-    };
+    const snapshotIds = image.devices.map((d) => d.snapshotId);
+    return truthOfImage(image, state === 'available' ? 'completed' : state, snapshotIds);
   };
   const copies = (): TruthImage[] => {
     cloud.world.advance();
@@ -98,18 +74,13 @@ export function referenceImageTruth(cloud: ReferenceCloud, caller: string): Imag
 export function makeReferenceImageHarness(
   options: ReferenceImageHarnessOptions = {},
 ): ImageConformanceHarness {
-  const { clock, cloud, credentials, sentinelSecret, inaccessible, logger, lines } =
-    setUpReferenceCloud(options);
-  const runtime: CopierRuntime = { clock, logger };
-  const make =
-    options.makeCopier ??
-    ((input) =>
-      new ReferenceImageCopier({ ...input.runtime, cloud: input.cloud, credentials: input.credentials }));
-  const copier = make({ cloud, credentials, runtime });
+  const { base, cloud, keys } = referenceHarnessBase(
+    options,
+    ({ runtime, cloud, credentials }) => new ReferenceImageCopier({ ...runtime, cloud, credentials }),
+    REFERENCE_IMAGE_OPERATIONS,
+  );
   return {
-    copier,
-    sentinelSecret,
-    logs: lines,
+    ...base,
     fixtures: {
       regions: REFERENCE_REGIONS,
       otherAccountId: REFERENCE_OTHER,
@@ -144,21 +115,9 @@ export function makeReferenceImageHarness(
           })),
         };
       },
-      keys: (region) => ({
-        customer: 'alias/ref/customer',
-        inaccessible: inaccessible.get(region) ?? 'key-none',
-      }),
+      keys,
       missingImageId: () => 'ami-refmissing000',
     },
     truth: referenceImageTruth(cloud, REFERENCE_CALLER),
-    time: { mode: 'virtual', advance: (ms) => clock.advance(ms) },
-    faults: simulatorFaults(cloud.faults, REFERENCE_IMAGE_OPERATIONS),
-    makeCopierWithBadCredentials: () =>
-      make({
-        cloud,
-        credentials: { accessKeyId: 'AKREFUNKNOWN0000', secretAccessKey: sentinelSecret },
-        runtime,
-      }),
-    close: () => undefined,
   };
 }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 const region = z.string().regex(/^[a-z]{2}(?:-[a-z0-9]+)+$/);
 
+/** Where a seeded resource lives and whose it is. */
+const placed = { account: z.string(), region };
+
 const account = z
   .object({
     /** AWS: 12 digits. Alibaba: the numeric account uid. */
@@ -16,8 +19,7 @@ const keyState = z.enum(['Enabled', 'Disabled', 'PendingDeletion', 'PendingImpor
 
 const key = z
   .object({
-    account: z.string(),
-    region,
+    ...placed,
     /** Alias without the `alias/` prefix, used to refer to the key in this seed and by clients. */
     alias: z.string().min(1),
     /**
@@ -51,8 +53,7 @@ const snapshot = z
   .object({
     /** Fixed id (optional): lets scripts and docs name the snapshot. */
     id: z.string().optional(),
-    account: z.string(),
-    region,
+    ...placed,
     /** Size of the source volume/disk, GiB. */
     volumeSizeGiB: z.number().int().positive(),
     /** Data in the snapshot, GiB (≤ volume size). Defaults to the volume size. */
@@ -98,8 +99,7 @@ const instance = z
   .object({
     /** Fixed instance id (AWS `i-` + 17 hex digits; Alibaba `i-…`). */
     id: z.string().optional(),
-    account: z.string(),
-    region,
+    ...placed,
     volumes: z.array(instanceVolume).min(1),
   })
   .strict();
@@ -140,8 +140,7 @@ const image = z
   .object({
     /** Fixed id (optional): `ami-` + 17 hex digits (AWS), `m-` and lowercase letters/digits (Alibaba). */
     id: z.string().optional(),
-    account: z.string(),
-    region,
+    ...placed,
     name: z.string().min(1),
     description: z.string().optional(),
     /** AWS only: `ebs` (default), or `instance-store` (no snapshots). */
@@ -162,7 +161,7 @@ const cloud = z
     accounts: z.array(account).min(1),
     keys: z.array(key).default([]),
     /** Accounts and regions with encryption by default on (AWS). */
-    encryptionByDefault: z.array(z.object({ account: z.string(), region }).strict()).default([]),
+    encryptionByDefault: z.array(z.object(placed).strict()).default([]),
     snapshots: z.array(snapshot).default([]),
     /** Machine images (AMIs, ECS custom images) over the snapshots above. */
     images: z.array(image).default([]),

@@ -54,13 +54,63 @@ function canJump(clock: Clock): clock is Clock & { advance(ms: number): void } {
   return typeof (clock as { advance?: unknown }).advance === 'function';
 }
 
-/** The optional parts of a seeded key, as both simulators' `addKey` take them. */
-function keyExtras(k: SandboxSeed['aws']['keys'][number]) {
+/** What both simulators' `addKey` take alike from a seeded key. */
+function keyFields(k: SandboxSeed['aws']['keys'][number]) {
   return {
+    account: k.account,
+    region: k.region,
+    enabled: k.enabled,
+    usableBy: k.usableBy,
     ...(k.id === undefined ? {} : { id: k.id }),
     ...(k.state === undefined ? {} : { state: k.state }),
     ...(k.deletionDate === undefined ? {} : { deletionDate: Date.parse(k.deletionDate) }),
     ...(k.description === undefined ? {} : { description: k.description }),
+  };
+}
+
+type Seeded = SandboxSeed['aws'];
+
+/** A seeded resource's owner, region and fixed id, as both simulators take them. */
+function placedFields(r: { account: string; region: string; id?: string | undefined }) {
+  return { account: r.account, region: r.region, ...(r.id === undefined ? {} : { id: r.id }) };
+}
+
+/** What both simulators' `addSnapshot` take alike from a seeded snapshot (`kmsKeyId`: its key, resolved). */
+function snapshotFields(s: Seeded['snapshots'][number], kmsKeyId: string | undefined) {
+  return {
+    ...placedFields(s),
+    sizeGiB: s.sizeGiB ?? s.volumeSizeGiB,
+    ...(s.changedGiB === undefined ? {} : { changedGiB: s.changedGiB }),
+    encrypted: s.encrypted,
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    ...(s.description === undefined ? {} : { description: s.description }),
+    tags: s.tags,
+  };
+}
+
+/** What both simulators' `addImage` take alike from a seeded image. */
+function imageFields(i: Seeded['images'][number]) {
+  return {
+    ...placedFields(i),
+    name: i.name,
+    ...(i.description === undefined ? {} : { description: i.description }),
+    snapshotIds: i.snapshots,
+    tags: i.tags,
+  };
+}
+
+/** What both simulators take alike of a seeded instance volume (`kmsKeyId`: its key, resolved). */
+function volumeFields(
+  v: NonNullable<Seeded['instances']>[number]['volumes'][number],
+  kmsKeyId: string | undefined,
+) {
+  return {
+    sizeGiB: v.sizeGiB,
+    ...(v.id === undefined ? {} : { id: v.id }),
+    ...(v.usedGiB === undefined ? {} : { usedGiB: v.usedGiB }),
+    ...(v.changeGiB === undefined ? {} : { changeGiB: v.changeGiB }),
+    encrypted: v.encrypted,
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
   };
 }
 
@@ -70,15 +120,7 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
   for (const a of seed.accounts)
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey });
   for (const k of seed.keys) {
-    sim.addKey({
-      account: k.account,
-      region: k.region,
-      aliases: [k.alias],
-      accessible: k.accessible,
-      enabled: k.enabled,
-      usableBy: k.usableBy,
-      ...keyExtras(k),
-    });
+    sim.addKey({ ...keyFields(k), aliases: [k.alias], accessible: k.accessible });
   }
   for (const e of seed.encryptionByDefault) sim.setEncryptionByDefault(e.account, e.region, true);
   for (const s of seed.snapshots) {
@@ -89,16 +131,8 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
       );
     }
     const snapshot = sim.addSnapshot({
-      account: s.account,
-      region: s.region,
-      ...(s.id === undefined ? {} : { id: s.id }),
+      ...snapshotFields(s, key),
       volumeSizeGiB: s.volumeSizeGiB,
-      sizeGiB: s.sizeGiB ?? s.volumeSizeGiB,
-      ...(s.changedGiB === undefined ? {} : { changedGiB: s.changedGiB }),
-      encrypted: s.encrypted,
-      ...(key === undefined ? {} : { kmsKeyId: key }),
-      ...(s.description === undefined ? {} : { description: s.description }),
-      tags: s.tags,
       sharedWith: s.sharedWith,
       ...(s.category === 'archive' ? { storageTier: 'archive' as const } : {}),
     });
@@ -106,31 +140,18 @@ export function seedEc2(sim: Ec2Simulator, seed: SandboxSeed['aws']): void {
   }
   for (const i of seed.images) {
     sim.addImage({
-      account: i.account,
-      region: i.region,
-      ...(i.id === undefined ? {} : { id: i.id }),
-      name: i.name,
-      ...(i.description === undefined ? {} : { description: i.description }),
+      ...imageFields(i),
       rootDeviceType: i.rootDeviceType,
-      snapshotIds: i.snapshots,
       launchPermissions: i.sharedWith,
       public: i.public,
-      tags: i.tags,
     });
   }
   for (const i of seed.instances ?? []) {
     sim.addInstance({
-      account: i.account,
-      region: i.region,
-      ...(i.id === undefined ? {} : { id: i.id }),
+      ...placedFields(i),
       volumes: i.volumes.map((v) => ({
-        sizeGiB: v.sizeGiB,
-        ...(v.id === undefined ? {} : { id: v.id }),
-        ...(v.usedGiB === undefined ? {} : { usedGiB: v.usedGiB }),
-        ...(v.changeGiB === undefined ? {} : { changeGiB: v.changeGiB }),
+        ...volumeFields(v, v.keyAlias === undefined ? undefined : `alias/${v.keyAlias}`),
         ...(v.boot === undefined ? {} : { boot: v.boot }),
-        encrypted: v.encrypted,
-        ...(v.keyAlias === undefined ? {} : { kmsKeyId: `alias/${v.keyAlias}` }),
         ...(v.tags === undefined ? {} : { tags: v.tags }),
       })),
     });
@@ -155,15 +176,7 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
   for (const a of seed.accounts)
     sim.addAccount({ id: a.id, accessKeyId: a.accessKeyId, accessKeySecret: a.secretAccessKey });
   for (const k of seed.keys) {
-    sim.addKey({
-      account: k.account,
-      region: k.region,
-      alias: `alias/${k.alias}`,
-      enabled: k.enabled,
-      usable: k.accessible,
-      usableBy: k.usableBy,
-      ...keyExtras(k),
-    });
+    sim.addKey({ ...keyFields(k), alias: `alias/${k.alias}`, usable: k.accessible });
   }
   const keyId = (alias: string | undefined, region: string) =>
     alias === undefined ? undefined : sim.world.findKey(`alias/${alias}`, region)?.id;
@@ -171,52 +184,24 @@ export function seedEcs(sim: EcsSimulator, seed: SandboxSeed['alibaba']): void {
     const key = keyId(s.keyAlias, s.region);
     if (s.public) throw new Error('alibaba.snapshots: public is AWS only (ECS cannot share snapshots)');
     sim.addSnapshot({
-      account: s.account,
-      region: s.region,
-      ...(s.id === undefined ? {} : { id: s.id }),
+      ...snapshotFields(s, key),
       diskSizeGiB: s.volumeSizeGiB,
-      sizeGiB: s.sizeGiB ?? s.volumeSizeGiB,
-      ...(s.changedGiB === undefined ? {} : { changedGiB: s.changedGiB }),
-      encrypted: s.encrypted,
-      ...(key === undefined ? {} : { kmsKeyId: key }),
-      ...(s.description === undefined ? {} : { description: s.description }),
-      tags: s.tags,
       category: s.category,
       ...(s.retentionDays === undefined ? {} : { retentionDays: s.retentionDays }),
     });
   }
   for (const i of seed.images) {
     if (i.rootDeviceType !== 'ebs') throw new Error(`image ${i.name}: ECS images are made of snapshots`);
-    sim.addImage({
-      account: i.account,
-      region: i.region,
-      ...(i.id === undefined ? {} : { id: i.id }),
-      name: i.name,
-      ...(i.description === undefined ? {} : { description: i.description }),
-      snapshotIds: i.snapshots,
-      sharedWith: i.sharedWith,
-      isPublic: i.public,
-      tags: i.tags,
-    });
+    sim.addImage({ ...imageFields(i), sharedWith: i.sharedWith, isPublic: i.public });
   }
   for (const i of seed.instances ?? []) {
     const typed = i.volumes.some((v) => v.boot !== undefined);
     sim.addInstance({
-      account: i.account,
-      region: i.region,
-      ...(i.id === undefined ? {} : { id: i.id }),
-      disks: i.volumes.map((v, n) => {
-        const key = keyId(v.keyAlias, i.region);
-        return {
-          sizeGiB: v.sizeGiB,
-          ...(v.id === undefined ? {} : { id: v.id }),
-          ...(v.usedGiB === undefined ? {} : { usedGiB: v.usedGiB }),
-          ...(v.changeGiB === undefined ? {} : { changeGiB: v.changeGiB }),
-          diskType: (typed ? v.boot === true : n === 0) ? ('system' as const) : ('data' as const),
-          encrypted: v.encrypted,
-          ...(key === undefined ? {} : { kmsKeyId: key }),
-        };
-      }),
+      ...placedFields(i),
+      disks: i.volumes.map((v, n) => ({
+        ...volumeFields(v, keyId(v.keyAlias, i.region)),
+        diskType: (typed ? v.boot === true : n === 0) ? ('system' as const) : ('data' as const),
+      })),
     });
   }
   for (const set of seed.snapshotSets ?? []) {

@@ -3,6 +3,7 @@ import { type SigV4ErrorFactory, SigV4Verifier } from '../ec2/sigv4.js';
 import type { FaultInjector } from './faults.js';
 import type { SimHandler, SimHttpRequest, SimHttpResponse } from './mount.js';
 import type { SimWorld } from './world.js';
+import { requestRecorder } from './request-log.js';
 
 /** An error of an AWS JSON service: the exception name, its HTTP status and extra members. */
 export class AwsServiceError extends Error {
@@ -77,19 +78,13 @@ export class AwsJsonFrontEnd implements SimHandler {
     let account: string | undefined;
     let region: string | undefined;
     let fault: { kind: string; latencyMs: number } | undefined;
-    const log = (httpStatus: number, errorCode?: string) =>
-      world.requests.record({
-        at,
-        cloud: world.cloud,
-        operation,
-        region,
-        account,
-        params,
-        httpStatus,
-        ...(errorCode !== undefined ? { errorCode } : {}),
-        requestId,
-        ...(fault !== undefined ? { fault: fault.kind } : {}),
-      });
+    const log = requestRecorder(world.requests, { at, cloud: world.cloud, requestId }, () => ({
+      operation,
+      region,
+      account,
+      params,
+      fault,
+    }));
     const latency = () => (fault?.latencyMs ? { latencyMs: fault.latencyMs } : {});
     const reply = (status: number, encoded: { headers: Record<string, string>; body: string }) => ({
       status,

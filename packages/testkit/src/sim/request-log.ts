@@ -19,6 +19,41 @@ export interface RequestLogEntry {
   readonly fault?: string;
 }
 
+/** What a front end has learnt of a request by the time it answers. */
+export interface RequestSoFar {
+  readonly operation: string;
+  readonly region: string | undefined;
+  readonly account: string | undefined;
+  readonly params: Readonly<Record<string, string>>;
+  readonly fault: { readonly kind: string } | undefined;
+}
+
+/**
+ * Logs one request, received `at`, once its answer is known: what `soFar()` says of it
+ * then, with the answer's status and error code.
+ */
+export function requestRecorder(
+  log: RequestLog,
+  received: { readonly at: number; readonly cloud: RequestLogEntry['cloud']; readonly requestId: string },
+  soFar: () => RequestSoFar,
+): (httpStatus: number, errorCode?: string) => void {
+  return (httpStatus, errorCode) => {
+    const { operation, region, account, params, fault } = soFar();
+    log.record({
+      at: received.at,
+      cloud: received.cloud,
+      operation,
+      region,
+      account,
+      params,
+      httpStatus,
+      ...(errorCode !== undefined ? { errorCode } : {}),
+      requestId: received.requestId,
+      ...(fault !== undefined ? { fault: fault.kind } : {}),
+    });
+  };
+}
+
 /** Append-only log of requests with simple queries for tests. */
 export class RequestLog {
   readonly #entries: RequestLogEntry[] = [];

@@ -145,6 +145,28 @@ function roundGiB(gib: number): number {
 }
 
 /** Random lowercase hex of `n` characters. */
+/**
+ * The fields of a snapshot taken now of `volume` (an EBS volume, an ECS disk) holding
+ * `usedGiB`, `changedGiB` of them changed since its last snapshot; complete at once or
+ * still being taken.
+ */
+export function snapshotOfVolume(
+  volume: Pick<SimVolume, 'id' | 'sizeGiB' | 'encrypted' | 'kmsKeyId'>,
+  usedGiB: number,
+  changedGiB: number,
+  completed: boolean | undefined,
+) {
+  return {
+    volumeId: volume.id,
+    volumeSizeGiB: volume.sizeGiB,
+    sizeGiB: usedGiB,
+    changedGiB,
+    encrypted: volume.encrypted,
+    ...(volume.kmsKeyId !== undefined ? { kmsKeyId: volume.kmsKeyId } : {}),
+    state: completed ? ('completed' as const) : ('pending' as const),
+  };
+}
+
 export function hexId(n: number): string {
   return randomBytes(Math.ceil(n / 2))
     .toString('hex')

@@ -1,13 +1,17 @@
 import type { ConformanceCase } from '../case.js';
 import {
+  cancelAlreadyGoneCase,
+  checkCancelAnswer,
+  expectCancelUnsupported,
+  SNAPSHOT_KIND,
+} from '../kind-cases.js';
+import {
   advanceUntil,
   check,
   expectCode,
-  expectNoRequestsSince,
   mustExist,
   plainCopy,
   recorded,
-  requestMark,
   startCopy,
   waitFor,
 } from '../support.js';
@@ -23,26 +27,13 @@ export const cancelCases: readonly ConformanceCase[] = [
       const { request } = await plainCopy(h, { sizeGiB: 100 });
       const handle = await startCopy(h, ctx, request);
       if (!caps.cancelByDelete) {
-        const mark = await requestMark(h);
-        await expectCode(
-          ctx,
-          () => h.copier.cancel(handle),
-          'UNSUPPORTED',
-          'cancel with cancelByDelete false',
-        );
-        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+        await expectCancelUnsupported(h, ctx, handle);
         await mustExist(h, handle.region, handle.snapshotId, 'a copy whose cancel was refused');
         return;
       }
       const result = await recorded(ctx, () => h.copier.cancel(handle));
-      check(
-        result.snapshotId === handle.snapshotId && result.region === handle.region,
-        'cancel answered for another snapshot',
-      );
-      check(
-        result.takesEffect === caps.cancelTakesEffect,
-        `cancel of a running copy says "${result.takesEffect}", the manifest "${caps.cancelTakesEffect}"`,
-      );
+      const ids = { answered: result.snapshotId, asked: handle.snapshotId, region: handle.region };
+      checkCancelAnswer(result, ids, 'snapshot', caps.cancelTakesEffect);
       const now = await h.truth.snapshot(handle.region, handle.snapshotId);
       if (caps.cancelTakesEffect === 'immediate') {
         check(now === undefined, `cancel said immediate, but the cloud still holds the copy (${now?.state})`);
@@ -103,20 +94,6 @@ export const cancelCases: readonly ConformanceCase[] = [
     id: 'cancel.already-gone',
     group: 'cancel',
     name: 'cancelling a snapshot the cloud does not have answers already-gone (UNSUPPORTED with zero requests when cancelByDelete is false)',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[1];
-      const ref = { region, snapshotId: h.fixtures.missingSnapshotId(region) };
-      if (!h.copier.capabilities.cancelByDelete) {
-        const mark = await requestMark(h);
-        await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
-        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
-        return;
-      }
-      const result = await recorded(ctx, () => h.copier.cancel(ref));
-      check(
-        result.takesEffect === 'already-gone',
-        `cancelling a missing snapshot says "${result.takesEffect}"`,
-      );
-    },
+    run: (h, ctx) => cancelAlreadyGoneCase(SNAPSHOT_KIND, h, ctx),
   },
 ];

@@ -1,17 +1,81 @@
 import { type CopyHandle, type CopyRequestInput, isSnapcopyError, LINEAGE_TAGS } from '@snapcopy/core';
-import type { ConformanceCase } from '../case.js';
+import type { ConformanceCase, ConformanceContext } from '../case.js';
+import type { ConformanceHarness, FixtureKey } from '../harness.js';
 import {
   check,
   encryptedRoute,
+  expectCompleted,
   expectNoCopyOf,
   expectRefusedWithoutMutation,
   expectUnsupportedWithZeroRequests,
   freshToken,
   mustExist,
   plainCopy,
+  refusedUnless,
   startCopy,
   waitFor,
 } from '../support.js';
+
+/** A source in the first region under `key`, and a request to copy it within that region. */
+async function copyInRegion(h: ConformanceHarness, key: FixtureKey, encrypted: boolean) {
+  const region = h.fixtures.regions[0];
+  const source = await h.fixtures.createSource({ region, key });
+  const request: CopyRequestInput = {
+    source: source.ref,
+    destination: { region },
+    encryption: { encrypted },
+  };
+  return { region, source, request };
+}
+
+/** Unless `flag`, a plain copy with `extra` must be UNSUPPORTED with zero requests. */
+async function plainRefusedUnless(
+  flag: boolean,
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  extra: Partial<CopyRequestInput>,
+  what: string,
+): Promise<boolean> {
+  if (flag) return false;
+  const { request } = await plainCopy(h, {}, extra);
+  return refusedUnless(false, h, ctx, request, what);
+}
+
+/**
+ * A copy of a source under `sourceKey` to a named customer key: when `flag` is false it is
+ * refused without a copy; when the route is missing it is UNSUPPORTED with zero requests;
+ * else the copy is encrypted under that key.
+ */
+async function keyedCopyCase(
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  flag: boolean,
+  sourceKey: 'none' | 'default',
+  label: string,
+  messages: { readonly made: string; readonly unencrypted: string },
+): Promise<void> {
+  const { from, to } = encryptedRoute(h);
+  const source = await h.fixtures.createSource({ region: from, key: sourceKey });
+  const key = h.fixtures.keys(to).customer;
+  const request: CopyRequestInput = {
+    source: source.ref,
+    destination: { region: to },
+    encryption: { encrypted: true, kmsKeyId: key },
+  };
+  if (!flag) {
+    const what = `${label} with the flag false`;
+    return expectRefusedWithoutMutation(h, ctx, source, request, ['UNSUPPORTED'], what);
+  }
+  const routed = from !== to || h.copier.capabilities.sameRegionEncryptedCopy;
+  if (await refusedUnless(routed, h, ctx, request, `${label} needs a route`)) return;
+  const handle = await startCopy(h, ctx, request);
+  const copy = await mustExist(h, to, handle.snapshotId, messages.made);
+  check(copy.encrypted, messages.unencrypted);
+  check(
+    copy.kmsKeyId !== undefined && (await h.truth.sameKey(to, copy.kmsKeyId, key)),
+    `the copy has key ${copy.kmsKeyId}, not ${key}`,
+  );
+}
 
 /**
  * One case per capability flag. A true flag: the feature works and its effect is in the
@@ -28,15 +92,8 @@ export const capabilityCases: readonly ConformanceCase[] = [
       const [from, to] = h.fixtures.regions;
       const source = await h.fixtures.createSource({ region: from });
       const request: CopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (!h.copier.capabilities.crossRegionCopy) {
-        await expectUnsupportedWithZeroRequests(
-          h,
-          ctx,
-          request,
-          'cross-region copy with crossRegionCopy false',
-        );
-        return;
-      }
+      const refusal = 'cross-region copy with crossRegionCopy false';
+      if (await refusedUnless(h.copier.capabilities.crossRegionCopy, h, ctx, request, refusal)) return;
       const handle = await startCopy(h, ctx, request);
       check(handle.region === to, `the handle names region ${handle.region}, not the destination ${to}`);
       const copy = await mustExist(h, to, handle.snapshotId, 'cross-region copy');
@@ -44,8 +101,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
         copy.copyOf?.snapshotId === source.ref.snapshotId,
         'the copy in truth is not a copy of the source',
       );
-      const done = await waitFor(h, ctx, handle);
-      check(done.state === 'completed', `the copy ended ${done.state}: ${done.message ?? ''}`);
+      expectCompleted(await waitFor(h, ctx, handle));
       check(
         (await mustExist(h, to, handle.snapshotId, 'after wait')).state === 'completed',
         'truth does not show the copy completed',
@@ -57,20 +113,9 @@ export const capabilityCases: readonly ConformanceCase[] = [
     group: 'capabilities',
     name: 'sameRegionStandardCopy: an unencrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const source = await h.fixtures.createSource({ region, key: 'none' });
-      const request: CopyRequestInput = {
-        source: source.ref,
-        destination: { region },
-        encryption: { encrypted: false },
-      };
-      if (!h.copier.capabilities.sameRegionStandardCopy) {
-        await expectUnsupportedWithZeroRequests(
-          h,
-          ctx,
-          request,
-          'same-region standard copy with the flag false',
-        );
+      const { region, source, request } = await copyInRegion(h, 'none', false);
+      const flag = h.copier.capabilities.sameRegionStandardCopy;
+      if (await refusedUnless(flag, h, ctx, request, 'same-region standard copy with the flag false')) {
         // The weaker promise without an explicit flag: no unencrypted copy in the region.
         let implicit: CopyHandle;
         try {
@@ -106,22 +151,10 @@ export const capabilityCases: readonly ConformanceCase[] = [
     group: 'capabilities',
     name: 'sameRegionEncryptedCopy: an encrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const source = await h.fixtures.createSource({ region, key: 'customer' });
-      const request: CopyRequestInput = {
-        source: source.ref,
-        destination: { region },
-        encryption: { encrypted: true },
-      };
-      if (!h.copier.capabilities.sameRegionEncryptedCopy) {
-        await expectUnsupportedWithZeroRequests(
-          h,
-          ctx,
-          request,
-          'same-region encrypted copy with the flag false',
-        );
+      const { region, request } = await copyInRegion(h, 'customer', true);
+      const refusal = 'same-region encrypted copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.sameRegionEncryptedCopy, h, ctx, request, refusal))
         return;
-      }
       const handle = await startCopy(h, ctx, request);
       const copy = await mustExist(h, region, handle.snapshotId, 'same-region encrypted copy');
       check(
@@ -134,75 +167,21 @@ export const capabilityCases: readonly ConformanceCase[] = [
     id: 'capability.encryptOnCopy',
     group: 'capabilities',
     name: 'encryptOnCopy: an unencrypted source is copied under the given key when true; refused without a copy when false',
-    async run(h, ctx) {
-      const { from, to } = encryptedRoute(h);
-      const source = await h.fixtures.createSource({ region: from, key: 'none' });
-      const key = h.fixtures.keys(to).customer;
-      const request: CopyRequestInput = {
-        source: source.ref,
-        destination: { region: to },
-        encryption: { encrypted: true, kmsKeyId: key },
-      };
-      if (!h.copier.capabilities.encryptOnCopy) {
-        await expectRefusedWithoutMutation(
-          h,
-          ctx,
-          source,
-          request,
-          ['UNSUPPORTED'],
-          'encrypt-on-copy with the flag false',
-        );
-        return;
-      }
-      if (from === to && !h.copier.capabilities.sameRegionEncryptedCopy) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'encrypt-on-copy needs a route');
-        return;
-      }
-      const handle = await startCopy(h, ctx, request);
-      const copy = await mustExist(h, to, handle.snapshotId, 'encrypt-on-copy');
-      check(copy.encrypted, 'the copy of an unencrypted source asked to be encrypted is not encrypted');
-      check(
-        copy.kmsKeyId !== undefined && (await h.truth.sameKey(to, copy.kmsKeyId, key)),
-        `the copy has key ${copy.kmsKeyId}, not ${key}`,
-      );
-    },
+    run: (h, ctx) =>
+      keyedCopyCase(h, ctx, h.copier.capabilities.encryptOnCopy, 'none', 'encrypt-on-copy', {
+        made: 'encrypt-on-copy',
+        unencrypted: 'the copy of an unencrypted source asked to be encrypted is not encrypted',
+      }),
   },
   {
     id: 'capability.changeKeyOnCopy',
     group: 'capabilities',
     name: 'changeKeyOnCopy: an encrypted source is re-encrypted under the given key when true; refused without a copy when false',
-    async run(h, ctx) {
-      const { from, to } = encryptedRoute(h);
-      const source = await h.fixtures.createSource({ region: from, key: 'default' });
-      const key = h.fixtures.keys(to).customer;
-      const request: CopyRequestInput = {
-        source: source.ref,
-        destination: { region: to },
-        encryption: { encrypted: true, kmsKeyId: key },
-      };
-      if (!h.copier.capabilities.changeKeyOnCopy) {
-        await expectRefusedWithoutMutation(
-          h,
-          ctx,
-          source,
-          request,
-          ['UNSUPPORTED'],
-          'change-key with the flag false',
-        );
-        return;
-      }
-      if (from === to && !h.copier.capabilities.sameRegionEncryptedCopy) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'change-key needs a route');
-        return;
-      }
-      const handle = await startCopy(h, ctx, request);
-      const copy = await mustExist(h, to, handle.snapshotId, 'change-key copy');
-      check(copy.encrypted, 'a re-keyed copy must be encrypted');
-      check(
-        copy.kmsKeyId !== undefined && (await h.truth.sameKey(to, copy.kmsKeyId, key)),
-        `the copy has key ${copy.kmsKeyId}, not ${key}`,
-      );
-    },
+    run: (h, ctx) =>
+      keyedCopyCase(h, ctx, h.copier.capabilities.changeKeyOnCopy, 'default', 'change-key', {
+        made: 'change-key copy',
+        unencrypted: 'a re-keyed copy must be encrypted',
+      }),
   },
   {
     id: 'capability.decryptOnCopy',
@@ -231,10 +210,8 @@ export const capabilityCases: readonly ConformanceCase[] = [
         );
         return;
       }
-      if (to === first && !caps.sameRegionStandardCopy) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'decrypt-on-copy needs a route');
-        return;
-      }
+      const routed = to !== first || caps.sameRegionStandardCopy;
+      if (await refusedUnless(routed, h, ctx, request, 'decrypt-on-copy needs a route')) return;
       const handle = await startCopy(h, ctx, request);
       const copy = await mustExist(h, to, handle.snapshotId, 'decrypt-on-copy');
       check(!copy.encrypted, 'a copy asked to be unencrypted, with decryptOnCopy true, is encrypted');
@@ -246,11 +223,16 @@ export const capabilityCases: readonly ConformanceCase[] = [
     name: 'retentionPeriod: the copy carries the retention asked for when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
-      if (!caps.retentionPeriod) {
-        const { request } = await plainCopy(h, {}, { retentionDays: 7 });
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'retentionDays with retentionPeriod false');
+      if (
+        await plainRefusedUnless(
+          caps.retentionPeriod,
+          h,
+          ctx,
+          { retentionDays: 7 },
+          'retentionDays with retentionPeriod false',
+        )
+      )
         return;
-      }
       const [min, max] = caps.retentionDaysRange ?? [1, 1];
       for (const days of [min, max]) {
         const { request } = await plainCopy(h, {}, { retentionDays: days });
@@ -266,16 +248,16 @@ export const capabilityCases: readonly ConformanceCase[] = [
     name: 'timeBasedCopy: the copy carries the completion duration asked for when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
-      if (!caps.timeBasedCopy) {
-        const { request } = await plainCopy(h, {}, { completionDurationMinutes: 60 });
-        await expectUnsupportedWithZeroRequests(
+      if (
+        await plainRefusedUnless(
+          caps.timeBasedCopy,
           h,
           ctx,
-          request,
+          { completionDurationMinutes: 60 },
           'completionDurationMinutes with timeBasedCopy false',
-        );
+        )
+      )
         return;
-      }
       const minutes = Math.max(15, caps.completionDurationMinutes?.min ?? 15);
       const { request } = await plainCopy(h, {}, { completionDurationMinutes: minutes });
       const plan = await h.copier.plan(request);
@@ -297,11 +279,16 @@ export const capabilityCases: readonly ConformanceCase[] = [
     name: 'tagsOnCopy: maxUserTags tags and the lineage tags are on the copy when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
-      if (!caps.tagsOnCopy) {
-        const { request } = await plainCopy(h, {}, { tags: { team: 'storage' } });
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'tags with tagsOnCopy false');
+      if (
+        await plainRefusedUnless(
+          caps.tagsOnCopy,
+          h,
+          ctx,
+          { tags: { team: 'storage' } },
+          'tags with tagsOnCopy false',
+        )
+      )
         return;
-      }
       const count = Math.max(1, Math.min(50, caps.maxUserTags));
       const tags = Object.fromEntries(
         Array.from({ length: count }, (_, i) => [`conformance-${i}`, `value-${i}`]),

@@ -1,29 +1,21 @@
-import { type CopyRequestInput, isSnapcopyError, type SnapshotCopier } from '@snapcopy/core';
-import type { ConformanceCase, ConformanceContext } from '../case.js';
-import type { ConformanceHarness } from '../harness.js';
+import type { CopyRequestInput } from '@snapcopy/core';
+import type { ConformanceCase } from '../case.js';
+import {
+  expectAccessDenied,
+  failWithBadCredentials,
+  SNAPSHOT_KIND,
+  throttledCopyCase,
+} from '../kind-cases.js';
 import {
   check,
   expectCode,
   expectNoCopyOf,
-  freshToken,
+  expectThrottled,
   mustExist,
   plainCopy,
   rejection,
   startCopy,
 } from '../support.js';
-
-async function expectThrottled(
-  ctx: ConformanceContext,
-  work: () => Promise<unknown>,
-  what: string,
-): Promise<void> {
-  const err = await expectCode(ctx, work, 'THROTTLED', what);
-  check(isSnapcopyError(err) && err.retryable, `${what}: THROTTLED must be retryable`);
-}
-
-async function badCopier(h: ConformanceHarness): Promise<SnapshotCopier> {
-  return h.makeCopierWithBadCredentials();
-}
 
 /** Errors: closed codes, the provider's code kept, secrets never shown. */
 export const errorCases: readonly ConformanceCase[] = [
@@ -49,19 +41,9 @@ export const errorCases: readonly ConformanceCase[] = [
     group: 'errors',
     name: "bad credentials are ACCESS_DENIED, with the provider's code, on plan, copy, status and cancel; nothing changes",
     async run(h, ctx) {
-      const bad = await badCopier(h);
+      const bad = await h.makeCopierWithBadCredentials();
       const { source, request } = await plainCopy(h);
-      for (const [what, work] of [
-        ['plan', () => bad.plan(request)],
-        ['copy', () => bad.copy(request)],
-        ['status', () => bad.status([source.ref])],
-      ] as const) {
-        const err = await expectCode(ctx, work, 'ACCESS_DENIED', `${what} with bad credentials`);
-        check(
-          isSnapcopyError(err) && err.providerCode !== undefined,
-          `${what}: ACCESS_DENIED must carry the provider's error code`,
-        );
-      }
+      await expectAccessDenied(ctx, bad, request, source.ref);
       await expectNoCopyOf(h, source, 'bad credentials');
       if (bad.capabilities.cancelByDelete) {
         const handle = await startCopy(h, ctx, request);
@@ -75,20 +57,7 @@ export const errorCases: readonly ConformanceCase[] = [
     id: 'errors.throttled-copy',
     group: 'errors',
     name: 'throttled copy calls beyond the retries give THROTTLED (retryable) and no copy; a retry with the same token then makes exactly one',
-    async run(h, ctx) {
-      const clientToken = freshToken('throttle');
-      const { source, request } = await plainCopy(h, {}, { clientToken });
-      h.faults.throttleNext('copy', ctx.options.throttleCount);
-      await expectThrottled(ctx, () => h.copier.copy(request), 'copy while throttled');
-      await expectNoCopyOf(h, source, 'a throttled copy');
-      h.faults.clear();
-      const handle = await startCopy(h, ctx, request);
-      const copies = await h.truth.copiesWithToken(clientToken);
-      check(
-        copies.length === 1 && copies[0]!.id === handle.snapshotId,
-        `after throttling, the cloud holds ${copies.length} copies for one token`,
-      );
-    },
+    run: (h, ctx) => throttledCopyCase(SNAPSHOT_KIND, h, ctx),
   },
   {
     id: 'errors.throttled-reads',
@@ -109,12 +78,9 @@ export const errorCases: readonly ConformanceCase[] = [
     group: 'errors',
     name: 'the sentinel secret appears in no error (message, stack, JSON, cause) and no log line, on every failure path',
     async run(h, ctx) {
-      const bad = await badCopier(h);
+      const bad = await h.makeCopierWithBadCredentials();
       const { source, request } = await plainCopy(h);
-      await rejection(ctx, () => bad.plan(request), 'plan with bad credentials');
-      await rejection(ctx, () => bad.copy(request), 'copy with bad credentials');
-      await rejection(ctx, () => bad.status([source.ref]), 'status with bad credentials');
-      await rejection(ctx, () => bad.wait(source.ref, { timeoutMs: 1 }), 'wait with bad credentials');
+      await failWithBadCredentials(ctx, bad, request, source.ref);
       h.faults.throttleNext('copy', ctx.options.throttleCount);
       await rejection(ctx, () => h.copier.copy(request), 'throttled copy');
       h.faults.clear();

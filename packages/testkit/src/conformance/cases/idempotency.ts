@@ -1,6 +1,6 @@
-import { type CopyHandle, isSnapcopyError } from '@snapcopy/core';
 import type { ConformanceCase } from '../case.js';
-import { check, freshToken, plainCopy, recorded, startCopy, waitFor } from '../support.js';
+import { copiedTwice, distinctTokensCase, droppedResponseCase, SNAPSHOT_KIND } from '../kind-cases.js';
+import { check, startCopy, waitFor } from '../support.js';
 
 /** One client token never yields two copies. */
 export const idempotencyCases: readonly ConformanceCase[] = [
@@ -9,10 +9,7 @@ export const idempotencyCases: readonly ConformanceCase[] = [
     group: 'idempotency',
     name: 'the same client token twice (running, then completed) yields exactly one copy',
     async run(h, ctx) {
-      const clientToken = freshToken('twice');
-      const { request } = await plainCopy(h, { sizeGiB: 20 }, { clientToken });
-      const first = await startCopy(h, ctx, request);
-      const second = await startCopy(h, ctx, request);
+      const { clientToken, request, first, second } = await copiedTwice(SNAPSHOT_KIND, h, ctx, 'twice');
       check(
         second.snapshotId === first.snapshotId,
         `the second copy call made ${second.snapshotId}, not ${first.snapshotId}`,
@@ -30,11 +27,8 @@ export const idempotencyCases: readonly ConformanceCase[] = [
     group: 'idempotency',
     name: 'the handle says reused: false for a new copy and reused: true when the token found an earlier one',
     async run(h, ctx) {
-      const clientToken = freshToken('reused');
-      const { request } = await plainCopy(h, { sizeGiB: 20 }, { clientToken });
-      const first = await startCopy(h, ctx, request);
+      const { first, second } = await copiedTwice(SNAPSHOT_KIND, h, ctx, 'reused');
       check(!first.reused, 'a first copy must report reused: false');
-      const second = await startCopy(h, ctx, request);
       check(second.snapshotId === first.snapshotId, 'the same token made another copy');
       check(
         second.reused,
@@ -46,39 +40,12 @@ export const idempotencyCases: readonly ConformanceCase[] = [
     id: 'idempotency.dropped-response',
     group: 'idempotency',
     name: 'a copy whose response was lost after the cloud made it, retried with the same token, yields exactly one copy',
-    async run(h, ctx) {
-      const clientToken = freshToken('dropped');
-      const { request } = await plainCopy(h, { sizeGiB: 20 }, { clientToken });
-      h.faults.dropResponseAfterNext('copy');
-      let handle: CopyHandle | undefined;
-      try {
-        handle = await h.copier.copy(request);
-      } catch (err) {
-        ctx.errors.push(err);
-        check(isSnapcopyError(err), `a lost response must surface as a SnapcopyError, got ${String(err)}`);
-      }
-      const again = await startCopy(h, ctx, request);
-      if (handle)
-        check(again.snapshotId === handle.snapshotId, 'the retry after a lost response made another copy');
-      const copies = await h.truth.copiesWithToken(clientToken);
-      check(
-        copies.length === 1,
-        `the cloud holds ${copies.length} copies for one token after a lost response`,
-      );
-      check(copies[0]!.id === again.snapshotId, 'the handle does not name the one copy in the cloud');
-    },
+    run: (h, ctx) => droppedResponseCase(SNAPSHOT_KIND, h, ctx),
   },
   {
     id: 'idempotency.distinct-tokens',
     group: 'idempotency',
     name: 'two different tokens for the same source yield two copies (no over-eager de-duplication)',
-    async run(h, ctx) {
-      const { request } = await plainCopy(h, {}, { clientToken: freshToken('a') });
-      const first = await startCopy(h, ctx, request);
-      await waitFor(h, ctx, first);
-      const second = await recorded(ctx, () => h.copier.copy({ ...request, clientToken: freshToken('b') }));
-      check(second.snapshotId !== first.snapshotId, 'a new token returned the earlier copy');
-      check(!second.reused, 'a new token must not report reused');
-    },
+    run: (h, ctx) => distinctTokensCase(SNAPSHOT_KIND, h, ctx),
   },
 ];

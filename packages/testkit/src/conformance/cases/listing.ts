@@ -30,6 +30,15 @@ async function listPages(
   });
 }
 
+/** Every snapshot a listing gives, all pages together. */
+async function listAll(
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  query: SnapshotListQuery,
+): Promise<SnapshotSummary[]> {
+  return (await listPages(h, ctx, query)).flatMap((p) => p.snapshots);
+}
+
 const idsOf = (items: readonly { readonly snapshotId?: string; readonly id?: string }[]): string[] =>
   items.map((i) => i.snapshotId ?? i.id ?? '').sort();
 
@@ -111,6 +120,34 @@ async function expectListRefused(
   await expectNoRequestsSince(h, mark, what);
 }
 
+/** Unless `flag`, a listing of `query` must be UNSUPPORTED before any request; answers whether it was. */
+async function listRefusedUnless(
+  flag: boolean,
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  query: SnapshotListQuery,
+  what: string,
+): Promise<boolean> {
+  if (flag) return false;
+  await expectListRefused(h, ctx, query, 'UNSUPPORTED', what);
+  return true;
+}
+
+/**
+ * An optional method (`share`, `keyAccess`) the manifest says is never supported: UNSUPPORTED
+ * when the copier has it anyway, and zero requests either way.
+ */
+async function expectOptionalRefused(
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  call: (() => Promise<unknown>) | undefined,
+  what: string,
+): Promise<void> {
+  const mark = await requestMark(h);
+  if (call !== undefined) await expectCode(ctx, call, 'UNSUPPORTED', what);
+  await expectNoRequestsSince(h, mark, what);
+}
+
 /**
  * The read side: `list(query)` pages through what the caller can see. Results are
  * compared with the cloud's own records of its snapshots, not with what the copier says.
@@ -123,8 +160,8 @@ export const listingCases: readonly ConformanceCase[] = [
     name: "lists exactly the caller's own snapshots in one region, with the cloud's state, encryption, owner, description and tags",
     async run(h, ctx) {
       const [first, second] = h.fixtures.regions;
-      if (!h.copier.capabilities.listSnapshots) {
-        await expectListRefused(h, ctx, { region: first }, 'UNSUPPORTED', 'list with listSnapshots false');
+      const refusal = 'list with listSnapshots false';
+      if (await listRefusedUnless(h.copier.capabilities.listSnapshots, h, ctx, { region: first }, refusal)) {
         return;
       }
       const made = [
@@ -164,21 +201,13 @@ export const listingCases: readonly ConformanceCase[] = [
       const region = h.fixtures.regions[0];
       const other = h.fixtures.otherAccountId;
       const query: SnapshotListQuery = { region, owner: { sharedBy: [other] } };
-      if (!h.copier.capabilities.listSharedWithCaller) {
-        await expectListRefused(
-          h,
-          ctx,
-          query,
-          'UNSUPPORTED',
-          'a shared-by listing with listSharedWithCaller false',
-        );
-        return;
-      }
+      const refusal = 'a shared-by listing with listSharedWithCaller false';
+      if (await listRefusedUnless(h.copier.capabilities.listSharedWithCaller, h, ctx, query, refusal)) return;
       const own = await h.fixtures.createSource({ region });
       await h.fixtures.createSource({ region, ownership: 'shared', description: 'shared one' });
       await h.fixtures.createSource({ region, ownership: 'shared', key: 'customer' });
       const caller = await callerAccount(h, own);
-      const listed = (await listPages(h, ctx, query)).flatMap((p) => p.snapshots);
+      const listed = await listAll(h, ctx, query);
       const expected = (await truthIn(h, region))
         .filter((t) => t.account === other && (t.sharedWith ?? []).includes(caller))
         .map((t) => t.id);
@@ -199,26 +228,16 @@ export const listingCases: readonly ConformanceCase[] = [
     name: 'a description regex matches the whole description (DLM DescriptionRegex); a bad regex is INVALID_REQUEST with zero requests',
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
-      if (!h.copier.capabilities.listSnapshots || h.copier.capabilities.listDescriptionRegex === 'none') {
-        await expectListRefused(
-          h,
-          ctx,
-          { region, descriptionRegex: '.*' },
-          'UNSUPPORTED',
-          'a description filter',
-        );
-        return;
-      }
+      const refusal = 'a description filter';
+      const caps = h.copier.capabilities;
+      const filters = caps.listSnapshots && caps.listDescriptionRegex !== 'none';
+      if (await listRefusedUnless(filters, h, ctx, { region, descriptionRegex: '.*' }, refusal)) return;
       const prod = await h.fixtures.createSource({ region, description: 'nightly prod database' });
       await h.fixtures.createSource({ region, description: 'nightly test database' });
       await h.fixtures.createSource({ region });
-      const matched = (await listPages(h, ctx, { region, descriptionRegex: 'nightly prod.*' })).flatMap(
-        (p) => p.snapshots,
-      );
+      const matched = await listAll(h, ctx, { region, descriptionRegex: 'nightly prod.*' });
       sameIds(matched, [prod.ref.snapshotId], 'descriptionRegex "nightly prod.*"');
-      const part = (await listPages(h, ctx, { region, descriptionRegex: 'prod' })).flatMap(
-        (p) => p.snapshots,
-      );
+      const part = await listAll(h, ctx, { region, descriptionRegex: 'prod' });
       sameIds(part, [], 'descriptionRegex "prod" (must match the whole description)');
       await expectListRefused(
         h,
@@ -235,25 +254,16 @@ export const listingCases: readonly ConformanceCase[] = [
     name: 'a tag filter lists only snapshots carrying every given tag with its value',
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
-      if (!h.copier.capabilities.listSnapshots) {
-        await expectListRefused(h, ctx, { region, tags: { team: 'a' } }, 'UNSUPPORTED', 'a tag listing');
-        return;
-      }
+      const refusal = 'a tag listing';
+      const refused = { region, tags: { team: 'a' } };
+      if (await listRefusedUnless(h.copier.capabilities.listSnapshots, h, ctx, refused, refusal)) return;
       const a = await h.fixtures.createSource({ region, tags: { team: 'a', tier: 'gold' } });
       await h.fixtures.createSource({ region, tags: { team: 'b', tier: 'gold' } });
       await h.fixtures.createSource({ region });
-      sameIds(
-        (await listPages(h, ctx, { region, tags: { team: 'a' } })).flatMap((p) => p.snapshots),
-        [a.ref.snapshotId],
-        'tags {team: a}',
-      );
+      sameIds(await listAll(h, ctx, { region, tags: { team: 'a' } }), [a.ref.snapshotId], 'tags {team: a}');
       const gold = (await truthIn(h, region)).filter((t) => t.tags.tier === 'gold').map((t) => t.id);
       check(gold.length === 2, 'the cloud does not show two snapshots tagged tier=gold');
-      sameIds(
-        (await listPages(h, ctx, { region, tags: { tier: 'gold' } })).flatMap((p) => p.snapshots),
-        gold,
-        'tags {tier: gold}',
-      );
+      sameIds(await listAll(h, ctx, { region, tags: { tier: 'gold' } }), gold, 'tags {tier: gold}');
     },
   },
   {
@@ -263,17 +273,10 @@ export const listingCases: readonly ConformanceCase[] = [
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
       const caps = h.copier.capabilities;
-      if (!caps.listSnapshots) {
-        await expectListRefused(h, ctx, { region, pageSize: 5 }, 'UNSUPPORTED', 'a paged listing');
-        return;
-      }
-      await expectListRefused(
-        h,
-        ctx,
-        { region, pageSize: caps.listMaxPageSize + 1 },
-        'INVALID_REQUEST',
-        'a page larger than listMaxPageSize',
-      );
+      const refusal = 'a paged listing';
+      if (await listRefusedUnless(caps.listSnapshots, h, ctx, { region, pageSize: 5 }, refusal)) return;
+      const tooLarge = { region, pageSize: caps.listMaxPageSize + 1 };
+      await expectListRefused(h, ctx, tooLarge, 'INVALID_REQUEST', 'a page larger than listMaxPageSize');
       const made: SourceFixture[] = [];
       for (let i = 0; i < 12; i++)
         made.push(await h.fixtures.createSource({ region, tags: { batch: 'paged' } }));
@@ -299,18 +302,15 @@ export const listingCases: readonly ConformanceCase[] = [
     name: "lists exactly a multi-volume group's members by its id when listByGroup is true; UNSUPPORTED with zero requests when false",
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
-      if (!h.copier.capabilities.listByGroup) {
-        await expectListRefused(h, ctx, { region, groupId: 'group-1' }, 'UNSUPPORTED', 'a group listing');
-        return;
-      }
+      const refusal = 'a group listing';
+      const refused = { region, groupId: 'group-1' };
+      if (await listRefusedUnless(h.copier.capabilities.listByGroup, h, ctx, refused, refusal)) return;
       const createGroup = h.fixtures.createGroup;
       if (createGroup === undefined)
         return fail('listByGroup is true: the harness needs fixtures.createGroup');
       const group = await createGroup.call(h.fixtures, { region, size: 3 });
       await h.fixtures.createSource({ region });
-      const listed = (await listPages(h, ctx, { region, groupId: group.groupId })).flatMap(
-        (p) => p.snapshots,
-      );
+      const listed = await listAll(h, ctx, { region, groupId: group.groupId });
       sameIds(
         listed,
         group.members.map((m) => m.ref.snapshotId),
@@ -333,16 +333,8 @@ export const listingCases: readonly ConformanceCase[] = [
       const ref = { region, snapshotId: source.ref.snapshotId };
       const share = h.copier.share;
       if (!h.copier.capabilities.shareSnapshot || share === undefined) {
-        const mark = await requestMark(h);
-        if (share !== undefined)
-          await expectCode(
-            ctx,
-            () => share.call(h.copier, ref, [other]),
-            'UNSUPPORTED',
-            'share with shareSnapshot false',
-          );
-        await expectNoRequestsSince(h, mark, 'share with shareSnapshot false');
-        return;
+        const call = share && (() => share.call(h.copier, ref, [other]));
+        return expectOptionalRefused(h, ctx, call, 'share with shareSnapshot false');
       }
       const result = await recorded(ctx, () => share.call(h.copier, ref, [other]));
       check(result.accounts.includes(other), 'the share result does not name the account');
@@ -361,16 +353,8 @@ export const listingCases: readonly ConformanceCase[] = [
       const region = h.fixtures.regions[0];
       const keyAccess = h.copier.keyAccess;
       if (!h.copier.capabilities.keyAccessCheck || keyAccess === undefined) {
-        const mark = await requestMark(h);
-        if (keyAccess !== undefined)
-          await expectCode(
-            ctx,
-            () => keyAccess.call(h.copier, region, h.fixtures.keys(region).customer),
-            'UNSUPPORTED',
-            'keyAccess with keyAccessCheck false',
-          );
-        await expectNoRequestsSince(h, mark, 'keyAccess with keyAccessCheck false');
-        return;
+        const call = keyAccess && (() => keyAccess.call(h.copier, region, h.fixtures.keys(region).customer));
+        return expectOptionalRefused(h, ctx, call, 'keyAccess with keyAccessCheck false');
       }
       const usable = await recorded(ctx, () =>
         keyAccess.call(h.copier, region, h.fixtures.keys(region).customer),

@@ -8,7 +8,7 @@ import {
   recorded,
   requestMark,
   requestsSince,
-  startCopy,
+  startPlain,
   waitFor,
 } from '../support.js';
 
@@ -69,8 +69,7 @@ export const statusCases: readonly ConformanceCase[] = [
       const [first, second] = h.fixtures.regions;
       const copies = [];
       for (let i = 0; i < 2; i++) {
-        const { request } = await plainCopy(h, { sizeGiB: 200 });
-        copies.push(await startCopy(h, ctx, request));
+        copies.push(await startPlain(plainCopy, h, ctx, { sizeGiB: 200 }));
       }
       const refs: SnapshotRef[] = [
         ...(await sources(h, first, limit + 1)),
@@ -97,8 +96,7 @@ export const statusCases: readonly ConformanceCase[] = [
     group: 'status',
     name: "status follows the cloud's state: pending while copying, completed with progress 100 after",
     async run(h, ctx) {
-      const { request } = await plainCopy(h, { sizeGiB: 50 });
-      const handle = await startCopy(h, ctx, request);
+      const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 50 });
       const [running] = await recorded(ctx, () => h.copier.status([handle]));
       const truth = await mustExist(h, handle.region, handle.snapshotId, 'running copy');
       check(

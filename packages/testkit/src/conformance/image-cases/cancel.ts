@@ -1,14 +1,21 @@
 import type { ImageConformanceCase } from '../image-case.js';
 import type { ImageConformanceHarness } from '../image-harness.js';
-import { mustExistImage, plainImageCopy, startImageCopy, waitForImage } from '../image-support.js';
+import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
+import {
+  cancelAlreadyGoneCase,
+  checkCancelAnswer,
+  expectCancelRefused,
+  expectCancelUnsupported,
+  IMAGE_KIND,
+} from '../kind-cases.js';
 import {
   advanceUntil,
   check,
   expectCode,
-  expectNoRequestsSince,
   recorded,
   requestMark,
   requestsSince,
+  startPlain,
 } from '../support.js';
 
 /** Whether the cloud no longer has the image, or shows it only as removed. */
@@ -35,17 +42,9 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     name: 'cancelling a running copy removes the image as cancelTakesEffect says and its snapshot copies as snapshotsOnCancel says; it reads cancelled; UNSUPPORTED with zero requests when cancelByDelete is false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
-      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
       if (!caps.cancelByDelete) {
-        const mark = await requestMark(h);
-        await expectCode(
-          ctx,
-          () => h.copier.cancel(handle),
-          'UNSUPPORTED',
-          'cancel with cancelByDelete false',
-        );
-        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+        await expectCancelUnsupported(h, ctx, handle);
         await mustExistImage(h, handle.region, handle.imageId, 'a copy whose cancel was refused');
         return;
       }
@@ -53,14 +52,8 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
       const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a running copy'))
         .snapshotIds;
       const result = await recorded(ctx, () => h.copier.cancel(handle));
-      check(
-        result.imageId === handle.imageId && result.region === handle.region,
-        'cancel answered for another image',
-      );
-      check(
-        result.takesEffect === caps.cancelTakesEffect,
-        `cancel of a running copy says "${result.takesEffect}", the manifest "${caps.cancelTakesEffect}"`,
-      );
+      const ids = { answered: result.imageId, asked: handle.imageId, region: handle.region };
+      checkCancelAnswer(result, ids, 'image', caps.cancelTakesEffect);
       check(
         result.snapshots === caps.snapshotsOnCancel,
         `cancel says its snapshots are "${result.snapshots}", the manifest "${caps.snapshotsOnCancel}"`,
@@ -107,18 +100,9 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     name: 'cancelling a completed copy is refused without force (INVALID_REQUEST, the image kept); with force it removes the image at once and, unless snapshotsOnCancel is kept, its snapshots',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
-      const { request } = await plainImageCopy(h, { disks: [{}, {}] });
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{}, {}] });
       await waitForImage(h, ctx, handle);
-      if (!caps.cancelByDelete) {
-        await expectCode(
-          ctx,
-          () => h.copier.cancel(handle),
-          'UNSUPPORTED',
-          'cancel with cancelByDelete false',
-        );
-        return;
-      }
+      if (!caps.cancelByDelete) return expectCancelRefused(h, ctx, handle);
       const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a completed copy'))
         .snapshotIds;
       // A completed copy is a finished backup: removing it takes an explicit force.
@@ -146,18 +130,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     id: 'image.cancel.already-gone',
     group: 'image cancel',
     name: 'cancelling an image the cloud does not have answers already-gone (UNSUPPORTED with zero requests when cancelByDelete is false)',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[1];
-      const ref = { region, imageId: h.fixtures.missingImageId(region) };
-      if (!h.copier.capabilities.cancelByDelete) {
-        const mark = await requestMark(h);
-        await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
-        await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
-        return;
-      }
-      const result = await recorded(ctx, () => h.copier.cancel(ref));
-      check(result.takesEffect === 'already-gone', `cancelling a missing image says "${result.takesEffect}"`);
-    },
+    run: (h, ctx) => cancelAlreadyGoneCase(IMAGE_KIND, h, ctx),
   },
   {
     id: 'image.cancel.only-snapcopy-copies',

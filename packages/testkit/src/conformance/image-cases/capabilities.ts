@@ -7,10 +7,15 @@ import {
   expectImageRefusedWithoutMutation,
   mustExistImage,
   plainImageCopy,
-  startImageCopy,
   waitForImage,
 } from '../image-support.js';
-import { check, expectUnsupportedWithZeroRequests } from '../support.js';
+import {
+  check,
+  expectCompleted,
+  expectUnsupportedWithZeroRequests,
+  refusedUnless,
+  startCopy,
+} from '../support.js';
 
 /** Regions for a copy that changes encryption: another region when the manifest allows it. */
 function encryptionRoute(h: ImageConformanceHarness): { from: string; to: string } {
@@ -22,7 +27,7 @@ function encryptionRoute(h: ImageConformanceHarness): { from: string; to: string
 async function encryptedCopyCase(
   h: ImageConformanceHarness,
   ctx: ConformanceContext,
-  flag: boolean,
+  flagName: 'encryptOnCopy' | 'changeKeyOnCopy',
   disks: readonly SourceDiskSpec[],
   what: string,
 ): Promise<void> {
@@ -34,7 +39,7 @@ async function encryptedCopyCase(
     destination: { region: to },
     encryption: { encrypted: true, kmsKeyId: key },
   };
-  if (!flag) {
+  if (!h.copier.capabilities[flagName]) {
     await expectImageRefusedWithoutMutation(
       h,
       ctx,
@@ -45,9 +50,8 @@ async function encryptedCopyCase(
     );
     return;
   }
-  const handle = await startImageCopy(h, ctx, request);
-  const done = await waitForImage(h, ctx, handle);
-  check(done.state === 'completed', `${what}: the copy ended ${done.state}: ${done.message ?? ''}`);
+  const handle = await startCopy(h, ctx, request);
+  expectCompleted(await waitForImage(h, ctx, handle), `${what}: the copy`);
   const image = await mustExistImage(h, to, handle.imageId, what);
   const snapshots = await backingSnapshotsOf(h, image);
   check(
@@ -77,16 +81,9 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const [from, to] = h.fixtures.regions;
       const source = await h.fixtures.createSourceImage({ region: from, disks: [{}, { sizeGiB: 2 }] });
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (!h.copier.capabilities.crossRegionCopy) {
-        await expectUnsupportedWithZeroRequests(
-          h,
-          ctx,
-          request,
-          'cross-region image copy with the flag false',
-        );
-        return;
-      }
-      const handle = await startImageCopy(h, ctx, request);
+      const refusal = 'cross-region image copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.crossRegionCopy, h, ctx, request, refusal)) return;
+      const handle = await startCopy(h, ctx, request);
       check(
         handle.region === to && handle.sourceImageId === source.ref.imageId,
         'the handle does not name the copy',
@@ -96,8 +93,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         image.copyOf?.imageId === source.ref.imageId,
         'the image in the cloud is not a copy of the source',
       );
-      const done = await waitForImage(h, ctx, handle);
-      check(done.state === 'completed', `the copy ended ${done.state}: ${done.message ?? ''}`);
+      expectCompleted(await waitForImage(h, ctx, handle));
       const after = await mustExistImage(h, to, handle.imageId, 'after wait');
       check(after.state === 'completed', `the cloud shows the copy ${after.state}`);
       const snapshots = await backingSnapshotsOf(h, after);
@@ -120,16 +116,9 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const region = h.fixtures.regions[0];
       const source = await h.fixtures.createSourceImage({ region });
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region } };
-      if (!h.copier.capabilities.sameRegionCopy) {
-        await expectUnsupportedWithZeroRequests(
-          h,
-          ctx,
-          request,
-          'same-region image copy with the flag false',
-        );
-        return;
-      }
-      const handle = await startImageCopy(h, ctx, request);
+      const refusal = 'same-region image copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.sameRegionCopy, h, ctx, request, refusal)) return;
+      const handle = await startCopy(h, ctx, request);
       check(handle.imageId !== source.ref.imageId, 'a same-region copy must be a new image');
       const image = await mustExistImage(h, region, handle.imageId, 'same-region image copy');
       check(
@@ -148,15 +137,8 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       const source = await h.fixtures.createSourceImage({ region: from, ownership: 'shared' });
       const to = caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy ? second : from;
       const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
-      if (!caps.crossAccountCopy) {
-        await expectUnsupportedWithZeroRequests(
-          h,
-          ctx,
-          request,
-          'copy of a shared image with the flag false',
-        );
-        return;
-      }
+      const refusal = 'copy of a shared image with the flag false';
+      if (await refusedUnless(caps.crossAccountCopy, h, ctx, request, refusal)) return;
       if (!caps.crossAccountCopyAcrossRegions && caps.crossRegionCopy) {
         await expectUnsupportedWithZeroRequests(
           h,
@@ -166,7 +148,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         );
       }
       if (to === from && !caps.sameRegionCopy) return;
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, to, handle.imageId, 'copy of a shared image');
       check(
         image.account !== h.fixtures.otherAccountId,
@@ -182,29 +164,13 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     id: 'image.capability.encryptOnCopy',
     group: 'image capabilities',
     name: 'encryptOnCopy: every unencrypted backing snapshot is copied under the given key when true; refused without a copy when false',
-    async run(h, ctx) {
-      await encryptedCopyCase(
-        h,
-        ctx,
-        h.copier.capabilities.encryptOnCopy,
-        [{}, { sizeGiB: 2 }],
-        'encrypt-on-copy',
-      );
-    },
+    run: (h, ctx) => encryptedCopyCase(h, ctx, 'encryptOnCopy', [{}, { sizeGiB: 2 }], 'encrypt-on-copy'),
   },
   {
     id: 'image.capability.changeKeyOnCopy',
     group: 'image capabilities',
     name: 'changeKeyOnCopy: every encrypted backing snapshot is re-encrypted under the given key when true; refused without a copy when false',
-    async run(h, ctx) {
-      await encryptedCopyCase(
-        h,
-        ctx,
-        h.copier.capabilities.changeKeyOnCopy,
-        [{ key: 'default' }],
-        'change-key',
-      );
-    },
+    run: (h, ctx) => encryptedCopyCase(h, ctx, 'changeKeyOnCopy', [{ key: 'default' }], 'change-key'),
   },
   {
     id: 'image.capability.decryptOnCopy',
@@ -229,7 +195,7 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         );
         return;
       }
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, to, handle.imageId, 'decrypting copy');
       const snapshots = await backingSnapshotsOf(h, image);
       check(
@@ -248,11 +214,9 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { tags: { 'conformance-team': 'images' } },
         { copySourceTags: true },
       );
-      if (!h.copier.capabilities.copySourceTags) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'copySourceTags with the flag false');
-        return;
-      }
-      const handle = await startImageCopy(h, ctx, request);
+      const refusal = 'copySourceTags with the flag false';
+      if (await refusedUnless(h.copier.capabilities.copySourceTags, h, ctx, request, refusal)) return;
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with source tags');
       check(
         image.tags['conformance-team'] === 'images',
@@ -266,11 +230,9 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     name: "tagsOnCopy: the caller's tags are on the new image when true; UNSUPPORTED with zero requests when false",
     async run(h, ctx) {
       const { request } = await plainImageCopy(h, {}, { tags: { purpose: 'conformance' } });
-      if (!h.copier.capabilities.tagsOnCopy) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'image tags with tagsOnCopy false');
-        return;
-      }
-      const handle = await startImageCopy(h, ctx, request);
+      const refusal = 'image tags with tagsOnCopy false';
+      if (await refusedUnless(h.copier.capabilities.tagsOnCopy, h, ctx, request, refusal)) return;
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'tagged copy');
       check(
         image.tags.purpose === 'conformance',
@@ -288,16 +250,9 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { disks: [{}, {}] },
         { snapshotTags: { backup: 'conformance' } },
       );
-      if (!h.copier.capabilities.snapshotTagsOnCopy) {
-        await expectUnsupportedWithZeroRequests(
-          h,
-          ctx,
-          request,
-          'snapshot tags with snapshotTagsOnCopy false',
-        );
-        return;
-      }
-      const handle = await startImageCopy(h, ctx, request);
+      const refusal = 'snapshot tags with snapshotTagsOnCopy false';
+      if (await refusedUnless(h.copier.capabilities.snapshotTagsOnCopy, h, ctx, request, refusal)) return;
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with snapshot tags');
       const snapshots = await backingSnapshotsOf(h, image);
       check(
@@ -318,11 +273,9 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
         { disks: [{}, {}] },
         { completionDurationMinutes: minutes },
       );
-      if (!h.copier.capabilities.timeBasedCopy) {
-        await expectUnsupportedWithZeroRequests(h, ctx, request, 'time-based image copy with the flag false');
-        return;
-      }
-      const handle = await startImageCopy(h, ctx, request);
+      const refusal = 'time-based image copy with the flag false';
+      if (await refusedUnless(h.copier.capabilities.timeBasedCopy, h, ctx, request, refusal)) return;
+      const handle = await startCopy(h, ctx, request);
       const image = await mustExistImage(h, handle.region, handle.imageId, 'time-based copy');
       const snapshots = await backingSnapshotsOf(h, image);
       check(

@@ -1,7 +1,7 @@
 import type { ImageCopyRequestInput } from '@snapcopy/core';
 import type { ImageConformanceCase } from '../image-case.js';
-import { backingSnapshotsOf, mustExistImage, plainImageCopy, startImageCopy } from '../image-support.js';
-import { check, expectNoMutationSince, recorded, requestMark } from '../support.js';
+import { backingSnapshotsOf, mustExistImage, plainImageCopy } from '../image-support.js';
+import { check, expectNoMutationSince, recorded, requestMark, startCopy } from '../support.js';
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
@@ -53,7 +53,7 @@ export const imagePlanCases: readonly ImageConformanceCase[] = [
           encryption === undefined ? {} : { encryption },
         );
         const plan = await recorded(ctx, () => h.copier.plan(request));
-        const handle = await startImageCopy(h, ctx, request);
+        const handle = await startCopy(h, ctx, request);
         const image = await mustExistImage(h, handle.region, handle.imageId, what);
         const snapshots = await backingSnapshotsOf(h, image);
         check(

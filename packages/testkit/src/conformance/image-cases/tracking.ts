@@ -1,7 +1,15 @@
 import { type ImageCopyHandle, type ImageCopyStatus, is } from '@snapcopy/core';
 import type { ImageConformanceCase } from '../image-case.js';
-import { mustExistImage, plainImageCopy, startImageCopy, waitForImage } from '../image-support.js';
-import { check, expectCode, recorded, requestMark, requestsSince } from '../support.js';
+import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
+import {
+  check,
+  expectCode,
+  expectCompleted,
+  recorded,
+  requestMark,
+  requestsSince,
+  startPlain,
+} from '../support.js';
 
 /** Status and wait: the cloud's truth, batched, and a wait that never touches the copy. */
 export const imageTrackingCases: readonly ImageConformanceCase[] = [
@@ -10,8 +18,7 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
     group: 'image status and wait',
     name: 'status says pending while the cloud copies and completed once it has, with per-snapshot progress matching the image',
     async run(h, ctx) {
-      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 50 }, { sizeGiB: 20 }] });
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 50 }, { sizeGiB: 20 }] });
       const [running] = await recorded(ctx, () => h.copier.status([handle]));
       const truth = await mustExistImage(h, handle.region, handle.imageId, 'a running copy');
       check(running?.imageId === handle.imageId, 'status answered for another image');
@@ -53,8 +60,7 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
       const count = limit <= 10 ? limit + 1 : 3;
       const handles: ImageCopyHandle[] = [];
       for (let i = 0; i < count; i++) {
-        const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 10 }] });
-        handles.push(await startImageCopy(h, ctx, request));
+        handles.push(await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 10 }] }));
       }
       const mark = await requestMark(h);
       const statuses = await recorded(ctx, () => h.copier.status([...handles].reverse()));
@@ -79,11 +85,10 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
     group: 'image status and wait',
     name: 'wait follows the copy to completed, reporting progress within 0-100, and the cloud agrees',
     async run(h, ctx) {
-      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 5 }, { sizeGiB: 5 }] });
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 5 }, { sizeGiB: 5 }] });
       const seen: ImageCopyStatus[] = [];
       const final = await waitForImage(h, ctx, handle, { onProgress: (s) => seen.push(s) });
-      check(final.state === 'completed', `wait ended ${final.state}: ${final.message ?? ''}`);
+      expectCompleted(final, 'wait');
       check(
         seen.length > 0 && seen.every((s) => s.progress >= 0 && s.progress <= 100),
         'progress out of 0-100',
@@ -100,8 +105,7 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
     group: 'image status and wait',
     name: 'a wait that times out rejects with TIMEOUT and leaves the copy running (nothing deleted)',
     async run(h, ctx) {
-      const { request } = await plainImageCopy(h, { disks: [{ sizeGiB: 200 }] });
-      const handle = await startImageCopy(h, ctx, request);
+      const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 200 }] });
       const mark = await requestMark(h);
       const err = await expectCode(
         ctx,

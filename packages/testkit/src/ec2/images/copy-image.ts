@@ -1,6 +1,6 @@
 import type { SimSnapshot } from '../../sim/world.js';
 import { type CopyBilling, computeCopyBilling } from '../copy-billing.js';
-import { resolveCopyEncryption } from '../copy-encryption.js';
+import { readEncryptionParams, resolveCopyEncryption } from '../copy-encryption.js';
 import { Ec2ApiError, ec2Errors } from '../errors.js';
 import { IMAGE_ID_RE, newDataKeyId, newImageId } from '../ids.js';
 import { defaultEbsKey, keyUsableBy, resolveKmsKey } from '../kms.js';
@@ -8,7 +8,7 @@ import { KEY_NOT_ACCESSIBLE, SOURCE_KEY_NOT_ACCESSIBLE } from '../operations/cop
 import type { QueryParams } from '../query-params.js';
 import { ec2Extra } from '../snapshot-view.js';
 import type { Ec2RequestContext } from '../state.js';
-import { checkTagLimit, validateTag } from '../tag-rules.js';
+import { checkTagLimit, parseCompletionDuration, parseTagSpecificationsOf } from '../tag-rules.js';
 import { xmlElement } from '../xml.js';
 import { imageCopyRefusal } from './copy-image-rules.js';
 import { IMAGE_DESCRIPTION_MAX, IMAGE_NAME_RE, imageErrors } from './image-errors.js';
@@ -30,40 +30,6 @@ function requestFingerprint(p: QueryParams): string {
       .sort()
       .map((k) => [k, record[k]]),
   );
-}
-
-/** `TagSpecification.N` of CopyImage: tags for the new AMI (`image`) and its snapshots (`snapshot`). */
-function parseTagSpecifications(p: QueryParams): {
-  image: Map<string, string>;
-  snapshot: Map<string, string>;
-} {
-  const out = { image: new Map<string, string>(), snapshot: new Map<string, string>() };
-  for (const n of p.indexes('TagSpecification')) {
-    const type = p.get(`TagSpecification.${n}.ResourceType`);
-    if (type !== 'image' && type !== 'snapshot') {
-      throw ec2Errors.invalidParameterValue(
-        `'${type ?? ''}' is not a valid taggable resource type for this operation.`,
-      );
-    }
-    for (const [k, v] of p.tags(`TagSpecification.${n}.Tag`)) {
-      validateTag(k, v ?? '');
-      out[type].set(k, v ?? '');
-    }
-  }
-  checkTagLimit(out.image.size);
-  checkTagLimit(out.snapshot.size);
-  return out;
-}
-
-function parseCompletionDuration(p: QueryParams): number | undefined {
-  const minutes = p.int('SnapshotCopyCompletionDurationMinutes');
-  if (minutes === undefined) return undefined;
-  if (minutes < 15 || minutes > 2880 || minutes % 15 !== 0) {
-    throw ec2Errors.invalidParameterValue(
-      `Value (${minutes}) for parameter SnapshotCopyCompletionDurationMinutes is invalid. It must be between 15 and 2880 minutes, in increments of 15.`,
-    );
-  }
-  return minutes;
 }
 
 /**
@@ -126,17 +92,10 @@ export function copyImage(ctx: Ec2RequestContext, p: QueryParams): string {
       `Value for parameter Description is invalid: it exceeds ${IMAGE_DESCRIPTION_MAX} characters.`,
     );
   }
-  const encryptedFlag = p.bool('Encrypted');
-  const kmsKeyId = p.get('KmsKeyId');
-  if (kmsKeyId !== undefined && encryptedFlag !== true) {
-    throw new Ec2ApiError(
-      'InvalidParameterDependency',
-      'The parameter KmsKeyId requires the parameter Encrypted to be set.',
-    );
-  }
-  const minutes = parseCompletionDuration(p);
+  const { encryptedFlag, kmsKeyId } = readEncryptionParams(p);
+  const minutes = parseCompletionDuration(p, 'SnapshotCopyCompletionDurationMinutes');
   const copyTags = p.bool('CopyImageTags') === true;
-  const tagSpecs = parseTagSpecifications(p);
+  const tagSpecs = parseTagSpecificationsOf(p, ['image', 'snapshot']);
   for (const where of [
     'DestinationOutpostArn',
     'DestinationAvailabilityZone',

@@ -1,4 +1,4 @@
-import { Ec2ApiError, ec2Errors } from '../errors.js';
+import { Ec2ApiError } from '../errors.js';
 import { IMAGE_ID_RE } from '../ids.js';
 import type { QueryParams } from '../query-params.js';
 import type { Ec2RequestContext } from '../state.js';
@@ -7,6 +7,7 @@ import { compileImageFilters } from './image-filters.js';
 import { imageErrors } from './image-errors.js';
 import { canLaunch, type Ec2Image } from './image-model.js';
 import { renderImageItem } from './image-view.js';
+import { readPaging } from '../page-tokens.js';
 
 /** `MaxResults` bounds, as for EC2's other paginated Describe calls: below 5 refused, above 1000 capped. */
 export const DESCRIBE_IMAGES_MIN_RESULTS = 5;
@@ -50,20 +51,9 @@ export function describeImages(ctx: Ec2RequestContext, p: QueryParams): string {
   const owners = p.list('Owner');
   const executableBy = p.list('ExecutableBy');
   const filters = p.filters();
-  const maxResults = p.int('MaxResults');
-  const nextToken = p.get('NextToken');
+  const { maxResults, nextToken } = readPaging(p, 'ImageIds', ids.length > 0, DESCRIBE_IMAGES_MIN_RESULTS);
   p.bool('IncludeDeprecated');
   p.bool('IncludeDisabled');
-  if (ids.length > 0 && (maxResults !== undefined || nextToken !== undefined)) {
-    throw ec2Errors.invalidParameterCombination(
-      'The parameter ImageIds cannot be used with the parameter MaxResults or NextToken',
-    );
-  }
-  if (maxResults !== undefined && maxResults < DESCRIBE_IMAGES_MIN_RESULTS) {
-    throw ec2Errors.invalidParameterValue(
-      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value greater than ${DESCRIBE_IMAGES_MIN_RESULTS - 1}.`,
-    );
-  }
   for (const id of ids) if (!IMAGE_ID_RE.test(id)) throw imageErrors.malformed(id);
   const missing = ids.filter((id) => images.images.get(id)?.region !== region);
   if (missing.length > 0) throw imageErrors.notFound(missing);
@@ -93,15 +83,7 @@ export function describeImages(ctx: Ec2RequestContext, p: QueryParams): string {
   if (maxResults === undefined && nextToken === undefined) return render(collect());
   const pageSize = Math.min(maxResults ?? DESCRIBE_IMAGES_MAX_RESULTS, DESCRIBE_IMAGES_MAX_RESULTS);
   const query = JSON.stringify(['DescribeImages', region, owners, executableBy, filters]);
-  const cursor =
-    nextToken !== undefined
-      ? state.pages.resolve(nextToken, account, query)
-      : state.pages.start(
-          account,
-          query,
-          collect().map((i) => i.id),
-        );
-  const page = state.pages.page(cursor, pageSize);
+  const page = state.pages.next(nextToken, account, query, pageSize, () => collect().map((i) => i.id));
   const list = page.ids.flatMap((id) => images.images.get(id) ?? []);
   return render(list) + xmlElement('nextToken', page.nextToken);
 }

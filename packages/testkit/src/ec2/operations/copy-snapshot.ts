@@ -1,5 +1,5 @@
 import { type CopyBilling, computeCopyBilling } from '../copy-billing.js';
-import { resolveCopyEncryption } from '../copy-encryption.js';
+import { readEncryptionParams, resolveCopyEncryption } from '../copy-encryption.js';
 import { Ec2ApiError, ec2Errors } from '../errors.js';
 import { newDataKeyId, SNAPSHOT_ID_RE } from '../ids.js';
 import { defaultEbsKey, keyUsableBy, resolveKmsKey } from '../kms.js';
@@ -7,7 +7,7 @@ import type { QueryParams } from '../query-params.js';
 import { canCreateVolume } from '../snapshot-permissions.js';
 import { ec2Extra } from '../snapshot-view.js';
 import type { Ec2RequestContext } from '../state.js';
-import { checkTagLimit, validateTag } from '../tag-rules.js';
+import { parseCompletionDuration, parseTagSpecificationsOf } from '../tag-rules.js';
 import { xmlElement, xmlTagSet } from '../xml.js';
 
 /** The message EC2 puts on a copy whose key it cannot use (seen on real copies). */
@@ -17,32 +17,7 @@ export const SOURCE_KEY_NOT_ACCESSIBLE = 'The KMS key of the source snapshot is 
 
 /** `TagSpecification.N` (resource type `snapshot` only): the tags to put on new snapshots. */
 export function parseTagSpecifications(p: QueryParams): Map<string, string> {
-  const tags = new Map<string, string>();
-  for (const n of p.indexes('TagSpecification')) {
-    const type = p.get(`TagSpecification.${n}.ResourceType`);
-    if (type !== undefined && type !== 'snapshot') {
-      throw ec2Errors.invalidParameterValue(
-        `'${type}' is not a valid taggable resource type for this operation.`,
-      );
-    }
-    for (const [k, v] of p.tags(`TagSpecification.${n}.Tag`)) {
-      validateTag(k, v ?? '');
-      tags.set(k, v ?? '');
-    }
-  }
-  checkTagLimit(tags.size);
-  return tags;
-}
-
-function parseCompletionDuration(p: QueryParams): number | undefined {
-  const minutes = p.int('CompletionDurationMinutes');
-  if (minutes === undefined) return undefined;
-  if (minutes < 15 || minutes > 2880 || minutes % 15 !== 0) {
-    throw ec2Errors.invalidParameterValue(
-      `Value (${minutes}) for parameter CompletionDurationMinutes is invalid. It must be between 15 and 2880 minutes, in increments of 15.`,
-    );
-  }
-  return minutes;
+  return parseTagSpecificationsOf(p, ['snapshot'], 'snapshot').snapshot;
 }
 
 /**
@@ -56,15 +31,8 @@ export function copySnapshot(ctx: Ec2RequestContext, p: QueryParams): string {
   const { world } = state;
   const sourceRegion = p.required('SourceRegion');
   const sourceId = p.required('SourceSnapshotId');
-  const encryptedFlag = p.bool('Encrypted');
-  const kmsKeyId = p.get('KmsKeyId');
-  if (kmsKeyId !== undefined && encryptedFlag !== true) {
-    throw new Ec2ApiError(
-      'InvalidParameterDependency',
-      'The parameter KmsKeyId requires the parameter Encrypted to be set.',
-    );
-  }
-  const completionDurationMinutes = parseCompletionDuration(p);
+  const { encryptedFlag, kmsKeyId } = readEncryptionParams(p);
+  const completionDurationMinutes = parseCompletionDuration(p, 'CompletionDurationMinutes');
   if (p.get('DestinationOutpostArn') !== undefined || p.get('DestinationAvailabilityZone') !== undefined) {
     throw new Ec2ApiError('UnsupportedOperation', 'Copies to Outposts and Local Zones are not simulated.');
   }

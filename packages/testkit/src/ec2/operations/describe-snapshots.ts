@@ -13,6 +13,7 @@ import {
 import { renderSnapshotItem } from '../snapshot-view.js';
 import type { Ec2RequestContext } from '../state.js';
 import { xmlElement } from '../xml.js';
+import { readPaging } from '../page-tokens.js';
 
 /** `MaxResults` bounds for DescribeSnapshots: below 5 is an error, above 1000 is capped. */
 export const DESCRIBE_SNAPSHOTS_MIN_RESULTS = 5;
@@ -55,18 +56,12 @@ export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): strin
   const owners = readOwners(p.list('Owner'));
   const restorableBy = readRestorableBy(p.list('RestorableBy'));
   const filters = p.filters();
-  const maxResults = p.int('MaxResults');
-  const nextToken = p.get('NextToken');
-  if (ids.length > 0 && (maxResults !== undefined || nextToken !== undefined)) {
-    throw ec2Errors.invalidParameterCombination(
-      'The parameter SnapshotIds cannot be used with the parameter MaxResults or NextToken',
-    );
-  }
-  if (maxResults !== undefined && maxResults < DESCRIBE_SNAPSHOTS_MIN_RESULTS) {
-    throw ec2Errors.invalidParameterValue(
-      `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value greater than ${DESCRIBE_SNAPSHOTS_MIN_RESULTS - 1}.`,
-    );
-  }
+  const { maxResults, nextToken } = readPaging(
+    p,
+    'SnapshotIds',
+    ids.length > 0,
+    DESCRIBE_SNAPSHOTS_MIN_RESULTS,
+  );
   for (const id of ids) if (!SNAPSHOT_ID_RE.test(id)) throw ec2Errors.snapshotMalformed(id);
   if (ids.length > 0) {
     const missing = ids.filter((id) => {
@@ -100,15 +95,9 @@ export function describeSnapshots(ctx: Ec2RequestContext, p: QueryParams): strin
 
   const pageSize = Math.min(maxResults ?? DESCRIBE_SNAPSHOTS_MAX_RESULTS, DESCRIBE_SNAPSHOTS_MAX_RESULTS);
   const query = JSON.stringify([region, owners, restorableBy, filters]);
-  const cursor =
-    nextToken !== undefined
-      ? state.pages.resolve(nextToken, account, query)
-      : state.pages.start(
-          account,
-          query,
-          collect(ctx, byId, matches).map((s) => s.id),
-        );
-  const page = state.pages.page(cursor, pageSize);
+  const page = state.pages.next(nextToken, account, query, pageSize, () =>
+    collect(ctx, byId, matches).map((s) => s.id),
+  );
   const snapshots: SimSnapshot[] = [];
   for (const id of page.ids) {
     const s = state.world.snapshots.get(id);

@@ -4,6 +4,7 @@ import { parseEcsFilterTime } from '../time-format.js';
 import type { EcsImage, EcsImageStatus } from './ecs-image-model.js';
 import { imageRegion } from './image-lifecycle.js';
 import { imageToWire } from './image-wire.js';
+import { tagPredicates } from '../validation.js';
 
 type Predicate = (image: EcsImage) => boolean;
 
@@ -106,20 +107,7 @@ function readFilters(ctx: EcsOperationContext): Predicate[] {
     }
     preds.push((i) => i.architecture === architecture);
   }
-  const tags = p.structs('Tag');
-  if (tags.length > 20)
-    throw new EcsApiError(400, 'InvalidTagCount', 'The specified tags are beyond the permitted range.');
-  for (const { fields } of tags) {
-    const key = fields.Key;
-    if (key === undefined || key === '') {
-      throw new EcsApiError(
-        400,
-        'InvalidTag.Mismatch',
-        'The specified Tag.n.Key and Tag.n.Value are not match.',
-      );
-    }
-    preds.push((i) => i.tags.has(key) && (fields.Value === undefined || i.tags.get(key) === fields.Value));
-  }
+  preds.push(...tagPredicates(p, 'The specified tags are beyond the permitted range.'));
   for (const { fields } of p.structs('Filter')) {
     const value = fields.Value ?? '';
     if (fields.Key === 'NetworkType') {

@@ -1,4 +1,4 @@
-import { ecsCopyBilling, mostRecentCompletedCopy } from '../copy-rules.js';
+import { billDiskCopy } from '../copy-rules.js';
 import type { EcsState } from '../ecs-state.js';
 import type { EcsImage } from './ecs-image-model.js';
 
@@ -17,23 +17,10 @@ export function startImageCopy(state: EcsState, image: EcsImage, at: number): vo
   task.plans.forEach((plan, i) => {
     const source = world.snapshots.get(plan.sourceSnapshotId);
     if (!source) throw new Error(`the snapshot ${plan.sourceSnapshotId} of ${task.sourceImageId} is gone`);
-    const prior = mostRecentCompletedCopy(state.copiesOfDisk(image.account, image.region, source.volumeId));
-    const billing = ecsCopyBilling({
-      sourceEncrypted: source.encrypted,
-      copyEncrypted: plan.encrypted,
-      ...(plan.keyId !== undefined ? { copyKeyId: plan.keyId } : {}),
-      snapshotSizeGiB: source.sizeGiB,
-      diskSizeGiB: source.volumeSizeGiB,
-      ...(prior
-        ? {
-            mostRecentCopy: {
-              encrypted: prior.encrypted,
-              ...(prior.kmsKeyId !== undefined ? { keyId: prior.kmsKeyId } : {}),
-              deltaGiB: world.blocks.changedGiBBetween(source.id, prior.copy?.sourceSnapshotId ?? prior.id),
-            },
-          }
-        : {}),
-    });
+    const earlier = state.copiesOfDisk(image.account, image.region, source.volumeId);
+    const billing = billDiskCopy(source, { encrypted: plan.encrypted, keyId: plan.keyId }, earlier, (a, b) =>
+      world.blocks.changedGiBBetween(a, b),
+    );
     const copy = world.startCopy({
       source,
       account: image.account,

@@ -1,0 +1,337 @@
+// Case bodies the snapshot and image suites share: the same contract checked on either kind
+// of copy. A case file keeps its own ids, groups and names and hands its kind to these.
+import {
+  type CopyHandle,
+  type CopyRequestInput,
+  type ImageCopyHandle,
+  type ImageCopyRequestInput,
+  type ImageRef,
+  isSnapcopyError,
+  type SnapshotRef,
+} from '@snapcopy/core';
+import type { ZodType } from 'zod';
+import type { ConformanceContext } from './case.js';
+import type { Awaitable, ConformanceFaults, ConformanceHarness, SourceFixture } from './harness.js';
+import type { ImageConformanceHarness, SourceImageFixture } from './image-harness.js';
+import { expectNoImageCopyOf, plainImageCopy, waitForImage } from './image-support.js';
+import {
+  check,
+  expectCode,
+  expectNoCopyOf,
+  expectNoRequestsSince,
+  expectThrottled,
+  freshToken,
+  plainCopy,
+  type RequestLogHolder,
+  recorded,
+  rejection,
+  requestMark,
+  startCopy,
+  waitFor,
+} from './support.js';
+
+/** What the shared cases need of a harness, whatever kind of copier it holds. */
+export interface KindHarness<Req, Handle, Ref> extends RequestLogHolder {
+  readonly copier: {
+    readonly capabilities: { readonly cancelByDelete: boolean };
+    copy(request: Req): Promise<Handle>;
+    cancel(ref: Ref): Promise<{ readonly takesEffect: string }>;
+  };
+  readonly faults: ConformanceFaults;
+  readonly fixtures: { readonly regions: readonly [string, string, ...string[]] };
+}
+
+/** What every copy handle says. */
+interface Handle {
+  readonly region: string;
+  readonly reused: boolean;
+}
+
+/** A kind of copy as the shared cases see it: how to make one and how to read the cloud. */
+export interface CopyKind<H, Req, Hd extends Handle, Ref, Source> {
+  /** How messages name one copy, several, a copy call's result, and a missing source. */
+  readonly one: string;
+  readonly many: string;
+  readonly copyPhrase: string;
+  readonly noun: string;
+  /** Prefix of the client-token labels, so the two suites' tokens never meet. */
+  readonly tokenPrefix: string;
+  /** A source (of `sizeGiB` when given) and the plainest request that copies it, with the token. */
+  plainCopy(
+    h: H,
+    sizeGiB: number | undefined,
+    extra: { readonly clientToken: string },
+  ): Promise<{ source: Source; request: Req }>;
+  idOf(handle: Hd): string;
+  waitFor(h: H, ctx: ConformanceContext, handle: Hd): Promise<unknown>;
+  copiesWithToken(h: H, clientToken: string): Awaitable<readonly { readonly id: string }[]>;
+  expectNoCopyOf(h: H, source: Source, what: string): Promise<void>;
+  /** A well-formed ref the cloud does not have. */
+  missingRef(h: H, region: string): Ref;
+}
+
+/** Snapshots, as the SnapshotCopier suite copies them. */
+export const SNAPSHOT_KIND: CopyKind<
+  ConformanceHarness,
+  CopyRequestInput,
+  CopyHandle,
+  SnapshotRef,
+  SourceFixture
+> = {
+  one: 'copy',
+  many: 'copies',
+  copyPhrase: 'copy',
+  noun: 'snapshot',
+  tokenPrefix: '',
+  plainCopy: (h, sizeGiB, extra) => plainCopy(h, sizeGiB === undefined ? {} : { sizeGiB }, extra),
+  idOf: (handle) => handle.snapshotId,
+  waitFor: (h, ctx, handle) => waitFor(h, ctx, handle),
+  copiesWithToken: (h, clientToken) => h.truth.copiesWithToken(clientToken),
+  expectNoCopyOf,
+  missingRef: (h, region) => ({ region, snapshotId: h.fixtures.missingSnapshotId(region) }),
+};
+
+/** Images, as the ImageCopier suite copies them. */
+export const IMAGE_KIND: CopyKind<
+  ImageConformanceHarness,
+  ImageCopyRequestInput,
+  ImageCopyHandle,
+  ImageRef,
+  SourceImageFixture
+> = {
+  one: 'image',
+  many: 'images',
+  copyPhrase: 'image copy',
+  noun: 'image',
+  tokenPrefix: 'img-',
+  plainCopy: (h, sizeGiB, extra) =>
+    plainImageCopy(h, sizeGiB === undefined ? {} : { disks: [{ sizeGiB }] }, extra),
+  idOf: (handle) => handle.imageId,
+  waitFor: (h, ctx, handle) => waitForImage(h, ctx, handle),
+  copiesWithToken: (h, clientToken) => h.truth.imageCopiesWithToken(clientToken),
+  expectNoCopyOf: expectNoImageCopyOf,
+  missingRef: (h, region) => ({ region, imageId: h.fixtures.missingImageId(region) }),
+};
+
+/** A case body over any kind: the kind, a fresh harness of that kind, the case's context. */
+type KindCase = <
+  H extends KindHarness<Req, Hd, Ref>,
+  Req extends { readonly clientToken?: string },
+  Hd extends Handle,
+  Ref,
+  Src,
+>(
+  kind: CopyKind<H, Req, Hd, Ref, Src>,
+  h: H,
+  ctx: ConformanceContext,
+) => Promise<void>;
+
+/** A plain copy of 20 GiB under a fresh token (labelled `label`), asked for twice: both answers. */
+export async function copiedTwice<
+  H extends KindHarness<Req, Hd, Ref>,
+  Req extends { readonly clientToken?: string },
+  Hd extends Handle,
+  Ref,
+  Src,
+>(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext, label: string) {
+  const clientToken = freshToken(`${kind.tokenPrefix}${label}`);
+  const { request } = await kind.plainCopy(h, 20, { clientToken });
+  const first = await startCopy(h, ctx, request);
+  const second = await startCopy(h, ctx, request);
+  return { clientToken, request, first, second };
+}
+
+/** A copy whose response was lost, retried with the same token, yields exactly one copy. */
+export const droppedResponseCase: KindCase = async (kind, h, ctx) => {
+  const clientToken = freshToken(`${kind.tokenPrefix}dropped`);
+  const { request } = await kind.plainCopy(h, 20, { clientToken });
+  h.faults.dropResponseAfterNext('copy');
+  const handle = await h.copier.copy(request).then(
+    (made) => made,
+    (err: unknown) => {
+      ctx.errors.push(err);
+      check(isSnapcopyError(err), `a lost response must surface as a SnapcopyError, got ${String(err)}`);
+      return undefined;
+    },
+  );
+  const again = await startCopy(h, ctx, request);
+  if (handle)
+    check(kind.idOf(again) === kind.idOf(handle), `the retry after a lost response made another ${kind.one}`);
+  const copies = await kind.copiesWithToken(h, clientToken);
+  check(
+    copies.length === 1,
+    `the cloud holds ${copies.length} ${kind.many} for one token after a lost response`,
+  );
+  check(copies[0]!.id === kind.idOf(again), `the handle does not name the one ${kind.one} in the cloud`);
+};
+
+/** Two different tokens for the same source yield two copies. */
+export const distinctTokensCase: KindCase = async (kind, h, ctx) => {
+  const { request } = await kind.plainCopy(h, undefined, { clientToken: freshToken(`${kind.tokenPrefix}a`) });
+  const first = await startCopy(h, ctx, request);
+  await kind.waitFor(h, ctx, first);
+  const second = await recorded(ctx, () =>
+    h.copier.copy({ ...request, clientToken: freshToken(`${kind.tokenPrefix}b`) }),
+  );
+  check(kind.idOf(second) !== kind.idOf(first), 'a new token returned the earlier copy');
+  check(!second.reused, 'a new token must not report reused');
+};
+
+/** Copy calls throttled beyond the retries: THROTTLED and no copy; then one copy for the token. */
+export const throttledCopyCase: KindCase = async (kind, h, ctx) => {
+  const clientToken = freshToken(`${kind.tokenPrefix}throttle`);
+  const { source, request } = await kind.plainCopy(h, undefined, { clientToken });
+  h.faults.throttleNext('copy', ctx.options.throttleCount);
+  await expectThrottled(ctx, () => h.copier.copy(request), `${kind.copyPhrase} while throttled`);
+  await kind.expectNoCopyOf(h, source, `a throttled ${kind.copyPhrase}`);
+  h.faults.clear();
+  const handle = await startCopy(h, ctx, request);
+  const copies = await kind.copiesWithToken(h, clientToken);
+  check(
+    copies.length === 1 && copies[0]!.id === kind.idOf(handle),
+    `after throttling, the cloud holds ${copies.length} ${kind.many} for one token`,
+  );
+};
+
+/** With cancelByDelete false, cancel is UNSUPPORTED. */
+export async function expectCancelRefused<Ref>(
+  h: KindHarness<unknown, unknown, Ref>,
+  ctx: ConformanceContext,
+  ref: Ref,
+): Promise<void> {
+  await expectCode(ctx, () => h.copier.cancel(ref), 'UNSUPPORTED', 'cancel with cancelByDelete false');
+}
+
+/** With cancelByDelete false, cancel is UNSUPPORTED and the cloud sees zero requests. */
+export async function expectCancelUnsupported<Ref>(
+  h: KindHarness<unknown, unknown, Ref>,
+  ctx: ConformanceContext,
+  ref: Ref,
+): Promise<void> {
+  const mark = await requestMark(h);
+  await expectCancelRefused(h, ctx, ref);
+  await expectNoRequestsSince(h, mark, 'cancel with cancelByDelete false');
+}
+
+/** A cancel's answer names the copy it was asked about and takes effect as the manifest says. */
+export function checkCancelAnswer(
+  answer: { readonly region: string; readonly takesEffect: string },
+  ids: { readonly answered: string; readonly asked: string; readonly region: string },
+  noun: string,
+  manifest: string,
+): void {
+  check(ids.answered === ids.asked && answer.region === ids.region, `cancel answered for another ${noun}`);
+  check(
+    answer.takesEffect === manifest,
+    `cancel of a running copy says "${answer.takesEffect}", the manifest "${manifest}"`,
+  );
+}
+
+/** Cancelling what the cloud does not have answers already-gone (or is UNSUPPORTED, silently). */
+export const cancelAlreadyGoneCase: KindCase = async (kind, h, ctx) => {
+  const ref = kind.missingRef(h, h.fixtures.regions[1]);
+  if (!h.copier.capabilities.cancelByDelete) return expectCancelUnsupported(h, ctx, ref);
+  const result = await recorded(ctx, () => h.copier.cancel(ref));
+  check(
+    result.takesEffect === 'already-gone',
+    `cancelling a missing ${kind.noun} says "${result.takesEffect}"`,
+  );
+};
+
+/** A copier (of any kind) whose credentials the cloud rejects. */
+interface BadCopier<Req, Ref> {
+  plan(request: Req): Promise<unknown>;
+  copy(request: Req): Promise<unknown>;
+  status(refs: readonly Ref[]): Promise<unknown>;
+}
+
+/** plan, copy and status with bad credentials are ACCESS_DENIED carrying the provider's code. */
+export async function expectAccessDenied<Req, Ref>(
+  ctx: ConformanceContext,
+  bad: BadCopier<Req, Ref>,
+  request: Req,
+  ref: Ref,
+): Promise<void> {
+  for (const [what, work] of [
+    ['plan', () => bad.plan(request)],
+    ['copy', () => bad.copy(request)],
+    ['status', () => bad.status([ref])],
+  ] as const) {
+    const err = await expectCode(ctx, work, 'ACCESS_DENIED', `${what} with bad credentials`);
+    check(
+      isSnapcopyError(err) && err.providerCode !== undefined,
+      `${what}: ACCESS_DENIED must carry the provider's error code`,
+    );
+  }
+}
+
+/** Every failure path of a bad-credentials copier, recorded for the secret scan. */
+export async function failWithBadCredentials<Req, Ref>(
+  ctx: ConformanceContext,
+  bad: BadCopier<Req, Ref> & { wait(ref: Ref, options: { timeoutMs: number }): Promise<unknown> },
+  request: Req,
+  ref: Ref,
+): Promise<void> {
+  await rejection(ctx, () => bad.plan(request), 'plan with bad credentials');
+  await rejection(ctx, () => bad.copy(request), 'copy with bad credentials');
+  await rejection(ctx, () => bad.status([ref]), 'status with bad credentials');
+  await rejection(ctx, () => bad.wait(ref, { timeoutMs: 1 }), 'wait with bad credentials');
+}
+
+function isDeepFrozen(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  return Object.isFrozen(value) && Object.values(value).every(isDeepFrozen);
+}
+
+/** A manifest has exactly core's keys of its kind, passes its schema, and its copier names a provider. */
+export function checkManifestKeys(
+  copier: { readonly provider: string; readonly capabilities: object },
+  keys: readonly string[],
+  schema: ZodType,
+  label: string,
+  schemaName: string,
+): void {
+  const caps = copier.capabilities as Record<string, unknown>;
+  const missing = keys.filter((k) => !(k in caps) || caps[k] === undefined);
+  const extra = Object.keys(caps).filter((k) => !keys.includes(k));
+  check(missing.length === 0, `${label} is missing ${missing.join(', ')}`);
+  check(extra.length === 0, `${label} has keys core does not know: ${extra.join(', ')}`);
+  const parsed = schema.safeParse(caps);
+  check(parsed.success, `${label} fails ${schemaName}: ${parsed.error?.message ?? ''}`);
+  check(
+    typeof copier.provider === 'string' && copier.provider.length > 0,
+    'provider must be a non-empty name',
+  );
+}
+
+/** A manifest is deeply frozen and a write leaves it as it was; returns its JSON text. */
+export function checkManifestFrozen(caps: { readonly crossRegionCopy: boolean }, label: string): string {
+  check(isDeepFrozen(caps), `${label} must be deeply frozen`);
+  const before = JSON.stringify(caps);
+  try {
+    (caps as unknown as Record<string, unknown>).crossRegionCopy = !caps.crossRegionCopy;
+  } catch {
+    // Strict-mode code throws on a frozen object; either way the value must not change.
+  }
+  check(JSON.stringify(caps) === before, `a write to the ${label} changed it`);
+  return before;
+}
+
+/** The consistency rules both kinds of manifest share: cancel, time-based copy, status batching. */
+export function checkSharedManifestRules(caps: {
+  readonly cancelByDelete: boolean;
+  readonly cancelTakesEffect: string;
+  readonly timeBasedCopy: boolean;
+  readonly completionDurationMinutes: unknown;
+  readonly maxIdsPerStatusCall: number;
+}): void {
+  check(
+    caps.cancelByDelete === (caps.cancelTakesEffect !== 'never'),
+    'cancelByDelete and cancelTakesEffect disagree',
+  );
+  check(
+    !caps.timeBasedCopy || caps.completionDurationMinutes !== null,
+    'timeBasedCopy needs completionDurationMinutes',
+  );
+  check(caps.maxIdsPerStatusCall >= 1, 'maxIdsPerStatusCall must be at least 1');
+}
