@@ -1,6 +1,7 @@
-// The worked example: run the conformance suite against the toy adapter in
-// examples/example-adapter.ts. An adapter author copies this file, replaces the toy
-// cloud with their simulator, and maps its state onto the harness contract.
+// The worked example: the conformance suite run against the toy adapter in
+// example-adapter.ts. An adapter author copies this folder, replaces the toy cloud with
+// their simulator, and maps its state onto the harness contract
+// (docs/writing-an-adapter.md). Run it with `npx vitest run`.
 import { randomBytes } from 'node:crypto';
 import {
   captureLogger,
@@ -9,12 +10,7 @@ import {
   VirtualClock,
 } from '@snapcopy/testkit';
 import { runSnapshotCopierConformance } from '@snapcopy/testkit/conformance';
-import {
-  ToyCloud,
-  type ToyOperation,
-  type ToySnapshot,
-  ToySnapshotCopier,
-} from '../../examples/example-adapter.js';
+import { ToyCloud, type ToyOperation, type ToySnapshot, ToySnapshotCopier } from './example-adapter.js';
 
 const REGIONS = ['tc-north-1', 'tc-south-1'] as const;
 const OP: Record<ConformanceOperation, ToyOperation> = {
