@@ -214,11 +214,9 @@ function sandboxEnv(sandbox: Record<string, string>, dir: string): Record<string
 describe('packed tarballs installed outside the workspace', { timeout: 180_000 }, () => {
   let project = '';
   let installed: (dir: PackageDir) => string = () => '';
-  /** Runs started once the install is done, in parallel, each awaited by its test. */
-  const started: Partial<
-    Record<'demo' | 'sandboxHelp' | 'tscSdk' | 'tscAdapter' | 'conformance', Promise<Run>>
-  > = {};
-  let sdk: Promise<{ first: Run; second: Run; copies: Manifest[] }> | undefined;
+  let bin: (name: string) => string = () => '';
+  /** The demo, started once the install is done: it mostly waits on virtual time, so the other tests run meanwhile. */
+  let demo: Promise<Run> | undefined;
   const sandboxes = new Set<number>();
 
   beforeAll(async () => {
@@ -267,41 +265,12 @@ describe('packed tarballs installed outside the workspace', { timeout: 180_000 }
 
     const modules = join(project, 'node_modules', '@snapcopy');
     installed = (dir) => realpathSync(join(modules, dir));
-    const bin = (name: string) => join(project, 'node_modules', '.bin', name);
+    bin = (name) => join(project, 'node_modules', '.bin', name);
     cpSync(join(installed('aws'), 'examples'), join(project, 'sdk'), { recursive: true });
     cpSync(join(installed('testkit'), 'examples'), join(project, 'adapter'), { recursive: true });
 
-    const opts = { cwd: project };
     // At twice the default speed, as the CLI's own demo test runs it.
-    started.demo = run(bin('snapcopy'), ['demo', '--time-scale', '120'], opts);
-    started.sandboxHelp = run(bin('snapcopy-sandbox'), ['--help'], opts);
-    started.tscSdk = run(bin('tsc'), ['-p', 'sdk'], opts);
-    started.tscAdapter = run(bin('tsc'), ['-p', 'adapter'], opts);
-    started.conformance = run(
-      bin('vitest'),
-      ['run', 'adapter', '--reporter=json', '--outputFile=adapter-results.json'],
-      opts,
-    );
-    sdk = (async () => {
-      // As the README says: eval "$(snapcopy sandbox --env)", then the example, twice. Ten
-      // virtual hours per real second: the copy is done by the example's first status read.
-      const up = await run(bin('snapcopy'), ['sandbox', '--env', '--time-scale', '36000'], opts);
-      expect(up.code, said(up)).toBe(0);
-      const sandbox = exportLines(up.stdout);
-      const pid = Number(sandbox.SNAPCOPY_SANDBOX_PID);
-      sandboxes.add(pid);
-      const env = sandboxEnv(sandbox, project);
-      const example = ['sdk/copy-snapshot.ts'];
-      const first = await run(process.execPath, example, { cwd: project, env });
-      const second = await run(process.execPath, example, { cwd: project, env });
-      const res = await fetch(`${sandbox.SNAPCOPY_SANDBOX_CONTROL}/copies?cloud=aws`);
-      const copies = ((await res.json()) as { aws: Manifest[] }).aws;
-      process.kill(pid, 'SIGTERM');
-      sandboxes.delete(pid);
-      return { first, second, copies };
-    })();
-    // Awaited by its test; a failure before then is not an unhandled rejection.
-    sdk.catch(() => undefined);
+    demo = run(bin('snapcopy'), ['demo', '--time-scale', '120'], { cwd: project });
   }, 240_000);
 
   afterAll(async () => {
@@ -313,7 +282,7 @@ describe('packed tarballs installed outside the workspace', { timeout: 180_000 }
       }
     }
     for (const child of running) child.kill('SIGKILL');
-    await Promise.allSettled([...Object.values(started), sdk]);
+    await demo;
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
@@ -396,9 +365,25 @@ describe('packed tarballs installed outside the workspace', { timeout: 180_000 }
   });
 
   it('the SDK example typechecks and, against the sandbox, makes one copy for its token', async () => {
-    const tsc = await started.tscSdk!;
+    const opts = { cwd: project };
+    const tsc = await run(bin('tsc'), ['-p', 'sdk'], opts);
     expect(tsc.code, said(tsc)).toBe(0);
-    const { first, second, copies } = await sdk!;
+    // As the README says: eval "$(snapcopy sandbox --env)", then the example, twice. Ten
+    // virtual hours per real second: the copy is done by the example's first status read.
+    const up = await run(bin('snapcopy'), ['sandbox', '--env', '--time-scale', '36000'], opts);
+    expect(up.code, said(up)).toBe(0);
+    const sandbox = exportLines(up.stdout);
+    const pid = Number(sandbox.SNAPCOPY_SANDBOX_PID);
+    expect(pid).toBeGreaterThan(0);
+    sandboxes.add(pid);
+    const env = sandboxEnv(sandbox, project);
+    const first = await run(process.execPath, ['sdk/copy-snapshot.ts'], { cwd: project, env });
+    const second = await run(process.execPath, ['sdk/copy-snapshot.ts'], { cwd: project, env });
+    const res = await fetch(`${sandbox.SNAPCOPY_SANDBOX_CONTROL}/copies?cloud=aws`);
+    const copies = ((await res.json()) as { aws: Manifest[] }).aws;
+    process.kill(pid, 'SIGTERM');
+    sandboxes.delete(pid);
+
     expect(first.code, said(first)).toBe(0);
     expect(second.code, said(second)).toBe(0);
     const made = /^us-west-2\/(snap-[0-9a-f]+): completed$/m.exec(first.stdout)?.[1];
@@ -417,21 +402,15 @@ describe('packed tarballs installed outside the workspace', { timeout: 180_000 }
     });
   });
 
-  it("the CLI demo, from node_modules/.bin, ends with every scenario as promised; the testkit's bin runs", async () => {
-    const help = await started.sandboxHelp!;
-    expect(help.code, said(help)).toBe(0);
-    expect(help.stdout).toMatch(/snapcopy-sandbox/);
-    const demo = await started.demo!;
-    expect(demo.code, said(demo)).toBe(0);
-    const line = /(\d+) of (\d+) scenarios ended as promised/.exec(demo.stdout);
-    expect(line, demo.stdout.slice(-2000)).not.toBeNull();
-    expect(line![1]).toBe(line![2]);
-  });
-
   it("the conformance kit's example adapter typechecks and passes the suite, run with the project's vitest", async () => {
-    const tsc = await started.tscAdapter!;
+    const opts = { cwd: project };
+    const tsc = await run(bin('tsc'), ['-p', 'adapter'], opts);
     expect(tsc.code, said(tsc)).toBe(0);
-    const suite = await started.conformance!;
+    const suite = await run(
+      bin('vitest'),
+      ['run', 'adapter', '--reporter=json', '--outputFile=adapter-results.json'],
+      opts,
+    );
     expect(suite.code, said(suite)).toBe(0);
     const results = readJson(join(project, 'adapter-results.json'));
     // Every case passes: none failed, none skipped.
@@ -441,6 +420,17 @@ describe('packed tarballs installed outside the workspace', { timeout: 180_000 }
     expect(results.testResults.map((r: Manifest) => relative(project, r.name))).toEqual([
       join('adapter', 'example-adapter.test.ts'),
     ]);
+  });
+
+  it("the CLI demo, from node_modules/.bin, ends with every scenario as promised; the testkit's bin runs", async () => {
+    const help = await run(bin('snapcopy-sandbox'), ['--help'], { cwd: project });
+    expect(help.code, said(help)).toBe(0);
+    expect(help.stdout).toMatch(/snapcopy-sandbox/);
+    const ran = await demo!;
+    expect(ran.code, said(ran)).toBe(0);
+    const line = /(\d+) of (\d+) scenarios ended as promised/.exec(ran.stdout);
+    expect(line, ran.stdout.slice(-2000)).not.toBeNull();
+    expect(line![1]).toBe(line![2]);
   });
 });
 
