@@ -1,7 +1,7 @@
 /**
  * A worked example: a tiny SnapshotCopier over a toy in-memory cloud, with some
- * capabilities false. `test/conformance/example-adapter.test.ts` runs the conformance
- * suite against it; `docs/writing-an-adapter.md` walks through both.
+ * capabilities false. `example-adapter.test.ts`, next to it, runs the conformance suite
+ * against it; `docs/writing-an-adapter.md` walks through both.
  */
 import { randomBytes } from 'node:crypto';
 import {
