@@ -16,7 +16,7 @@ const plan = await copier.plan(request); // reads only; never mutates
 console.log(plan.encryption, plan.transfer, plan.sizeBasis, plan.billableGiB, plan.reasons);
 
 const handle = await copier.copy(request, { plan }); // retries reuse the token: one copy
-console.log(handle.$metadata.requestId); // like the AWS SDK: the provider's request ids
+console.log(handle.$metadata?.requestId); // like the AWS SDK: the provider's request ids
 try {
   const final = await copier.wait(handle, {
     maxWaitTime: 3600, // seconds, as the AWS SDK's waiters count
