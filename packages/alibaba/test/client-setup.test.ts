@@ -280,7 +280,7 @@ describe('request timeout', () => {
     const copier = createAlibabaEcsCopier({
       credentials: TEST_CREDENTIALS,
       endpoint: `http://127.0.0.1:${port}`,
-      requestTimeoutMs: 150,
+      requestTimeoutMs: 1_000, // roomy: the DescribeSnapshots before it must beat it on a loaded machine
       clock: instantClock(),
       retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
     });
