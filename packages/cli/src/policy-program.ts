@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { addEngineOptions } from './engine-program.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { collectFlag, parseWholeNumberFlag, parseZeroOrMoreDurationFlag } from './flag-parsers.js';
 import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
@@ -89,7 +90,7 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       runCommand(() => import('./commands/policy-plan.js'), flags, [file, ...cmd.args.slice(1)]),
     );
 
-  policyOptions(policy.command('run'))
+  addEngineOptions(policyOptions(policy.command('run')), 'policy')
     .description(
       'Run a pass (--once), or a pass every period until SIGTERM (--watch --every 15m); journaled, so a stopped pass resumes.',
     )
@@ -121,6 +122,7 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       examples(
         'snapcopy policy run policyDetails.json --region us-east-1 --once',
         'snapcopy policy run vault.json --watch --every 15m --journal vault.db',
+        'snapcopy policy run vault.json --watch --every 1h --engine dbos --database-url postgresql://…   # scheduled on the workers',
       ),
     )
     .action((file: string, flags, cmd: Command) =>

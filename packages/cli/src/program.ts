@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { addEngineCommands, addEngineOptions } from './engine-program.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
 import { addPolicyCommands } from './policy-program.js';
@@ -235,7 +236,10 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
 
-  addRequestTimeoutOption(addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')))
+  addEngineOptions(
+    addRequestTimeoutOption(addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch'))),
+    'batch',
+  )
     .description(
       'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
     )
@@ -260,6 +264,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       examples(
         'snapcopy batch requests.ndjson --journal dr.db',
         'snapcopy batch requests.json --journal dr.db --json > results.json   # rerun after a crash: resumes',
+        'snapcopy batch requests.ndjson --engine dbos --database-url postgresql://…   # on the workers; again: no new copy',
       ),
     )
     .action((file: string, flags, cmd: Command) =>
@@ -337,5 +342,6 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .action((flags, cmd: Command) => runCommand(() => import('./commands/demo.js'), flags, cmd.args));
 
   addPolicyCommands(program, runCommand);
+  addEngineCommands(program, runCommand);
   return program;
 }

@@ -27,11 +27,16 @@ export async function connectEngine(
     max: 3,
     onError: (err) => logger.warn('database connection lost', { error: err.message }),
   });
+  const dbosPool = createPool(databaseUrl, {
+    max: 2,
+    forDbos: true,
+    onError: (err) => logger.warn('database connection lost', { error: err.message }),
+  });
   try {
     const client = await DBOSClient.create({
       systemDatabaseUrl: withSessionOptions(databaseUrl),
+      systemDatabasePool: dbosPool,
       applicationName: APPLICATION_NAME,
-      systemDatabasePoolSize: 2,
       logger: dbosLogger(logger),
     });
     return {
@@ -39,10 +44,12 @@ export async function connectEngine(
       client,
       close: async () => {
         await client.destroy().catch(() => undefined);
+        await dbosPool.end().catch(() => undefined);
         await pool.end().catch(() => undefined);
       },
     };
   } catch (err) {
+    await dbosPool.end().catch(() => undefined);
     await pool.end().catch(() => undefined);
     throw err;
   }

@@ -1,4 +1,4 @@
-import { SnapcopyError } from '@snapcopy/core';
+import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
 import {
   type BatchCounts,
   type BatchEvent,
@@ -27,6 +27,8 @@ export interface FollowBatchOptions {
   readonly resumed?: boolean;
   /** The journal's clock (for `finishedAt` when stopped). Default `Date.now`. */
   readonly now?: () => number;
+  /** Told of a read that failed (the database unreachable); following goes on. */
+  readonly onError?: (err: unknown) => void;
 }
 
 /** How an entry with no workflow result stands: journaled terminal, or open. */
@@ -153,27 +155,36 @@ export async function followBatch(o: FollowBatchOptions): Promise<BatchResult> {
   let aborted = false;
   let first = true;
   for (;;) {
-    let finished = 0;
-    for (;;) {
-      const events = await readEvents(o.pool, o.batchId, seq);
-      for (const { seq: s, event } of events) {
-        seq = s;
-        emit(event);
-        if (event.type === 'copy-finished') finished += 1;
+    let done = false;
+    try {
+      let finished = 0;
+      for (;;) {
+        const events = await readEvents(o.pool, o.batchId, seq);
+        for (const { seq: s, event } of events) {
+          seq = s;
+          emit(event);
+          if (event.type === 'copy-finished') finished += 1;
+        }
+        if (events.length < 5_000) break;
       }
-      if (events.length < 5_000) break;
+      const entries = await journal.listEntries(o.batchId);
+      if (finished > 0 || first) {
+        first = false;
+        const counts = countsOf(entries);
+        const percent =
+          counts.total === 0
+            ? 100
+            : ((counts.completed + counts.failed + counts.cancelled + counts.notFinished) * 100) /
+              counts.total;
+        emit({ type: 'batch-progress', batchId: o.batchId, counts, percent });
+      }
+      done = settled(entries);
+    } catch (err) {
+      // The database went away (a restart, an outage): the workers wait for it too; read again.
+      if (isSnapcopyError(err)) throw err;
+      o.onError?.(err);
     }
-    const entries = await journal.listEntries(o.batchId);
-    if (finished > 0 || first) {
-      first = false;
-      const counts = countsOf(entries);
-      const percent =
-        counts.total === 0
-          ? 100
-          : ((counts.completed + counts.failed + counts.cancelled + counts.notFinished) * 100) / counts.total;
-      emit({ type: 'batch-progress', batchId: o.batchId, counts, percent });
-    }
-    if (settled(entries)) break;
+    if (done) break;
     if (o.signal?.aborted) {
       aborted = true;
       break;

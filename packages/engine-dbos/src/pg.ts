@@ -62,20 +62,46 @@ export function redactDatabaseUrl(url: string): string {
  */
 export function createPool(
   url: string,
-  options: { max?: number; onError?: (err: Error) => void } = {},
+  options: {
+    max?: number;
+    onError?: (err: Error) => void;
+    timeoutMs?: number;
+    /** A pool for DBOS itself: node-postgres's own type parsers. */
+    forDbos?: boolean;
+  } = {},
 ): pg.Pool {
   const pool = new pg.Pool({
     connectionString: withSessionOptions(url),
     max: options.max ?? 4,
-    types: TYPES,
+    ...(options.forDbos ? {} : { types: TYPES }),
+    // A bound on connecting and on each query: a call that hangs (a connection the server
+    // dropped mid-handshake) fails instead of stopping its caller's loop.
+    ...(options.timeoutMs === undefined
+      ? {}
+      : { connectionTimeoutMillis: options.timeoutMs, query_timeout: options.timeoutMs }),
   });
   pool.on('error', (err) => options.onError?.(err));
+  // node-postgres listens for errors on a client only while it is idle in the pool, and a
+  // query's own listener fires once: a server that drops connections (a restart) can
+  // deliver a second error on a checked-out client, which without a listener ends the
+  // process. Each client gets one for its whole life; errors still fail the queries.
+  pool.on('connect', (client) => client.on('error', ignore));
   return pool;
 }
+
+const ignore = () => undefined;
 
 /** Runs `fn` in a transaction on one client of `pool`; rolls back if it throws. */
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // The pool listens for errors on idle clients only. A checked-out client that the server
+  // drops between two queries (a restart) emits `error` with no listener, which would end
+  // the process; with this one, its next query fails instead and the caller retries.
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -85,7 +111,9 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    // A lost connection is destroyed, not returned to the pool.
+    client.release(lost);
   }
 }
 

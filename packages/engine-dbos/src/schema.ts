@@ -124,9 +124,15 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.policies (
 /** The advisory lock every migration takes, so that workers started at once migrate one at a time. */
 const MIGRATION_LOCK = 'snapcopy.migrate';
 
+/** A client whose connection errors fail its queries instead of ending the process. */
+function guarded(client: pg.Client): pg.Client {
+  client.on('error', () => undefined);
+  return client;
+}
+
 /** Connects to `url`, creating its database first if it does not exist (races tolerated). */
 async function connectCreating(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: withSessionOptions(url) });
+  const client = guarded(new pg.Client({ connectionString: withSessionOptions(url) }));
   try {
     await client.connect();
     return client;
@@ -137,7 +143,7 @@ async function connectCreating(url: string): Promise<pg.Client> {
   const parsed = new URL(url);
   const name = decodeURIComponent(parsed.pathname.slice(1));
   parsed.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: withSessionOptions(parsed.toString()) });
+  const admin = guarded(new pg.Client({ connectionString: withSessionOptions(parsed.toString()) }));
   try {
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
@@ -147,7 +153,7 @@ async function connectCreating(url: string): Promise<pg.Client> {
   } finally {
     await admin.end().catch(() => undefined);
   }
-  const retry = new pg.Client({ connectionString: withSessionOptions(url) });
+  const retry = guarded(new pg.Client({ connectionString: withSessionOptions(url) }));
   await retry.connect();
   return retry;
 }

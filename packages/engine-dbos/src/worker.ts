@@ -89,9 +89,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   }
 
   running = true;
-  const pool = createPool(options.databaseUrl, {
-    max: 6,
-    onError: (err) => logger.warn('database connection lost', { error: err.message }),
+  const onPoolError = (err: Error) => logger.warn('database connection lost', { error: err.message });
+  const pool = createPool(options.databaseUrl, { max: 6, onError: onPoolError });
+  const dbosPool = createPool(options.databaseUrl, { max: 10, onError: onPoolError, forDbos: true });
+  const clientPool = createPool(options.databaseUrl, { max: 3, onError: onPoolError, forDbos: true });
+  const beatPool = createPool(options.databaseUrl, {
+    max: 2,
+    onError: onPoolError,
+    timeoutMs: Math.max(1_000, settings.heartbeatMs),
   });
   let client: DBOSClient | undefined;
   let registered = false;
@@ -120,6 +125,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     DBOS.setConfig({
       name: APPLICATION_NAME,
       systemDatabaseUrl: url,
+      // DBOS on a pool of ours: its clients are guarded against the errors a restarting
+      // server sends (see createPool).
+      systemDatabasePool: dbosPool,
       executorID: options.executorId,
       applicationVersion: WORKFLOW_VERSION,
       runMigrations: false,
@@ -136,14 +144,16 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     await DBOS.registerQueue(POLICY_QUEUE, { concurrency: 4, minPollingIntervalMs: settings.queuePollMs });
     client = await DBOSClient.create({
       systemDatabaseUrl: url,
+      systemDatabasePool: clientPool,
       applicationName: APPLICATION_NAME,
-      systemDatabasePoolSize: 3,
       logger: dbosLogger(logger, options.dbosLogLevel ?? 'warn'),
     });
     setPolicyClient(client);
     const tracker = new Tracker(runtime, client);
     const heartbeat = new Heartbeat({
-      pool,
+      // Its own connections: a beat must never wait behind the steps' and the tracker's
+      // queries (after an outage they all retry at once), or a live worker looks dead.
+      pool: beatPool,
       executorId: options.executorId,
       version: WORKFLOW_VERSION,
       heartbeatMs: settings.heartbeatMs,
@@ -173,6 +183,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           setPolicyClient(undefined);
           await dbosClient.destroy().catch(() => undefined);
           await pool.end().catch(() => undefined);
+          await beatPool.end().catch(() => undefined);
+          await dbosPool.end().catch(() => undefined);
+          await clientPool.end().catch(() => undefined);
           installRuntime(undefined);
           running = false;
         })();
@@ -184,6 +197,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     if (registered) await markExecutorGone(pool, options.executorId).catch(() => undefined);
     await client?.destroy().catch(() => undefined);
     await pool.end().catch(() => undefined);
+    await beatPool.end().catch(() => undefined);
+    await dbosPool.end().catch(() => undefined);
+    await clientPool.end().catch(() => undefined);
     installRuntime(undefined);
     running = false;
     throw err;
