@@ -121,3 +121,21 @@ export function copiesPerToken(cloud: ReferenceCloud): Map<string, SimSnapshot[]
 export function copyCalls(cloud: ReferenceCloud): number {
   return cloud.world.requests.entries().filter((e) => e.operation === 'CopySnapshot').length;
 }
+
+/** Most copies that were in progress at once in `region`, from the copy tasks' own times. */
+export function peakPending(cloud: ReferenceCloud, region: string): number {
+  cloud.world.advance();
+  const edges: [number, number][] = [];
+  for (const s of cloud.world.snapshots.values()) {
+    if (s.region !== region || !s.copy) continue;
+    edges.push([s.copy.startedAt, 1], [s.copy.failAt ?? s.copy.startedAt + s.copy.durationMs, -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let peak = 0;
+  for (const [, d] of edges) {
+    now += d;
+    peak = Math.max(peak, now);
+  }
+  return peak;
+}
