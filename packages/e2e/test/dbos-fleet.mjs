@@ -31,13 +31,23 @@ export async function startFleetWorld({ perCloud, scale, faultSeed = 7, sizeOf =
   ec2.addRegions(AWS_SOURCE, ...AWS_DESTINATIONS);
   const awsAccount = ec2.addAccount({ id: '111111111111' });
   const awsSources = Array.from({ length: perCloud }, (_, i) =>
-    ec2.addSnapshot({ account: awsAccount.id, region: AWS_SOURCE, sizeGiB: sizeOf(i), volumeSizeGiB: 100 }),
+    ec2.addSnapshot({
+      account: awsAccount.id,
+      region: AWS_SOURCE,
+      sizeGiB: sizeOf(i),
+      volumeSizeGiB: Math.max(100, sizeOf(i)),
+    }),
   );
   const ecs = new EcsSimulator({ clock, faultSeed: faultSeed + 1 });
   ecs.addRegions(ALI_SOURCE, ...ALI_DESTINATIONS);
   const aliAccount = ecs.addAccount({ id: '1234567890123456' });
   const aliSources = Array.from({ length: perCloud }, (_, i) =>
-    ecs.addSnapshot({ account: aliAccount.id, region: ALI_SOURCE, sizeGiB: sizeOf(i), diskSizeGiB: 100 }),
+    ecs.addSnapshot({
+      account: aliAccount.id,
+      region: ALI_SOURCE,
+      sizeGiB: sizeOf(i),
+      diskSizeGiB: Math.max(100, sizeOf(i)),
+    }),
   );
   const servers = [await ec2.listen(), await ecs.listen()];
   const aliCreds = ecs.credentials(aliAccount.id);

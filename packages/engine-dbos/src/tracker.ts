@@ -140,7 +140,7 @@ export class Tracker {
   }
 
   async #poll(partition: string, seenNext: number, pausedUntil: number): Promise<void> {
-    const { rt } = { rt: this.#rt };
+    const rt = this.#rt;
     const now = rt.clock.now();
     if (pausedUntil > now) {
       await this.#schedule(partition, seenNext, pausedUntil);
