@@ -39,7 +39,7 @@ export function addEngineOptions(cmd: Command, kind: 'batch' | 'policy'): Comman
         '--engine <name>',
         kind === 'batch'
           ? 'in-process (this process, the SQLite journal) or dbos (submit to the workers on --database-url and follow)'
-          : 'in-process (this process, the SQLite journal) or dbos (--once: a pass on the workers; --watch: schedule it there)',
+          : 'in-process (this process, the SQLite journal) or dbos (scheduled on the workers every --every; --once: one pass there now)',
       )
         .choices(['in-process', 'dbos'])
         .default('in-process'),

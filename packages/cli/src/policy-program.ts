@@ -122,7 +122,7 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       examples(
         'snapcopy policy run policyDetails.json --region us-east-1 --once',
         'snapcopy policy run vault.json --watch --every 15m --journal vault.db',
-        'snapcopy policy run vault.json --watch --every 1h --engine dbos --database-url postgresql://…   # scheduled on the workers',
+        'snapcopy policy run vault.json --engine dbos --every 1h --database-url postgresql://…   # scheduled on the workers',
       ),
     )
     .action((file: string, flags, cmd: Command) =>

@@ -247,7 +247,7 @@ describe('batch and policy run on workers', { timeout: 120_000 }, () => {
     expect(modules).toMatch(DBOS_MODULES);
   });
 
-  test('policy run --engine dbos --watch schedules the policy on the workers (cron from --every)', async () => {
+  test('policy run --engine dbos schedules the policy on the workers (cron from --every)', async () => {
     const policyFile = join(dir, 'policy.json');
     writeFileSync(
       policyFile,

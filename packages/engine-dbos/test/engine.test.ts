@@ -8,12 +8,15 @@ import {
   type EngineConnection,
   followBatch,
   PgCopyJournal,
+  POLICY_WORKFLOW,
   partitionOf,
   recoverExecutorWorkflows,
   runPolicyOnce,
+  schedulePolicy,
   startWorker,
   submitBatch,
   WORKFLOW_VERSION,
+  unschedulePolicy,
   type Worker,
 } from '@snapcopy/engine-dbos';
 import { parsePolicyDocument } from '@snapcopy/policy';
@@ -272,6 +275,39 @@ describe('the lifecycle rules on the workers', () => {
     expect(second.totals.copies).toBe(0);
     expect(copyCalls(world.cloud) - before).toBe(made);
   }, 90_000);
+});
+
+describe('policies on a schedule', () => {
+  it("a scheduled policy's ticks start passes on the workers (DBOS's scheduler), one per tick", async () => {
+    const policy = parsePolicyDocument({
+      version: 1,
+      id: 'engine-ticking',
+      sources: [
+        { provider: 'reference', regions: [SOURCE_REGION], owner: 'self', descriptionRegex: '^never$' },
+      ],
+      destinations: [{ provider: 'reference', region: OTHER_DESTINATION }],
+    });
+    const scheduled = await schedulePolicy({ pool: conn.pool, client: conn.client, policy, everyMs: 2_000 });
+    expect(scheduled).toEqual({ scheduleName: 'snapcopy.policy:engine-ticking', cron: '*/2 * * * * *' });
+    try {
+      const until = Date.now() + 30_000;
+      let passes: Awaited<ReturnType<typeof conn.client.listWorkflows>> = [];
+      while (Date.now() < until) {
+        passes = (
+          await conn.client.listWorkflows({ workflowName: POLICY_WORKFLOW, status: 'SUCCESS' })
+        ).filter((w) => w.workflowID.includes('engine-ticking'));
+        if (passes.length > 0) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(passes.length).toBeGreaterThan(0);
+      expect(passes[0]!.queueName).toBe('snapcopy.policies');
+    } finally {
+      await unschedulePolicy(conn.client, policy.id);
+    }
+    expect((await conn.client.listSchedules()).map((s) => s.scheduleName)).not.toContain(
+      'snapcopy.policy:engine-ticking',
+    );
+  }, 60_000);
 });
 
 /** Requests before `size` are not counted. */

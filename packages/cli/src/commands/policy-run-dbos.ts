@@ -11,12 +11,17 @@ import { copiersForPolicy, readPolicyFile } from '../policy-file.js';
 const DEFAULT_EVERY_MS = 15 * 60_000;
 
 /**
- * `snapcopy policy run FILE --engine dbos`: the policy runs on the workers. `--watch`
- * schedules it there (a DBOS schedule: every worker runs the scheduler, each tick starts
- * one pass fleet-wide) and returns; `--once` starts one pass now and waits for its report
- * (running it again within the same quarter of an hour reports that pass again).
+ * `snapcopy policy run FILE --engine dbos`: the policy runs on the workers. Without `--once`
+ * (or with `--watch`) it is scheduled there, every `--every` (default 15m): a DBOS schedule;
+ * every worker runs the scheduler and each tick starts one pass fleet-wide. Scheduling
+ * returns at once. `--once` starts one pass now and waits for its report (running it again
+ * within the same quarter of an hour reports that pass again).
  */
 export async function run(flags: PolicyFlags & EngineFlags, args: readonly string[]): Promise<number> {
+  if (flags.once && flags.watch) throw new SnapcopyError('INVALID_REQUEST', 'give one of --once and --watch');
+  if (flags.once && flags.every !== undefined) {
+    throw new SnapcopyError('INVALID_REQUEST', '--every schedules the policy: it does not go with --once');
+  }
   if (flags.prices !== undefined) {
     throw new SnapcopyError('INVALID_REQUEST', '--prices works with the in-process engine only');
   }
@@ -30,7 +35,7 @@ export async function run(flags: PolicyFlags & EngineFlags, args: readonly strin
   const conn = await engine.connectEngine(databaseUrl, { migrate: true });
   const where = engine.redactDatabaseUrl(databaseUrl);
   try {
-    if (flags.watch) {
+    if (!flags.once) {
       const everyMs = flags.every ?? DEFAULT_EVERY_MS;
       const scheduled = await engine.schedulePolicy({
         pool: conn.pool,

@@ -20,12 +20,12 @@ const DEFAULT_JOURNAL = 'snapcopy-journal.db';
  * second copy even without the journal.
  */
 export async function run(flags: PolicyFlags & EngineFlags, args: readonly string[]): Promise<number> {
+  if (flags.engine === 'dbos') return (await import('./policy-run-dbos.js')).run(flags, args);
   if (flags.once === flags.watch) {
     throw new SnapcopyError('INVALID_REQUEST', 'give exactly one of --once and --watch');
   }
   if (flags.every !== undefined && !flags.watch)
     throw new SnapcopyError('INVALID_REQUEST', '--every needs --watch');
-  if (flags.engine === 'dbos') return (await import('./policy-run-dbos.js')).run(flags, args);
   const output = new Output(outputModeFor(flags.json));
   const loaded = await readPolicyFile(args[0]!, flags);
   const prices = readPrices(flags.prices);
