@@ -5,7 +5,12 @@
 // status calls, makespan in simulator time; for the workers: database statements per copy
 // (pg_stat_statements); then the takeover time after a worker is killed with SIGKILL (a
 // smaller run). Runs the built packages (dist). Writes bench-results/engine-dbos.json.
-//   SNAPCOPY_BENCH_COPIES=1000 (per both clouds together)
+//   SNAPCOPY_BENCH_COPIES=1000 (both clouds together), SNAPCOPY_BENCH_SCALE=50 (virtual s per real s)
+//
+// The simulators run on real time sped up: every millisecond a worker spends between a
+// copy's end and the next copy's start (a queue poll, a dequeue, the steps' database
+// writes) counts SCALE milliseconds of simulator time. At the default scale a 100-180 GiB
+// copy (400-720 s) takes 8-14 real seconds.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +23,7 @@ import { spawnWorker, startFleetWorld } from '../test/dbos-fleet.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const COPIES = Number(process.env.SNAPCOPY_BENCH_COPIES ?? 1000);
-/** Virtual seconds per real second: copies of 100-180 GiB (400-720 s) take 4-7 s. */
-const SCALE = 100;
+const SCALE = Number(process.env.SNAPCOPY_BENCH_SCALE ?? 50);
 const SIZES = [100, 140, 180, 120, 160];
 const LIMIT = 20;
 const POLL = { minIntervalMs: 20_000, maxIntervalMs: 300_000 };
@@ -29,7 +33,7 @@ const ONCE = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 const TUNING = {
   poll: POLL,
   retry: RETRY,
-  queuePollMs: 100,
+  queuePollMs: 50,
   trackerTickMs: 50,
   heartbeatMs: 1_000,
   deadAfterMs: 5_000,

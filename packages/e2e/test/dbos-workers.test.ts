@@ -43,7 +43,8 @@ const TUNING = {
   trackerTickMs: 100,
   trackerLeaseMs: 2_000,
   heartbeatMs: 500,
-  deadAfterMs: 3_000,
+  // Short, so the test is: a worker silent this long on a loaded 2-core machine is dead.
+  deadAfterMs: 5_000,
 };
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -77,14 +78,14 @@ async function fleet(perCloud: number, faultSeed: number) {
   const conn: EngineConnection = await connectEngine(url);
   cleanups.push(() => conn.close());
   const workers: FleetWorker[] = [];
-  const start = async (executorId: string) => {
+  const start = async (executorId: string, tuning: Record<string, unknown> = TUNING) => {
     const w = spawnWorker({
       executorId,
       databaseUrl: url,
       clock: world.clockSettings,
       ...world.endpoints,
       limits: LIMITS,
-      tuning: TUNING,
+      tuning,
     });
     workers.push(w);
     await w.ready;
@@ -172,7 +173,7 @@ describe('engine-dbos: workers that take over from each other', () => {
     const f = await fleet(PER_CLOUD, 2026);
     const startedAt = Date.now();
     const virtualStart = f.world.clock.now();
-    await Promise.all(['w1', 'w2', 'w3'].map(f.start));
+    await Promise.all(['w1', 'w2', 'w3'].map((id) => f.start(id)));
     const submitted = await f.submit('fleet');
     expect(submitted).toMatchObject({ size: 2 * PER_CLOUD, enqueued: 2 * PER_CLOUD, refused: 0 });
 
@@ -265,7 +266,9 @@ describe('engine-dbos: workers that take over from each other', () => {
     const PER_CLOUD = 60;
     const f = await fleet(PER_CLOUD, 2027);
     const startedAt = Date.now();
-    await Promise.all(['p1', 'p2'].map(f.start));
+    // No worker may look dead for the outage alone: a longer bound than the kill test's, so
+    // that only a worker that is really stalled (not one slowed by a loaded machine) would be.
+    await Promise.all(['p1', 'p2'].map((id) => f.start(id, { ...TUNING, deadAfterMs: 15_000 })));
     await f.submit('restart');
     await untilEnded(f.conn, 'restart', Math.round(0.4 * 2 * PER_CLOUD), 120_000);
     const downAt = Date.now();
