@@ -5,6 +5,7 @@ import {
   type SnapshotCopier,
 } from '@snapcopy/core';
 import {
+  type BatchEvent,
   type BatchResult,
   type CopyResult,
   CopyOrchestrator,
@@ -20,7 +21,7 @@ import { onInterrupt } from './interrupt.js';
 import { orchestratorOptionsFor } from './orchestrator-options.js';
 import { gib, ref, seconds } from './output/format.js';
 import type { Output } from './output/output-mode.js';
-import { createProgressBoard } from './output/progress-board.js';
+import { createProgressBoard, type ProgressBoard } from './output/progress-board.js';
 import { rowsTable } from './output/tables.js';
 import { pricesFor, readPriceFile } from './prices-file.js';
 import { noteBatch } from './journal-batches.js';
@@ -65,7 +66,7 @@ function exitCodeFor(result: BatchResult, stoppedBy: 'timeout' | 'interrupt' | u
 }
 
 /** A copier for every key the items name, each on its provider's endpoint and profile. */
-async function copiersFor(
+export async function copiersFor(
   keys: readonly string[],
   flags: BatchFlags,
 ): Promise<Record<string, SnapshotCopier>> {
@@ -136,92 +137,88 @@ function totalsOf(costs: readonly (ReturnType<typeof estimateCopyCost> | undefin
   }));
 }
 
-/**
- * Runs items through the orchestrator with a SQLite journal, showing progress on stderr
- * and the results on stdout; returns the exit code. A batch already in the journal resumes:
- * the failures it had already recorded are replayed (not run again) and named on stderr.
- */
-export async function runBatchItems(options: {
-  readonly items: readonly RunItem[];
-  readonly batchId: string;
-  readonly flags: BatchFlags;
-  readonly output: Output;
-  /** How to run the failures again, for the note on a resumed batch. */
-  readonly retryHint?: string;
-}): Promise<number> {
-  const { items, batchId, flags, output } = options;
-  const copiers = await copiersFor([...new Set(items.map((i) => i.copier))], flags);
-  const journalPath = flags.journal ?? DEFAULT_JOURNAL;
-  const journal = await openSqliteJournal(journalPath);
-  // What the journal already holds: a resumed batch replays its recorded failures.
-  const before: JournalEntry[] = (await journal.getBatch(batchId)) ? await journal.listEntries(batchId) : [];
-  noteBatch(journalPath, batchId);
-  const orchestrator = new CopyOrchestrator({
-    copiers,
-    journal,
-    ...orchestratorOptionsFor(flags),
-  });
+/** How a run was stopped from outside, if it was: `--timeout` or SIGINT/SIGTERM. */
+export type StoppedBy = 'timeout' | 'interrupt' | undefined;
 
+/**
+ * An abort signal for a run that SIGINT/SIGTERM and `--timeout` end; `stoppedBy()` says
+ * which did, `dispose()` removes the handlers.
+ */
+export function runStopper(timeoutMs: number | undefined): {
+  readonly signal: AbortSignal;
+  stoppedBy(): StoppedBy;
+  dispose(): void;
+} {
   const interrupt = onInterrupt();
   const controller = new AbortController();
-  let stoppedBy: 'timeout' | 'interrupt' | undefined;
+  let stoppedBy: StoppedBy;
   interrupt.signal.addEventListener('abort', () => {
     stoppedBy ??= 'interrupt';
     controller.abort(interrupt.signal.reason);
   });
   const timer =
-    flags.timeout === undefined
+    timeoutMs === undefined
       ? undefined
       : setTimeout(() => {
           stoppedBy ??= 'timeout';
           controller.abort(new Error('timeout'));
-        }, flags.timeout);
+        }, timeoutMs);
+  return {
+    signal: controller.signal,
+    stoppedBy: () => stoppedBy,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      interrupt.dispose();
+    },
+  };
+}
 
-  const board = createProgressBoard(output);
+/** Feeds a batch's events to the progress board: a row per copy once it starts (or ends). */
+export function boardEvents(board: ProgressBoard, items: readonly RunItem[]): (event: BatchEvent) => void {
   const labels = new Map<number, string>();
   const labelOf = (index: number) => labels.get(index) ?? `#${index}`;
-  output.info(`batch ${batchId}: ${items.length} request(s), journal ${journalPath}`);
-  let result: BatchResult;
-  try {
-    result = await orchestrator.run(
-      items.map((i) => ({ copier: i.copier, request: i.request })),
-      {
-        batchId,
-        signal: controller.signal,
-        onEvent: (event) => {
-          if (event.type === 'copy-started') {
-            const h = event.handle;
-            const label = `#${event.index} ${h.provider} ${ref(h.sourceRegion, h.sourceSnapshotId)} -> ${ref(h.region, h.snapshotId)}`;
-            if (!labels.has(event.index)) {
-              labels.set(event.index, label);
-              board.add(String(event.index), label);
-            }
-          } else if (event.type === 'copy-progress') {
-            board.update(String(event.index), event.status);
-          } else if (event.type === 'copy-finished') {
-            const r = event.result;
-            if (!labels.has(r.index)) {
-              const req = items[r.index]?.request;
-              labels.set(
-                r.index,
-                `#${r.index} ${items[r.index]?.copier ?? ''} ${req ? ref(req.source.region, req.source.snapshotId) : ''}`,
-              );
-              board.add(String(r.index), labelOf(r.index));
-            }
-            if (r.status) board.update(String(r.index), r.status);
-            if (r.outcome !== 'completed') board.fail(String(r.index), resultWords(r));
-          }
-        },
-      },
-    );
-  } finally {
-    board.stop();
-    if (timer) clearTimeout(timer);
-    interrupt.dispose();
-    await journal.close();
-  }
+  return (event) => {
+    if (event.type === 'copy-started') {
+      const h = event.handle;
+      const label = `#${event.index} ${h.provider} ${ref(h.sourceRegion, h.sourceSnapshotId)} -> ${ref(h.region, h.snapshotId)}`;
+      if (!labels.has(event.index)) {
+        labels.set(event.index, label);
+        board.add(String(event.index), label);
+      }
+    } else if (event.type === 'copy-progress') {
+      board.update(String(event.index), event.status);
+    } else if (event.type === 'copy-finished') {
+      const r = event.result;
+      if (!labels.has(r.index)) {
+        const req = items[r.index]?.request;
+        labels.set(
+          r.index,
+          `#${r.index} ${items[r.index]?.copier ?? ''} ${req ? ref(req.source.region, req.source.snapshotId) : ''}`,
+        );
+        board.add(String(r.index), labelOf(r.index));
+      }
+      if (r.status) board.update(String(r.index), r.status);
+      if (r.outcome !== 'completed') board.fail(String(r.index), resultWords(r));
+    }
+  };
+}
 
-  const replayed = before.filter((e) => e.state === 'failed');
+/**
+ * Prints a finished (or stopped) batch: its document on stdout (`--output json`) or its
+ * table, summary and money totals (`--prices`); returns the exit code.
+ */
+export function reportBatch(
+  output: Output,
+  result: BatchResult,
+  options: {
+    readonly flags: BatchFlags;
+    readonly stoppedBy: StoppedBy;
+    /** Failures a resumed batch replayed from the journal (not run again). */
+    readonly replayed?: readonly JournalEntry[];
+  },
+): number {
+  const { flags, stoppedBy } = options;
+  const replayed = options.replayed ?? [];
   const code = exitCodeFor(result, stoppedBy);
   const costs = costsOf(result.results, flags);
   const totals = costs === undefined ? undefined : totalsOf(costs);
@@ -283,6 +280,58 @@ export async function runBatchItems(options: {
       `total: ${t.oneOff} ${t.currency} once + ${t.monthly} ${t.currency}/month${t.unpriced.length > 0 ? ` (not priced: ${t.unpriced.join(', ')})` : ''}; prices: ${t.priceSources.join('; ')}`,
     );
   }
+  return code;
+}
+
+/** How many copies of a result are left `resumable` (the journal keeps them open). */
+export function resumableCount(result: BatchResult): number {
+  return result.results.filter((r) => r.outcome === 'resumable').length;
+}
+
+/**
+ * Runs items through the orchestrator with a SQLite journal, showing progress on stderr
+ * and the results on stdout; returns the exit code. A batch already in the journal resumes:
+ * the failures it had already recorded are replayed (not run again) and named on stderr.
+ */
+export async function runBatchItems(options: {
+  readonly items: readonly RunItem[];
+  readonly batchId: string;
+  readonly flags: BatchFlags;
+  readonly output: Output;
+  /** How to run the failures again, for the note on a resumed batch. */
+  readonly retryHint?: string;
+}): Promise<number> {
+  const { items, batchId, flags, output } = options;
+  const copiers = await copiersFor([...new Set(items.map((i) => i.copier))], flags);
+  const journalPath = flags.journal ?? DEFAULT_JOURNAL;
+  const journal = await openSqliteJournal(journalPath);
+  // What the journal already holds: a resumed batch replays its recorded failures.
+  const before: JournalEntry[] = (await journal.getBatch(batchId)) ? await journal.listEntries(batchId) : [];
+  noteBatch(journalPath, batchId);
+  const orchestrator = new CopyOrchestrator({
+    copiers,
+    journal,
+    ...orchestratorOptionsFor(flags),
+  });
+
+  const stopper = runStopper(flags.timeout);
+  const board = createProgressBoard(output);
+  output.info(`batch ${batchId}: ${items.length} request(s), journal ${journalPath}`);
+  let result: BatchResult;
+  try {
+    result = await orchestrator.run(
+      items.map((i) => ({ copier: i.copier, request: i.request })),
+      { batchId, signal: stopper.signal, onEvent: boardEvents(board, items) },
+    );
+  } finally {
+    board.stop();
+    stopper.dispose();
+    await journal.close();
+  }
+
+  const stoppedBy = stopper.stoppedBy();
+  const replayed = before.filter((e) => e.state === 'failed');
+  const code = reportBatch(output, result, { flags, stoppedBy, replayed });
   if (replayed.length > 0) {
     writeErrorLine(
       `snapcopy: resumed batch ${batchId}: ${replayed.length} failure(s) replayed from the journal, not run again: ${replayed
@@ -292,7 +341,7 @@ export async function runBatchItems(options: {
   }
   if (stoppedBy)
     writeErrorLine(`snapcopy: batch stopped (${stoppedBy}); rerun the same command to resume it`);
-  const resumable = result.results.filter((r) => r.outcome === 'resumable').length;
+  const resumable = resumableCount(result);
   if (!stoppedBy && resumable > 0) {
     writeErrorLine(
       `snapcopy: ${resumable} copy(ies) not finished: the provider kept failing, or a copy that may exist could not be confirmed yet; the journal keeps them: rerun the same command to continue`,

@@ -50,3 +50,23 @@ export function verboseLogger(write: (line: string) => void = (l) => process.std
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+/**
+ * Warnings and errors only, one line each on stderr (`snapcopy worker: …`), with their
+ * fields as JSON, redacted and escaped: for the engine and DBOS, whose debug and info
+ * lines a command does not show.
+ */
+export function warningsLogger(
+  prefix = 'snapcopy',
+  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Logger {
+  const at =
+    (level: string) =>
+    (...args: unknown[]) => {
+      const { fields, message } = normalizeLogCall(args);
+      const extra = fields === undefined ? '' : ` ${JSON.stringify(fields)}`;
+      write(errorLine(`${prefix}: ${level === 'warn' ? '' : `${level}: `}${message ?? ''}${extra}`));
+    };
+  const skip = () => {};
+  return { debug: skip, info: skip, warn: at('warn'), error: at('error') };
+}

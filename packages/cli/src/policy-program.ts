@@ -8,6 +8,7 @@ import {
   addProviderEndpointOptions,
   addRequestTimeoutOption,
 } from './convention-options.js';
+import { addEngineOptions } from './engine-program.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { collectFlag, parseWholeNumberFlag } from './flag-parsers.js';
 import type { CommandRunner } from './program.js';
@@ -90,7 +91,10 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       runCommand(() => import('./commands/policy-plan.js'), flags, [file, ...cmd.args.slice(1)]),
     );
 
-  addConsistencyWindowOption(addPricesOption(policyOptions(policy.command('run'), true)))
+  addEngineOptions(
+    addConsistencyWindowOption(addPricesOption(policyOptions(policy.command('run'), true))),
+    'policy',
+  )
     .description(
       'Run a pass (--once), or a pass every period until SIGTERM (--watch --every 15m); journaled, so a stopped pass resumes.',
     )
@@ -116,6 +120,7 @@ export function addPolicyCommands(program: Command, runCommand: CommandRunner): 
       examples(
         'snapcopy policy run policyDetails.json --region us-east-1 --once',
         'snapcopy policy run vault.json --watch --every 15m --journal vault.db',
+        'snapcopy policy run vault.json --engine dbos --every 1h --database-url postgresql://…   # scheduled on the workers',
       ),
     )
     .action((file: string, flags, cmd: Command) =>

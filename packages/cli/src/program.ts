@@ -8,6 +8,7 @@ import {
   addProviderEndpointOptions,
   addRequestTimeoutOption,
 } from './convention-options.js';
+import { addEngineCommands, addEngineOptions } from './engine-program.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { addPolicyCommands } from './policy-program.js';
 import {
@@ -243,14 +244,17 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
 
-  const batch = addOutputOptions(
-    addPricesOption(
-      addProfileOption(
-        addRequestTimeoutOption(
-          addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')),
+  const batch = addEngineOptions(
+    addOutputOptions(
+      addPricesOption(
+        addProfileOption(
+          addRequestTimeoutOption(
+            addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')),
+          ),
         ),
       ),
     ),
+    'batch',
   )
     .description(
       'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
@@ -272,6 +276,7 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
         'snapcopy batch requests.json --journal dr.db --json > results.json   # rerun after a crash: resumes',
         'snapcopy batch status --journal dr.db                               # every copy in the journal',
         'snapcopy batch retry-failed requests.ndjson --journal dr.db          # only the failed ones, new tokens',
+        'snapcopy batch requests.ndjson --engine dbos --database-url postgresql://…   # on the workers; again: no new copy',
       ),
     )
     .action((file: string, flags, cmd: Command) =>
@@ -350,5 +355,6 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
     .action((flags, cmd: Command) => runCommand(() => import('./commands/demo.js'), flags, cmd.args));
 
   addPolicyCommands(program, runCommand);
+  addEngineCommands(program, runCommand);
   return program;
 }

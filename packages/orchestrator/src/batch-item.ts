@@ -1,5 +1,5 @@
 import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
-import type { JournalCopyState, JournalError } from './journal/journal.js';
+import type { JournalCopyState, JournalEntry, JournalError } from './journal/journal.js';
 import type { CopyPlan } from '@snapcopy/core';
 import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
 import type { CancelResult, CopyStatus } from '@snapcopy/core';
@@ -113,5 +113,36 @@ export function toCopyResult(item: BatchItemState): CopyResult {
     attempts: item.attempts,
     resumed: item.resumed,
     timings: { ...item.timings },
+  };
+}
+
+/**
+ * The working state of one journaled request at the start of a run (`startedAt`, ms).
+ * `resumed`: the batch was in the journal before this run, so a request journaled
+ * `copying` or `pending` had its copy sent by an earlier run.
+ */
+export function itemFromJournalEntry(e: JournalEntry, resumed: boolean, startedAt: number): BatchItemState {
+  return {
+    index: e.index,
+    copier: e.copier,
+    request: e.request,
+    clientToken: e.clientToken,
+    resumed: resumed && (e.state === 'copying' || e.state === 'pending'),
+    phase: 'queued',
+    journalState: e.state,
+    ...(e.plan ? { plan: e.plan } : {}),
+    ...(e.destination ? { destination: e.destination } : {}),
+    // A copy call journaled before this run may have made the copy; `updatedAt` is when
+    // (never later than now: a journal on another clock must not push the wait out).
+    ...(e.state === 'copying' ? { mayExistSince: Math.min(e.updatedAt, startedAt) } : {}),
+    attempts: 0,
+    priorAttempts: e.attempts,
+    planAttempts: 0,
+    lookupAttempts: 0,
+    confirmAttempts: 0,
+    notBefore: 0,
+    duplicatesRemoved: [],
+    replacedCopies: [],
+    timings: { queuedAt: startedAt },
   };
 }

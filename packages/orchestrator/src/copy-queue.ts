@@ -20,7 +20,14 @@ import {
 import { nextPollDelay, nextReadAt, type PollBounds, type ProgressSample } from './poll-interval.js';
 import type { BatchProgress } from './progress.js';
 import { QueueBackoff } from './queue-backoff.js';
-import { judgeAbsentLookup, judgeConfirmLookup, judgeStatus, type LookupAnswer } from './status-judgment.js';
+import {
+  copyFailedError,
+  copyGoneError,
+  judgeAbsentLookup,
+  judgeConfirmLookup,
+  judgeStatus,
+  type LookupAnswer,
+} from './status-judgment.js';
 import type { BatchEvent, CopyOutcome, QueueKey } from './types.js';
 
 /** What every queue of one batch shares. */
@@ -636,13 +643,7 @@ export class CopyQueue {
         case 'finished': {
           if (verdict.outcome === 'completed') this.#learn(item, at);
           const error =
-            verdict.outcome === 'failed'
-              ? new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${status.snapshotId} failed`, {
-                  provider: this.#copier.provider,
-                  // A provider state (`error`) is not a provider error code.
-                  details: { rawState: status.rawState },
-                })
-              : undefined;
+            verdict.outcome === 'failed' ? copyFailedError(status, this.#copier.provider) : undefined;
           await this.#finish(item, verdict.outcome, error);
         }
       }
@@ -690,15 +691,7 @@ export class CopyQueue {
       await this.#follow(item, verdict.to, at);
     } else {
       const ref = item.destination!;
-      await this.#finish(
-        item,
-        'failed',
-        new SnapcopyError(
-          'PROVIDER_ERROR',
-          `copy ${ref.snapshotId} no longer exists in ${ref.region}: ${item.absent?.count ?? 0} more reads found it absent and no copy carries its client token (deleted outside snapcopy?)`,
-          { provider: this.#copier.provider, details: { rawState: 'absent' } },
-        ),
-      );
+      await this.#finish(item, 'failed', copyGoneError(ref, item.absent?.count ?? 0, this.#copier.provider));
     }
   }
 

@@ -39,7 +39,15 @@ export {
   type ErrorFacts,
   type LifecycleStage,
 } from './after-error.js';
-export type { BatchItemState, ItemPhase } from './batch-item.js';
+export {
+  asSnapcopyError,
+  type BatchItemState,
+  errorFromJournal,
+  errorToJournal,
+  type ItemPhase,
+  itemFromJournalEntry,
+  toCopyResult,
+} from './batch-item.js';
 export { canonicalJson, type PreparedRequest, prepareBatch } from './batch-prepare.js';
 export { batchClientToken } from './client-token.js';
 export { DueQueue } from './due-queue.js';
@@ -59,6 +67,8 @@ export {
 export { BatchProgress } from './progress.js';
 export {
   type AbsentRecord,
+  copyFailedError,
+  copyGoneError,
   judgeAbsentLookup,
   judgeConfirmLookup,
   judgeStatus,

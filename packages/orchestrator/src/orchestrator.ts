@@ -12,7 +12,7 @@ import {
   silentLogger,
   systemClock,
 } from '@snapcopy/core';
-import { type BatchItemState, errorFromJournal, errorToJournal, toCopyResult } from './batch-item.js';
+import { errorFromJournal, errorToJournal, itemFromJournalEntry, toCopyResult } from './batch-item.js';
 import { type PreparedRequest, prepareBatch } from './batch-prepare.js';
 import { type BatchContext, CopyQueue } from './copy-queue.js';
 import { batchHeldError } from './journal/batch-lease.js';
@@ -264,33 +264,6 @@ export class CopyOrchestrator {
     };
   }
 
-  /** The working state of one journaled request at the start of a run. */
-  #itemOf(e: JournalEntry, resumed: boolean, startedAt: number): BatchItemState {
-    return {
-      index: e.index,
-      copier: e.copier,
-      request: e.request,
-      clientToken: e.clientToken,
-      resumed: resumed && (e.state === 'copying' || e.state === 'pending'),
-      phase: 'queued',
-      journalState: e.state,
-      ...(e.plan ? { plan: e.plan } : {}),
-      ...(e.destination ? { destination: e.destination } : {}),
-      // A copy call journaled before this run may have made the copy; `updatedAt` is when
-      // (never later than now: a journal on another clock must not push the wait out).
-      ...(e.state === 'copying' ? { mayExistSince: Math.min(e.updatedAt, startedAt) } : {}),
-      attempts: 0,
-      priorAttempts: e.attempts,
-      planAttempts: 0,
-      lookupAttempts: 0,
-      confirmAttempts: 0,
-      notBefore: 0,
-      duplicatesRemoved: [],
-      replacedCopies: [],
-      timings: { queuedAt: startedAt },
-    };
-  }
-
   async #execute(
     batchId: string,
     entries: readonly JournalEntry[],
@@ -319,7 +292,7 @@ export class CopyOrchestrator {
       quotaExceeded: 0,
       lookup: 0,
     };
-    const items = entries.map((e) => this.#itemOf(e, resumed, startedAt));
+    const items = entries.map((e) => itemFromJournalEntry(e, resumed, startedAt));
     for (const [k, item] of items.entries()) {
       if (!TERMINAL_JOURNAL_STATES.has(item.journalState)) continue;
       item.phase = 'done';

@@ -1,4 +1,4 @@
-import type { CopyStatus } from '@snapcopy/core';
+import { type CopyStatus, SnapcopyError, type SnapshotRef } from '@snapcopy/core';
 
 /** Well-formed "absent" answers seen in a row for one copy. */
 export interface AbsentRecord {
@@ -124,4 +124,25 @@ export function judgeConfirmLookup(input: {
     return { verdict: 'running', rule: 'confirm-retry' };
   }
   return { verdict: 'completed', rule: 'error' in answer ? 'confirm-gave-up' : 'confirmed' };
+}
+
+/** The error of a copy the provider reports failed (`finished`, `failed`), with the provider's message. */
+export function copyFailedError(
+  status: Pick<CopyStatus, 'snapshotId' | 'message' | 'rawState'>,
+  provider: string,
+): SnapcopyError {
+  return new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${status.snapshotId} failed`, {
+    provider,
+    // A provider state (`error`) is not a provider error code.
+    details: { rawState: status.rawState },
+  });
+}
+
+/** The error of a tracked copy given up as gone (`judgeAbsentLookup` said `gone`) after `absentReads` more absent reads. */
+export function copyGoneError(ref: SnapshotRef, absentReads: number, provider: string): SnapcopyError {
+  return new SnapcopyError(
+    'PROVIDER_ERROR',
+    `copy ${ref.snapshotId} no longer exists in ${ref.region}: ${absentReads} more reads found it absent and no copy carries its client token (deleted outside snapcopy?)`,
+    { provider, details: { rawState: 'absent' } },
+  );
 }

@@ -46,6 +46,7 @@ export {
   keyStepsMissing,
   type PassCopy,
   type PassOrchestratorOptions,
+  type PassRunner,
   type PassTotals,
   type PolicyPassEvent,
   type PolicyPassOptions,

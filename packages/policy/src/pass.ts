@@ -34,6 +34,13 @@ export type PassOrchestratorOptions = Omit<
   'copiers' | 'journal' | 'clock' | 'prices' | 'pricesByCopier'
 >;
 
+/**
+ * What runs a pass's copies: the in-process `CopyOrchestrator` by default, or another
+ * runner over the same journal (a durable workflow engine's workers) with the same
+ * contract: run a batch to its end (or resume one), journaled, and report its results.
+ */
+export type PassRunner = Pick<CopyOrchestrator, 'run' | 'resume'>;
+
 /** What one pass of a policy needs: everything is injected, so any runner can call it. */
 export interface PolicyPassOptions {
   readonly policy: PolicyDocument;
@@ -59,6 +66,11 @@ export interface PolicyPassOptions {
   /** Plans made at once in plan mode. Default 8. */
   readonly planConcurrency?: number;
   readonly orchestrator?: PassOrchestratorOptions;
+  /**
+   * Runs the pass's copies instead of an in-process orchestrator (then `orchestrator` is
+   * not used). It must journal to `journal`: the pass resumes unfinished batches from it.
+   */
+  readonly runner?: PassRunner;
   readonly onEvent?: (event: PolicyPassEvent) => void;
 }
 
@@ -478,17 +490,18 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
   assertPolicyRunnable(check);
 
   const journal = options.journal ?? new MemoryCopyJournal();
-  const orchestrator =
-    mode === 'run'
-      ? new CopyOrchestrator({
+  const orchestrator: PassRunner | undefined =
+    mode !== 'run'
+      ? undefined
+      : (options.runner ??
+        new CopyOrchestrator({
           ...(options.orchestrator ?? {}),
           copiers,
           journal,
           clock,
           ...(options.prices === undefined ? {} : { prices: options.prices }),
           ...(options.pricesByProvider === undefined ? {} : { pricesByCopier: options.pricesByProvider }),
-        })
-      : undefined;
+        }));
 
   // 1. Whatever an earlier pass left unfinished (a crash, a stop) runs to its end first.
   const resumedBatches: string[] = [];

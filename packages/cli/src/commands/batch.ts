@@ -2,14 +2,17 @@ import { SnapcopyError } from '@snapcopy/core';
 import { batchIdFor, readBatchFile } from '../batch-file.js';
 import { DEFAULT_JOURNAL, itemCopierKey, runBatchItems } from '../batch-runner.js';
 import type { BatchFlags } from '../cli-flags.js';
+import type { EngineFlags } from '../engine-program.js';
 import { Output } from '../output/output-mode.js';
 
 /**
  * `snapcopy batch FILE`: runs every request through the orchestrator, journalled in
- * SQLite. The batch id comes from the file, so rerunning after a crash resumes it; a
- * line's `profile` (else `--profile`) picks the credentials it runs with.
+ * SQLite (or, with `--engine dbos`, on the workers). The batch id comes from the file, so
+ * rerunning after a crash resumes it; a line's `profile` (else `--profile`) picks the
+ * credentials it runs with.
  */
-export async function run(flags: BatchFlags, args: readonly string[]): Promise<number> {
+export async function run(flags: BatchFlags & EngineFlags, args: readonly string[]): Promise<number> {
+  if (flags.engine === 'dbos') return (await import('./batch-dbos.js')).run(flags, args);
   const output = Output.for(flags);
   const file = args[0];
   if (file === undefined) throw new SnapcopyError('INVALID_REQUEST', 'missing the batch file');

@@ -1,6 +1,7 @@
 import { SnapcopyError } from '@snapcopy/core';
 import { openSqliteJournal } from '@snapcopy/orchestrator';
 import type { PolicyFlags } from '../cli-flags.js';
+import type { EngineFlags } from '../engine-program.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import { orchestratorOptionsFor } from '../orchestrator-options.js';
@@ -18,7 +19,8 @@ const DEFAULT_JOURNAL = 'snapcopy-journal.db';
  * `kill -9`) is resumed by the next one, and its deterministic client tokens make no
  * second copy even without the journal.
  */
-export async function run(flags: PolicyFlags, args: readonly string[]): Promise<number> {
+export async function run(flags: PolicyFlags & EngineFlags, args: readonly string[]): Promise<number> {
+  if (flags.engine === 'dbos') return (await import('./policy-run-dbos.js')).run(flags, args);
   if (flags.once === flags.watch) {
     throw new SnapcopyError('INVALID_REQUEST', 'give exactly one of --once and --watch');
   }

@@ -10,10 +10,15 @@ export class ScaledClock implements Clock {
   readonly #realStart: number;
   #skippedMs = 0;
 
-  constructor(options: { scale?: number; start?: number } = {}) {
+  /**
+   * `start`: the virtual time at `realStart` (default: real now). `realStart`: the real
+   * epoch ms it counts from (default: now); processes that pass the same `start`,
+   * `realStart` and `scale` share one clock.
+   */
+  constructor(options: { scale?: number; start?: number; realStart?: number } = {}) {
     this.scale = options.scale ?? 1;
     if (!(this.scale > 0)) throw new RangeError('ScaledClock: scale must be > 0');
-    this.#realStart = Date.now();
+    this.#realStart = options.realStart ?? Date.now();
     this.#virtualStart = options.start ?? this.#realStart;
   }
 

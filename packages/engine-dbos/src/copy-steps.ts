@@ -1,0 +1,609 @@
+import type { CopyStatus, SnapcopyError } from '@snapcopy/core';
+import {
+  type AfterError,
+  adoptStep,
+  type BatchEvent,
+  type BatchItemState,
+  copyFailedError,
+  copyGoneError,
+  copySizeGiB,
+  copyStep,
+  decideAfterEmptyLookup,
+  decideAfterError,
+  type ErrorFacts,
+  errorFromJournal,
+  finalizeStep,
+  followStep,
+  itemFromJournalEntry,
+  judgeAbsentLookup,
+  judgeConfirmLookup,
+  judgeStatus,
+  type LifecycleContext,
+  type LookupAnswer,
+  lookUpStep,
+  nextReadAt,
+  planStep,
+  type QueueKey,
+  readStatuses,
+  TERMINAL_JOURNAL_STATES,
+  toCopyResult,
+} from '@snapcopy/orchestrator';
+import { appendEvents, type CopyResultJson, resultToJson, type StoredEvent, storeEvent } from './events.js';
+import { type ItemJson, itemFromJson, itemToJson } from './item-codec.js';
+import { type CopyPartition, partitionId } from './names.js';
+import {
+  armTracking,
+  clearStrikes,
+  partitionDurations,
+  partitionPause,
+  strikePartition,
+  untrack,
+} from './partition-store.js';
+import { copierNamed, type EngineCopier, type EngineRuntime } from './runtime.js';
+
+/** The topic of the tracker's messages to a copy's workflow. */
+export const STATUS_TOPIC = 'snapcopy.status';
+
+/** What a copy workflow is started with: where its request is in the journal, and its partition. */
+export interface CopyWorkflowInput {
+  readonly batchId: string;
+  readonly index: number;
+  readonly copier: string;
+  readonly partition: CopyPartition;
+}
+
+/** What the tracker tells a waiting workflow: a status read that needs its judgment. */
+export interface TrackerMessage {
+  /** The tracking sequence number it answers (older ones are stale). */
+  readonly seq: number;
+  readonly status: CopyStatus;
+  /** When it was read (engine clock). */
+  readonly at: number;
+}
+
+/** What the workflow does next. Delays are on the engine's clock. */
+export type NextStep =
+  | { readonly kind: 'plan' | 'copy' | 'lookup'; readonly delayMs: number }
+  | { readonly kind: 'track'; readonly fromStart: boolean; readonly delayMs: number }
+  | { readonly kind: 'wait' }
+  | { readonly kind: 'done'; readonly result: CopyResultJson };
+
+/**
+ * The state one step hands the next: the request's working state (JSON: DBOS records it
+ * as the step's output, so a recovered workflow replays it), what comes next, and counters.
+ */
+export interface WorkflowState {
+  readonly item: ItemJson;
+  readonly next: NextStep;
+  /** Steps taken: names the events a step writes, so a step that runs again writes none twice. */
+  readonly turn: number;
+  /** Rounds begun after the in-process runner would have stopped (see `reopenAfterMs`). */
+  readonly rounds: number;
+  /** The tracking sequence number armed last. */
+  readonly seq: number;
+}
+
+/** One step's working set. */
+interface Turn {
+  readonly workflowId: string;
+  readonly input: CopyWorkflowInput;
+  readonly copier: EngineCopier;
+  readonly lc: LifecycleContext;
+  readonly partition: string;
+  item: BatchItemState;
+  rounds: number;
+  seq: number;
+  readonly turn: number;
+  readonly events: StoredEvent[];
+}
+
+/**
+ * The steps of a copy's workflow. Each runs one of the orchestrator's lifecycle steps (one
+ * copier call with the journal facts it implies) and the orchestrator's pure decision on
+ * its outcome, writes the events the in-process runner would emit, and returns the next
+ * state. The workflow (`copy-workflow.ts`) only sleeps, waits for the tracker and
+ * dispatches; every decision is taken here, inside a recorded step.
+ */
+export class CopySteps {
+  readonly #rt: EngineRuntime;
+
+  constructor(rt: EngineRuntime) {
+    this.#rt = rt;
+  }
+
+  #open(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Turn {
+    const copier = copierNamed(this.#rt, input.copier);
+    return {
+      workflowId,
+      input,
+      copier,
+      lc: this.#lifecycle(input, copier),
+      partition: partitionId(input.partition),
+      item: itemFromJson(state.item),
+      rounds: state.rounds,
+      seq: state.seq,
+      turn: state.turn,
+      events: [],
+    };
+  }
+
+  #lifecycle(input: CopyWorkflowInput, copier: EngineCopier): LifecycleContext {
+    return {
+      batchId: input.batchId,
+      copier: copier.copier,
+      journal: this.#rt.journal,
+      clock: this.#rt.clock,
+      ...(this.#rt.prices ? { prices: this.#rt.prices } : {}),
+    };
+  }
+
+  #emit(t: Turn, event: BatchEvent): void {
+    t.events.push(
+      storeEvent(
+        t.input.batchId,
+        event,
+        this.#rt.clock.now(),
+        `${t.workflowId}/${t.turn}/${t.events.length}`,
+      ),
+    );
+  }
+
+  async #close(t: Turn, next: NextStep): Promise<WorkflowState> {
+    await appendEvents(this.#rt.pool, t.events);
+    return { item: itemToJson(t.item), next, turn: t.turn + 1, rounds: t.rounds, seq: t.seq };
+  }
+
+  #queueKey(t: Turn): QueueKey {
+    const p = t.input.partition;
+    return { copier: p.copier, provider: t.copier.copier.provider, account: p.account, region: p.region };
+  }
+
+  #decide(facts: Omit<ErrorFacts, 'policy' | 'jitter' | 'maxAttempts'>): AfterError {
+    const { retry } = this.#rt.settings;
+    return decideAfterError({
+      maxAttempts: retry.maxAttempts,
+      policy: retry,
+      jitter: this.#rt.random(),
+      ...facts,
+    });
+  }
+
+  /** The provider throttled: the partition pauses (shared by every worker); returns the pause. */
+  async #throttled(t: Turn, error: SnapcopyError): Promise<number> {
+    const delayMs = await strikePartition(
+      this.#rt.pool,
+      t.partition,
+      this.#rt.clock.now(),
+      this.#rt.settings.throttleBackoff,
+      this.#rt.random,
+    );
+    this.#emit(t, { type: 'queue-throttled', queue: this.#queueKey(t), delayMs, error });
+    return delayMs;
+  }
+
+  /** How long the partition is still paused; strikes are cleared by the caller's next success. */
+  async #pause(t: Turn): Promise<{ pausedForMs: number; strikes: number }> {
+    return partitionPause(this.#rt.pool, t.partition, this.#rt.clock.now());
+  }
+
+  async #succeeded(t: Turn, strikes: number): Promise<void> {
+    if (strikes > 0) await clearStrikes(this.#rt.pool, t.partition);
+  }
+
+  /** Where a request goes from its journal state (as the in-process queue adds it). */
+  #resumeAt(item: BatchItemState, delayMs: number): NextStep {
+    if (item.destination && item.journalState === 'pending')
+      return { kind: 'track', fromStart: false, delayMs };
+    if (item.journalState === 'copying') return { kind: 'lookup', delayMs };
+    if (item.plan) return { kind: 'copy', delayMs };
+    return { kind: 'plan', delayMs };
+  }
+
+  /** The first step: the request as the journal has it. */
+  async start(workflowId: string, input: CopyWorkflowInput): Promise<WorkflowState> {
+    const copier = copierNamed(this.#rt, input.copier);
+    const entry = await this.#rt.journal.getEntry(input.batchId, input.index);
+    if (!entry) throw new Error(`journal: no entry ${input.batchId}#${input.index}`);
+    const now = this.#rt.clock.now();
+    const item = itemFromJournalEntry(entry, true, now);
+    const t: Turn = {
+      workflowId,
+      input,
+      copier,
+      lc: this.#lifecycle(input, copier),
+      partition: partitionId(input.partition),
+      item,
+      rounds: 0,
+      seq: 0,
+      turn: 0,
+      events: [],
+    };
+    if (TERMINAL_JOURNAL_STATES.has(entry.state)) {
+      // Already over (a resubmit raced a finished run): report it as journaled.
+      item.phase = 'done';
+      item.outcome = entry.state as 'completed' | 'failed' | 'cancelled';
+      if (entry.error) item.error = errorFromJournal(entry.error);
+      const result = (entry.result as CopyResultJson | undefined) ?? resultToJson(toCopyResult(item));
+      return this.#close(t, { kind: 'done', result });
+    }
+    return this.#close(t, this.#resumeAt(item, 0));
+  }
+
+  async plan(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    const t = this.#open(workflowId, input, state);
+    const { pausedForMs, strikes } = await this.#pause(t);
+    if (pausedForMs > 0) return this.#close(t, { kind: 'plan', delayMs: pausedForMs });
+    const item = t.item;
+    const result = await planStep(t.lc, item);
+    if (result.ok) {
+      await this.#succeeded(t, strikes);
+      this.#emit(t, { type: 'copy-planned', index: item.index, plan: result.value });
+      return this.#close(t, { kind: 'copy', delayMs: 0 });
+    }
+    const error = result.error;
+    const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
+    switch (decision.action) {
+      case 'throttle':
+        return this.#close(t, { kind: 'plan', delayMs: await this.#throttled(t, error) });
+      case 'retry':
+      case 'look-up':
+      case 'hold-quota': {
+        const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
+        this.#emit(t, {
+          type: 'copy-retry',
+          stage: 'plan',
+          index: item.index,
+          error,
+          attempt: item.planAttempts,
+          delayMs,
+        });
+        return this.#close(t, { kind: 'plan', delayMs });
+      }
+      case 'keep-open':
+        return this.#keepOpen(t, error);
+      case 'fail':
+        // Planning never mutates: a request that cannot be planned ends here, untouched.
+        return this.#finish(t, 'failed', error);
+    }
+  }
+
+  async copy(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    const t = this.#open(workflowId, input, state);
+    const { pausedForMs, strikes } = await this.#pause(t);
+    if (pausedForMs > 0) return this.#close(t, { kind: 'copy', delayMs: pausedForMs });
+    const item = t.item;
+    const result = await copyStep(t.lc, item);
+    const attempt = item.priorAttempts + item.attempts;
+    if (result.ok) {
+      await this.#succeeded(t, strikes);
+      this.#emit(t, { type: 'copy-started', index: item.index, handle: result.value, attempt });
+      return this.#close(t, { kind: 'track', fromStart: !result.value.reused, delayMs: 0 });
+    }
+    const error = result.error;
+    item.lastError = error;
+    const decision = this.#decide({
+      error,
+      stage: 'copy',
+      attempts: item.attempts,
+      mayExist: item.mayExistSince !== undefined,
+    });
+    switch (decision.action) {
+      case 'throttle':
+      // Over the provider's own count (copies made outside this deployment): the partition
+      // waits as on a throttle, holding the slots it has.
+      case 'hold-quota':
+        return this.#close(t, { kind: 'copy', delayMs: await this.#throttled(t, error) });
+      case 'retry':
+        this.#emit(t, {
+          type: 'copy-retry',
+          stage: 'copy',
+          index: item.index,
+          error,
+          attempt,
+          delayMs: decision.delayMs,
+        });
+        return this.#close(t, { kind: 'copy', delayMs: decision.delayMs });
+      case 'look-up':
+        // The copy may exist: its token is looked up, and it is never sent again before a
+        // lookup settles it.
+        this.#emit(t, {
+          type: 'copy-retry',
+          stage: 'lookup',
+          index: item.index,
+          error,
+          attempt,
+          delayMs: decision.delayMs,
+        });
+        return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
+      case 'keep-open':
+        return this.#keepOpen(t, error);
+      case 'fail':
+        return this.#finish(t, 'failed', error);
+    }
+  }
+
+  async lookup(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    const t = this.#open(workflowId, input, state);
+    const { pausedForMs, strikes } = await this.#pause(t);
+    if (pausedForMs > 0) return this.#close(t, { kind: 'lookup', delayMs: pausedForMs });
+    const item = t.item;
+    item.lookupAttempts += 1;
+    const result = await lookUpStep(t.lc, item);
+    const now = this.#rt.clock.now();
+    if (result.ok) {
+      item.lookupAttempts = 0;
+      await this.#succeeded(t, strikes);
+      const handle = result.value;
+      if (handle !== undefined) {
+        await adoptStep(t.lc, item, handle);
+        this.#emit(t, {
+          type: 'copy-started',
+          index: item.index,
+          handle,
+          attempt: item.priorAttempts + item.attempts,
+        });
+        return this.#close(t, { kind: 'track', fromStart: false, delayMs: 0 });
+      }
+      const decision = decideAfterEmptyLookup({
+        sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
+        consistencyWindowMs: t.copier.consistencyWindowMs,
+        nativeToken: t.copier.copier.capabilities.nativeIdempotencyToken,
+        attemptsLeft: item.attempts < this.#rt.settings.retry.maxAttempts,
+      });
+      if (decision.action === 'wait') return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
+      if (decision.settled) delete item.mayExistSince;
+      if (decision.action === 'keep-open') return this.#keepOpen(t, item.lastError);
+      return this.#close(t, { kind: 'copy', delayMs: 0 });
+    }
+    const error = result.error;
+    item.lastError = error;
+    const decision = this.#decide({ error, stage: 'lookup', attempts: item.lookupAttempts, mayExist: true });
+    switch (decision.action) {
+      case 'throttle':
+        return this.#close(t, { kind: 'lookup', delayMs: await this.#throttled(t, error) });
+      case 'look-up':
+      case 'retry':
+        this.#emit(t, {
+          type: 'copy-retry',
+          stage: 'lookup',
+          index: item.index,
+          error,
+          attempt: item.lookupAttempts,
+          delayMs: decision.delayMs,
+        });
+        return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
+      case 'keep-open':
+        // A copy that may exist is never written off: the journal keeps it `copying`.
+        return this.#keepOpen(t, error);
+      default:
+        return this.#finish(t, 'failed', error);
+    }
+  }
+
+  /** Hands the copy to the tracker. `fromStart`: this workflow's copy call made it (progress was 0 then). */
+  async track(
+    workflowId: string,
+    input: CopyWorkflowInput,
+    state: WorkflowState,
+    fromStart: boolean,
+  ): Promise<WorkflowState> {
+    const t = this.#open(workflowId, input, state);
+    const { poll } = this.#rt.settings;
+    const item = t.item;
+    const sizeGiB = copySizeGiB(item.plan);
+    let readAt = this.#rt.clock.now();
+    let sample: Parameters<typeof armTracking>[1]['sample'];
+    if (fromStart) {
+      const expectedMs = (await partitionDurations(this.#rt.pool, t.partition)).expectedMs(sizeGiB);
+      const now = this.#rt.clock.now();
+      sample = {
+        baseAt: now,
+        baseProgress: 0,
+        baseUncertainty: 0,
+        at: now,
+        progress: 0,
+        ...(expectedMs === undefined ? {} : { expectedMs }),
+      };
+      readAt = nextReadAt(sample, poll);
+    }
+    await this.#arm(t, readAt, sample, fromStart ? item.timings.copyStartedAt : undefined);
+    return this.#close(t, { kind: 'wait' });
+  }
+
+  async #arm(
+    t: Turn,
+    readAt: number,
+    sample?: Parameters<typeof armTracking>[1]['sample'],
+    startedAt?: number,
+  ): Promise<void> {
+    const dest = t.item.destination!;
+    t.seq = await armTracking(
+      this.#rt.pool,
+      {
+        workflowId: t.workflowId,
+        batchId: t.input.batchId,
+        index: t.item.index,
+        copier: t.input.copier,
+        partition: t.partition,
+        region: dest.region,
+        snapshotId: dest.snapshotId,
+        ...(sample === undefined ? {} : { sample }),
+        sizeGiB: copySizeGiB(t.item.plan),
+        ...(startedAt === undefined ? {} : { startedAt }),
+      },
+      readAt,
+      this.#rt.settings.poll.minMs,
+    );
+  }
+
+  /**
+   * Judges a status read: the tracker's message, or (`null`: nothing came for
+   * `statusTimeoutMs`) the workflow's own read. The same judgments as the in-process queue.
+   */
+  async judge(
+    workflowId: string,
+    input: CopyWorkflowInput,
+    state: WorkflowState,
+    message: TrackerMessage | null,
+  ): Promise<WorkflowState> {
+    const t = this.#open(workflowId, input, state);
+    const item = t.item;
+    let status: CopyStatus;
+    let at: number;
+    if (message === null) {
+      const read = await readStatuses(t.lc, [item]);
+      if (!read.ok) return this.#close(t, { kind: 'wait' });
+      status = read.value[0]!;
+      at = this.#rt.clock.now();
+      this.#emit(t, { type: 'copy-progress', index: item.index, status });
+    } else if (message.seq !== t.seq) {
+      return this.#close(t, { kind: 'wait' });
+    } else {
+      status = message.status;
+      at = message.at;
+    }
+    item.status = status;
+    const verdict = judgeStatus(status, {
+      nativeToken: t.copier.copier.capabilities.nativeIdempotencyToken,
+      confirmed: !this.#rt.settings.confirmOnCompletion,
+    });
+    switch (verdict.verdict) {
+      case 'running':
+        delete item.absent;
+        if (message !== null) await this.#arm(t, at);
+        return this.#close(t, { kind: 'wait' });
+      case 'follow':
+        await this.#follow(t, verdict.to, at);
+        return this.#close(t, { kind: 'wait' });
+      case 'look-up':
+        return this.#lookUpAbsent(t, at);
+      case 'confirm':
+        return this.#confirm(t, at);
+      case 'finished': {
+        const error =
+          verdict.outcome === 'failed' ? copyFailedError(status, t.copier.copier.provider) : undefined;
+        return this.#finish(t, verdict.outcome, error);
+      }
+    }
+  }
+
+  /** Looks the token of a tracked copy up; a throttle pauses the partition, any failure counts nothing. */
+  async #lookUpTracked(t: Turn): Promise<LookupAnswer> {
+    const result = await lookUpStep(t.lc, t.item);
+    if (!result.ok) {
+      if (result.error.code === 'THROTTLED') await this.#throttled(t, result.error);
+      return { error: true };
+    }
+    for (const id of result.value?.duplicatesRemoved ?? []) t.item.duplicatesRemoved.push(id);
+    return { found: result.value?.snapshotId };
+  }
+
+  /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
+  async #follow(t: Turn, to: string, at: number): Promise<void> {
+    const from = await followStep(t.lc, t.item, to);
+    this.#emit(t, { type: 'copy-replaced', index: t.item.index, from, to: t.item.destination! });
+    await this.#arm(t, at, { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 });
+  }
+
+  async #lookUpAbsent(t: Turn, at: number): Promise<WorkflowState> {
+    const item = t.item;
+    const verdict = judgeAbsentLookup({
+      tracked: item.destination!.snapshotId,
+      answer: await this.#lookUpTracked(t),
+      absent: item.absent,
+      now: this.#rt.clock.now(),
+      consistencyWindowMs: t.copier.consistencyWindowMs,
+      absentConfirmations: this.#rt.settings.absentConfirmations,
+    });
+    if (verdict.verdict === 'running') {
+      if (verdict.absent === undefined) delete item.absent;
+      else item.absent = verdict.absent;
+      await this.#arm(t, at);
+      return this.#close(t, { kind: 'wait' });
+    }
+    if (verdict.verdict === 'follow') {
+      await this.#follow(t, verdict.to, at);
+      return this.#close(t, { kind: 'wait' });
+    }
+    return this.#finish(
+      t,
+      'failed',
+      copyGoneError(item.destination!, item.absent?.count ?? 0, t.copier.copier.provider),
+    );
+  }
+
+  async #confirm(t: Turn, at: number): Promise<WorkflowState> {
+    const item = t.item;
+    const answer = await this.#lookUpTracked(t);
+    if ('error' in answer) item.confirmAttempts += 1;
+    const verdict = judgeConfirmLookup({
+      tracked: item.destination!.snapshotId,
+      answer,
+      attempts: item.confirmAttempts,
+      maxAttempts: this.#rt.settings.retry.maxAttempts,
+    });
+    if (verdict.verdict === 'follow') {
+      await this.#follow(t, verdict.to, at);
+      return this.#close(t, { kind: 'wait' });
+    }
+    if (verdict.verdict === 'completed') {
+      if (verdict.rule === 'confirm-gave-up') {
+        this.#rt.logger.warn('could not confirm the copy is the only one for its token', {
+          index: item.index,
+          snapshotId: item.destination?.snapshotId,
+        });
+      }
+      return this.#finish(t, 'completed');
+    }
+    await this.#arm(t, at);
+    return this.#close(t, { kind: 'wait' });
+  }
+
+  /** The request ends: the journal's facts, the result, the event. */
+  async #finish(
+    t: Turn,
+    outcome: 'completed' | 'failed' | 'cancelled' | 'resumable',
+    error?: SnapcopyError,
+  ): Promise<WorkflowState> {
+    const item = t.item;
+    item.outcome = outcome;
+    item.phase = 'done';
+    await finalizeStep(t.lc, item, outcome, error);
+    await untrack(this.#rt.pool, t.workflowId);
+    const result = resultToJson(toCopyResult(item));
+    await this.#rt.journal.recordResult(t.input.batchId, item.index, result);
+    this.#emit(t, { type: 'copy-finished', index: item.index, result: toCopyResult(item) });
+    return this.#close(t, { kind: 'done', result });
+  }
+
+  /**
+   * Where the in-process runner stops and leaves the request `resumable` (its retries ran
+   * out), the journal is left exactly as that run leaves it, and after `reopenAfterMs` the
+   * workflow goes on as a rerun would: from the journal, with fresh attempts. After
+   * `maxRounds` such rounds it ends `resumable`; submitting the batch again continues it.
+   */
+  async #keepOpen(t: Turn, error: SnapcopyError | undefined): Promise<WorkflowState> {
+    const { maxRounds, reopenAfterMs } = this.#rt.settings;
+    if (t.rounds + 1 >= maxRounds) return this.#finish(t, 'resumable', error);
+    const item = t.item;
+    await finalizeStep(t.lc, item, 'resumable', error);
+    const entry = await this.#rt.journal.getEntry(t.input.batchId, item.index);
+    if (!entry) throw new Error(`journal: no entry ${t.input.batchId}#${item.index}`);
+    const fresh = itemFromJournalEntry(entry, true, this.#rt.clock.now());
+    t.item = {
+      ...fresh,
+      timings: { queuedAt: item.timings.queuedAt },
+      duplicatesRemoved: item.duplicatesRemoved,
+      replacedCopies: item.replacedCopies,
+      ...(item.lastError ? { lastError: item.lastError } : {}),
+    };
+    t.rounds += 1;
+    this.#rt.logger.info('a copy ran out of retries: it goes on after a pause, as a rerun would', {
+      batchId: t.input.batchId,
+      index: item.index,
+      round: t.rounds,
+      code: error?.code,
+    });
+    return this.#close(t, this.#resumeAt(t.item, reopenAfterMs));
+  }
+}
