@@ -187,7 +187,8 @@ describe('batch and policy run on workers', { timeout: 120_000 }, () => {
 
     const again = await cli(['batch', file, '--engine', 'dbos']);
     expect(again.code, again.stderr).toBe(EXIT_CODES.success);
-    expect(again.stdout).toMatch(/already submitted .*0 copy workflow\(s\) enqueued/);
+    // The heading is a note for a person: on stderr, as every command's progress is.
+    expect(again.stderr).toMatch(/already submitted .*0 copy workflow\(s\) enqueued/);
     expect(again.stdout).toMatch(/\(resumed\): 2 completed/);
     expect(copyCalls()).toBe(calls);
 

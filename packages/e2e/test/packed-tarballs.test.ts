@@ -23,7 +23,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const PUBLISHED = ['core', 'aws', 'alibaba', 'orchestrator', 'policy', 'testkit', 'cli'] as const;
+const PUBLISHED = [
+  'core',
+  'aws',
+  'alibaba',
+  'orchestrator',
+  'policy',
+  'engine-dbos',
+  'testkit',
+  'cli',
+] as const;
 type PackageDir = (typeof PUBLISHED)[number];
 
 // biome-ignore lint/suspicious/noExplicitAny: package manifests are free-form JSON.

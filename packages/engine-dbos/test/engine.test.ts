@@ -22,7 +22,7 @@ import {
 import { parsePolicyDocument } from '@snapcopy/policy';
 import { startTestPostgres, type TestPostgres } from '@snapcopy/engine-dbos/testing';
 import { type BatchEvent, CopyOrchestrator, MemoryCopyJournal } from '@snapcopy/orchestrator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   copiesPerToken,
   copyCalls,
@@ -242,12 +242,19 @@ describe('the lifecycle rules on the workers', () => {
       signal: AbortSignal.timeout(30_000),
     });
     expect(result.results[0]!.outcome).toBe('completed');
-    const [status] = await conn.client.listWorkflows({ workflowIDs: ['ghost.0'] });
-    expect(status).toMatchObject({
-      status: 'SUCCESS',
-      executorId: 'engine-w1',
-      queueName: copyQueueName('ref'),
-    });
+    // The journal says completed from the workflow's last step; DBOS records the workflow's
+    // own SUCCESS when it returns, a moment later.
+    await vi.waitFor(
+      async () => {
+        const [status] = await conn.client.listWorkflows({ workflowIDs: ['ghost.0'] });
+        expect(status).toMatchObject({
+          status: 'SUCCESS',
+          executorId: 'engine-w1',
+          queueName: copyQueueName('ref'),
+        });
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   }, 60_000);
 
   it('a policy pass runs on the workers: its copies as copy workflows, and a second pass copies nothing', async () => {
