@@ -16,9 +16,11 @@ import { BoundedMap, regionKey } from './bounded-memory.js';
 import type { CancelLedger, CancelRecord } from './cancel-ledger.js';
 import type { Capabilities } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
-import type { BatchResult, CallOptions, CancelOptions, WaitOptions } from './copier.js';
+import type { BatchResult, CallOptions, CancelOptions, FacadeCopyOptions, WaitOptions } from './copier.js';
+import { type CopyKind, type PricedPlanFields, withPlanCost } from './copy-kind.js';
+import type { PriceTable } from './cost.js';
 import { invalidRequest, is, isSnapcopyError, readInput, SnapcopyError } from './errors.js';
-import { LINEAGE_TAGS, type TokenLineage, tokenReuseMismatch } from './lineage.js';
+import { LINEAGE_TAGS, tokenReuseMismatch } from './lineage.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import {
   type ProviderCallRecord,
@@ -75,7 +77,7 @@ export interface CopyKindTypes {
   readonly input: unknown;
   /** A parsed, checked request with its client token. */
   readonly request: ProtocolRequest;
-  readonly plan: { readonly request: unknown };
+  readonly plan: PricedPlanFields & { readonly request: unknown };
   /** Names one copy: a region and the kind's id field. */
   readonly ref: { readonly region: string };
   readonly handle: unknown;
@@ -123,20 +125,6 @@ export interface NeutralCancel {
   readonly message: string;
   /** The copy was still in progress when it was cancelled. */
   readonly wasRunning?: boolean;
-}
-
-/** Options of {@link CopyFacade.copy}. */
-export interface FacadeCopyOptions<P> extends CallOptions {
-  /** A plan made for this same request, to skip planning again. */
-  readonly plan?: P;
-  /**
-   * The caller has just looked the request's client token up (with {@link CopyFacade.findMany}
-   * or {@link CopyFacade.find}) and found no copy: the first attempt skips its own lookup
-   * before the copy call. A retry after a lost reply still looks the token up first, and
-   * providers without a native token still look it up after the copy (to remove a copy
-   * made by a racing runner).
-   */
-  readonly tokenChecked?: boolean;
 }
 
 /** Requests of a batch planned or looked up one by one (no batch driver), this many at a time. */
@@ -304,23 +292,57 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
 
   // ---- the kind: how requests, refs, handles and statuses of this resource look ----
 
-  /** `snapshot` or `image`, for messages. */
-  protected abstract readonly kindNoun: string;
-  /** Parses and checks an untrusted request (the token may be missing). Only `INVALID_REQUEST`. */
-  protected abstract kindParse(input: unknown): Omit<K['request'], 'clientToken'> & { clientToken?: string };
-  /** Refuses what the manifest says the provider never does (before any call). */
-  protected abstract kindCheckCapabilities(request: K['request']): SnapcopyError | undefined;
-  /** The source id and the lineage tag that carries it, for the token-reuse check. */
-  protected abstract kindLineage(request: K['request']): TokenLineage;
-  /** Checks a ref and returns its region and id (`INVALID_REQUEST` naming `refs.<index>`). */
-  protected abstract kindRefId(ref: unknown, index: number): { readonly region: string; readonly id: string };
-  protected abstract kindHandle(request: K['request'], made: MadeCopy): K['handle'];
-  protected abstract kindStatus(status: NeutralStatus): K['status'];
-  protected abstract kindCancel(result: NeutralCancel): K['cancel'];
-  /** Money for a plan, given a price table. */
-  protected abstract kindWithCost(plan: K['plan'], prices: unknown): K['plan'];
+  /** The kind of resource this facade copies: its names, its parser and its capability pre-check. */
+  protected abstract readonly kind: CopyKind<K['request'], K['capabilities']>;
 
-  // ---- the driver: the provider calls an adapter implements ----
+  /** Checks a ref and returns its region and id (`INVALID_REQUEST` naming `refs.<index>`). */
+  protected kindRefId(ref: unknown, index: number): { readonly region: string; readonly id: string } {
+    return this.kind.checkRef(ref, index);
+  }
+
+  /** A ref of this kind: `{ region, snapshotId }` for snapshots, `{ region, imageId }` for images. */
+  protected kindRefOf(region: string, id: string): K['ref'] {
+    return { region, [this.kind.idField]: id } as K['ref'];
+  }
+
+  protected kindHandle(request: K['request'], made: MadeCopy): K['handle'] {
+    return {
+      provider: this.provider,
+      region: request.destination.region,
+      [this.kind.idField]: made.id,
+      sourceRegion: request.source.region,
+      [this.kind.sourceIdField]: this.kind.sourceIdOf(request),
+      clientToken: request.clientToken,
+      startedAt: new Date(made.startedAt).toISOString(),
+      reused: made.reused,
+      ...(made.duplicatesRemoved && made.duplicatesRemoved.length > 0
+        ? { duplicatesRemoved: made.duplicatesRemoved }
+        : {}),
+    } as K['handle'];
+  }
+
+  /** A status under the kind's id field; a kind with more to say (an image's snapshots) adds it. */
+  protected kindStatus(s: NeutralStatus): K['status'] {
+    // Assigned, not spread: this runs for every id of every poll round.
+    const status: Record<string, unknown> = {
+      region: s.region,
+      [this.kind.idField]: s.id,
+      state: s.state,
+      progress: s.progress,
+      rawState: s.rawState,
+    };
+    if (s.message !== undefined) status.message = s.message;
+    if (s.encrypted !== undefined) status.encrypted = s.encrypted;
+    if (s.kmsKeyId !== undefined) status.kmsKeyId = s.kmsKeyId;
+    if (s.replacedBy !== undefined) status.replacedBy = s.replacedBy;
+    return status as K['status'];
+  }
+
+  protected kindCancel(r: NeutralCancel): K['cancel'] {
+    return { region: r.region, [this.kind.idField]: r.id, takesEffect: r.takesEffect, message: r.message };
+  }
+
+  // ---- the driver: the provider calls an adapter implements ----  // ---- the driver: the provider calls an adapter implements ----
 
   /** Provider-specific field checks that need no call (ids, tags, names). Throws `INVALID_REQUEST`. */
   protected _validate(_request: K['request']): void {}
@@ -403,7 +425,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   ): Promise<DriverCopyPage>;
   /** Why a copy the provider no longer returns is gone (shown when snapcopy did not delete it). */
   protected _absentMessage(region: string, id: string): string {
-    return `${this.kindNoun} ${id} no longer exists in ${region} (deleted, released, or never made by this account)`;
+    return `${this.kind.noun} ${id} no longer exists in ${region} (deleted, released, or never made by this account)`;
   }
 
   // ---- the public protocol ----
@@ -425,7 +447,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         provider: this.provider,
       });
     }
-    const filter = copyListFilter(q, this.kindSourceTag);
+    const filter = copyListFilter(q, this.kind.sourceTag);
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     let next: string | undefined;
     for (let page = 0; page < maxPages; page++) {
@@ -434,7 +456,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         this.retrying(() => list(q.region, filter, token, signalOf(options)), options, 'list'),
       );
       const copies = value.copies
-        .filter((c) => c.region === q.region && matchesCopyListQuery(c, q, this.kindSourceTag))
+        .filter((c) => c.region === q.region && matchesCopyListQuery(c, q, this.kind.sourceTag))
         .map((c) => this.#listed(c));
       yield { copies, $metadata: metadata };
       next = value.nextToken;
@@ -453,23 +475,13 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     for await (const page of this.paginateListCopies(query, options)) yield* page.copies;
   }
 
-  /** The lineage tag naming a copy's source: the source snapshot's (image copiers name the image's). */
-  protected get kindSourceTag(): string {
-    return LINEAGE_TAGS.sourceSnapshot;
-  }
-
-  /** A ref of this kind: `{ region, snapshotId }` for snapshots, `{ region, imageId }` for images. */
-  protected kindRefOf(region: string, id: string): K['ref'] {
-    return { region, [`${this.kindNoun}Id`]: id } as K['ref'];
-  }
-
   #listed(c: ObservedCopy): ListedCopy<K['ref']> {
     const status = this.#statusOf(c.region, c.id, c);
     const token = c.tags[LINEAGE_TAGS.clientToken] as string;
     const batchId = batchIdOfToken(token);
     const policy = c.tags[LISTING_TAGS.policy];
     const sourceRegion = c.tags[LINEAGE_TAGS.sourceRegion];
-    const sourceId = c.tags[this.kindSourceTag];
+    const sourceId = c.tags[this.kind.sourceTag];
     return {
       provider: this.provider,
       ref: this.kindRefOf(c.region, c.id),
@@ -500,9 +512,9 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
 
   /** Parses, applies the capability pre-check and the provider's field rules, fills the token. */
   protected normalize(input: unknown): K['request'] {
-    const parsed = this.kindParse(input);
+    const parsed = this.kind.parse(input);
     const req = { ...parsed, clientToken: parsed.clientToken ?? randomUUID() } as K['request'];
-    const refused = this.kindCheckCapabilities(req);
+    const refused = this.kind.checkCapabilities(this.provider, this.capabilities, req);
     if (refused) throw refused;
     this._validate(req);
     return req;
@@ -541,7 +553,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   #refId(ref: unknown, index: number): { readonly region: string; readonly id: string } {
     const path = `refs.${index}`;
     const checked = readInput(path, () => this.kindRefId(ref, index), this.provider);
-    this._validateCopyId(checked.id, `${path}.${this.kindNoun}Id`);
+    this._validateCopyId(checked.id, `${path}.${this.kind.idField}`);
     return checked;
   }
 
@@ -552,7 +564,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     const { value: made, metadata } = await this.withCalls(() =>
       this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'),
     );
-    const priced = options.prices === undefined ? made : this.kindWithCost(made, options.prices);
+    const priced = options.prices === undefined ? made : withPlanCost(made, options.prices as PriceTable);
     const plan = withMetadata(priced, metadata);
     this.#plans.set(plan as object, input);
     return plan;
@@ -596,7 +608,8 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         return;
       }
       try {
-        const priced = options.prices === undefined ? one.plan : this.kindWithCost(one.plan, options.prices);
+        const priced =
+          options.prices === undefined ? one.plan : withPlanCost(one.plan, options.prices as PriceTable);
         const plan = withMetadata(priced, metadata);
         this.#plans.set(plan as object, inputs[index]);
         out[index] = { ok: true, value: plan };
@@ -902,7 +915,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     found: readonly ObservedCopy[],
     options: CallOptions,
   ): Promise<MadeCopy | undefined> {
-    const lineage = this.kindLineage(req);
+    const lineage = this.kind.lineage(req);
     const copies = found.filter((c) => c.tags[lineage.tokenTag] === req.clientToken);
     const keep = copyToKeep(copies);
     if (keep === undefined) return undefined;
@@ -1012,7 +1025,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    */
   async #converge(req: K['request'], made: MadeCopy, options: CallOptions): Promise<MadeCopy> {
     const region = req.destination.region;
-    const lineage = this.kindLineage(req);
+    const lineage = this.kind.lineage(req);
     let copies: ObservedCopy[];
     try {
       copies = await this.#findToken(region, req.clientToken, options);
@@ -1369,7 +1382,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    */
   #refuseCompleted(seen: ObservedCopy): never {
     const facts = [
-      `${this.kindNoun} ${seen.id} in ${seen.region}`,
+      `${this.kind.noun} ${seen.id} in ${seen.region}`,
       seen.sizeGiB === undefined ? undefined : `${seen.sizeGiB} GiB`,
       seen.completedAt === undefined
         ? seen.createdAt === undefined
@@ -1425,7 +1438,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       throw invalidRequest(
         [
           {
-            path: `${this.kindNoun}Id`,
+            path: this.kind.idField,
             message: `${id} is not a copy made by snapcopy (no snapcopy:client-token tag); refusing to delete it`,
           },
         ],
