@@ -9,15 +9,13 @@ import {
   type NormalizedCopyRequest,
   type NormalizedListQuery,
   type ObservedCopy,
-  isSnapcopyError,
   type ProviderListPage,
-  registerSecret,
-  SnapcopyError,
+  type SnapcopyError,
 } from '@snapcopy/core';
 import { EcsCalls } from './calls.js';
 import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
 import { EcsClientPool } from './client-pool.js';
-import { buildCopySnapshotParams } from './copy-params.js';
+import { buildCopySnapshotParams, copyCallLogFields } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
 import { AlibabaKmsCalls } from './kms-calls.js';
@@ -25,7 +23,7 @@ import { describeSnapshotsListFilter } from './list-params.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
 import { listByTagValues } from './tag-listing.js';
 import { decideAlibabaPlan } from './plan.js';
-import { type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
+import { type AlibabaPlanFacts, type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
 import { ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS, ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS } from './options.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields, validateAlibabaSnapshotId } from './rules/validation.js';
@@ -46,15 +44,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #readers: AlibabaPlanReaders;
 
   constructor(options: AlibabaEcsCopierOptions = {}) {
-    super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, {
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.cancelLedger ? { cancelLedger: options.cancelLedger } : {}),
-    });
-    const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
-    if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
-    if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
+    super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, options);
     this.#pool = new EcsClientPool(options);
     this.#calls = new EcsCalls(this.#pool);
     const kmsEndpoint = options.kmsEndpoint ?? options.endpoint;
@@ -92,27 +82,16 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     if (refused) throw refused;
   }
 
-  /** One request is a batch of one: a plan alone and a plan in a batch are made the same way. */
-  protected override async _plan(request: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
-    const [plan] = await this._planBatch([request], options);
-    if (plan instanceof SnapcopyError) throw plan;
-    return plan!;
-  }
-
-  protected override async _planBatch(
+  /** Every read the plans need, shared across the batch (see `readAlibabaPlanFacts`). */
+  protected override _readPlanFacts(
     requests: readonly NormalizedCopyRequest[],
     options: CallOptions,
-  ): Promise<Array<CopyPlan | SnapcopyError>> {
-    const facts = await readAlibabaPlanFacts(this.#readers, requests, options.signal);
-    return facts.map((f, i) => {
-      if (f instanceof SnapcopyError) return f;
-      try {
-        return decideAlibabaPlan(requests[i]!, f);
-      } catch (err) {
-        if (isSnapcopyError(err)) return err;
-        throw err;
-      }
-    });
+  ): Promise<Array<AlibabaPlanFacts | SnapcopyError>> {
+    return readAlibabaPlanFacts(this.#readers, requests, options.signal);
+  }
+
+  protected override _decidePlan(request: NormalizedCopyRequest, facts: AlibabaPlanFacts): CopyPlan {
+    return decideAlibabaPlan(request, facts);
   }
 
   /**
@@ -138,35 +117,13 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       .map((s) => observedSnapshot(region, s));
   }
 
-  protected override async _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
-    const { snapshots } = await this.#calls.describeSnapshots(
-      region,
-      { tags: { [LINEAGE_TAGS.clientToken]: token } },
-      options.signal,
-    );
-    return snapshots.filter((s) => s.snapshotId).map((s) => observedSnapshot(region, s));
-  }
-
   protected override _startCopy(
     request: NormalizedCopyRequest,
     plan: CopyPlan,
     options: CallOptions,
   ): Promise<string> {
     const params = buildCopySnapshotParams(request, plan);
-    this.logger.debug(
-      {
-        regionId: params.regionId,
-        destinationRegionId: params.destinationRegionId,
-        snapshotId: params.snapshotId,
-        encrypted: params.encrypted ?? false,
-        clientToken: params.clientToken,
-      },
-      'CopySnapshot',
-    );
+    this.logger.debug(copyCallLogFields(params, { snapshotId: params.snapshotId }), 'CopySnapshot');
     return this.#calls.copySnapshot(params, options.signal);
   }
 

@@ -11,11 +11,11 @@ import {
   isSnapcopyError,
   type NormalizedImageCopyRequest,
   type ObservedCopy,
-  registerSecret,
   type SnapcopyError,
 } from '@snapcopy/core';
 import { EcsCalls } from './calls.js';
 import { EcsClientPool } from './client-pool.js';
+import { copyCallLogFields } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
 import { ECS_IMAGE_PAGE_SIZE, EcsImageCalls } from './image-calls.js';
@@ -48,15 +48,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   readonly #maxLineagePages: number;
 
   constructor(options: AlibabaImageCopierOptions = {}) {
-    super(ALIBABA_PROVIDER, ALIBABA_ECS_IMAGE_CAPABILITIES, {
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.cancelLedger ? { cancelLedger: options.cancelLedger } : {}),
-    });
-    const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
-    if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
-    if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
+    super(ALIBABA_PROVIDER, ALIBABA_ECS_IMAGE_CAPABILITIES, options);
     this.#pool = new EcsClientPool(options);
     this.#calls = new EcsCalls(this.#pool);
     this.#images = new EcsImageCalls(this.#pool);
@@ -145,16 +137,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     options: CallOptions,
   ): Promise<string> {
     const params = buildCopyImageParams(request, plan);
-    this.logger.debug(
-      {
-        regionId: params.regionId,
-        destinationRegionId: params.destinationRegionId,
-        imageId: params.imageId,
-        encrypted: params.encrypted ?? false,
-        clientToken: params.clientToken,
-      },
-      'CopyImage',
-    );
+    this.logger.debug(copyCallLogFields(params, { imageId: params.imageId }), 'CopyImage');
     return this.#images.copyImage(params, options.signal);
   }
 

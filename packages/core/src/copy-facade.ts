@@ -12,6 +12,7 @@ import {
   type ListedCopy,
   matchesCopyListQuery,
 } from './copy-listing.js';
+import { chunk } from './batch-reads.js';
 import { BoundedMap, regionKey } from './bounded-memory.js';
 import type { CancelLedger, CancelRecord } from './cancel-ledger.js';
 import type { Capabilities } from './capabilities.js';
@@ -191,12 +192,6 @@ async function mapWithConcurrency<T, R>(
   return out;
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const signalOf = (options: CallOptions): CallOptions => (options.signal ? { signal: options.signal } : {});
 
 /** A result with the `$metadata` of the provider calls that made it. */
@@ -232,9 +227,10 @@ function readOptions<T extends object>(options: T | undefined, provider: string)
  * reply, the token-reuse check, convergence of duplicates made by racing runners (where
  * the provider has no native token), batched status, waiting, and a cancel that deletes
  * only what snapcopy made and remembers what it cancelled. Adapters implement a handful
- * of narrow driver methods (`_plan`, `_findByToken`, `_startCopy`, `_describe`, `_delete`,
- * `_tagCopy`, `_mapError`) on input that is already checked; each kind (snapshots,
- * images) names its fields through the `kind*` hooks.
+ * of narrow driver methods (`_plan` or `_readPlanFacts` with `_decidePlan`, `_findByToken`
+ * or `_findByTokens`, `_startCopy`, `_describe`, `_delete`, `_tagCopy`, `_mapError`) on
+ * input that is already checked; each kind (snapshots, images) names its fields through
+ * its {@link CopyKind}.
  */
 export abstract class CopyFacade<K extends CopyKindTypes> {
   readonly provider: string;
@@ -269,9 +265,9 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     this.clock = runtime.clock ?? systemClock;
     this.retryPolicy = runtime.retry ?? DEFAULT_RETRY_POLICY;
     this.logger = redactingLogger(runtime.logger ?? silentLogger);
-    this.#ledger = runtime.cancelLedger;
+    this.#ledger = runtime.cancelLedger ?? undefined;
     this.#logCall =
-      runtime.logger === undefined
+      runtime.logger === undefined || runtime.logger === null
         ? undefined
         : (call) =>
             this.logger.debug(
@@ -342,7 +338,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     return { region: r.region, [this.kind.idField]: r.id, takesEffect: r.takesEffect, message: r.message };
   }
 
-  // ---- the driver: the provider calls an adapter implements ----  // ---- the driver: the provider calls an adapter implements ----
+  // ---- the driver: the provider calls an adapter implements ----
 
   /** Provider-specific field checks that need no call (ids, tags, names). Throws `INVALID_REQUEST`. */
   protected _validate(_request: K['request']): void {}
@@ -351,17 +347,38 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * provider writes ids, before any call. Throws `INVALID_REQUEST` naming `path`.
    */
   protected _validateCopyId(_id: string, _path: string): void {}
-  /** Reads what the plan needs and applies the provider's rules. Never mutates. */
-  protected abstract _plan(request: K['request'], options: CallOptions): Promise<K['plan']>;
+  /**
+   * Reads what the plan needs and applies the provider's rules. Never mutates. Without an
+   * override, a request is planned as a batch of one through {@link _readPlanFacts} and
+   * {@link _decidePlan}: a plan alone and a plan in a batch are then made the same way.
+   */
+  protected async _plan(request: K['request'], options: CallOptions): Promise<K['plan']> {
+    const [plan] = await this.#planFromFacts([request], options);
+    if (isSnapcopyError(plan)) throw plan;
+    return plan as K['plan'];
+  }
+  /**
+   * Reads every fact the plans of `requests` decide from, sharing the reads they have in
+   * common (sources by as many ids per call as the provider takes, account settings once per
+   * region, lineage and keys once each); nothing is decided yet. Returns, in order, each
+   * request's facts or the error of that request alone (a source not found); throws when a
+   * read they share failed. With {@link _decidePlan} it makes `_plan` and `_planBatch`.
+   */
+  protected _readPlanFacts?(
+    requests: readonly K['request'][],
+    options: CallOptions,
+  ): Promise<readonly unknown[]>;
+  /** The provider's rules over one request's facts: its plan, or a `SnapcopyError` thrown to refuse it. */
+  protected _decidePlan?(request: K['request'], facts: unknown): K['plan'];
   /**
    * Every copy in `region` carrying snapcopy's client-token tag with value `token`. Must
-   * throw (not return empty) when the reply is not a well-formed provider reply.
+   * throw (not return empty) when the reply is not a well-formed provider reply. Without
+   * an override, {@link _findByTokens} with the one token.
    */
-  protected abstract _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]>;
+  protected _findByToken(region: string, token: string, options: CallOptions): Promise<ObservedCopy[]> {
+    if (this._findByTokens === undefined) throw this.#missingDriver('_findByToken or _findByTokens');
+    return this._findByTokens(region, [token], options);
+  }
   /**
    * Every copy in `region` carrying snapcopy's client-token tag with any of `tokens`, with
    * as few calls as the provider's filters allow. Optional: without it, batches look tokens
@@ -630,7 +647,11 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     options: CallOptions,
   ): Promise<Array<{ plan: K['plan'] } | { error: SnapcopyError }>> {
     if (requests.length === 0) return [];
-    const batch = this._planBatch?.bind(this);
+    const batch =
+      this._planBatch?.bind(this) ??
+      (this._readPlanFacts === undefined
+        ? undefined
+        : (reqs: readonly K['request'][], o: CallOptions) => this.#planFromFacts(reqs, o));
     if (batch !== undefined) {
       const made = await this.retrying(() => batch(requests, signalOf(options)), options, 'plan');
       return made.map((m) => (isSnapcopyError(m) ? { error: m } : { plan: m }));
@@ -641,6 +662,35 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       } catch (err) {
         return { error: this.#asError(err) };
       }
+    });
+  }
+
+  /** Plans from the driver's facts and rules; a rule's refusal is that request's error alone. */
+  async #planFromFacts(
+    requests: readonly K['request'][],
+    options: CallOptions,
+  ): Promise<Array<K['plan'] | SnapcopyError>> {
+    const read = this._readPlanFacts?.bind(this);
+    const decide = this._decidePlan?.bind(this);
+    if (read === undefined || decide === undefined)
+      throw this.#missingDriver('_plan or _readPlanFacts and _decidePlan');
+    const facts = await read(requests, options);
+    return facts.map((f, i) => {
+      if (isSnapcopyError(f)) return f;
+      try {
+        return decide(requests[i]!, f);
+      } catch (err) {
+        if (isSnapcopyError(err)) return err;
+        throw err;
+      }
+    });
+  }
+
+  /** An adapter that implements neither of two driver methods one of which the protocol needs. */
+  #missingDriver(what: string): SnapcopyError {
+    return new SnapcopyError('PROVIDER_ERROR', `${this.provider}: the adapter implements neither ${what}`, {
+      provider: this.provider,
+      retryable: false,
     });
   }
 

@@ -185,6 +185,7 @@ export {
   type ProtocolRequest,
 } from './copy-facade.js';
 export { type ObservedCopy, STATE_TAGS } from './observed-copy.js';
+export { chunk, findOwnedOrShared, groupBy, readByRegion } from './batch-reads.js';
 export {
   batchIdOfToken,
   type CopyListFilter,
