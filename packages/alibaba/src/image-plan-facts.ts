@@ -36,31 +36,6 @@ export interface AlibabaImagePlanFacts {
   readonly disks: readonly AlibabaBackingDisk[];
 }
 
-/**
- * The source image and whether the caller owns it: first among the caller's own images,
- * then among those shared with it (or published). When the request names the owner, the
- * image is taken as shared.
- */
-async function readSourceImage(
-  images: EcsImageCalls,
-  source: NormalizedImageCopyRequest['source'],
-  signal?: AbortSignal,
-): Promise<{ image: EcsImage; ownership: 'owned' | 'shared' }> {
-  const ids = { imageIds: [source.imageId] };
-  const pick = (found: readonly EcsImage[]) => found.find((i) => i.imageId === source.imageId);
-  const { found, ownership } = await findOwnedOrShared(source, {
-    own: async () => pick(await images.describeImages(source.region, { ...ids, ownerAlias: 'self' }, signal)),
-    any: async () => pick(await images.describeImages(source.region, ids, signal)),
-    ownerOf: (image) => (image.imageOwnerId === undefined ? undefined : String(image.imageOwnerId)),
-    notFound: (why) =>
-      new SnapcopyError('NOT_FOUND', `image ${source.imageId} ${why} in ${source.region}`, {
-        provider: ALIBABA_PROVIDER,
-        providerCode: 'InvalidImageId.NotFound',
-      }),
-  });
-  return { image: found, ownership };
-}
-
 /** A disk's facts from the image's mapping alone: its disk size is the only size ECS gives. */
 function factsFromMapping(
   region: string,
@@ -153,7 +128,27 @@ export async function readAlibabaImagePlanFacts(
   maxLineagePages: number,
   signal?: AbortSignal,
 ): Promise<AlibabaImagePlanFacts> {
-  const { image, ownership } = await readSourceImage(images, request.source, signal);
+  const { source: src } = request;
+  // The source image and whether the caller owns it: first among the caller's own images,
+  // then among those shared with it (or published).
+  const { found: image, ownership } = await findOwnedOrShared(
+    { id: src.imageId, account: src.account },
+    {
+      read: (own) =>
+        images.describeImages(
+          src.region,
+          { imageIds: [src.imageId], ...(own ? { ownerAlias: 'self' } : {}) },
+          signal,
+        ),
+      idOf: (i) => i.imageId,
+      ownerOf: (i) => (i.imageOwnerId === undefined ? undefined : String(i.imageOwnerId)),
+      notFound: (why) =>
+        new SnapcopyError('NOT_FOUND', `image ${src.imageId} ${why} in ${src.region}`, {
+          provider: ALIBABA_PROVIDER,
+          providerCode: 'InvalidImageId.NotFound',
+        }),
+    },
+  );
   const region = request.source.region;
   const mappings = imageDisks(image);
   const ids = mappings.flatMap((d) => (d.snapshotId ? [d.snapshotId] : []));

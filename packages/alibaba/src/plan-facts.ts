@@ -1,8 +1,8 @@
 import {
-  groupBy,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   readByRegion,
+  readPerGroup,
   SnapcopyError,
 } from '@snapcopy/core';
 import { ECS_PAGE_SIZE, type EcsCalls } from './calls.js';
@@ -137,24 +137,18 @@ export async function readAlibabaPlanFacts(
     readable.set(region, answered);
   }
 
-  const lineageWanted = live.filter((f) => f.source.sourceDiskId);
-  const lineages = new Map(
-    await Promise.all(
-      [...groupBy(lineageWanted, (f) => f.req.destination.region)].map(
-        async ([region, list]) =>
-          [
-            region,
-            await listByTagValues(
-              ecs,
-              region,
-              LINEAGE_TAGS.sourceVolume,
-              list.map((f) => f.source.sourceDiskId!),
-              { status: 'accomplished', maxPages: readers.maxLineagePages },
-              signal,
-            ),
-          ] as const,
+  const lineages = await readPerGroup(
+    live.filter((f) => f.source.sourceDiskId),
+    (f) => f.req.destination.region,
+    (region, list) =>
+      listByTagValues(
+        ecs,
+        region,
+        LINEAGE_TAGS.sourceVolume,
+        list.map((f) => f.source.sourceDiskId!),
+        { status: 'accomplished', maxPages: readers.maxLineagePages },
+        signal,
       ),
-    ),
   );
 
   for (const f of live) {

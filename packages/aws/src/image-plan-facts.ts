@@ -53,28 +53,6 @@ function notFound(region: string, imageId: string, why: string): SnapcopyError {
   });
 }
 
-/**
- * Reads the source AMI and whether the caller owns it, without STS: first among the
- * caller's own AMIs (`Owners: ['self']`), then among those it may launch (shared with it,
- * or public). When the request names the owner account the AMI is taken as shared.
- */
-export async function readSourceImage(
-  calls: Ec2Calls,
-  source: NormalizedImageCopyRequest['source'],
-  signal?: AbortSignal,
-): Promise<{ image: Image; ownership: 'owned' | 'shared' }> {
-  const ids = { ImageIds: [source.imageId] };
-  const pick = (found: readonly Image[]) => found.find((i) => i.ImageId === source.imageId);
-  const { found, ownership } = await findOwnedOrShared(source, {
-    own: async () =>
-      pick(await calls.describe('DescribeImages', source.region, { ...ids, Owners: ['self'] }, signal)),
-    any: async () => pick(await calls.describe('DescribeImages', source.region, ids, signal)),
-    ownerOf: (image) => image.OwnerId,
-    notFound: (why) => notFound(source.region, source.imageId, why),
-  });
-  return { image: found, ownership };
-}
-
 /** The backing snapshots the caller can see, by id (a `snapshot-id` filter leaves the others out). */
 async function readBackingSnapshots(
   calls: Ec2Calls,
@@ -201,7 +179,24 @@ export async function readAwsImagePlanFacts(
   request: NormalizedImageCopyRequest,
   signal?: AbortSignal,
 ): Promise<AwsImagePlanFacts> {
-  const { image, ownership } = await readSourceImage(calls, request.source, signal);
+  const { source: src } = request;
+  // The source AMI and whether the caller owns it, without STS: first among the caller's own
+  // AMIs (`Owners: ['self']`), then among those it may launch (shared with it, or public).
+  const { found: image, ownership } = await findOwnedOrShared(
+    { id: src.imageId, account: src.account },
+    {
+      read: (own) =>
+        calls.describe(
+          'DescribeImages',
+          src.region,
+          { ImageIds: [src.imageId], ...(own ? { Owners: ['self'] } : {}) },
+          signal,
+        ),
+      idOf: (i) => i.ImageId,
+      ownerOf: (i) => i.OwnerId,
+      notFound: (why) => notFound(src.region, src.imageId, why),
+    },
+  );
   const devices = backingDevices(image);
   const read = await readBackingSnapshots(calls, request.source.region, devices, signal);
   const readable = devices.flatMap((device) => {

@@ -1,8 +1,8 @@
 import type { Snapshot } from '@aws-sdk/client-ec2';
 import {
-  groupBy,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
+  readPerGroup,
   SnapcopyError,
   type SnapshotRef,
   type SourceSnapshotFacts,
@@ -260,14 +260,18 @@ export async function readAwsPlanFacts(
   });
 
   // The destinations' settings, once per region.
-  const withDefaults: (Partial1 & { index: number })[] = [];
-  await Promise.all(
-    [...groupBy(found, (f) => f.request.destination.region)].map(async ([region, list]) => {
-      const needs = list.map((f) => encryptionSettingsNeeded(f.request.encryption, f.source, region));
-      const defaults = await readDefaultsOnce(ec2, region, needs, signal);
-      for (const [i, f] of list.entries()) withDefaults.push({ ...f, defaults: defaults[i]! });
-    }),
+  const defaultsByRegion = await readPerGroup(
+    found,
+    (f) => f.request.destination.region,
+    (region, list) =>
+      readDefaultsOnce(
+        ec2,
+        region,
+        list.map((f) => encryptionSettingsNeeded(f.request.encryption, f.source, region)),
+        signal,
+      ).then((defaults) => list.map((f, i) => ({ ...f, defaults: defaults[i]! }))),
   );
+  const withDefaults: (Partial1 & { index: number })[] = [...defaultsByRegion.values()].flat();
 
   // The encryption rule refuses some requests before any further read; the rest name their keys.
   const live: (Partial1 & { index: number; keys: KeysToRead })[] = [];
@@ -286,20 +290,17 @@ export async function readAwsPlanFacts(
   );
   const [keyReads, lineages] = await Promise.all([
     once(wanted, keyId, (k) => kms.describeKey(k.region, k.reference, signal)),
-    Promise.all(
-      [...groupBy(lineageWanted, (f) => f.request.destination.region)].map(
-        async ([region, list]) =>
-          [
-            region,
-            await readLineages(
-              ec2,
-              region,
-              list.map((f) => f.source.volumeId!),
-              signal,
-            ),
-          ] as const,
-      ),
-    ).then((pairs) => new Map(pairs)),
+    readPerGroup(
+      lineageWanted,
+      (f) => f.request.destination.region,
+      (region, list) =>
+        readLineages(
+          ec2,
+          region,
+          list.map((f) => f.source.volumeId!),
+          signal,
+        ),
+    ),
   ]);
 
   const withLineage = live.map((f) => {

@@ -8,7 +8,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Items grouped by a key, in first-seen order. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -17,6 +17,20 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
     else out.set(k, [item]);
   }
   return out;
+}
+
+/**
+ * Reads once per group of `items` (grouped by `key`, e.g. a destination region), every group
+ * at once: key → what was read for it, in the groups' first-seen order.
+ */
+export async function readPerGroup<T, R>(
+  items: readonly T[],
+  key: (item: T) => string,
+  read: (key: string, group: T[]) => Promise<R>,
+): Promise<Map<string, R>> {
+  const groups = [...groupBy(items, key)];
+  const results = await Promise.all(groups.map(([k, group]) => read(k, group)));
+  return new Map(groups.map(([k], i) => [k, results[i]!]));
 }
 
 /**
@@ -30,17 +44,19 @@ export async function readByRegion<T>(
   perCall: number,
   read: (region: string, ids: string[]) => Promise<Iterable<readonly [string, T]>>,
 ): Promise<Map<string, Map<string, T>>> {
-  const out = new Map<string, Map<string, T>>();
-  await Promise.all(
-    [...groupBy(refs, (r) => r.region)].flatMap(([region, list]) => {
+  return readPerGroup(
+    refs,
+    (r) => r.region,
+    async (region, list) => {
       const found = new Map<string, T>();
-      out.set(region, found);
-      return chunk([...new Set(list.map((r) => r.id))], perCall).map(async (ids) => {
-        for (const [id, item] of await read(region, ids)) found.set(id, item);
-      });
-    }),
+      await Promise.all(
+        chunk([...new Set(list.map((r) => r.id))], perCall).map(async (ids) => {
+          for (const [id, item] of await read(region, ids)) found.set(id, item);
+        }),
+      );
+      return found;
+    },
   );
-  return out;
 }
 
 /**
@@ -50,24 +66,27 @@ export async function readByRegion<T>(
  * one another account owns; `notFound` words the error for the provider.
  */
 export async function findOwnedOrShared<T>(
-  source: { readonly account?: string | undefined },
-  reads: {
-    readonly own: () => Promise<T | undefined>;
-    readonly any: () => Promise<T | undefined>;
+  source: { readonly id: string; readonly account?: string | undefined },
+  provider: {
+    /** The provider's answer for the source's id: among the caller's own (`ownOnly`), or all it may use. */
+    readonly read: (ownOnly: boolean) => Promise<readonly T[]>;
+    readonly idOf: (found: T) => string | undefined;
     /** The owner account the provider names, when it names one. */
     readonly ownerOf: (found: T) => string | undefined;
     readonly notFound: (why: string) => SnapcopyError;
   },
 ): Promise<{ found: T; ownership: 'owned' | 'shared' }> {
+  const pick = async (ownOnly: boolean) =>
+    (await provider.read(ownOnly)).find((r) => provider.idOf(r) === source.id);
   if (source.account === undefined) {
-    const mine = await reads.own();
+    const mine = await pick(true);
     if (mine !== undefined) return { found: mine, ownership: 'owned' };
   }
-  const found = await reads.any();
-  if (found === undefined) throw reads.notFound('does not exist or is not shared with you');
-  const owner = reads.ownerOf(found);
+  const found = await pick(false);
+  if (found === undefined) throw provider.notFound('does not exist or is not shared with you');
+  const owner = provider.ownerOf(found);
   if (source.account !== undefined && owner !== undefined && owner !== source.account) {
-    throw reads.notFound(`is not owned by account ${source.account}`);
+    throw provider.notFound(`is not owned by account ${source.account}`);
   }
   return { found, ownership: 'shared' };
 }

@@ -185,7 +185,7 @@ export {
   type ProtocolRequest,
 } from './copy-facade.js';
 export { type ObservedCopy, STATE_TAGS } from './observed-copy.js';
-export { chunk, findOwnedOrShared, groupBy, readByRegion } from './batch-reads.js';
+export { chunk, findOwnedOrShared, readByRegion, readPerGroup } from './batch-reads.js';
 export {
   batchIdOfToken,
   type CopyListFilter,
