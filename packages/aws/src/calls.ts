@@ -73,16 +73,21 @@ type DescribeRequest<O extends DescribeOperation> = (
   client: EC2Client,
   input: Ec2Describes[O]['input'],
   abortSignal: AbortSignal,
-) => Promise<{ readonly items: Ec2Describes[O]['item'][] | undefined; readonly next: string | undefined }>;
+) => Promise<{
+  readonly items: Ec2Describes[O]['item'][] | undefined;
+  readonly next: string | undefined;
+  /** The SDK's `$metadata`, which the call report reads (HTTP status, request id). */
+  readonly $metadata: unknown;
+}>;
 
 const DESCRIBE_REQUESTS: { readonly [O in DescribeOperation]: DescribeRequest<O> } = {
   DescribeSnapshots: async (sdk, client, input, abortSignal) => {
     const res = await client.send(new sdk.DescribeSnapshotsCommand(input), { abortSignal });
-    return { items: res.Snapshots, next: res.NextToken };
+    return { items: res.Snapshots, next: res.NextToken, $metadata: res.$metadata };
   },
   DescribeImages: async (sdk, client, input, abortSignal) => {
     const res = await client.send(new sdk.DescribeImagesCommand(input), { abortSignal });
-    return { items: res.Images, next: res.NextToken };
+    return { items: res.Images, next: res.NextToken, $metadata: res.$metadata };
   },
 };
 
@@ -216,14 +221,15 @@ export class Ec2Calls {
    * Sends a copy call to `region` (the destination) and returns the new id. A reply without
    * one is as good as a lost one: the call may have been applied.
    */
-  #startCopy(
+  #startCopy<R>(
     region: string,
     operation: 'CopySnapshot' | 'CopyImage',
     signal: AbortSignal | undefined,
-    send: (sdk: Ec2Sdk, client: EC2Client, abortSignal: AbortSignal) => Promise<string | undefined>,
+    send: (sdk: Ec2Sdk, client: EC2Client, abortSignal: AbortSignal) => Promise<R>,
+    idOf: (reply: R) => string | undefined,
   ): Promise<string> {
     return this.#send(region, operation, true, signal, async (sdk, client, within) => {
-      const id = await within((abortSignal) => send(sdk, client, abortSignal));
+      const id = idOf(await within((abortSignal) => send(sdk, client, abortSignal)));
       if (!id) {
         const what = operation === 'CopySnapshot' ? 'snapshot' : 'image';
         throw new SnapcopyError(
@@ -238,16 +244,24 @@ export class Ec2Calls {
 
   /** Starts a snapshot copy in `region` (the destination); returns the new snapshot id. */
   copySnapshot(region: string, input: CopySnapshotCommandInput, signal?: AbortSignal): Promise<string> {
-    return this.#startCopy(region, 'CopySnapshot', signal, async (sdk, client, abortSignal) => {
-      return (await client.send(new sdk.CopySnapshotCommand(input), { abortSignal })).SnapshotId;
-    });
+    return this.#startCopy(
+      region,
+      'CopySnapshot',
+      signal,
+      (sdk, client, abortSignal) => client.send(new sdk.CopySnapshotCommand(input), { abortSignal }),
+      (reply) => reply.SnapshotId,
+    );
   }
 
   /** Starts an AMI copy in `region` (the destination); returns the new AMI id. */
   copyImage(region: string, input: CopyImageCommandInput, signal?: AbortSignal): Promise<string> {
-    return this.#startCopy(region, 'CopyImage', signal, async (sdk, client, abortSignal) => {
-      return (await client.send(new sdk.CopyImageCommand(input), { abortSignal })).ImageId;
-    });
+    return this.#startCopy(
+      region,
+      'CopyImage',
+      signal,
+      (sdk, client, abortSignal) => client.send(new sdk.CopyImageCommand(input), { abortSignal }),
+      (reply) => reply.ImageId,
+    );
   }
 
   /** Adds `tags` to one resource (a snapshot, an AMI). */
