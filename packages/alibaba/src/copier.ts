@@ -3,14 +3,11 @@ import {
   type CallOptions,
   type CopyListFilter,
   type CopyPlan,
-  type DriverCopyPage,
   invalidRequest,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type NormalizedListQuery,
   type ObservedCopy,
-  type ProviderListPage,
-  type SnapcopyError,
 } from '@snapcopy/core';
 import { EcsCalls } from './calls.js';
 import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
@@ -71,26 +68,23 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an ECS snapshot id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     const issues = validateAlibabaSnapshotId(id, path);
     if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
   }
 
   /** ECS's own field limits (ids, name, description, tags) before any call. */
-  protected override _validate(request: NormalizedCopyRequest): void {
+  protected override _validate(request: NormalizedCopyRequest) {
     const refused = validateAlibabaRequestFields(request);
     if (refused) throw refused;
   }
 
   /** Every read the plans need, shared across the batch (see `readAlibabaPlanFacts`). */
-  protected override _readPlanFacts(
-    requests: readonly NormalizedCopyRequest[],
-    options: CallOptions,
-  ): Promise<Array<AlibabaPlanFacts | SnapcopyError>> {
+  protected override _readPlanFacts(requests: readonly NormalizedCopyRequest[], options: CallOptions) {
     return readAlibabaPlanFacts(this.#readers, requests, options.signal);
   }
 
-  protected override _decidePlan(request: NormalizedCopyRequest, facts: AlibabaPlanFacts): CopyPlan {
+  protected override _decidePlan(request: NormalizedCopyRequest, facts: AlibabaPlanFacts) {
     return decideAlibabaPlan(request, facts);
   }
 
@@ -98,11 +92,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
    * Every copy carrying one of `tokens`: ECS's tag filters are AND-ed, so several tokens are
    * listed by the tag key alone when that takes fewer calls than asking token by token.
    */
-  protected override async _findByTokens(
-    region: string,
-    tokens: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _findByTokens(region: string, tokens: readonly string[], options: CallOptions) {
     const byToken = await listByTagValues(
       this.#calls,
       region,
@@ -117,21 +107,13 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       .map((s) => observedSnapshot(region, s));
   }
 
-  protected override _startCopy(
-    request: NormalizedCopyRequest,
-    plan: CopyPlan,
-    options: CallOptions,
-  ): Promise<string> {
+  protected override _startCopy(request: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
     const params = buildCopySnapshotParams(request, plan);
     this.logger.debug(copyCallLogFields(params, { snapshotId: params.snapshotId }), 'CopySnapshot');
     return this.#calls.copySnapshot(params, options.signal);
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
     const { snapshots } = await this.#calls.describeSnapshots(region, { snapshotIds: ids }, options.signal);
     return snapshots.filter((s) => s.snapshotId).map((s) => observedSnapshot(region, s));
   }
@@ -145,7 +127,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     query: NormalizedListQuery,
     cursor: string | undefined,
     options: CallOptions,
-  ): Promise<ProviderListPage> {
+  ) {
     if (query.groupId !== undefined) {
       const ids = await this.#calls.snapshotGroupMembers(query.region, query.groupId, options.signal);
       if (ids === undefined || ids.length === 0) return { snapshots: [] };
@@ -181,7 +163,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
+  ) {
     const [tagKey, ...moreKeys] = filter.tagKeys;
     const tags = { ...filter.tags };
     // ECS takes one key-only filter per call next to key-value ones; any further key is asked
@@ -202,15 +184,15 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     return { copies, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
   }
 
-  protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override _delete(copy: ObservedCopy, options: CallOptions) {
     return this.#calls.deleteSnapshot(copy.region, copy.id, options.signal);
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `snapshot ${id} no longer exists in ${region} (deleted, released at the end of its retention period, or never made)`;
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return mapAlibabaError(err, { operation: 'call', mutating: false });
   }
 }

@@ -3,7 +3,6 @@ import {
   type BackingSnapshotProgress,
   type CallOptions,
   type CopyListFilter,
-  type DriverCopyPage,
   IMAGE_LINEAGE_TAGS,
   type ImageCopyPlan,
   invalidRequest,
@@ -11,7 +10,6 @@ import {
   isSnapcopyError,
   type NormalizedImageCopyRequest,
   type ObservedCopy,
-  type SnapcopyError,
 } from '@snapcopy/core';
 import { EcsCalls } from './calls.js';
 import { EcsClientPool } from './client-pool.js';
@@ -61,21 +59,18 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an ECS custom image id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     const issues = validateAlibabaImageId(id, path);
     if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
   }
 
   /** ECS's own field limits (image id, name, description, tags) before any call. */
-  protected override _validate(request: NormalizedImageCopyRequest): void {
+  protected override _validate(request: NormalizedImageCopyRequest) {
     const refused = validateAlibabaImageRequestFields(request);
     if (refused) throw refused;
   }
 
-  protected override async _plan(
-    request: NormalizedImageCopyRequest,
-    options: CallOptions,
-  ): Promise<ImageCopyPlan> {
+  protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
     const facts = await readAlibabaImagePlanFacts(
       this.#calls,
       this.#images,
@@ -86,11 +81,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     return decideAlibabaImagePlan(request, facts);
   }
 
-  protected override async _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _findByToken(region: string, token: string, options: CallOptions) {
     const found = await this.#images.describeImages(
       region,
       { ownerAlias: 'self', tags: { [IMAGE_LINEAGE_TAGS.clientToken]: token } },
@@ -110,7 +101,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
+  ) {
     const pageNumber = nextToken === undefined ? 1 : Number(nextToken);
     const images = await this.#images.describeImages(
       region,
@@ -135,17 +126,13 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     request: NormalizedImageCopyRequest,
     plan: ImageCopyPlan,
     options: CallOptions,
-  ): Promise<string> {
+  ) {
     const params = buildCopyImageParams(request, plan);
     this.logger.debug(copyCallLogFields(params, { imageId: params.imageId }), 'CopyImage');
     return this.#images.copyImage(params, options.signal);
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
     const found = await this.#images.describeImages(
       region,
       { ownerAlias: 'self', imageIds: ids },
@@ -160,7 +147,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
    * which would go on being billed). A copy that ends between the read and the cancel is
    * deleted instead.
    */
-  protected override async _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override async _delete(copy: ObservedCopy, options: CallOptions) {
     if (copy.state === 'pending') {
       try {
         await this.#images.cancelCopyImage(copy.region, copy.id, options.signal);
@@ -197,11 +184,11 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     }
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `image ${id} no longer exists in ${region} (deleted, its copy cancelled, or never made)`;
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return mapAlibabaError(err, { operation: 'call', mutating: false });
   }
 }

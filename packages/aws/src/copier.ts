@@ -2,18 +2,14 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   AbstractSnapshotCopier,
   invalidListQuery,
-  type KeyAccess,
   type NormalizedListQuery,
-  type ProviderListPage,
   type CallOptions,
   type CopyListFilter,
   type CopyPlan,
-  type DriverCopyPage,
   isSnapcopyError,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type ObservedCopy,
-  type SnapcopyError,
   STATE_TAGS,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
@@ -86,44 +82,33 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an EBS snapshot id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     validateAwsSnapshotId(id, path);
   }
 
   /** The snapshot id's format and the caller's tags (with the name), before any call. */
-  protected override _validate(request: NormalizedCopyRequest): void {
+  protected override _validate(request: NormalizedCopyRequest) {
     validateAwsSnapshotId(request.source.snapshotId);
     callerTags(request);
   }
 
   /** Every read the plans need, shared across the batch (see `readAwsPlanFacts`). */
-  protected override _readPlanFacts(
-    requests: readonly NormalizedCopyRequest[],
-    options: CallOptions,
-  ): Promise<Array<AwsPlanFacts | SnapcopyError>> {
+  protected override _readPlanFacts(requests: readonly NormalizedCopyRequest[], options: CallOptions) {
     return readAwsPlanFacts(this.#readers, requests, AWS_PLAN_DECIDER, options.signal);
   }
 
-  protected override _decidePlan(request: NormalizedCopyRequest, facts: AwsPlanFacts): CopyPlan {
+  protected override _decidePlan(request: NormalizedCopyRequest, facts: AwsPlanFacts) {
     return decideAwsPlan(request, facts);
   }
 
   /** Every copy carrying one of `tokens`, 200 tokens per DescribeSnapshots call (one `tag:` filter). */
-  protected override async _findByTokens(
-    region: string,
-    tokens: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _findByTokens(region: string, tokens: readonly string[], options: CallOptions) {
     const tag = `tag:${LINEAGE_TAGS.clientToken}`;
     const found = await this.#calls.describeSnapshotsWhere(region, tag, tokens, options.signal);
     return found.map((s) => observedSnapshot(region, s));
   }
 
-  protected override async _startCopy(
-    request: NormalizedCopyRequest,
-    plan: CopyPlan,
-    options: CallOptions,
-  ): Promise<string> {
+  protected override async _startCopy(request: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
     const region = request.destination.region;
     const id = await this.#calls.copySnapshot(region, copySnapshotInput(request, plan), options.signal);
     const follows = plan.lineage?.mostRecentCopyId;
@@ -148,11 +133,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     }
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
     const found = await this.#calls.describe(
       'DescribeSnapshots',
       region,
@@ -172,13 +153,13 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
+  ) {
     const input = { OwnerIds: ['self'], ...ec2CopyListInput(filter, nextToken) };
     const page = await this.#calls.describePage('DescribeSnapshots', region, input, options.signal);
     return ec2CopyPage(page, (s) => observedSnapshot(region, s));
   }
 
-  protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override _delete(copy: ObservedCopy, options: CallOptions) {
     return this.#calls.deleteSnapshot(copy.region, copy.id, options.signal);
   }
 
@@ -186,16 +167,16 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     copy: ObservedCopy,
     tags: Readonly<Record<string, string>>,
     options: CallOptions,
-  ): Promise<void> {
+  ) {
     return this.#calls.tagResource(copy.region, copy.id, tags, options.signal);
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `${id} no longer exists in ${region} (deleted, or never a snapshot of this account)`;
   }
 
   /** EC2 refuses `MaxResults` below 5. */
-  protected override _validateList(query: NormalizedListQuery): void {
+  protected override _validateList(query: NormalizedListQuery) {
     if (query.pageSize < EC2_LIST_MIN_PAGE_SIZE) {
       throw invalidListQuery(
         [
@@ -213,7 +194,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     query: NormalizedListQuery,
     cursor: string | undefined,
     options: CallOptions,
-  ): Promise<ProviderListPage> {
+  ) {
     const page = await this.#calls.describePage(
       'DescribeSnapshots',
       query.region,
@@ -232,15 +213,15 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     snapshotId: string,
     accounts: readonly string[],
     options: CallOptions,
-  ): Promise<void> {
+  ) {
     return this.#calls.shareSnapshot(region, snapshotId, accounts, options.signal);
   }
 
-  protected override _keyAccess(region: string, keyId: string, options: CallOptions): Promise<KeyAccess> {
+  protected override _keyAccess(region: string, keyId: string, options: CallOptions) {
     return this.#readers.kms.keyAccess(region, keyId, options.signal);
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return isSnapcopyError(err) ? err : mapAwsError(err);
   }
 }

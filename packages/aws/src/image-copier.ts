@@ -3,7 +3,6 @@ import {
   AbstractImageCopier,
   type CallOptions,
   type CopyListFilter,
-  type DriverCopyPage,
   type ImageCopyPlan,
   IMAGE_LINEAGE_TAGS,
   isSnapcopyError,
@@ -67,12 +66,12 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an AMI id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     throwIfIssues(validateAwsImageId(id, path));
   }
 
   /** The AMI id, name, description and tags, before any call. */
-  protected override _validate(request: NormalizedImageCopyRequest): void {
+  protected override _validate(request: NormalizedImageCopyRequest) {
     throwIfIssues([
       ...validateAwsImageId(request.source.imageId),
       ...(request.name === undefined ? [] : validateAwsImageName(request.name)),
@@ -82,18 +81,11 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     validateAwsTags(request.snapshotTags ?? {}, 'snapshotTags');
   }
 
-  protected override async _plan(
-    request: NormalizedImageCopyRequest,
-    options: CallOptions,
-  ): Promise<ImageCopyPlan> {
+  protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
     return decideAwsImagePlan(request, await readAwsImagePlanFacts(this.#calls, request, options.signal));
   }
 
-  protected override async _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _findByToken(region: string, token: string, options: CallOptions) {
     const found = await this.#calls.describe(
       'DescribeImages',
       region,
@@ -113,7 +105,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
+  ) {
     const input = { Owners: ['self'], ...ec2CopyListInput(filter, nextToken) };
     const page = await this.#calls.describePage('DescribeImages', region, input, options.signal);
     // The progress of the AMIs still pending, from their backing snapshot copies, as status reads it.
@@ -125,7 +117,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     request: NormalizedImageCopyRequest,
     plan: ImageCopyPlan,
     options: CallOptions,
-  ): Promise<string> {
+  ) {
     return this.#calls.copyImage(request.destination.region, copyImageInput(request, plan), options.signal);
   }
 
@@ -137,11 +129,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     return (await this.#calls.snapshotsById(refs, 'self', signal)).get(region) ?? new Map<string, Snapshot>();
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
     const images = await this.#calls.describe(
       'DescribeImages',
       region,
@@ -152,7 +140,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     return images.map((image) => observedImage(region, image, snapshots));
   }
 
-  protected override async _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override async _delete(copy: ObservedCopy, options: CallOptions) {
     const gone = () =>
       new SnapcopyError('NOT_FOUND', `aws: ${copy.id} is already deregistered in ${copy.region}`, {
         provider: 'aws',
@@ -172,15 +160,15 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     copy: ObservedCopy,
     tags: Readonly<Record<string, string>>,
     options: CallOptions,
-  ): Promise<void> {
+  ) {
     return this.#calls.tagResource(copy.region, copy.id, tags, options.signal);
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `${id} no longer exists in ${region} (deregistered, or never an AMI of this account)`;
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return isSnapcopyError(err) ? err : mapAwsError(err);
   }
 }
