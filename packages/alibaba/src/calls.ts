@@ -55,6 +55,31 @@ export function notEcsReply(operation: string, region: string, what: string): Sn
 }
 
 /**
+ * The id a copy call (CopySnapshot, CopyImage) returned. A reply without one is as good as a
+ * lost one: the call may have been applied, so the error is ambiguous.
+ */
+export function copiedId(
+  operation: 'CopySnapshot' | 'CopyImage',
+  region: string,
+  id: string | undefined,
+  requestId: string | undefined,
+): string {
+  if (id) return id;
+  const field = operation === 'CopySnapshot' ? 'SnapshotId' : 'ImageId';
+  throw new SnapcopyError(
+    'PROVIDER_ERROR',
+    `alibaba ECS ${operation} in ${region}: the endpoint did not answer like ECS (no ${field}); the copy may exist`,
+    {
+      provider: ALIBABA_PROVIDER,
+      retryable: true,
+      ambiguous: true,
+      providerCode: 'MalformedReply',
+      ...(requestId ? { requestId } : {}),
+    },
+  );
+}
+
+/**
  * Runs one ECS call in `region` under its deadline (the pool's request timeout, or the
  * caller's signal): the client (with its credentials) is made inside it, the SDK module is
  * loaded before it (a one-off cost, not the call's). Any failure is mapped onto snapcopy's
@@ -119,24 +144,13 @@ export class EcsCalls {
     this.#pool = pool;
   }
 
-  /** Runs one call in `region` under its deadline (see {@link callEcs}). */
-  #call<T>(
-    operation: EcsOperation,
-    mutating: boolean,
-    region: string,
-    signal: AbortSignal | undefined,
-    fn: (client: EcsClient, models: EcsModels) => Promise<T>,
-  ): Promise<T> {
-    return callEcs(this.#pool, operation, mutating, region, signal, fn);
-  }
-
   /** One page of snapshots in `region` matching `filter`. */
   async describeSnapshots(
     region: string,
     filter: EcsSnapshotFilter,
     signal?: AbortSignal,
   ): Promise<EcsSnapshotPage> {
-    const res = await this.#call('DescribeSnapshots', false, region, signal, (client, models) => {
+    const res = await callEcs(this.#pool, 'DescribeSnapshots', false, region, signal, (client, models) => {
       const request = new models.DescribeSnapshotsRequest({
         regionId: region,
         maxResults: filter.maxResults ?? ECS_PAGE_SIZE,
@@ -181,7 +195,7 @@ export class EcsCalls {
     groupId: string,
     signal?: AbortSignal,
   ): Promise<string[] | undefined> {
-    const res = await this.#call('DescribeSnapshotGroups', false, region, signal, (client, models) =>
+    const res = await callEcs(this.#pool, 'DescribeSnapshotGroups', false, region, signal, (client, models) =>
       client.describeSnapshotGroupsWithOptions(
         new models.DescribeSnapshotGroupsRequest({
           regionId: region,
@@ -202,34 +216,19 @@ export class EcsCalls {
 
   /** Sends CopySnapshot (to the source region); returns the new snapshot id. */
   async copySnapshot(params: CopySnapshotParams, signal?: AbortSignal): Promise<string> {
-    const res = await this.#call('CopySnapshot', true, params.regionId, signal, (client, models) => {
+    const res = await callEcs(this.#pool, 'CopySnapshot', true, params.regionId, signal, (client, models) => {
       const request = new models.CopySnapshotRequest({
         ...params,
         tag: params.tag.map((t) => new models.CopySnapshotRequestTag(t)),
       });
       return client.copySnapshotWithOptions(request, this.#pool.runtime);
     });
-    const id = res.body?.snapshotId;
-    if (!id) {
-      // The call may have been applied: a reply without the id is as good as a lost one.
-      throw new SnapcopyError(
-        'PROVIDER_ERROR',
-        `alibaba ECS CopySnapshot in ${params.regionId}: the endpoint did not answer like ECS (no SnapshotId); the copy may exist`,
-        {
-          provider: ALIBABA_PROVIDER,
-          retryable: true,
-          ambiguous: true,
-          providerCode: 'MalformedReply',
-          ...(res.body?.requestId ? { requestId: res.body.requestId } : {}),
-        },
-      );
-    }
-    return id;
+    return copiedId('CopySnapshot', params.regionId, res.body?.snapshotId, res.body?.requestId);
   }
 
   /** Deletes a snapshot; ECS stops a copy in progress at once. */
   async deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
-    await this.#call('DeleteSnapshot', true, region, signal, (client, models) => {
+    await callEcs(this.#pool, 'DeleteSnapshot', true, region, signal, (client, models) => {
       const request = new models.DeleteSnapshotRequest({ snapshotId, force: false });
       return client.deleteSnapshotWithOptions(request, this.#pool.runtime);
     });

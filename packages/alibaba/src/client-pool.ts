@@ -2,6 +2,7 @@ import {
   type FieldIssue,
   invalidRequest,
   refuseSandboxKeyOffLoopback,
+  registerSecret,
   timeoutOptionIssue,
 } from '@snapcopy/core';
 import { type CredentialConfig, credentialConfig } from './credentials.js';
@@ -46,6 +47,10 @@ export class EcsClientPool {
   readonly requestTimeoutMs: number;
 
   constructor(options: AlibabaEcsCopierOptions) {
+    // The secrets are redacted from every log line and error from now on.
+    const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
+    if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
+    if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
     checkAlibabaOptions(options);
     this.#options = options;
     this.requestTimeoutMs = options.requestTimeoutMs ?? ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS;

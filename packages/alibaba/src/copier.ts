@@ -3,21 +3,16 @@ import {
   type CallOptions,
   type CopyListFilter,
   type CopyPlan,
-  type DriverCopyPage,
   invalidRequest,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type NormalizedListQuery,
   type ObservedCopy,
-  isSnapcopyError,
-  type ProviderListPage,
-  registerSecret,
-  SnapcopyError,
 } from '@snapcopy/core';
 import { EcsCalls } from './calls.js';
 import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
 import { EcsClientPool } from './client-pool.js';
-import { buildCopySnapshotParams } from './copy-params.js';
+import { buildCopySnapshotParams, copyCallLogFields } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
 import { AlibabaKmsCalls } from './kms-calls.js';
@@ -25,7 +20,7 @@ import { describeSnapshotsListFilter } from './list-params.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
 import { listByTagValues } from './tag-listing.js';
 import { decideAlibabaPlan } from './plan.js';
-import { type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
+import { type AlibabaPlanFacts, type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
 import { ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS, ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS } from './options.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields, validateAlibabaSnapshotId } from './rules/validation.js';
@@ -46,15 +41,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #readers: AlibabaPlanReaders;
 
   constructor(options: AlibabaEcsCopierOptions = {}) {
-    super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, {
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.cancelLedger ? { cancelLedger: options.cancelLedger } : {}),
-    });
-    const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
-    if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
-    if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
+    super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, options);
     this.#pool = new EcsClientPool(options);
     this.#calls = new EcsCalls(this.#pool);
     const kmsEndpoint = options.kmsEndpoint ?? options.endpoint;
@@ -81,49 +68,31 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an ECS snapshot id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     const issues = validateAlibabaSnapshotId(id, path);
     if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
   }
 
   /** ECS's own field limits (ids, name, description, tags) before any call. */
-  protected override _validate(request: NormalizedCopyRequest): void {
+  protected override _validate(request: NormalizedCopyRequest) {
     const refused = validateAlibabaRequestFields(request);
     if (refused) throw refused;
   }
 
-  /** One request is a batch of one: a plan alone and a plan in a batch are made the same way. */
-  protected override async _plan(request: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
-    const [plan] = await this._planBatch([request], options);
-    if (plan instanceof SnapcopyError) throw plan;
-    return plan!;
+  /** Every read the plans need, shared across the batch (see `readAlibabaPlanFacts`). */
+  protected override _readPlanFacts(requests: readonly NormalizedCopyRequest[], options: CallOptions) {
+    return readAlibabaPlanFacts(this.#readers, requests, options.signal);
   }
 
-  protected override async _planBatch(
-    requests: readonly NormalizedCopyRequest[],
-    options: CallOptions,
-  ): Promise<Array<CopyPlan | SnapcopyError>> {
-    const facts = await readAlibabaPlanFacts(this.#readers, requests, options.signal);
-    return facts.map((f, i) => {
-      if (f instanceof SnapcopyError) return f;
-      try {
-        return decideAlibabaPlan(requests[i]!, f);
-      } catch (err) {
-        if (isSnapcopyError(err)) return err;
-        throw err;
-      }
-    });
+  protected override _decidePlan(request: NormalizedCopyRequest, facts: AlibabaPlanFacts) {
+    return decideAlibabaPlan(request, facts);
   }
 
   /**
    * Every copy carrying one of `tokens`: ECS's tag filters are AND-ed, so several tokens are
    * listed by the tag key alone when that takes fewer calls than asking token by token.
    */
-  protected override async _findByTokens(
-    region: string,
-    tokens: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _findByTokens(region: string, tokens: readonly string[], options: CallOptions) {
     const byToken = await listByTagValues(
       this.#calls,
       region,
@@ -138,43 +107,13 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
       .map((s) => observedSnapshot(region, s));
   }
 
-  protected override async _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
-    const { snapshots } = await this.#calls.describeSnapshots(
-      region,
-      { tags: { [LINEAGE_TAGS.clientToken]: token } },
-      options.signal,
-    );
-    return snapshots.filter((s) => s.snapshotId).map((s) => observedSnapshot(region, s));
-  }
-
-  protected override _startCopy(
-    request: NormalizedCopyRequest,
-    plan: CopyPlan,
-    options: CallOptions,
-  ): Promise<string> {
+  protected override _startCopy(request: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
     const params = buildCopySnapshotParams(request, plan);
-    this.logger.debug(
-      {
-        regionId: params.regionId,
-        destinationRegionId: params.destinationRegionId,
-        snapshotId: params.snapshotId,
-        encrypted: params.encrypted ?? false,
-        clientToken: params.clientToken,
-      },
-      'CopySnapshot',
-    );
+    this.logger.debug(copyCallLogFields(params, { snapshotId: params.snapshotId }), 'CopySnapshot');
     return this.#calls.copySnapshot(params, options.signal);
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
     const { snapshots } = await this.#calls.describeSnapshots(region, { snapshotIds: ids }, options.signal);
     return snapshots.filter((s) => s.snapshotId).map((s) => observedSnapshot(region, s));
   }
@@ -188,7 +127,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     query: NormalizedListQuery,
     cursor: string | undefined,
     options: CallOptions,
-  ): Promise<ProviderListPage> {
+  ) {
     if (query.groupId !== undefined) {
       const ids = await this.#calls.snapshotGroupMembers(query.region, query.groupId, options.signal);
       if (ids === undefined || ids.length === 0) return { snapshots: [] };
@@ -224,7 +163,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
+  ) {
     const [tagKey, ...moreKeys] = filter.tagKeys;
     const tags = { ...filter.tags };
     // ECS takes one key-only filter per call next to key-value ones; any further key is asked
@@ -245,15 +184,15 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     return { copies, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) };
   }
 
-  protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override _delete(copy: ObservedCopy, options: CallOptions) {
     return this.#calls.deleteSnapshot(copy.region, copy.id, options.signal);
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `snapshot ${id} no longer exists in ${region} (deleted, released at the end of its retention period, or never made)`;
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return mapAlibabaError(err, { operation: 'call', mutating: false });
   }
 }

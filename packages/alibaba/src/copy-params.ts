@@ -62,3 +62,26 @@ export function buildCopySnapshotParams(req: NormalizedCopyRequest, plan: CopyPl
     clientToken: req.clientToken,
   };
 }
+
+/**
+ * What a copy call (CopySnapshot, CopyImage) is logged with at debug: where it is sent, what
+ * it copies (`source`, e.g. `{ snapshotId }`), whether it encrypts and its token; never a key
+ * or a tag.
+ */
+export function copyCallLogFields(
+  params: {
+    readonly regionId: string;
+    readonly destinationRegionId: string;
+    readonly encrypted?: boolean;
+    readonly clientToken: string;
+  },
+  source: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  return {
+    regionId: params.regionId,
+    destinationRegionId: params.destinationRegionId,
+    ...source,
+    encrypted: params.encrypted ?? false,
+    clientToken: params.clientToken,
+  };
+}

@@ -22,233 +22,140 @@ export interface EcsErrorRule {
   readonly meaning: string;
 }
 
-const rule = (match: string, code: ErrorCode, retryable: boolean, meaning: string): EcsErrorRule => ({
-  match,
-  code,
-  retryable,
-  meaning,
-});
+/** The rules of one snapcopy code: `{ match: meaning }`, `match` an exact ECS code or a prefix ending in `*`. */
+function rulesFor(
+  code: ErrorCode,
+  retryable: boolean,
+  byMatch: Readonly<Record<string, string>>,
+): EcsErrorRule[] {
+  return Object.entries(byMatch).map(([match, meaning]) => ({ match, code, retryable, meaning }));
+}
 
 /**
- * Every ECS error code of CopySnapshot, DescribeSnapshots, DeleteSnapshot, the tag APIs
- * and the platform (the ECS API reference's error codes), mapped onto snapcopy's closed set. Exact codes
- * win over prefixes; the longest prefix wins among prefixes.
+ * Every ECS error code of CopySnapshot, DescribeSnapshots, DeleteSnapshot, CopyImage,
+ * CancelCopyImage, DescribeImages, DeleteImage, the tag APIs and the platform (the ECS API
+ * reference's error codes), mapped onto snapcopy's closed set, by the code it maps onto.
+ * Exact codes win over prefixes (`QuotaExceed*`); the longest prefix wins among prefixes.
  */
 export const ECS_ERROR_RULES: readonly EcsErrorRule[] = Object.freeze([
-  // Throttling: the SDK raises ThrottlingError for any code containing "Throttling".
-  rule('Throttling*', 'THROTTLED', true, 'request rate limit; back off and retry'),
-  // Not found
-  rule('InvalidSnapshotId.NotFound', 'NOT_FOUND', false, 'the snapshot does not exist'),
-  rule('InvalidResourceId.NotFound', 'NOT_FOUND', false, 'the tagged resource does not exist'),
-  // Keys and encryption (reported synchronously by CopySnapshot)
-  rule(
-    'InvalidParameter.KMSKeyId.*',
-    'ENCRYPTION_RULE',
-    false,
-    'the KMS key is missing, disabled or unauthorised',
-  ),
-  rule('InvalidKMSKeyId.*', 'ENCRYPTION_RULE', false, 'the KMS key cannot be used (e.g. asymmetric)'),
-  rule('InvalidEncrypted.*', 'ENCRYPTION_RULE', false, 'KMSKeyId without Encrypted, or decrypting on copy'),
-  rule('InvalidParameter.KmsNotEnabled', 'ENCRYPTION_RULE', false, 'KMS is not activated for the account'),
-  rule(
-    'InvalidParameter.DataEncryptedKeyCreateFailed',
-    'ENCRYPTION_RULE',
-    false,
-    'KMS could not create a data key',
-  ),
-  // Refused for this request: the category, region pair or source cannot be copied this way
-  rule(
-    'InvalidOperation.NotSupportCopyInSameRegion',
-    'UNSUPPORTED',
-    false,
-    'an unencrypted copy into the source region',
-  ),
-  rule(
-    'InvalidSnapshotCategory.NotSupportCopy',
-    'UNSUPPORTED',
-    false,
-    'local/archived snapshots cannot be copied',
-  ),
-  rule(
-    'InvalidSnapshotCategory.NotSupportCrossRegionCopy',
-    'UNSUPPORTED',
-    false,
-    'this category cannot cross regions',
-  ),
-  rule(
-    'InvalidSnapshotCategory.NotSupportEncryptedCopy',
-    'UNSUPPORTED',
-    false,
-    'this category cannot be copied encrypted',
-  ),
-  rule(
-    'OperationDenied.SnapshotCategoryNotSupportCopy',
-    'UNSUPPORTED',
-    false,
-    'archived snapshots cannot be copied',
-  ),
-  rule(
-    'InvalidSnapshotId.EncryptedNotSupport',
-    'UNSUPPORTED',
-    false,
-    'an encrypted source cannot be copied here',
-  ),
-  rule(
-    'InvalidSnapshot.EncryptedNotSupported',
-    'UNSUPPORTED',
-    false,
-    'an encrypted source cannot be copied here',
-  ),
-  rule(
-    'InvalidRegionId.NotSupportedEncryptedSnapshotCopy',
-    'UNSUPPORTED',
-    false,
-    'the region takes no encrypted copy',
-  ),
-  rule('InvalidRegion.NotSupport', 'UNSUPPORTED', false, 'the destination region does not support this copy'),
-  rule(
-    'OperationDenied.NonCompliantDestinationRegion',
-    'UNSUPPORTED',
-    false,
-    'compliance blocks the destination',
-  ),
-  rule(
-    'InvalidOperation.DeleteSharedSnapshotUnsupported',
-    'UNSUPPORTED',
-    false,
-    'a shared snapshot cannot be deleted',
-  ),
-  rule(
-    'InvalidOperation.ResourceManagedByCloudProduct',
-    'UNSUPPORTED',
-    false,
-    'another cloud product manages it',
-  ),
-  rule('InvalidResourceId.NotSupported', 'UNSUPPORTED', false, 'the resource cannot be tagged'),
-  // Limits and quotas
-  rule('QuotaExceed*', 'QUOTA_EXCEEDED', false, 'an account quota is used up'),
-  rule('OperationDenied.QuotaExceed', 'QUOTA_EXCEEDED', false, 'too many tags on the resource'),
-  rule(
-    'InvalidOperation.UnfinishedCrossRegionCopy',
-    'QUOTA_EXCEEDED',
-    true,
-    'a copy of this disk to that region is unfinished',
-  ),
-  rule(
-    'InvalidOperation.UnfinishedEncryptedSnapshotCopy',
-    'QUOTA_EXCEEDED',
-    true,
-    'an encrypted copy of this disk is unfinished',
-  ),
-  rule(
-    'InvalidOperation.DiskHasUnfinishedSnapshotCopy',
-    'QUOTA_EXCEEDED',
-    true,
-    'a copy of this disk is unfinished',
-  ),
-  // Credentials, permissions and account state
-  rule('Forbidden*', 'ACCESS_DENIED', false, 'RAM policy denies the call'),
-  rule('InvalidAccessKeyId*', 'ACCESS_DENIED', false, 'the AccessKey id is unknown or disabled'),
-  rule('SignatureDoesNotMatch', 'ACCESS_DENIED', false, 'the AccessKey secret is wrong'),
-  rule('IncompleteSignature', 'ACCESS_DENIED', false, 'the request signature is incomplete'),
-  rule('InvalidSecurityToken*', 'ACCESS_DENIED', false, 'the STS token is invalid or expired'),
-  rule('InvalidTimeStamp.Expired', 'ACCESS_DENIED', false, 'the local clock is too far off'),
-  rule('InvalidOperation.Unauthorized', 'ACCESS_DENIED', false, 'the account may not do this'),
-  rule('InvalidUser.NotInWhiteList', 'ACCESS_DENIED', false, 'the account is not allow-listed'),
-  rule('InvalidAccountStatus.*', 'ACCESS_DENIED', false, 'account state (balance, service suspended)'),
-  rule('InvalidCredentials', 'ACCESS_DENIED', false, 'no credentials were found'),
-  // Malformed or missing parameters
-  rule('MissingParameter*', 'INVALID_REQUEST', false, 'a required parameter is missing'),
-  rule('InvalidParameter', 'INVALID_REQUEST', false, 'a parameter is not valid'),
-  rule('InvalidParameter.*', 'INVALID_REQUEST', false, 'a parameter is not valid'),
-  rule('InvalidRegionId.*', 'INVALID_REQUEST', false, 'the region id is malformed or unknown'),
-  rule('InvalidSnapshotId.NotReady', 'INVALID_REQUEST', false, 'the source snapshot is still being created'),
-  rule('InvalidSnapshotName.Malformed', 'INVALID_REQUEST', false, 'DestinationSnapshotName is not valid'),
-  rule(
-    'InvalidDescription.Malformed',
-    'INVALID_REQUEST',
-    false,
-    'DestinationSnapshotDescription is not valid',
-  ),
-  rule('InvalidRetentionDays.Malformed', 'INVALID_REQUEST', false, 'RetentionDays is not 1-65536'),
-  rule(
-    'InvalidSnapshotIds.Malformed',
-    'INVALID_REQUEST',
-    false,
-    'SnapshotIds is not a JSON array of ≤ 100 ids',
-  ),
-  rule('InvalidSnapshotCategory.Malformed', 'INVALID_REQUEST', false, 'Category is not valid'),
-  rule('Duplicate.TagKey', 'INVALID_REQUEST', false, 'a tag key is repeated'),
-  rule('TagKey.Duplication', 'INVALID_REQUEST', false, 'a tag key is repeated'),
-  rule('InvalidTagKey.Malformed', 'INVALID_REQUEST', false, 'a tag key is not valid'),
-  rule('InvalidTagValue.Malformed', 'INVALID_REQUEST', false, 'a tag value is not valid'),
-  rule('InvalidTag.Mismatch', 'INVALID_REQUEST', false, 'Tag.N.Key and Tag.N.Value do not pair'),
-  rule('InvalidTagCount', 'INVALID_REQUEST', false, 'more than 20 tags'),
-  rule('NumberExceed.*', 'INVALID_REQUEST', false, 'too many ids or tags in one call'),
-  rule('InvalidFilterKey.NotFound', 'INVALID_REQUEST', false, 'an unknown Filter.N.Key'),
-  rule('InvalidFilterValue', 'INVALID_REQUEST', false, 'a Filter.N.Value is not valid'),
-  rule('InvalidUsage', 'INVALID_REQUEST', false, 'Usage is not valid'),
-  rule('InvalidSourceDiskType', 'INVALID_REQUEST', false, 'SourceDiskType is not valid'),
-  rule('InvalidStatus.NotFound', 'INVALID_REQUEST', false, 'Status is not valid'),
-  rule('InvalidSnapshotType.NotFound', 'INVALID_REQUEST', false, 'SnapshotType is not valid'),
-  rule('InvalidSnapshotLinkId.NotFound', 'INVALID_REQUEST', false, 'SnapshotLinkId is not valid'),
-  rule('InvalidResourceType.NotFound', 'INVALID_REQUEST', false, 'ResourceType is not valid'),
-  rule('InvalidParameter.Arns', 'INVALID_REQUEST', false, 'Arn.N is not valid'),
-  rule('DryRunOperation', 'INVALID_REQUEST', false, 'a dry run succeeded (nothing was done)'),
-  rule(
-    'IdempotentParameterMismatch',
-    'INVALID_REQUEST',
-    false,
-    'the ClientToken was used for a request with other parameters',
-  ),
-  rule('SnapshotCreatedImage', 'INVALID_REQUEST', false, 'the snapshot backs a custom image'),
-  rule('SnapshotCreatedDisk', 'INVALID_REQUEST', false, 'the snapshot backs disks (Force not set)'),
-  // Images (CopyImage, CancelCopyImage, DescribeImages, DeleteImage)
-  rule('InvalidImageId.NotFound', 'NOT_FOUND', false, 'the image does not exist'),
-  rule('InvalidImageName.Malformed', 'INVALID_REQUEST', false, 'DestinationImageName is not valid'),
-  rule(
-    'InvalidImageName.Duplicated',
-    'INVALID_REQUEST',
-    false,
-    'the image name is in use in the destination',
-  ),
-  rule('IncorrectImageStatus', 'INVALID_REQUEST', false, 'the image is not available, or its copy ended'),
-  rule('ImageCreatedNotFromCopy', 'INVALID_REQUEST', false, 'the image is not a copy'),
-  rule('OperationDenied.ImageCopying', 'INVALID_REQUEST', false, 'an image being copied: cancel the copy'),
-  rule('ImageUseShared', 'INVALID_REQUEST', false, 'a shared image cannot be deleted'),
-  rule('ImageIsPublic', 'INVALID_REQUEST', false, 'a community image cannot be deleted'),
-  rule('SourceRegion.NotFound', 'INVALID_REQUEST', false, 'the source region is unknown'),
-  rule('DestinationRegion.NotFound', 'INVALID_REQUEST', false, 'the destination region is unknown'),
-  rule('InvalidImageOwnerAlias.*', 'INVALID_REQUEST', false, 'ImageOwnerAlias is not valid'),
-  rule('InvalidParamter', 'INVALID_REQUEST', false, "a parameter is not valid (ECS's spelling)"),
-  rule('OperationDenied.CommunityImage', 'UNSUPPORTED', false, 'a community image cannot be copied'),
-  rule('CancelNotSupported', 'UNSUPPORTED', false, 'this image copy cannot be cancelled'),
-  rule('OperationDenied.SameRegionOnly', 'UNSUPPORTED', false, 'a shared image is copied within its region'),
-  rule(
-    'OperationDeined.EncryptedSnapshot',
-    'ENCRYPTION_RULE',
-    false,
-    "an image with encrypted snapshots cannot be copied unencrypted (ECS's spelling)",
-  ),
-  rule(
-    'OperationDenied.ImageCopyConflict',
-    'QUOTA_EXCEEDED',
-    true,
-    'the same image is being copied; one copy at a time',
-  ),
-  // Transient: the same call may succeed later
-  rule('InvalidOperation.Conflict', 'PROVIDER_ERROR', true, 'a conflicting request is in progress'),
-  rule('Operation.Conflict', 'PROVIDER_ERROR', true, 'a conflicting request is in progress'),
-  rule('IncorrectDiskStatus.CreatingSnapshot', 'PROVIDER_ERROR', true, 'the disk is creating a snapshot'),
-  rule(
-    'InvalidOperation.RelatedSnapshotNotFinished',
-    'PROVIDER_ERROR',
-    true,
-    'a related snapshot is unfinished',
-  ),
-  rule('SignatureNonceUsed', 'PROVIDER_ERROR', true, 'nonce reuse; a new request gets a new nonce'),
-  rule('InternalError', 'PROVIDER_ERROR', true, 'ECS failed internally'),
-  rule('ServiceUnavailable', 'PROVIDER_ERROR', true, 'ECS is temporarily unavailable'),
+  // Request rate limits: the SDK raises ThrottlingError for any code containing "Throttling".
+  ...rulesFor('THROTTLED', true, {
+    'Throttling*': 'request rate limit; back off and retry',
+  }),
+  // What was named does not exist.
+  ...rulesFor('NOT_FOUND', false, {
+    'InvalidSnapshotId.NotFound': 'the snapshot does not exist',
+    'InvalidResourceId.NotFound': 'the tagged resource does not exist',
+    'InvalidImageId.NotFound': 'the image does not exist',
+  }),
+  // Keys and encryption (CopySnapshot and CopyImage report them synchronously).
+  ...rulesFor('ENCRYPTION_RULE', false, {
+    'InvalidParameter.KMSKeyId.*': 'the KMS key is missing, disabled or unauthorised',
+    'InvalidKMSKeyId.*': 'the KMS key cannot be used (e.g. asymmetric)',
+    'InvalidEncrypted.*': 'KMSKeyId without Encrypted, or decrypting on copy',
+    'InvalidParameter.KmsNotEnabled': 'KMS is not activated for the account',
+    'InvalidParameter.DataEncryptedKeyCreateFailed': 'KMS could not create a data key',
+    'OperationDeined.EncryptedSnapshot':
+      "an image with encrypted snapshots cannot be copied unencrypted (ECS's spelling)",
+  }),
+  // Refused for this request: the category, region pair or source cannot be copied this way.
+  ...rulesFor('UNSUPPORTED', false, {
+    'InvalidOperation.NotSupportCopyInSameRegion': 'an unencrypted copy into the source region',
+    'InvalidSnapshotCategory.NotSupportCopy': 'local/archived snapshots cannot be copied',
+    'InvalidSnapshotCategory.NotSupportCrossRegionCopy': 'this category cannot cross regions',
+    'InvalidSnapshotCategory.NotSupportEncryptedCopy': 'this category cannot be copied encrypted',
+    'OperationDenied.SnapshotCategoryNotSupportCopy': 'archived snapshots cannot be copied',
+    'InvalidSnapshotId.EncryptedNotSupport': 'an encrypted source cannot be copied here',
+    'InvalidSnapshot.EncryptedNotSupported': 'an encrypted source cannot be copied here',
+    'InvalidRegionId.NotSupportedEncryptedSnapshotCopy': 'the region takes no encrypted copy',
+    'InvalidRegion.NotSupport': 'the destination region does not support this copy',
+    'OperationDenied.NonCompliantDestinationRegion': 'compliance blocks the destination',
+    'InvalidOperation.DeleteSharedSnapshotUnsupported': 'a shared snapshot cannot be deleted',
+    'InvalidOperation.ResourceManagedByCloudProduct': 'another cloud product manages it',
+    'InvalidResourceId.NotSupported': 'the resource cannot be tagged',
+    'OperationDenied.CommunityImage': 'a community image cannot be copied',
+    CancelNotSupported: 'this image copy cannot be cancelled',
+    'OperationDenied.SameRegionOnly': 'a shared image is copied within its region',
+  }),
+  // Limits and quotas used up.
+  ...rulesFor('QUOTA_EXCEEDED', false, {
+    'QuotaExceed*': 'an account quota is used up',
+    'OperationDenied.QuotaExceed': 'too many tags on the resource',
+  }),
+  // A copy of the same disk or image is unfinished: retry when it ends.
+  ...rulesFor('QUOTA_EXCEEDED', true, {
+    'InvalidOperation.UnfinishedCrossRegionCopy': 'a copy of this disk to that region is unfinished',
+    'InvalidOperation.UnfinishedEncryptedSnapshotCopy': 'an encrypted copy of this disk is unfinished',
+    'InvalidOperation.DiskHasUnfinishedSnapshotCopy': 'a copy of this disk is unfinished',
+    'OperationDenied.ImageCopyConflict': 'the same image is being copied; one copy at a time',
+  }),
+  // Credentials, permissions and account state.
+  ...rulesFor('ACCESS_DENIED', false, {
+    'Forbidden*': 'RAM policy denies the call',
+    'InvalidAccessKeyId*': 'the AccessKey id is unknown or disabled',
+    SignatureDoesNotMatch: 'the AccessKey secret is wrong',
+    IncompleteSignature: 'the request signature is incomplete',
+    'InvalidSecurityToken*': 'the STS token is invalid or expired',
+    'InvalidTimeStamp.Expired': 'the local clock is too far off',
+    'InvalidOperation.Unauthorized': 'the account may not do this',
+    'InvalidUser.NotInWhiteList': 'the account is not allow-listed',
+    'InvalidAccountStatus.*': 'account state (balance, service suspended)',
+    InvalidCredentials: 'no credentials were found',
+  }),
+  // Malformed or missing parameters, and states that refuse the call.
+  ...rulesFor('INVALID_REQUEST', false, {
+    'MissingParameter*': 'a required parameter is missing',
+    InvalidParameter: 'a parameter is not valid',
+    'InvalidParameter.*': 'a parameter is not valid',
+    'InvalidRegionId.*': 'the region id is malformed or unknown',
+    'InvalidSnapshotId.NotReady': 'the source snapshot is still being created',
+    'InvalidSnapshotName.Malformed': 'DestinationSnapshotName is not valid',
+    'InvalidDescription.Malformed': 'DestinationSnapshotDescription is not valid',
+    'InvalidRetentionDays.Malformed': 'RetentionDays is not 1-65536',
+    'InvalidSnapshotIds.Malformed': 'SnapshotIds is not a JSON array of ≤ 100 ids',
+    'InvalidSnapshotCategory.Malformed': 'Category is not valid',
+    'Duplicate.TagKey': 'a tag key is repeated',
+    'TagKey.Duplication': 'a tag key is repeated',
+    'InvalidTagKey.Malformed': 'a tag key is not valid',
+    'InvalidTagValue.Malformed': 'a tag value is not valid',
+    'InvalidTag.Mismatch': 'Tag.N.Key and Tag.N.Value do not pair',
+    InvalidTagCount: 'more than 20 tags',
+    'NumberExceed.*': 'too many ids or tags in one call',
+    'InvalidFilterKey.NotFound': 'an unknown Filter.N.Key',
+    InvalidFilterValue: 'a Filter.N.Value is not valid',
+    InvalidUsage: 'Usage is not valid',
+    InvalidSourceDiskType: 'SourceDiskType is not valid',
+    'InvalidStatus.NotFound': 'Status is not valid',
+    'InvalidSnapshotType.NotFound': 'SnapshotType is not valid',
+    'InvalidSnapshotLinkId.NotFound': 'SnapshotLinkId is not valid',
+    'InvalidResourceType.NotFound': 'ResourceType is not valid',
+    'InvalidParameter.Arns': 'Arn.N is not valid',
+    DryRunOperation: 'a dry run succeeded (nothing was done)',
+    IdempotentParameterMismatch: 'the ClientToken was used for a request with other parameters',
+    SnapshotCreatedImage: 'the snapshot backs a custom image',
+    SnapshotCreatedDisk: 'the snapshot backs disks (Force not set)',
+    'InvalidImageName.Malformed': 'DestinationImageName is not valid',
+    'InvalidImageName.Duplicated': 'the image name is in use in the destination',
+    IncorrectImageStatus: 'the image is not available, or its copy ended',
+    ImageCreatedNotFromCopy: 'the image is not a copy',
+    'OperationDenied.ImageCopying': 'an image being copied: cancel the copy',
+    ImageUseShared: 'a shared image cannot be deleted',
+    ImageIsPublic: 'a community image cannot be deleted',
+    'SourceRegion.NotFound': 'the source region is unknown',
+    'DestinationRegion.NotFound': 'the destination region is unknown',
+    'InvalidImageOwnerAlias.*': 'ImageOwnerAlias is not valid',
+    InvalidParamter: "a parameter is not valid (ECS's spelling)",
+  }),
+  // Transient: the same call may succeed later.
+  ...rulesFor('PROVIDER_ERROR', true, {
+    'InvalidOperation.Conflict': 'a conflicting request is in progress',
+    'Operation.Conflict': 'a conflicting request is in progress',
+    'IncorrectDiskStatus.CreatingSnapshot': 'the disk is creating a snapshot',
+    'InvalidOperation.RelatedSnapshotNotFinished': 'a related snapshot is unfinished',
+    SignatureNonceUsed: 'nonce reuse; a new request gets a new nonce',
+    InternalError: 'ECS failed internally',
+    ServiceUnavailable: 'ECS is temporarily unavailable',
+  }),
 ]);
 
 const EXACT = new Map(ECS_ERROR_RULES.filter((r) => !r.match.endsWith('*')).map((r) => [r.match, r]));

@@ -1,8 +1,6 @@
-import { SnapcopyError } from '@snapcopy/core';
-import { callEcs, notEcsReply } from './calls.js';
+import { callEcs, copiedId, notEcsReply } from './calls.js';
 import type { EcsClientPool } from './client-pool.js';
 import type { EcsImage } from './image-view.js';
-import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 
 /** DescribeImages returns at most 100 images a page; snapcopy asks about at most 100 ids a call. */
 export const ECS_IMAGE_PAGE_SIZE = 100;
@@ -86,22 +84,7 @@ export class EcsImageCalls {
       });
       return client.copyImageWithOptions(request, this.#pool.runtime);
     });
-    const id = res.body?.imageId;
-    if (!id) {
-      // The call may have been applied: a reply without the id is as good as a lost one.
-      throw new SnapcopyError(
-        'PROVIDER_ERROR',
-        `alibaba ECS CopyImage in ${params.regionId}: the endpoint did not answer like ECS (no ImageId); the copy may exist`,
-        {
-          provider: ALIBABA_PROVIDER,
-          retryable: true,
-          ambiguous: true,
-          providerCode: 'MalformedReply',
-          ...(res.body?.requestId ? { requestId: res.body.requestId } : {}),
-        },
-      );
-    }
-    return id;
+    return copiedId('CopyImage', params.regionId, res.body?.imageId, res.body?.requestId);
   }
 
   /** Stops an image copy in progress (sent to the region of the copy); ECS removes it. */

@@ -3,7 +3,6 @@ import {
   type BackingSnapshotProgress,
   type CallOptions,
   type CopyListFilter,
-  type DriverCopyPage,
   IMAGE_LINEAGE_TAGS,
   type ImageCopyPlan,
   invalidRequest,
@@ -11,11 +10,10 @@ import {
   isSnapcopyError,
   type NormalizedImageCopyRequest,
   type ObservedCopy,
-  registerSecret,
-  type SnapcopyError,
 } from '@snapcopy/core';
 import { EcsCalls } from './calls.js';
 import { EcsClientPool } from './client-pool.js';
+import { copyCallLogFields } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
 import { ECS_IMAGE_PAGE_SIZE, EcsImageCalls } from './image-calls.js';
@@ -48,15 +46,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   readonly #maxLineagePages: number;
 
   constructor(options: AlibabaImageCopierOptions = {}) {
-    super(ALIBABA_PROVIDER, ALIBABA_ECS_IMAGE_CAPABILITIES, {
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.cancelLedger ? { cancelLedger: options.cancelLedger } : {}),
-    });
-    const creds = options.credentials as { accessKeySecret?: unknown; securityToken?: unknown } | undefined;
-    if (typeof creds?.accessKeySecret === 'string') registerSecret(creds.accessKeySecret);
-    if (typeof creds?.securityToken === 'string') registerSecret(creds.securityToken);
+    super(ALIBABA_PROVIDER, ALIBABA_ECS_IMAGE_CAPABILITIES, options);
     this.#pool = new EcsClientPool(options);
     this.#calls = new EcsCalls(this.#pool);
     this.#images = new EcsImageCalls(this.#pool);
@@ -69,21 +59,18 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an ECS custom image id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     const issues = validateAlibabaImageId(id, path);
     if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
   }
 
   /** ECS's own field limits (image id, name, description, tags) before any call. */
-  protected override _validate(request: NormalizedImageCopyRequest): void {
+  protected override _validate(request: NormalizedImageCopyRequest) {
     const refused = validateAlibabaImageRequestFields(request);
     if (refused) throw refused;
   }
 
-  protected override async _plan(
-    request: NormalizedImageCopyRequest,
-    options: CallOptions,
-  ): Promise<ImageCopyPlan> {
+  protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
     const facts = await readAlibabaImagePlanFacts(
       this.#calls,
       this.#images,
@@ -94,11 +81,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     return decideAlibabaImagePlan(request, facts);
   }
 
-  protected override async _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _findByToken(region: string, token: string, options: CallOptions) {
     const found = await this.#images.describeImages(
       region,
       { ownerAlias: 'self', tags: { [IMAGE_LINEAGE_TAGS.clientToken]: token } },
@@ -118,7 +101,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
+  ) {
     const pageNumber = nextToken === undefined ? 1 : Number(nextToken);
     const images = await this.#images.describeImages(
       region,
@@ -143,26 +126,13 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     request: NormalizedImageCopyRequest,
     plan: ImageCopyPlan,
     options: CallOptions,
-  ): Promise<string> {
+  ) {
     const params = buildCopyImageParams(request, plan);
-    this.logger.debug(
-      {
-        regionId: params.regionId,
-        destinationRegionId: params.destinationRegionId,
-        imageId: params.imageId,
-        encrypted: params.encrypted ?? false,
-        clientToken: params.clientToken,
-      },
-      'CopyImage',
-    );
+    this.logger.debug(copyCallLogFields(params, { imageId: params.imageId }), 'CopyImage');
     return this.#images.copyImage(params, options.signal);
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
     const found = await this.#images.describeImages(
       region,
       { ownerAlias: 'self', imageIds: ids },
@@ -177,7 +147,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
    * which would go on being billed). A copy that ends between the read and the cancel is
    * deleted instead.
    */
-  protected override async _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override async _delete(copy: ObservedCopy, options: CallOptions) {
     if (copy.state === 'pending') {
       try {
         await this.#images.cancelCopyImage(copy.region, copy.id, options.signal);
@@ -214,11 +184,11 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     }
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `image ${id} no longer exists in ${region} (deleted, its copy cancelled, or never made)`;
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return mapAlibabaError(err, { operation: 'call', mutating: false });
   }
 }

@@ -1,4 +1,5 @@
 import {
+  findOwnedOrShared,
   IMAGE_LINEAGE_TAGS,
   keyOfImageKeyTag,
   LINEAGE_TAGS,
@@ -9,6 +10,7 @@ import {
 import type { EcsCalls } from './calls.js';
 import type { EcsImageCalls } from './image-calls.js';
 import { diskSize, type EcsImage, imageDisks, imageTags } from './image-view.js';
+import { snapshotsById } from './plan-facts.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { type EcsSnapshot, sourceFacts } from './snapshot-view.js';
 import { listByTagValues } from './tag-listing.js';
@@ -32,40 +34,6 @@ export interface AlibabaImagePlanFacts {
   readonly image: EcsImage;
   readonly ownership: 'owned' | 'shared';
   readonly disks: readonly AlibabaBackingDisk[];
-}
-
-/**
- * The source image and whether the caller owns it: first among the caller's own images,
- * then among those shared with it (or published). When the request names the owner, the
- * image is taken as shared.
- */
-async function readSourceImage(
-  images: EcsImageCalls,
-  source: NormalizedImageCopyRequest['source'],
-  signal?: AbortSignal,
-): Promise<{ image: EcsImage; ownership: 'owned' | 'shared' }> {
-  const ids = { imageIds: [source.imageId] };
-  if (source.account === undefined) {
-    const own = await images.describeImages(source.region, { ...ids, ownerAlias: 'self' }, signal);
-    const mine = own.find((i) => i.imageId === source.imageId);
-    if (mine) return { image: mine, ownership: 'owned' };
-  }
-  const any = await images.describeImages(source.region, ids, signal);
-  const found = any.find((i) => i.imageId === source.imageId);
-  const notFound = (why: string) =>
-    new SnapcopyError('NOT_FOUND', `image ${source.imageId} ${why} in ${source.region}`, {
-      provider: ALIBABA_PROVIDER,
-      providerCode: 'InvalidImageId.NotFound',
-    });
-  if (!found) throw notFound('does not exist or is not shared with you');
-  if (
-    source.account !== undefined &&
-    found.imageOwnerId !== undefined &&
-    String(found.imageOwnerId) !== source.account
-  ) {
-    throw notFound(`is not owned by account ${source.account}`);
-  }
-  return { image: found, ownership: 'shared' };
 }
 
 /** A disk's facts from the image's mapping alone: its disk size is the only size ECS gives. */
@@ -126,26 +94,23 @@ async function readEarlierImageCopies(
     }
   }
   const byDevice = new Map<string, EcsSnapshot[]>();
-  const ids = [...wanted.keys()];
-  for (let i = 0; i < ids.length; i += 100) {
-    const { snapshots } = await calls.describeSnapshots(
-      region,
-      { snapshotIds: ids.slice(i, i + 100) },
-      signal,
-    );
-    for (const s of snapshots) {
-      const w = s.snapshotId === undefined ? undefined : wanted.get(s.snapshotId);
-      if (!w || s.status !== 'accomplished') continue;
-      // Only an encrypted snapshot takes the key: the tag would make an unencrypted one read encrypted.
-      const tagged =
-        w.key === undefined || s.encrypted !== true
-          ? s
-          : ({
-              ...s,
-              tags: { tag: [...(s.tags?.tag ?? []), { tagKey: LINEAGE_TAGS.key, tagValue: w.key }] },
-            } as EcsSnapshot);
-      byDevice.set(w.device, [...(byDevice.get(w.device) ?? []), tagged]);
-    }
+  const found = await snapshotsById(
+    calls,
+    [...wanted.keys()].map((id) => ({ region, id })),
+    signal,
+  );
+  for (const [id, s] of found.get(region) ?? []) {
+    const w = wanted.get(id);
+    if (!w || s.status !== 'accomplished') continue;
+    // Only an encrypted snapshot takes the key: the tag would make an unencrypted one read encrypted.
+    const tagged =
+      w.key === undefined || s.encrypted !== true
+        ? s
+        : ({
+            ...s,
+            tags: { tag: [...(s.tags?.tag ?? []), { tagKey: LINEAGE_TAGS.key, tagValue: w.key }] },
+          } as EcsSnapshot);
+    byDevice.set(w.device, [...(byDevice.get(w.device) ?? []), tagged]);
   }
   return byDevice;
 }
@@ -163,7 +128,27 @@ export async function readAlibabaImagePlanFacts(
   maxLineagePages: number,
   signal?: AbortSignal,
 ): Promise<AlibabaImagePlanFacts> {
-  const { image, ownership } = await readSourceImage(images, request.source, signal);
+  const { source: src } = request;
+  // The source image and whether the caller owns it: first among the caller's own images,
+  // then among those shared with it (or published).
+  const { found: image, ownership } = await findOwnedOrShared(
+    { id: src.imageId, account: src.account },
+    {
+      read: (own) =>
+        images.describeImages(
+          src.region,
+          { imageIds: [src.imageId], ...(own ? { ownerAlias: 'self' } : {}) },
+          signal,
+        ),
+      idOf: (i) => i.imageId,
+      ownerOf: (i) => (i.imageOwnerId === undefined ? undefined : String(i.imageOwnerId)),
+      notFound: (why) =>
+        new SnapcopyError('NOT_FOUND', `image ${src.imageId} ${why} in ${src.region}`, {
+          provider: ALIBABA_PROVIDER,
+          providerCode: 'InvalidImageId.NotFound',
+        }),
+    },
+  );
   const region = request.source.region;
   const mappings = imageDisks(image);
   const ids = mappings.flatMap((d) => (d.snapshotId ? [d.snapshotId] : []));

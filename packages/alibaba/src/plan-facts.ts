@@ -1,4 +1,10 @@
-import { LINEAGE_TAGS, type NormalizedCopyRequest, SnapcopyError } from '@snapcopy/core';
+import {
+  LINEAGE_TAGS,
+  type NormalizedCopyRequest,
+  readByRegion,
+  readPerGroup,
+  SnapcopyError,
+} from '@snapcopy/core';
 import { ECS_PAGE_SIZE, type EcsCalls } from './calls.js';
 import type { AlibabaKmsCalls } from './kms-calls.js';
 import { checkSourceAndEncryption } from './plan.js';
@@ -46,33 +52,16 @@ function notFound(req: NormalizedCopyRequest): SnapcopyError {
   );
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
-/** The snapshots with these ids in `region`, 100 ids per DescribeSnapshots call. */
-async function describeByIds(
+/** The snapshots `refs` name, by region then id: 100 ids per DescribeSnapshots call, the calls at once. */
+export function snapshotsById(
   calls: EcsCalls,
-  region: string,
-  ids: readonly string[],
+  refs: readonly { readonly region: string; readonly id: string }[],
   signal?: AbortSignal,
-): Promise<Map<string, EcsSnapshot>> {
-  const distinct = [...new Set(ids)];
-  const chunks: string[][] = [];
-  for (let i = 0; i < distinct.length; i += ECS_PAGE_SIZE) chunks.push(distinct.slice(i, i + ECS_PAGE_SIZE));
-  const pages = await Promise.all(
-    chunks.map((snapshotIds) => calls.describeSnapshots(region, { snapshotIds }, signal)),
-  );
-  const out = new Map<string, EcsSnapshot>();
-  for (const page of pages) for (const s of page.snapshots) if (s.snapshotId) out.set(s.snapshotId, s);
-  return out;
+): Promise<Map<string, Map<string, EcsSnapshot>>> {
+  return readByRegion(refs, ECS_PAGE_SIZE, async (region, snapshotIds) => {
+    const { snapshots } = await calls.describeSnapshots(region, { snapshotIds }, signal);
+    return snapshots.flatMap((s) => (s.snapshotId ? [[s.snapshotId, s] as const] : []));
+  });
 }
 
 /** The key an encrypted copy uses: the given one, else the ECS service key of the destination. */
@@ -99,21 +88,10 @@ export async function readAlibabaPlanFacts(
 ): Promise<Array<AlibabaPlanFacts | SnapcopyError>> {
   const { ecs, kms } = readers;
   const out: Array<AlibabaPlanFacts | SnapcopyError> = new Array(requests.length);
-  const sources = new Map(
-    await Promise.all(
-      [...groupBy(requests, (r) => r.source.region)].map(
-        async ([region, list]) =>
-          [
-            region,
-            await describeByIds(
-              ecs,
-              region,
-              list.map((r) => r.source.snapshotId),
-              signal,
-            ),
-          ] as const,
-      ),
-    ),
+  const sources = await snapshotsById(
+    ecs,
+    requests.map((r) => ({ region: r.source.region, id: r.source.snapshotId })),
+    signal,
   );
 
   const live: {
@@ -159,24 +137,18 @@ export async function readAlibabaPlanFacts(
     readable.set(region, answered);
   }
 
-  const lineageWanted = live.filter((f) => f.source.sourceDiskId);
-  const lineages = new Map(
-    await Promise.all(
-      [...groupBy(lineageWanted, (f) => f.req.destination.region)].map(
-        async ([region, list]) =>
-          [
-            region,
-            await listByTagValues(
-              ecs,
-              region,
-              LINEAGE_TAGS.sourceVolume,
-              list.map((f) => f.source.sourceDiskId!),
-              { status: 'accomplished', maxPages: readers.maxLineagePages },
-              signal,
-            ),
-          ] as const,
+  const lineages = await readPerGroup(
+    live.filter((f) => f.source.sourceDiskId),
+    (f) => f.req.destination.region,
+    (region, list) =>
+      listByTagValues(
+        ecs,
+        region,
+        LINEAGE_TAGS.sourceVolume,
+        list.map((f) => f.source.sourceDiskId!),
+        { status: 'accomplished', maxPages: readers.maxLineagePages },
+        signal,
       ),
-    ),
   );
 
   for (const f of live) {

@@ -2,22 +2,18 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   AbstractSnapshotCopier,
   invalidListQuery,
-  type KeyAccess,
   type NormalizedListQuery,
-  type ProviderListPage,
   type CallOptions,
   type CopyListFilter,
   type CopyPlan,
-  type DriverCopyPage,
   isSnapcopyError,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type ObservedCopy,
-  SnapcopyError,
   STATE_TAGS,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
-import { ec2CopyListFilters } from './copy-list-filters.js';
+import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 import { Ec2ClientPool } from './client-pool.js';
 import { callerTags, copySnapshotInput } from './copy-params.js';
@@ -26,7 +22,7 @@ import { mapAwsError } from './error-mapping.js';
 import { AwsKmsCalls } from './kms-calls.js';
 import type { AwsEbsCopierOptions } from './options.js';
 import { AWS_PLAN_DECIDER, decideAwsPlan } from './plan.js';
-import { AWS_FILTER_VALUES, type AwsPlanReaders, readAwsPlanFacts } from './plan-facts.js';
+import { type AwsPlanFacts, type AwsPlanReaders, readAwsPlanFacts } from './plan-facts.js';
 import { validateAwsSnapshotId } from './rules/index.js';
 import { AwsServiceClients } from './service-clients.js';
 import { describeSnapshotsListInput, EC2_LIST_MIN_PAGE_SIZE } from './list-params.js';
@@ -59,12 +55,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   readonly #readers: AwsPlanReaders;
 
   constructor(options: AwsEbsCopierOptions = {}) {
-    super('aws', AWS_EBS_CAPABILITIES, {
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-      ...(options.cancelLedger === undefined ? {} : { cancelLedger: options.cancelLedger }),
-    });
+    super('aws', AWS_EBS_CAPABILITIES, options);
     this.#pool = new Ec2ClientPool(options);
     this.#calls = new Ec2Calls(this.#pool);
     this.#services = new AwsServiceClients(this.#pool, options);
@@ -91,80 +82,33 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an EBS snapshot id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     validateAwsSnapshotId(id, path);
   }
 
   /** The snapshot id's format and the caller's tags (with the name), before any call. */
-  protected override _validate(request: NormalizedCopyRequest): void {
+  protected override _validate(request: NormalizedCopyRequest) {
     validateAwsSnapshotId(request.source.snapshotId);
     callerTags(request);
   }
 
-  /** One request is a batch of one: a plan alone and a plan in a batch are made the same way. */
-  protected override async _plan(request: NormalizedCopyRequest, options: CallOptions): Promise<CopyPlan> {
-    const [plan] = await this._planBatch([request], options);
-    if (plan instanceof SnapcopyError) throw plan;
-    return plan!;
+  /** Every read the plans need, shared across the batch (see `readAwsPlanFacts`). */
+  protected override _readPlanFacts(requests: readonly NormalizedCopyRequest[], options: CallOptions) {
+    return readAwsPlanFacts(this.#readers, requests, AWS_PLAN_DECIDER, options.signal);
   }
 
-  protected override async _planBatch(
-    requests: readonly NormalizedCopyRequest[],
-    options: CallOptions,
-  ): Promise<Array<CopyPlan | SnapcopyError>> {
-    const facts = await readAwsPlanFacts(this.#readers, requests, AWS_PLAN_DECIDER, options.signal);
-    return facts.map((f, i) => {
-      if (f instanceof SnapcopyError) return f;
-      try {
-        return decideAwsPlan(requests[i]!, f);
-      } catch (err) {
-        if (isSnapcopyError(err)) return err;
-        throw err;
-      }
-    });
+  protected override _decidePlan(request: NormalizedCopyRequest, facts: AwsPlanFacts) {
+    return decideAwsPlan(request, facts);
   }
 
   /** Every copy carrying one of `tokens`, 200 tokens per DescribeSnapshots call (one `tag:` filter). */
-  protected override async _findByTokens(
-    region: string,
-    tokens: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
-    const out: ObservedCopy[] = [];
-    for (let i = 0; i < tokens.length; i += AWS_FILTER_VALUES) {
-      const found = await this.#calls.describeSnapshots(
-        region,
-        {
-          OwnerIds: ['self'],
-          Filters: [
-            { Name: `tag:${LINEAGE_TAGS.clientToken}`, Values: tokens.slice(i, i + AWS_FILTER_VALUES) },
-          ],
-        },
-        options.signal,
-      );
-      out.push(...found.map((s) => observedSnapshot(region, s)));
-    }
-    return out;
-  }
-
-  protected override async _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
-    const found = await this.#calls.describeSnapshots(
-      region,
-      { OwnerIds: ['self'], Filters: [{ Name: `tag:${LINEAGE_TAGS.clientToken}`, Values: [token] }] },
-      options.signal,
-    );
+  protected override async _findByTokens(region: string, tokens: readonly string[], options: CallOptions) {
+    const tag = `tag:${LINEAGE_TAGS.clientToken}`;
+    const found = await this.#calls.describeSnapshotsWhere(region, tag, tokens, options.signal);
     return found.map((s) => observedSnapshot(region, s));
   }
 
-  protected override async _startCopy(
-    request: NormalizedCopyRequest,
-    plan: CopyPlan,
-    options: CallOptions,
-  ): Promise<string> {
+  protected override async _startCopy(request: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
     const region = request.destination.region;
     const id = await this.#calls.copySnapshot(region, copySnapshotInput(request, plan), options.signal);
     const follows = plan.lineage?.mostRecentCopyId;
@@ -180,10 +124,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
    */
   async #markNextCopy(region: string, earlier: string, token: string): Promise<void> {
     try {
-      await this.#calls.createTags(region, {
-        Resources: [earlier],
-        Tags: [{ Key: STATE_TAGS.nextCopy, Value: token }],
-      });
+      await this.#calls.tagResource(region, earlier, { [STATE_TAGS.nextCopy]: token });
     } catch (err) {
       this.logger.warn(
         { region, earlier, code: isSnapcopyError(err) ? err.code : 'unknown' },
@@ -192,12 +133,9 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     }
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
-    const found = await this.#calls.describeSnapshots(
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
+    const found = await this.#calls.describe(
+      'DescribeSnapshots',
       region,
       { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: [...ids] }] },
       options.signal,
@@ -215,24 +153,13 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
-    const page = await this.#calls.describeSnapshotsPage(
-      region,
-      {
-        OwnerIds: ['self'],
-        MaxResults: 1000,
-        Filters: ec2CopyListFilters(filter),
-        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-      },
-      options.signal,
-    );
-    return {
-      copies: page.snapshots.map((s) => observedSnapshot(region, s)),
-      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
-    };
+  ) {
+    const input = { OwnerIds: ['self'], ...ec2CopyListInput(filter, nextToken) };
+    const page = await this.#calls.describePage('DescribeSnapshots', region, input, options.signal);
+    return ec2CopyPage(page, (s) => observedSnapshot(region, s));
   }
 
-  protected override _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override _delete(copy: ObservedCopy, options: CallOptions) {
     return this.#calls.deleteSnapshot(copy.region, copy.id, options.signal);
   }
 
@@ -240,20 +167,16 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     copy: ObservedCopy,
     tags: Readonly<Record<string, string>>,
     options: CallOptions,
-  ): Promise<void> {
-    return this.#calls.createTags(
-      copy.region,
-      { Resources: [copy.id], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-      options.signal,
-    );
+  ) {
+    return this.#calls.tagResource(copy.region, copy.id, tags, options.signal);
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `${id} no longer exists in ${region} (deleted, or never a snapshot of this account)`;
   }
 
   /** EC2 refuses `MaxResults` below 5. */
-  protected override _validateList(query: NormalizedListQuery): void {
+  protected override _validateList(query: NormalizedListQuery) {
     if (query.pageSize < EC2_LIST_MIN_PAGE_SIZE) {
       throw invalidListQuery(
         [
@@ -271,15 +194,16 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     query: NormalizedListQuery,
     cursor: string | undefined,
     options: CallOptions,
-  ): Promise<ProviderListPage> {
-    const page = await this.#calls.describeSnapshotsPage(
+  ) {
+    const page = await this.#calls.describePage(
+      'DescribeSnapshots',
       query.region,
       describeSnapshotsListInput(query, cursor),
       options.signal,
     );
     const ownership = query.owner === 'self' ? 'owned' : 'shared';
     return {
-      snapshots: page.snapshots.map((s) => snapshotSummary(query.region, s, ownership)),
+      snapshots: page.items.map((s) => snapshotSummary(query.region, s, ownership)),
       ...(page.nextToken === undefined ? {} : { next: page.nextToken }),
     };
   }
@@ -289,15 +213,15 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     snapshotId: string,
     accounts: readonly string[],
     options: CallOptions,
-  ): Promise<void> {
+  ) {
     return this.#calls.shareSnapshot(region, snapshotId, accounts, options.signal);
   }
 
-  protected override _keyAccess(region: string, keyId: string, options: CallOptions): Promise<KeyAccess> {
+  protected override _keyAccess(region: string, keyId: string, options: CallOptions) {
     return this.#readers.kms.keyAccess(region, keyId, options.signal);
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return isSnapcopyError(err) ? err : mapAwsError(err);
   }
 }

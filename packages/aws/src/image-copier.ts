@@ -3,7 +3,6 @@ import {
   AbstractImageCopier,
   type CallOptions,
   type CopyListFilter,
-  type DriverCopyPage,
   type ImageCopyPlan,
   IMAGE_LINEAGE_TAGS,
   isSnapcopyError,
@@ -12,10 +11,9 @@ import {
   SnapcopyError,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
-import { ec2CopyListFilters } from './copy-list-filters.js';
+import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
 import { Ec2ClientPool } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
-import { Ec2ImageCalls } from './image-calls.js';
 import { AWS_AMI_CAPABILITIES } from './image-capabilities.js';
 import { copyImageInput } from './image-copy-params.js';
 import { decideAwsImagePlan } from './image-plan.js';
@@ -32,15 +30,6 @@ import { validateAwsTags } from './rules/index.js';
 
 /** Options of {@link createAwsImageCopier}: the same as the snapshot copier's. */
 export type AwsImageCopierOptions = AwsEbsCopierOptions;
-
-/** Snapshot ids one DescribeSnapshots `snapshot-id` filter carries. */
-const SNAPSHOT_IDS_PER_CALL = 200;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * An `ImageCopier` over EC2 AMIs (`@aws-sdk/client-ec2`, loaded on first use). The copy
@@ -59,18 +48,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export class AwsEc2ImageCopier extends AbstractImageCopier {
   readonly #pool: Ec2ClientPool;
   readonly #calls: Ec2Calls;
-  readonly #images: Ec2ImageCalls;
 
   constructor(options: AwsImageCopierOptions = {}) {
-    super('aws', AWS_AMI_CAPABILITIES, {
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-      ...(options.cancelLedger === undefined ? {} : { cancelLedger: options.cancelLedger }),
-    });
+    super('aws', AWS_AMI_CAPABILITIES, options);
     this.#pool = new Ec2ClientPool(options);
     this.#calls = new Ec2Calls(this.#pool);
-    this.#images = new Ec2ImageCalls(this.#pool);
   }
 
   /** Escape hatch: the SDK client this copier uses for `region`. Its retries are off. */
@@ -84,12 +66,12 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
   }
 
   /** A copy's id named in status, wait or cancel: an AMI id. */
-  protected override _validateCopyId(id: string, path: string): void {
+  protected override _validateCopyId(id: string, path: string) {
     throwIfIssues(validateAwsImageId(id, path));
   }
 
   /** The AMI id, name, description and tags, before any call. */
-  protected override _validate(request: NormalizedImageCopyRequest): void {
+  protected override _validate(request: NormalizedImageCopyRequest) {
     throwIfIssues([
       ...validateAwsImageId(request.source.imageId),
       ...(request.name === undefined ? [] : validateAwsImageName(request.name)),
@@ -99,22 +81,13 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     validateAwsTags(request.snapshotTags ?? {}, 'snapshotTags');
   }
 
-  protected override async _plan(
-    request: NormalizedImageCopyRequest,
-    options: CallOptions,
-  ): Promise<ImageCopyPlan> {
-    return decideAwsImagePlan(
-      request,
-      await readAwsImagePlanFacts(this.#calls, this.#images, request, options.signal),
-    );
+  protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
+    return decideAwsImagePlan(request, await readAwsImagePlanFacts(this.#calls, request, options.signal));
   }
 
-  protected override async _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
-    const found = await this.#images.describeImages(
+  protected override async _findByToken(region: string, token: string, options: CallOptions) {
+    const found = await this.#calls.describe(
+      'DescribeImages',
       region,
       { Owners: ['self'], Filters: [{ Name: `tag:${IMAGE_LINEAGE_TAGS.clientToken}`, Values: [token] }] },
       options.signal,
@@ -132,58 +105,33 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     filter: CopyListFilter,
     nextToken: string | undefined,
     options: CallOptions,
-  ): Promise<DriverCopyPage> {
-    const page = await this.#images.describeImagesPage(
-      region,
-      {
-        Owners: ['self'],
-        MaxResults: 1000,
-        Filters: ec2CopyListFilters(filter),
-        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-      },
-      options.signal,
-    );
+  ) {
+    const input = { Owners: ['self'], ...ec2CopyListInput(filter, nextToken) };
+    const page = await this.#calls.describePage('DescribeImages', region, input, options.signal);
     // The progress of the AMIs still pending, from their backing snapshot copies, as status reads it.
-    const snapshots = await this.#snapshotsOf(region, page.images, options.signal);
-    return {
-      copies: page.images.map((image) => observedImage(region, image, snapshots)),
-      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
-    };
+    const snapshots = await this.#snapshotsOf(region, page.items, options.signal);
+    return ec2CopyPage(page, (image) => observedImage(region, image, snapshots));
   }
 
   protected override _startCopy(
     request: NormalizedImageCopyRequest,
     plan: ImageCopyPlan,
     options: CallOptions,
-  ): Promise<string> {
-    return this.#images.copyImage(request.destination.region, copyImageInput(request, plan), options.signal);
+  ) {
+    return this.#calls.copyImage(request.destination.region, copyImageInput(request, plan), options.signal);
   }
 
   /** The backing snapshot copies of the AMIs still pending, for their progress. */
   async #snapshotsOf(region: string, images: readonly Image[], signal?: AbortSignal) {
-    const ids = images
+    const refs = images
       .filter((i) => i.State === 'pending')
-      .flatMap((i) => backingDevices(i).map((d) => d.snapshotId));
-    const out = new Map<string, Snapshot>();
-    const pages = await Promise.all(
-      chunks(ids, SNAPSHOT_IDS_PER_CALL).map((batch) =>
-        this.#calls.describeSnapshots(
-          region,
-          { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: batch }] },
-          signal,
-        ),
-      ),
-    );
-    for (const s of pages.flat()) if (s.SnapshotId) out.set(s.SnapshotId, s);
-    return out;
+      .flatMap((i) => backingDevices(i).map((d) => ({ region, id: d.snapshotId })));
+    return (await this.#calls.snapshotsById(refs, 'self', signal)).get(region) ?? new Map<string, Snapshot>();
   }
 
-  protected override async _describe(
-    region: string,
-    ids: readonly string[],
-    options: CallOptions,
-  ): Promise<ObservedCopy[]> {
-    const images = await this.#images.describeImages(
+  protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
+    const images = await this.#calls.describe(
+      'DescribeImages',
       region,
       { Owners: ['self'], Filters: [{ Name: 'image-id', Values: [...ids] }] },
       options.signal,
@@ -192,7 +140,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     return images.map((image) => observedImage(region, image, snapshots));
   }
 
-  protected override async _delete(copy: ObservedCopy, options: CallOptions): Promise<void> {
+  protected override async _delete(copy: ObservedCopy, options: CallOptions) {
     const gone = () =>
       new SnapcopyError('NOT_FOUND', `aws: ${copy.id} is already deregistered in ${copy.region}`, {
         provider: 'aws',
@@ -201,7 +149,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     // EC2 shows a deregistered AMI for a while; deregistering it again is refused.
     if (copy.rawState === 'deregistered') throw gone();
     try {
-      await this.#images.deregisterImage(copy.region, copy.id, true, options.signal);
+      await this.#calls.deregisterImage(copy.region, copy.id, true, options.signal);
     } catch (err) {
       if (isSnapcopyError(err) && err.providerCode === 'InvalidAMIID.Unavailable') throw gone();
       throw err;
@@ -212,19 +160,15 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     copy: ObservedCopy,
     tags: Readonly<Record<string, string>>,
     options: CallOptions,
-  ): Promise<void> {
-    return this.#calls.createTags(
-      copy.region,
-      { Resources: [copy.id], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-      options.signal,
-    );
+  ) {
+    return this.#calls.tagResource(copy.region, copy.id, tags, options.signal);
   }
 
-  protected override _absentMessage(region: string, id: string): string {
+  protected override _absentMessage(region: string, id: string) {
     return `${id} no longer exists in ${region} (deregistered, or never an AMI of this account)`;
   }
 
-  protected override _mapError(err: unknown): SnapcopyError {
+  protected override _mapError(err: unknown) {
     return isSnapcopyError(err) ? err : mapAwsError(err);
   }
 }

@@ -1,5 +1,6 @@
 import type { Image, Snapshot } from '@aws-sdk/client-ec2';
 import {
+  findOwnedOrShared,
   IMAGE_LINEAGE_TAGS,
   keyOfImageKeyTag,
   LINEAGE_TAGS,
@@ -8,7 +9,6 @@ import {
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
 import type { Ec2Calls } from './calls.js';
-import type { Ec2ImageCalls } from './image-calls.js';
 import { type AwsBackingDevice, backingDevices } from './image-view.js';
 import {
   type DestinationEncryptionDefaults,
@@ -53,31 +53,6 @@ function notFound(region: string, imageId: string, why: string): SnapcopyError {
   });
 }
 
-/**
- * Reads the source AMI and whether the caller owns it, without STS: first among the
- * caller's own AMIs (`Owners: ['self']`), then among those it may launch (shared with it,
- * or public). When the request names the owner account the AMI is taken as shared.
- */
-export async function readSourceImage(
-  images: Ec2ImageCalls,
-  source: NormalizedImageCopyRequest['source'],
-  signal?: AbortSignal,
-): Promise<{ image: Image; ownership: 'owned' | 'shared' }> {
-  const ids = { ImageIds: [source.imageId] };
-  if (source.account === undefined) {
-    const own = await images.describeImages(source.region, { ...ids, Owners: ['self'] }, signal);
-    const mine = own.find((i) => i.ImageId === source.imageId);
-    if (mine) return { image: mine, ownership: 'owned' };
-  }
-  const any = await images.describeImages(source.region, ids, signal);
-  const found = any.find((i) => i.ImageId === source.imageId);
-  if (!found) throw notFound(source.region, source.imageId, 'does not exist or is not shared with you');
-  if (source.account !== undefined && found.OwnerId !== undefined && found.OwnerId !== source.account) {
-    throw notFound(source.region, source.imageId, `is not owned by account ${source.account}`);
-  }
-  return { image: found, ownership: 'shared' };
-}
-
 /** The backing snapshots the caller can see, by id (a `snapshot-id` filter leaves the others out). */
 async function readBackingSnapshots(
   calls: Ec2Calls,
@@ -86,7 +61,8 @@ async function readBackingSnapshots(
   signal?: AbortSignal,
 ): Promise<Map<string, Snapshot>> {
   if (devices.length === 0) return new Map();
-  const found = await calls.describeSnapshots(
+  const found = await calls.describe(
+    'DescribeSnapshots',
     region,
     { Filters: [{ Name: 'snapshot-id', Values: devices.map((d) => d.snapshotId) }] },
     signal,
@@ -119,7 +95,6 @@ function settingsNeeded(
  */
 async function readLineages(
   calls: Ec2Calls,
-  images: Ec2ImageCalls,
   request: NormalizedImageCopyRequest,
   wanted: readonly { device: AwsBackingDevice; source: SourceSnapshotFacts }[],
   signal?: AbortSignal,
@@ -132,12 +107,14 @@ async function readLineages(
   const [byVolume, earlierImages] = await Promise.all([
     volumes.length === 0
       ? Promise.resolve([] as Snapshot[])
-      : calls.describeSnapshots(
+      : calls.describe(
+          'DescribeSnapshots',
           region,
           { OwnerIds: ['self'], Filters: [{ Name: `tag:${LINEAGE_TAGS.sourceVolume}`, Values: volumes }] },
           signal,
         ),
-    images.describeImages(
+    calls.describe(
+      'DescribeImages',
       region,
       {
         Owners: ['self'],
@@ -169,7 +146,8 @@ async function readLineages(
     (earlierByDevice.get(w.device.deviceName) ?? []).map((e) => e.snapshotId),
   );
   if (earlierIds.length > 0) {
-    const copies = await calls.describeSnapshots(
+    const copies = await calls.describe(
+      'DescribeSnapshots',
       region,
       { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: earlierIds }] },
       signal,
@@ -198,11 +176,27 @@ async function readLineages(
  */
 export async function readAwsImagePlanFacts(
   calls: Ec2Calls,
-  images: Ec2ImageCalls,
   request: NormalizedImageCopyRequest,
   signal?: AbortSignal,
 ): Promise<AwsImagePlanFacts> {
-  const { image, ownership } = await readSourceImage(images, request.source, signal);
+  const { source: src } = request;
+  // The source AMI and whether the caller owns it, without STS: first among the caller's own
+  // AMIs (`Owners: ['self']`), then among those it may launch (shared with it, or public).
+  const { found: image, ownership } = await findOwnedOrShared(
+    { id: src.imageId, account: src.account },
+    {
+      read: (own) =>
+        calls.describe(
+          'DescribeImages',
+          src.region,
+          { ImageIds: [src.imageId], ...(own ? { Owners: ['self'] } : {}) },
+          signal,
+        ),
+      idOf: (i) => i.ImageId,
+      ownerOf: (i) => i.OwnerId,
+      notFound: (why) => notFound(src.region, src.imageId, why),
+    },
+  );
   const devices = backingDevices(image);
   const read = await readBackingSnapshots(calls, request.source.region, devices, signal);
   const readable = devices.flatMap((device) => {
@@ -237,7 +231,7 @@ export async function readAwsImagePlanFacts(
       return false;
     }
   });
-  const lineages = await readLineages(calls, images, request, wanted, signal);
+  const lineages = await readLineages(calls, request, wanted, signal);
   return {
     image,
     ownership,

@@ -9,7 +9,7 @@ import {
 } from '@snapcopy/core';
 import type { AwsBackingSnapshotFacts, AwsImagePlanFacts } from './image-plan-facts.js';
 import { sourceImageFacts } from './image-view.js';
-import { kmsCharges } from './plan.js';
+import { awsTransferInput, kmsCharges } from './plan.js';
 import { encryptionInput } from './plan-facts.js';
 import { awsImageCopyRefusal } from './rules/image-copy.js';
 import { resolveAwsImageTags } from './rules/image-tags.js';
@@ -28,23 +28,8 @@ function planBackingSnapshot(
 ): BackingSnapshotPlan {
   const { source } = snapshot;
   const resolved = resolveAwsEncryption(encryptionInput(request, source, facts.defaults));
-  const destinationAccount =
-    request.destination.account ?? (facts.ownership === 'owned' ? source.ownerAccount : undefined);
   const transfer = resolveAwsTransfer({
-    source: {
-      region: source.region,
-      ownership: source.ownership,
-      encrypted: source.encrypted,
-      sizeGiB: source.sizeGiB,
-      ...(source.ownerAccount === undefined ? {} : { ownerAccount: source.ownerAccount }),
-      ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
-    },
-    destination: {
-      region: request.destination.region,
-      ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
-    },
-    encryption: resolved.encryption,
-    ...(snapshot.lineage === undefined ? {} : { lineage: snapshot.lineage }),
+    ...awsTransferInput(request, source, resolved.encryption, snapshot.lineage),
     timeBased,
   });
   return {

@@ -2,6 +2,7 @@ import type { Snapshot } from '@aws-sdk/client-ec2';
 import {
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
+  readPerGroup,
   SnapcopyError,
   type SnapshotRef,
   type SourceSnapshotFacts,
@@ -130,52 +131,6 @@ function notFound(ref: SnapshotRef, why: string): SnapcopyError {
   });
 }
 
-/** DescribeSnapshots takes up to 200 values in one `snapshot-id` or `tag:` filter. */
-export const AWS_FILTER_VALUES = 200;
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Items grouped by a key, in first-seen order. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
-/** The snapshots with these ids in `region`, `OwnerIds: ['self']` or all those the caller may copy. */
-async function describeByIds(
-  calls: Ec2Calls,
-  region: string,
-  ids: readonly string[],
-  owner: 'self' | 'any',
-  signal?: AbortSignal,
-): Promise<Map<string, Snapshot>> {
-  const out = new Map<string, Snapshot>();
-  const pages = await Promise.all(
-    chunk([...new Set(ids)], AWS_FILTER_VALUES).map((values) =>
-      calls.describeSnapshots(
-        region,
-        {
-          ...(owner === 'self' ? { OwnerIds: ['self'] } : {}),
-          Filters: [{ Name: 'snapshot-id', Values: values }],
-        },
-        signal,
-      ),
-    ),
-  );
-  for (const s of pages.flat()) if (s.SnapshotId !== undefined) out.set(s.SnapshotId, s);
-  return out;
-}
-
 /**
  * Reads the sources of many requests and whether the caller owns them, without STS: first
  * among the caller's own snapshots (`OwnerIds: ['self']`), then among those shared with it,
@@ -187,42 +142,14 @@ export async function readSourceSnapshots(
   sources: readonly (SnapshotRef & { readonly account?: string })[],
   signal?: AbortSignal,
 ): Promise<Array<{ snapshot: Snapshot; ownership: 'owned' | 'shared' } | SnapcopyError>> {
-  const own = new Map<string, Map<string, Snapshot>>();
-  await Promise.all(
-    [
-      ...groupBy(
-        sources.filter((s) => s.account === undefined),
-        (s) => s.region,
-      ),
-    ].map(async ([region, list]) => {
-      own.set(
-        region,
-        await describeByIds(
-          calls,
-          region,
-          list.map((s) => s.snapshotId),
-          'self',
-          signal,
-        ),
-      );
-    }),
+  const ref = (s: SnapshotRef) => ({ region: s.region, id: s.snapshotId });
+  const own = await calls.snapshotsById(
+    sources.filter((s) => s.account === undefined).map(ref),
+    'self',
+    signal,
   );
   const shared = sources.filter((s) => s.account !== undefined || !own.get(s.region)?.has(s.snapshotId));
-  const any = new Map<string, Map<string, Snapshot>>();
-  await Promise.all(
-    [...groupBy(shared, (s) => s.region)].map(async ([region, list]) => {
-      any.set(
-        region,
-        await describeByIds(
-          calls,
-          region,
-          list.map((s) => s.snapshotId),
-          'any',
-          signal,
-        ),
-      );
-    }),
-  );
+  const any = await calls.snapshotsById(shared.map(ref), 'any', signal);
   return sources.map((source) => {
     const mine = source.account === undefined ? own.get(source.region)?.get(source.snapshotId) : undefined;
     if (mine) return { snapshot: mine, ownership: 'owned' as const };
@@ -270,16 +197,13 @@ async function readLineages(
   signal?: AbortSignal,
 ): Promise<Map<string, AwsLineageCopy[]>> {
   const out = new Map<string, AwsLineageCopy[]>();
-  const pages = await Promise.all(
-    chunk([...new Set(volumeIds)], AWS_FILTER_VALUES).map((values) =>
-      calls.describeSnapshots(
-        region,
-        { OwnerIds: ['self'], Filters: [{ Name: `tag:${LINEAGE_TAGS.sourceVolume}`, Values: values }] },
-        signal,
-      ),
-    ),
+  const found = await calls.describeSnapshotsWhere(
+    region,
+    `tag:${LINEAGE_TAGS.sourceVolume}`,
+    volumeIds,
+    signal,
   );
-  for (const s of pages.flat()) {
+  for (const s of found) {
     const volume = s.Tags?.find((t) => t.Key === LINEAGE_TAGS.sourceVolume)?.Value;
     if (volume === undefined) continue;
     const list = out.get(volume) ?? [];
@@ -336,14 +260,18 @@ export async function readAwsPlanFacts(
   });
 
   // The destinations' settings, once per region.
-  const withDefaults: (Partial1 & { index: number })[] = [];
-  await Promise.all(
-    [...groupBy(found, (f) => f.request.destination.region)].map(async ([region, list]) => {
-      const needs = list.map((f) => encryptionSettingsNeeded(f.request.encryption, f.source, region));
-      const defaults = await readDefaultsOnce(ec2, region, needs, signal);
-      for (const [i, f] of list.entries()) withDefaults.push({ ...f, defaults: defaults[i]! });
-    }),
+  const defaultsByRegion = await readPerGroup(
+    found,
+    (f) => f.request.destination.region,
+    (region, list) =>
+      readDefaultsOnce(
+        ec2,
+        region,
+        list.map((f) => encryptionSettingsNeeded(f.request.encryption, f.source, region)),
+        signal,
+      ).then((defaults) => list.map((f, i) => ({ ...f, defaults: defaults[i]! }))),
   );
+  const withDefaults: (Partial1 & { index: number })[] = [...defaultsByRegion.values()].flat();
 
   // The encryption rule refuses some requests before any further read; the rest name their keys.
   const live: (Partial1 & { index: number; keys: KeysToRead })[] = [];
@@ -362,20 +290,17 @@ export async function readAwsPlanFacts(
   );
   const [keyReads, lineages] = await Promise.all([
     once(wanted, keyId, (k) => kms.describeKey(k.region, k.reference, signal)),
-    Promise.all(
-      [...groupBy(lineageWanted, (f) => f.request.destination.region)].map(
-        async ([region, list]) =>
-          [
-            region,
-            await readLineages(
-              ec2,
-              region,
-              list.map((f) => f.source.volumeId!),
-              signal,
-            ),
-          ] as const,
-      ),
-    ).then((pairs) => new Map(pairs)),
+    readPerGroup(
+      lineageWanted,
+      (f) => f.request.destination.region,
+      (region, list) =>
+        readLineages(
+          ec2,
+          region,
+          list.map((f) => f.source.volumeId!),
+          signal,
+        ),
+    ),
   ]);
 
   const withLineage = live.map((f) => {

@@ -4,6 +4,7 @@ import type {
   NormalizedCopyRequest,
   PlanLineage,
   ResolvedEncryption,
+  SourceSnapshotFacts,
 } from '@snapcopy/core';
 import {
   type AwsPlanDecider,
@@ -14,6 +15,8 @@ import {
 } from './plan-facts.js';
 import {
   AWS_EBS_MANAGED_KEY_ALIAS,
+  type AwsDestinationLineage,
+  type AwsTransferInput,
   type AwsTransferKind,
   awsDeltaBase,
   checkAwsKey,
@@ -93,32 +96,49 @@ function checkedEncryption(
   };
 }
 
-/** The copy's encryption and the kind of transfer it makes, from the facts read before the delta. */
-function transferKind(
-  request: NormalizedCopyRequest,
-  facts: Omit<AwsPlanFacts, 'delta'>,
-): { encryption: ResolvedEncryption; reasons: string[]; kind: AwsTransferKind; destinationAccount?: string } {
-  const { source, ownership } = facts;
-  const { encryption, reasons } = checkedEncryption(request, facts);
-  const destinationAccount =
-    request.destination.account ?? (ownership === 'owned' ? source.ownerAccount : undefined);
-  const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
-  const kind = classifyAwsTransfer({
+/**
+ * What the transfer rule reads for one snapshot copy: the source, the destination (its
+ * account: the request's, else the owner's for a source the caller owns), the copy's
+ * encryption and the lineage of earlier copies there, when it was looked up.
+ */
+export function awsTransferInput(
+  request: Pick<NormalizedCopyRequest, 'destination'>,
+  source: SourceSnapshotFacts,
+  encryption: ResolvedEncryption,
+  lineage: AwsDestinationLineage | undefined,
+): AwsTransferInput {
+  const account =
+    request.destination.account ?? (source.ownership === 'owned' ? source.ownerAccount : undefined);
+  return {
     source: {
       region: source.region,
-      ownership,
+      ownership: source.ownership,
       encrypted: source.encrypted,
       sizeGiB: source.sizeGiB,
       ...(source.ownerAccount === undefined ? {} : { ownerAccount: source.ownerAccount }),
       ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
     },
-    destination: {
-      region: request.destination.region,
-      ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
-    },
+    destination: { region: request.destination.region, ...(account === undefined ? {} : { account }) },
     encryption,
-    ...(facts.lineage === undefined ? {} : { lineage: destinationLineage(facts.lineage, keysResolved) }),
-  });
+    ...(lineage === undefined ? {} : { lineage }),
+  };
+}
+
+/** The earlier copies of the lineage, keyed as the plan's key was resolved; undefined when not looked up. */
+function lineageOf(facts: Omit<AwsPlanFacts, 'delta'>, encryption: ResolvedEncryption) {
+  const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
+  return facts.lineage === undefined ? undefined : destinationLineage(facts.lineage, keysResolved);
+}
+
+/** The copy's encryption and the kind of transfer it makes, from the facts read before the delta. */
+function transferKind(
+  request: NormalizedCopyRequest,
+  facts: Omit<AwsPlanFacts, 'delta'>,
+): { encryption: ResolvedEncryption; reasons: string[]; kind: AwsTransferKind; destinationAccount?: string } {
+  const { encryption, reasons } = checkedEncryption(request, facts);
+  const input = awsTransferInput(request, facts.source, encryption, lineageOf(facts, encryption));
+  const kind = classifyAwsTransfer(input);
+  const destinationAccount = input.destination.account;
   return { encryption, reasons, kind, ...(destinationAccount === undefined ? {} : { destinationAccount }) };
 }
 
@@ -149,22 +169,8 @@ export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFact
       ? undefined
       : validateAwsTimeBasedCopy(request.completionDurationMinutes, source.sizeGiB);
   const { encryption, reasons: encryptionReasons, destinationAccount } = transferKind(request, facts);
-  const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
   const transfer = resolveAwsTransfer({
-    source: {
-      region: source.region,
-      ownership,
-      encrypted: source.encrypted,
-      sizeGiB: source.sizeGiB,
-      ...(source.ownerAccount === undefined ? {} : { ownerAccount: source.ownerAccount }),
-      ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
-    },
-    destination: {
-      region: destinationRegion,
-      ...(destinationAccount === undefined ? {} : { account: destinationAccount }),
-    },
-    encryption,
-    ...(facts.lineage === undefined ? {} : { lineage: destinationLineage(facts.lineage, keysResolved) }),
+    ...awsTransferInput(request, source, encryption, lineageOf(facts, encryption)),
     ...(facts.delta === undefined ? {} : { delta: facts.delta }),
     timeBased: timeBased !== undefined,
   });

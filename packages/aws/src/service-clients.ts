@@ -40,29 +40,38 @@ export class AwsServiceClients {
   }
 
   kms(region: string): Promise<KMSClient> {
-    return this.#cached(this.#kms, region, async () => {
-      const sdk = await loadKmsSdk();
-      const endpoint = this.#options.kmsEndpoint ?? this.#options.endpoint;
-      const client = new sdk.KMSClient(this.#pool.clientConfig(region, endpoint));
-      this.#pool.watchDefaultCredentials(client, endpoint);
-      return client;
-    });
+    const endpoint = this.#options.kmsEndpoint ?? this.#options.endpoint;
+    return this.#cached(
+      this.#kms,
+      region,
+      endpoint,
+      async (config) => new (await loadKmsSdk()).KMSClient(config),
+    );
   }
 
   ebs(region: string): Promise<EBSClient> {
-    return this.#cached(this.#ebs, region, async () => {
-      const sdk = await loadEbsSdk();
-      const endpoint = this.#options.ebsEndpoint ?? this.#options.endpoint;
-      const client = new sdk.EBSClient(this.#pool.clientConfig(region, endpoint));
-      this.#pool.watchDefaultCredentials(client, endpoint);
-      return client;
-    });
+    const endpoint = this.#options.ebsEndpoint ?? this.#options.endpoint;
+    return this.#cached(
+      this.#ebs,
+      region,
+      endpoint,
+      async (config) => new (await loadEbsSdk()).EBSClient(config),
+    );
   }
 
-  #cached<C>(map: Map<string, Promise<C>>, region: string, make: () => Promise<C>): Promise<C> {
+  /** The region's client of one service, made on first use with the pool's config for `endpoint`. */
+  #cached<C extends Parameters<Ec2ClientPool['watchDefaultCredentials']>[0]>(
+    map: Map<string, Promise<C>>,
+    region: string,
+    endpoint: string | undefined,
+    make: (config: ReturnType<Ec2ClientPool['clientConfig']>) => Promise<C>,
+  ): Promise<C> {
     let client = map.get(region);
     if (!client) {
-      client = make();
+      client = make(this.#pool.clientConfig(region, endpoint)).then((made) => {
+        this.#pool.watchDefaultCredentials(made, endpoint);
+        return made;
+      });
       client.catch(() => map.delete(region));
       map.set(region, client);
     }

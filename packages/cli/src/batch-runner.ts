@@ -19,10 +19,10 @@ import { adapterOptions, endpointFor } from './connect.js';
 import { EXIT_CODES, exitCodeForError } from './exit-codes.js';
 import { onInterrupt } from './interrupt.js';
 import { orchestratorOptionsFor } from './orchestrator-options.js';
-import { gib, ref, seconds } from './output/format.js';
+import { ref, seconds } from './output/format.js';
 import type { Output } from './output/output-mode.js';
 import { createProgressBoard, type ProgressBoard } from './output/progress-board.js';
-import { rowsTable } from './output/tables.js';
+import { billableWords, planCostHeading, rowsTable } from './output/tables.js';
 import { pricesFor, readPriceFile } from './prices-file.js';
 import { noteBatch } from './journal-batches.js';
 import { isProviderName, type ProviderName } from './providers.js';
@@ -249,14 +249,7 @@ export function reportBatch(
   output.line(
     rowsTable(
       output.mode,
-      [
-        '#',
-        'copier',
-        'copy',
-        'outcome',
-        costs === undefined ? 'billable (transfer / storage)' : 'cost',
-        'took',
-      ],
+      ['#', 'copier', 'copy', 'outcome', planCostHeading(costs !== undefined), 'took'],
       result.results.map((r, i) => [
         String(r.index),
         r.copier,
@@ -265,7 +258,7 @@ export function reportBatch(
         costs?.[i]
           ? `${costs[i].oneOff} + ${costs[i].monthly}/mo ${costs[i].currency}`
           : r.plan
-            ? `${gib(r.plan.billableGiB.transfer)} / ${gib(r.plan.billableGiB.storage)}`
+            ? billableWords(r.plan.billableGiB)
             : '-',
         r.timings.finishedAt === undefined ? '-' : seconds(r.timings.finishedAt - r.timings.queuedAt),
       ]),

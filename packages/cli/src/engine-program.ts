@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { EXIT_CODES_HELP } from './exit-codes.js';
+import type { CommandFinisher } from './command-help.js';
 import {
   collectFlag,
   parseDurationFlag,
@@ -7,7 +7,6 @@ import {
   parseZeroOrMoreDurationFlag,
 } from './flag-parsers.js';
 import { CONSISTENCY_WINDOW_HELP } from './orchestrator-options.js';
-import type { CommandRunner } from './program.js';
 import { PROVIDER_NAMES, PROVIDERS } from './providers.js';
 
 /** The flags that choose and reach the engine (`batch`, `policy run`, `worker`, `recover`). */
@@ -22,10 +21,6 @@ export interface EngineFlags {
 
 const DATABASE_URL_HELP =
   'the PostgreSQL every worker shares, postgresql://user:password@host:5432/snapcopy (default: $SNAPCOPY_DATABASE_URL)';
-
-function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
-}
 
 function databaseUrlOption(): Option {
   return new Option('--database-url <url>', DATABASE_URL_HELP).env('SNAPCOPY_DATABASE_URL');
@@ -55,7 +50,7 @@ export function addEngineOptions(cmd: Command, kind: 'batch' | 'policy'): Comman
 }
 
 /** Registers `worker` and `recover`. Their modules (and DBOS) load only when they run. */
-export function addEngineCommands(program: Command, runCommand: CommandRunner): void {
+export function addEngineCommands(program: Command, finish: CommandFinisher): void {
   const worker = program
     .command('worker')
     .description(
@@ -106,34 +101,34 @@ export function addEngineCommands(program: Command, runCommand: CommandRunner): 
       parseDurationFlag,
     )
     .option('--migrate-only', "create or upgrade the database's tables, then exit (a role that may run DDL)")
-    .option('--json', 'print one JSON line when started and one when stopped')
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy worker --database-url postgresql://snapcopy:…@db:5432/snapcopy --executor-id backup-1',
-        'SNAPCOPY_DATABASE_URL=postgresql://… snapcopy worker --executor-id backup-2 --provider aws',
-        'snapcopy worker --database-url postgresql://… --migrate-only',
-      ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/worker.js'), flags, cmd.args));
+    .option('--json', 'print one JSON line when started and one when stopped');
+  finish(
+    worker,
+    () => import('./commands/worker.js'),
+    'snapcopy worker --database-url postgresql://snapcopy:…@db:5432/snapcopy --executor-id backup-1',
+    'SNAPCOPY_DATABASE_URL=postgresql://… snapcopy worker --executor-id backup-2 --provider aws',
+    'snapcopy worker --database-url postgresql://… --migrate-only',
+  );
 
-  program
-    .command('recover')
-    .description(
-      "Have a live worker take over a dead worker's copies now, instead of after --dead-after (workers do it by themselves).",
-    )
-    .addOption(databaseUrlOption())
-    .requiredOption('--executor <id>', 'the executor id of the worker that is gone')
-    .option(
-      '--force',
-      'even if it beat recently (make sure it is really stopped: its copies would run twice)',
-    )
-    .option(
-      '--wait <duration>',
-      'how long to wait for a live worker to take it over (default 60s)',
-      parseDurationFlag,
-    )
-    .option('--json', 'print exactly one JSON document on stdout')
-    .addHelpText('after', examples('snapcopy recover --database-url postgresql://… --executor backup-1'))
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/recover.js'), flags, cmd.args));
+  finish(
+    program
+      .command('recover')
+      .description(
+        "Have a live worker take over a dead worker's copies now, instead of after --dead-after (workers do it by themselves).",
+      )
+      .addOption(databaseUrlOption())
+      .requiredOption('--executor <id>', 'the executor id of the worker that is gone')
+      .option(
+        '--force',
+        'even if it beat recently (make sure it is really stopped: its copies would run twice)',
+      )
+      .option(
+        '--wait <duration>',
+        'how long to wait for a live worker to take it over (default 60s)',
+        parseDurationFlag,
+      )
+      .option('--json', 'print exactly one JSON document on stdout'),
+    () => import('./commands/recover.js'),
+    'snapcopy recover --database-url postgresql://… --executor backup-1',
+  );
 }

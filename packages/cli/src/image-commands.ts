@@ -9,13 +9,14 @@ import {
 } from '@snapcopy/core';
 import type { CopyFlags, CopyRefFlags, RequestFlags } from './cli-flags.js';
 import { withClientToken } from './commands/copy.js';
+import { planAndPrint } from './commands/plan.js';
 import { openImageCopier } from './connect.js';
 import { withRegionOfCopies } from './copy-refs.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { outcomeWords } from './follow-copies.js';
 import { followOneCopy } from './follow-one-copy.js';
 import { readHandleFile } from './image-flags.js';
-import { onInterrupt, withInterrupt } from './interrupt.js';
+import { withInterrupt } from './interrupt.js';
 import { gib, ref, seconds } from './output/format.js';
 import { imagePlanTable, imageStatusRows } from './output/image-tables.js';
 import { Output } from './output/output-mode.js';
@@ -143,16 +144,13 @@ async function followImage(
 }
 
 /** `snapcopy plan --image`: what an image copy would do per backing snapshot, and cost. */
-export async function runImagePlan(flags: RequestFlags): Promise<number> {
-  const output = Output.for(flags);
-  const { request, prices } = await prepareRequestWith(flags, imageRequestFromFlags);
-  const copier = await openImageCopier(flags);
-  const plan = await withInterrupt((signal) =>
-    copier.plan(request, { signal, ...(prices === undefined ? {} : { prices }) }),
+export function runImagePlan(flags: RequestFlags): Promise<number> {
+  return planAndPrint(
+    flags,
+    () => prepareRequestWith(flags, imageRequestFromFlags),
+    () => openImageCopier(flags),
+    imagePlanTable,
   );
-  output.document(plan);
-  output.line(imagePlanTable(output.mode, plan));
-  return EXIT_CODES.success;
 }
 
 /**
@@ -160,13 +158,8 @@ export async function runImagePlan(flags: RequestFlags): Promise<number> {
  * SIGINT/SIGTERM stop it at any point; stopped during the copy call, the error names the
  * client token to rerun with, since the copy may have been made.
  */
-export async function runImageCopy(flags: CopyFlags): Promise<number> {
-  const interrupt = onInterrupt();
-  try {
-    return await copyImageAndFollow(flags, interrupt.signal);
-  } finally {
-    interrupt.dispose();
-  }
+export function runImageCopy(flags: CopyFlags): Promise<number> {
+  return withInterrupt((signal) => copyImageAndFollow(flags, signal));
 }
 
 async function copyImageAndFollow(flags: CopyFlags, signal: AbortSignal): Promise<number> {

@@ -8,6 +8,7 @@ import {
   addRequestTimeoutOption,
 } from './convention-options.js';
 import { parseDurationFlag, parsePollMsFlag, parseWholeNumberFlag } from './flag-parsers.js';
+import type { CommandFinisher } from './command-help.js';
 import type { CommandRunner } from './program.js';
 
 // The commands that find copies and work on a batch journal: `list`, `batch status`,
@@ -63,34 +64,27 @@ export function addBatchSubcommands(batch: Command, runCommand: CommandRunner): 
 }
 
 /** `snapcopy list`: copies snapcopy made, by lineage. */
-export function addListCommand(
-  program: Command,
-  runCommand: CommandRunner,
-  examples: (...lines: string[]) => string,
-): void {
-  addConnectionOptions(program.command('list'))
-    .description(
-      'Find the copies snapcopy made in a region by lineage: all copies of a source, the copy of a client token, a batch, a policy; with their state. Snapshot copies, or image copies with --image.',
-    )
-    .option(
-      '--to <region>',
-      "region the copies are in (default $AWS_REGION / $ALIBABA_CLOUD_REGION_ID or the profile's region)",
-    )
-    .option('--source <id>', 'copies of this source snapshot (with --image: source image)')
-    .option('--source-region <region>', 'copies of sources in this region')
-    .option('--client-token <token>', 'the copy made with this client token')
-    .option('--batch <id>', 'copies made by this batch (client tokens <batch id>.<n>)')
-    .option('--policy <name>', 'copies made by this copy policy')
-    .option('--max-pages <n>', 'read at most this many pages of the provider listing', parseWholeNumberFlag)
-    .option('--image', 'image copies (AMIs, ECS custom images) instead of snapshot copies')
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy list --provider aws --to us-west-2 --source snap-0a000000000000001',
-        'snapcopy list --provider alibaba --to cn-shanghai --batch batch-1f2e3d4c5b6a7980 --json',
-        'snapcopy list --provider aws --to us-west-2 --client-token nightly-web-1',
-        'snapcopy list --provider alibaba --to cn-shanghai --image --source m-bp1abc',
-      ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/list.js'), flags, cmd.args));
+export function addListCommand(program: Command, finish: CommandFinisher): void {
+  finish(
+    addConnectionOptions(program.command('list'))
+      .description(
+        'Find the copies snapcopy made in a region by lineage: all copies of a source, the copy of a client token, a batch, a policy; with their state. Snapshot copies, or image copies with --image.',
+      )
+      .option(
+        '--to <region>',
+        "region the copies are in (default $AWS_REGION / $ALIBABA_CLOUD_REGION_ID or the profile's region)",
+      )
+      .option('--source <id>', 'copies of this source snapshot (with --image: source image)')
+      .option('--source-region <region>', 'copies of sources in this region')
+      .option('--client-token <token>', 'the copy made with this client token')
+      .option('--batch <id>', 'copies made by this batch (client tokens <batch id>.<n>)')
+      .option('--policy <name>', 'copies made by this copy policy')
+      .option('--max-pages <n>', 'read at most this many pages of the provider listing', parseWholeNumberFlag)
+      .option('--image', 'image copies (AMIs, ECS custom images) instead of snapshot copies'),
+    () => import('./commands/list.js'),
+    'snapcopy list --provider aws --to us-west-2 --source snap-0a000000000000001',
+    'snapcopy list --provider alibaba --to cn-shanghai --batch batch-1f2e3d4c5b6a7980 --json',
+    'snapcopy list --provider aws --to us-west-2 --client-token nightly-web-1',
+    'snapcopy list --provider alibaba --to cn-shanghai --image --source m-bp1abc',
+  );
 }

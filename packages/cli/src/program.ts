@@ -9,7 +9,7 @@ import {
   addRequestTimeoutOption,
 } from './convention-options.js';
 import { addEngineCommands, addEngineOptions } from './engine-program.js';
-import { EXIT_CODES_HELP } from './exit-codes.js';
+import { commandFinisher, examples } from './command-help.js';
 import { addPolicyCommands } from './policy-program.js';
 import {
   collectFlag,
@@ -126,16 +126,13 @@ function addCopyRefOptions(cmd: Command, many: boolean): Command {
     .option('--handle <file>', 'read the copy from a file holding `snapcopy copy --json` output');
 }
 
-function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
-}
-
 /**
  * Builds the `snapcopy` command tree. Only commander is loaded here: each command's
  * module (and with it core, a provider SDK or the simulators) is imported when that
  * command runs, so `--help` and `--version` stay fast.
  */
 export function buildProgram(version: string, runCommand: CommandRunner): Command {
+  const finish = commandFinisher(runCommand);
   const program = new Command('snapcopy')
     .description(
       'Copy block-storage snapshots and machine images across regions, keys and accounts on AWS and Alibaba Cloud ECS.',
@@ -167,194 +164,182 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
       ),
     );
 
-  addPricesOption(addRequestOptions(program.command('plan')))
-    .description('Show what a copy would do and what it would cost. Changes nothing.')
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy plan --provider aws --from us-east-1 --to eu-west-1 --snapshot snap-0123456789abcdef0 --kms-key alias/backup',
-        'snapcopy plan --provider alibaba --from cn-hangzhou --to cn-hangzhou --snapshot s-bp1abc --encrypt --json',
-        'snapcopy plan --provider aws --from us-east-1 --to us-west-2 --image ami-0123456789abcdef0 --kms-key alias/dr   # one row per backing snapshot',
-        'snapcopy plan --profile prod --provider aws --from us-east-1 --snapshot snap-0123456789abcdef0 --prices packages/cli/prices/aws-alibaba-list-prices.json',
-      ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/plan.js'), flags, cmd.args));
+  finish(
+    addPricesOption(addRequestOptions(program.command('plan'))).description(
+      'Show what a copy would do and what it would cost. Changes nothing.',
+    ),
+    () => import('./commands/plan.js'),
+    'snapcopy plan --provider aws --from us-east-1 --to eu-west-1 --snapshot snap-0123456789abcdef0 --kms-key alias/backup',
+    'snapcopy plan --provider alibaba --from cn-hangzhou --to cn-hangzhou --snapshot s-bp1abc --encrypt --json',
+    'snapcopy plan --provider aws --from us-east-1 --to us-west-2 --image ami-0123456789abcdef0 --kms-key alias/dr   # one row per backing snapshot',
+    'snapcopy plan --profile prod --provider aws --from us-east-1 --snapshot snap-0123456789abcdef0 --prices packages/cli/prices/aws-alibaba-list-prices.json',
+  );
 
-  addPricesOption(addWaitOptions(addRequestOptions(program.command('copy'))))
-    .description(
-      'Start a copy and print its destination snapshot (or image) id; with --wait, follow it to the end.',
-    )
-    .option('--wait', 'wait for the copy to finish, showing progress')
-    .option(
-      '--group-tag <key=value>',
-      'copy every snapshot of a set sharing this tag, as one set (waits)',
-      parseTagFlag,
-    )
-    .option('--group-id <id>', "copy an ECS snapshot-consistent group's snapshots, as one set (waits)")
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy copy --provider aws --from us-east-1 --to us-west-2 --snapshot snap-0123456789abcdef0 --tag team=dr --wait',
-        'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-beijing --snapshot s-bp1abc --retention-days 30 --json > copy.json',
-        'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-shanghai --image m-bp1abc --encrypt --wait',
-      ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/copy.js'), flags, cmd.args));
+  finish(
+    addPricesOption(addWaitOptions(addRequestOptions(program.command('copy'))))
+      .description(
+        'Start a copy and print its destination snapshot (or image) id; with --wait, follow it to the end.',
+      )
+      .option('--wait', 'wait for the copy to finish, showing progress')
+      .option(
+        '--group-tag <key=value>',
+        'copy every snapshot of a set sharing this tag, as one set (waits)',
+        parseTagFlag,
+      )
+      .option('--group-id <id>', "copy an ECS snapshot-consistent group's snapshots, as one set (waits)"),
+    () => import('./commands/copy.js'),
+    'snapcopy copy --provider aws --from us-east-1 --to us-west-2 --snapshot snap-0123456789abcdef0 --tag team=dr --wait',
+    'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-beijing --snapshot s-bp1abc --retention-days 30 --json > copy.json',
+    'snapcopy copy --provider alibaba --from cn-hangzhou --to cn-shanghai --image m-bp1abc --encrypt --wait',
+  );
 
-  addCopyRefOptions(program.command('status'), true)
-    .description('Show the state and progress of copies (one batched call per region).')
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy status --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --snapshot snap-0b000000000000002',
-        'snapcopy status --handle copy.json --json',
-        'snapcopy status --provider aws --to us-west-2 --image ami-0a000000000000001 --image ami-0b000000000000002',
-      ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/status.js'), flags, cmd.args));
+  finish(
+    addCopyRefOptions(program.command('status'), true).description(
+      'Show the state and progress of copies (one batched call per region).',
+    ),
+    () => import('./commands/status.js'),
+    'snapcopy status --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --snapshot snap-0b000000000000002',
+    'snapcopy status --handle copy.json --json',
+    'snapcopy status --provider aws --to us-west-2 --image ami-0a000000000000001 --image ami-0b000000000000002',
+  );
 
-  addWaitOptions(addCopyRefOptions(program.command('wait'), false))
-    .description('Wait for a copy to finish, showing progress. A timeout leaves the copy running.')
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy wait --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --timeout 2h',
-        'snapcopy wait --handle copy.json',
-        'snapcopy wait --provider alibaba --to cn-shanghai --image m-bp1xyz',
-      ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/wait.js'), flags, cmd.args));
+  finish(
+    addWaitOptions(addCopyRefOptions(program.command('wait'), false)).description(
+      'Wait for a copy to finish, showing progress. A timeout leaves the copy running.',
+    ),
+    () => import('./commands/wait.js'),
+    'snapcopy wait --provider aws --to us-west-2 --snapshot snap-0a000000000000001 --timeout 2h',
+    'snapcopy wait --handle copy.json',
+    'snapcopy wait --provider alibaba --to cn-shanghai --image m-bp1xyz',
+  );
 
-  addCopyRefOptions(program.command('cancel'), false)
-    .description(
-      "Cancel a copy by deleting it, and say when that takes effect. A copy that has completed is a finished backup: it is deleted only with --force. An image copy is stopped the provider's way: AWS deregisters the AMI; Alibaba cancels a running copy (CancelCopyImage) or deletes a finished one.",
-    )
-    .option(
-      '--force',
-      'delete the copy even if it has completed (without it, a completed copy is refused, naming its id, region, size and completion time)',
-    )
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy cancel --provider alibaba --to cn-beijing --snapshot s-bp1xyz',
-        'snapcopy cancel --handle copy.json --json',
-        'snapcopy cancel --provider alibaba --to cn-shanghai --image m-bp1xyz',
-        'snapcopy cancel --handle copy.json --force      # it had already completed: delete the finished copy',
+  finish(
+    addCopyRefOptions(program.command('cancel'), false)
+      .description(
+        "Cancel a copy by deleting it, and say when that takes effect. A copy that has completed is a finished backup: it is deleted only with --force. An image copy is stopped the provider's way: AWS deregisters the AMI; Alibaba cancels a running copy (CancelCopyImage) or deletes a finished one.",
+      )
+      .option(
+        '--force',
+        'delete the copy even if it has completed (without it, a completed copy is refused, naming its id, region, size and completion time)',
       ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/cancel.js'), flags, cmd.args));
+    () => import('./commands/cancel.js'),
+    'snapcopy cancel --provider alibaba --to cn-beijing --snapshot s-bp1xyz',
+    'snapcopy cancel --handle copy.json --json',
+    'snapcopy cancel --provider alibaba --to cn-shanghai --image m-bp1xyz',
+    'snapcopy cancel --handle copy.json --force      # it had already completed: delete the finished copy',
+  );
 
-  const batch = addEngineOptions(
-    addOutputOptions(
-      addPricesOption(
-        addProfileOption(
-          addRequestTimeoutOption(
-            addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')),
+  const batch = finish(
+    addEngineOptions(
+      addOutputOptions(
+        addPricesOption(
+          addProfileOption(
+            addRequestTimeoutOption(
+              addProviderEndpointOptions(addWaitOptions(program.command('batch'), 'batch')),
+            ),
           ),
         ),
       ),
-    ),
-    'batch',
-  )
-    .description(
-      'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
+      'batch',
     )
-    .argument(
-      '<file>',
-      `requests: each {"provider": ${PROVIDER_NAMES.map((p) => `"${p}"`).join('|')}, ...copy request} (see the README)`,
-    )
-    .option(
-      '--journal <file>',
-      'SQLite journal; rerunning with the same journal resumes instead of copying again',
-      'snapcopy-journal.db',
-    )
-    .option('--batch-id <id>', 'name of the batch (default: derived from the file, so a rerun resumes it)')
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy batch requests.ndjson --journal dr.db',
-        'snapcopy batch requests.json --journal dr.db --json > results.json   # rerun after a crash: resumes',
-        'snapcopy batch status --journal dr.db                               # every copy in the journal',
-        'snapcopy batch retry-failed requests.ndjson --journal dr.db          # only the failed ones, new tokens',
-        'snapcopy batch requests.ndjson --engine dbos --database-url postgresql://…   # on the workers; again: no new copy',
-      ),
-    )
-    .action((file: string, flags, cmd: Command) =>
-      runCommand(() => import('./commands/batch.js'), flags, [file, ...cmd.args.slice(1)]),
-    );
+      .description(
+        'Run a file of copy requests (a JSON array or NDJSON) through the orchestrator, journalled so that a rerun resumes.',
+      )
+      .argument(
+        '<file>',
+        `requests: each {"provider": ${PROVIDER_NAMES.map((p) => `"${p}"`).join('|')}, ...copy request} (see the README)`,
+      )
+      .option(
+        '--journal <file>',
+        'SQLite journal; rerunning with the same journal resumes instead of copying again',
+        'snapcopy-journal.db',
+      )
+      .option('--batch-id <id>', 'name of the batch (default: derived from the file, so a rerun resumes it)'),
+    () => import('./commands/batch.js'),
+    'snapcopy batch requests.ndjson --journal dr.db',
+    'snapcopy batch requests.json --journal dr.db --json > results.json   # rerun after a crash: resumes',
+    'snapcopy batch status --journal dr.db                               # every copy in the journal',
+    'snapcopy batch retry-failed requests.ndjson --journal dr.db          # only the failed ones, new tokens',
+    'snapcopy batch requests.ndjson --engine dbos --database-url postgresql://…   # on the workers; again: no new copy',
+  );
   addConsistencyWindowOption(batch);
   addBatchSubcommands(batch, runCommand);
-  addListCommand(program, runCommand, examples);
+  addListCommand(program, finish);
 
-  addOutputOptions(program.command('capabilities'), { calls: false })
-    .description('Show what each provider can do, side by side.')
-    .addHelpText(
-      'after',
-      examples('snapcopy capabilities', 'snapcopy capabilities --json | jq .aws.timeBasedCopy'),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/capabilities.js'), flags, cmd.args));
+  finish(
+    addOutputOptions(program.command('capabilities'), { calls: false }).description(
+      'Show what each provider can do, side by side.',
+    ),
+    () => import('./commands/capabilities.js'),
+    'snapcopy capabilities',
+    'snapcopy capabilities --json | jq .aws.timeBasedCopy',
+  );
 
-  program
-    .command('sandbox')
-    .description(
-      'Start simulated EC2 and ECS endpoints and a control endpoint on 127.0.0.1; print one JSON line with endpoints and credentials; run until SIGINT/SIGTERM.',
-    )
-    .option(
-      '--time-scale <x>',
-      'virtual seconds per real second (default 60; copies take minutes of virtual time)',
-      parsePositiveNumberFlag,
-    )
-    .option('--seed <file>', "the world to start with (JSON; see the testkit's examples/sandbox-seed.json)")
-    .option(
-      '--fault <spec>',
-      'inject a fault, repeatable: CLOUD:OPERATION:KIND[:WHEN] — CLOUD aws|alibaba|all; OPERATION an API action or *; KIND throttle|5xx|drop-after|reset|hang|latency=MS; WHEN N (default 1)|always|p=P',
-      collectFlag,
-    )
-    .option('--fault-seed <n>', 'seed of the random (p=P) fault draws (default 1)', parseWholeNumberFlag)
-    .option(
-      '--env',
-      'start in the background; once it listens print shell export lines (endpoints, keys, control URL, pid) and exit: eval "$(snapcopy sandbox --env)"',
-    )
-    .option(
-      '--write-env <path>',
-      'once listening, write the export lines to <path> atomically (it appears complete or not at all); keep running',
-    )
-    .option(
-      '--advance <duration>',
-      "move a running sandbox's virtual clock forward (3d, 12h, 1d12h, 90m) through its control endpoint, and exit",
-    )
-    .option('--control <url>', 'the control endpoint --advance talks to (default: $SNAPCOPY_SANDBOX_CONTROL)')
-    .option('--aws-port <n>', 'port of the EC2 endpoint (default: any free port)', parseWholeNumberFlag)
-    .option('--alibaba-port <n>', 'port of the ECS endpoint (default: any free port)', parseWholeNumberFlag)
-    .option(
-      '--control-port <n>',
-      'port of the control endpoint (default: any free port)',
-      parseWholeNumberFlag,
-    )
-    .addHelpText(
-      'after',
-      examples(
-        'snapcopy sandbox > sandbox.json &',
-        'eval "$(snapcopy sandbox --env)"; snapcopy plan --provider aws …; kill "$SNAPCOPY_SANDBOX_PID"',
-        'snapcopy sandbox --write-env /tmp/sandbox.env &   # then: until [ -f /tmp/sandbox.env ]; do sleep 0.1; done; . /tmp/sandbox.env',
-        'snapcopy sandbox --fault aws:CopySnapshot:throttle:2 --fault alibaba:*:5xx:p=0.1 --fault-seed 7',
-        'snapcopy sandbox --advance 3d                  # needs $SNAPCOPY_SANDBOX_CONTROL or --control',
-        'curl "$SNAPCOPY_SANDBOX_CONTROL/copies"        # every copy with its client token, state, source and key',
+  finish(
+    program
+      .command('sandbox')
+      .description(
+        'Start simulated EC2 and ECS endpoints and a control endpoint on 127.0.0.1; print one JSON line with endpoints and credentials; run until SIGINT/SIGTERM.',
+      )
+      .option(
+        '--time-scale <x>',
+        'virtual seconds per real second (default 60; copies take minutes of virtual time)',
+        parsePositiveNumberFlag,
+      )
+      .option('--seed <file>', "the world to start with (JSON; see the testkit's examples/sandbox-seed.json)")
+      .option(
+        '--fault <spec>',
+        'inject a fault, repeatable: CLOUD:OPERATION:KIND[:WHEN] — CLOUD aws|alibaba|all; OPERATION an API action or *; KIND throttle|5xx|drop-after|reset|hang|latency=MS; WHEN N (default 1)|always|p=P',
+        collectFlag,
+      )
+      .option('--fault-seed <n>', 'seed of the random (p=P) fault draws (default 1)', parseWholeNumberFlag)
+      .option(
+        '--env',
+        'start in the background; once it listens print shell export lines (endpoints, keys, control URL, pid) and exit: eval "$(snapcopy sandbox --env)"',
+      )
+      .option(
+        '--write-env <path>',
+        'once listening, write the export lines to <path> atomically (it appears complete or not at all); keep running',
+      )
+      .option(
+        '--advance <duration>',
+        "move a running sandbox's virtual clock forward (3d, 12h, 1d12h, 90m) through its control endpoint, and exit",
+      )
+      .option(
+        '--control <url>',
+        'the control endpoint --advance talks to (default: $SNAPCOPY_SANDBOX_CONTROL)',
+      )
+      .option('--aws-port <n>', 'port of the EC2 endpoint (default: any free port)', parseWholeNumberFlag)
+      .option('--alibaba-port <n>', 'port of the ECS endpoint (default: any free port)', parseWholeNumberFlag)
+      .option(
+        '--control-port <n>',
+        'port of the control endpoint (default: any free port)',
+        parseWholeNumberFlag,
       ),
-    )
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/sandbox.js'), flags, cmd.args));
+    () => import('./commands/sandbox.js'),
+    'snapcopy sandbox > sandbox.json &',
+    'eval "$(snapcopy sandbox --env)"; snapcopy plan --provider aws …; kill "$SNAPCOPY_SANDBOX_PID"',
+    'snapcopy sandbox --write-env /tmp/sandbox.env &   # then: until [ -f /tmp/sandbox.env ]; do sleep 0.1; done; . /tmp/sandbox.env',
+    'snapcopy sandbox --fault aws:CopySnapshot:throttle:2 --fault alibaba:*:5xx:p=0.1 --fault-seed 7',
+    'snapcopy sandbox --advance 3d                  # needs $SNAPCOPY_SANDBOX_CONTROL or --control',
+    'curl "$SNAPCOPY_SANDBOX_CONTROL/copies"        # every copy with its client token, state, source and key',
+  );
 
-  program
-    .command('demo')
-    .description(
-      'Start the sandbox in-process and show every kind of copy, with progress and a final bill. Under a minute.',
-    )
-    .option('--time-scale <x>', 'virtual seconds per real second', parsePositiveNumberFlag)
-    .option('--json', 'print exactly one JSON document (the outcome table) on stdout')
-    .addHelpText('after', examples('npm start', 'snapcopy demo', 'snapcopy demo --json'))
-    .action((flags, cmd: Command) => runCommand(() => import('./commands/demo.js'), flags, cmd.args));
+  finish(
+    program
+      .command('demo')
+      .description(
+        'Start the sandbox in-process and show every kind of copy, with progress and a final bill. Under a minute.',
+      )
+      .option('--time-scale <x>', 'virtual seconds per real second', parsePositiveNumberFlag)
+      .option('--json', 'print exactly one JSON document (the outcome table) on stdout'),
+    () => import('./commands/demo.js'),
+    'npm start',
+    'snapcopy demo',
+    'snapcopy demo --json',
+  );
 
-  addPolicyCommands(program, runCommand);
-  addEngineCommands(program, runCommand);
+  addPolicyCommands(program, finish);
+  addEngineCommands(program, finish);
   return program;
 }

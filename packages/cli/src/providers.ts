@@ -1,5 +1,3 @@
-import type { AlibabaEcsCopierOptions } from '@snapcopy/alibaba';
-import type { AwsEbsCopierOptions } from '@snapcopy/aws';
 import type { CopierProvider, ImageCopierProvider } from '@snapcopy/core';
 
 /** What the CLI knows about one provider: everything else is read from this table. */
@@ -34,30 +32,53 @@ export interface ProviderEntry<Options> {
   loadImages(): Promise<ImageCopierProvider<Options>>;
 }
 
+/** What a provider package exports that the CLI uses. */
+interface ProviderPackage<Options> {
+  readonly configuredRegion: (options: { readonly profile?: string }) => Promise<string | undefined>;
+  readonly copiers: CopierProvider<Options>;
+  readonly images: ImageCopierProvider<Options>;
+}
+
+/**
+ * An entry whose package is imported only when a command first needs it, `pick` naming the
+ * package's exports; its endpoint variable is `SNAPCOPY_<NAME>_ENDPOINT`.
+ */
+function lazyEntry<Pkg, Options>(
+  facts: Omit<ProviderEntry<Options>, 'endpointEnv' | 'configuredRegion' | 'load' | 'loadImages'>,
+  importPackage: () => Promise<Pkg>,
+  pick: (pkg: Pkg) => ProviderPackage<Options>,
+): ProviderEntry<Options> {
+  const exports = async () => pick(await importPackage());
+  return {
+    ...facts,
+    endpointEnv: `SNAPCOPY_${facts.name.toUpperCase()}_ENDPOINT`,
+    configuredRegion: async (profile) =>
+      (await exports()).configuredRegion(profile === undefined ? {} : { profile }),
+    load: async () => (await exports()).copiers,
+    loadImages: async () => (await exports()).images,
+  };
+}
+
 /** Every provider the CLI can use, by name. Adding a cloud is one entry here. */
 export const PROVIDERS = Object.freeze({
-  aws: {
-    name: 'aws',
-    title: 'AWS EBS',
-    endpointEnv: 'SNAPCOPY_AWS_ENDPOINT',
-    endpointMayBeBareHost: false,
-    configuredRegionIs: 'destination',
-    configuredRegion: async (profile) =>
-      (await import('@snapcopy/aws')).awsConfiguredRegion(profile === undefined ? {} : { profile }),
-    load: async () => (await import('@snapcopy/aws')).awsEbsCopierProvider,
-    loadImages: async () => (await import('@snapcopy/aws')).awsImageCopierProvider,
-  } satisfies ProviderEntry<AwsEbsCopierOptions>,
-  alibaba: {
-    name: 'alibaba',
-    title: 'Alibaba ECS',
-    endpointEnv: 'SNAPCOPY_ALIBABA_ENDPOINT',
-    endpointMayBeBareHost: true,
-    configuredRegionIs: 'source',
-    configuredRegion: async (profile) =>
-      (await import('@snapcopy/alibaba')).alibabaConfiguredRegion(profile === undefined ? {} : { profile }),
-    load: async () => (await import('@snapcopy/alibaba')).alibabaEcsCopierProvider,
-    loadImages: async () => (await import('@snapcopy/alibaba')).alibabaImageCopierProvider,
-  } satisfies ProviderEntry<AlibabaEcsCopierOptions>,
+  aws: lazyEntry(
+    { name: 'aws', title: 'AWS EBS', endpointMayBeBareHost: false, configuredRegionIs: 'destination' },
+    () => import('@snapcopy/aws'),
+    (p) => ({
+      configuredRegion: p.awsConfiguredRegion,
+      copiers: p.awsEbsCopierProvider,
+      images: p.awsImageCopierProvider,
+    }),
+  ),
+  alibaba: lazyEntry(
+    { name: 'alibaba', title: 'Alibaba ECS', endpointMayBeBareHost: true, configuredRegionIs: 'source' },
+    () => import('@snapcopy/alibaba'),
+    (p) => ({
+      configuredRegion: p.alibabaConfiguredRegion,
+      copiers: p.alibabaEcsCopierProvider,
+      images: p.alibabaImageCopierProvider,
+    }),
+  ),
 });
 
 /** A provider name the CLI knows. */

@@ -1,12 +1,13 @@
 import type { CopyListPage, CopyListQuery, ListCopiesOptions, ListedCopy } from './copy-listing.js';
 import type { Capabilities } from './capabilities.js';
-import type { NormalizedCopyRequest } from './snapshot-copier.js';
+import type { CopyKindTypes } from './copy-facade.js';
+import type { SnapshotKind } from './snapshot-copier.js';
 import type { PriceTable } from './cost.js';
 import type { CopyPlan } from './plan.js';
 import type { SnapcopyError } from './errors.js';
 import type { SnapshotListPage, SnapshotListQuery } from './listing.js';
 import type { CopyRequestInput, SnapshotRef } from './request.js';
-import type { CancelResult, CopyHandle, CopyStatus } from './status.js';
+import type { CopyHandle, CopyStatus } from './status.js';
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -20,18 +21,21 @@ export interface PlanOptions extends CallOptions {
   readonly prices?: PriceTable;
 }
 
-/** Options of {@link SnapshotCopier.copy}. */
-export interface CopyOptions extends CallOptions {
+/** Options of `copy`, for a kind whose plans are `P`. */
+export interface FacadeCopyOptions<P> extends CallOptions {
   /** A plan made for this same request, to skip planning again. */
-  readonly plan?: CopyPlan;
+  readonly plan?: P;
   /**
-   * The caller has just looked the client token up ({@link SnapshotCopier.findMany} or
-   * `find`) and found no copy: the first attempt skips its own lookup before the copy call.
-   * A retry after a lost reply still looks the token up, and so does the check for a copy
-   * made by a racing runner after the copy call (providers without a native token).
+   * The caller has just looked the request's client token up (with `findMany` or `find`)
+   * and found no copy: the first attempt skips its own lookup before the copy call. A
+   * retry after a lost reply still looks the token up first, and providers without a
+   * native token still look it up after the copy (to remove a copy made by a racing runner).
    */
   readonly tokenChecked?: boolean;
 }
+
+/** Options of {@link SnapshotCopier.copy}. */
+export type CopyOptions = FacadeCopyOptions<CopyPlan>;
 
 /** One request's outcome in a batch call: its result, or the error that request alone failed with. */
 export type BatchResult<T> =
@@ -69,67 +73,77 @@ export interface WaitOptions extends CallOptions {
 }
 
 /**
- * One provider, one set of credentials: plans, starts, tracks and cancels snapshot copies.
+ * One provider, one set of credentials: plans, starts, tracks and cancels copies of one
+ * kind of resource (`K`: snapshots, images), with the same guarantees (one client token,
+ * one copy; batched status; a wait that never touches the copy) whatever the kind.
  *
  * Every method validates its input before any provider call, and every failure is a
  * `SnapcopyError` with a code from the closed set.
  */
-export interface SnapshotCopier {
+export interface KindCopier<K extends CopyKindTypes> {
   /** Provider name, e.g. `aws` or `alibaba`. */
   readonly provider: string;
-  /** What this provider can do: frozen, every flag present. */
-  readonly capabilities: Capabilities;
+  /** What this provider can do with this kind: frozen, every flag present. */
+  readonly capabilities: K['capabilities'];
   /**
    * Parses and checks a request with no provider call (schema, capability pre-check, the
    * provider's field rules); returns it normalized, with its client token set.
    */
-  validate(request: CopyRequestInput): NormalizedCopyRequest;
+  validate(request: K['input']): K['request'];
   /** Validates the request, resolves the rules and estimates the cost. Never changes anything. */
-  plan(request: CopyRequestInput, options?: PlanOptions): Promise<CopyPlan>;
-  /**
-   * Plans many requests sharing their reads (sources, account settings, lineage, keys);
-   * one result per request, in order, each the plan {@link plan} gives for it or its own
-   * error. Every copier built on `AbstractSnapshotCopier` has it.
-   */
-  planMany?(requests: readonly CopyRequestInput[], options?: PlanOptions): Promise<BatchResult<CopyPlan>[]>;
+  plan(request: K['input'], options?: PlanOptions): Promise<K['plan']>;
   /** Starts the copy. One client token never yields two copies. */
-  copy(request: CopyRequestInput, options?: CopyOptions): Promise<CopyHandle>;
+  copy(request: K['input'], options?: FacadeCopyOptions<K['plan']>): Promise<K['handle']>;
   /**
    * The copy already made for the request's `clientToken` in its destination, or
    * `undefined` when a well-formed lookup finds none. Changes nothing.
    */
-  find(request: CopyRequestInput, options?: CallOptions): Promise<CopyHandle | undefined>;
+  find(request: K['input'], options?: CallOptions): Promise<K['handle'] | undefined>;
+  /** Reads the state of many copies with as few provider calls as the limits allow. */
+  status(refs: readonly K['ref'][], options?: CallOptions): Promise<K['status'][]>;
   /**
-   * {@link find} for many requests with as few provider calls as the filters allow; one
+   * Polls until the copy reaches a terminal state and returns that status (completed,
+   * failed or cancelled). Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy.
+   */
+  wait(
+    ref: K['ref'],
+    options?: Omit<WaitOptions, 'onProgress'> & { readonly onProgress?: (status: K['status']) => void },
+  ): Promise<K['status']>;
+  /**
+   * Cancels a copy by deleting it (or deregistering or cancelling it, as the provider
+   * stops one), and says when that takes effect. A completed copy is removed only with
+   * `{ force: true }`.
+   */
+  cancel(ref: K['ref'], options?: CancelOptions): Promise<K['cancel']>;
+  /**
+   * The copies snapcopy made in one region, by lineage (source, client token, batch,
+   * policy), one at a time. Every copier built on the facade has it (it fails with
+   * `UNSUPPORTED` when the adapter cannot list).
+   */
+  listCopies?(query: CopyListQuery, options?: ListCopiesOptions): AsyncIterable<ListedCopy<K['ref']>>;
+  /** {@link listCopies} page by page, each page with its `$metadata`, like the AWS SDK's paginators. */
+  paginateListCopies?(
+    query: CopyListQuery,
+    options?: ListCopiesOptions,
+  ): AsyncIterable<CopyListPage<K['ref']>>;
+}
+
+/** A {@link KindCopier} of block-storage snapshots, with batches, listing, sharing and key checks. */
+export interface SnapshotCopier extends KindCopier<SnapshotKind> {
+  /**
+   * Plans many requests sharing their reads (sources, account settings, lineage, keys);
+   * one result per request, in order, each the plan `plan` gives for it or its own
+   * error. Every copier built on `AbstractSnapshotCopier` has it.
+   */
+  planMany?(requests: readonly CopyRequestInput[], options?: PlanOptions): Promise<BatchResult<CopyPlan>[]>;
+  /**
+   * `find` for many requests with as few provider calls as the filters allow; one
    * result per request, in order. Every copier built on `AbstractSnapshotCopier` has it.
    */
   findMany?(
     requests: readonly CopyRequestInput[],
     options?: CallOptions,
   ): Promise<BatchResult<CopyHandle | undefined>[]>;
-  /** Reads the state of many copies with as few provider calls as the limits allow. */
-  status(refs: readonly SnapshotRef[], options?: CallOptions): Promise<CopyStatus[]>;
-  /**
-   * Polls until the copy reaches a terminal state and returns that status (completed,
-   * failed or cancelled). Rejects with `TIMEOUT` or `CANCELLED` (abort); neither touches the copy.
-   */
-  wait(ref: SnapshotRef, options?: WaitOptions): Promise<CopyStatus>;
-  /**
-   * Cancels a copy by deleting it, and says when that takes effect. A completed copy is
-   * deleted only with `{ force: true }`.
-   */
-  cancel(ref: SnapshotRef, options?: CancelOptions): Promise<CancelResult>;
-  /**
-   * The copies snapcopy made in one region, by lineage (source, client token, batch,
-   * policy), one at a time. Every copier built on `AbstractSnapshotCopier` has it (it fails
-   * with `UNSUPPORTED` when the adapter cannot list).
-   */
-  listCopies?(query: CopyListQuery, options?: ListCopiesOptions): AsyncIterable<ListedCopy<SnapshotRef>>;
-  /** {@link listCopies} page by page, each page with its `$metadata`, like the AWS SDK's paginators. */
-  paginateListCopies?(
-    query: CopyListQuery,
-    options?: ListCopiesOptions,
-  ): AsyncIterable<CopyListPage<SnapshotRef>>;
   /**
    * The snapshots the caller can see in one region that match `query`, one provider page
    * at a time (the shape of the AWS SDK's paginators): nothing is read until the first

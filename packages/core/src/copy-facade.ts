@@ -12,13 +12,16 @@ import {
   type ListedCopy,
   matchesCopyListQuery,
 } from './copy-listing.js';
+import { chunk } from './batch-reads.js';
 import { BoundedMap, regionKey } from './bounded-memory.js';
 import type { CancelLedger, CancelRecord } from './cancel-ledger.js';
 import type { Capabilities } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
-import type { BatchResult, CallOptions, CancelOptions, WaitOptions } from './copier.js';
+import type { BatchResult, CallOptions, CancelOptions, FacadeCopyOptions, WaitOptions } from './copier.js';
+import { type CopyKind, type PricedPlanFields, withPlanCost } from './copy-kind.js';
+import type { PriceTable } from './cost.js';
 import { invalidRequest, is, isSnapcopyError, readInput, SnapcopyError } from './errors.js';
-import { LINEAGE_TAGS, type TokenLineage, tokenReuseMismatch } from './lineage.js';
+import { LINEAGE_TAGS, tokenReuseMismatch } from './lineage.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import {
   type ProviderCallRecord,
@@ -75,7 +78,7 @@ export interface CopyKindTypes {
   readonly input: unknown;
   /** A parsed, checked request with its client token. */
   readonly request: ProtocolRequest;
-  readonly plan: { readonly request: unknown };
+  readonly plan: PricedPlanFields & { readonly request: unknown };
   /** Names one copy: a region and the kind's id field. */
   readonly ref: { readonly region: string };
   readonly handle: unknown;
@@ -123,20 +126,6 @@ export interface NeutralCancel {
   readonly message: string;
   /** The copy was still in progress when it was cancelled. */
   readonly wasRunning?: boolean;
-}
-
-/** Options of {@link CopyFacade.copy}. */
-export interface FacadeCopyOptions<P> extends CallOptions {
-  /** A plan made for this same request, to skip planning again. */
-  readonly plan?: P;
-  /**
-   * The caller has just looked the request's client token up (with {@link CopyFacade.findMany}
-   * or {@link CopyFacade.find}) and found no copy: the first attempt skips its own lookup
-   * before the copy call. A retry after a lost reply still looks the token up first, and
-   * providers without a native token still look it up after the copy (to remove a copy
-   * made by a racing runner).
-   */
-  readonly tokenChecked?: boolean;
 }
 
 /** Requests of a batch planned or looked up one by one (no batch driver), this many at a time. */
@@ -203,12 +192,6 @@ async function mapWithConcurrency<T, R>(
   return out;
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const signalOf = (options: CallOptions): CallOptions => (options.signal ? { signal: options.signal } : {});
 
 /** A result with the `$metadata` of the provider calls that made it. */
@@ -244,9 +227,10 @@ function readOptions<T extends object>(options: T | undefined, provider: string)
  * reply, the token-reuse check, convergence of duplicates made by racing runners (where
  * the provider has no native token), batched status, waiting, and a cancel that deletes
  * only what snapcopy made and remembers what it cancelled. Adapters implement a handful
- * of narrow driver methods (`_plan`, `_findByToken`, `_startCopy`, `_describe`, `_delete`,
- * `_tagCopy`, `_mapError`) on input that is already checked; each kind (snapshots,
- * images) names its fields through the `kind*` hooks.
+ * of narrow driver methods (`_plan` or `_readPlanFacts` with `_decidePlan`, `_findByToken`
+ * or `_findByTokens`, `_startCopy`, `_describe`, `_delete`, `_tagCopy`, `_mapError`) on
+ * input that is already checked; each kind (snapshots, images) names its fields through
+ * its {@link CopyKind}.
  */
 export abstract class CopyFacade<K extends CopyKindTypes> {
   readonly provider: string;
@@ -281,9 +265,9 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     this.clock = runtime.clock ?? systemClock;
     this.retryPolicy = runtime.retry ?? DEFAULT_RETRY_POLICY;
     this.logger = redactingLogger(runtime.logger ?? silentLogger);
-    this.#ledger = runtime.cancelLedger;
+    this.#ledger = runtime.cancelLedger ?? undefined;
     this.#logCall =
-      runtime.logger === undefined
+      runtime.logger === undefined || runtime.logger === null
         ? undefined
         : (call) =>
             this.logger.debug(
@@ -304,21 +288,55 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
 
   // ---- the kind: how requests, refs, handles and statuses of this resource look ----
 
-  /** `snapshot` or `image`, for messages. */
-  protected abstract readonly kindNoun: string;
-  /** Parses and checks an untrusted request (the token may be missing). Only `INVALID_REQUEST`. */
-  protected abstract kindParse(input: unknown): Omit<K['request'], 'clientToken'> & { clientToken?: string };
-  /** Refuses what the manifest says the provider never does (before any call). */
-  protected abstract kindCheckCapabilities(request: K['request']): SnapcopyError | undefined;
-  /** The source id and the lineage tag that carries it, for the token-reuse check. */
-  protected abstract kindLineage(request: K['request']): TokenLineage;
+  /** The kind of resource this facade copies: its names, its parser and its capability pre-check. */
+  protected abstract readonly kind: CopyKind<K['request'], K['capabilities']>;
+
   /** Checks a ref and returns its region and id (`INVALID_REQUEST` naming `refs.<index>`). */
-  protected abstract kindRefId(ref: unknown, index: number): { readonly region: string; readonly id: string };
-  protected abstract kindHandle(request: K['request'], made: MadeCopy): K['handle'];
-  protected abstract kindStatus(status: NeutralStatus): K['status'];
-  protected abstract kindCancel(result: NeutralCancel): K['cancel'];
-  /** Money for a plan, given a price table. */
-  protected abstract kindWithCost(plan: K['plan'], prices: unknown): K['plan'];
+  protected kindRefId(ref: unknown, index: number): { readonly region: string; readonly id: string } {
+    return this.kind.checkRef(ref, index);
+  }
+
+  /** A ref of this kind: `{ region, snapshotId }` for snapshots, `{ region, imageId }` for images. */
+  protected kindRefOf(region: string, id: string): K['ref'] {
+    return { region, [this.kind.idField]: id } as K['ref'];
+  }
+
+  protected kindHandle(request: K['request'], made: MadeCopy): K['handle'] {
+    return {
+      provider: this.provider,
+      region: request.destination.region,
+      [this.kind.idField]: made.id,
+      sourceRegion: request.source.region,
+      [this.kind.sourceIdField]: this.kind.sourceIdOf(request),
+      clientToken: request.clientToken,
+      startedAt: new Date(made.startedAt).toISOString(),
+      reused: made.reused,
+      ...(made.duplicatesRemoved && made.duplicatesRemoved.length > 0
+        ? { duplicatesRemoved: made.duplicatesRemoved }
+        : {}),
+    } as K['handle'];
+  }
+
+  /** A status under the kind's id field; a kind with more to say (an image's snapshots) adds it. */
+  protected kindStatus(s: NeutralStatus): K['status'] {
+    // Assigned, not spread: this runs for every id of every poll round.
+    const status: Record<string, unknown> = {
+      region: s.region,
+      [this.kind.idField]: s.id,
+      state: s.state,
+      progress: s.progress,
+      rawState: s.rawState,
+    };
+    if (s.message !== undefined) status.message = s.message;
+    if (s.encrypted !== undefined) status.encrypted = s.encrypted;
+    if (s.kmsKeyId !== undefined) status.kmsKeyId = s.kmsKeyId;
+    if (s.replacedBy !== undefined) status.replacedBy = s.replacedBy;
+    return status as K['status'];
+  }
+
+  protected kindCancel(r: NeutralCancel): K['cancel'] {
+    return { region: r.region, [this.kind.idField]: r.id, takesEffect: r.takesEffect, message: r.message };
+  }
 
   // ---- the driver: the provider calls an adapter implements ----
 
@@ -329,17 +347,38 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    * provider writes ids, before any call. Throws `INVALID_REQUEST` naming `path`.
    */
   protected _validateCopyId(_id: string, _path: string): void {}
-  /** Reads what the plan needs and applies the provider's rules. Never mutates. */
-  protected abstract _plan(request: K['request'], options: CallOptions): Promise<K['plan']>;
+  /**
+   * Reads what the plan needs and applies the provider's rules. Never mutates. Without an
+   * override, a request is planned as a batch of one through {@link _readPlanFacts} and
+   * {@link _decidePlan}: a plan alone and a plan in a batch are then made the same way.
+   */
+  protected async _plan(request: K['request'], options: CallOptions): Promise<K['plan']> {
+    const [plan] = await this.#planFromFacts([request], options);
+    if (isSnapcopyError(plan)) throw plan;
+    return plan as K['plan'];
+  }
+  /**
+   * Reads every fact the plans of `requests` decide from, sharing the reads they have in
+   * common (sources by as many ids per call as the provider takes, account settings once per
+   * region, lineage and keys once each); nothing is decided yet. Returns, in order, each
+   * request's facts or the error of that request alone (a source not found); throws when a
+   * read they share failed. With {@link _decidePlan} it makes `_plan` and `_planBatch`.
+   */
+  protected _readPlanFacts?(
+    requests: readonly K['request'][],
+    options: CallOptions,
+  ): Promise<readonly unknown[]>;
+  /** The provider's rules over one request's facts: its plan, or a `SnapcopyError` thrown to refuse it. */
+  protected _decidePlan?(request: K['request'], facts: unknown): K['plan'];
   /**
    * Every copy in `region` carrying snapcopy's client-token tag with value `token`. Must
-   * throw (not return empty) when the reply is not a well-formed provider reply.
+   * throw (not return empty) when the reply is not a well-formed provider reply. Without
+   * an override, {@link _findByTokens} with the one token.
    */
-  protected abstract _findByToken(
-    region: string,
-    token: string,
-    options: CallOptions,
-  ): Promise<ObservedCopy[]>;
+  protected _findByToken(region: string, token: string, options: CallOptions): Promise<ObservedCopy[]> {
+    if (this._findByTokens === undefined) throw this.#missingDriver('_findByToken or _findByTokens');
+    return this._findByTokens(region, [token], options);
+  }
   /**
    * Every copy in `region` carrying snapcopy's client-token tag with any of `tokens`, with
    * as few calls as the provider's filters allow. Optional: without it, batches look tokens
@@ -403,7 +442,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   ): Promise<DriverCopyPage>;
   /** Why a copy the provider no longer returns is gone (shown when snapcopy did not delete it). */
   protected _absentMessage(region: string, id: string): string {
-    return `${this.kindNoun} ${id} no longer exists in ${region} (deleted, released, or never made by this account)`;
+    return `${this.kind.noun} ${id} no longer exists in ${region} (deleted, released, or never made by this account)`;
   }
 
   // ---- the public protocol ----
@@ -425,7 +464,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         provider: this.provider,
       });
     }
-    const filter = copyListFilter(q, this.kindSourceTag);
+    const filter = copyListFilter(q, this.kind.sourceTag);
     const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
     let next: string | undefined;
     for (let page = 0; page < maxPages; page++) {
@@ -434,7 +473,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         this.retrying(() => list(q.region, filter, token, signalOf(options)), options, 'list'),
       );
       const copies = value.copies
-        .filter((c) => c.region === q.region && matchesCopyListQuery(c, q, this.kindSourceTag))
+        .filter((c) => c.region === q.region && matchesCopyListQuery(c, q, this.kind.sourceTag))
         .map((c) => this.#listed(c));
       yield { copies, $metadata: metadata };
       next = value.nextToken;
@@ -453,23 +492,13 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     for await (const page of this.paginateListCopies(query, options)) yield* page.copies;
   }
 
-  /** The lineage tag naming a copy's source: the source snapshot's (image copiers name the image's). */
-  protected get kindSourceTag(): string {
-    return LINEAGE_TAGS.sourceSnapshot;
-  }
-
-  /** A ref of this kind: `{ region, snapshotId }` for snapshots, `{ region, imageId }` for images. */
-  protected kindRefOf(region: string, id: string): K['ref'] {
-    return { region, [`${this.kindNoun}Id`]: id } as K['ref'];
-  }
-
   #listed(c: ObservedCopy): ListedCopy<K['ref']> {
     const status = this.#statusOf(c.region, c.id, c);
     const token = c.tags[LINEAGE_TAGS.clientToken] as string;
     const batchId = batchIdOfToken(token);
     const policy = c.tags[LISTING_TAGS.policy];
     const sourceRegion = c.tags[LINEAGE_TAGS.sourceRegion];
-    const sourceId = c.tags[this.kindSourceTag];
+    const sourceId = c.tags[this.kind.sourceTag];
     return {
       provider: this.provider,
       ref: this.kindRefOf(c.region, c.id),
@@ -500,9 +529,9 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
 
   /** Parses, applies the capability pre-check and the provider's field rules, fills the token. */
   protected normalize(input: unknown): K['request'] {
-    const parsed = this.kindParse(input);
+    const parsed = this.kind.parse(input);
     const req = { ...parsed, clientToken: parsed.clientToken ?? randomUUID() } as K['request'];
-    const refused = this.kindCheckCapabilities(req);
+    const refused = this.kind.checkCapabilities(this.provider, this.capabilities, req);
     if (refused) throw refused;
     this._validate(req);
     return req;
@@ -541,7 +570,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
   #refId(ref: unknown, index: number): { readonly region: string; readonly id: string } {
     const path = `refs.${index}`;
     const checked = readInput(path, () => this.kindRefId(ref, index), this.provider);
-    this._validateCopyId(checked.id, `${path}.${this.kindNoun}Id`);
+    this._validateCopyId(checked.id, `${path}.${this.kind.idField}`);
     return checked;
   }
 
@@ -552,7 +581,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     const { value: made, metadata } = await this.withCalls(() =>
       this.retrying(() => this._plan(req, signalOf(options)), options, 'plan'),
     );
-    const priced = options.prices === undefined ? made : this.kindWithCost(made, options.prices);
+    const priced = options.prices === undefined ? made : withPlanCost(made, options.prices as PriceTable);
     const plan = withMetadata(priced, metadata);
     this.#plans.set(plan as object, input);
     return plan;
@@ -596,7 +625,8 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
         return;
       }
       try {
-        const priced = options.prices === undefined ? one.plan : this.kindWithCost(one.plan, options.prices);
+        const priced =
+          options.prices === undefined ? one.plan : withPlanCost(one.plan, options.prices as PriceTable);
         const plan = withMetadata(priced, metadata);
         this.#plans.set(plan as object, inputs[index]);
         out[index] = { ok: true, value: plan };
@@ -617,7 +647,11 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     options: CallOptions,
   ): Promise<Array<{ plan: K['plan'] } | { error: SnapcopyError }>> {
     if (requests.length === 0) return [];
-    const batch = this._planBatch?.bind(this);
+    const batch =
+      this._planBatch?.bind(this) ??
+      (this._readPlanFacts === undefined
+        ? undefined
+        : (reqs: readonly K['request'][], o: CallOptions) => this.#planFromFacts(reqs, o));
     if (batch !== undefined) {
       const made = await this.retrying(() => batch(requests, signalOf(options)), options, 'plan');
       return made.map((m) => (isSnapcopyError(m) ? { error: m } : { plan: m }));
@@ -628,6 +662,35 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       } catch (err) {
         return { error: this.#asError(err) };
       }
+    });
+  }
+
+  /** Plans from the driver's facts and rules; a rule's refusal is that request's error alone. */
+  async #planFromFacts(
+    requests: readonly K['request'][],
+    options: CallOptions,
+  ): Promise<Array<K['plan'] | SnapcopyError>> {
+    const read = this._readPlanFacts?.bind(this);
+    const decide = this._decidePlan?.bind(this);
+    if (read === undefined || decide === undefined)
+      throw this.#missingDriver('_plan or _readPlanFacts and _decidePlan');
+    const facts = await read(requests, options);
+    return facts.map((f, i) => {
+      if (isSnapcopyError(f)) return f;
+      try {
+        return decide(requests[i]!, f);
+      } catch (err) {
+        if (isSnapcopyError(err)) return err;
+        throw err;
+      }
+    });
+  }
+
+  /** An adapter that implements neither of two driver methods one of which the protocol needs. */
+  #missingDriver(what: string): SnapcopyError {
+    return new SnapcopyError('PROVIDER_ERROR', `${this.provider}: the adapter implements neither ${what}`, {
+      provider: this.provider,
+      retryable: false,
     });
   }
 
@@ -902,7 +965,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
     found: readonly ObservedCopy[],
     options: CallOptions,
   ): Promise<MadeCopy | undefined> {
-    const lineage = this.kindLineage(req);
+    const lineage = this.kind.lineage(req);
     const copies = found.filter((c) => c.tags[lineage.tokenTag] === req.clientToken);
     const keep = copyToKeep(copies);
     if (keep === undefined) return undefined;
@@ -1012,7 +1075,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    */
   async #converge(req: K['request'], made: MadeCopy, options: CallOptions): Promise<MadeCopy> {
     const region = req.destination.region;
-    const lineage = this.kindLineage(req);
+    const lineage = this.kind.lineage(req);
     let copies: ObservedCopy[];
     try {
       copies = await this.#findToken(region, req.clientToken, options);
@@ -1369,7 +1432,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
    */
   #refuseCompleted(seen: ObservedCopy): never {
     const facts = [
-      `${this.kindNoun} ${seen.id} in ${seen.region}`,
+      `${this.kind.noun} ${seen.id} in ${seen.region}`,
       seen.sizeGiB === undefined ? undefined : `${seen.sizeGiB} GiB`,
       seen.completedAt === undefined
         ? seen.createdAt === undefined
@@ -1425,7 +1488,7 @@ export abstract class CopyFacade<K extends CopyKindTypes> {
       throw invalidRequest(
         [
           {
-            path: `${this.kindNoun}Id`,
+            path: this.kind.idField,
             message: `${id} is not a copy made by snapcopy (no snapcopy:client-token tag); refusing to delete it`,
           },
         ],

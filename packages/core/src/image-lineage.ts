@@ -1,5 +1,4 @@
-import type { ImageCopyRequest } from './image-request.js';
-import { LINEAGE_TAGS, type TokenLineage } from './lineage.js';
+import { LINEAGE_TAGS } from './lineage.js';
 import { RESERVED_TAG_PREFIX } from './request-fields.js';
 
 /**
@@ -61,8 +60,7 @@ export function imageLineageTags(input: {
 }): Record<string, string> {
   return {
     [IMAGE_LINEAGE_TAGS.clientToken]: input.clientToken,
-    [IMAGE_LINEAGE_TAGS.sourceImage]: input.sourceImageId,
-    [IMAGE_LINEAGE_TAGS.sourceRegion]: input.sourceRegion,
+    ...imageSnapshotLineageTags(input),
     [IMAGE_LINEAGE_TAGS.key]: input.key,
   };
 }
@@ -75,15 +73,5 @@ export function imageSnapshotLineageTags(input: {
   return {
     [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceImage]: input.sourceImageId,
     [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceRegion]: input.sourceRegion,
-  };
-}
-
-/** Where an image copy carries its client token and source (the token-reuse check reads them). */
-export function imageLineage(request: ImageCopyRequest & { readonly clientToken: string }): TokenLineage {
-  return {
-    tokenTag: IMAGE_LINEAGE_TAGS.clientToken,
-    sourceTag: IMAGE_LINEAGE_TAGS.sourceImage,
-    sourceId: request.source.imageId,
-    sourceRegionTag: IMAGE_LINEAGE_TAGS.sourceRegion,
   };
 }

@@ -11,7 +11,9 @@ export type {
   CancelOptions,
   CopierProvider,
   CopyOptions,
+  FacadeCopyOptions,
   KeyAccess,
+  KindCopier,
   PlanOptions,
   ShareResult,
   SnapshotCopier,
@@ -119,6 +121,7 @@ export {
   AbstractImageCopier,
   checkImageRef,
   type ImageCopier,
+  imageLineage,
   type ImageCopierProvider,
   type ImageCopyOptions,
   type ImageKind,
@@ -158,7 +161,6 @@ export {
   IMAGE_SNAPSHOT_LINEAGE_TAG_COUNT,
   IMAGE_SNAPSHOT_LINEAGE_TAGS,
   imageKeyTag,
-  imageLineage,
   imageLineageTags,
   imageSnapshotLineageTags,
   keyOfImageKeyTag,
@@ -176,7 +178,6 @@ export {
   type CopierRuntime,
   CopyFacade,
   type CopyKindTypes,
-  type FacadeCopyOptions,
   type MadeCopy,
   type NeutralCancel,
   type NeutralStatus,
@@ -184,6 +185,7 @@ export {
   type ProtocolRequest,
 } from './copy-facade.js';
 export { type ObservedCopy, STATE_TAGS } from './observed-copy.js';
+export { chunk, findOwnedOrShared, readByRegion, readPerGroup } from './batch-reads.js';
 export {
   batchIdOfToken,
   type CopyListFilter,

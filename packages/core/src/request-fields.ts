@@ -95,6 +95,42 @@ export function buildRequestFields(z: typeof import('zod').z) {
   };
 }
 
+/** The fields {@link buildRequestFields} makes. */
+export type RequestFields = ReturnType<typeof buildRequestFields>;
+
+/**
+ * One kind's copy request schema: the source (a region, the kind's id under `idField`, and
+ * `account` naming the owner when it was shared with you), the destination, encryption,
+ * name, description and tags (for an image: the encryption of every backing snapshot copy,
+ * the new image's name and tags), then the kind's own fields in their order, time-based
+ * copy and the client token. Strict, with the cross-field rules.
+ */
+export function buildKindRequestSchema<I extends string, E extends Record<string, z.ZodType>>(
+  z: typeof import('zod').z,
+  idField: I,
+  kindFields: (f: RequestFields) => E,
+) {
+  const f = buildRequestFields(z);
+  const id = { [idField]: z.string().min(1).max(128) } as { [P in I]: z.ZodString };
+  const source = z.object({ region: f.regionId, ...id, account: f.accountId.optional() }).strict();
+  return z
+    .object({
+      source,
+      destination: f.destination,
+      encryption: f.encryption.optional(),
+      name: f.name.optional(),
+      description: f.description.optional(),
+      tags: f.tags.optional(),
+      ...kindFields(f),
+      completionDurationMinutes: f.completionDurationMinutes.optional(),
+      clientToken: f.clientToken.optional(),
+    })
+    .strict()
+    .superRefine((req, ctx) =>
+      refineKeyNeedsEncryption(req as Parameters<typeof refineKeyNeedsEncryption>[0], ctx),
+    );
+}
+
 /** The cross-field rule every kind shares: a key needs `encrypted: true`. */
 export function refineKeyNeedsEncryption(
   req: { readonly encryption?: { readonly encrypted?: boolean; readonly kmsKeyId?: string } | undefined },

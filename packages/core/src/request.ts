@@ -1,12 +1,6 @@
 import type { z } from 'zod';
 import { lazySchema } from './lazy-zod.js';
-import {
-  buildRequestFields,
-  parseUntrusted,
-  RESERVED_TAG_PREFIX,
-  refineKeyNeedsEncryption,
-  TAG_LIMITS,
-} from './request-fields.js';
+import { buildKindRequestSchema, parseUntrusted, RESERVED_TAG_PREFIX, TAG_LIMITS } from './request-fields.js';
 
 export {
   FORBIDDEN_TAG_KEYS,
@@ -17,57 +11,39 @@ export {
 } from './request-fields.js';
 
 function buildCopyRequestSchema(z: typeof import('zod').z) {
-  const f = buildRequestFields(z);
-
-  /** Where the snapshot to copy is; `account` names the owner when it was shared with you. */
-  const sourceLocation = z
-    .object({ region: f.regionId, snapshotId: z.string().min(1).max(128), account: f.accountId.optional() })
-    .strict();
-
-  return z
-    .object({
-      source: sourceLocation,
-      destination: f.destination,
-      encryption: f.encryption.optional(),
-      name: f.name.optional(),
-      description: f.description.optional(),
-      tags: f.tags.optional(),
-      /**
-       * Tags under snapcopy's own prefix that a snapcopy component writes on the copy (a
-       * copy policy's id, group and expiry): every key starts with `snapcopy:` (and is not
-       * one of the lineage or state tags). They count against the provider's tag limit.
-       */
-      snapcopyTags: z
-        .record(z.string(), z.string())
-        .superRefine((record, ctx) => {
-          for (const [key, value] of Object.entries(record)) {
-            if (!key.startsWith(RESERVED_TAG_PREFIX) || key.length > TAG_LIMITS.maxKeyLength) {
-              ctx.addIssue({
-                code: 'custom',
-                path: [key],
-                message: `key must start with "${RESERVED_TAG_PREFIX}" and be at most ${TAG_LIMITS.maxKeyLength} characters`,
-              });
-            }
-            if (value.length > TAG_LIMITS.maxValueLength) {
-              ctx.addIssue({
-                code: 'custom',
-                path: [key],
-                message: `value must be at most ${TAG_LIMITS.maxValueLength} characters`,
-              });
-            }
+  return buildKindRequestSchema(z, 'snapshotId', () => ({
+    /**
+     * Tags under snapcopy's own prefix that a snapcopy component writes on the copy (a
+     * copy policy's id, group and expiry): every key starts with `snapcopy:` (and is not
+     * one of the lineage or state tags). They count against the provider's tag limit.
+     */
+    snapcopyTags: z
+      .record(z.string(), z.string())
+      .superRefine((record, ctx) => {
+        for (const [key, value] of Object.entries(record)) {
+          if (!key.startsWith(RESERVED_TAG_PREFIX) || key.length > TAG_LIMITS.maxKeyLength) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `key must start with "${RESERVED_TAG_PREFIX}" and be at most ${TAG_LIMITS.maxKeyLength} characters`,
+            });
           }
-        })
-        .optional(),
-      /**
-       * Days until the copy is released (providers with `retentionPeriod`); the range is
-       * the provider's (`capabilities.retentionDaysRange`), checked before any call.
-       */
-      retentionDays: z.number().int().min(1).optional(),
-      completionDurationMinutes: f.completionDurationMinutes.optional(),
-      clientToken: f.clientToken.optional(),
-    })
-    .strict()
-    .superRefine(refineKeyNeedsEncryption);
+          if (value.length > TAG_LIMITS.maxValueLength) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `value must be at most ${TAG_LIMITS.maxValueLength} characters`,
+            });
+          }
+        }
+      })
+      .optional(),
+    /**
+     * Days until the copy is released (providers with `retentionPeriod`); the range is
+     * the provider's (`capabilities.retentionDaysRange`), checked before any call.
+     */
+    retentionDays: z.number().int().min(1).optional(),
+  }));
 }
 
 /**

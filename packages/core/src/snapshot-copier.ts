@@ -1,15 +1,8 @@
 import type { Capabilities } from './capabilities.js';
 import { checkRequestAgainstCapabilities } from './capability-check.js';
-import {
-  type CopierRuntime,
-  CopyFacade,
-  type CopyKindTypes,
-  type MadeCopy,
-  type NeutralCancel,
-  type NeutralStatus,
-} from './copy-facade.js';
+import { type CopierRuntime, CopyFacade, type CopyKindTypes } from './copy-facade.js';
 import type { CallOptions, KeyAccess, ShareResult } from './copier.js';
-import { estimateCopyCost, type PriceTable } from './cost.js';
+import { defineCopyKind } from './copy-kind.js';
 import { invalidRequest, SnapcopyError } from './errors.js';
 import { LINEAGE_TAGS, type TokenLineage } from './lineage.js';
 import {
@@ -21,14 +14,7 @@ import {
   type SnapshotListQuery,
 } from './listing.js';
 import type { CopyPlan } from './plan.js';
-import {
-  type CopyRequest,
-  type CopyRequestInput,
-  parseCopyRequest,
-  REGION_ID,
-  REGION_ID_MESSAGE,
-  type SnapshotRef,
-} from './request.js';
+import { type CopyRequest, type CopyRequestInput, parseCopyRequest, type SnapshotRef } from './request.js';
 import type { CancelResult, CopyHandle, CopyStatus } from './status.js';
 
 /** A request after parsing, with its client token always set. */
@@ -46,37 +32,20 @@ export interface SnapshotKind extends CopyKindTypes {
   readonly cancel: CancelResult;
 }
 
-/** Where a snapshot copy carries its client token and source (the token-reuse check reads them). */
-export function snapshotLineage(request: NormalizedCopyRequest): TokenLineage {
-  return {
-    tokenTag: LINEAGE_TAGS.clientToken,
-    sourceTag: LINEAGE_TAGS.sourceSnapshot,
-    sourceId: request.source.snapshotId,
-    sourceRegionTag: LINEAGE_TAGS.sourceRegion,
-  };
-}
+/** The snapshot kind: refs, handles and statuses name `snapshotId`. */
+const SNAPSHOT_KIND = defineCopyKind<NormalizedCopyRequest, Capabilities>(
+  'snapshot',
+  LINEAGE_TAGS.sourceSnapshot,
+  parseCopyRequest,
+  checkRequestAgainstCapabilities,
+);
 
-/**
- * Checks one snapshot ref: a region id (as in a request) and a non-empty snapshot id. The
- * provider checks the id's own format ({@link CopyFacade}'s `_validateCopyId`).
- */
-export function checkSnapshotRef(ref: unknown, index: number): { region: string; id: string } {
-  const r = ref as Partial<SnapshotRef> | null;
-  if (
-    typeof r !== 'object' ||
-    r === null ||
-    typeof r.region !== 'string' ||
-    r.region === '' ||
-    typeof r.snapshotId !== 'string' ||
-    r.snapshotId === ''
-  ) {
-    throw invalidRequest([{ path: `refs.${index}`, message: 'needs a region and a snapshotId' }]);
-  }
-  if (!REGION_ID.test(r.region)) {
-    throw invalidRequest([{ path: `refs.${index}.region`, message: REGION_ID_MESSAGE }]);
-  }
-  return { region: r.region, id: r.snapshotId };
-}
+/** Where a snapshot copy carries its client token and source (the token-reuse check reads them). */
+export const snapshotLineage: (request: NormalizedCopyRequest) => TokenLineage = SNAPSHOT_KIND.lineage;
+
+/** Checks one snapshot ref: a region id (as in a request) and a non-empty snapshot id. */
+export const checkSnapshotRef: (ref: unknown, index: number) => { region: string; id: string } =
+  SNAPSHOT_KIND.checkRef;
 
 /**
  * The facade every snapshot adapter extends: the copy protocol of {@link CopyFacade}
@@ -86,75 +55,10 @@ export function checkSnapshotRef(ref: unknown, index: number): { region: string;
  * optionally `_validate` and `_tagCopy`).
  */
 export abstract class AbstractSnapshotCopier extends CopyFacade<SnapshotKind> {
-  protected readonly kindNoun = 'snapshot';
+  protected readonly kind = SNAPSHOT_KIND;
 
   protected constructor(provider: string, capabilities: Capabilities, runtime: CopierRuntime = {}) {
     super(provider, capabilities, runtime);
-  }
-
-  protected kindParse(input: unknown): CopyRequest {
-    return parseCopyRequest(input);
-  }
-
-  protected kindCheckCapabilities(request: NormalizedCopyRequest): SnapcopyError | undefined {
-    return checkRequestAgainstCapabilities(this.provider, this.capabilities, request);
-  }
-
-  protected kindLineage(request: NormalizedCopyRequest): TokenLineage {
-    return snapshotLineage(request);
-  }
-
-  protected kindRefId(ref: unknown, index: number): { region: string; id: string } {
-    return checkSnapshotRef(ref, index);
-  }
-
-  protected kindHandle(request: NormalizedCopyRequest, made: MadeCopy): CopyHandle {
-    return {
-      provider: this.provider,
-      region: request.destination.region,
-      snapshotId: made.id,
-      sourceRegion: request.source.region,
-      sourceSnapshotId: request.source.snapshotId,
-      clientToken: request.clientToken,
-      startedAt: new Date(made.startedAt).toISOString(),
-      reused: made.reused,
-      ...(made.duplicatesRemoved && made.duplicatesRemoved.length > 0
-        ? { duplicatesRemoved: made.duplicatesRemoved }
-        : {}),
-    };
-  }
-
-  protected kindStatus(s: NeutralStatus): CopyStatus {
-    // Assigned, not spread: this runs for every id of every poll round.
-    const status: { -readonly [P in keyof CopyStatus]: CopyStatus[P] } = {
-      region: s.region,
-      snapshotId: s.id,
-      state: s.state,
-      progress: s.progress,
-      rawState: s.rawState,
-    };
-    if (s.message !== undefined) status.message = s.message;
-    if (s.encrypted !== undefined) status.encrypted = s.encrypted;
-    if (s.kmsKeyId !== undefined) status.kmsKeyId = s.kmsKeyId;
-    if (s.replacedBy !== undefined) status.replacedBy = s.replacedBy;
-    return status;
-  }
-
-  protected kindCancel(r: NeutralCancel): CancelResult {
-    return { region: r.region, snapshotId: r.id, takesEffect: r.takesEffect, message: r.message };
-  }
-
-  protected kindWithCost(plan: CopyPlan, prices: unknown): CopyPlan {
-    const cost = estimateCopyCost(
-      {
-        billableGiB: plan.billableGiB,
-        kms: plan.kms,
-        sourceRegion: plan.source.region,
-        destinationRegion: plan.destination.region,
-      },
-      prices as PriceTable,
-    );
-    return { ...plan, cost };
   }
 
   // ---- the read side and sharing: optional driver methods behind capability flags ----

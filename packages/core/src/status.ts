@@ -7,12 +7,14 @@ export type CopyState = 'pending' | 'completed' | 'failed' | 'cancelled';
 /** Terminal states: a copy in one of these will not change again. */
 export const TERMINAL_STATES: ReadonlySet<CopyState> = new Set(['completed', 'failed', 'cancelled']);
 
-/** Returned by `copy`: enough to track, wait for and cancel the copy, even from another process. */
-export interface CopyHandle extends SnapshotRef {
+/**
+ * What every handle `copy` returns says, whatever it copies: enough, with the kind's ref
+ * (region and id), to track, wait for and cancel the copy, even from another process.
+ */
+export interface HandleFields {
   readonly provider: string;
-  /** Region of the source snapshot. */
+  /** Region of the source. */
   readonly sourceRegion: string;
-  readonly sourceSnapshotId: string;
   /** The idempotency token the copy was made with. */
   readonly clientToken: string;
   /** ISO time the copy was requested. */
@@ -28,18 +30,26 @@ export interface CopyHandle extends SnapshotRef {
   readonly $metadata?: ResponseMetadata;
 }
 
-/** What a status call says about one copy. */
-export interface CopyStatus {
-  readonly region: string;
-  readonly snapshotId: string;
+/** Returned by `copy`: enough to track, wait for and cancel the copy, even from another process. */
+export interface CopyHandle extends SnapshotRef, HandleFields {
+  readonly sourceSnapshotId: string;
+}
+
+/** What a status call says about one copy, whatever it copies (next to the kind's ref). */
+export interface StatusFields {
   readonly state: CopyState;
-  /** 0-100. */
+  /**
+   * 0-100. An image is ready when its last backing snapshot copy is, so image adapters
+   * report the least advanced one's progress where they can read it.
+   */
   readonly progress: number;
   /** The provider's explanation (e.g. why a copy failed). */
   readonly message?: string;
-  /** The provider's own state word (`pending`, `progressing`, `error`, …), or `absent`. */
+  /** The provider's own state word (`pending`, `progressing`, `error`, `Creating`, …), or `absent`. */
   readonly rawState: string;
+  /** For an image: true when every backing snapshot copy is encrypted. */
   readonly encrypted?: boolean;
+  /** For an image: the key of the backing snapshot copies, when they all share one. */
   readonly kmsKeyId?: string;
   /**
    * Set when this copy was a duplicate for its client token (two runners raced) and was
@@ -48,19 +58,23 @@ export interface CopyStatus {
   readonly replacedBy?: string;
 }
 
-/** Result of `cancel`. */
-export interface CancelResult {
-  readonly region: string;
-  readonly snapshotId: string;
+/** What a status call says about one copy. */
+export interface CopyStatus extends SnapshotRef, StatusFields {}
+
+/** What a cancel says, whatever it copies (next to the kind's ref). */
+export interface CancelFields {
   /**
    * `immediate`: the copy and any partial data are gone now. `on-completion`: the
-   * provider deletes it when the copy finishes. `already-gone`: nothing was there.
+   * provider removes it when the copy finishes. `already-gone`: nothing was there.
    */
   readonly takesEffect: 'immediate' | 'on-completion' | 'already-gone';
   readonly message: string;
   /** The provider calls of the cancel, like the AWS SDK's `$metadata`. */
   readonly $metadata?: ResponseMetadata;
 }
+
+/** Result of `cancel`. */
+export interface CancelResult extends SnapshotRef, CancelFields {}
 
 /**
  * A provider's progress text (`"56%"`) as a whole percentage clamped to 0-100; `fallback`

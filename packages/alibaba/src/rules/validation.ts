@@ -86,19 +86,27 @@ export function validateAlibabaTags(
   return issues;
 }
 
+/** Issues with a length of `min`-`max` characters and an `http://`/`https://` start. */
+function textIssues(path: string, value: string, min: number, max: number): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const length = charLength(value);
+  if (length < min || length > max) issues.push({ path, message: `must be ${min}-${max} characters` });
+  if (HTTP_PREFIX.test(value)) issues.push({ path, message: 'must not start with http:// or https://' });
+  return issues;
+}
+
 /**
  * Issues with `DestinationSnapshotName`: 2-128 characters, starting with a letter, not
  * with `http://`/`https://`, made of letters, digits, `:` `_` `.` `-`.
  */
 export function validateAlibabaSnapshotName(name: string): FieldIssue[] {
-  const { minNameLength: min, maxNameLength: max } = ALIBABA_COPY_LIMITS;
-  const issues: FieldIssue[] = [];
-  const length = charLength(name);
-  if (length < min || length > max)
-    issues.push({ path: 'name', message: `must be ${min}-${max} characters` });
-  if (HTTP_PREFIX.test(name))
-    issues.push({ path: 'name', message: 'must not start with http:// or https://' });
-  else if (!NAME.test(name)) {
+  const issues = textIssues(
+    'name',
+    name,
+    ALIBABA_COPY_LIMITS.minNameLength,
+    ALIBABA_COPY_LIMITS.maxNameLength,
+  );
+  if (!HTTP_PREFIX.test(name) && !NAME.test(name)) {
     issues.push({
       path: 'name',
       message: 'must start with a letter and contain only letters, digits, ":", "_", "." and "-"',
@@ -110,14 +118,7 @@ export function validateAlibabaSnapshotName(name: string): FieldIssue[] {
 /** Issues with `DestinationSnapshotDescription`: 2-256 characters, not starting with `http://`/`https://`. */
 export function validateAlibabaSnapshotDescription(description: string): FieldIssue[] {
   const { minDescriptionLength: min, maxDescriptionLength: max } = ALIBABA_COPY_LIMITS;
-  const issues: FieldIssue[] = [];
-  const length = charLength(description);
-  if (length < min || length > max)
-    issues.push({ path: 'description', message: `must be ${min}-${max} characters` });
-  if (HTTP_PREFIX.test(description)) {
-    issues.push({ path: 'description', message: 'must not start with http:// or https://' });
-  }
-  return issues;
+  return textIssues('description', description, min, max);
 }
 
 const truncate = (s: string, max: number): string => [...s].slice(0, max).join('');

@@ -13,9 +13,9 @@ import { adapterOptions, endpointFor, providerFromFlags } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import { orchestratorOptionsFor } from '../orchestrator-options.js';
-import { gib, ref } from '../output/format.js';
+import { ref } from '../output/format.js';
 import { Output } from '../output/output-mode.js';
-import { costWords, rowsTable } from '../output/tables.js';
+import { planCostCell, planCostHeading, rowsTable } from '../output/tables.js';
 import { requestFromFlags } from '../request-from-flags.js';
 import { pricesFromFlags } from '../request-setup.js';
 
@@ -118,16 +118,12 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
   output.line(
     rowsTable(
       output.mode,
-      ['member', 'copy', 'outcome', prices === undefined ? 'billable (transfer / storage)' : 'cost'],
+      ['member', 'copy', 'outcome', planCostHeading(prices !== undefined)],
       result.results.map((r, i) => [
         ref(members[i]!.region, members[i]!.snapshotId),
         r.destination ? ref(r.destination.region, r.destination.snapshotId) : '-',
         r.error ? `${r.outcome}: ${r.error.code}: ${r.error.message}` : r.outcome,
-        r.plan?.cost
-          ? costWords(r.plan.cost)
-          : r.plan
-            ? `${gib(r.plan.billableGiB.transfer)} / ${gib(r.plan.billableGiB.storage)}`
-            : '-',
+        planCostCell(r.plan),
       ]),
     ),
   );

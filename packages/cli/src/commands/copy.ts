@@ -3,7 +3,7 @@ import type { CopyFlags, GroupCopyFlags } from '../cli-flags.js';
 import { openCopier } from '../connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { followOneCopy, reportFollowedCopy } from '../follow-one-copy.js';
-import { onInterrupt } from '../interrupt.js';
+import { withInterrupt } from '../interrupt.js';
 import { encryptionWords, gib, ref } from '../output/format.js';
 import { Output } from '../output/output-mode.js';
 import { costWords } from '../output/tables.js';
@@ -46,12 +46,7 @@ export async function run(flags: CopyFlags & GroupCopyFlags): Promise<number> {
     return (await import('../image-commands.js')).runImageCopy(flags);
   }
   if (group) return (await import('./copy-group.js')).run(flags);
-  const interrupt = onInterrupt();
-  try {
-    return await copyAndFollow(flags, interrupt.signal);
-  } finally {
-    interrupt.dispose();
-  }
+  return withInterrupt((signal) => copyAndFollow(flags, signal));
 }
 
 async function copyAndFollow(flags: CopyFlags, signal: AbortSignal): Promise<number> {

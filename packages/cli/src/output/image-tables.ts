@@ -8,7 +8,7 @@ import {
 } from '@snapcopy/core';
 import { gib, ref } from './format.js';
 import type { OutputMode } from './output-mode.js';
-import { capabilityWords, costWords, rowsTable } from './tables.js';
+import { billableWords, capabilityWords, costWords, rowsTable } from './tables.js';
 
 function encryptionOf(e: ResolvedEncryption): string {
   return e.encrypted ? `encrypted, ${e.kmsKeyId ?? 'default key'} (${e.keySource})` : 'unencrypted';
@@ -23,7 +23,7 @@ export function imagePlanTable(mode: OutputMode, plan: ImageCopyPlan): string {
     `${s.source.snapshotId} (${s.source.encrypted ? 'encrypted' : 'unencrypted'}, ${gib(s.source.sizeGiB)})`,
     encryptionOf(s.encryption),
     `${s.transfer} (${s.sizeBasis})`,
-    `${gib(s.billableGiB.transfer)} / ${gib(s.billableGiB.storage)}`,
+    billableWords(s.billableGiB),
   ]);
   rows.push([
     'total',
@@ -34,7 +34,7 @@ export function imagePlanTable(mode: OutputMode, plan: ImageCopyPlan): string {
         ? 'service key'
         : '',
     plan.timeBased ? `time-based ${plan.timeBased.completionDurationMinutes} min` : '',
-    `${gib(plan.billableGiB.transfer)} / ${gib(plan.billableGiB.storage)}`,
+    billableWords(plan.billableGiB),
   ]);
   const table = rowsTable(
     mode,

@@ -3,7 +3,7 @@ import { EXIT_CODES } from '../exit-codes.js';
 import type { LoadedPolicy } from '../policy-file.js';
 import { gib, ref } from './format.js';
 import type { Output } from './output-mode.js';
-import { costWords, rowsTable } from './tables.js';
+import { planCostCell, planCostHeading, rowsTable } from './tables.js';
 
 /** `aws`/`alibaba` and how a document was read, for the first line. */
 export function policyHeading(loaded: LoadedPolicy): string {
@@ -68,24 +68,13 @@ export function printPassReport(output: Output, report: PolicyPassReport): void 
     output.line(
       rowsTable(
         output.mode,
-        [
-          'source',
-          'destination',
-          'group',
-          'outcome',
-          priced ? 'cost' : 'billable (transfer / storage)',
-          'expires',
-        ],
+        ['source', 'destination', 'group', 'outcome', planCostHeading(priced), 'expires'],
         report.copies.map((c) => [
           ref(c.sourceRegion, c.sourceSnapshotId),
           c.destinationSnapshotId ? ref(c.destinationRegion, c.destinationSnapshotId) : c.destinationRegion,
           c.group ?? '-',
           c.error ? `${c.outcome}: ${c.error.code}: ${c.error.message}` : c.outcome,
-          c.plan?.cost
-            ? costWords(c.plan.cost)
-            : c.plan
-              ? `${gib(c.plan.billableGiB.transfer)} / ${gib(c.plan.billableGiB.storage)}`
-              : '-',
+          planCostCell(c.plan),
           c.expiresAt ?? 'never',
         ]),
       ),

@@ -1,4 +1,4 @@
-import type { Capabilities, CopyPlan, CostEstimate } from '@snapcopy/core';
+import type { BillableGiB, Capabilities, CopyPlan, CostEstimate } from '@snapcopy/core';
 import Table from 'cli-table3';
 import { encryptionWords, gib, ref } from './format.js';
 import { escapesAllowed, type OutputMode, outputWidth } from './output-mode.js';
@@ -93,6 +93,26 @@ export function costWords(cost: CostEstimate): string {
   const unpriced = cost.unpriced.length === 0 ? '' : `; not priced: ${cost.unpriced.join(', ')}`;
   return `${cost.oneOff} ${cost.currency} once + ${cost.monthly} ${cost.currency}/month${unpriced}`;
 }
+
+/**
+ * The money or size column of a copy's row: its cost when priced, else its billable GiB
+ * (transfer / storage), `-` without a plan; and the column's heading.
+ */
+export function planCostCell(
+  plan: { readonly cost?: CostEstimate; readonly billableGiB: BillableGiB } | undefined,
+): string {
+  if (plan?.cost) return costWords(plan.cost);
+  return plan ? billableWords(plan.billableGiB) : '-';
+}
+
+/** Billable GiB in words: `transfer / storage`. */
+export function billableWords(billable: BillableGiB): string {
+  return `${gib(billable.transfer)} / ${gib(billable.storage)}`;
+}
+
+/** The heading of {@link planCostCell}'s column. */
+export const planCostHeading = (priced: boolean): string =>
+  priced ? 'cost' : 'billable (transfer / storage)';
 
 /** A capability value in words: yes/no, ranges, limits. */
 export function capabilityWords(value: Capabilities[keyof Capabilities]): string {
