@@ -1,4 +1,4 @@
-import type { CallOptions, CancelOptions, PlanOptions, WaitOptions } from './copier.js';
+import type { BatchResult, CallOptions, CancelOptions, PlanOptions, WaitOptions } from './copier.js';
 import type { CopyListPage, CopyListQuery, ListCopiesOptions, ListedCopy } from './copy-listing.js';
 import {
   type CopierRuntime,
@@ -63,10 +63,27 @@ export interface ImageCopier {
   validate(request: ImageCopyRequestInput): NormalizedImageCopyRequest;
   /** Validates the request and plans every backing snapshot copy. Never changes anything. */
   plan(request: ImageCopyRequestInput, options?: PlanOptions): Promise<ImageCopyPlan>;
+  /**
+   * Plans many requests sharing their reads, one result per request, in order (as
+   * `SnapshotCopier.planMany`). Every copier built on `AbstractImageCopier` has it.
+   */
+  planMany?(
+    requests: readonly ImageCopyRequestInput[],
+    options?: PlanOptions,
+  ): Promise<BatchResult<ImageCopyPlan>[]>;
   /** Starts the copy. One client token never yields two copies. */
   copy(request: ImageCopyRequestInput, options?: ImageCopyOptions): Promise<ImageCopyHandle>;
   /** The copy already made for the request's `clientToken`, or `undefined`. Changes nothing. */
   find(request: ImageCopyRequestInput, options?: CallOptions): Promise<ImageCopyHandle | undefined>;
+  /**
+   * {@link find} for many requests with as few provider calls as the filters allow, one
+   * result per request, in order (as `SnapshotCopier.findMany`). Every copier built on
+   * `AbstractImageCopier` has it.
+   */
+  findMany?(
+    requests: readonly ImageCopyRequestInput[],
+    options?: CallOptions,
+  ): Promise<BatchResult<ImageCopyHandle | undefined>[]>;
   /** Reads the state of many image copies with as few provider calls as the limits allow. */
   status(refs: readonly ImageRef[], options?: CallOptions): Promise<ImageCopyStatus[]>;
   /** Polls until the copy reaches a terminal state. Rejects with `TIMEOUT` or `CANCELLED`; neither touches the copy. */

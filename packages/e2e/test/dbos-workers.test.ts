@@ -14,7 +14,7 @@ import {
   submitBatch,
 } from '@snapcopy/engine-dbos';
 import { startTestPostgres, type TestPostgres } from '@snapcopy/engine-dbos/testing';
-import type { BatchResult } from '@snapcopy/orchestrator';
+import { type BatchResult, copyIdOf } from '@snapcopy/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   copiesByToken,
@@ -154,7 +154,7 @@ function assertExactlyOnce(world: FleetWorld, result: BatchResult, perCloud: num
     expect(
       copies.map((c) => c.id),
       r.clientToken,
-    ).toEqual([r.destination?.snapshotId]);
+    ).toEqual([r.destination && copyIdOf(r.destination)]);
     expect(copies[0]!.state).toBe('completed');
   }
   const now = world.clock.now();
