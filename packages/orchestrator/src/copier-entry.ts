@@ -7,10 +7,11 @@ export type CopiersByKind = Readonly<Partial<Record<CopyKind, KindCopier>>>;
 
 /** A copier as given to the orchestrator (a bare `SnapshotCopier`) as an entry. */
 export function copierEntryOf(value: SnapshotCopier | CopierEntry): CopierEntry {
+  // A copier has methods; an entry holds copiers.
   const entry: CopierEntry =
-    'copier' in value || 'imageCopier' in value
-      ? (value as CopierEntry)
-      : { copier: value as SnapshotCopier };
+    typeof (value as Partial<SnapshotCopier>).copy === 'function'
+      ? { copier: value as SnapshotCopier }
+      : (value as CopierEntry);
   if (entry.copier === undefined && entry.imageCopier === undefined) {
     throw new TypeError('a copier entry needs a copier (snapshots), an imageCopier (images), or both');
   }
