@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type CopyRequestInput, SnapcopyError } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import type { AnyCopyRequestInput } from '@snapcopy/orchestrator';
 import { isProviderName, type ProviderName, providerChoices } from './providers.js';
 
-/** One line of a batch file: the provider, the profile of its own config (if any), and the request. */
+/**
+ * One line of a batch file: the provider, the profile of its own config (if any), and the
+ * request: a snapshot's (`source.snapshotId`) or an image's (`source.imageId`).
+ */
 export interface BatchFileItem {
   readonly provider: ProviderName;
   /** A profile of the provider's config files for this line (else `--profile`, else the default). */
   readonly profile?: string;
-  readonly request: CopyRequestInput;
+  readonly request: AnyCopyRequestInput;
 }
 
 /**
@@ -46,7 +50,7 @@ function toItem(value: unknown, where: string): BatchFileItem {
   // Either {provider, request: {...}} or the request's fields next to "provider".
   const body = request !== undefined ? request : rest;
   if (typeof body !== 'object' || body === null) throw invalid(where, '"request" must be an object');
-  return { provider, ...(profile === undefined ? {} : { profile }), request: body as CopyRequestInput };
+  return { provider, ...(profile === undefined ? {} : { profile }), request: body as AnyCopyRequestInput };
 }
 
 /**

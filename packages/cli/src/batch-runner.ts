@@ -1,20 +1,20 @@
+import { estimateCopyCost, type PriceTable } from '@snapcopy/core';
 import {
-  type CopyRequestInput,
-  estimateCopyCost,
-  type PriceTable,
-  type SnapshotCopier,
-} from '@snapcopy/core';
-import {
+  type AnyCopyRequestInput,
   type BatchEvent,
   type BatchResult,
+  type CopierEntry,
   type CopyResult,
   CopyOrchestrator,
+  copyIdOf,
+  handleSourceId,
   type JournalEntry,
   openSqliteJournal,
+  sourceIdOf,
 } from '@snapcopy/orchestrator';
 import { copierKey, parseCopierKey } from './batch-file.js';
 import type { BatchFlags } from './cli-flags.js';
-import { createCliRegistry, createCopier } from './composition-root.js';
+import { createCliRegistry, createCopierPair } from './composition-root.js';
 import { adapterOptions, endpointFor } from './connect.js';
 import { EXIT_CODES, exitCodeForError } from './exit-codes.js';
 import { onInterrupt } from './interrupt.js';
@@ -38,10 +38,10 @@ const ORCHESTRATOR_OWNS_RETRIES = Object.freeze({ maxAttempts: 1, baseDelayMs: 0
 /** The journal file when `--journal` is not given. */
 export const DEFAULT_JOURNAL = 'snapcopy-journal.db';
 
-/** One request of a run, on the copier its key names (`aws`, `aws@prod`). */
+/** One request of a run (a snapshot or an image), on the copier its key names (`aws`, `aws@prod`). */
 export interface RunItem {
   readonly copier: string;
-  readonly request: CopyRequestInput;
+  readonly request: AnyCopyRequestInput;
 }
 
 function resultWords(r: CopyResult): string {
@@ -65,19 +65,22 @@ function exitCodeFor(result: BatchResult, stoppedBy: 'timeout' | 'interrupt' | u
   return EXIT_CODES.providerError;
 }
 
-/** A copier for every key the items name, each on its provider's endpoint and profile. */
+/**
+ * The copiers for every key the items name, each on its provider's endpoint and profile:
+ * its snapshot copier and its image copier (a batch may mix snapshots and images).
+ */
 export async function copiersFor(
   keys: readonly string[],
-  flags: BatchFlags,
-): Promise<Record<string, SnapshotCopier>> {
+  flags: Pick<BatchFlags, 'awsEndpoint' | 'alibabaEndpoint' | 'profile' | 'verbose' | 'requestTimeout'>,
+): Promise<Record<string, CopierEntry>> {
   const parsed = keys.map((key) => ({ key, ...parseCopierKey(key) }));
   const providers = [...new Set(parsed.map((p) => p.provider))].filter(isProviderName);
   const registry = await createCliRegistry(providers);
-  const copiers: Record<string, SnapshotCopier> = {};
+  const copiers: Record<string, CopierEntry> = {};
   for (const { key, provider, profile } of parsed) {
     if (!isProviderName(provider)) continue;
     const name: ProviderName = provider;
-    copiers[key] = createCopier(registry, name, {
+    copiers[key] = await createCopierPair(registry, name, {
       ...adapterOptions(endpointFor(name, flags[`${name}Endpoint`], `--${name}-endpoint`), {
         ...flags,
         ...(profile === undefined ? {} : { profile }),
@@ -93,7 +96,10 @@ export function itemCopierKey(provider: string, profile: string | undefined, fla
   return copierKey(provider, profile ?? flags.profile);
 }
 
-/** Money per result with `--prices`: each plan priced with its provider's table. */
+/**
+ * Money per result with `--prices`: each plan priced with its provider's table (an image's
+ * plan over the sum of its backing snapshots, as `plan --image --prices` prices it).
+ */
 function costsOf(results: readonly CopyResult[], flags: BatchFlags) {
   if (flags.prices === undefined) return undefined;
   const file = readPriceFile(flags.prices);
@@ -180,7 +186,7 @@ export function boardEvents(board: ProgressBoard, items: readonly RunItem[]): (e
   return (event) => {
     if (event.type === 'copy-started') {
       const h = event.handle;
-      const label = `#${event.index} ${h.provider} ${ref(h.sourceRegion, h.sourceSnapshotId)} -> ${ref(h.region, h.snapshotId)}`;
+      const label = `#${event.index} ${h.provider} ${ref(h.sourceRegion, handleSourceId(h))} -> ${ref(h.region, copyIdOf(h))}`;
       if (!labels.has(event.index)) {
         labels.set(event.index, label);
         board.add(String(event.index), label);
@@ -193,7 +199,7 @@ export function boardEvents(board: ProgressBoard, items: readonly RunItem[]): (e
         const req = items[r.index]?.request;
         labels.set(
           r.index,
-          `#${r.index} ${items[r.index]?.copier ?? ''} ${req ? ref(req.source.region, req.source.snapshotId) : ''}`,
+          `#${r.index} ${items[r.index]?.copier ?? ''} ${req ? ref(req.source.region, sourceIdOf(req) ?? '') : ''}`,
         );
         board.add(String(r.index), labelOf(r.index));
       }
@@ -235,6 +241,7 @@ export function reportBatch(
       index: r.index,
       provider: parseCopierKey(r.copier).provider,
       copier: r.copier,
+      kind: r.kind,
       outcome: r.outcome,
       clientToken: r.clientToken,
       resumed: r.resumed,
@@ -253,7 +260,7 @@ export function reportBatch(
       result.results.map((r, i) => [
         String(r.index),
         r.copier,
-        r.destination ? ref(r.destination.region, r.destination.snapshotId) : '-',
+        r.destination ? ref(r.destination.region, copyIdOf(r.destination)) : '-',
         resultWords(r),
         costs?.[i]
           ? `${costs[i].oneOff} + ${costs[i].monthly}/mo ${costs[i].currency}`

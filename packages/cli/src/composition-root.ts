@@ -1,4 +1,4 @@
-import type { Capabilities, CopierProvider, SnapshotCopier } from '@snapcopy/core';
+import type { Capabilities, CopierProvider, ImageCopier, SnapshotCopier } from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
 import { PROVIDERS, type ProviderName, type ProviderOptions } from './providers.js';
 
@@ -68,6 +68,22 @@ export function createCopier<P extends ProviderName>(
 ): SnapshotCopier {
   // The registry holds providers type-erased; the name picks the options type back.
   return registry.get(name).create(options as unknown as Record<string, unknown>);
+}
+
+/**
+ * A provider's copiers for one set of options, as a runner takes them: its snapshot copier
+ * and its image copier (the same package, endpoint, profile and credentials).
+ */
+export async function createCopierPair<P extends ProviderName>(
+  registry: CopierRegistry,
+  name: P,
+  options: ProviderOptions[P],
+): Promise<{ copier: SnapshotCopier; imageCopier: ImageCopier }> {
+  const images = await PROVIDERS[name].loadImages();
+  return {
+    copier: createCopier(registry, name, options),
+    imageCopier: images.create(options as never),
+  };
 }
 
 /** The manifest of a provider, without creating a copier, loading its SDK or inversify. */

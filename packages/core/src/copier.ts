@@ -92,6 +92,12 @@ export interface KindCopier<K extends CopyKindTypes> {
   validate(request: K['input']): K['request'];
   /** Validates the request, resolves the rules and estimates the cost. Never changes anything. */
   plan(request: K['input'], options?: PlanOptions): Promise<K['plan']>;
+  /**
+   * Plans many requests sharing their reads (sources, account settings, lineage, keys);
+   * one result per request, in order, each the plan `plan` gives for it or its own
+   * error. Every copier built on the facade has it.
+   */
+  planMany?(requests: readonly K['input'][], options?: PlanOptions): Promise<BatchResult<K['plan']>[]>;
   /** Starts the copy. One client token never yields two copies. */
   copy(request: K['input'], options?: FacadeCopyOptions<K['plan']>): Promise<K['handle']>;
   /**
@@ -99,6 +105,14 @@ export interface KindCopier<K extends CopyKindTypes> {
    * `undefined` when a well-formed lookup finds none. Changes nothing.
    */
   find(request: K['input'], options?: CallOptions): Promise<K['handle'] | undefined>;
+  /**
+   * {@link find} for many requests with as few provider calls as the filters allow; one
+   * result per request, in order. Every copier built on the facade has it.
+   */
+  findMany?(
+    requests: readonly K['input'][],
+    options?: CallOptions,
+  ): Promise<BatchResult<K['handle'] | undefined>[]>;
   /** Reads the state of many copies with as few provider calls as the limits allow. */
   status(refs: readonly K['ref'][], options?: CallOptions): Promise<K['status'][]>;
   /**
@@ -130,20 +144,6 @@ export interface KindCopier<K extends CopyKindTypes> {
 
 /** A {@link KindCopier} of block-storage snapshots, with batches, listing, sharing and key checks. */
 export interface SnapshotCopier extends KindCopier<SnapshotKind> {
-  /**
-   * Plans many requests sharing their reads (sources, account settings, lineage, keys);
-   * one result per request, in order, each the plan `plan` gives for it or its own
-   * error. Every copier built on `AbstractSnapshotCopier` has it.
-   */
-  planMany?(requests: readonly CopyRequestInput[], options?: PlanOptions): Promise<BatchResult<CopyPlan>[]>;
-  /**
-   * `find` for many requests with as few provider calls as the filters allow; one
-   * result per request, in order. Every copier built on `AbstractSnapshotCopier` has it.
-   */
-  findMany?(
-    requests: readonly CopyRequestInput[],
-    options?: CallOptions,
-  ): Promise<BatchResult<CopyHandle | undefined>[]>;
   /**
    * The snapshots the caller can see in one region that match `query`, one provider page
    * at a time (the shape of the AWS SDK's paginators): nothing is read until the first

@@ -1,7 +1,7 @@
 // 1,000 copies across both simulators while 16% of all requests fail in one of four
 // ways. The verdict comes from the simulators' own state: every copy made exactly once,
 // none missing, all finished.
-import { CopyOrchestrator } from '@snapcopy/orchestrator';
+import { CopyOrchestrator, copyIdOf } from '@snapcopy/orchestrator';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '@snapcopy/testkit';
@@ -60,7 +60,7 @@ describe('orchestrator chaos: 1,000 copies, both simulators, faults on every ope
         for (const r of ours) {
           const [copy] = byToken.get(r.clientToken) ?? [];
           expect(copy, `${copier} lost ${r.clientToken}`).toBeDefined();
-          expect(copy!.id).toBe(r.destination?.snapshotId);
+          expect(copy!.id).toBe(r.destination && copyIdOf(r.destination));
           expect(copy!.region).toBe(r.destination?.region);
           expect(copy!.state).toBe('completed');
         }

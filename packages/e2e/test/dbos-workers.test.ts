@@ -14,8 +14,8 @@ import {
   submitBatch,
 } from '@snapcopy/engine-dbos';
 import { startTestPostgres, type TestPostgres } from '@snapcopy/engine-dbos/testing';
-import type { BatchResult } from '@snapcopy/orchestrator';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type BatchResult, copyIdOf } from '@snapcopy/orchestrator';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   copiesByToken,
   type FleetWorker,
@@ -154,7 +154,7 @@ function assertExactlyOnce(world: FleetWorld, result: BatchResult, perCloud: num
     expect(
       copies.map((c) => c.id),
       r.clientToken,
-    ).toEqual([r.destination?.snapshotId]);
+    ).toEqual([r.destination && copyIdOf(r.destination)]);
     expect(copies[0]!.state).toBe('completed');
   }
   const now = world.clock.now();
@@ -228,13 +228,19 @@ describe('engine-dbos: workers that take over from each other', () => {
       loadOutput: false,
     });
     expect(left).toEqual([]);
-    const statuses = await f.conn.client.listWorkflows({
-      workflowIDs: result.results.map((r) => r.clientToken),
-      loadInput: false,
-      loadOutput: false,
-    });
-    expect(statuses.filter((s) => s.status !== 'SUCCESS').map((s) => `${s.workflowID}:${s.status}`)).toEqual(
-      [],
+    // Each workflow's last step journals its result; DBOS records SUCCESS just after it.
+    await vi.waitFor(
+      async () => {
+        const statuses = await f.conn.client.listWorkflows({
+          workflowIDs: result.results.map((r) => r.clientToken),
+          loadInput: false,
+          loadOutput: false,
+        });
+        expect(
+          statuses.filter((s) => s.status !== 'SUCCESS').map((s) => `${s.workflowID}:${s.status}`),
+        ).toEqual([]);
+      },
+      { timeout: 10_000, interval: 200 },
     );
 
     const figures = {

@@ -10,6 +10,7 @@ import {
   type BatchResult,
   type CopyJournal,
   CopyOrchestrator,
+  copyIdOf,
   MemoryCopyJournal,
   type OrchestratorOptions,
   openSqliteJournal,
@@ -73,7 +74,7 @@ function assertOneCopyEach(sim: Ec2Simulator | EcsSimulator, results: BatchResul
   for (const r of results) {
     const [copy] = byToken.get(r.clientToken) ?? [];
     expect(copy, `lost ${r.clientToken}`).toBeDefined();
-    expect(copy!.id).toBe(r.destination?.snapshotId);
+    expect(copy!.id).toBe(r.destination && copyIdOf(r.destination));
     expect(copy!.state).toBe('completed');
   }
 }

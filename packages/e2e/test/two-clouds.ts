@@ -19,6 +19,9 @@ export const AWS_DESTINATIONS = ['eu-west-1', 'us-west-2'] as const;
 export const ALI_SOURCE = 'cn-hangzhou';
 export const ALI_DESTINATIONS = ['cn-shanghai', 'cn-beijing'] as const;
 
+/** A batch item of a snapshot request. */
+export type SnapshotItem = BatchItem & { readonly request: CopyRequestInput };
+
 export interface TwoClouds {
   readonly ec2: Ec2Simulator;
   readonly ecs: EcsSimulator;
@@ -30,7 +33,7 @@ export interface TwoClouds {
     retry?: RetryPolicy,
   ): { aws: SnapshotCopier; alibaba: SnapshotCopier };
   /** `n` AWS requests and `n` Alibaba requests, spread over two destination regions each. */
-  items(): BatchItem[];
+  items(): SnapshotItem[];
 }
 
 /** Sizes cycle through a few values so copies end at different times. */
@@ -75,7 +78,7 @@ export function twoClouds(clock: Clock, perCloud: number, options: { faultSeed?:
     },
     items() {
       const aws = awsSources.map(
-        (s, i): BatchItem => ({
+        (s, i): SnapshotItem => ({
           copier: 'aws',
           request: {
             source: { region: AWS_SOURCE, snapshotId: s.id },
@@ -84,7 +87,7 @@ export function twoClouds(clock: Clock, perCloud: number, options: { faultSeed?:
         }),
       );
       const ali = aliSources.map(
-        (s, i): BatchItem => ({
+        (s, i): SnapshotItem => ({
           copier: 'alibaba',
           request: {
             source: { region: ALI_SOURCE, snapshotId: s.id },

@@ -1,7 +1,10 @@
-import type { CopyStatus, SnapcopyError } from '@snapcopy/core';
+import type { SnapcopyError } from '@snapcopy/core';
 import {
   type AfterError,
+  type AnyCopyStatus,
   adoptStep,
+  type CopyKind,
+  copyIdOf,
   type BatchEvent,
   type BatchItemState,
   copyFailedError,
@@ -49,14 +52,20 @@ export interface CopyWorkflowInput {
   readonly batchId: string;
   readonly index: number;
   readonly copier: string;
+  /** What the request copies; absent in workflows enqueued before images were known: a snapshot. */
+  readonly kind?: CopyKind;
   readonly partition: CopyPartition;
 }
+
+/** The kind of a workflow's copy. */
+const kindOf = (input: CopyWorkflowInput): CopyKind => input.kind ?? 'snapshot';
 
 /** What the tracker tells a waiting workflow: a status read that needs its judgment. */
 export interface TrackerMessage {
   /** The tracking sequence number it answers (older ones are stale). */
   readonly seq: number;
-  readonly status: CopyStatus;
+  /** A status of the copy's kind (`snapshotId` or `imageId`). */
+  readonly status: AnyCopyStatus;
   /** When it was read (engine clock). */
   readonly at: number;
 }
@@ -112,7 +121,7 @@ export class CopySteps {
   }
 
   #open(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Turn {
-    const copier = copierNamed(this.#rt, input.copier);
+    const copier = copierNamed(this.#rt, input.copier, kindOf(input));
     return {
       workflowId,
       input,
@@ -155,7 +164,13 @@ export class CopySteps {
 
   #queueKey(t: Turn): QueueKey {
     const p = t.input.partition;
-    return { copier: p.copier, provider: t.copier.copier.provider, account: p.account, region: p.region };
+    return {
+      copier: p.copier,
+      kind: kindOf(t.input),
+      provider: t.copier.copier.provider,
+      account: p.account,
+      region: p.region,
+    };
   }
 
   #decide(facts: Omit<ErrorFacts, 'policy' | 'jitter' | 'maxAttempts'>): AfterError {
@@ -201,7 +216,7 @@ export class CopySteps {
 
   /** The first step: the request as the journal has it. */
   async start(workflowId: string, input: CopyWorkflowInput): Promise<WorkflowState> {
-    const copier = copierNamed(this.#rt, input.copier);
+    const copier = copierNamed(this.#rt, input.copier, kindOf(input));
     const entry = await this.#rt.journal.getEntry(input.batchId, input.index);
     if (!entry) throw new Error(`journal: no entry ${input.batchId}#${input.index}`);
     const now = this.#rt.clock.now();
@@ -237,7 +252,7 @@ export class CopySteps {
     const result = await planStep(t.lc, item);
     if (result.ok) {
       await this.#succeeded(t, strikes);
-      this.#emit(t, { type: 'copy-planned', index: item.index, plan: result.value });
+      this.#emit(t, { type: 'copy-planned', index: item.index, kind: item.kind, plan: result.value });
       return this.#close(t, { kind: 'copy', delayMs: 0 });
     }
     const error = result.error;
@@ -253,6 +268,7 @@ export class CopySteps {
           type: 'copy-retry',
           stage: 'plan',
           index: item.index,
+          kind: item.kind,
           error,
           attempt: item.planAttempts,
           delayMs,
@@ -276,7 +292,13 @@ export class CopySteps {
     const attempt = item.priorAttempts + item.attempts;
     if (result.ok) {
       await this.#succeeded(t, strikes);
-      this.#emit(t, { type: 'copy-started', index: item.index, handle: result.value, attempt });
+      this.#emit(t, {
+        type: 'copy-started',
+        index: item.index,
+        kind: item.kind,
+        handle: result.value,
+        attempt,
+      });
       return this.#close(t, { kind: 'track', fromStart: !result.value.reused, delayMs: 0 });
     }
     const error = result.error;
@@ -298,6 +320,7 @@ export class CopySteps {
           type: 'copy-retry',
           stage: 'copy',
           index: item.index,
+          kind: item.kind,
           error,
           attempt,
           delayMs: decision.delayMs,
@@ -310,6 +333,7 @@ export class CopySteps {
           type: 'copy-retry',
           stage: 'lookup',
           index: item.index,
+          kind: item.kind,
           error,
           attempt,
           delayMs: decision.delayMs,
@@ -339,6 +363,7 @@ export class CopySteps {
         this.#emit(t, {
           type: 'copy-started',
           index: item.index,
+          kind: item.kind,
           handle,
           attempt: item.priorAttempts + item.attempts,
         });
@@ -367,6 +392,7 @@ export class CopySteps {
           type: 'copy-retry',
           stage: 'lookup',
           index: item.index,
+          kind: item.kind,
           error,
           attempt: item.lookupAttempts,
           delayMs: decision.delayMs,
@@ -425,8 +451,9 @@ export class CopySteps {
         index: t.item.index,
         copier: t.input.copier,
         partition: t.partition,
+        kind: t.item.kind,
         region: dest.region,
-        snapshotId: dest.snapshotId,
+        copyId: copyIdOf(dest),
         ...(sample === undefined ? {} : { sample }),
         sizeGiB: copySizeGiB(t.item.plan),
         ...(startedAt === undefined ? {} : { startedAt }),
@@ -448,14 +475,14 @@ export class CopySteps {
   ): Promise<WorkflowState> {
     const t = this.#open(workflowId, input, state);
     const item = t.item;
-    let status: CopyStatus;
+    let status: AnyCopyStatus;
     let at: number;
     if (message === null) {
       const read = await readStatuses(t.lc, [item]);
       if (!read.ok) return this.#close(t, { kind: 'wait' });
       status = read.value[0]!;
       at = this.#rt.clock.now();
-      this.#emit(t, { type: 'copy-progress', index: item.index, status });
+      this.#emit(t, { type: 'copy-progress', index: item.index, kind: item.kind, status });
     } else if (message.seq !== t.seq) {
       return this.#close(t, { kind: 'wait' });
     } else {
@@ -495,20 +522,26 @@ export class CopySteps {
       return { error: true };
     }
     for (const id of result.value?.duplicatesRemoved ?? []) t.item.duplicatesRemoved.push(id);
-    return { found: result.value?.snapshotId };
+    return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
   }
 
   /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
   async #follow(t: Turn, to: string, at: number): Promise<void> {
     const from = await followStep(t.lc, t.item, to);
-    this.#emit(t, { type: 'copy-replaced', index: t.item.index, from, to: t.item.destination! });
+    this.#emit(t, {
+      type: 'copy-replaced',
+      index: t.item.index,
+      kind: t.item.kind,
+      from,
+      to: t.item.destination!,
+    });
     await this.#arm(t, at, { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 });
   }
 
   async #lookUpAbsent(t: Turn, at: number): Promise<WorkflowState> {
     const item = t.item;
     const verdict = judgeAbsentLookup({
-      tracked: item.destination!.snapshotId,
+      tracked: copyIdOf(item.destination!),
       answer: await this.#lookUpTracked(t),
       absent: item.absent,
       now: this.#rt.clock.now(),
@@ -537,7 +570,7 @@ export class CopySteps {
     const answer = await this.#lookUpTracked(t);
     if ('error' in answer) item.confirmAttempts += 1;
     const verdict = judgeConfirmLookup({
-      tracked: item.destination!.snapshotId,
+      tracked: copyIdOf(item.destination!),
       answer,
       attempts: item.confirmAttempts,
       maxAttempts: this.#rt.settings.retry.maxAttempts,
@@ -550,7 +583,8 @@ export class CopySteps {
       if (verdict.rule === 'confirm-gave-up') {
         this.#rt.logger.warn('could not confirm the copy is the only one for its token', {
           index: item.index,
-          snapshotId: item.destination?.snapshotId,
+          kind: item.kind,
+          id: item.destination && copyIdOf(item.destination),
         });
       }
       return this.#finish(t, 'completed');

@@ -31,7 +31,12 @@ export function resultToJson(r: CopyResult): CopyResultJson {
 
 export function resultFromJson(j: CopyResultJson): CopyResult {
   const { error, ...rest } = j;
-  return { ...rest, ...(error ? { error: errorFromJournal(error) } : {}) };
+  // Results stored before images were known have no kind: they are a snapshot's.
+  return {
+    ...rest,
+    kind: rest.kind ?? 'snapshot',
+    ...(error ? { error: errorFromJournal(error) } : {}),
+  } as CopyResult;
 }
 
 /** The stored form of an event (events of the whole batch, `batch-*`, are not stored: a follower derives them). */

@@ -40,7 +40,9 @@ function openOutcome(e: EngineEntry): CopyOutcome {
 /** The result of one copy: its workflow's, or what the journal says. */
 function resultOf(e: EngineEntry): CopyResult {
   if (e.result) return resultFromJson(e.result as CopyResultJson);
+  // The entry's plan and destination are of its kind: the union is sound.
   return {
+    kind: e.kind,
     index: e.index,
     copier: e.copier,
     clientToken: e.clientToken,
@@ -51,7 +53,7 @@ function resultOf(e: EngineEntry): CopyResult {
     attempts: e.attempts,
     resumed: false,
     timings: { queuedAt: e.updatedAt },
-  };
+  } as CopyResult;
 }
 
 /** Counts over the batch as the journal has it now (results where there are). */

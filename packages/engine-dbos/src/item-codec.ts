@@ -21,6 +21,8 @@ export function itemFromJson(json: ItemJson): BatchItemState {
   const { error, lastError, ...rest } = copy;
   return {
     ...(rest as Omit<BatchItemState, 'error' | 'lastError'>),
+    // The state of a workflow recorded before images were known: a snapshot.
+    kind: rest.kind ?? 'snapshot',
     ...(error ? { error: errorFromJournal(error) } : {}),
     ...(lastError ? { lastError: errorFromJournal(lastError) } : {}),
   };

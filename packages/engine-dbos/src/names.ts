@@ -2,6 +2,7 @@
  * The names every worker and client of one database must agree on: the DBOS application,
  * the workflow version, the workflows and the queues.
  */
+import type { CopyKind } from '@snapcopy/orchestrator';
 
 /** The DBOS application name: it scopes snapcopy's workflows, queues and schedules. */
 export const APPLICATION_NAME = 'snapcopy';
@@ -27,9 +28,12 @@ export const POLICY_QUEUE = 'snapcopy.policies';
 /** The schema of snapcopy's own tables (the journal, tracking, executors, policies). */
 export const SCHEMA = 'snapcopy';
 
-/** The queue of one copier's copies; its partitions are destination accounts and regions. */
-export function copyQueueName(copier: string): string {
-  return `snapcopy.copies.${copier}`;
+/**
+ * The queue of one copier's copies of one kind; its partitions are destination accounts
+ * and regions. Snapshot and image copies queue apart: the providers limit them apart.
+ */
+export function copyQueueName(copier: string, kind: CopyKind = 'snapshot'): string {
+  return kind === 'image' ? `snapcopy.images.${copier}` : `snapcopy.copies.${copier}`;
 }
 
 /** The DBOS schedule of a policy. */
@@ -38,11 +42,13 @@ export function policyScheduleName(policyId: string): string {
 }
 
 /**
- * Where one copy runs, as the queue partitions and the tracker see it: its copier, the
- * destination account, the destination region.
+ * Where one copy runs, as the queue partitions and the tracker see it: its copier, what it
+ * copies, the destination account, the destination region.
  */
 export interface CopyPartition {
   readonly copier: string;
+  /** Absent in the inputs of workflows enqueued before images were known: snapshots. */
+  readonly kind?: CopyKind;
   readonly account: string;
   readonly region: string;
 }
@@ -52,13 +58,23 @@ export function queuePartitionKey(p: CopyPartition): string {
   return `${p.account}/${p.region}`;
 }
 
-/** The partition's id in snapcopy's tables (unique across copiers): `copier/account/region`. */
+/**
+ * The partition's id in snapcopy's tables (unique across copiers and kinds):
+ * `copier/account/region` for snapshot copies, `copier/account/region#image` for image copies.
+ */
 export function partitionId(p: CopyPartition): string {
-  return `${p.copier}/${p.account}/${p.region}`;
+  const id = `${p.copier}/${p.account}/${p.region}`;
+  return (p.kind ?? 'snapshot') === 'snapshot' ? id : `${id}#${p.kind}`;
+}
+
+/** The account part of a partition id of `copier` (region names hold no `/`). */
+export function partitionAccount(id: string, copier: string): string {
+  const rest = id.slice(copier.length + 1);
+  return rest.slice(0, rest.lastIndexOf('/'));
 }
 
 /**
- * The partition of a request: its copier, the destination account (the request's, else the
+ * The partition of a request: its copier, its kind, the destination account (the request's, else the
  * copier's own, else one named after the copier: a copier is one set of credentials), and
  * the destination region. The orchestrator's queues are keyed the same way.
  */
@@ -66,9 +82,11 @@ export function partitionOf(
   copier: string,
   request: { readonly destination?: { readonly region?: string; readonly account?: string } },
   copierAccount?: string,
+  kind: CopyKind = 'snapshot',
 ): CopyPartition {
   return {
     copier,
+    ...(kind === 'snapshot' ? {} : { kind }),
     account: request.destination?.account ?? copierAccount ?? `copier:${copier}`,
     region: request.destination?.region ?? '',
   };

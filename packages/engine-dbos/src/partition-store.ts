@@ -1,11 +1,11 @@
 import { backoffDelay } from '@snapcopy/core';
-import { DurationModel, type ProgressSample } from '@snapcopy/orchestrator';
+import { type CopyKind, DurationModel, type ProgressSample } from '@snapcopy/orchestrator';
 import { SCHEMA } from './names.js';
 import type { Queryable } from './pg.js';
 
 /**
- * What the workers share about one partition (a copier's copies into one destination
- * account and region), in the database: when its tracker round is next due, the pause it
+ * What the workers share about one partition (a copier's copies of one kind into one
+ * destination account and region), in the database: when its tracker round is next due, the pause it
  * shares when the provider throttles, and how long its copies took. The in-process runner
  * keeps the same facts in memory per queue.
  */
@@ -83,8 +83,11 @@ export interface TrackedCopy {
   readonly index: number;
   readonly copier: string;
   readonly partition: string;
+  /** What it is: its id goes to `snapshot_id` or `image_id`. */
+  readonly kind: CopyKind;
   readonly region: string;
-  readonly snapshotId: string;
+  /** The snapshot's or image's id. */
+  readonly copyId: string;
   /** Known progress, or none (a copy found or resumed, read soon). */
   readonly sample?: ProgressSample;
   readonly sizeGiB: number;
@@ -107,10 +110,12 @@ export async function armTracking(
   const { rows } = await db.query<{ seq: number }>(
     `WITH armed AS (
        INSERT INTO ${SCHEMA}.tracking
-         (workflow_id, batch_id, idx, copier, partition, region, snapshot_id, state, seq, sample, size_gib, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'tracking', 1, $8::jsonb, $9, $10)
+         (workflow_id, batch_id, idx, copier, partition, region, snapshot_id, image_id, kind,
+          state, seq, sample, size_gib, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $14, 'tracking', 1, $8::jsonb, $9, $10)
        ON CONFLICT (workflow_id) DO UPDATE SET
-         snapshot_id = EXCLUDED.snapshot_id, state = 'tracking', seq = ${SCHEMA}.tracking.seq + 1,
+         snapshot_id = EXCLUDED.snapshot_id, image_id = EXCLUDED.image_id, kind = EXCLUDED.kind,
+         state = 'tracking', seq = ${SCHEMA}.tracking.seq + 1,
          sample = EXCLUDED.sample, size_gib = EXCLUDED.size_gib, started_at = EXCLUDED.started_at
        RETURNING seq
      ), scheduled AS (
@@ -127,12 +132,14 @@ export async function armTracking(
       copy.copier,
       copy.partition,
       copy.region,
-      copy.snapshotId,
+      copy.kind === 'image' ? null : copy.copyId,
       copy.sample === undefined ? null : JSON.stringify(copy.sample),
       copy.sizeGiB,
       copy.startedAt ?? null,
       Math.round(readAt),
       minIntervalMs,
+      copy.kind === 'image' ? copy.copyId : null,
+      copy.kind,
     ],
   );
   return rows[0]!.seq;

@@ -1,7 +1,11 @@
 import { hostname } from 'node:os';
-import { type CopyPlan, SnapcopyError, type SnapshotRef } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
 import {
+  type AnyCopyPlan,
   type BatchLease,
+  type CopyKind,
+  type CopyRef,
+  copyIdOf,
   type CopyJournal,
   type JournalBatch,
   type JournalCopyState,
@@ -11,6 +15,7 @@ import {
   judgeLease,
   type LeaseOwner,
   processAlive,
+  requestKind,
 } from '@snapcopy/orchestrator';
 import type pg from 'pg';
 import { SCHEMA } from './names.js';
@@ -20,11 +25,12 @@ interface CopyRow {
   batch_id: string;
   idx: number;
   copier: string;
+  kind: CopyKind;
   client_token: string;
   request: JournalRequestRecord['request'];
   state: JournalCopyState;
-  plan: CopyPlan | null;
-  destination: SnapshotRef | null;
+  plan: AnyCopyPlan | null;
+  destination: CopyRef | null;
   attempts: number;
   error: JournalEntry['error'] | null;
   updated_at: number;
@@ -47,6 +53,7 @@ function toEntry(r: CopyRow): EngineEntry {
     batchId: r.batch_id,
     index: r.idx,
     copier: r.copier,
+    kind: r.kind,
     clientToken: r.client_token,
     request: r.request,
     state: r.state,
@@ -105,13 +112,19 @@ export class PgCopyJournal implements CopyJournal {
       throw err;
     }
     await client.query(
-      `INSERT INTO ${SCHEMA}.copies (batch_id, idx, copier, client_token, request, state, attempts, updated_at)
-       SELECT $1, x.idx, x.copier, x.token, x.request, 'queued', 0, $3
-       FROM jsonb_to_recordset($2::jsonb) AS x(idx int, copier text, token text, request jsonb)`,
+      `INSERT INTO ${SCHEMA}.copies (batch_id, idx, copier, kind, client_token, request, state, attempts, updated_at)
+       SELECT $1, x.idx, x.copier, x.kind, x.token, x.request, 'queued', 0, $3
+       FROM jsonb_to_recordset($2::jsonb) AS x(idx int, copier text, kind text, token text, request jsonb)`,
       [
         batch.batchId,
         JSON.stringify(
-          requests.map((r) => ({ idx: r.index, copier: r.copier, token: r.clientToken, request: r.request })),
+          requests.map((r) => ({
+            idx: r.index,
+            copier: r.copier,
+            kind: r.kind ?? requestKind(r.request),
+            token: r.clientToken,
+            request: r.request,
+          })),
         ),
         this.#now(),
       ],
@@ -172,7 +185,7 @@ export class PgCopyJournal implements CopyJournal {
       throw new SnapcopyError('INVALID_REQUEST', `journal: no entry ${batchId}#${index}`);
   }
 
-  async recordPlan(batchId: string, index: number, plan: CopyPlan): Promise<void> {
+  async recordPlan(batchId: string, index: number, plan: AnyCopyPlan): Promise<void> {
     await this.#update(
       batchId,
       index,
@@ -181,10 +194,15 @@ export class PgCopyJournal implements CopyJournal {
     );
   }
 
-  async recordDestination(batchId: string, index: number, destination: SnapshotRef): Promise<void> {
-    await this.#update(batchId, index, `destination = $4::jsonb, state = 'pending'`, [
-      JSON.stringify({ region: destination.region, snapshotId: destination.snapshotId }),
-    ]);
+  async recordDestination(batchId: string, index: number, destination: CopyRef): Promise<void> {
+    // Kept under the id field of the entry's own kind.
+    await this.#update(
+      batchId,
+      index,
+      `destination = jsonb_build_object('region', $4::text,
+         CASE kind WHEN 'image' THEN 'imageId' ELSE 'snapshotId' END, $5::text), state = 'pending'`,
+      [destination.region, copyIdOf(destination)],
+    );
   }
 
   async recordState(

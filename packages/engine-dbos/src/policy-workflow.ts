@@ -26,7 +26,7 @@ export interface PolicyPassContext {
  * copy, as `snapcopy batch --engine dbos` does) and followed through the journal.
  */
 export function engineRunner(rt: EngineRuntime, client: DBOSClient): PassRunner {
-  const copiers = Object.fromEntries([...rt.copiers].map(([name, c]) => [name, c]));
+  const copiers = Object.fromEntries(rt.entries);
   const follow = (batchId: string, options: Omit<RunOptions, 'batchId'>, resumed: boolean) =>
     followBatch({
       pool: rt.pool,
@@ -52,7 +52,7 @@ export function engineRunner(rt: EngineRuntime, client: DBOSClient): PassRunner 
     async resume(batchId: string, options: Omit<RunOptions, 'batchId'> = {}): Promise<BatchResult> {
       await inTransaction(rt.pool, async (c) => {
         await lockBatch(c, batchId);
-        await enqueueOpenCopies(c, client, rt.journal, batchId, rt.copiers);
+        await enqueueOpenCopies(c, client, rt.journal, batchId, rt.entries);
       });
       return follow(batchId, options, true);
     },
@@ -62,7 +62,8 @@ export function engineRunner(rt: EngineRuntime, client: DBOSClient): PassRunner 
 /** The policy's copiers by provider, as a pass names them (a worker names its copiers after their providers). */
 function copiersByProvider(rt: EngineRuntime): Record<string, SnapshotCopier> {
   const out: Record<string, SnapshotCopier> = {};
-  for (const [name, c] of rt.copiers) if (name === c.copier.provider) out[name] = c.copier;
+  // Policies copy snapshots: each name's snapshot copier.
+  for (const [name, e] of rt.entries) if (e.copier && name === e.copier.provider) out[name] = e.copier;
   return out;
 }
 

@@ -1,15 +1,17 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
-import type { Clock, Logger, PriceTable, SnapshotCopier } from '@snapcopy/core';
+import type { Clock, Logger, PriceTable } from '@snapcopy/core';
 import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { type CopierEntry, type CopyKind, type BatchCopier, kindNoun } from '@snapcopy/orchestrator';
 import type pg from 'pg';
 import type { PgCopyJournal } from './pg-journal.js';
 import type { ResolvedSettings } from './settings.js';
 
-/** One copier as a worker runs it. */
+/** One copier's copies of one kind (snapshots or images), as a worker runs them. */
 export interface EngineCopier {
   readonly name: string;
-  readonly copier: SnapshotCopier;
-  /** Copies in flight per destination account and region (the queue partition's limit). */
+  readonly kind: CopyKind;
+  readonly copier: BatchCopier;
+  /** Copies of this kind in flight per destination account and region (the queue partition's limit). */
   readonly limit: number;
   /** How long a copy that may exist is looked for before it is sent again, ms. */
   readonly consistencyWindowMs: number;
@@ -23,7 +25,10 @@ export interface EngineRuntime {
   readonly settings: ResolvedSettings;
   readonly pool: pg.Pool;
   readonly journal: PgCopyJournal;
-  readonly copiers: ReadonlyMap<string, EngineCopier>;
+  /** The copier entries the worker was given, by name (a submit validates against them). */
+  readonly entries: ReadonlyMap<string, CopierEntry>;
+  /** Each name's copiers by kind. */
+  readonly copiers: ReadonlyMap<string, Readonly<Partial<Record<CopyKind, EngineCopier>>>>;
   readonly prices?: PriceTable;
   readonly random: () => number;
   readonly logger: Logger;
@@ -45,13 +50,20 @@ export function engineRuntime(): EngineRuntime {
   return current;
 }
 
-/** The copier a workflow names, or an error saying this worker lacks it. */
-export function copierNamed(rt: EngineRuntime, name: string): EngineCopier {
-  const c = rt.copiers.get(name);
-  if (!c) {
+/** The copier of `kind` a workflow names, or an error saying this worker lacks it. */
+export function copierNamed(rt: EngineRuntime, name: string, kind: CopyKind = 'snapshot'): EngineCopier {
+  const kinds = rt.copiers.get(name);
+  if (!kinds) {
     throw new SnapcopyError(
       'INVALID_REQUEST',
       `worker ${rt.executorId} has no copier "${name}" (it has ${[...rt.copiers.keys()].join(', ')})`,
+    );
+  }
+  const c = kinds[kind];
+  if (!c) {
+    throw new SnapcopyError(
+      'INVALID_REQUEST',
+      `worker ${rt.executorId}: copier "${name}" has no ${kindNoun(kind)} copier`,
     );
   }
   return c;

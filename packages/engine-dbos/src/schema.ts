@@ -8,8 +8,13 @@ import pg from 'pg';
 import { SCHEMA } from './names.js';
 import { PG_CODES, pgCode, redactDatabaseUrl, withSessionOptions } from './pg.js';
 
-/** The version of snapcopy's own tables; a database with a newer one is refused. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The version of snapcopy's own tables; a database with a newer one is refused.
+ * 1: snapshot copies only. 2: copies say their `kind`; a tracked image copy's id is in
+ * `tracking.image_id` (`snapshot_id` empty). The change is additive, so workers of version 1
+ * keep running their snapshot copies while they are replaced.
+ */
+export const SCHEMA_VERSION = 2;
 
 /**
  * snapcopy's tables, beside DBOS's own (schema `dbos`). Times written by the engine are
@@ -44,6 +49,8 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.copies (
   -- the result its last workflow ended with.
   run          int NOT NULL DEFAULT 0,
   result       jsonb,
+  -- What it copies: 'snapshot' or 'image' (its request, plan and destination are of that kind).
+  kind         text NOT NULL DEFAULT 'snapshot',
   PRIMARY KEY (batch_id, idx)
 );
 CREATE INDEX IF NOT EXISTS copies_unfinished ON ${SCHEMA}.copies (batch_id, idx)
@@ -76,7 +83,10 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.tracking (
   copier       text NOT NULL,
   partition    text NOT NULL,
   region       text NOT NULL,
-  snapshot_id  text NOT NULL,
+  -- The tracked copy: a snapshot's id, or an image's (by kind; the other is empty).
+  kind         text NOT NULL DEFAULT 'snapshot',
+  snapshot_id  text,
+  image_id     text,
   -- tracking: read by the tracker; delivered: a status was sent, the workflow has not re-armed.
   state        text NOT NULL,
   seq          int NOT NULL DEFAULT 1,
@@ -100,6 +110,11 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.tracker_lease (
   expires_at timestamptz NOT NULL DEFAULT '-infinity'
 );
 INSERT INTO ${SCHEMA}.tracker_lease (one) VALUES (1) ON CONFLICT DO NOTHING;
+-- From version 1 (snapshots only): additive, so that running version-1 workers are unaffected.
+ALTER TABLE ${SCHEMA}.copies ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'snapshot';
+ALTER TABLE ${SCHEMA}.tracking ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'snapshot';
+ALTER TABLE ${SCHEMA}.tracking ADD COLUMN IF NOT EXISTS image_id text;
+ALTER TABLE ${SCHEMA}.tracking ALTER COLUMN snapshot_id DROP NOT NULL;
 -- Workers: heartbeats and takeovers.
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.executors (
   executor_id   text PRIMARY KEY,

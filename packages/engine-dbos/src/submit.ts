@@ -5,7 +5,9 @@ import {
   type BatchItemInput,
   canonicalJson,
   type CopierEntry,
+  copierEntryOf,
   errorToJournal,
+  kindCopiersOf,
   type PreparedRequest,
   prepareBatch,
   TERMINAL_JOURNAL_STATES,
@@ -34,7 +36,10 @@ export interface SubmitBatchOptions {
   readonly pool: pg.Pool;
   /** A DBOS client on the same database (`DBOSClient.create`). */
   readonly client: DBOSClient;
-  /** Copiers by name, as the workers name theirs: used to validate the requests, never called. */
+  /**
+   * Copiers by name, as the workers name theirs (entries with an `imageCopier` for image
+   * requests): used to validate the requests, never called.
+   */
   readonly copiers: Readonly<Record<string, SnapshotCopier | CopierEntry>>;
   readonly items: readonly BatchItemInput[];
   /** Names the batch; the tokens derive from it (default a random UUID). Submitting it again makes no new copy. */
@@ -56,9 +61,7 @@ export interface SubmitBatchResult {
 }
 
 function entriesOf(copiers: SubmitBatchOptions['copiers']): Map<string, CopierEntry> {
-  return new Map(
-    Object.entries(copiers).map(([name, v]) => [name, 'copier' in v ? v : { copier: v as SnapshotCopier }]),
-  );
+  return new Map(Object.entries(copiers).map(([name, v]) => [name, copierEntryOf(v)]));
 }
 
 /** The same check as the in-process runner: a batch id names one set of requests. */
@@ -88,8 +91,8 @@ function checkSameBatch(
 /**
  * Submits a batch to the workers: validates every request (no provider call), journals the
  * batch and its requests with their client tokens, and enqueues one copy workflow per
- * request (id = its client token) on its copier's queue, in the partition of its
- * destination account and region — all in one transaction, so a crash leaves all or
+ * request (id = its client token) on its copier's queue of the request's kind (snapshots and
+ * images queue apart), in the partition of its destination account and region — all in one transaction, so a crash leaves all or
  * nothing. Submitting the same batch again makes no new copy: the journal has it and the
  * workflow ids exist; copies whose workflow ended open (`resumable`) or stopped
  * (`ERROR`, cancelled) get a continuation workflow.
@@ -97,7 +100,11 @@ function checkSameBatch(
 export async function submitBatch(o: SubmitBatchOptions): Promise<SubmitBatchResult> {
   const batchId = o.batchId ?? randomUUID();
   const entries = entriesOf(o.copiers);
-  const prepared = prepareBatch(o.items, batchId, new Map([...entries].map(([name, e]) => [name, e.copier])));
+  const prepared = prepareBatch(
+    o.items,
+    batchId,
+    new Map([...entries].map(([name, e]) => [name, kindCopiersOf(e)])),
+  );
   const clock = o.clock ?? systemClock;
   const journal = new PgCopyJournal(o.pool, { now: () => clock.now() });
   return inTransaction(o.pool, async (c) => {
@@ -116,6 +123,7 @@ export async function submitBatch(o: SubmitBatchOptions): Promise<SubmitBatchRes
         if (!p.error) continue;
         refused += 1;
         const result: CopyResultJson = {
+          kind: p.record.kind,
           index: p.record.index,
           copier: p.record.copier,
           clientToken: p.record.clientToken,
@@ -171,13 +179,20 @@ export async function enqueueOpenCopies(
         run,
       ]);
     }
-    const partition = partitionOf(e.copier, e.request, copiers.get(e.copier)?.account);
-    const input: CopyWorkflowInput = { batchId, index: e.index, copier: e.copier, partition };
+    const kind = e.kind ?? 'snapshot';
+    const partition = partitionOf(e.copier, e.request, copiers.get(e.copier)?.account, kind);
+    const input: CopyWorkflowInput = {
+      batchId,
+      index: e.index,
+      copier: e.copier,
+      ...(kind === 'snapshot' ? {} : { kind }),
+      partition,
+    };
     await client.enqueueInTransaction(
       c as pg.PoolClient,
       {
         workflowName: COPY_WORKFLOW,
-        queueName: copyQueueName(e.copier),
+        queueName: copyQueueName(e.copier, kind),
         workflowID: copyWorkflowId(e.clientToken, run),
         queuePartitionKey: queuePartitionKey(partition),
         appVersion: WORKFLOW_VERSION,

@@ -1,8 +1,10 @@
 import type { DBOSClient } from '@dbos-inc/dbos-sdk';
-import type { CopyStatus } from '@snapcopy/core';
 import {
+  type AnyCopyStatus,
   asSnapcopyError,
   type BatchEvent,
+  type CopyKind,
+  copyRef,
   decideAfterError,
   judgeStatus,
   nextPollDelay,
@@ -11,7 +13,7 @@ import {
 } from '@snapcopy/orchestrator';
 import { STATUS_TOPIC, type TrackerMessage } from './copy-steps.js';
 import { appendEvents, type StoredEvent, storeEvent } from './events.js';
-import { SCHEMA } from './names.js';
+import { partitionAccount, SCHEMA } from './names.js';
 import { strikePartition } from './partition-store.js';
 import { inTransaction } from './pg.js';
 import type { EngineCopier, EngineRuntime } from './runtime.js';
@@ -24,8 +26,10 @@ interface TrackingRow {
   batch_id: string;
   idx: number;
   copier: string;
+  kind: CopyKind;
   region: string;
-  snapshot_id: string;
+  snapshot_id: string | null;
+  image_id: string | null;
   seq: number;
   sample: ProgressSample | null;
   size_gib: number;
@@ -43,7 +47,8 @@ export interface TrackerStats {
 /**
  * The batched tracker. One worker at a time holds its lease (a row, judged on the
  * database's clock) and, for every partition whose round is due, makes one status call
- * for all the copies the partition tracks, as the in-process queue does; statuses that
+ * for all the copies the partition tracks (a partition holds copies of one kind, so the
+ * call is the kind's: snapshots or images), as the in-process queue does; statuses that
  * need a judgment (finished, replaced, absent, completed-to-confirm) are delivered to the
  * waiting workflows as DBOS messages, in the same transaction that records the round, so
  * a round repeated after a crash delivers nothing twice. The next round of the partition
@@ -147,7 +152,8 @@ export class Tracker {
       return;
     }
     const { rows } = await rt.pool.query<TrackingRow>(
-      `SELECT workflow_id, batch_id, idx, copier, region, snapshot_id, seq, sample, size_gib, started_at
+      `SELECT workflow_id, batch_id, idx, copier, kind, region, snapshot_id, image_id, seq, sample, size_gib,
+         started_at
        FROM ${SCHEMA}.tracking WHERE partition = $1 AND state = 'tracking' ORDER BY batch_id, idx`,
       [partition],
     );
@@ -159,7 +165,8 @@ export class Tracker {
       );
       return;
     }
-    const copier = rt.copiers.get(rows[0]!.copier);
+    const kind = rows[0]!.kind;
+    const copier = rt.copiers.get(rows[0]!.copier)?.[kind];
     if (!copier) {
       // Another worker's copier: leave the partition to a worker that has it.
       await rt.pool.query(`UPDATE ${SCHEMA}.tracker_lease SET expires_at = now() WHERE holder = $1`, [
@@ -169,15 +176,16 @@ export class Tracker {
     }
     const key: QueueKey = {
       copier: copier.name,
+      kind,
       provider: copier.copier.provider,
-      account: partition.split('/').slice(1, -1).join('/'),
+      account: partitionAccount(partition, copier.name),
       region: rows[0]!.region,
     };
     this.stats.statusCalls += 1;
-    let statuses: CopyStatus[];
+    let statuses: AnyCopyStatus[];
     try {
       statuses = await copier.copier.status(
-        rows.map((r) => ({ region: r.region, snapshotId: r.snapshot_id })),
+        rows.map((r) => copyRef(kind, r.region, (kind === 'image' ? r.image_id : r.snapshot_id) ?? '')),
       );
     } catch (thrown) {
       await this.#failed(partition, seenNext, key, thrown);
@@ -245,7 +253,7 @@ export class Tracker {
     key: QueueKey,
     copier: EngineCopier,
     rows: readonly TrackingRow[],
-    statuses: readonly CopyStatus[],
+    statuses: readonly AnyCopyStatus[],
   ): Promise<void> {
     const rt = this.#rt;
     const at = rt.clock.now();
@@ -261,7 +269,7 @@ export class Tracker {
       const sample: ProgressSample = row.sample
         ? { ...row.sample, at, progress: status.progress }
         : { baseAt: at, baseProgress: status.progress, baseUncertainty: 1, at, progress: status.progress };
-      const progress: BatchEvent = { type: 'copy-progress', index: row.idx, status };
+      const progress: BatchEvent = { type: 'copy-progress', index: row.idx, kind: row.kind, status };
       events.push(storeEvent(row.batch_id, progress, at));
       const verdict = judgeStatus(status, { nativeToken, confirmed: !rt.settings.confirmOnCompletion });
       const delivered = verdict.verdict !== 'running';

@@ -3,14 +3,14 @@ import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 // `recoverPendingWorkflows(ids)` does (one atomic UPDATE per id). The package exports its
 // internals as `./internal/*`; the version is pinned exactly and a test covers this call.
 import { DBOSExecutor } from '@dbos-inc/dbos-sdk/internal/dbos-executor';
+import { redactingLogger, SnapcopyError, silentLogger, systemClock } from '@snapcopy/core';
 import {
-  redactingLogger,
-  SnapcopyError,
-  type SnapshotCopier,
-  silentLogger,
-  systemClock,
-} from '@snapcopy/core';
-import { type CopierEntry, CopyOrchestrator } from '@snapcopy/orchestrator';
+  type CopierEntry,
+  type CopyKind,
+  CopyOrchestrator,
+  copierEntryOf,
+  kindCopiersOf,
+} from '@snapcopy/orchestrator';
 import { registerCopyWorkflow } from './copy-workflow.js';
 import { dbosLogger } from './dbos-logger.js';
 import { Heartbeat, markExecutorGone, registerExecutor, type Takeover } from './executors.js';
@@ -49,8 +49,8 @@ let running = false;
 /**
  * Starts a worker in this process: migrates the database (under a lock), launches DBOS
  * with this worker's executor id and the snapcopy workflow version, registers one queue
- * per copier (partitioned by destination account and region, at the copier's concurrency
- * limit), and starts the heartbeat (with takeover of dead workers) and the tracker. DBOS
+ * per copier and kind (partitioned by destination account and region, at the copier's
+ * concurrency limit for that kind), and starts the heartbeat (with takeover of dead workers) and the tracker. DBOS
  * runs one instance per process: so does a worker.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
@@ -76,17 +76,29 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       ? {}
       : { unknownConcurrencyLimit: options.unknownConcurrencyLimit }),
   });
-  const copiers = new Map<string, EngineCopier>();
+  const entries = new Map<string, CopierEntry>();
+  const copiers = new Map<string, Partial<Record<CopyKind, EngineCopier>>>();
   for (const [name, value] of Object.entries(options.copiers)) {
-    const entry: CopierEntry = 'copier' in value ? value : { copier: value as SnapshotCopier };
-    copiers.set(name, {
-      name,
-      copier: entry.copier,
-      limit: resolver.concurrencyLimit(name),
-      consistencyWindowMs: resolver.consistencyWindow(name),
-      ...(entry.account === undefined ? {} : { account: entry.account }),
-    });
+    const entry = copierEntryOf(value);
+    entries.set(name, entry);
+    const byKind: Partial<Record<CopyKind, EngineCopier>> = {};
+    for (const [kind, copier] of Object.entries(kindCopiersOf(entry)) as [
+      CopyKind,
+      EngineCopier['copier'],
+    ][]) {
+      byKind[kind] = {
+        name,
+        kind,
+        copier,
+        limit: resolver.concurrencyLimit(name, kind),
+        consistencyWindowMs: resolver.consistencyWindow(name, kind),
+        ...(entry.account === undefined ? {} : { account: entry.account }),
+      };
+    }
+    copiers.set(name, byKind);
   }
+  // One queue per copier and kind (snapshot and image copies are limited apart).
+  const queues = [...copiers.values()].flatMap((byKind) => Object.values(byKind));
 
   running = true;
   const onPoolError = (err: Error) => logger.warn('database connection lost', { error: err.message });
@@ -111,6 +123,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       settings,
       pool,
       journal: new PgCopyJournal(pool, { now: () => clock.now() }),
+      entries,
       copiers,
       ...(options.prices ? { prices: options.prices } : {}),
       random: options.random ?? Math.random,
@@ -132,11 +145,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       applicationVersion: WORKFLOW_VERSION,
       runMigrations: false,
       logger: dbosLogger(logger, options.dbosLogLevel ?? 'warn'),
-      listenQueues: [...names.map(copyQueueName), POLICY_QUEUE],
+      listenQueues: [...queues.map((q) => copyQueueName(q.name, q.kind)), POLICY_QUEUE],
     });
     await DBOS.launch();
-    for (const c of copiers.values()) {
-      await DBOS.registerQueue(copyQueueName(c.name), {
+    for (const c of queues) {
+      await DBOS.registerQueue(copyQueueName(c.name, c.kind), {
         partitionConcurrency: c.limit,
         minPollingIntervalMs: settings.queuePollMs,
       });

@@ -21,7 +21,7 @@ import {
 } from '@snapcopy/engine-dbos';
 import { parsePolicyDocument } from '@snapcopy/policy';
 import { startTestPostgres, type TestPostgres } from '@snapcopy/engine-dbos/testing';
-import { type BatchEvent, CopyOrchestrator, MemoryCopyJournal } from '@snapcopy/orchestrator';
+import { type BatchEvent, CopyOrchestrator, copyIdOf, MemoryCopyJournal } from '@snapcopy/orchestrator';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   copiesPerToken,
@@ -89,7 +89,7 @@ describe('a batch on one worker', () => {
     const perToken = copiesPerToken(world.cloud);
     for (const r of result.results) {
       const copies = perToken.get(r.clientToken) ?? [];
-      expect(copies.map((c) => c.id)).toEqual([r.destination?.snapshotId]);
+      expect(copies.map((c) => c.id)).toEqual([r.destination && copyIdOf(r.destination)]);
       expect(copies[0]!.state).toBe('completed');
     }
     expect(copyCalls(world.cloud)).toBe(8);
@@ -194,7 +194,7 @@ describe('the lifecycle rules on the workers', () => {
       copiesPerToken(world.cloud)
         .get(r.clientToken)
         ?.map((c) => c.id),
-    ).toEqual([r.destination?.snapshotId]);
+    ).toEqual([r.destination && copyIdOf(r.destination)]);
     const calls = world.cloud.world.requests
       .entries()
       .filter((e) => e.operation === 'CopySnapshot' && e.params.clientToken === r.clientToken);
@@ -215,7 +215,13 @@ describe('the lifecycle rules on the workers', () => {
     const [request] = world.requests(1);
     const journal = new PgCopyJournal(conn.pool, { now: () => world.clock.now() });
     await journal.beginBatch({ batchId: 'ghost', createdAt: world.clock.now(), size: 1 }, [
-      { index: 0, copier: 'ref', clientToken: 'ghost.0', request: { ...request!, clientToken: 'ghost.0' } },
+      {
+        index: 0,
+        copier: 'ref',
+        kind: 'snapshot',
+        clientToken: 'ghost.0',
+        request: { ...request!, clientToken: 'ghost.0' },
+      },
     ]);
     await conn.client.enqueue(
       {

@@ -1,8 +1,13 @@
 import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
 import type { JournalCopyState, JournalEntry, JournalError } from './journal/journal.js';
-import type { CopyPlan } from '@snapcopy/core';
-import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
-import type { CancelResult, CopyStatus } from '@snapcopy/core';
+import type {
+  AnyCancelResult,
+  AnyCopyPlan,
+  AnyCopyRequestInput,
+  AnyCopyStatus,
+  CopyKind,
+  CopyRef,
+} from './copy-kind.js';
 import type { ProgressSample } from './poll-interval.js';
 import type { AbsentRecord } from './status-judgment.js';
 import type { CopyOutcome, CopyResult } from './types.js';
@@ -17,16 +22,18 @@ export type ItemPhase = 'queued' | 'copying' | 'running' | 'done';
 export interface BatchItemState {
   readonly index: number;
   readonly copier: string;
-  readonly request: CopyRequestInput & { readonly clientToken: string };
+  /** What it copies; the plan, destination, status and cancel below are of this kind. */
+  readonly kind: CopyKind;
+  readonly request: AnyCopyRequestInput & { readonly clientToken: string };
   readonly clientToken: string;
   readonly resumed: boolean;
   phase: ItemPhase;
   journalState: JournalCopyState;
-  plan?: CopyPlan;
-  destination?: SnapshotRef;
-  status?: CopyStatus;
+  plan?: AnyCopyPlan;
+  destination?: CopyRef;
+  status?: AnyCopyStatus;
   error?: SnapcopyError;
-  cancel?: CancelResult;
+  cancel?: AnyCancelResult;
   outcome?: CopyOutcome;
   /** Copy calls sent in this run. */
   attempts: number;
@@ -96,9 +103,11 @@ export function errorFromJournal(json: JournalError): SnapcopyError {
   });
 }
 
-/** The public result of an item that has an outcome. */
+/** The public result of an item that has an outcome (of the item's kind, with its kind's ids). */
 export function toCopyResult(item: BatchItemState): CopyResult {
+  // The item's plan, destination, status and cancel are of its kind: the union is sound.
   return {
+    kind: item.kind,
     index: item.index,
     copier: item.copier,
     clientToken: item.clientToken,
@@ -113,7 +122,7 @@ export function toCopyResult(item: BatchItemState): CopyResult {
     attempts: item.attempts,
     resumed: item.resumed,
     timings: { ...item.timings },
-  };
+  } as CopyResult;
 }
 
 /**
@@ -125,6 +134,8 @@ export function itemFromJournalEntry(e: JournalEntry, resumed: boolean, startedA
   return {
     index: e.index,
     copier: e.copier,
+    // Entries of journals from before images were known have no kind: they are snapshots.
+    kind: e.kind ?? 'snapshot',
     request: e.request,
     clientToken: e.clientToken,
     resumed: resumed && (e.state === 'copying' || e.state === 'pending'),

@@ -1,11 +1,8 @@
-import {
-  type CopyRequestInput,
-  invalidRequest,
-  type SnapcopyError,
-  type SnapshotCopier,
-} from '@snapcopy/core';
+import { invalidRequest, type SnapcopyError } from '@snapcopy/core';
 import { asSnapcopyError } from './batch-item.js';
 import { batchClientToken } from './client-token.js';
+import { type AnyCopyRequestInput, type BatchCopier, kindNoun, requestKind } from './copy-kind.js';
+import type { CopiersByKind } from './copier-entry.js';
 import type { JournalRequestRecord } from './journal/journal.js';
 import type { BatchItem, BatchItemInput } from './types.js';
 
@@ -44,7 +41,7 @@ function prepareOne(
   input: BatchItemInput,
   index: number,
   batchId: string,
-  copiers: ReadonlyMap<string, SnapshotCopier>,
+  copiers: ReadonlyMap<string, CopiersByKind>,
   names: readonly string[],
 ): PreparedRequest & { readonly tokenGiven: boolean; readonly raw: unknown } {
   const named = isBatchItem(input) ? input.copier : undefined;
@@ -58,13 +55,22 @@ function prepareOne(
   ) ?? {
     clientToken,
   }) as JournalRequestRecord['request'];
-  const record: JournalRequestRecord = { index, copier: copierName, request, clientToken };
+  const kind = requestKind(raw);
+  const record: JournalRequestRecord = { index, copier: copierName, kind, request, clientToken };
   const base = { record, tokenGiven: given !== undefined, raw };
-  const copier = copiers.get(copierName);
-  if (!copier) {
+  const kinds = copiers.get(copierName);
+  if (!kinds) {
     const message = copierName
       ? `unknown copier "${copierName}" (known: ${names.join(', ')})`
       : `name the copier: one of ${names.join(', ')}`;
+    return { ...base, error: invalidRequest([{ path: 'copier', message }]) };
+  }
+  const copier: BatchCopier | undefined = kinds[kind];
+  if (!copier) {
+    const message =
+      kind === 'image'
+        ? `copier "${copierName}" copies no images: give its entry an imageCopier`
+        : `copier "${copierName}" copies no snapshots: give its entry a (snapshot) copier`;
     return { ...base, error: invalidRequest([{ path: 'copier', message }]) };
   }
   if (given !== undefined && typeof given !== 'string') {
@@ -74,7 +80,7 @@ function prepareOne(
   try {
     // The copier's own validation: schema, capability pre-check and its provider's field rules.
     copier.validate(
-      (typeof raw === 'object' && raw !== null ? { ...raw, clientToken } : raw) as CopyRequestInput,
+      (typeof raw === 'object' && raw !== null ? { ...raw, clientToken } : raw) as AnyCopyRequestInput,
     );
     return base;
   } catch (err) {
@@ -86,8 +92,9 @@ function prepareOne(
  * Validates every request of a batch without any provider call, in time linear in its
  * size, and gives each its client token (its own, or `<batchId>.<index>`):
  *
- * - the copier must exist (named, unless there is only one) and must accept the request
- *   (`copier.validate`: schema, capabilities, provider field rules);
+ * - the copier must exist (named, unless there is only one), have a copier of the
+ *   request's kind (a snapshot or an image, by `source.snapshotId` or `source.imageId`), and
+ *   that copier must accept the request (`validate`: schema, capabilities, field rules);
  * - a client token may appear once per copier (a second use would dedupe to one copy);
  * - two identical requests without a client token are refused: the second would copy
  *   the same snapshot to the same place again under another token. To make two copies,
@@ -98,7 +105,7 @@ function prepareOne(
 export function prepareBatch(
   items: readonly BatchItemInput[],
   batchId: string,
-  copiers: ReadonlyMap<string, SnapshotCopier>,
+  copiers: ReadonlyMap<string, CopiersByKind>,
 ): PreparedRequest[] {
   if (!Array.isArray(items)) throw invalidRequest([{ path: 'items', message: 'must be an array' }]);
   const names = [...copiers.keys()];
@@ -135,7 +142,7 @@ export function prepareBatch(
           error: invalidRequest([
             {
               path: 'request',
-              message: `the same request as request ${first} of this batch: it would copy the same snapshot again; remove one, or give each its own clientToken`,
+              message: `the same request as request ${first} of this batch: it would copy the same ${kindNoun(p.record.kind)} again; remove one, or give each its own clientToken`,
             },
           ]),
         };

@@ -1,5 +1,6 @@
-import type { Clock, CopyHandle, Logger, PriceTable, RetryPolicy, SnapshotCopier } from '@snapcopy/core';
+import type { Clock, Logger, PriceTable, RetryPolicy } from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
+import { type AnyCopyHandle, copyIdOf, type BatchCopier } from './copy-kind.js';
 import { type AfterError, decideAfterEmptyLookup, decideAfterError, type ErrorFacts } from './after-error.js';
 import type { BatchItemState } from './batch-item.js';
 import { DueQueue } from './due-queue.js';
@@ -68,7 +69,8 @@ export interface BatchContext {
 /** Settings of one queue. */
 export interface CopyQueueSettings {
   readonly key: QueueKey;
-  readonly copier: SnapshotCopier;
+  /** The copier of the queue's kind (snapshots or images). */
+  readonly copier: BatchCopier;
   /** Copies this queue may have started and not seen finish. */
   readonly limit: number;
   /** Plans made ahead of free copy slots. */
@@ -83,7 +85,7 @@ const LEFT_UNCONFIRMED =
   'the batch was aborted while the copy was not confirmed; the journal keeps it and a rerun looks it up';
 
 /**
- * The scheduling loop of one copier's copies into one destination region. It keeps at
+ * The scheduling loop of one copier's copies of one kind into one destination region. It keeps at
  * most `limit` copies started and unfinished (copies that may exist but are not confirmed
  * count too), reads all running copies with one batched status call per poll round, and
  * pauses as a whole when the provider throttles any of its calls. What happens to one
@@ -92,7 +94,7 @@ const LEFT_UNCONFIRMED =
  */
 export class CopyQueue {
   readonly key: QueueKey;
-  readonly #copier: SnapshotCopier;
+  readonly #copier: BatchCopier;
   readonly #consistencyWindowMs: number;
   readonly #limit: number;
   readonly #planAhead: number;
@@ -313,7 +315,7 @@ export class CopyQueue {
         if (result.ok) {
           this.#backoff.success();
           planned.push(item);
-          this.#emit({ type: 'copy-planned', index: item.index, plan: result.value });
+          this.#emit({ type: 'copy-planned', index: item.index, kind: item.kind, plan: result.value });
         } else {
           await this.#afterPlanFailure(item, result.error);
         }
@@ -352,7 +354,15 @@ export class CopyQueue {
         const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
         this.#toPlan.add(item, now, { notBefore: now + delayMs, first: true });
         const attempt = item.planAttempts;
-        this.#emit({ type: 'copy-retry', stage: 'plan', index: item.index, error, attempt, delayMs });
+        this.#emit({
+          type: 'copy-retry',
+          stage: 'plan',
+          index: item.index,
+          kind: item.kind,
+          error,
+          attempt,
+          delayMs,
+        });
         break;
       }
       case 'keep-open':
@@ -407,7 +417,13 @@ export class CopyQueue {
       if (result.ok) {
         this.#backoff.success();
         this.#track(item, !result.value.reused);
-        this.#emit({ type: 'copy-started', index: item.index, handle: result.value, attempt });
+        this.#emit({
+          type: 'copy-started',
+          index: item.index,
+          kind: item.kind,
+          handle: result.value,
+          attempt,
+        });
         return;
       }
       const error = result.error;
@@ -438,6 +454,7 @@ export class CopyQueue {
             type: 'copy-retry',
             stage: 'copy',
             index: item.index,
+            kind: item.kind,
             error,
             attempt,
             delayMs: decision.delayMs,
@@ -451,6 +468,7 @@ export class CopyQueue {
             type: 'copy-retry',
             stage: 'lookup',
             index: item.index,
+            kind: item.kind,
             error,
             attempt,
             delayMs: decision.delayMs,
@@ -522,7 +540,15 @@ export class CopyQueue {
           const delayMs = decision.delayMs;
           this.#toLookUp.add(item, now, { notBefore: now + delayMs });
           const attempt = item.lookupAttempts;
-          this.#emit({ type: 'copy-retry', stage: 'lookup', index: item.index, error, attempt, delayMs });
+          this.#emit({
+            type: 'copy-retry',
+            stage: 'lookup',
+            index: item.index,
+            kind: item.kind,
+            error,
+            attempt,
+            delayMs,
+          });
           break;
         }
         case 'keep-open':
@@ -539,12 +565,13 @@ export class CopyQueue {
   }
 
   /** A lookup found the request's copy: track it. */
-  async #adopt(item: BatchItemState, handle: CopyHandle): Promise<void> {
+  async #adopt(item: BatchItemState, handle: AnyCopyHandle): Promise<void> {
     await adoptStep(this.#steps, item, handle);
     this.#track(item);
     this.#emit({
       type: 'copy-started',
       index: item.index,
+      kind: item.kind,
       handle,
       attempt: item.priorAttempts + item.attempts,
     });
@@ -622,7 +649,7 @@ export class CopyQueue {
         ? { ...item.sample, at, progress: status.progress }
         : { baseAt: at, baseProgress: status.progress, baseUncertainty: 1, at, progress: status.progress };
       this.#ctx.progress.progressed(item);
-      this.#emit({ type: 'copy-progress', index: item.index, status });
+      this.#emit({ type: 'copy-progress', index: item.index, kind: item.kind, status });
       const verdict = judgeStatus(status, {
         nativeToken: this.#copier.capabilities.nativeIdempotencyToken,
         confirmed: !this.#ctx.confirmOnCompletion,
@@ -665,20 +692,20 @@ export class CopyQueue {
       return { error: true };
     }
     for (const id of result.value?.duplicatesRemoved ?? []) item.duplicatesRemoved.push(id);
-    return { found: result.value?.snapshotId };
+    return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
   }
 
   /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
   async #follow(item: BatchItemState, to: string, at: number): Promise<void> {
     const from = await followStep(this.#steps, item, to);
     item.sample = { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 };
-    this.#emit({ type: 'copy-replaced', index: item.index, from, to: item.destination! });
+    this.#emit({ type: 'copy-replaced', index: item.index, kind: item.kind, from, to: item.destination! });
   }
 
   /** A tracked copy reads absent: believe it gone only after repeated well-formed lookups find nothing. */
   async #lookUpAbsent(item: BatchItemState, at: number): Promise<void> {
     const verdict = judgeAbsentLookup({
-      tracked: item.destination!.snapshotId,
+      tracked: copyIdOf(item.destination!),
       answer: await this.#lookUpTracked(item),
       absent: item.absent,
       now: this.#ctx.clock.now(),
@@ -718,7 +745,7 @@ export class CopyQueue {
         return { error: true };
       }
       for (const id of result.value?.duplicatesRemoved ?? []) items[k]!.duplicatesRemoved.push(id);
-      return { found: result.value?.snapshotId };
+      return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
     });
   }
 
@@ -727,7 +754,7 @@ export class CopyQueue {
     const answer = looked ?? (await this.#lookUpTracked(item));
     if ('error' in answer) item.confirmAttempts += 1;
     const verdict = judgeConfirmLookup({
-      tracked: item.destination!.snapshotId,
+      tracked: copyIdOf(item.destination!),
       answer,
       attempts: item.confirmAttempts,
       maxAttempts: this.#ctx.retry.maxAttempts,
@@ -737,7 +764,7 @@ export class CopyQueue {
     } else if (verdict.verdict === 'completed') {
       if (verdict.rule === 'confirm-gave-up') {
         this.#ctx.logger.warn(
-          { index: item.index, snapshotId: item.destination?.snapshotId },
+          { index: item.index, kind: item.kind, id: item.destination && copyIdOf(item.destination) },
           'could not confirm the copy is the only one for its token',
         );
       }

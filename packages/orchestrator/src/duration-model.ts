@@ -24,9 +24,11 @@ export class DurationModel {
   }
 }
 
-/** GiB a copy moves, as its plan says; at least 1 so that tiny copies still count time. */
-export function copySizeGiB(
-  plan: { billableGiB: { transfer: number }; source: { sizeGiB?: number } } | undefined,
-): number {
-  return Math.max(1, plan?.billableGiB.transfer ?? plan?.source.sizeGiB ?? 1);
+/**
+ * GiB a copy moves, as its plan says (a snapshot's or an image's: the sum over its backing
+ * snapshots); at least 1 so that tiny copies still count time.
+ */
+export function copySizeGiB(plan: { billableGiB: { transfer: number }; source: object } | undefined): number {
+  const sourceSize = (plan?.source as { sizeGiB?: number } | undefined)?.sizeGiB;
+  return Math.max(1, plan?.billableGiB.transfer ?? sourceSize ?? 1);
 }

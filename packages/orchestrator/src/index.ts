@@ -1,5 +1,5 @@
 /**
- * `@snapcopy/orchestrator` — runs many copies at the providers' limits, tracks them
+ * `@snapcopy/orchestrator` — runs many snapshot and image copies at the providers' limits, tracks them
  * with batched status calls and resumes from a journal. The SQLite journal (Node's
  * built-in SQLite, no native module) is loaded only when {@link openSqliteJournal} is
  * called (or from `@snapcopy/orchestrator/sqlite`).
@@ -49,6 +49,32 @@ export {
   toCopyResult,
 } from './batch-item.js';
 export { canonicalJson, type PreparedRequest, prepareBatch } from './batch-prepare.js';
+export {
+  type CopiersByKind,
+  copierEntryOf,
+  entryConcurrencyLimit,
+  entryProvider,
+  kindCopiersOf,
+} from './copier-entry.js';
+export {
+  type AnyCancelResult,
+  type AnyCopyHandle,
+  type AnyCopyPlan,
+  type AnyCopyRequestInput,
+  type AnyCopyStatus,
+  COPY_KINDS,
+  type CopyKind,
+  type CopyRef,
+  copyIdOf,
+  copyRef,
+  handleSourceId,
+  batchCopier,
+  type BatchCopier,
+  type KindLimits,
+  kindNoun,
+  requestKind,
+  sourceIdOf,
+} from './copy-kind.js';
 export { batchClientToken } from './client-token.js';
 export { DueQueue } from './due-queue.js';
 export { copySizeGiB, DurationModel } from './duration-model.js';
@@ -98,11 +124,13 @@ export type {
   CopyOutcome,
   CopyResult,
   CopyTimings,
+  ImageCopyResult,
   LeaseOptions,
   OrchestratorOptions,
   PollOptions,
   QueueKey,
   RunOptions,
+  SnapshotCopyResult,
 } from './types.js';
 
 /** Opens (or creates) a SQLite journal file, loading `node:sqlite` on first use. */

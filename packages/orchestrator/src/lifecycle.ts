@@ -1,21 +1,22 @@
-import type {
-  CancelResult,
-  Clock,
-  CopyHandle,
-  CopyPlan,
-  CopyStatus,
-  PriceTable,
-  SnapcopyError,
-  SnapshotCopier,
-  SnapshotRef,
-} from '@snapcopy/core';
+import type { Clock, PriceTable, SnapcopyError } from '@snapcopy/core';
 import { copyMayHaveApplied } from './after-error.js';
+import {
+  type AnyCancelResult,
+  type AnyCopyHandle,
+  type AnyCopyPlan,
+  type AnyCopyStatus,
+  type CopyRef,
+  copyIdOf,
+  copyRef,
+  type BatchCopier,
+} from './copy-kind.js';
 import { asSnapcopyError, type BatchItemState, errorToJournal } from './batch-item.js';
 import type { CopyJournal } from './journal/journal.js';
 import type { CopyOutcome } from './types.js';
 
 /**
- * What one request's lifecycle runs on: its copier, the journal, a clock, and the batch.
+ * What one request's lifecycle runs on: its copier (of the request's kind: snapshots or
+ * images, see `batchCopier`/`batchCopier`), the journal, a clock, and the batch.
  * Every step below takes it and one request's state, makes at most one copier call, writes
  * the journal facts that call implies, and returns what happened as data. The in-process
  * scheduler ({@link CopyQueue}) composes the steps with the pure decisions of
@@ -25,7 +26,7 @@ import type { CopyOutcome } from './types.js';
  */
 export interface LifecycleContext {
   readonly batchId: string;
-  readonly copier: SnapshotCopier;
+  readonly copier: BatchCopier;
   readonly journal: CopyJournal;
   readonly clock: Clock;
   readonly prices?: PriceTable;
@@ -43,9 +44,12 @@ const signalOf = (ctx: LifecycleContext) => (ctx.signal ? { signal: ctx.signal }
  * Plans the request (no mutating call). On success the plan is journaled (`planned`) and
  * kept on the item.
  */
-export async function planStep(ctx: LifecycleContext, item: BatchItemState): Promise<StepResult<CopyPlan>> {
+export async function planStep(
+  ctx: LifecycleContext,
+  item: BatchItemState,
+): Promise<StepResult<AnyCopyPlan>> {
   item.planAttempts += 1;
-  let plan: CopyPlan;
+  let plan: AnyCopyPlan;
   try {
     plan = await ctx.copier.plan(item.request, {
       ...signalOf(ctx),
@@ -58,7 +62,7 @@ export async function planStep(ctx: LifecycleContext, item: BatchItemState): Pro
   return { ok: true, value: plan };
 }
 
-async function keepPlan(ctx: LifecycleContext, item: BatchItemState, plan: CopyPlan): Promise<void> {
+async function keepPlan(ctx: LifecycleContext, item: BatchItemState, plan: AnyCopyPlan): Promise<void> {
   await ctx.journal.recordPlan(ctx.batchId, item.index, plan);
   item.plan = plan;
   if (item.journalState === 'queued') item.journalState = 'planned';
@@ -74,12 +78,12 @@ async function keepPlan(ctx: LifecycleContext, item: BatchItemState, plan: CopyP
 export async function planBatchStep(
   ctx: LifecycleContext,
   items: readonly BatchItemState[],
-): Promise<StepResult<CopyPlan>[]> {
+): Promise<StepResult<AnyCopyPlan>[]> {
   if (ctx.copier.planMany === undefined || items.length < 2) {
     return Promise.all(items.map((item) => planStep(ctx, item)));
   }
   for (const item of items) item.planAttempts += 1;
-  let results: Awaited<ReturnType<NonNullable<SnapshotCopier['planMany']>>>;
+  let results: Awaited<ReturnType<NonNullable<BatchCopier['planMany']>>>;
   try {
     results = await ctx.copier.planMany(
       items.map((item) => item.request),
@@ -89,7 +93,7 @@ export async function planBatchStep(
     const error = asSnapcopyError(err);
     return items.map(() => ({ ok: false, error }));
   }
-  const out: StepResult<CopyPlan>[] = [];
+  const out: StepResult<AnyCopyPlan>[] = [];
   for (const [k, item] of items.entries()) {
     const result = results[k];
     if (result === undefined) {
@@ -119,7 +123,7 @@ export async function checkTokensStep(
   ctx: LifecycleContext,
   items: readonly BatchItemState[],
   options: { readonly markFree?: boolean } = {},
-): Promise<StepResult<CopyHandle | undefined>[] | undefined> {
+): Promise<StepResult<AnyCopyHandle | undefined>[] | undefined> {
   if (ctx.copier.findMany === undefined || items.length < 2) return undefined;
   try {
     const found = await ctx.copier.findMany(
@@ -143,9 +147,9 @@ export async function checkTokensStep(
   }
 }
 
-/** Journals a destination the request now tracks (`pending`). */
-async function adopt(ctx: LifecycleContext, item: BatchItemState, handle: CopyHandle): Promise<void> {
-  const destination = { region: handle.region, snapshotId: handle.snapshotId };
+/** Journals a destination the request now tracks (`pending`), by its kind's own id. */
+async function adopt(ctx: LifecycleContext, item: BatchItemState, handle: AnyCopyHandle): Promise<void> {
+  const destination = copyRef(item.kind, handle.region, copyIdOf(handle));
   await ctx.journal.recordDestination(ctx.batchId, item.index, destination);
   item.destination = destination;
   item.journalState = 'pending';
@@ -160,13 +164,16 @@ async function adopt(ctx: LifecycleContext, item: BatchItemState, handle: CopyHa
  * (`mayExistSince`) and journaled (`copying` with the error refreshes `updatedAt`), so
  * that neither this run nor a later one copies again before a lookup settles it.
  */
-export async function copyStep(ctx: LifecycleContext, item: BatchItemState): Promise<StepResult<CopyHandle>> {
+export async function copyStep(
+  ctx: LifecycleContext,
+  item: BatchItemState,
+): Promise<StepResult<AnyCopyHandle>> {
   item.attempts += 1;
   const attempt = item.priorAttempts + item.attempts;
   item.timings.copyRequestedAt ??= ctx.clock.now();
   await ctx.journal.recordState(ctx.batchId, item.index, 'copying', { attempt });
   item.journalState = 'copying';
-  let handle: CopyHandle;
+  let handle: AnyCopyHandle;
   try {
     // No abort signal: a copy call cut short would leave it unknown whether the copy
     // exists. Copy calls are short; an abort takes effect when they return.
@@ -198,7 +205,7 @@ export async function copyStep(ctx: LifecycleContext, item: BatchItemState): Pro
 export async function lookUpStep(
   ctx: LifecycleContext,
   item: BatchItemState,
-): Promise<StepResult<CopyHandle | undefined>> {
+): Promise<StepResult<AnyCopyHandle | undefined>> {
   try {
     return { ok: true, value: await ctx.copier.find(item.request, signalOf(ctx)) };
   } catch (err) {
@@ -210,7 +217,7 @@ export async function lookUpStep(
 export async function adoptStep(
   ctx: LifecycleContext,
   item: BatchItemState,
-  handle: CopyHandle,
+  handle: AnyCopyHandle,
 ): Promise<void> {
   await adopt(ctx, item, handle);
   const started = Date.parse(handle.startedAt);
@@ -224,7 +231,7 @@ export async function adoptStep(
 export async function readStatuses(
   ctx: LifecycleContext,
   items: readonly BatchItemState[],
-): Promise<StepResult<CopyStatus[]>> {
+): Promise<StepResult<AnyCopyStatus[]>> {
   try {
     return {
       ok: true,
@@ -242,15 +249,11 @@ export async function readStatuses(
  * The tracked copy was a duplicate for the token: the request follows the copy kept
  * (journaled as its new destination). Returns the copy it left.
  */
-export async function followStep(
-  ctx: LifecycleContext,
-  item: BatchItemState,
-  to: string,
-): Promise<SnapshotRef> {
+export async function followStep(ctx: LifecycleContext, item: BatchItemState, to: string): Promise<CopyRef> {
   const from = item.destination!;
-  const destination = { region: from.region, snapshotId: to };
+  const destination = copyRef(item.kind, from.region, to);
   await ctx.journal.recordDestination(ctx.batchId, item.index, destination);
-  item.replacedCopies.push(from.snapshotId);
+  item.replacedCopies.push(copyIdOf(from));
   item.destination = destination;
   item.journalState = 'pending';
   item.absent = undefined;
@@ -262,7 +265,7 @@ export async function followStep(
 export async function cancelStep(
   ctx: LifecycleContext,
   item: BatchItemState,
-): Promise<StepResult<CancelResult>> {
+): Promise<StepResult<AnyCancelResult>> {
   try {
     return { ok: true, value: await ctx.copier.cancel(item.destination!) };
   } catch (err) {

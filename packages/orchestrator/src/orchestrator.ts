@@ -8,12 +8,19 @@ import {
   type RetryPolicy,
   redactingLogger,
   SnapcopyError,
-  type SnapshotCopier,
   silentLogger,
   systemClock,
 } from '@snapcopy/core';
 import { errorFromJournal, errorToJournal, itemFromJournalEntry, toCopyResult } from './batch-item.js';
 import { type PreparedRequest, prepareBatch } from './batch-prepare.js';
+import {
+  type CopiersByKind,
+  copierEntryOf,
+  entryConcurrencyLimit,
+  entryProvider,
+  kindCopiersOf,
+} from './copier-entry.js';
+import { type CopyKind, type BatchCopier, kindNoun } from './copy-kind.js';
 import { type BatchContext, CopyQueue } from './copy-queue.js';
 import { batchHeldError } from './journal/batch-lease.js';
 import type { CopyJournal, JournalEntry, LeaseOwner } from './journal/journal.js';
@@ -52,13 +59,13 @@ interface HeldLease {
 }
 
 /**
- * Runs many snapshot copies over one or more copiers at the providers' limits, tracks
- * them with batched status calls, retries without duplicates and resumes from its
+ * Runs many snapshot and image copies over one or more copiers at the providers' limits,
+ * tracks them with batched status calls, retries without duplicates and resumes from its
  * journal after a crash. See `docs/orchestrator.md`.
  */
 export class CopyOrchestrator {
   readonly #copiers: ReadonlyMap<string, CopierEntry>;
-  readonly #copierObjects: ReadonlyMap<string, SnapshotCopier>;
+  readonly #kinds: ReadonlyMap<string, CopiersByKind>;
   readonly #journal: CopyJournal;
   readonly #clock: Clock;
   readonly #options: OrchestratorOptions;
@@ -67,12 +74,15 @@ export class CopyOrchestrator {
   constructor(options: OrchestratorOptions) {
     const copiers = new Map<string, CopierEntry>();
     for (const [name, value] of Object.entries(options.copiers)) {
-      const entry: CopierEntry = 'copier' in value ? value : { copier: value as SnapshotCopier };
-      copiers.set(name, entry);
+      try {
+        copiers.set(name, copierEntryOf(value));
+      } catch (err) {
+        throw new TypeError(`CopyOrchestrator: copier "${name}": ${(err as Error).message}`);
+      }
     }
     if (copiers.size === 0) throw new TypeError('CopyOrchestrator: at least one copier is needed');
     this.#copiers = copiers;
-    this.#copierObjects = new Map([...copiers].map(([name, entry]) => [name, entry.copier]));
+    this.#kinds = new Map([...copiers].map(([name, entry]) => [name, kindCopiersOf(entry)]));
     this.#clock = options.clock ?? systemClock;
     this.#journal = options.journal ?? new MemoryCopyJournal({ now: () => this.#clock.now() });
     this.#options = options;
@@ -88,34 +98,51 @@ export class CopyOrchestrator {
    * Plans made ahead of free copy slots: the queue's limit, or, when the copier plans in
    * batches (`planMany`), as many as one describe call takes, so that plans share reads.
    */
-  #defaultPlanAhead(name: string, limit: number): number {
-    const copier = this.#copiers.get(name)!.copier;
+  #defaultPlanAhead(copier: BatchCopier, limit: number): number {
     return copier.planMany === undefined ? limit : Math.max(limit, copier.capabilities.maxIdsPerStatusCall);
   }
 
-  /** How long a copy of copier `name` that may exist is looked for before it is sent again (ms). */
-  consistencyWindow(name: string): number {
+  /** The entry named `name` and its copier of `kind`, or `INVALID_REQUEST` saying which is missing. */
+  #copierOf(name: string, kind: CopyKind): { entry: CopierEntry; copier: BatchCopier } {
     const entry = this.#copiers.get(name);
     if (!entry) throw invalidRequest([{ path: 'copier', message: `unknown copier "${name}"` }]);
+    const copier = this.#kinds.get(name)![kind];
+    if (!copier) {
+      throw invalidRequest([{ path: 'copier', message: `copier "${name}" has no ${kindNoun(kind)} copier` }]);
+    }
+    return { entry, copier };
+  }
+
+  /**
+   * How long a copy of copier `name` that may exist is looked for before it is sent again
+   * (ms): the entry's override, the orchestrator's, else the manifest of `kind`.
+   */
+  consistencyWindow(name: string, kind: CopyKind = 'snapshot'): number {
+    const { entry, copier } = this.#copierOf(name, kind);
     return (
       entry.consistencyWindowMs ??
       this.#options.consistencyWindowMs ??
-      entry.copier.capabilities.consistencyWindowMs
+      copier.capabilities.consistencyWindowMs
     );
   }
 
-  /** The concurrency limit per destination region that copier `name` is held to. */
-  concurrencyLimit(name: string): number {
-    const entry = this.#copiers.get(name);
-    if (!entry) throw invalidRequest([{ path: 'copier', message: `unknown copier "${name}"` }]);
-    const declared = entry.copier.capabilities.maxConcurrentCopiesPerRegion;
-    return Math.max(
-      1,
-      entry.maxConcurrentCopiesPerRegion ??
-        (declared > 0
-          ? declared
-          : (this.#options.unknownConcurrencyLimit ?? ORCHESTRATOR_DEFAULTS.unknownConcurrencyLimit)),
+  /**
+   * The concurrency limit per destination region that copier `name`'s copies of `kind` are
+   * held to (snapshot and image copies are limited apart).
+   */
+  concurrencyLimit(name: string, kind: CopyKind = 'snapshot'): number {
+    this.#copierOf(name, kind);
+    return entryConcurrencyLimit(
+      this.#copiers.get(name)!,
+      this.#kinds.get(name)!,
+      kind,
+      this.#options.unknownConcurrencyLimit ?? ORCHESTRATOR_DEFAULTS.unknownConcurrencyLimit,
     );
+  }
+
+  /** The kinds copier `name` runs (`snapshot`, `image`). */
+  kindsOf(name: string): CopyKind[] {
+    return Object.keys(this.#kinds.get(name) ?? {}) as CopyKind[];
   }
 
   /**
@@ -127,7 +154,7 @@ export class CopyOrchestrator {
    */
   async run(items: readonly BatchItemInput[], options: RunOptions = {}): Promise<BatchResult> {
     const batchId = options.batchId ?? randomUUID();
-    const prepared = prepareBatch(items, batchId, this.#copierObjects);
+    const prepared = prepareBatch(items, batchId, this.#kinds);
     const lease = await this.#hold(batchId, options.signal);
     try {
       const existing = await this.#journal.getBatch(batchId);
@@ -258,7 +285,8 @@ export class CopyOrchestrator {
       .destination;
     return {
       copier: entry.copier,
-      provider: copier.copier.provider,
+      kind: entry.kind ?? 'snapshot',
+      provider: entryProvider(copier),
       account: destination?.account ?? copier.account ?? `copier:${entry.copier}`,
       region: destination?.region ?? '',
     };
@@ -273,11 +301,15 @@ export class CopyOrchestrator {
     lease: HeldLease,
   ): Promise<BatchResult> {
     for (const e of entries) {
-      if (!TERMINAL_JOURNAL_STATES.has(e.state) && !this.#copiers.has(e.copier)) {
+      if (TERMINAL_JOURNAL_STATES.has(e.state)) continue;
+      const kind = e.kind ?? 'snapshot';
+      if (!this.#copiers.has(e.copier) || !this.#kinds.get(e.copier)![kind]) {
         throw invalidRequest([
           {
             path: 'copier',
-            message: `batch "${batchId}" needs copier "${e.copier}", which is not configured`,
+            message: this.#copiers.has(e.copier)
+              ? `batch "${batchId}" has ${kindNoun(kind)} copies for copier "${e.copier}", which has no ${kindNoun(kind)} copier`
+              : `batch "${batchId}" needs copier "${e.copier}", which is not configured`,
           },
         ]);
       }
@@ -357,17 +389,18 @@ export class CopyOrchestrator {
     for (const [k, item] of items.entries()) {
       if (item.phase === 'done') continue;
       const key = this.#queueKey(entries[k]!);
-      const id = `${key.copier}\u0000${key.account}\u0000${key.region}`;
+      const id = `${key.copier}\u0000${key.kind}\u0000${key.account}\u0000${key.region}`;
       let queue = queues.get(id);
       if (!queue) {
-        const limit = this.concurrencyLimit(key.copier);
+        const limit = this.concurrencyLimit(key.copier, key.kind);
+        const copier = this.#kinds.get(key.copier)![key.kind]!;
         queue = new CopyQueue(
           {
             key,
-            copier: this.#copiers.get(key.copier)!.copier,
+            copier,
             limit,
-            planAhead: this.#options.planAhead ?? this.#defaultPlanAhead(key.copier, limit),
-            consistencyWindowMs: this.consistencyWindow(key.copier),
+            planAhead: this.#options.planAhead ?? this.#defaultPlanAhead(copier, limit),
+            consistencyWindowMs: this.consistencyWindow(key.copier, key.kind),
           },
           ctx,
         );

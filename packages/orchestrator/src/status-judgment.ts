@@ -1,4 +1,5 @@
-import { type CopyStatus, SnapcopyError, type SnapshotRef } from '@snapcopy/core';
+import { type CopyStatus, type ImageRef, SnapcopyError, type SnapshotRef } from '@snapcopy/core';
+import { copyIdOf } from './copy-kind.js';
 
 /** Well-formed "absent" answers seen in a row for one copy. */
 export interface AbsentRecord {
@@ -126,12 +127,15 @@ export function judgeConfirmLookup(input: {
   return { verdict: 'completed', rule: 'error' in answer ? 'confirm-gave-up' : 'confirmed' };
 }
 
-/** The error of a copy the provider reports failed (`finished`, `failed`), with the provider's message. */
+/**
+ * The error of a copy the provider reports failed (`finished`, `failed`), with the
+ * provider's message. `status` is a status of either kind (named by `snapshotId` or `imageId`).
+ */
 export function copyFailedError(
-  status: Pick<CopyStatus, 'snapshotId' | 'message' | 'rawState'>,
+  status: (SnapshotRef | ImageRef) & Pick<CopyStatus, 'message' | 'rawState'>,
   provider: string,
 ): SnapcopyError {
-  return new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${status.snapshotId} failed`, {
+  return new SnapcopyError('PROVIDER_ERROR', status.message ?? `copy ${copyIdOf(status)} failed`, {
     provider,
     // A provider state (`error`) is not a provider error code.
     details: { rawState: status.rawState },
@@ -139,10 +143,14 @@ export function copyFailedError(
 }
 
 /** The error of a tracked copy given up as gone (`judgeAbsentLookup` said `gone`) after `absentReads` more absent reads. */
-export function copyGoneError(ref: SnapshotRef, absentReads: number, provider: string): SnapcopyError {
+export function copyGoneError(
+  ref: SnapshotRef | ImageRef,
+  absentReads: number,
+  provider: string,
+): SnapcopyError {
   return new SnapcopyError(
     'PROVIDER_ERROR',
-    `copy ${ref.snapshotId} no longer exists in ${ref.region}: ${absentReads} more reads found it absent and no copy carries its client token (deleted outside snapcopy?)`,
+    `copy ${copyIdOf(ref)} no longer exists in ${ref.region}: ${absentReads} more reads found it absent and no copy carries its client token (deleted outside snapcopy?)`,
     { provider, details: { rawState: 'absent' } },
   );
 }

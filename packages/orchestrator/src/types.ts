@@ -1,26 +1,55 @@
-import type { Clock } from '@snapcopy/core';
-import type { SnapshotCopier } from '@snapcopy/core';
-import type { PriceTable } from '@snapcopy/core';
-import type { SnapcopyError } from '@snapcopy/core';
+import type {
+  CancelResult,
+  Clock,
+  CopyPlan,
+  CopyStatus,
+  ImageCancelResult,
+  ImageCopier,
+  ImageCopyPlan,
+  ImageCopyStatus,
+  ImageRef,
+  Logger,
+  PriceTable,
+  RetryPolicy,
+  SnapcopyError,
+  SnapshotCopier,
+  SnapshotRef,
+} from '@snapcopy/core';
+import type {
+  AnyCopyHandle,
+  AnyCopyPlan,
+  AnyCopyRequestInput,
+  AnyCopyStatus,
+  CopyKind,
+  CopyRef,
+} from './copy-kind.js';
 import type { CopyJournal } from './journal/journal.js';
-import type { Logger } from '@snapcopy/core';
-import type { CopyPlan } from '@snapcopy/core';
-import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
-import type { RetryPolicy } from '@snapcopy/core';
-import type { CancelResult, CopyHandle, CopyStatus } from '@snapcopy/core';
 
-/** A copier with the facts the scheduler needs about it. */
+/**
+ * The copiers of one name (one provider, one set of credentials) with the facts the
+ * scheduler needs: `copier` runs its snapshot requests, `imageCopier` its image requests
+ * (give at least one). A request of a kind the entry has no copier for is refused before
+ * any call.
+ */
 export interface CopierEntry {
-  readonly copier: SnapshotCopier;
+  /** Runs the snapshot requests (`source.snapshotId`). */
+  readonly copier?: SnapshotCopier;
+  /**
+   * Runs the image requests (`source.imageId`): the same provider, account and credentials
+   * as `copier`. Image copies have queues of their own (the provider's image limit).
+   */
+  readonly imageCopier?: ImageCopier;
   /**
    * The account its credentials act as, when known. Only used to name queues; a copier
    * is one provider and one set of credentials, so by default its name stands for it.
    */
   readonly account?: string;
-  /** Overrides `capabilities.maxConcurrentCopiesPerRegion` for this copier. */
+  /** Overrides the snapshot manifest's `maxConcurrentCopiesPerRegion` for this copier. */
   readonly maxConcurrentCopiesPerRegion?: number;
+  /** Overrides the image manifest's `maxConcurrentCopiesPerRegion` for this copier. */
+  readonly maxConcurrentImageCopiesPerRegion?: number;
   /**
-   * Overrides `capabilities.consistencyWindowMs` for this copier: how long a copy whose
+   * Overrides both manifests' `consistencyWindowMs` for this copier: how long a copy whose
    * call may have been applied is looked for before it is sent again. Lower it only for an
    * endpoint that reads its own writes at once (a simulator, the sandbox).
    */
@@ -37,7 +66,10 @@ export interface PollOptions {
 
 /** Settings of a {@link CopyOrchestrator}. */
 export interface OrchestratorOptions {
-  /** Copiers by name. Requests name the copier that runs them (not needed when there is one). */
+  /**
+   * Copiers by name: a `SnapshotCopier`, or a {@link CopierEntry} (with an `imageCopier` for
+   * image requests). Requests name the copier that runs them (not needed when there is one).
+   */
   readonly copiers: Readonly<Record<string, SnapshotCopier | CopierEntry>>;
   /** Where every copy is recorded before anything is sent. Default: in memory (not durable). */
   readonly journal?: CopyJournal;
@@ -126,11 +158,12 @@ export interface LeaseOptions {
 export interface BatchItem {
   /** Copier name (a key of `OrchestratorOptions.copiers`). Optional when there is only one. */
   readonly copier?: string;
-  readonly request: CopyRequestInput;
+  /** A snapshot copy request (`source.snapshotId`) or an image copy request (`source.imageId`). */
+  readonly request: AnyCopyRequestInput;
 }
 
 /** What `run` accepts per request: a bare request (one copier) or a {@link BatchItem}. */
-export type BatchItemInput = CopyRequestInput | BatchItem;
+export type BatchItemInput = AnyCopyRequestInput | BatchItem;
 
 /** Options of one run. */
 export interface RunOptions {
@@ -169,24 +202,18 @@ export interface CopyTimings {
   readonly finishedAt?: number;
 }
 
-/** The result of one request. */
-export interface CopyResult {
+/** What every result has, whatever its kind. */
+interface CopyResultCommon {
   readonly index: number;
   readonly copier: string;
   readonly clientToken: string;
   readonly outcome: CopyOutcome;
-  readonly plan?: CopyPlan;
-  readonly destination?: SnapshotRef;
-  /** The last status read. */
-  readonly status?: CopyStatus;
   /** Why it failed / was not finished. */
   readonly error?: SnapcopyError;
   /** Copy calls sent for it in this run (0 when it was already running). */
   readonly attempts: number;
   /** True when an earlier run of the batch had already sent its copy (found in the journal). */
   readonly resumed: boolean;
-  /** What `cancel` said, when the batch cancelled it. */
-  readonly cancel?: CancelResult;
   /**
    * Copies for the same client token (another runner's, or an earlier attempt's) that this
    * run deleted so that exactly one remains: the one every runner keeps.
@@ -196,6 +223,31 @@ export interface CopyResult {
   readonly replacedCopies?: readonly string[];
   readonly timings: CopyTimings;
 }
+
+/** The result of one snapshot request. */
+export interface SnapshotCopyResult extends CopyResultCommon {
+  readonly kind: 'snapshot';
+  readonly plan?: CopyPlan;
+  readonly destination?: SnapshotRef;
+  /** The last status read. */
+  readonly status?: CopyStatus;
+  /** What `cancel` said, when the batch cancelled it. */
+  readonly cancel?: CancelResult;
+}
+
+/** The result of one image request: its copy is named by `imageId`. */
+export interface ImageCopyResult extends CopyResultCommon {
+  readonly kind: 'image';
+  readonly plan?: ImageCopyPlan;
+  readonly destination?: ImageRef;
+  /** The last status read. */
+  readonly status?: ImageCopyStatus;
+  /** What `cancel` said, when the batch cancelled it. */
+  readonly cancel?: ImageCancelResult;
+}
+
+/** The result of one request: `kind` says which, and the ids are that kind's own. */
+export type CopyResult = SnapshotCopyResult | ImageCopyResult;
 
 /** Requests per stage. */
 export interface BatchCounts {
@@ -239,34 +291,52 @@ export interface BatchResult {
   readonly resumed: boolean;
 }
 
-/** Identifies one queue: a copier's copies into one destination region (and account). */
+/** Identifies one queue: a copier's copies of one kind into one destination region (and account). */
 export interface QueueKey {
   readonly copier: string;
+  /** Snapshot and image copies queue apart: the providers limit them apart. */
+  readonly kind: CopyKind;
   readonly provider: string;
   readonly account: string;
   readonly region: string;
 }
 
-/** Everything a batch reports while it runs. */
+/**
+ * Everything a batch reports while it runs. The events of one copy say its `kind`; their
+ * plans, handles, statuses and refs are that kind's (`snapshotId` or `imageId`).
+ */
 export type BatchEvent =
-  | { readonly type: 'copy-planned'; readonly index: number; readonly plan: CopyPlan }
+  | {
+      readonly type: 'copy-planned';
+      readonly index: number;
+      readonly kind: CopyKind;
+      readonly plan: AnyCopyPlan;
+    }
   | {
       readonly type: 'copy-started';
       readonly index: number;
-      readonly handle: CopyHandle;
+      readonly kind: CopyKind;
+      readonly handle: AnyCopyHandle;
       readonly attempt: number;
     }
-  | { readonly type: 'copy-progress'; readonly index: number; readonly status: CopyStatus }
+  | {
+      readonly type: 'copy-progress';
+      readonly index: number;
+      readonly kind: CopyKind;
+      readonly status: AnyCopyStatus;
+    }
   | {
       /** The tracked copy was a duplicate for its token: the request follows the one kept. */
       readonly type: 'copy-replaced';
       readonly index: number;
-      readonly from: SnapshotRef;
-      readonly to: SnapshotRef;
+      readonly kind: CopyKind;
+      readonly from: CopyRef;
+      readonly to: CopyRef;
     }
   | {
       readonly type: 'copy-retry';
       readonly index: number;
+      readonly kind: CopyKind;
       /** Which call is retried: the plan, the copy, or a lookup of the token. */
       readonly stage: 'plan' | 'copy' | 'lookup';
       readonly error: SnapcopyError;

@@ -1,16 +1,30 @@
-import type { SnapshotCopier } from '@snapcopy/core';
-import { type BatchItemInput, canonicalJson, DueQueue, prepareBatch } from '@snapcopy/orchestrator';
+import {
+  type BatchItemInput,
+  type CopiersByKind,
+  canonicalJson,
+  DueQueue,
+  kindCopiersOf,
+  prepareBatch,
+} from '@snapcopy/orchestrator';
 import { describe, expect, it } from 'vitest';
 import { referenceWorld } from './support/reference-world.js';
 
 const w = referenceWorld();
-const one = new Map<string, SnapshotCopier>([['ref', w.copier]]);
-const two = new Map<string, SnapshotCopier>([
-  ['a', w.copier],
-  ['b', w.copier],
+const both = kindCopiersOf({ copier: w.copier, imageCopier: w.imageCopier });
+const one = new Map<string, CopiersByKind>([['ref', both]]);
+const two = new Map<string, CopiersByKind>([
+  ['a', both],
+  ['b', both],
 ]);
+const snapshotsOnly = new Map<string, CopiersByKind>([['ref', kindCopiersOf({ copier: w.copier })]]);
+const imagesOnly = new Map<string, CopiersByKind>([['ref', kindCopiersOf({ imageCopier: w.imageCopier })]]);
 const req = (snapshotId: string, extra: object = {}) => ({
   source: { region: 'us-east-1', snapshotId },
+  destination: { region: 'eu-west-1' },
+  ...extra,
+});
+const image = (imageId: string, extra: object = {}) => ({
+  source: { region: 'us-east-1', imageId },
   destination: { region: 'eu-west-1' },
   ...extra,
 });
@@ -18,9 +32,11 @@ const req = (snapshotId: string, extra: object = {}) => ({
 // One row per rule of prepareBatch: what the second item of a batch gets.
 const rows: {
   rule: string;
-  copiers: ReadonlyMap<string, SnapshotCopier>;
+  copiers: ReadonlyMap<string, CopiersByKind>;
   items: BatchItemInput[];
   error?: { path: string; message: RegExp };
+  /** The kind the second request is journaled as, when it is accepted. */
+  kind?: 'snapshot' | 'image';
 }[] = [
   {
     rule: 'a valid request gets the batch token and no error',
@@ -87,6 +103,36 @@ const rows: {
     copiers: one,
     items: [req('snap-a', { clientToken: 'one' }), req('snap-a', { clientToken: 'two' })],
   },
+  {
+    rule: 'a request whose source names an imageId is an image request, beside snapshot requests',
+    copiers: one,
+    items: [req('snap-a'), image('ami-a')],
+    kind: 'image',
+  },
+  {
+    rule: 'an image request on a copier without an image copier is refused',
+    copiers: snapshotsOnly,
+    items: [req('snap-a'), image('ami-a')],
+    error: { path: 'copier', message: /copier "ref" copies no images: give its entry an imageCopier/ },
+  },
+  {
+    rule: 'a snapshot request on a copier with only an image copier is refused',
+    copiers: imagesOnly,
+    items: [image('ami-a'), req('snap-a')],
+    error: { path: 'copier', message: /copier "ref" copies no snapshots/ },
+  },
+  {
+    rule: "the image copier's own validation (an image request has no retentionDays)",
+    copiers: one,
+    items: [req('snap-a'), image('ami-a', { retentionDays: 3 })],
+    error: { path: '', message: /retentionDays/ },
+  },
+  {
+    rule: 'two identical image requests without a token: the second is refused, naming the image',
+    copiers: one,
+    items: [image('ami-a'), image('ami-a')],
+    error: { path: 'request', message: /would copy the same image again/ },
+  },
 ];
 
 describe('prepareBatch: one row per rule', () => {
@@ -97,6 +143,7 @@ describe('prepareBatch: one row per rule', () => {
     if (row.error === undefined) {
       expect(second.error).toBeUndefined();
       expect(second.record.clientToken).toBe((row.items[1] as { clientToken?: string }).clientToken ?? 'b.1');
+      expect(second.record.kind).toBe(row.kind ?? 'snapshot');
     } else {
       expect(second.error?.code).toBe('INVALID_REQUEST');
       const issue = second.error!.issues.find((i) => i.path === row.error!.path);

@@ -5,6 +5,7 @@ import { LINEAGE_TAGS } from '@snapcopy/core';
 import {
   type BatchItemState,
   CopyOrchestrator,
+  copyIdOf,
   copyStep,
   finalizeStep,
   judgeStatus,
@@ -12,6 +13,7 @@ import {
   MemoryCopyJournal,
   planStep,
   readStatuses,
+  batchCopier,
 } from '@snapcopy/orchestrator';
 import { REFERENCE_DESCRIBE_BY_IDS, REFERENCE_DESCRIBE_BY_TAG } from '@snapcopy/testkit';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +21,7 @@ import {
   copies,
   copiesPerToken,
   copyCallsFor,
+  DESTINATION,
   lookupsFor,
   received,
   referenceWorld,
@@ -51,7 +54,10 @@ describe('a copy that may exist is never written off', () => {
 
     const rerun = await o.run(items, { batchId: 'lost' });
     expect(rerun.results[0]).toMatchObject({ outcome: 'completed', resumed: true, attempts: 0 });
-    expect(rerun.results[0]!.destination?.snapshotId).toBe(copies(w.cloud)[0]!.id);
+    expect(rerun.results[0]!.destination).toEqual({
+      region: DESTINATION,
+      snapshotId: copies(w.cloud)[0]!.id,
+    });
     expect(copyCallsFor(w.cloud, r.clientToken)).toHaveLength(1);
     expect(copiesPerToken(w.cloud).get(r.clientToken)).toHaveLength(1);
   });
@@ -135,7 +141,7 @@ describe('absence is believed only after repeated well-formed answers', () => {
       onEvent: (e) => {
         if (e.type !== 'copy-started') return;
         deletedAt = w.clock.now();
-        w.cloud.world.remove(e.handle.snapshotId);
+        w.cloud.world.remove(copyIdOf(e.handle));
       },
     });
     const r = result.results[0]!;
@@ -206,8 +212,8 @@ describe('two runners on two journals converge to one copy per token (no native 
     expect(perToken.size).toBe(30);
     for (const [ra, rb] of a.results.map((r, i) => [r, b.results[i]!] as const)) {
       const [kept] = perToken.get(ra.clientToken)!;
-      expect(ra.destination?.snapshotId).toBe(kept!.id);
-      expect(rb.destination?.snapshotId).toBe(kept!.id);
+      expect(ra.destination && copyIdOf(ra.destination)).toBe(kept!.id);
+      expect(rb.destination && copyIdOf(rb.destination)).toBe(kept!.id);
       expect(kept!.state).toBe('completed');
     }
     // The runners did race: duplicates were made and removed, and reported.
@@ -223,15 +229,27 @@ describe('the lifecycle as steps a workflow engine can call one by one', () => {
     const w = referenceWorld();
     const [request] = w.requests(1);
     const journal = new MemoryCopyJournal({ now: () => w.clock.now() });
-    const ctx: LifecycleContext = { batchId: 'wf', copier: w.copier, journal, clock: w.clock };
+    const ctx: LifecycleContext = {
+      batchId: 'wf',
+      copier: batchCopier('snapshot', w.copier),
+      journal,
+      clock: w.clock,
+    };
     const token = 'wf.0';
     await journal.beginBatch({ batchId: 'wf', createdAt: w.clock.now(), size: 1 }, [
-      { index: 0, copier: 'ref', clientToken: token, request: { ...request!, clientToken: token } },
+      {
+        index: 0,
+        copier: 'ref',
+        kind: 'snapshot',
+        clientToken: token,
+        request: { ...request!, clientToken: token },
+      },
     ]);
     const [entry] = await journal.listEntries('wf');
     const item: BatchItemState = {
       index: 0,
       copier: 'ref',
+      kind: 'snapshot',
       request: entry!.request,
       clientToken: token,
       resumed: false,

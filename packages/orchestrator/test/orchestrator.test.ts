@@ -238,7 +238,10 @@ describe('CopyOrchestrator: retries and tokens', () => {
 
     const resumed = await w.orchestrator.resume('amb');
     expect(resumed.results[0]).toMatchObject({ outcome: 'completed', resumed: true, attempts: 0 });
-    expect(resumed.results[0]!.destination?.snapshotId).toBe(copies(w.cloud)[0]!.id);
+    expect(resumed.results[0]!.destination).toEqual({
+      region: DESTINATION,
+      snapshotId: copies(w.cloud)[0]!.id,
+    });
     expect(copyCallsFor(w.cloud, r.clientToken)).toHaveLength(1);
     assertExactlyOnce(w, [r.clientToken]);
   });

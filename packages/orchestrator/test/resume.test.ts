@@ -104,7 +104,13 @@ describe('resume from the journal: one row per crash point', () => {
       const token = 'crash.0';
       const plan = await w.copier.plan({ ...request!, clientToken: token });
       await journal.beginBatch({ batchId: 'crash', createdAt: 0, size: 1 }, [
-        { index: 0, copier: 'ref', clientToken: token, request: { ...request!, clientToken: token } },
+        {
+          index: 0,
+          copier: 'ref',
+          kind: 'snapshot',
+          clientToken: token,
+          request: { ...request!, clientToken: token },
+        },
       ]);
       if (row.state !== 'queued') await journal.recordPlan('crash', 0, plan);
       let made: CopyHandle | undefined;
@@ -155,7 +161,13 @@ describe('resume: batch identity', () => {
     await expect(a.resume('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const [request] = w.requests(1);
     await journal.beginBatch({ batchId: 'x', createdAt: 0, size: 1 }, [
-      { index: 0, copier: 'ref', clientToken: 'x.0', request: { ...request!, clientToken: 'x.0' } },
+      {
+        index: 0,
+        copier: 'ref',
+        kind: 'snapshot',
+        clientToken: 'x.0',
+        request: { ...request!, clientToken: 'x.0' },
+      },
     ]);
     const b = new CopyOrchestrator({ copiers: { other: w.copier }, journal, clock: w.clock });
     await expect(b.resume('x')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });

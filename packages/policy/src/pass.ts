@@ -725,7 +725,8 @@ export async function runPolicyPass(options: PolicyPassOptions): Promise<PolicyP
     }
     copies = planned.map((p, i) => {
       const r = batch?.results[i];
-      if (r === undefined) return { ...p, outcome: 'not-started' };
+      // A pass sends snapshot requests only: every result is a snapshot's.
+      if (r === undefined || r.kind !== 'snapshot') return { ...p, outcome: 'not-started' };
       return {
         ...p,
         outcome: r.outcome,

@@ -1,5 +1,5 @@
 import { SnapcopyError } from '@snapcopy/core';
-import { type JournalEntry, openSqliteJournal } from '@snapcopy/orchestrator';
+import { copyIdOf, type JournalEntry, openSqliteJournal, sourceIdOf } from '@snapcopy/orchestrator';
 import { batchIdFor, readBatchFile } from '../batch-file.js';
 import { DEFAULT_JOURNAL } from '../batch-runner.js';
 import type { BatchFlags } from '../cli-flags.js';
@@ -13,6 +13,7 @@ function entryJson(e: JournalEntry) {
   return {
     index: e.index,
     copier: e.copier,
+    kind: e.kind,
     state: e.state,
     clientToken: e.clientToken,
     source: e.request.source,
@@ -68,8 +69,8 @@ export async function run(flags: BatchFlags, args: readonly string[]): Promise<n
       b.batchId,
       String(e.index),
       e.state,
-      `${e.copier} ${ref(e.request.source.region, e.request.source.snapshotId)}`,
-      e.destination ? ref(e.destination.region, e.destination.snapshotId) : e.request.destination.region,
+      `${e.copier} ${ref(e.request.source.region, sourceIdOf(e.request) ?? '')}`,
+      e.destination ? ref(e.destination.region, copyIdOf(e.destination)) : e.request.destination.region,
       e.error ? `${e.error.code}: ${e.error.message}` : '',
     ]),
   );

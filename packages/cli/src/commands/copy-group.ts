@@ -5,7 +5,7 @@ import {
   type SnapshotListQuery,
   type SnapshotSummary,
 } from '@snapcopy/core';
-import { CopyOrchestrator, MemoryCopyJournal, openSqliteJournal } from '@snapcopy/orchestrator';
+import { CopyOrchestrator, copyIdOf, MemoryCopyJournal, openSqliteJournal } from '@snapcopy/orchestrator';
 import type { GroupCopyFlags } from '../cli-flags.js';
 import { createCliRegistry, createCopier } from '../composition-root.js';
 import { withConfiguredRegion } from '../configured-regions.js';
@@ -121,7 +121,7 @@ export async function run(flags: GroupCopyFlags): Promise<number> {
       ['member', 'copy', 'outcome', planCostHeading(prices !== undefined)],
       result.results.map((r, i) => [
         ref(members[i]!.region, members[i]!.snapshotId),
-        r.destination ? ref(r.destination.region, r.destination.snapshotId) : '-',
+        r.destination ? ref(r.destination.region, copyIdOf(r.destination)) : '-',
         r.error ? `${r.outcome}: ${r.error.code}: ${r.error.message}` : r.outcome,
         planCostCell(r.plan),
       ]),

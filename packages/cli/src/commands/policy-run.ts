@@ -1,5 +1,5 @@
 import { SnapcopyError } from '@snapcopy/core';
-import { openSqliteJournal } from '@snapcopy/orchestrator';
+import { copyIdOf, handleSourceId, openSqliteJournal } from '@snapcopy/orchestrator';
 import type { PolicyFlags } from '../cli-flags.js';
 import type { EngineFlags } from '../engine-program.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -54,7 +54,7 @@ export async function run(flags: PolicyFlags & EngineFlags, args: readonly strin
           if (e.type === 'batch' && e.event.type === 'copy-started') {
             const h = e.event.handle;
             output.info(
-              `  copy ${h.reused ? 'found' : 'started'}: ${ref(h.sourceRegion, h.sourceSnapshotId)} -> ${ref(h.region, h.snapshotId)}`,
+              `  copy ${h.reused ? 'found' : 'started'}: ${ref(h.sourceRegion, handleSourceId(h))} -> ${ref(h.region, copyIdOf(h))}`,
             );
           }
         },

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
-import { SnapcopyError, type SnapshotCopier } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import type { CopierEntry } from '@snapcopy/orchestrator';
 import type { ProviderEndpointFlags, RequestTimeoutFlags } from '../cli-flags.js';
 import { warningsLogger } from '../cli-logger.js';
-import { createCliRegistry, createCopier } from '../composition-root.js';
+import { createCliRegistry, createCopierPair } from '../composition-root.js';
 import { adapterOptions, endpointFor } from '../connect.js';
 import { requireDatabaseUrl } from '../engine-connect.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -52,9 +53,10 @@ export async function run(flags: WorkerFlags): Promise<number> {
   }
   const providers = [...new Set(wanted)] as ProviderName[];
   const registry = await createCliRegistry(providers);
-  const copiers: Record<string, SnapshotCopier> = {};
+  // Each provider's snapshot and image copiers: a worker runs batches that mix them.
+  const copiers: Record<string, CopierEntry> = {};
   for (const name of providers) {
-    copiers[name] = createCopier(registry, name, {
+    copiers[name] = await createCopierPair(registry, name, {
       ...adapterOptions(endpointFor(name, flags[`${name}Endpoint`], `--${name}-endpoint`), flags),
       // One attempt per call: the workflows retry (same token) and pause a partition on throttling.
       retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },

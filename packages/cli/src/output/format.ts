@@ -18,7 +18,7 @@ export function encryptionWords(plan: CopyPlan): string {
 }
 
 /** One line about a status: `pending 40%`, `failed: key not accessible`. */
-export function statusWords(status: CopyStatus): string {
+export function statusWords(status: Pick<CopyStatus, 'state' | 'progress' | 'message'>): string {
   if (status.state === 'pending') return `pending ${Math.floor(status.progress)}%`;
   return status.message ? `${status.state}: ${status.message}` : status.state;
 }

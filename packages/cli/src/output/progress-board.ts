@@ -1,4 +1,7 @@
 import type { CopyStatus } from '@snapcopy/core';
+
+/** What a board reads of a status (a snapshot's or an image's). */
+export type BoardStatus = Pick<CopyStatus, 'state' | 'progress' | 'message'>;
 import { estimateRemaining } from '@snapcopy/orchestrator';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { statusWords } from './format.js';
@@ -53,7 +56,7 @@ export interface ProgressBoard {
   /** A copy to follow, under a short label. */
   add(key: string, label: string): void;
   /** A status read for the copy (any state). */
-  update(key: string, status: CopyStatus): void;
+  update(key: string, status: BoardStatus): void;
   /** The copy ended without a status (e.g. its wait failed). */
   fail(key: string, reason: string): void;
   /** Stops drawing; call once, before printing anything else. */
@@ -147,7 +150,7 @@ class BarBoard implements ProgressBoard {
     this.#redrawOverall();
   }
 
-  update(key: string, status: CopyStatus): void {
+  update(key: string, status: BoardStatus): void {
     const track = this.#tracks.get(key);
     const bar = this.#bars.get(key);
     if (!track || !bar) return;
@@ -200,7 +203,7 @@ class LineBoard implements ProgressBoard {
     this.#output.info(`${label}: started`);
   }
 
-  update(key: string, status: CopyStatus): void {
+  update(key: string, status: BoardStatus): void {
     const track = this.#tracks.get(key);
     if (!track || track.done) return;
     track.progress = clamp(status.progress);

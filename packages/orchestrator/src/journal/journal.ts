@@ -1,5 +1,4 @@
-import type { CopyPlan } from '@snapcopy/core';
-import type { CopyRequestInput, SnapshotRef } from '@snapcopy/core';
+import type { AnyCopyPlan, AnyCopyRequestInput, CopyKind, CopyRef } from '../copy-kind.js';
 
 /**
  * Where one copy of a batch stands, as the journal knows it.
@@ -50,8 +49,13 @@ export interface JournalRequestRecord {
   readonly index: number;
   /** Name of the copier (one provider + one set of credentials) that runs it. */
   readonly copier: string;
-  /** The request as given, with its client token filled in. */
-  readonly request: CopyRequestInput & { readonly clientToken: string };
+  /**
+   * What it copies: a snapshot or an image. Journals written before images were known
+   * hold snapshots only, and read back as `snapshot`.
+   */
+  readonly kind: CopyKind;
+  /** The request as given, with its client token filled in (a snapshot or an image request, as `kind` says). */
+  readonly request: AnyCopyRequestInput & { readonly clientToken: string };
   readonly clientToken: string;
 }
 
@@ -59,8 +63,10 @@ export interface JournalRequestRecord {
 export interface JournalEntry extends JournalRequestRecord {
   readonly batchId: string;
   readonly state: JournalCopyState;
-  readonly plan?: CopyPlan;
-  readonly destination?: SnapshotRef;
+  /** The plan, of the entry's kind (`CopyPlan` or `ImageCopyPlan`). */
+  readonly plan?: AnyCopyPlan;
+  /** The copy, by its kind's own id: `{ region, snapshotId }` or `{ region, imageId }`. */
+  readonly destination?: CopyRef;
   /** Copy calls sent so far (attempts). */
   readonly attempts: number;
   readonly error?: JournalError;
@@ -117,9 +123,9 @@ export interface CopyJournal {
   /** Entries not in a terminal state, by batch then index; all batches unless one is named. */
   listUnfinished(batchId?: string): Promise<JournalEntry[]>;
   /** Records the plan made for a request (state becomes `planned` if it was `queued`). */
-  recordPlan(batchId: string, index: number, plan: CopyPlan): Promise<void>;
-  /** Records the destination snapshot of a copy; the state becomes `pending`. */
-  recordDestination(batchId: string, index: number, destination: SnapshotRef): Promise<void>;
+  recordPlan(batchId: string, index: number, plan: AnyCopyPlan): Promise<void>;
+  /** Records the copy a request made (its snapshot or image, as the entry's kind); the state becomes `pending`. */
+  recordDestination(batchId: string, index: number, destination: CopyRef): Promise<void>;
   /** Records a state change. */
   recordState(
     batchId: string,

@@ -1,6 +1,5 @@
 import { SnapcopyError } from '@snapcopy/core';
-import type { CopyPlan } from '@snapcopy/core';
-import type { SnapshotRef } from '@snapcopy/core';
+import { type AnyCopyPlan, type CopyRef, copyIdOf, copyRef, requestKind } from '../copy-kind.js';
 import { MemoryLeases } from './batch-lease.js';
 import {
   type BatchLease,
@@ -46,6 +45,8 @@ export class MemoryCopyJournal implements CopyJournal {
       batch.batchId,
       requests.map((r) => ({
         ...clone(r),
+        // A record from a caller that predates kinds says it by its request alone.
+        kind: r.kind ?? requestKind(r.request),
         batchId: batch.batchId,
         state: 'queued' as const,
         attempts: 0,
@@ -82,16 +83,16 @@ export class MemoryCopyJournal implements CopyJournal {
     return e;
   }
 
-  async recordPlan(batchId: string, index: number, plan: CopyPlan): Promise<void> {
+  async recordPlan(batchId: string, index: number, plan: AnyCopyPlan): Promise<void> {
     const e = this.#entry(batchId, index);
     e.plan = clone(plan);
     if (e.state === 'queued') e.state = 'planned';
     e.updatedAt = this.#now();
   }
 
-  async recordDestination(batchId: string, index: number, destination: SnapshotRef): Promise<void> {
+  async recordDestination(batchId: string, index: number, destination: CopyRef): Promise<void> {
     const e = this.#entry(batchId, index);
-    e.destination = { region: destination.region, snapshotId: destination.snapshotId };
+    e.destination = copyRef(e.kind, destination.region, copyIdOf(destination));
     e.state = 'pending';
     e.updatedAt = this.#now();
   }

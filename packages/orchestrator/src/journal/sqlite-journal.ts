@@ -1,6 +1,13 @@
 import type { DatabaseSync, StatementResultingChanges, StatementSync } from 'node:sqlite';
-import type { CopyPlan, SnapshotRef } from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
+import {
+  type AnyCopyPlan,
+  type CopyKind,
+  type CopyRef,
+  copyIdOf,
+  copyRef,
+  requestKind,
+} from '../copy-kind.js';
 import { SqliteLeases, type SqlConnection } from './batch-lease.js';
 import { checkJournalContents, checkJournalPath, journalOpenError, type SqlReader } from './journal-file.js';
 import type {
@@ -32,7 +39,12 @@ export interface SqliteCopyJournalOptions {
   readonly busyTimeoutMs?: number;
 }
 
-const SCHEMA_VERSION = 1;
+/**
+ * The version of the journal's tables. 1: snapshot copies only. 2: each copy says its
+ * `kind`, and an image copy's id is kept in `dest_image_id` (a version-1 journal is
+ * migrated when opened: its copies are snapshots).
+ */
+const SCHEMA_VERSION = 2;
 
 /** The one warning Node prints (on Node 22) when `node:sqlite` is first loaded. */
 function isSqliteExperimentalWarning(warning: string | Error, rest: readonly unknown[]): boolean {
@@ -95,10 +107,18 @@ CREATE TABLE IF NOT EXISTS copies (
   attempts         INTEGER NOT NULL DEFAULT 0,
   error            TEXT,
   updated_at       INTEGER NOT NULL,
+  kind             TEXT NOT NULL DEFAULT 'snapshot',
+  dest_image_id    TEXT,
   PRIMARY KEY (batch_id, idx)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS copies_unfinished ON copies (batch_id, idx)
   WHERE state NOT IN ('completed', 'failed', 'cancelled');
+`;
+
+/** From version 1 (snapshots only): the kind of each copy, and where an image copy's id goes. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE copies ADD COLUMN kind TEXT NOT NULL DEFAULT 'snapshot';
+ALTER TABLE copies ADD COLUMN dest_image_id TEXT;
 `;
 
 interface CopyRow {
@@ -114,20 +134,28 @@ interface CopyRow {
   attempts: number;
   error: string | null;
   updated_at: number;
+  kind: CopyKind;
+  dest_image_id: string | null;
+}
+
+/** The destination of a row, in its kind's own field. */
+function destinationOf(row: CopyRow): CopyRef | undefined {
+  const id = row.kind === 'image' ? row.dest_image_id : row.dest_snapshot_id;
+  return row.dest_region === null || id === null ? undefined : copyRef(row.kind, row.dest_region, id);
 }
 
 function toEntry(row: CopyRow): JournalEntry {
+  const destination = destinationOf(row);
   return {
     batchId: row.batch_id,
     index: row.idx,
     copier: row.copier,
+    kind: row.kind,
     request: JSON.parse(row.request) as JournalEntry['request'],
     clientToken: row.client_token,
     state: row.state,
-    ...(row.plan === null ? {} : { plan: JSON.parse(row.plan) as CopyPlan }),
-    ...(row.dest_region === null || row.dest_snapshot_id === null
-      ? {}
-      : { destination: { region: row.dest_region, snapshotId: row.dest_snapshot_id } }),
+    ...(row.plan === null ? {} : { plan: JSON.parse(row.plan) as AnyCopyPlan }),
+    ...(destination === undefined ? {} : { destination }),
     attempts: row.attempts,
     ...(row.error === null ? {} : { error: JSON.parse(row.error) as JournalError }),
     updatedAt: row.updated_at,
@@ -192,6 +220,7 @@ export class SqliteCopyJournal implements CopyJournal {
         `journal ${file} has schema version ${version}; this snapcopy reads up to ${SCHEMA_VERSION}`,
       );
     }
+    this.#migrate();
     this.#db.exec(SCHEMA);
     this.#db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     this.#leases = new SqliteLeases(this.#db as unknown as SqlConnection, this.#now);
@@ -199,8 +228,8 @@ export class SqliteCopyJournal implements CopyJournal {
     this.#stmts = {
       insertBatch: db.prepare('INSERT INTO batches (batch_id, created_at, size) VALUES (?, ?, ?)'),
       insertCopy: db.prepare(
-        `INSERT INTO copies (batch_id, idx, copier, request, client_token, state, attempts, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)`,
+        `INSERT INTO copies (batch_id, idx, copier, kind, request, client_token, state, attempts, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?)`,
       ),
       getBatch: db.prepare('SELECT batch_id, created_at, size FROM batches WHERE batch_id = ?'),
       listEntries: db.prepare('SELECT * FROM copies WHERE batch_id = ? ORDER BY idx'),
@@ -215,8 +244,12 @@ export class SqliteCopyJournal implements CopyJournal {
         `UPDATE copies SET plan = ?, state = CASE state WHEN 'queued' THEN 'planned' ELSE state END,
          updated_at = ? WHERE batch_id = ? AND idx = ?`,
       ),
+      // The id goes to the column of the row's own kind; the other stays empty.
       setDestination: db.prepare(
-        `UPDATE copies SET dest_region = ?, dest_snapshot_id = ?, state = 'pending', updated_at = ?
+        `UPDATE copies SET dest_region = ?,
+           dest_snapshot_id = CASE kind WHEN 'image' THEN NULL ELSE ? END,
+           dest_image_id = CASE kind WHEN 'image' THEN ? ELSE NULL END,
+           state = 'pending', updated_at = ?
          WHERE batch_id = ? AND idx = ?`,
       ),
       setState: db.prepare(
@@ -224,6 +257,22 @@ export class SqliteCopyJournal implements CopyJournal {
          updated_at = ? WHERE batch_id = ? AND idx = ?`,
       ),
     };
+  }
+
+  /**
+   * Brings a journal written by an older snapcopy to this version, in one transaction. Read
+   * from the table itself, not only `user_version`: the first journals did not set it. A
+   * journal with no tables yet gets them from `SCHEMA`.
+   */
+  #migrate(): void {
+    const columns = (this.#db.prepare('PRAGMA table_info(copies)').all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    if (columns.length === 0 || columns.includes('kind')) return;
+    this.#transaction(() => {
+      this.#db.exec(MIGRATE_1_TO_2);
+      this.#db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    });
   }
 
   /** The value of a read-only `PRAGMA name`. */
@@ -281,6 +330,8 @@ export class SqliteCopyJournal implements CopyJournal {
             batch.batchId,
             r.index,
             r.copier,
+            // A record from a caller that predates kinds says it by its request alone.
+            r.kind ?? requestKind(r.request),
             JSON.stringify(r.request),
             r.clientToken,
             at,
@@ -314,13 +365,14 @@ export class SqliteCopyJournal implements CopyJournal {
     );
   }
 
-  async recordPlan(batchId: string, index: number, plan: CopyPlan): Promise<void> {
+  async recordPlan(batchId: string, index: number, plan: AnyCopyPlan): Promise<void> {
     this.#changed(this.#stmts.setPlan.run(JSON.stringify(plan), this.#now(), batchId, index), batchId, index);
   }
 
-  async recordDestination(batchId: string, index: number, destination: SnapshotRef): Promise<void> {
+  async recordDestination(batchId: string, index: number, destination: CopyRef): Promise<void> {
+    const id = copyIdOf(destination);
     this.#changed(
-      this.#stmts.setDestination.run(destination.region, destination.snapshotId, this.#now(), batchId, index),
+      this.#stmts.setDestination.run(destination.region, id, id, this.#now(), batchId, index),
       batchId,
       index,
     );

@@ -5,9 +5,11 @@ import type { CopyPlan } from '@snapcopy/core';
 import { SqliteCopyJournal, withoutSqliteExperimentalWarning } from '@snapcopy/orchestrator/sqlite';
 import {
   type CopyJournal,
+  copyIdOf,
   type JournalRequestRecord,
   MemoryCopyJournal,
   openSqliteJournal,
+  sourceIdOf,
 } from '@snapcopy/orchestrator';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -26,6 +28,7 @@ function records(n: number): JournalRequestRecord[] {
   return Array.from({ length: n }, (_, index) => ({
     index,
     copier: 'aws',
+    kind: 'snapshot' as const,
     clientToken: `b.${index}`,
     request: {
       source: { region: 'us-east-1', snapshotId: `snap-${index}` },
@@ -113,7 +116,7 @@ for (const impl of implementations) {
       await j.beginBatch({ batchId: 'b', createdAt: 1, size: 1 }, records(1));
       const [e] = await j.listEntries('b');
       (e!.request.source as { snapshotId: string }).snapshotId = 'changed';
-      expect((await j.listEntries('b'))[0]!.request.source.snapshotId).toBe('snap-0');
+      expect(sourceIdOf((await j.listEntries('b'))[0]!.request)).toBe('snap-0');
       await j.close();
     });
   });
@@ -128,7 +131,9 @@ describe('SqliteCopyJournal (durability)', () => {
     await first.recordDestination('b', 1, { region: 'eu-west-1', snapshotId: 'snap-x' });
     await first.close();
     const second = new SqliteCopyJournal(file);
-    expect((await second.listUnfinished('b')).map((e) => [e.state, e.destination?.snapshotId])).toEqual([
+    expect(
+      (await second.listUnfinished('b')).map((e) => [e.state, e.destination && copyIdOf(e.destination)]),
+    ).toEqual([
       ['copying', undefined],
       ['pending', 'snap-x'],
     ]);

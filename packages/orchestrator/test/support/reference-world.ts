@@ -15,6 +15,7 @@ import {
   hexId,
   ReferenceCloud,
   type ReferenceCredentials,
+  ReferenceImageCopier,
   ReferenceSnapshotCopier,
   referenceCapabilities,
   type RequestLogEntry,
@@ -79,6 +80,13 @@ export function referenceWorld(options: WorldOptions = {}) {
       retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 1000 },
     });
   const copier = makeCopier();
+  /** An image copier on the same cloud and credentials (image copies are made of snapshot copies). */
+  const imageCopier = new ReferenceImageCopier({
+    cloud,
+    credentials,
+    clock,
+    retry: options.retry ?? { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 1000 },
+  });
 
   let sources = 0;
   /** A completed source snapshot of `sizeGiB` in the source region. */
@@ -117,6 +125,15 @@ export function referenceWorld(options: WorldOptions = {}) {
       }),
     );
 
+  /** An image in the source region over one new source snapshot of `sizeGiB`. */
+  const imageSource = (sizeGiB = TEN_MINUTES_GIB): string =>
+    cloud.images.add({
+      account: ACCOUNT,
+      region: SOURCE_REGION,
+      name: `image-${sources}`,
+      snapshotIds: [source(sizeGiB)],
+    }).id;
+
   /** A key in `region` that exists but the storage service cannot use. */
   const inaccessibleKey = (region = DESTINATION) => cloud.addInaccessibleKey(region, ACCOUNT).id;
 
@@ -124,10 +141,12 @@ export function referenceWorld(options: WorldOptions = {}) {
     clock,
     cloud,
     copier,
+    imageCopier,
     makeCopier,
     capabilities,
     requests,
     source,
+    imageSource,
     inaccessibleKey,
     sourceCount: () => sources,
   };
