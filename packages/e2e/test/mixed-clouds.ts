@@ -1,11 +1,12 @@
 // Both simulators with source snapshots (two-clouds.ts) and source images beside them, the
 // adapters' snapshot and image copiers as one copier entry per cloud, batches that mix the
-// two kinds, and readers of the simulators' own image state for the assertions.
+// two kinds, readers of the simulators' own image state, and the verdict built on them.
 import { createAlibabaImageCopier } from '@snapcopy/alibaba';
 import { createAwsImageCopier } from '@snapcopy/aws';
 import type { Clock, ImageCopyRequestInput, RetryPolicy } from '@snapcopy/core';
 import type { BatchItem, CopierEntry } from '@snapcopy/orchestrator';
 import type { Ec2Simulator, EcsSimulator } from '@snapcopy/testkit';
+import { expect } from 'vitest';
 import {
   ALI_DESTINATIONS,
   ALI_SOURCE,
@@ -196,4 +197,62 @@ export function strayBackingSnapshots(sim: Ec2Simulator | EcsSimulator, snapshot
     for (const s of copies) if (!used.has(s.id)) stray.push(s.id);
   }
   return stray;
+}
+
+export const isImageItem = (item: BatchItem): boolean => 'imageId' in item.request.source;
+
+/** What the verdict reads of a result (an orchestrator's result, or one a child process printed). */
+export interface ResultFacts {
+  readonly index: number;
+  readonly kind: 'snapshot' | 'image';
+  readonly clientToken: string;
+  readonly destination?: { readonly region: string; readonly snapshotId?: string; readonly imageId?: string };
+}
+
+/**
+ * The simulator's verdict for one cloud: each snapshot token names one completed snapshot
+ * copy, each image token one finished image copy over two completed backing snapshot copies,
+ * no other copy of either kind exists, and the results name those copies with their kind.
+ */
+export function assertOneCopyPerToken(
+  sim: Ec2Simulator | EcsSimulator,
+  items: readonly BatchItem[],
+  allResults: readonly ResultFacts[],
+): void {
+  const copier = sim.world.cloud === 'ec2' ? 'aws' : 'alibaba';
+  const results = allResults.filter((r) => items[r.index]!.copier === copier);
+  for (const r of results) expect(r.kind).toBe(isImageItem(items[r.index]!) ? 'image' : 'snapshot');
+  const snapshotResults = results.filter((r) => r.kind === 'snapshot');
+  const imageResults = results.filter((r) => r.kind === 'image');
+
+  sim.world.advance();
+  const snapshots = copiesByToken(sim.world);
+  for (const r of snapshotResults) {
+    const copies = snapshots.get(r.clientToken) ?? [];
+    expect(
+      copies.map((c) => c.id),
+      `snapshot ${r.clientToken}`,
+    ).toEqual([r.destination?.snapshotId]);
+    expect(copies[0]!.state).toBe('completed');
+    expect(copies[0]!.region).toBe(r.destination?.region);
+  }
+
+  const images = imageCopiesByToken(sim);
+  expect(images.has('(none)'), 'an image copy without a client token').toBe(false);
+  expect(images.size).toBe(imageResults.length);
+  for (const r of imageResults) {
+    const copies = images.get(r.clientToken) ?? [];
+    expect(
+      copies.map((c) => c.id),
+      `image ${r.clientToken}`,
+    ).toEqual([r.destination?.imageId]);
+    expect(r.destination).not.toHaveProperty('snapshotId');
+    expect(copies[0]!.region).toBe(r.destination?.region);
+    expect(copies[0]!.done).toBe(true);
+    expect(copies[0]!.snapshotIds).toHaveLength(2);
+    for (const id of copies[0]!.snapshotIds) expect(sim.world.snapshots.get(id)?.state).toBe('completed');
+  }
+  // No snapshot copy left that neither a snapshot request nor an image copy accounts for.
+  expect(strayBackingSnapshots(sim, new Set(snapshotResults.map((r) => r.clientToken)))).toEqual([]);
+  expect(sim.world.deleted.size).toBe(0);
 }

@@ -2,26 +2,18 @@
 // snapshot and image adapters and the orchestrator: one copy per token of each kind, image
 // copies whose replies are lost found again by their token, and each kind held to its own
 // per-region limit. Verdicts come from the simulators' own state.
-import type { SnapshotRef } from '@snapcopy/core';
-import {
-  type BatchItem,
-  type BatchResult,
-  type CopierEntry,
-  CopyOrchestrator,
-  MemoryCopyJournal,
-} from '@snapcopy/orchestrator';
+import { type CopierEntry, CopyOrchestrator, MemoryCopyJournal } from '@snapcopy/orchestrator';
 import type { Ec2Simulator, EcsSimulator, SimHandler, SimNockMount } from '@snapcopy/testkit';
 import { VirtualClock } from '@snapcopy/testkit';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  assertOneCopyPerToken,
   imageCopies,
-  imageCopiesByToken,
+  isImageItem,
   type MixedClouds,
   mixedClouds,
-  strayBackingSnapshots,
 } from './mixed-clouds.js';
-import { copiesByToken } from './two-clouds.js';
 
 const ONE_ATTEMPT = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 const RETRY = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 10_000 };
@@ -59,59 +51,6 @@ function orchestrator(clouds: MixedClouds, entries: Record<string, CopierEntry>)
   });
 }
 
-const isImageItem = (item: BatchItem) => 'imageId' in item.request.source;
-
-/**
- * The simulators' verdict for one cloud: each snapshot token names one completed snapshot
- * copy, each image token one finished image copy with its backing snapshot copies, no other
- * copy of either kind exists, and the results name those copies.
- */
-function assertOneCopyPerToken(
-  sim: Ec2Simulator | EcsSimulator,
-  items: readonly BatchItem[],
-  result: BatchResult,
-) {
-  const results = result.results.filter(
-    (r) => items[r.index]!.copier === (sim.world.cloud === 'ec2' ? 'aws' : 'alibaba'),
-  );
-  const snapshotResults = results.filter((r) => r.kind === 'snapshot');
-  const imageResults = results.filter((r) => r.kind === 'image');
-  for (const r of results) expect(r.kind).toBe(isImageItem(items[r.index]!) ? 'image' : 'snapshot');
-
-  sim.world.advance();
-  const snapshotTokens = new Set(snapshotResults.map((r) => r.clientToken));
-  const snapshots = copiesByToken(sim.world);
-  for (const r of snapshotResults) {
-    const copies = snapshots.get(r.clientToken) ?? [];
-    expect(
-      copies.map((c) => c.id),
-      `snapshot ${r.clientToken}`,
-    ).toEqual([(r.destination as SnapshotRef).snapshotId]);
-    expect(copies[0]!.state).toBe('completed');
-    expect(copies[0]!.region).toBe(r.destination?.region);
-  }
-
-  const images = imageCopiesByToken(sim);
-  expect(images.has('(none)'), 'an image copy without a client token').toBe(false);
-  expect(images.size).toBe(imageResults.length);
-  for (const r of imageResults) {
-    const copies = images.get(r.clientToken) ?? [];
-    expect(
-      copies.map((c) => c.id),
-      `image ${r.clientToken}`,
-    ).toEqual([r.destination?.imageId]);
-    expect(r.destination).not.toHaveProperty('snapshotId');
-    expect(copies[0]!.region).toBe(r.destination?.region);
-    expect(copies[0]!.done).toBe(true);
-    // Two backing snapshots per source image: two completed snapshot copies per image copy.
-    expect(copies[0]!.snapshotIds).toHaveLength(2);
-    for (const id of copies[0]!.snapshotIds) expect(sim.world.snapshots.get(id)?.state).toBe('completed');
-  }
-  // No snapshot copy left over that neither a snapshot request nor an image copy accounts for.
-  expect(strayBackingSnapshots(sim, snapshotTokens)).toEqual([]);
-  expect(sim.world.deleted.size).toBe(0);
-}
-
 describe('a mixed batch on both simulators', () => {
   it('snapshots and images of both clouds: one copy per token, the right kind and ids in every result', async () => {
     const clock = new VirtualClock();
@@ -128,7 +67,7 @@ describe('a mixed batch on both simulators', () => {
       expect(r.status).toMatchObject({ imageId: r.destination?.imageId, state: 'completed' });
     }
     for (const c of CLOUDS) {
-      assertOneCopyPerToken(c.sim(clouds), items, result);
+      assertOneCopyPerToken(c.sim(clouds), items, result.results);
       expect(c.sim(clouds).world.requests.count('CopyImage'), c.copier).toBe(4);
       expect(c.sim(clouds).world.requests.count('CopySnapshot'), c.copier).toBe(6);
     }
@@ -160,7 +99,7 @@ describe.each(CLOUDS)('$copier: an image copy call whose reply is lost', ({ copi
         .world.requests.entries()
         .filter((e) => e.operation === 'CopyImage' && e.fault === fault);
       expect(faulted).toHaveLength(1);
-      assertOneCopyPerToken(sim(clouds), items, result);
+      assertOneCopyPerToken(sim(clouds), items, result.results);
     },
   );
 });
@@ -237,7 +176,7 @@ describe('per-kind limits per destination region, each kind its own queue', () =
         .entries()
         .filter((e) => e.operation.startsWith('Copy') && e.httpStatus >= 400);
       expect(refused.map((e) => `${e.operation} ${e.httpStatus} ${e.errorCode}`)).toEqual([]);
-      assertOneCopyPerToken(copier === 'aws' ? clouds.ec2 : clouds.ecs, items, result);
+      assertOneCopyPerToken(copier === 'aws' ? clouds.ec2 : clouds.ecs, items, result.results);
     },
   );
 
@@ -263,6 +202,6 @@ describe('per-kind limits per destination region, each kind its own queue', () =
     expect(
       clouds.ec2.world.requests.entries().filter((e) => e.operation === 'CopyImage' && e.httpStatus >= 400),
     ).toEqual([]);
-    assertOneCopyPerToken(clouds.ec2, items, result);
+    assertOneCopyPerToken(clouds.ec2, items, result.results);
   });
 });
