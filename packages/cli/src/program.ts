@@ -287,10 +287,16 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
   addListCommand(program, runCommand, examples);
 
   addOutputOptions(program.command('capabilities'), { calls: false })
-    .description('Show what each provider can do, side by side.')
+    .description(
+      'Show what each provider can do, side by side: its snapshot manifest, then its image manifest. JSON: { <provider>: { snapshot, image } }.',
+    )
     .addHelpText(
       'after',
-      examples('snapcopy capabilities', 'snapcopy capabilities --json | jq .aws.timeBasedCopy'),
+      examples(
+        'snapcopy capabilities',
+        'snapcopy capabilities --json | jq .aws.snapshot.timeBasedCopy',
+        'snapcopy capabilities --json | jq .alibaba.image.maxConcurrentCopiesPerRegion',
+      ),
     )
     .action((flags, cmd: Command) => runCommand(() => import('./commands/capabilities.js'), flags, cmd.args));
 

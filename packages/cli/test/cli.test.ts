@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
+import { alibabaEcsCopierProvider, alibabaImageCopierProvider } from '@snapcopy/alibaba';
+import { awsEbsCopierProvider, awsImageCopierProvider } from '@snapcopy/aws';
+import { CAPABILITY_KEYS, IMAGE_CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
 import { type Sandbox, type SandboxSeedInput, startSandbox } from '@snapcopy/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_IDS, DEMO_SEED } from '../src/demo/demo-seed.js';
@@ -180,24 +182,54 @@ describe.concurrent('what a command loads (traced with a loader hook)', { timeou
 });
 
 describe.concurrent('capabilities', { timeout: 60_000 }, () => {
-  test('--json is one document with both full manifests, and loads no SDK', async () => {
+  test('--json is one document: each provider with its full snapshot and image manifests; no SDK loaded', async () => {
     const { run, modules } = await traced(['capabilities', '--json']);
     expect(run.code).toBe(0);
     expect(modules).not.toMatch(/@aws-sdk|@alicloud/);
     const doc = json(run);
     expect(Object.keys(doc)).toEqual(['aws', 'alibaba']);
-    for (const name of ['aws', 'alibaba'])
-      expect(Object.keys(doc[name]).sort()).toEqual([...CAPABILITY_KEYS].sort());
-    expect(doc.aws.sameRegionStandardCopy).toBe(true);
-    expect(doc.alibaba.sameRegionStandardCopy).toBe(false);
+    for (const name of ['aws', 'alibaba']) {
+      expect(Object.keys(doc[name])).toEqual(['snapshot', 'image']);
+      expect(Object.keys(doc[name].snapshot).sort()).toEqual([...CAPABILITY_KEYS].sort());
+      expect(Object.keys(doc[name].image).sort()).toEqual([...IMAGE_CAPABILITY_KEYS].sort());
+    }
+    // The packages' own manifests, unchanged.
+    expect(doc.aws.snapshot).toEqual(awsEbsCopierProvider.capabilities);
+    expect(doc.aws.image).toEqual(awsImageCopierProvider.capabilities);
+    expect(doc.alibaba.snapshot).toEqual(alibabaEcsCopierProvider.capabilities);
+    expect(doc.alibaba.image).toEqual(alibabaImageCopierProvider.capabilities);
+    expect(doc.aws.snapshot.sameRegionStandardCopy).toBe(true);
+    expect(doc.alibaba.snapshot.sameRegionStandardCopy).toBe(false);
+    expect([
+      doc.aws.image.maxConcurrentCopiesPerRegion,
+      doc.alibaba.image.maxConcurrentCopiesPerRegion,
+    ]).toEqual([300, 5]);
   });
 
-  test('without a terminal: a plain table, side by side, no colour codes', async () => {
+  test('without a terminal: the snapshot table, then the image table, side by side, no colour codes', async () => {
     const run = await cli(['capabilities']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/capability\s+│ aws\s+│ alibaba/);
     expect(run.stdout).toMatch(/retentionPeriod\s+│ no\s+│ yes/);
+    const image = run.stdout.indexOf('image capability');
+    expect(image).toBeGreaterThan(run.stdout.indexOf('retentionPeriod'));
+    const images = run.stdout.slice(image);
+    expect(images).toMatch(/image capability\s+│ aws\s+│ alibaba/);
+    expect(images).toMatch(/cancelMethod\s+│ deregister\s+│ cancel-copy/);
+    expect(images).toMatch(/maxConcurrentCopiesPerRegion\s+│ 300\s+│ 5 /);
+    // A count of 0 is a count: Alibaba takes no tags for the snapshot copies of an image.
+    expect(images).toMatch(/maxSnapshotTags\s+│ 45\s+│ 0 /);
     expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  test('--help names both manifests and the JSON shape', async () => {
+    const run = await cli(['capabilities', '--help']);
+    expect(run.code).toBe(0);
+    const help = run.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      'its snapshot manifest, then its image manifest. JSON: { <provider>: { snapshot, image } }',
+    );
+    expect(help).toContain('jq .alibaba.image.maxConcurrentCopiesPerRegion');
   });
 });
 
