@@ -75,6 +75,25 @@ const cli = (args: readonly string[], extraEnv: Record<string, string | undefine
 // biome-ignore lint/suspicious/noExplicitAny: parsed CLI output; the assertions check its shape
 const json = (run: CliRun): Record<string, any> => JSON.parse(run.stdout);
 
+/**
+ * The records of a printed table: one per row whose first cell is filled, each cell joined
+ * with its continuation lines (a table in a pipe wraps long cells at 80 columns).
+ */
+function tableRecords(text: string): string[][] {
+  const records: string[][] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('│')) continue;
+    const cells = line
+      .split('│')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const last = records.at(-1);
+    if (cells[0] !== '' || !last) records.push(cells);
+    else for (const [i, c] of cells.entries()) last[i] += c;
+  }
+  return records.slice(1); // the header
+}
+
 /** A batch file of one AWS request, for flag checks that never reach it. */
 const BATCH_OF_ONE = fileURLToPath(new URL('./fixtures/one-request.ndjson', import.meta.url));
 
@@ -915,6 +934,76 @@ describe.concurrent('batch', { timeout: 60_000 }, () => {
       ].filter((snap) => snap.tags.get(LINEAGE_TAGS.clientToken) === r.clientToken);
       expect(copies.map((c) => c.id)).toEqual([r.destination.snapshotId]);
     }
+  });
+
+  test('a file mixing snapshot and image lines: each copied by its kind, the image ids printed, one copy each in the clouds', async () => {
+    const file = join(dir, 'kinds.ndjson');
+    const journal = join(dir, 'kinds.db');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({
+          provider: 'aws',
+          source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+          destination: { region: 'eu-west-1' },
+        }),
+        JSON.stringify({
+          provider: 'aws',
+          source: { region: 'us-east-1', imageId: DEMO_IDS.awsAmi },
+          destination: { region: 'eu-west-1' },
+        }),
+        JSON.stringify({
+          provider: 'alibaba',
+          request: {
+            source: { region: 'cn-hangzhou', imageId: DEMO_IDS.aliImage },
+            destination: { region: 'cn-shanghai' },
+          },
+        }),
+      ].join('\n'),
+    );
+    const run = await cli(['batch', file, '--journal', journal, '--json']);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    const doc = json(run);
+    expect(doc.counts).toMatchObject({ total: 3, completed: 3 });
+    expect(doc.results.map((r: { kind: string }) => r.kind)).toEqual(['snapshot', 'image', 'image']);
+    const [snapshot, ami, image] = doc.results as {
+      clientToken: string;
+      destination: { region: string; snapshotId?: string; imageId?: string };
+    }[];
+    expect(snapshot!.destination.snapshotId).toMatch(/^snap-/);
+    expect(ami!.destination).toEqual({ region: 'eu-west-1', imageId: expect.stringMatching(/^ami-/) });
+    expect(image!.destination).toEqual({ region: 'cn-shanghai', imageId: expect.stringMatching(/^m-/) });
+
+    // The clouds' word: one image copy per token, the one printed, and one snapshot copy.
+    const amiCopies = sandbox.ec2.images().filter((i) => i.copy?.clientToken === ami!.clientToken);
+    expect(amiCopies.map((i) => [i.id, i.region, i.copy?.sourceImageId])).toEqual([
+      [ami!.destination.imageId, 'eu-west-1', DEMO_IDS.awsAmi],
+    ]);
+    expect(sandbox.ecs.image(image!.destination.imageId!)?.copy?.clientToken).toBe(image!.clientToken);
+    const ecsCopies = [...sandbox.ecs.state.images.images.values()].filter(
+      (i) => i.copy?.clientToken === image!.clientToken,
+    );
+    expect(ecsCopies.map((i) => [i.id, i.region, i.copy?.sourceImageId])).toEqual([
+      [image!.destination.imageId, 'cn-shanghai', DEMO_IDS.aliImage],
+    ]);
+    const snapshotCopies = [...sandbox.ec2.world.snapshots.values()].filter(
+      (s) => s.tags.get(LINEAGE_TAGS.clientToken) === snapshot!.clientToken,
+    );
+    expect(snapshotCopies.map((s) => s.id)).toEqual([snapshot!.destination.snapshotId]);
+
+    // In text, a rerun finds all three in the journal and prints each copy by its id.
+    const again = await cli(['batch', file, '--journal', journal, '-o', 'text']);
+    expect(again.code, again.stderr).toBe(EXIT_CODES.success);
+    expect(again.stdout).toMatch(/\(resumed\): 3 completed/);
+    const rows = tableRecords(again.stdout);
+    expect(rows.map((r) => [r[1], r[2], r[3]])).toEqual(
+      [snapshot!, ami!, image!].map((r, i) => [
+        i === 0 || i === 1 ? 'aws' : 'alibaba',
+        `${r.destination.region}/${r.destination.imageId ?? r.destination.snapshotId}`,
+        'completed',
+      ]),
+    );
+    expect(sandbox.ec2.images().filter((i) => i.copy?.sourceImageId === DEMO_IDS.awsAmi)).toHaveLength(1);
   });
 
   test('a request that is refused fails alone, and the batch exits 4', async () => {
