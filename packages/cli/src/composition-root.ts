@@ -1,4 +1,10 @@
-import type { Capabilities, CopierProvider, ImageCopier, SnapshotCopier } from '@snapcopy/core';
+import type {
+  Capabilities,
+  CopierProvider,
+  ImageCapabilities,
+  ImageCopier,
+  SnapshotCopier,
+} from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
 import { PROVIDERS, type ProviderName, type ProviderOptions } from './providers.js';
 
@@ -89,4 +95,9 @@ export async function createCopierPair<P extends ProviderName>(
 /** The manifest of a provider, without creating a copier, loading its SDK or inversify. */
 export async function loadCapabilities(name: ProviderName): Promise<Capabilities> {
   return (await PROVIDERS[name].load()).capabilities;
+}
+
+/** The image manifest of a provider, loaded the same way (no copier, no SDK, no inversify). */
+export async function loadImageCapabilities(name: ProviderName): Promise<ImageCapabilities> {
+  return (await PROVIDERS[name].loadImages()).capabilities;
 }

@@ -268,11 +268,12 @@ export function buildProgram(version: string, runCommand: CommandRunner): Comman
 
   finish(
     addOutputOptions(program.command('capabilities'), { calls: false }).description(
-      'Show what each provider can do, side by side.',
+      'Show what each provider can do, side by side: its snapshot manifest, then its image manifest. JSON: { <provider>: <snapshot manifest>, images: { <provider>: <image manifest> } }.',
     ),
     () => import('./commands/capabilities.js'),
     'snapcopy capabilities',
     'snapcopy capabilities --json | jq .aws.timeBasedCopy',
+    'snapcopy capabilities --json | jq .images.alibaba.maxConcurrentCopiesPerRegion',
   );
 
   finish(

@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
+import { alibabaEcsCopierProvider, alibabaImageCopierProvider } from '@snapcopy/alibaba';
+import { awsEbsCopierProvider, awsImageCopierProvider } from '@snapcopy/aws';
+import { CAPABILITY_KEYS, IMAGE_CAPABILITY_KEYS, LINEAGE_TAGS } from '@snapcopy/core';
 import { type Sandbox, type SandboxSeedInput, startSandbox } from '@snapcopy/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_IDS, DEMO_SEED } from '../src/demo/demo-seed.js';
@@ -72,6 +74,25 @@ const cli = (args: readonly string[], extraEnv: Record<string, string | undefine
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed CLI output; the assertions check its shape
 const json = (run: CliRun): Record<string, any> => JSON.parse(run.stdout);
+
+/**
+ * The records of a printed table: one per row whose first cell is filled, each cell joined
+ * with its continuation lines (a table in a pipe wraps long cells at 80 columns).
+ */
+function tableRecords(text: string): string[][] {
+  const records: string[][] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('│')) continue;
+    const cells = line
+      .split('│')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const last = records.at(-1);
+    if (cells[0] !== '' || !last) records.push(cells);
+    else for (const [i, c] of cells.entries()) last[i] += c;
+  }
+  return records.slice(1); // the header
+}
 
 /** A batch file of one AWS request, for flag checks that never reach it. */
 const BATCH_OF_ONE = fileURLToPath(new URL('./fixtures/one-request.ndjson', import.meta.url));
@@ -180,24 +201,56 @@ describe.concurrent('what a command loads (traced with a loader hook)', { timeou
 });
 
 describe.concurrent('capabilities', { timeout: 60_000 }, () => {
-  test('--json is one document with both full manifests, and loads no SDK', async () => {
+  test("--json is one document: each provider's snapshot manifest, and its image manifest under images; no SDK loaded", async () => {
     const { run, modules } = await traced(['capabilities', '--json']);
     expect(run.code).toBe(0);
     expect(modules).not.toMatch(/@aws-sdk|@alicloud/);
     const doc = json(run);
-    expect(Object.keys(doc)).toEqual(['aws', 'alibaba']);
-    for (const name of ['aws', 'alibaba'])
+    // The snapshot manifests where they always were; the image manifests under "images".
+    expect(Object.keys(doc)).toEqual(['aws', 'alibaba', 'images']);
+    expect(Object.keys(doc.images)).toEqual(['aws', 'alibaba']);
+    for (const name of ['aws', 'alibaba']) {
       expect(Object.keys(doc[name]).sort()).toEqual([...CAPABILITY_KEYS].sort());
+      expect(Object.keys(doc.images[name]).sort()).toEqual([...IMAGE_CAPABILITY_KEYS].sort());
+    }
+    // The packages' own manifests, unchanged.
+    expect(doc.aws).toEqual(awsEbsCopierProvider.capabilities);
+    expect(doc.images.aws).toEqual(awsImageCopierProvider.capabilities);
+    expect(doc.alibaba).toEqual(alibabaEcsCopierProvider.capabilities);
+    expect(doc.images.alibaba).toEqual(alibabaImageCopierProvider.capabilities);
     expect(doc.aws.sameRegionStandardCopy).toBe(true);
     expect(doc.alibaba.sameRegionStandardCopy).toBe(false);
+    expect([
+      doc.images.aws.maxConcurrentCopiesPerRegion,
+      doc.images.alibaba.maxConcurrentCopiesPerRegion,
+    ]).toEqual([300, 5]);
   });
 
-  test('without a terminal: a plain table, side by side, no colour codes', async () => {
+  test('without a terminal: the snapshot table, then the image table, side by side, no colour codes', async () => {
     const run = await cli(['capabilities']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/capability\s+│ aws\s+│ alibaba/);
     expect(run.stdout).toMatch(/retentionPeriod\s+│ no\s+│ yes/);
+    const image = run.stdout.indexOf('image capability');
+    expect(image).toBeGreaterThan(run.stdout.indexOf('retentionPeriod'));
+    const images = run.stdout.slice(image);
+    expect(images).toMatch(/image capability\s+│ aws\s+│ alibaba/);
+    expect(images).toMatch(/cancelMethod\s+│ deregister\s+│ cancel-copy/);
+    expect(images).toMatch(/maxConcurrentCopiesPerRegion\s+│ 300\s+│ 5 /);
+    // A count of 0 is a count: Alibaba takes no tags for the snapshot copies of an image.
+    expect(images).toMatch(/maxSnapshotTags\s+│ 45\s+│ 0 /);
     expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  test('--help names both manifests and the JSON shape', async () => {
+    const run = await cli(['capabilities', '--help']);
+    expect(run.code).toBe(0);
+    const help = run.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      'its snapshot manifest, then its image manifest. JSON: { <provider>: <snapshot manifest>, images: { <provider>: <image manifest> } }',
+    );
+    expect(help).toContain('jq .aws.timeBasedCopy');
+    expect(help).toContain('jq .images.alibaba.maxConcurrentCopiesPerRegion');
   });
 });
 
@@ -883,6 +936,76 @@ describe.concurrent('batch', { timeout: 60_000 }, () => {
       ].filter((snap) => snap.tags.get(LINEAGE_TAGS.clientToken) === r.clientToken);
       expect(copies.map((c) => c.id)).toEqual([r.destination.snapshotId]);
     }
+  });
+
+  test('a file mixing snapshot and image lines: each copied by its kind, the image ids printed, one copy each in the clouds', async () => {
+    const file = join(dir, 'kinds.ndjson');
+    const journal = join(dir, 'kinds.db');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({
+          provider: 'aws',
+          source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsLogs },
+          destination: { region: 'eu-west-1' },
+        }),
+        JSON.stringify({
+          provider: 'aws',
+          source: { region: 'us-east-1', imageId: DEMO_IDS.awsAmi },
+          destination: { region: 'eu-west-1' },
+        }),
+        JSON.stringify({
+          provider: 'alibaba',
+          request: {
+            source: { region: 'cn-hangzhou', imageId: DEMO_IDS.aliImage },
+            destination: { region: 'cn-shanghai' },
+          },
+        }),
+      ].join('\n'),
+    );
+    const run = await cli(['batch', file, '--journal', journal, '--json']);
+    expect(run.code, run.stderr).toBe(EXIT_CODES.success);
+    const doc = json(run);
+    expect(doc.counts).toMatchObject({ total: 3, completed: 3 });
+    expect(doc.results.map((r: { kind: string }) => r.kind)).toEqual(['snapshot', 'image', 'image']);
+    const [snapshot, ami, image] = doc.results as {
+      clientToken: string;
+      destination: { region: string; snapshotId?: string; imageId?: string };
+    }[];
+    expect(snapshot!.destination.snapshotId).toMatch(/^snap-/);
+    expect(ami!.destination).toEqual({ region: 'eu-west-1', imageId: expect.stringMatching(/^ami-/) });
+    expect(image!.destination).toEqual({ region: 'cn-shanghai', imageId: expect.stringMatching(/^m-/) });
+
+    // The clouds' word: one image copy per token, the one printed, and one snapshot copy.
+    const amiCopies = sandbox.ec2.images().filter((i) => i.copy?.clientToken === ami!.clientToken);
+    expect(amiCopies.map((i) => [i.id, i.region, i.copy?.sourceImageId])).toEqual([
+      [ami!.destination.imageId, 'eu-west-1', DEMO_IDS.awsAmi],
+    ]);
+    expect(sandbox.ecs.image(image!.destination.imageId!)?.copy?.clientToken).toBe(image!.clientToken);
+    const ecsCopies = [...sandbox.ecs.state.images.images.values()].filter(
+      (i) => i.copy?.clientToken === image!.clientToken,
+    );
+    expect(ecsCopies.map((i) => [i.id, i.region, i.copy?.sourceImageId])).toEqual([
+      [image!.destination.imageId, 'cn-shanghai', DEMO_IDS.aliImage],
+    ]);
+    const snapshotCopies = [...sandbox.ec2.world.snapshots.values()].filter(
+      (s) => s.tags.get(LINEAGE_TAGS.clientToken) === snapshot!.clientToken,
+    );
+    expect(snapshotCopies.map((s) => s.id)).toEqual([snapshot!.destination.snapshotId]);
+
+    // In text, a rerun finds all three in the journal and prints each copy by its id.
+    const again = await cli(['batch', file, '--journal', journal, '-o', 'text']);
+    expect(again.code, again.stderr).toBe(EXIT_CODES.success);
+    expect(again.stdout).toMatch(/\(resumed\): 3 completed/);
+    const rows = tableRecords(again.stdout);
+    expect(rows.map((r) => [r[1], r[2], r[3]])).toEqual(
+      [snapshot!, ami!, image!].map((r, i) => [
+        i === 0 || i === 1 ? 'aws' : 'alibaba',
+        `${r.destination.region}/${r.destination.imageId ?? r.destination.snapshotId}`,
+        'completed',
+      ]),
+    );
+    expect(sandbox.ec2.images().filter((i) => i.copy?.sourceImageId === DEMO_IDS.awsAmi)).toHaveLength(1);
   });
 
   test('a request that is refused fails alone, and the batch exits 4', async () => {

@@ -2,8 +2,8 @@
 // with a SQLite journal, printing one JSON line per event that matters. The test kills
 // it with SIGKILL mid-run and starts it again with the same arguments.
 // Runs the built packages (dist), as a user's process would.
-import { createAlibabaEcsCopier } from '@snapcopy/alibaba';
-import { createAwsEbsCopier } from '@snapcopy/aws';
+import { createAlibabaEcsCopier, createAlibabaImageCopier } from '@snapcopy/alibaba';
+import { createAwsEbsCopier, createAwsImageCopier } from '@snapcopy/aws';
 import { CopyOrchestrator, openSqliteJournal } from '@snapcopy/orchestrator';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
@@ -30,21 +30,30 @@ const fast = { maxAttempts: 10, baseDelayMs: 4_000, maxDelayMs: 40_000 };
 // attempt per call (as `snapcopy batch` does).
 const copierRetry = config.copierRetry ?? fast;
 const journal = await openSqliteJournal(config.journal, { now: clock.now });
+const awsOptions = {
+  credentials: config.aws.credentials,
+  endpoint: config.aws.endpoint,
+  clock,
+  retry: copierRetry,
+};
+const aliOptions = {
+  credentials: config.alibaba.credentials,
+  endpoint: config.alibaba.endpoint,
+  protocol: 'http',
+  clock,
+  retry: copierRetry,
+};
+// With `images`, each cloud's entry has its image copier beside the snapshot one.
 const orchestrator = new CopyOrchestrator({
   copiers: {
-    aws: createAwsEbsCopier({
-      credentials: config.aws.credentials,
-      endpoint: config.aws.endpoint,
-      clock,
-      retry: copierRetry,
-    }),
-    alibaba: createAlibabaEcsCopier({
-      credentials: config.alibaba.credentials,
-      endpoint: config.alibaba.endpoint,
-      protocol: 'http',
-      clock,
-      retry: copierRetry,
-    }),
+    aws: {
+      copier: createAwsEbsCopier(awsOptions),
+      ...(config.images ? { imageCopier: createAwsImageCopier(awsOptions) } : {}),
+    },
+    alibaba: {
+      copier: createAlibabaEcsCopier(aliOptions),
+      ...(config.images ? { imageCopier: createAlibabaImageCopier(aliOptions) } : {}),
+    },
   },
   journal,
   clock,
@@ -57,7 +66,8 @@ const orchestrator = new CopyOrchestrator({
 const result = await orchestrator.run(config.items, {
   batchId: config.batchId,
   onEvent: (e) => {
-    if (e.type === 'copy-started') line({ event: 'copy-started', index: e.index, reused: e.handle.reused });
+    if (e.type === 'copy-started')
+      line({ event: 'copy-started', index: e.index, kind: e.kind, reused: e.handle.reused });
   },
 });
 line({
@@ -67,10 +77,12 @@ line({
   calls: result.calls,
   results: result.results.map((r) => ({
     index: r.index,
+    kind: r.kind,
     outcome: r.outcome,
     clientToken: r.clientToken,
     destination: r.destination,
     resumed: r.resumed,
+    attempts: r.attempts,
     error: r.error?.message,
     duplicatesRemoved: r.duplicatesRemoved?.length ?? 0,
   })),

@@ -10,6 +10,7 @@ import type { Clock } from '@snapcopy/core';
 import { openSqliteJournal } from '@snapcopy/orchestrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimServer } from '@snapcopy/testkit';
+import { assertOneCopyPerToken, imageCopies, mixedClouds, type ResultFacts } from './mixed-clouds.js';
 import { copiesByToken, type TwoClouds, twoClouds } from './two-clouds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,27 +86,32 @@ afterEach(async () => {
 });
 
 interface ChildResult {
+  readonly index: number;
+  readonly kind: 'snapshot' | 'image';
+  readonly attempts: number;
   readonly outcome: string;
   readonly clientToken: string;
   readonly resumed: boolean;
-  readonly destination?: { snapshotId: string };
+  readonly destination?: { region: string; snapshotId?: string; imageId?: string };
   readonly error?: string;
   readonly duplicatesRemoved: number;
 }
 
 /** Both simulators served on 127.0.0.1 on a sped-up clock, with a journal and the child's config. */
-async function crashWorld(options: { faultSeed?: number; copierRetry?: unknown } = {}) {
+async function crashWorld(options: { faultSeed?: number; copierRetry?: unknown; images?: number } = {}) {
   const built = ['orchestrator/dist/index.js', 'aws/dist/index.js', 'alibaba/dist/index.js'].map((p) =>
     join(here, '..', '..', p),
   );
   for (const file of built) expect(existsSync(file), `${file} (run "tsc -b" first)`).toBe(true);
 
   const clock = scaledClock(SCALE);
-  const clouds = twoClouds(
-    clock,
-    PER_CLOUD,
-    options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed },
-  );
+  const seed = options.faultSeed === undefined ? {} : { faultSeed: options.faultSeed };
+  // With images: PER_CLOUD snapshot requests and `images` image requests per cloud, interleaved.
+  const mixed =
+    options.images === undefined
+      ? undefined
+      : mixedClouds(clock, { snapshots: PER_CLOUD, images: options.images, ...seed });
+  const clouds = mixed ?? twoClouds(clock, PER_CLOUD, seed);
   const servers: SimServer[] = [await clouds.ec2.listen(), await clouds.ecs.listen()];
   cleanups.push(() => Promise.all(servers.map((s) => s.close())).then(() => undefined));
   const dir = mkdtempSync(join(tmpdir(), 'snapcopy-crash-'));
@@ -117,7 +123,8 @@ async function crashWorld(options: { faultSeed?: number; copierRetry?: unknown }
     clock: clock.settings,
     journal: journalFile,
     batchId: 'crash',
-    items: clouds.items(),
+    items: mixed ? mixed.mixedItems() : clouds.items(),
+    ...(mixed ? { images: true } : {}),
     aws: {
       endpoint: servers[0]!.url,
       credentials: { accessKeyId: awsAccount.accessKeyId, secretAccessKey: awsAccount.secretAccessKey },
@@ -128,18 +135,25 @@ async function crashWorld(options: { faultSeed?: number; copierRetry?: unknown }
     },
     ...(options.copierRetry === undefined ? {} : { copierRetry: options.copierRetry }),
   };
-  return { clock, clouds, config, journalFile };
+  return { clock, clouds, mixed, config, journalFile };
 }
 
-/** Runs the child until `KILL_AFTER_STARTED` copies have started, then kills it with SIGKILL. */
-async function runAndKill(config: unknown): Promise<void> {
-  let started = 0;
-  let killedAt = -1;
+/**
+ * Runs the child until `killWhen` says so of the kinds of the copies started so far (by
+ * default: once `KILL_AFTER_STARTED` have started), then kills it with SIGKILL; returns
+ * those kinds.
+ */
+async function runAndKill(
+  config: unknown,
+  killWhen: (kinds: readonly string[]) => boolean = (kinds) => kinds.length === KILL_AFTER_STARTED,
+): Promise<string[]> {
+  const kinds: string[] = [];
+  let killed = false;
   const first = startChild(config, (l) => {
-    if (l.event !== 'copy-started') return;
-    started += 1;
-    if (started === KILL_AFTER_STARTED) {
-      killedAt = started;
+    if (l.event !== 'copy-started' || killed) return;
+    kinds.push(String(l.kind));
+    if (killWhen(kinds)) {
+      killed = true;
       first.child.kill('SIGKILL');
     }
   });
@@ -147,7 +161,8 @@ async function runAndKill(config: unknown): Promise<void> {
   const firstExit = await first.exited;
   expect(firstExit, 'the first run must die by SIGKILL, not finish').toBeNull();
   expect(first.child.signalCode).toBe('SIGKILL');
-  expect(killedAt).toBe(KILL_AFTER_STARTED);
+  expect(killed).toBe(true);
+  return kinds;
 }
 
 /** Runs the child to its end; returns its last line. */
@@ -204,6 +219,43 @@ describe('orchestrator crash test', () => {
     const journal = await openSqliteJournal(journalFile);
     expect(await journal.listUnfinished('crash')).toEqual([]);
     await journal.close();
+  }, 120_000);
+
+  it('SIGKILL mid-run of a batch mixing snapshots and images: the rerun finds the image copies the journal holds; none made twice', async () => {
+    const IMAGES = 8;
+    const { clouds, mixed, config, journalFile } = await crashWorld({ images: IMAGES });
+    // Killed once a few image copies have started (images plan after their snapshots' reads).
+    await runAndKill(config, (kinds) => kinds.filter((k) => k === 'image').length === 4);
+
+    // The journal holds image copies started and not finished, each with its image id.
+    const before = await openSqliteJournal(journalFile);
+    const openImages = (await before.listUnfinished('crash')).filter(
+      (e) => e.kind === 'image' && e.destination !== undefined,
+    );
+    await before.close();
+    expect(openImages.length).toBeGreaterThan(0);
+    for (const e of openImages)
+      expect(e.destination).toMatchObject({ imageId: expect.stringMatching(/^(ami|m)-/) });
+    const imagesInClouds = imageCopies(clouds.ec2).length + imageCopies(clouds.ecs).length;
+    expect(imagesInClouds).toBeGreaterThanOrEqual(openImages.length);
+
+    const done = await runToEnd(config);
+    expect(done.resumed).toBe(true);
+    const results = done.results as (ChildResult & ResultFacts)[];
+    expect(results.filter((r) => r.outcome !== 'completed')).toEqual([]);
+    // Every image copy the journal held is tracked, not sent again.
+    const resumedImages = results.filter((r) => r.kind === 'image' && r.resumed);
+    expect(resumedImages.length).toBeGreaterThanOrEqual(openImages.length);
+    for (const e of openImages) {
+      const r = results.find((x) => x.clientToken === e.clientToken)!;
+      expect(r).toMatchObject({ kind: 'image', resumed: true, attempts: 0, destination: e.destination });
+    }
+    const items = mixed!.mixedItems();
+    assertOneCopyPerToken(clouds.ec2, items, results);
+    assertOneCopyPerToken(clouds.ecs, items, results);
+    expect(
+      clouds.ec2.world.requests.count('CopyImage') + clouds.ecs.world.requests.count('CopyImage'),
+    ).toBeLessThan(2 * IMAGES + 2);
   }, 120_000);
 
   it('SIGKILL mid-run with faults at twice the chaos rates: reruns finish every copy, none doubled, none lost', async () => {

@@ -39,8 +39,22 @@ export interface TwoClouds {
 /** Sizes cycle through a few values so copies end at different times. */
 const sizeOf = (i: number) => [8, 16, 24, 40, 64][i % 5]!;
 
-export function twoClouds(clock: Clock, perCloud: number, options: { faultSeed?: number } = {}): TwoClouds {
-  const ec2 = new Ec2Simulator({ clock, faultSeed: options.faultSeed ?? 7 });
+/** Simulator settings: the fault seed, and EC2's per-region copy limits (snapshots, AMIs). */
+export interface TwoCloudsOptions {
+  readonly faultSeed?: number;
+  readonly ec2CopyLimit?: number;
+  readonly ec2ImageCopyLimit?: number;
+}
+
+export function twoClouds(clock: Clock, perCloud: number, options: TwoCloudsOptions = {}): TwoClouds {
+  const ec2 = new Ec2Simulator({
+    clock,
+    faultSeed: options.faultSeed ?? 7,
+    ...(options.ec2CopyLimit !== undefined ? { copyLimitPerRegion: options.ec2CopyLimit } : {}),
+    ...(options.ec2ImageCopyLimit !== undefined
+      ? { imageCopyLimitPerRegion: options.ec2ImageCopyLimit }
+      : {}),
+  });
   ec2.addRegions(AWS_SOURCE, ...AWS_DESTINATIONS);
   const awsAccount = ec2.addAccount({ id: '111111111111' });
   const awsSources = Array.from({ length: perCloud }, (_, i) =>

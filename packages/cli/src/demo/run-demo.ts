@@ -14,8 +14,13 @@ import {
   type SnapshotCopier,
 } from '@snapcopy/core';
 import type { LedgerEntry } from '@snapcopy/testkit';
-import { createCliRegistry, createCopier, loadCapabilities } from '../composition-root.js';
-import { PROVIDER_NAMES, PROVIDERS, type ProviderName } from '../providers.js';
+import {
+  createCliRegistry,
+  createCopier,
+  loadCapabilities,
+  loadImageCapabilities,
+} from '../composition-root.js';
+import { PROVIDER_NAMES, type ProviderName } from '../providers.js';
 import { encryptionWords, gib, ref, seconds } from '../output/format.js';
 import type { Output } from '../output/output-mode.js';
 import { createProgressBoard, type ProgressBoard } from '../output/progress-board.js';
@@ -142,10 +147,7 @@ export async function runDemoScenarios(options: DemoRunOptions): Promise<DemoOut
   output.line(capabilitiesTable(output.mode, manifests, CAPABILITY_KEYS));
   header(output, 'What each provider can do with machine images (image manifests)');
   const imageManifests = await Promise.all(
-    PROVIDER_NAMES.map(async (name) => ({
-      name,
-      capabilities: (await PROVIDERS[name].loadImages()).capabilities,
-    })),
+    PROVIDER_NAMES.map(async (name) => ({ name, capabilities: await loadImageCapabilities(name) })),
   );
   output.line(imageCapabilitiesTable(output.mode, imageManifests));
 

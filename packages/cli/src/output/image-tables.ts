@@ -76,7 +76,7 @@ export function imageCapabilitiesTable(
     ['image capability', ...manifests.map((m) => m.name)],
     IMAGE_CAPABILITY_KEYS.map((key) => [
       key,
-      ...manifests.map((m) => capabilityWords(m.capabilities[key] as Capabilities[keyof Capabilities])),
+      ...manifests.map((m) => capabilityWords(m.capabilities[key] as Capabilities[keyof Capabilities], key)),
     ]),
   );
 }

@@ -114,14 +114,17 @@ export function billableWords(billable: BillableGiB): string {
 export const planCostHeading = (priced: boolean): string =>
   priced ? 'cost' : 'billable (transfer / storage)';
 
-/** A capability value in words: yes/no, ranges, limits. */
-export function capabilityWords(value: Capabilities[keyof Capabilities]): string {
+/**
+ * A capability value in words: yes/no, ranges, limits. Only the concurrency limit uses 0
+ * for "unknown" (both manifests say so); elsewhere 0 is a count (e.g. no snapshot tags).
+ */
+export function capabilityWords(value: Capabilities[keyof Capabilities], key?: string): string {
   if (value === true) return 'yes';
   if (value === false) return 'no';
   if (value === null) return '-';
   if (Array.isArray(value)) return `${value[0]}-${value[1]}`;
   if (typeof value === 'object') return `${value.min}-${value.max} step ${value.step}`;
-  if (typeof value === 'number' && value === 0) return '0 (unknown)';
+  if (value === 0 && key === 'maxConcurrentCopiesPerRegion') return '0 (unknown)';
   return String(value);
 }
 
@@ -131,7 +134,7 @@ export function capabilitiesTable(
   manifests: readonly { readonly name: string; readonly capabilities: Capabilities }[],
   keys: readonly (keyof Capabilities)[],
 ): string {
-  const rows = keys.map((key) => [key, ...manifests.map((m) => capabilityWords(m.capabilities[key]))]);
+  const rows = keys.map((key) => [key, ...manifests.map((m) => capabilityWords(m.capabilities[key], key))]);
   const table = newTable(mode, ['capability', ...manifests.map((m) => m.name)], rows);
   for (const row of rows) table.push(row);
   return table.toString();

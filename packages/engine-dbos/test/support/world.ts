@@ -8,6 +8,7 @@ import type { WorkerOptions } from '@snapcopy/engine-dbos';
 import {
   hexId,
   ReferenceCloud,
+  ReferenceImageCopier,
   ReferenceSnapshotCopier,
   referenceCapabilities,
   ScaledClock,
@@ -41,6 +42,8 @@ export function referenceWorld(options: { regionLimit?: number; nativeTokens?: b
       capabilities: defineCapabilities({ ...referenceCapabilities(cloud), consistencyWindowMs: 30_000 }),
       retry,
     });
+  /** An image copier on the same cloud and credentials (its copies are made of snapshot copies). */
+  const makeImageCopier = () => new ReferenceImageCopier({ cloud, credentials, clock, retry });
   const source = (sizeGiB = 5): string => {
     const volumeId = `vol-${hexId(12)}`;
     cloud.world.addVolume({
@@ -68,7 +71,16 @@ export function referenceWorld(options: { regionLimit?: number; nativeTokens?: b
         destination: { region },
       }),
     );
-  return { clock, cloud, makeCopier, source, requests };
+  let images = 0;
+  /** An image in the source region over one new source snapshot of `sizeGiB`. */
+  const imageSource = (sizeGiB = 5): string =>
+    cloud.images.add({
+      account: ACCOUNT,
+      region: SOURCE_REGION,
+      name: `image-${++images}`,
+      snapshotIds: [source(sizeGiB)],
+    }).id;
+  return { clock, cloud, makeCopier, makeImageCopier, source, imageSource, requests };
 }
 
 export type World = ReturnType<typeof referenceWorld>;
