@@ -15,6 +15,7 @@ import type { Awaitable, ConformanceFaults, ConformanceHarness, SourceFixture } 
 import type { ImageConformanceHarness, SourceImageFixture } from './image-harness.js';
 import { expectNoImageCopyOf, plainImageCopy, waitForImage } from './image-support.js';
 import {
+  type CopyingHarness,
   check,
   expectCode,
   expectNoCopyOf,
@@ -24,6 +25,7 @@ import {
   plainCopy,
   type RequestLogHolder,
   recorded,
+  refusedUnless,
   rejection,
   requestMark,
   startCopy,
@@ -112,6 +114,60 @@ export const IMAGE_KIND: CopyKind<
   expectNoCopyOf: expectNoImageCopyOf,
   missingRef: (h, region) => ({ region, imageId: h.fixtures.missingImageId(region) }),
 };
+
+/** What names a case: its stable id, its group and what it checks, in words. */
+export interface CaseLabel {
+  readonly id: string;
+  readonly group: string;
+  readonly name: string;
+}
+
+/** A case of either suite, for the harness of its kind. */
+export interface KindCaseOf<H> extends CaseLabel {
+  run(h: H, ctx: ConformanceContext): Promise<void>;
+}
+
+/** How a capability case makes its request and judges the copy when the flag is true. */
+export interface FlagCaseSpec<H extends FlagHarness<Req, Hd>, Req, Hd, P extends { readonly request: Req }> {
+  /** The flag of the harness's manifest the case is about. */
+  flag(caps: H['copier']['capabilities']): boolean;
+  /** What the refusal is called in messages when the flag is false. */
+  readonly refusal: string;
+  /** A source and the request that needs the flag (with whatever `verify` needs). */
+  prepare(h: H): Promise<P>;
+  /** The copy's effect in the cloud, once the request was copied with the flag true. */
+  verify(h: H, ctx: ConformanceContext, handle: Hd, prepared: P): Promise<void>;
+}
+
+/** A harness (of either kind) whose copier has a manifest and plans and copies `Req`. */
+type FlagHarness<Req, Hd> = CopyingHarness<Req> & {
+  readonly copier: { readonly capabilities: object; copy(request: Req): Promise<Hd> };
+};
+
+/**
+ * A capability case of either kind for a flag the request alone shows: with the flag false,
+ * `plan` and `copy` are UNSUPPORTED and the cloud sees zero requests (asserted, never
+ * skipped); with it true the copy is started and its effect checked in the cloud. The kind
+ * only fixes the harness's types.
+ */
+export function flagCase<
+  H extends FlagHarness<Req, Hd> & KindHarness<Req, Hd, Ref>,
+  Req,
+  Hd extends Handle,
+  Ref,
+  Src,
+  P extends { readonly request: Req },
+>(_kind: CopyKind<H, Req, Hd, Ref, Src>, label: CaseLabel, spec: FlagCaseSpec<H, Req, Hd, P>): KindCaseOf<H> {
+  return {
+    ...label,
+    async run(h, ctx) {
+      const prepared = await spec.prepare(h);
+      const flag = spec.flag(h.copier.capabilities);
+      if (await refusedUnless(flag, h, ctx, prepared.request, spec.refusal)) return;
+      await spec.verify(h, ctx, await startCopy(h, ctx, prepared.request), prepared);
+    },
+  };
+}
 
 /** A case body over any kind: the kind, a fresh harness of that kind, the case's context. */
 type KindCase = <

@@ -1,5 +1,4 @@
-import { creationDurationMs } from '../sim/snapshot-creation.js';
-import { type SimSnapshot, snapshotOfVolume } from '../sim/world.js';
+import type { SimSnapshot } from '../sim/world.js';
 import { newDataKeyId } from './ids.js';
 import type { Ec2Attachment, Ec2Instance } from './instances.js';
 import type { Ec2RequestContext, Ec2SnapshotExtra, Ec2State } from './state.js';
@@ -44,7 +43,6 @@ export function takeSnapshotSet(
   spec: SnapshotSetSpec,
 ): SimSnapshot[] {
   const { world, volumeMeta, creations } = state;
-  const now = world.clock.now();
   const out: SimSnapshot[] = [];
   selectAttachments(instance, spec).forEach((a, i) => {
     const volume = world.volumes.get(a.volumeId);
@@ -60,19 +58,16 @@ export function takeSnapshotSet(
         break;
       }
     }
-    const changedGiB = earlier ? a.changeGiB : a.usedGiB;
     const extra: Ec2SnapshotExtra = volume.encrypted ? { dataEncryptionKeyId: newDataKeyId() } : {};
     const fixedId = spec.ids?.[i];
-    const snapshot = world.addSnapshot({
+    const snapshot = creations.take(world, volume, { ...a, earlier }, spec.completed, {
       ...(fixedId !== undefined ? { id: fixedId } : {}),
       region: instance.region,
       account: instance.account,
-      ...snapshotOfVolume(volume, a.usedGiB, changedGiB, spec.completed),
       ...(spec.description !== undefined ? { description: spec.description } : {}),
       tags: Object.fromEntries(tags),
       extra: { ...extra, instanceId: instance.id } as Record<string, unknown>,
     });
-    if (!spec.completed) creations.add(snapshot, now + creationDurationMs(world, changedGiB));
     out.push(snapshot);
   });
   return out;

@@ -1,5 +1,4 @@
-import { creationDurationMs } from '../sim/snapshot-creation.js';
-import { type SimSnapshot, snapshotOfVolume } from '../sim/world.js';
+import type { SimSnapshot } from '../sim/world.js';
 import type { EcsState } from './ecs-state.js';
 import { newSnapshotGroupId } from './ids.js';
 import type { EcsOperationContext } from './operation-context.js';
@@ -92,20 +91,17 @@ export function takeSnapshotGroup(state: EcsState, spec: SnapshotGroupSpec): Ecs
       const s = world.snapshots.get(e.id);
       return s !== undefined && s.volumeId === d.diskId && !s.copy;
     });
-    const changedGiB = earlier ? d.changeGiB : d.usedGiB;
     const fixedId = spec.snapshotIds?.[i];
     const instanceId = spec.instanceId ?? instanceOfDisk(state, d.diskId);
-    const s = world.addSnapshot({
+    const s = state.creations.take(world, disk, { ...d, earlier }, spec.completed, {
       ...(fixedId !== undefined ? { id: fixedId } : {}),
       region: spec.region,
       account: spec.account,
-      ...snapshotOfVolume(disk, d.usedGiB, changedGiB, spec.completed),
       ...(disk.diskType !== undefined ? { diskType: disk.diskType } : {}),
       tags: Object.fromEntries(spec.snapshotTags ?? []),
       extra: { ...(instanceId !== undefined ? { instanceId } : {}) },
     });
     state.register(s);
-    if (!spec.completed) state.creations.add(s, now + creationDurationMs(world, changedGiB));
     return s;
   });
   const group: EcsSnapshotGroup = {

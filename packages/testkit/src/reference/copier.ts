@@ -126,13 +126,12 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
       req.source.snapshotId,
     ]);
     if (!found || (req.source.account !== undefined && found.ownerAccount !== req.source.account)) {
-      throw new SnapcopyError(
-        'NOT_FOUND',
-        `snapshot ${req.source.snapshotId} not found in ${req.source.region}`,
-        {
-          provider: this.provider,
-          providerCode: 'InvalidSnapshot.NotFound',
-        },
+      throw referenceNotFound(
+        this.provider,
+        'snapshot',
+        req.source.snapshotId,
+        'not found in',
+        req.source.region,
       );
     }
     return found;
@@ -275,10 +274,7 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
 
   protected override async _delete(copy: ObservedCopy): Promise<void> {
     if (this.cloud.deleteSnapshot(this.credentials, copy.region, copy.id) === 'absent') {
-      throw new SnapcopyError('NOT_FOUND', `snapshot ${copy.id} does not exist in ${copy.region}`, {
-        provider: this.provider,
-        providerCode: 'InvalidSnapshot.NotFound',
-      });
+      throw referenceNotFound(this.provider, 'snapshot', copy.id, 'does not exist in', copy.region);
     }
   }
 
@@ -339,6 +335,20 @@ export function planReferenceSnapshotCopy(
       outcome.encrypted ? `the copy is encrypted (${outcome.keySource})` : 'the copy is not encrypted',
     ],
   };
+}
+
+/** NOT_FOUND for a snapshot or image the reference cloud lacks, with EC2's code for it. */
+export function referenceNotFound(
+  provider: string,
+  noun: 'snapshot' | 'image',
+  id: string,
+  how: 'not found in' | 'does not exist in',
+  region: string,
+): SnapcopyError {
+  return new SnapcopyError('NOT_FOUND', `${noun} ${id} ${how} ${region}`, {
+    provider,
+    providerCode: noun === 'snapshot' ? 'InvalidSnapshot.NotFound' : 'InvalidImage.NotFound',
+  });
 }
 
 /** A reference cloud error (or anything else) in snapcopy's closed set. */

@@ -16,7 +16,12 @@ import {
   totalOfSnapshots,
 } from '@snapcopy/core';
 import type { ReferenceCloud, ReferenceCredentials } from './cloud.js';
-import { mapReferenceError, planReferenceSnapshotCopy, REFERENCE_PROVIDER } from './copier.js';
+import {
+  mapReferenceError,
+  planReferenceSnapshotCopy,
+  REFERENCE_PROVIDER,
+  referenceNotFound,
+} from './copier.js';
 import type { ReferenceImageView } from './images.js';
 import { REFERENCE_SHARED_TAG_PREFIX } from './images.js';
 
@@ -81,10 +86,7 @@ export class ReferenceImageCopier extends AbstractImageCopier {
   protected describeSource(req: NormalizedImageCopyRequest): ReferenceImageView {
     const [found] = this.cloud.describeImages(this.credentials, req.source.region, [req.source.imageId]);
     if (!found || (req.source.account !== undefined && found.ownerAccount !== req.source.account)) {
-      throw new SnapcopyError('NOT_FOUND', `image ${req.source.imageId} not found in ${req.source.region}`, {
-        provider: this.provider,
-        providerCode: 'InvalidImage.NotFound',
-      });
+      throw referenceNotFound(this.provider, 'image', req.source.imageId, 'not found in', req.source.region);
     }
     return found;
   }
@@ -242,10 +244,7 @@ export class ReferenceImageCopier extends AbstractImageCopier {
 
   protected override async _delete(copy: ObservedCopy): Promise<void> {
     if (this.cloud.deleteImage(this.credentials, copy.region, copy.id) === 'absent') {
-      throw new SnapcopyError('NOT_FOUND', `image ${copy.id} does not exist in ${copy.region}`, {
-        provider: this.provider,
-        providerCode: 'InvalidImage.NotFound',
-      });
+      throw referenceNotFound(this.provider, 'image', copy.id, 'does not exist in', copy.region);
     }
   }
 

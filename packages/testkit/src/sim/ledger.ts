@@ -1,3 +1,5 @@
+import { AppendOnlyLog } from './append-log.js';
+
 /** What one copy was billed for, as the simulated cloud computed it. */
 export interface LedgerEntry {
   readonly at: number;
@@ -21,15 +23,9 @@ export interface LedgerEntry {
 }
 
 /** The billing ledger of a simulated cloud. */
-export class BillingLedger {
-  readonly #entries: LedgerEntry[] = [];
-
+export class BillingLedger extends AppendOnlyLog<LedgerEntry> {
   charge(entry: LedgerEntry): void {
-    this.#entries.push(entry);
-  }
-
-  entries(): readonly LedgerEntry[] {
-    return this.#entries;
+    this.append(entry);
   }
 
   /** Revises the charge of a copy that ended without a snapshot (no-op when it was not billed). */
@@ -38,14 +34,14 @@ export class BillingLedger {
     outcome: NonNullable<LedgerEntry['settled']>,
     revise: (entry: LedgerEntry) => Pick<LedgerEntry, 'transferGiB' | 'storageGiB' | 'timeBasedGiB'>,
   ): void {
-    const i = this.#entries.findIndex((e) => e.snapshotId === snapshotId);
-    const entry = this.#entries[i];
+    const i = this.list.findIndex((e) => e.snapshotId === snapshotId);
+    const entry = this.list[i];
     if (!entry || entry.settled !== undefined) return;
-    this.#entries[i] = { ...entry, ...revise(entry), settled: outcome };
+    this.list[i] = { ...entry, ...revise(entry), settled: outcome };
   }
 
   /** The entry for a copy, if it was billed. */
   forSnapshot(snapshotId: string): LedgerEntry | undefined {
-    return this.#entries.find((e) => e.snapshotId === snapshotId);
+    return this.list.find((e) => e.snapshotId === snapshotId);
   }
 }

@@ -1,3 +1,5 @@
+import { AppendOnlyLog } from './append-log.js';
+
 /** One request a simulator received, as the cloud saw it. */
 export interface RequestLogEntry {
   /** Virtual time of the request, ms since the epoch. */
@@ -55,30 +57,22 @@ export function requestRecorder(
 }
 
 /** Append-only log of requests with simple queries for tests. */
-export class RequestLog {
-  readonly #entries: RequestLogEntry[] = [];
-
+export class RequestLog extends AppendOnlyLog<RequestLogEntry> {
   record(entry: RequestLogEntry): void {
-    this.#entries.push(entry);
-  }
-
-  /** All entries, oldest first. */
-  entries(): readonly RequestLogEntry[] {
-    return this.#entries;
+    this.append(entry);
   }
 
   /** Entries for one operation (or all), optionally since an index. */
   count(operation?: string, since = 0): number {
-    return this.#entries.slice(since).filter((e) => operation === undefined || e.operation === operation)
-      .length;
+    return this.list.slice(since).filter((e) => operation === undefined || e.operation === operation).length;
   }
 
   /** Current length: pass it to `count(op, since)` to count what a block of code sent. */
   get size(): number {
-    return this.#entries.length;
+    return this.list.length;
   }
 
   clear(): void {
-    this.#entries.length = 0;
+    this.list.length = 0;
   }
 }

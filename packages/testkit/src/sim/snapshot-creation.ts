@@ -1,4 +1,4 @@
-import type { SimSnapshot, SimWorld } from './world.js';
+import { type SimSnapshot, type SimVolume, type SimWorld, snapshotOfVolume } from './world.js';
 
 interface Creation {
   readonly startedAt: number;
@@ -17,6 +17,27 @@ export class SnapshotCreations {
   /** Starts tracking `s` (already in the world as `pending`) until `doneAt`. */
   add(s: SimSnapshot, doneAt: number): void {
     this.#pending.set(s.id, { startedAt: s.startedAt, doneAt });
+  }
+
+  /**
+   * Adds a snapshot of `volume` taken now (EC2 CreateSnapshots, ECS CreateSnapshotGroup): it
+   * holds the volume's used data the first time, only the change once an `earlier` snapshot
+   * exists; `pending` and tracked here until taken, unless `completed`.
+   */
+  take(
+    world: SimWorld,
+    volume: SimVolume,
+    data: { readonly usedGiB: number; readonly changeGiB: number; readonly earlier: boolean },
+    completed: boolean | undefined,
+    fields: Omit<Parameters<SimWorld['addSnapshot']>[0], keyof ReturnType<typeof snapshotOfVolume>>,
+  ): SimSnapshot {
+    const changedGiB = data.earlier ? data.changeGiB : data.usedGiB;
+    const s = world.addSnapshot({
+      ...fields,
+      ...snapshotOfVolume(volume, data.usedGiB, changedGiB, completed),
+    });
+    if (!completed) this.add(s, world.clock.now() + creationDurationMs(world, changedGiB));
+    return s;
   }
 
   /** Snapshots still being taken. */

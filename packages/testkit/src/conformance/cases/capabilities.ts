@@ -1,6 +1,13 @@
-import { type CopyHandle, type CopyRequestInput, isSnapcopyError, LINEAGE_TAGS } from '@snapcopy/core';
+import {
+  type Capabilities,
+  type CopyHandle,
+  type CopyRequestInput,
+  isSnapcopyError,
+  LINEAGE_TAGS,
+} from '@snapcopy/core';
 import type { ConformanceCase, ConformanceContext } from '../case.js';
 import type { ConformanceHarness, FixtureKey } from '../harness.js';
+import { flagCase, SNAPSHOT_KIND } from '../kind-cases.js';
 import {
   check,
   encryptedRoute,
@@ -28,17 +35,24 @@ async function copyInRegion(h: ConformanceHarness, key: FixtureKey, encrypted: b
   return { region, source, request };
 }
 
-/** Unless `flag`, a plain copy with `extra` must be UNSUPPORTED with zero requests. */
-async function plainRefusedUnless(
-  flag: boolean,
-  h: ConformanceHarness,
-  ctx: ConformanceContext,
+/**
+ * The run of a case about a request field: unless `flag`, a plain copy with `extra` must be
+ * UNSUPPORTED with zero requests; with the flag, `whenTrue` checks the field's effect.
+ */
+function requestFieldRun(
+  flag: (caps: Capabilities) => boolean,
   extra: Partial<CopyRequestInput>,
-  what: string,
-): Promise<boolean> {
-  if (flag) return false;
-  const { request } = await plainCopy(h, {}, extra);
-  return refusedUnless(false, h, ctx, request, what);
+  refusal: string,
+  whenTrue: (h: ConformanceHarness, ctx: ConformanceContext, caps: Capabilities) => Promise<void>,
+): ConformanceCase['run'] {
+  return async (h, ctx) => {
+    const caps = h.copier.capabilities;
+    if (!flag(caps)) {
+      const { request } = await plainCopy(h, {}, extra);
+      return expectUnsupportedWithZeroRequests(h, ctx, request, refusal);
+    }
+    await whenTrue(h, ctx, caps);
+  };
 }
 
 /**
@@ -84,30 +98,36 @@ async function keyedCopyCase(
  * copy). A false flag is asserted, never skipped.
  */
 export const capabilityCases: readonly ConformanceCase[] = [
-  {
-    id: 'capability.crossRegionCopy',
-    group: 'capabilities',
-    name: 'crossRegionCopy: a copy lands in the other region when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const [from, to] = h.fixtures.regions;
-      const source = await h.fixtures.createSource({ region: from });
-      const request: CopyRequestInput = { source: source.ref, destination: { region: to } };
-      const refusal = 'cross-region copy with crossRegionCopy false';
-      if (await refusedUnless(h.copier.capabilities.crossRegionCopy, h, ctx, request, refusal)) return;
-      const handle = await startCopy(h, ctx, request);
-      check(handle.region === to, `the handle names region ${handle.region}, not the destination ${to}`);
-      const copy = await mustExist(h, to, handle.snapshotId, 'cross-region copy');
-      check(
-        copy.copyOf?.snapshotId === source.ref.snapshotId,
-        'the copy in truth is not a copy of the source',
-      );
-      expectCompleted(await waitFor(h, ctx, handle));
-      check(
-        (await mustExist(h, to, handle.snapshotId, 'after wait')).state === 'completed',
-        'truth does not show the copy completed',
-      );
+  flagCase(
+    SNAPSHOT_KIND,
+    {
+      id: 'capability.crossRegionCopy',
+      group: 'capabilities',
+      name: 'crossRegionCopy: a copy lands in the other region when true; UNSUPPORTED with zero requests when false',
     },
-  },
+    {
+      flag: (caps) => caps.crossRegionCopy,
+      refusal: 'cross-region copy with crossRegionCopy false',
+      async prepare(h) {
+        const [from, to] = h.fixtures.regions;
+        const source = await h.fixtures.createSource({ region: from });
+        return { to, source, request: { source: source.ref, destination: { region: to } } };
+      },
+      async verify(h, ctx, handle, { to, source }) {
+        check(handle.region === to, `the handle names region ${handle.region}, not the destination ${to}`);
+        const copy = await mustExist(h, to, handle.snapshotId, 'cross-region copy');
+        check(
+          copy.copyOf?.snapshotId === source.ref.snapshotId,
+          'the copy in truth is not a copy of the source',
+        );
+        expectCompleted(await waitFor(h, ctx, handle));
+        check(
+          (await mustExist(h, to, handle.snapshotId, 'after wait')).state === 'completed',
+          'truth does not show the copy completed',
+        );
+      },
+    },
+  ),
   {
     id: 'capability.sameRegionStandardCopy',
     group: 'capabilities',
@@ -146,23 +166,26 @@ export const capabilityCases: readonly ConformanceCase[] = [
       );
     },
   },
-  {
-    id: 'capability.sameRegionEncryptedCopy',
-    group: 'capabilities',
-    name: 'sameRegionEncryptedCopy: an encrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const { region, request } = await copyInRegion(h, 'customer', true);
-      const refusal = 'same-region encrypted copy with the flag false';
-      if (await refusedUnless(h.copier.capabilities.sameRegionEncryptedCopy, h, ctx, request, refusal))
-        return;
-      const handle = await startCopy(h, ctx, request);
-      const copy = await mustExist(h, region, handle.snapshotId, 'same-region encrypted copy');
-      check(
-        copy.region === region && copy.encrypted,
-        'the same-region copy must be encrypted, in the source region',
-      );
+  flagCase(
+    SNAPSHOT_KIND,
+    {
+      id: 'capability.sameRegionEncryptedCopy',
+      group: 'capabilities',
+      name: 'sameRegionEncryptedCopy: an encrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
     },
-  },
+    {
+      flag: (caps) => caps.sameRegionEncryptedCopy,
+      refusal: 'same-region encrypted copy with the flag false',
+      prepare: (h) => copyInRegion(h, 'customer', true),
+      async verify(h, _ctx, handle, { region }) {
+        const copy = await mustExist(h, region, handle.snapshotId, 'same-region encrypted copy');
+        check(
+          copy.region === region && copy.encrypted,
+          'the same-region copy must be encrypted, in the source region',
+        );
+      },
+    },
+  ),
   {
     id: 'capability.encryptOnCopy',
     group: 'capabilities',
@@ -221,101 +244,86 @@ export const capabilityCases: readonly ConformanceCase[] = [
     id: 'capability.retentionPeriod',
     group: 'capabilities',
     name: 'retentionPeriod: the copy carries the retention asked for when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const caps = h.copier.capabilities;
-      if (
-        await plainRefusedUnless(
-          caps.retentionPeriod,
-          h,
-          ctx,
-          { retentionDays: 7 },
-          'retentionDays with retentionPeriod false',
-        )
-      )
-        return;
-      const [min, max] = caps.retentionDaysRange ?? [1, 1];
-      for (const days of [min, max]) {
-        const { request } = await plainCopy(h, {}, { retentionDays: days });
-        const handle = await startCopy(h, ctx, request);
-        const copy = await mustExist(h, handle.region, handle.snapshotId, 'copy with retention');
-        check(copy.retentionDays === days, `the copy has retention ${copy.retentionDays}, asked for ${days}`);
-      }
-    },
+    run: requestFieldRun(
+      (caps) => caps.retentionPeriod,
+      { retentionDays: 7 },
+      'retentionDays with retentionPeriod false',
+      async (h, ctx, caps) => {
+        const [min, max] = caps.retentionDaysRange ?? [1, 1];
+        for (const days of [min, max]) {
+          const { request } = await plainCopy(h, {}, { retentionDays: days });
+          const handle = await startCopy(h, ctx, request);
+          const copy = await mustExist(h, handle.region, handle.snapshotId, 'copy with retention');
+          check(
+            copy.retentionDays === days,
+            `the copy has retention ${copy.retentionDays}, asked for ${days}`,
+          );
+        }
+      },
+    ),
   },
   {
     id: 'capability.timeBasedCopy',
     group: 'capabilities',
     name: 'timeBasedCopy: the copy carries the completion duration asked for when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const caps = h.copier.capabilities;
-      if (
-        await plainRefusedUnless(
-          caps.timeBasedCopy,
-          h,
-          ctx,
-          { completionDurationMinutes: 60 },
-          'completionDurationMinutes with timeBasedCopy false',
-        )
-      )
-        return;
-      const minutes = Math.max(15, caps.completionDurationMinutes?.min ?? 15);
-      const { request } = await plainCopy(h, {}, { completionDurationMinutes: minutes });
-      const plan = await h.copier.plan(request);
-      check(
-        plan.timeBased?.completionDurationMinutes === minutes,
-        'the plan does not show the time-based copy',
-      );
-      const handle = await startCopy(h, ctx, request);
-      const copy = await mustExist(h, handle.region, handle.snapshotId, 'time-based copy');
-      check(
-        copy.completionDurationMinutes === minutes,
-        `the copy has duration ${copy.completionDurationMinutes}, asked for ${minutes}`,
-      );
-    },
+    run: requestFieldRun(
+      (caps) => caps.timeBasedCopy,
+      { completionDurationMinutes: 60 },
+      'completionDurationMinutes with timeBasedCopy false',
+      async (h, ctx, caps) => {
+        const minutes = Math.max(15, caps.completionDurationMinutes?.min ?? 15);
+        const { request } = await plainCopy(h, {}, { completionDurationMinutes: minutes });
+        const plan = await h.copier.plan(request);
+        check(
+          plan.timeBased?.completionDurationMinutes === minutes,
+          'the plan does not show the time-based copy',
+        );
+        const handle = await startCopy(h, ctx, request);
+        const copy = await mustExist(h, handle.region, handle.snapshotId, 'time-based copy');
+        check(
+          copy.completionDurationMinutes === minutes,
+          `the copy has duration ${copy.completionDurationMinutes}, asked for ${minutes}`,
+        );
+      },
+    ),
   },
   {
     id: 'capability.tagsOnCopy',
     group: 'capabilities',
     name: 'tagsOnCopy: maxUserTags tags and the lineage tags are on the copy when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const caps = h.copier.capabilities;
-      if (
-        await plainRefusedUnless(
-          caps.tagsOnCopy,
-          h,
-          ctx,
-          { tags: { team: 'storage' } },
-          'tags with tagsOnCopy false',
-        )
-      )
-        return;
-      const count = Math.max(1, Math.min(50, caps.maxUserTags));
-      const tags = Object.fromEntries(
-        Array.from({ length: count }, (_, i) => [`conformance-${i}`, `value-${i}`]),
-      );
-      const clientToken = freshToken('tags');
-      const { request, source } = await plainCopy(h, {}, { tags, clientToken });
-      const handle = await startCopy(h, ctx, request);
-      const copy = await mustExist(h, handle.region, handle.snapshotId, 'tagged copy');
-      for (const [k, v] of Object.entries(tags)) {
-        check(
-          copy.tags[k] === v,
-          `tag ${k} is ${JSON.stringify(copy.tags[k])} on the copy, expected ${JSON.stringify(v)}`,
+    run: requestFieldRun(
+      (caps) => caps.tagsOnCopy,
+      { tags: { team: 'storage' } },
+      'tags with tagsOnCopy false',
+      async (h, ctx, caps) => {
+        const count = Math.max(1, Math.min(50, caps.maxUserTags));
+        const tags = Object.fromEntries(
+          Array.from({ length: count }, (_, i) => [`conformance-${i}`, `value-${i}`]),
         );
-      }
-      check(
-        copy.tags[LINEAGE_TAGS.clientToken] === clientToken,
-        'the client-token lineage tag is missing from the copy',
-      );
-      check(
-        copy.tags[LINEAGE_TAGS.sourceSnapshot] === source.ref.snapshotId,
-        'the source-snapshot lineage tag is missing from the copy',
-      );
-      check(
-        copy.tags[LINEAGE_TAGS.sourceRegion] === source.ref.region,
-        'the source-region lineage tag is missing from the copy',
-      );
-    },
+        const clientToken = freshToken('tags');
+        const { request, source } = await plainCopy(h, {}, { tags, clientToken });
+        const handle = await startCopy(h, ctx, request);
+        const copy = await mustExist(h, handle.region, handle.snapshotId, 'tagged copy');
+        for (const [k, v] of Object.entries(tags)) {
+          check(
+            copy.tags[k] === v,
+            `tag ${k} is ${JSON.stringify(copy.tags[k])} on the copy, expected ${JSON.stringify(v)}`,
+          );
+        }
+        check(
+          copy.tags[LINEAGE_TAGS.clientToken] === clientToken,
+          'the client-token lineage tag is missing from the copy',
+        );
+        check(
+          copy.tags[LINEAGE_TAGS.sourceSnapshot] === source.ref.snapshotId,
+          'the source-snapshot lineage tag is missing from the copy',
+        );
+        check(
+          copy.tags[LINEAGE_TAGS.sourceRegion] === source.ref.region,
+          'the source-region lineage tag is missing from the copy',
+        );
+      },
+    ),
   },
   {
     id: 'capability.crossAccountCopy',

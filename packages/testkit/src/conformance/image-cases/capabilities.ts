@@ -1,6 +1,7 @@
-import type { ImageCopyRequestInput } from '@snapcopy/core';
+import type { ImageCapabilities, ImageCopyRequestInput } from '@snapcopy/core';
 import type { ConformanceContext } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
+import type { TruthSnapshot } from '../harness.js';
 import type { ImageConformanceHarness, SourceDiskSpec } from '../image-harness.js';
 import {
   backingSnapshotsOf,
@@ -9,6 +10,7 @@ import {
   plainImageCopy,
   waitForImage,
 } from '../image-support.js';
+import { flagCase, IMAGE_KIND } from '../kind-cases.js';
 import {
   check,
   expectCompleted,
@@ -67,66 +69,109 @@ async function encryptedCopyCase(
   }
 }
 
+/** A flag whose effect is on every backing snapshot: a two-disk image copied with `extra`. */
+function backingSnapshotsCase<E extends Partial<ImageCopyRequestInput>>(spec: {
+  readonly id: string;
+  readonly name: string;
+  flag(caps: ImageCapabilities): boolean;
+  extra(caps: ImageCapabilities): E;
+  readonly refusal: string;
+  /** What the copy is called if the cloud lacks it. */
+  readonly made: string;
+  each(snapshot: TruthSnapshot | undefined, extra: E): boolean;
+  message(extra: E): string;
+}) {
+  return flagCase(
+    IMAGE_KIND,
+    { id: spec.id, group: 'image capabilities', name: spec.name },
+    {
+      flag: spec.flag,
+      refusal: spec.refusal,
+      async prepare(h) {
+        const extra = spec.extra(h.copier.capabilities);
+        return { extra, ...(await plainImageCopy(h, { disks: [{}, {}] }, extra)) };
+      },
+      async verify(h, _ctx, handle, { extra }) {
+        const image = await mustExistImage(h, handle.region, handle.imageId, spec.made);
+        const snapshots = await backingSnapshotsOf(h, image);
+        check(snapshots.length === 2 && snapshots.every((s) => spec.each(s, extra)), spec.message(extra));
+      },
+    },
+  );
+}
+
 /**
  * One case per image capability flag. A true flag: the feature works and its effect is in the
  * cloud-side truth. A false flag: the call fails (UNSUPPORTED with zero requests when the
  * request alone shows it, else refused with no copy or delete). Asserted, never skipped.
  */
 export const imageCapabilityCases: readonly ImageConformanceCase[] = [
-  {
-    id: 'image.capability.crossRegionCopy',
-    group: 'image capabilities',
-    name: 'crossRegionCopy: the copy and its snapshots land in the other region when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const [from, to] = h.fixtures.regions;
-      const source = await h.fixtures.createSourceImage({ region: from, disks: [{}, { sizeGiB: 2 }] });
-      const request: ImageCopyRequestInput = { source: source.ref, destination: { region: to } };
-      const refusal = 'cross-region image copy with the flag false';
-      if (await refusedUnless(h.copier.capabilities.crossRegionCopy, h, ctx, request, refusal)) return;
-      const handle = await startCopy(h, ctx, request);
-      check(
-        handle.region === to && handle.sourceImageId === source.ref.imageId,
-        'the handle does not name the copy',
-      );
-      const image = await mustExistImage(h, to, handle.imageId, 'cross-region image copy');
-      check(
-        image.copyOf?.imageId === source.ref.imageId,
-        'the image in the cloud is not a copy of the source',
-      );
-      expectCompleted(await waitForImage(h, ctx, handle));
-      const after = await mustExistImage(h, to, handle.imageId, 'after wait');
-      check(after.state === 'completed', `the cloud shows the copy ${after.state}`);
-      const snapshots = await backingSnapshotsOf(h, after);
-      check(
-        snapshots.length === 2 && snapshots.every((s) => s?.region === to && s.state === 'completed'),
-        'the copy must have two completed backing snapshots in the destination',
-      );
-      check(
-        snapshots.map((s) => s?.copyOf?.snapshotId).join() ===
-          source.snapshots.map((s) => s.snapshotId).join(),
-        'the backing snapshots are not copies of the source snapshots, in disk order',
-      );
+  flagCase(
+    IMAGE_KIND,
+    {
+      id: 'image.capability.crossRegionCopy',
+      group: 'image capabilities',
+      name: 'crossRegionCopy: the copy and its snapshots land in the other region when true; UNSUPPORTED with zero requests when false',
     },
-  },
-  {
-    id: 'image.capability.sameRegionCopy',
-    group: 'image capabilities',
-    name: 'sameRegionCopy: a copy within the source region when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const source = await h.fixtures.createSourceImage({ region });
-      const request: ImageCopyRequestInput = { source: source.ref, destination: { region } };
-      const refusal = 'same-region image copy with the flag false';
-      if (await refusedUnless(h.copier.capabilities.sameRegionCopy, h, ctx, request, refusal)) return;
-      const handle = await startCopy(h, ctx, request);
-      check(handle.imageId !== source.ref.imageId, 'a same-region copy must be a new image');
-      const image = await mustExistImage(h, region, handle.imageId, 'same-region image copy');
-      check(
-        image.copyOf?.imageId === source.ref.imageId,
-        'the image in the cloud is not a copy of the source',
-      );
+    {
+      flag: (caps) => caps.crossRegionCopy,
+      refusal: 'cross-region image copy with the flag false',
+      async prepare(h) {
+        const [from, to] = h.fixtures.regions;
+        const source = await h.fixtures.createSourceImage({ region: from, disks: [{}, { sizeGiB: 2 }] });
+        return { to, source, request: { source: source.ref, destination: { region: to } } };
+      },
+      async verify(h, ctx, handle, { to, source }) {
+        check(
+          handle.region === to && handle.sourceImageId === source.ref.imageId,
+          'the handle does not name the copy',
+        );
+        const image = await mustExistImage(h, to, handle.imageId, 'cross-region image copy');
+        check(
+          image.copyOf?.imageId === source.ref.imageId,
+          'the image in the cloud is not a copy of the source',
+        );
+        expectCompleted(await waitForImage(h, ctx, handle));
+        const after = await mustExistImage(h, to, handle.imageId, 'after wait');
+        check(after.state === 'completed', `the cloud shows the copy ${after.state}`);
+        const snapshots = await backingSnapshotsOf(h, after);
+        check(
+          snapshots.length === 2 && snapshots.every((s) => s?.region === to && s.state === 'completed'),
+          'the copy must have two completed backing snapshots in the destination',
+        );
+        check(
+          snapshots.map((s) => s?.copyOf?.snapshotId).join() ===
+            source.snapshots.map((s) => s.snapshotId).join(),
+          'the backing snapshots are not copies of the source snapshots, in disk order',
+        );
+      },
     },
-  },
+  ),
+  flagCase(
+    IMAGE_KIND,
+    {
+      id: 'image.capability.sameRegionCopy',
+      group: 'image capabilities',
+      name: 'sameRegionCopy: a copy within the source region when true; UNSUPPORTED with zero requests when false',
+    },
+    {
+      flag: (caps) => caps.sameRegionCopy,
+      refusal: 'same-region image copy with the flag false',
+      async prepare(h) {
+        const region = h.fixtures.regions[0];
+        const source = await h.fixtures.createSourceImage({ region });
+        return { region, source, request: { source: source.ref, destination: { region } } };
+      },
+      async verify(h, _ctx, handle, { region, source }) {
+        check(handle.imageId !== source.ref.imageId, 'a same-region copy must be a new image');
+        const image = await mustExistImage(h, region, handle.imageId, 'same-region image copy');
+        check(
+          image.copyOf?.imageId === source.ref.imageId,
+          'the image in the cloud is not a copy of the source',
+        );
+      },
+    },
+  ),
   {
     id: 'image.capability.crossAccountCopy',
     group: 'image capabilities',
@@ -204,84 +249,65 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
       );
     },
   },
-  {
-    id: 'image.capability.copySourceTags',
-    group: 'image capabilities',
-    name: "copySourceTags: the source image's own tags are carried to the copy when true; UNSUPPORTED with zero requests when false",
-    async run(h, ctx) {
-      const { source, request } = await plainImageCopy(
-        h,
-        { tags: { 'conformance-team': 'images' } },
-        { copySourceTags: true },
-      );
-      const refusal = 'copySourceTags with the flag false';
-      if (await refusedUnless(h.copier.capabilities.copySourceTags, h, ctx, request, refusal)) return;
-      const handle = await startCopy(h, ctx, request);
-      const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with source tags');
-      check(
-        image.tags['conformance-team'] === 'images',
-        `the source's tag was not carried (source ${source.ref.imageId})`,
-      );
+  flagCase(
+    IMAGE_KIND,
+    {
+      id: 'image.capability.copySourceTags',
+      group: 'image capabilities',
+      name: "copySourceTags: the source image's own tags are carried to the copy when true; UNSUPPORTED with zero requests when false",
     },
-  },
-  {
-    id: 'image.capability.tagsOnCopy',
-    group: 'image capabilities',
-    name: "tagsOnCopy: the caller's tags are on the new image when true; UNSUPPORTED with zero requests when false",
-    async run(h, ctx) {
-      const { request } = await plainImageCopy(h, {}, { tags: { purpose: 'conformance' } });
-      const refusal = 'image tags with tagsOnCopy false';
-      if (await refusedUnless(h.copier.capabilities.tagsOnCopy, h, ctx, request, refusal)) return;
-      const handle = await startCopy(h, ctx, request);
-      const image = await mustExistImage(h, handle.region, handle.imageId, 'tagged copy');
-      check(
-        image.tags.purpose === 'conformance',
-        `the image copy lacks the caller's tag (it has ${JSON.stringify(image.tags)})`,
-      );
+    {
+      flag: (caps) => caps.copySourceTags,
+      refusal: 'copySourceTags with the flag false',
+      prepare: (h) => plainImageCopy(h, { tags: { 'conformance-team': 'images' } }, { copySourceTags: true }),
+      async verify(h, _ctx, handle, { source }) {
+        const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with source tags');
+        check(
+          image.tags['conformance-team'] === 'images',
+          `the source's tag was not carried (source ${source.ref.imageId})`,
+        );
+      },
     },
-  },
-  {
+  ),
+  flagCase(
+    IMAGE_KIND,
+    {
+      id: 'image.capability.tagsOnCopy',
+      group: 'image capabilities',
+      name: "tagsOnCopy: the caller's tags are on the new image when true; UNSUPPORTED with zero requests when false",
+    },
+    {
+      flag: (caps) => caps.tagsOnCopy,
+      refusal: 'image tags with tagsOnCopy false',
+      prepare: (h) => plainImageCopy(h, {}, { tags: { purpose: 'conformance' } }),
+      async verify(h, _ctx, handle) {
+        const image = await mustExistImage(h, handle.region, handle.imageId, 'tagged copy');
+        check(
+          image.tags.purpose === 'conformance',
+          `the image copy lacks the caller's tag (it has ${JSON.stringify(image.tags)})`,
+        );
+      },
+    },
+  ),
+  backingSnapshotsCase({
     id: 'image.capability.snapshotTagsOnCopy',
-    group: 'image capabilities',
     name: 'snapshotTagsOnCopy: the snapshot tags are on every backing snapshot copy when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const { request } = await plainImageCopy(
-        h,
-        { disks: [{}, {}] },
-        { snapshotTags: { backup: 'conformance' } },
-      );
-      const refusal = 'snapshot tags with snapshotTagsOnCopy false';
-      if (await refusedUnless(h.copier.capabilities.snapshotTagsOnCopy, h, ctx, request, refusal)) return;
-      const handle = await startCopy(h, ctx, request);
-      const image = await mustExistImage(h, handle.region, handle.imageId, 'copy with snapshot tags');
-      const snapshots = await backingSnapshotsOf(h, image);
-      check(
-        snapshots.length === 2 && snapshots.every((s) => s?.tags.backup === 'conformance'),
-        'a backing snapshot copy lacks the snapshot tags',
-      );
-    },
-  },
-  {
+    flag: (caps) => caps.snapshotTagsOnCopy,
+    extra: () => ({ snapshotTags: { backup: 'conformance' } }),
+    refusal: 'snapshot tags with snapshotTagsOnCopy false',
+    made: 'copy with snapshot tags',
+    each: (s) => s?.tags.backup === 'conformance',
+    message: () => 'a backing snapshot copy lacks the snapshot tags',
+  }),
+  backingSnapshotsCase({
     id: 'image.capability.timeBasedCopy',
-    group: 'image capabilities',
     name: 'timeBasedCopy: every backing snapshot is copied with the duration when true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const limits = h.copier.capabilities.completionDurationMinutes;
-      const minutes = limits?.min ?? 60;
-      const { request } = await plainImageCopy(
-        h,
-        { disks: [{}, {}] },
-        { completionDurationMinutes: minutes },
-      );
-      const refusal = 'time-based image copy with the flag false';
-      if (await refusedUnless(h.copier.capabilities.timeBasedCopy, h, ctx, request, refusal)) return;
-      const handle = await startCopy(h, ctx, request);
-      const image = await mustExistImage(h, handle.region, handle.imageId, 'time-based copy');
-      const snapshots = await backingSnapshotsOf(h, image);
-      check(
-        snapshots.length === 2 && snapshots.every((s) => s?.completionDurationMinutes === minutes),
-        `every backing snapshot copy must be time-based (${minutes} minutes)`,
-      );
-    },
-  },
+    flag: (caps) => caps.timeBasedCopy,
+    extra: (caps) => ({ completionDurationMinutes: caps.completionDurationMinutes?.min ?? 60 }),
+    refusal: 'time-based image copy with the flag false',
+    made: 'time-based copy',
+    each: (s, { completionDurationMinutes }) => s?.completionDurationMinutes === completionDurationMinutes,
+    message: ({ completionDurationMinutes }) =>
+      `every backing snapshot copy must be time-based (${completionDurationMinutes} minutes)`,
+  }),
 ];

@@ -1,3 +1,4 @@
+import { fixtureDeviceName, fixtureDiskSnapshots } from '../../sim/image-disks.js';
 import { IMAGE_ID_RE, newImageId } from '../ids.js';
 import type { Ec2ImageStore } from './image-store.js';
 import type { Ec2BlockDevice, Ec2Image, Ec2RootDeviceType } from './image-model.js';
@@ -47,15 +48,11 @@ export function addEc2Image(store: Ec2ImageStore, input: Ec2ImageInput): Ec2Imag
   if (rootDeviceType === 'instance-store' && snapshotIds.length > 0) {
     throw new Error(`instance-store-backed AMI ${input.name} has no backing snapshots`);
   }
-  const blockDevices: Ec2BlockDevice[] = snapshotIds.map((snapshotId, i) => {
-    const s = world.snapshots.get(snapshotId);
-    if (!s) throw new Error(`unknown snapshot ${snapshotId}`);
-    if (s.account !== input.account || s.region !== input.region || s.state !== 'completed') {
-      throw new Error(`${snapshotId} must be a completed snapshot of ${input.account} in ${input.region}`);
-    }
+  const disks = fixtureDiskSnapshots(world, snapshotIds, input);
+  const blockDevices: Ec2BlockDevice[] = disks.map((s, i) => {
     return {
-      deviceName: i === 0 ? '/dev/xvda' : `/dev/sd${DATA_DEVICES[(i - 1) % DATA_DEVICES.length]}`,
-      snapshotId,
+      deviceName: fixtureDeviceName(i, '/dev/sd', DATA_DEVICES),
+      snapshotId: s.id,
       volumeSizeGiB: s.volumeSizeGiB,
       volumeType: 'gp3',
       deleteOnTermination: i === 0,

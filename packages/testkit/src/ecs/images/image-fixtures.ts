@@ -1,3 +1,4 @@
+import { fixtureDeviceName, fixtureDiskSnapshots } from '../../sim/image-disks.js';
 import { newEcsImageId } from '../ids.js';
 import type { EcsImage, EcsImageStatus } from './ecs-image-model.js';
 import type { EcsImageStore } from './ecs-image-store.js';
@@ -42,18 +43,11 @@ export function addEcsImage(store: EcsImageStore, fixture: EcsImageFixture): Ecs
   if (!/^m-[a-z0-9]+$/.test(id)) throw new Error(`malformed image id ${id}`);
   if (store.images.has(id)) throw new Error(`duplicate image id ${id}`);
   if (fixture.snapshotIds.length === 0) throw new Error(`image ${fixture.name} needs a system disk snapshot`);
-  const disks = fixture.snapshotIds.map((snapshotId, i) => {
-    const s = world.snapshots.get(snapshotId);
-    if (!s) throw new Error(`unknown snapshot ${snapshotId}`);
-    if (s.account !== fixture.account || s.region !== fixture.region || s.state !== 'completed') {
-      throw new Error(
-        `${snapshotId} must be a completed snapshot of ${fixture.account} in ${fixture.region}`,
-      );
-    }
+  const disks = fixtureDiskSnapshots(world, fixture.snapshotIds, fixture).map((s, i) => {
     return {
-      device: i === 0 ? '/dev/xvda' : `/dev/xvd${DATA_DEVICES[(i - 1) % DATA_DEVICES.length]}`,
+      device: fixtureDeviceName(i, '/dev/xvd', DATA_DEVICES),
       type: i === 0 ? ('system' as const) : ('data' as const),
-      snapshotId,
+      snapshotId: s.id,
       sizeGiB: s.volumeSizeGiB,
     };
   });
