@@ -94,6 +94,14 @@ export function addEngineCommands(program: Command, finish: CommandFinisher): vo
         .argParser(parseZeroOrMoreDurationFlag)
         .env('SNAPCOPY_CONSISTENCY_WINDOW'),
     )
+    .option(
+      '--profile <name>',
+      "profile of the provider's own config for this worker's copies: AWS: ~/.aws/config and ~/.aws/credentials; Alibaba: ~/.aliyun/config.json (default: $AWS_PROFILE / $ALIBABA_CLOUD_PROFILE, then the SDK's default chain)",
+    )
+    .option(
+      '-v, --verbose',
+      'print each provider call on stderr: operation, region, HTTP status, request id, duration (never a secret)',
+    )
     .option('--heartbeat <duration>', 'how often this worker beats (default 5s)', parseDurationFlag)
     .option(
       '--dead-after <duration>',
@@ -107,6 +115,7 @@ export function addEngineCommands(program: Command, finish: CommandFinisher): vo
     () => import('./commands/worker.js'),
     'snapcopy worker --database-url postgresql://snapcopy:…@db:5432/snapcopy --executor-id backup-1',
     'SNAPCOPY_DATABASE_URL=postgresql://… snapcopy worker --executor-id backup-2 --provider aws',
+    'snapcopy worker --database-url postgresql://… --executor-id backup-3 --profile dr-copies',
     'snapcopy worker --database-url postgresql://… --migrate-only',
   );
 

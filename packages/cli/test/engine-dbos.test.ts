@@ -2,7 +2,7 @@
 // `policy run --engine dbos`, against a sandbox and a PostgreSQL started here; and what
 // the other commands load (never DBOS).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LINEAGE_TAGS } from '@snapcopy/core';
@@ -60,12 +60,26 @@ const json = (run: CliRun): Record<string, any> => JSON.parse(run.stdout);
 /** Starts `snapcopy worker` and resolves with it once it prints its `started` line. */
 async function startWorker(
   executorId: string,
+  more: { readonly args?: readonly string[]; readonly env?: Record<string, string | undefined> } = {},
 ): Promise<{ child: ChildProcess; lines: string[]; stderr: () => string }> {
   const child = spawn(
     process.execPath,
-    [BUILT_CLI, 'worker', '--executor-id', executorId, '--json', '--heartbeat', '1s', '--dead-after', '5s'],
+    [
+      BUILT_CLI,
+      'worker',
+      '--executor-id',
+      executorId,
+      '--json',
+      '--heartbeat',
+      '1s',
+      '--dead-after',
+      '5s',
+      ...(more.args ?? []),
+    ],
     {
-      env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+      env: Object.fromEntries(
+        Object.entries({ ...env, ...more.env }).filter(([, v]) => v !== undefined),
+      ) as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -230,6 +244,49 @@ describe('batch and policy run on workers', { timeout: 120_000 }, () => {
     } finally {
       await conn.close();
     }
+  });
+
+  test('worker --profile: the worker copies with that profile of the shared config files, not the environment', async () => {
+    const home = join(dir, 'worker-home');
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    const account = DEMO_SEED.aws.accounts[0]!;
+    writeFileSync(join(home, '.aws', 'config'), '[profile dr-copies]\nregion = us-east-1\n');
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[dr-copies]\naws_access_key_id = ${account.accessKeyId}\naws_secret_access_key = ${account.secretAccessKey}\n`,
+    );
+    // No keys in its environment and no default profile: only --profile can give it credentials.
+    const w = await startWorker('cli-profile', {
+      args: ['--provider', 'aws', '--profile', 'dr-copies'],
+      env: {
+        HOME: home,
+        AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SESSION_TOKEN: undefined,
+        AWS_PROFILE: undefined,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+    const file = join(dir, 'profile.ndjson');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        provider: 'aws',
+        source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsWeb },
+        destination: { region: 'eu-west-1' },
+      }),
+    );
+    const run = await cli(['batch', file, '--engine', 'dbos', '--json']);
+    expect(run.code, `${run.stderr}\n${w.stderr()}`).toBe(EXIT_CODES.success);
+    const [result] = json(run).results as { clientToken: string; destination: { snapshotId: string } }[];
+    const copy = sandbox.ec2.world.snapshots.get(result!.destination.snapshotId);
+    expect(copy?.copy?.clientToken ?? copy?.tags.get(LINEAGE_TAGS.clientToken)).toBe(result!.clientToken);
+    expect(copy?.account).toBe(account.id);
+    const exited = new Promise<number | null>((resolve) => w.child.on('exit', resolve));
+    w.child.kill('SIGTERM');
+    expect(await exited, w.stderr()).toBe(0);
   });
 
   test('batch --engine dbos --detach loads DBOS and the PostgreSQL client (the trace sees them)', async () => {

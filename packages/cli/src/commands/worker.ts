@@ -21,6 +21,9 @@ export interface WorkerFlags extends ProviderEndpointFlags, RequestTimeoutFlags 
   readonly deadAfter?: number;
   readonly migrateOnly?: boolean;
   readonly json?: boolean;
+  /** The provider config profile this worker's copies use. */
+  readonly profile?: string;
+  readonly verbose?: boolean;
 }
 
 /** Warnings (the engine's and DBOS's) as one line each on stderr. */
