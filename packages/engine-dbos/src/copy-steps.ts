@@ -18,6 +18,7 @@ import {
   finalizeStep,
   followStep,
   itemFromJournalEntry,
+  lookupAnswer,
   judgeAbsentLookup,
   judgeConfirmLookup,
   judgeStatus,
@@ -28,6 +29,10 @@ import {
   planStep,
   type QueueKey,
   readStatuses,
+  retryEvent,
+  sampleFromStart,
+  sampleSeenAt,
+  startedEvent,
   TERMINAL_JOURNAL_STATES,
   toCopyResult,
 } from '@snapcopy/orchestrator';
@@ -121,6 +126,15 @@ export class CopySteps {
   }
 
   #open(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Turn {
+    return this.#turn(workflowId, input, itemFromJson(state.item), state);
+  }
+
+  #turn(
+    workflowId: string,
+    input: CopyWorkflowInput,
+    item: BatchItemState,
+    counters: Pick<WorkflowState, 'rounds' | 'seq' | 'turn'>,
+  ): Turn {
     const copier = copierNamed(this.#rt, input.copier, kindOf(input));
     return {
       workflowId,
@@ -128,10 +142,10 @@ export class CopySteps {
       copier,
       lc: this.#lifecycle(input, copier),
       partition: partitionId(input.partition),
-      item: itemFromJson(state.item),
-      rounds: state.rounds,
-      seq: state.seq,
-      turn: state.turn,
+      item,
+      rounds: counters.rounds,
+      seq: counters.seq,
+      turn: counters.turn,
       events: [],
     };
   }
@@ -205,6 +219,17 @@ export class CopySteps {
     if (strikes > 0) await clearStrikes(this.#rt.pool, t.partition);
   }
 
+  /** The call of the event's stage is tried again after its delay. */
+  #retryLater(t: Turn, event: ReturnType<typeof retryEvent>): Promise<WorkflowState> {
+    this.#emit(t, event);
+    return this.#close(t, { kind: event.stage, delayMs: event.delayMs });
+  }
+
+  /** A request its error gave up on: kept open (`keepOpen`) when the decision says so, else failed. */
+  #endAfter(t: Turn, decision: AfterError, error: SnapcopyError): Promise<WorkflowState> {
+    return decision.action === 'keep-open' ? this.#keepOpen(t, error) : this.#finish(t, 'failed', error);
+  }
+
   /** Where a request goes from its journal state (as the in-process queue adds it). */
   #resumeAt(item: BatchItemState, delayMs: number): NextStep {
     if (item.destination && item.journalState === 'pending')
@@ -216,23 +241,12 @@ export class CopySteps {
 
   /** The first step: the request as the journal has it. */
   async start(workflowId: string, input: CopyWorkflowInput): Promise<WorkflowState> {
-    const copier = copierNamed(this.#rt, input.copier, kindOf(input));
+    // The copier is resolved first: an unknown copier fails before the journal is read.
+    copierNamed(this.#rt, input.copier, kindOf(input));
     const entry = await this.#rt.journal.getEntry(input.batchId, input.index);
     if (!entry) throw new Error(`journal: no entry ${input.batchId}#${input.index}`);
-    const now = this.#rt.clock.now();
-    const item = itemFromJournalEntry(entry, true, now);
-    const t: Turn = {
-      workflowId,
-      input,
-      copier,
-      lc: this.#lifecycle(input, copier),
-      partition: partitionId(input.partition),
-      item,
-      rounds: 0,
-      seq: 0,
-      turn: 0,
-      events: [],
-    };
+    const item = itemFromJournalEntry(entry, true, this.#rt.clock.now());
+    const t = this.#turn(workflowId, input, item, { rounds: 0, seq: 0, turn: 0 });
     if (TERMINAL_JOURNAL_STATES.has(entry.state)) {
       // Already over (a resubmit raced a finished run): report it as journaled.
       item.phase = 'done';
@@ -264,22 +278,11 @@ export class CopySteps {
       case 'look-up':
       case 'hold-quota': {
         const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'plan',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt: item.planAttempts,
-          delayMs,
-        });
-        return this.#close(t, { kind: 'plan', delayMs });
+        return this.#retryLater(t, retryEvent(item, 'plan', error, item.planAttempts, delayMs));
       }
-      case 'keep-open':
-        return this.#keepOpen(t, error);
-      case 'fail':
+      default:
         // Planning never mutates: a request that cannot be planned ends here, untouched.
-        return this.#finish(t, 'failed', error);
+        return this.#endAfter(t, decision, error);
     }
   }
 
@@ -292,13 +295,7 @@ export class CopySteps {
     const attempt = item.priorAttempts + item.attempts;
     if (result.ok) {
       await this.#succeeded(t, strikes);
-      this.#emit(t, {
-        type: 'copy-started',
-        index: item.index,
-        kind: item.kind,
-        handle: result.value,
-        attempt,
-      });
+      this.#emit(t, startedEvent(item, result.value, attempt));
       return this.#close(t, { kind: 'track', fromStart: !result.value.reused, delayMs: 0 });
     }
     const error = result.error;
@@ -316,33 +313,13 @@ export class CopySteps {
       case 'hold-quota':
         return this.#close(t, { kind: 'copy', delayMs: await this.#throttled(t, error) });
       case 'retry':
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'copy',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt,
-          delayMs: decision.delayMs,
-        });
-        return this.#close(t, { kind: 'copy', delayMs: decision.delayMs });
+        return this.#retryLater(t, retryEvent(item, 'copy', error, attempt, decision.delayMs));
       case 'look-up':
         // The copy may exist: its token is looked up, and it is never sent again before a
         // lookup settles it.
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'lookup',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt,
-          delayMs: decision.delayMs,
-        });
-        return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
-      case 'keep-open':
-        return this.#keepOpen(t, error);
-      case 'fail':
-        return this.#finish(t, 'failed', error);
+        return this.#retryLater(t, retryEvent(item, 'lookup', error, attempt, decision.delayMs));
+      default:
+        return this.#endAfter(t, decision, error);
     }
   }
 
@@ -360,13 +337,7 @@ export class CopySteps {
       const handle = result.value;
       if (handle !== undefined) {
         await adoptStep(t.lc, item, handle);
-        this.#emit(t, {
-          type: 'copy-started',
-          index: item.index,
-          kind: item.kind,
-          handle,
-          attempt: item.priorAttempts + item.attempts,
-        });
+        this.#emit(t, startedEvent(item, handle));
         return this.#close(t, { kind: 'track', fromStart: false, delayMs: 0 });
       }
       const decision = decideAfterEmptyLookup({
@@ -388,21 +359,10 @@ export class CopySteps {
         return this.#close(t, { kind: 'lookup', delayMs: await this.#throttled(t, error) });
       case 'look-up':
       case 'retry':
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'lookup',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt: item.lookupAttempts,
-          delayMs: decision.delayMs,
-        });
-        return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
-      case 'keep-open':
-        // A copy that may exist is never written off: the journal keeps it `copying`.
-        return this.#keepOpen(t, error);
+        return this.#retryLater(t, retryEvent(item, 'lookup', error, item.lookupAttempts, decision.delayMs));
       default:
-        return this.#finish(t, 'failed', error);
+        // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
+        return this.#endAfter(t, decision, error);
     }
   }
 
@@ -421,15 +381,7 @@ export class CopySteps {
     let sample: Parameters<typeof armTracking>[1]['sample'];
     if (fromStart) {
       const expectedMs = (await partitionDurations(this.#rt.pool, t.partition)).expectedMs(sizeGiB);
-      const now = this.#rt.clock.now();
-      sample = {
-        baseAt: now,
-        baseProgress: 0,
-        baseUncertainty: 0,
-        at: now,
-        progress: 0,
-        ...(expectedMs === undefined ? {} : { expectedMs }),
-      };
+      sample = sampleFromStart(this.#rt.clock.now(), expectedMs);
       readAt = nextReadAt(sample, poll);
     }
     await this.#arm(t, readAt, sample, fromStart ? item.timings.copyStartedAt : undefined);
@@ -517,12 +469,8 @@ export class CopySteps {
   /** Looks the token of a tracked copy up; a throttle pauses the partition, any failure counts nothing. */
   async #lookUpTracked(t: Turn): Promise<LookupAnswer> {
     const result = await lookUpStep(t.lc, t.item);
-    if (!result.ok) {
-      if (result.error.code === 'THROTTLED') await this.#throttled(t, result.error);
-      return { error: true };
-    }
-    for (const id of result.value?.duplicatesRemoved ?? []) t.item.duplicatesRemoved.push(id);
-    return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
+    if (!result.ok && result.error.code === 'THROTTLED') await this.#throttled(t, result.error);
+    return lookupAnswer(t.item, result);
   }
 
   /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
@@ -535,7 +483,7 @@ export class CopySteps {
       from,
       to: t.item.destination!,
     });
-    await this.#arm(t, at, { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 });
+    await this.#arm(t, at, sampleSeenAt(at, 0));
   }
 
   async #lookUpAbsent(t: Turn, at: number): Promise<WorkflowState> {

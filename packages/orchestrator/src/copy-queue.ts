@@ -17,10 +17,19 @@ import {
   checkTokensStep,
   planBatchStep,
   readStatuses,
+  type StepResult,
 } from './lifecycle.js';
 import { nextPollDelay, nextReadAt, type PollBounds, type ProgressSample } from './poll-interval.js';
 import type { BatchProgress } from './progress.js';
 import { QueueBackoff } from './queue-backoff.js';
+import {
+  lookupAnswer,
+  neverSent,
+  retryEvent,
+  sampleFromStart,
+  sampleSeenAt,
+  startedEvent,
+} from './step-outcome.js';
 import {
   copyFailedError,
   copyGoneError,
@@ -300,6 +309,22 @@ export class CopyQueue {
   }
 
   /**
+   * Puts an item back in the queue of the event's stage for another try after its delay,
+   * and says so. Plans and copies go ahead of the others once due; lookups keep their order.
+   */
+  #retryLater(event: ReturnType<typeof retryEvent>, item: BatchItemState): void {
+    const now = this.#ctx.clock.now();
+    const queue = { plan: this.#toPlan, copy: this.#ready, lookup: this.#toLookUp }[event.stage];
+    queue.add(item, now, { notBefore: now + event.delayMs, first: event.stage !== 'lookup' });
+    this.#emit(event);
+  }
+
+  /** Ends a request its error gave up on: `resumable` when the decision keeps it open, else `failed`. */
+  async #endAfter(decision: AfterError, item: BatchItemState, error: SnapcopyError): Promise<void> {
+    await this.#finish(item, decision.action === 'keep-open' ? 'resumable' : 'failed', error);
+  }
+
+  /**
    * Plans a batch of requests (their common reads shared when the copier has `planMany`),
    * then looks the tokens of those never sent up together (`findMany`): a copy found is
    * tracked, the others are ready to copy (their first call skips its own lookup).
@@ -320,9 +345,7 @@ export class CopyQueue {
           await this.#afterPlanFailure(item, result.error);
         }
       }
-      const fresh = planned.filter(
-        (i) => i.attempts === 0 && i.priorAttempts === 0 && i.mayExistSince === undefined,
-      );
+      const fresh = planned.filter(neverSent);
       // The provider answers a repeated token with the copy it made: a first copy call
       // needs no lookup of its own (another runner's copy is returned, not doubled).
       // Without a native token the lookup is made with the wave that sends the copies.
@@ -352,26 +375,12 @@ export class CopyQueue {
       case 'look-up':
       case 'hold-quota': {
         const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
-        this.#toPlan.add(item, now, { notBefore: now + delayMs, first: true });
-        const attempt = item.planAttempts;
-        this.#emit({
-          type: 'copy-retry',
-          stage: 'plan',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt,
-          delayMs,
-        });
+        this.#retryLater(retryEvent(item, 'plan', error, item.planAttempts, delayMs), item);
         break;
       }
-      case 'keep-open':
-        await this.#finish(item, 'resumable', error);
-        break;
-      case 'fail':
+      default:
         // Planning never mutates: a request that cannot be planned ends here, untouched.
-        await this.#finish(item, 'failed', error);
-        break;
+        await this.#endAfter(decision, item, error);
     }
   }
 
@@ -382,9 +391,7 @@ export class CopyQueue {
    * found is tracked, the others are sent with `tokenChecked`.
    */
   async #copyWave(wave: readonly BatchItemState[]): Promise<void> {
-    const fresh = this.#copier.capabilities.nativeIdempotencyToken
-      ? []
-      : wave.filter((i) => i.attempts === 0 && i.priorAttempts === 0 && i.mayExistSince === undefined);
+    const fresh = this.#copier.capabilities.nativeIdempotencyToken ? [] : wave.filter(neverSent);
     let found: Awaited<ReturnType<typeof checkTokensStep>>;
     if (fresh.length > 1) {
       this.#copying += wave.length; // the wave holds its slots while it looks up
@@ -417,13 +424,7 @@ export class CopyQueue {
       if (result.ok) {
         this.#backoff.success();
         this.#track(item, !result.value.reused);
-        this.#emit({
-          type: 'copy-started',
-          index: item.index,
-          kind: item.kind,
-          handle: result.value,
-          attempt,
-        });
+        this.#emit(startedEvent(item, result.value, attempt));
         return;
       }
       const error = result.error;
@@ -449,37 +450,15 @@ export class CopyQueue {
           this.#ready.add(item, now, { first: true });
           break;
         case 'retry':
-          this.#ready.add(item, now, { notBefore: now + decision.delayMs, first: true });
-          this.#emit({
-            type: 'copy-retry',
-            stage: 'copy',
-            index: item.index,
-            kind: item.kind,
-            error,
-            attempt,
-            delayMs: decision.delayMs,
-          });
+          this.#retryLater(retryEvent(item, 'copy', error, attempt, decision.delayMs), item);
           break;
         case 'look-up':
           // The copy may exist: its token is looked up, and it is never sent again before
           // a lookup settles it.
-          this.#toLookUp.add(item, now, { notBefore: now + decision.delayMs });
-          this.#emit({
-            type: 'copy-retry',
-            stage: 'lookup',
-            index: item.index,
-            kind: item.kind,
-            error,
-            attempt,
-            delayMs: decision.delayMs,
-          });
+          this.#retryLater(retryEvent(item, 'lookup', error, attempt, decision.delayMs), item);
           break;
-        case 'keep-open':
-          await this.#finish(item, 'resumable', error);
-          break;
-        case 'fail':
-          await this.#finish(item, 'failed', error);
-          break;
+        default:
+          await this.#endAfter(decision, item, error);
       }
     } finally {
       this.#copying -= 1;
@@ -536,27 +515,12 @@ export class CopyQueue {
           this.#toLookUp.add(item, now, { first: true });
           break;
         case 'look-up':
-        case 'retry': {
-          const delayMs = decision.delayMs;
-          this.#toLookUp.add(item, now, { notBefore: now + delayMs });
-          const attempt = item.lookupAttempts;
-          this.#emit({
-            type: 'copy-retry',
-            stage: 'lookup',
-            index: item.index,
-            kind: item.kind,
-            error,
-            attempt,
-            delayMs,
-          });
-          break;
-        }
-        case 'keep-open':
-          // A copy that may exist is never written off: the journal keeps it `copying`.
-          await this.#finish(item, 'resumable', error);
+        case 'retry':
+          this.#retryLater(retryEvent(item, 'lookup', error, item.lookupAttempts, decision.delayMs), item);
           break;
         default:
-          await this.#finish(item, 'failed', error);
+          // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
+          await this.#endAfter(decision, item, error);
       }
     } finally {
       this.#lookingUp -= 1;
@@ -568,13 +532,7 @@ export class CopyQueue {
   async #adopt(item: BatchItemState, handle: AnyCopyHandle): Promise<void> {
     await adoptStep(this.#steps, item, handle);
     this.#track(item);
-    this.#emit({
-      type: 'copy-started',
-      index: item.index,
-      kind: item.kind,
-      handle,
-      attempt: item.priorAttempts + item.attempts,
-    });
+    this.#emit(startedEvent(item, handle));
   }
 
   /** Starts tracking a copy that has a destination id; `fromStart` when this run's copy call made it. */
@@ -582,16 +540,7 @@ export class CopyQueue {
     const now = this.#ctx.clock.now();
     this.#ctx.progress.move(item, 'running');
     if (fromStart) {
-      // Seen from its start: progress was exactly 0 then.
-      const expectedMs = this.#durations.expectedMs(copySizeGiB(item.plan));
-      item.sample = {
-        baseAt: now,
-        baseProgress: 0,
-        baseUncertainty: 0,
-        at: now,
-        progress: 0,
-        ...(expectedMs === undefined ? {} : { expectedMs }),
-      };
+      item.sample = sampleFromStart(now, this.#durations.expectedMs(copySizeGiB(item.plan)));
     } else {
       item.sample = undefined;
     }
@@ -647,7 +596,7 @@ export class CopyQueue {
       item.status = status;
       item.sample = item.sample
         ? { ...item.sample, at, progress: status.progress }
-        : { baseAt: at, baseProgress: status.progress, baseUncertainty: 1, at, progress: status.progress };
+        : sampleSeenAt(at, status.progress);
       this.#ctx.progress.progressed(item);
       this.#emit({ type: 'copy-progress', index: item.index, kind: item.kind, status });
       const verdict = judgeStatus(status, {
@@ -686,19 +635,19 @@ export class CopyQueue {
   /** Looks the token of a tracked copy up; a throttle pauses the queue, any failure counts nothing. */
   async #lookUpTracked(item: BatchItemState): Promise<LookupAnswer> {
     this.#ctx.calls.lookup += 1;
-    const result = await lookUpStep(this.#steps, item);
-    if (!result.ok) {
-      if (result.error.code === 'THROTTLED') this.#throttled(result.error);
-      return { error: true };
-    }
-    for (const id of result.value?.duplicatesRemoved ?? []) item.duplicatesRemoved.push(id);
-    return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
+    return this.#answer(item, await lookUpStep(this.#steps, item));
+  }
+
+  /** A lookup's answer; a throttle pauses the queue. */
+  #answer(item: BatchItemState, result: StepResult<AnyCopyHandle | undefined>): LookupAnswer {
+    if (!result.ok && result.error.code === 'THROTTLED') this.#throttled(result.error);
+    return lookupAnswer(item, result);
   }
 
   /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
   async #follow(item: BatchItemState, to: string, at: number): Promise<void> {
     const from = await followStep(this.#steps, item, to);
-    item.sample = { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 };
+    item.sample = sampleSeenAt(at, 0);
     this.#emit({ type: 'copy-replaced', index: item.index, kind: item.kind, from, to: item.destination! });
   }
 
@@ -739,14 +688,7 @@ export class CopyQueue {
     this.#ctx.calls.lookup += 1;
     const results = await checkTokensStep(this.#steps, items, { markFree: false });
     if (results === undefined) return undefined;
-    return results.map((result, k) => {
-      if (!result.ok) {
-        if (result.error.code === 'THROTTLED') this.#throttled(result.error);
-        return { error: true };
-      }
-      for (const id of result.value?.duplicatesRemoved ?? []) items[k]!.duplicatesRemoved.push(id);
-      return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
-    });
+    return results.map((result, k) => this.#answer(items[k]!, result));
   }
 
   /** A copy completed on a provider without a native token: make sure it is the one every runner keeps. */

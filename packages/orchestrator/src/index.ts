@@ -91,6 +91,7 @@ export {
   type StepResult,
 } from './lifecycle.js';
 export { BatchProgress } from './progress.js';
+export * from './step-outcome.js';
 export {
   type AbsentRecord,
   copyFailedError,
