@@ -98,7 +98,7 @@ export {
   readStatuses,
   type StepResult,
 } from './lifecycle.js';
-export { BatchProgress } from './progress.js';
+export { BatchProgress, zeroCounts } from './progress.js';
 export * from './step-outcome.js';
 export {
   type AbsentRecord,
