@@ -31,6 +31,8 @@ export {
   SnapshotListQuerySchema,
   type SnapshotState,
   type SnapshotSummary,
+  type SnapshotSummaryReading,
+  snapshotSummary,
 } from './listing.js';
 export {
   type CopyRequest,
@@ -147,6 +149,8 @@ export {
   type ImageCopyPlan,
   type PlannedImageTags,
   type SourceImageFacts,
+  type SourceImageReading,
+  sourceImageFacts,
   totalOfSnapshots,
 } from './image-plan.js';
 export type {
