@@ -11,6 +11,13 @@ export const AWS_TIME_BASED_COPY = Object.freeze({
   throughputMiBPerSecond: 500,
 });
 
+/** The completion durations AWS takes, as a capability manifest states them. */
+export const AWS_COMPLETION_DURATION_MINUTES = Object.freeze({
+  min: AWS_TIME_BASED_COPY.minMinutes,
+  max: AWS_TIME_BASED_COPY.maxMinutes,
+  step: AWS_TIME_BASED_COPY.stepMinutes,
+});
+
 /** A checked time-based copy request. */
 export interface AwsTimeBasedCopy {
   readonly completionDurationMinutes: number;
