@@ -165,6 +165,11 @@ export function invalidRequest(issues: readonly FieldIssue[], provider?: string)
   });
 }
 
+/** Throws {@link invalidRequest} when a check found any issue. */
+export function throwIfIssues(issues: readonly FieldIssue[], provider?: string): void {
+  if (issues.length > 0) throw invalidRequest(issues, provider);
+}
+
 /**
  * Reads a caller's input with `read`. A hostile input (a getter that throws, a Proxy whose
  * traps throw) must still give a typed error: anything `read` throws that is not already

@@ -88,6 +88,7 @@ export {
   type ErrorCode,
   type FieldIssue,
   invalidRequest,
+  throwIfIssues,
   is,
   isSnapcopyError,
   readInput,

@@ -1,4 +1,4 @@
-import { type FieldIssue, invalidRequest } from '@snapcopy/core';
+import { type FieldIssue, invalidRequest, throwIfIssues } from '@snapcopy/core';
 
 /**
  * Limits of an AWS time-based snapshot copy (`CompletionDurationMinutes`): 15 minutes to
@@ -71,6 +71,6 @@ export function validateAwsTimeBasedCopy(minutes: number, sizeGiB: number): AwsT
       message: `${minutes} minutes is too short for ${sizeGiB} GiB at ${throughputMiBPerSecond} MiB/s per copy; the minimum is ${minimumMinutes}`,
     });
   }
-  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+  throwIfIssues(issues, 'aws');
   return { completionDurationMinutes: minutes, minimumMinutes };
 }
