@@ -12,8 +12,7 @@ import {
   copySizeGiB,
   copyStep,
   decideAfterEmptyLookup,
-  decideAfterError,
-  type ErrorFacts,
+  decideAfterStepError,
   errorFromJournal,
   finalizeStep,
   followStep,
@@ -187,14 +186,8 @@ export class CopySteps {
     };
   }
 
-  #decide(facts: Omit<ErrorFacts, 'policy' | 'jitter' | 'maxAttempts'>): AfterError {
-    const { retry } = this.#rt.settings;
-    return decideAfterError({
-      maxAttempts: retry.maxAttempts,
-      policy: retry,
-      jitter: this.#rt.random(),
-      ...facts,
-    });
+  #decide(item: BatchItemState, stage: 'plan' | 'copy' | 'lookup', error: SnapcopyError): AfterError {
+    return decideAfterStepError(item, stage, error, this.#rt.settings.retry, this.#rt.random());
   }
 
   /** The provider throttled: the partition pauses (shared by every worker); returns the pause. */
@@ -270,7 +263,7 @@ export class CopySteps {
       return this.#close(t, { kind: 'copy', delayMs: 0 });
     }
     const error = result.error;
-    const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
+    const decision = this.#decide(item, 'plan', error);
     switch (decision.action) {
       case 'throttle':
         return this.#close(t, { kind: 'plan', delayMs: await this.#throttled(t, error) });
@@ -300,12 +293,7 @@ export class CopySteps {
     }
     const error = result.error;
     item.lastError = error;
-    const decision = this.#decide({
-      error,
-      stage: 'copy',
-      attempts: item.attempts,
-      mayExist: item.mayExistSince !== undefined,
-    });
+    const decision = this.#decide(item, 'copy', error);
     switch (decision.action) {
       case 'throttle':
       // Over the provider's own count (copies made outside this deployment): the partition
@@ -353,7 +341,7 @@ export class CopySteps {
     }
     const error = result.error;
     item.lastError = error;
-    const decision = this.#decide({ error, stage: 'lookup', attempts: item.lookupAttempts, mayExist: true });
+    const decision = this.#decide(item, 'lookup', error);
     switch (decision.action) {
       case 'throttle':
         return this.#close(t, { kind: 'lookup', delayMs: await this.#throttled(t, error) });

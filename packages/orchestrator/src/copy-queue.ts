@@ -1,7 +1,7 @@
 import type { Clock, Logger, PriceTable, RetryPolicy } from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
 import { type AnyCopyHandle, copyIdOf, type BatchCopier } from './copy-kind.js';
-import { type AfterError, decideAfterEmptyLookup, decideAfterError, type ErrorFacts } from './after-error.js';
+import { type AfterError, decideAfterEmptyLookup, decideAfterError } from './after-error.js';
 import type { BatchItemState } from './batch-item.js';
 import { DueQueue } from './due-queue.js';
 import { copySizeGiB, DurationModel } from './duration-model.js';
@@ -23,6 +23,7 @@ import { nextPollDelay, nextReadAt, type PollBounds, type ProgressSample } from 
 import type { BatchProgress } from './progress.js';
 import { QueueBackoff } from './queue-backoff.js';
 import {
+  decideAfterStepError,
   lookupAnswer,
   neverSent,
   retryEvent,
@@ -297,15 +298,22 @@ export class CopyQueue {
     this.#emit({ type: 'queue-throttled', queue: this.key, delayMs, error: err });
   }
 
-  #decide(
-    facts: Omit<ErrorFacts, 'policy' | 'jitter' | 'maxAttempts'> & { maxAttempts?: number },
-  ): AfterError {
+  /** What follows a failed status round. */
+  #decideAfterStatus(error: SnapcopyError, minDelayMs: number): AfterError {
     return decideAfterError({
-      maxAttempts: this.#ctx.retry.maxAttempts,
+      error,
+      stage: 'status',
+      attempts: this.#statusFailures,
+      maxAttempts: this.#ctx.maxStatusFailures,
+      mayExist: false,
+      minDelayMs,
       policy: this.#ctx.retry,
       jitter: this.#ctx.random(),
-      ...facts,
     });
+  }
+
+  #decideAfter(item: BatchItemState, stage: 'plan' | 'copy' | 'lookup', error: SnapcopyError): AfterError {
+    return decideAfterStepError(item, stage, error, this.#ctx.retry, this.#ctx.random());
   }
 
   /**
@@ -365,7 +373,7 @@ export class CopyQueue {
       this.#toPlan.add(item, now, { first: true });
       return;
     }
-    const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
+    const decision = this.#decideAfter(item, 'plan', error);
     switch (decision.action) {
       case 'throttle':
         this.#throttled(error);
@@ -430,12 +438,7 @@ export class CopyQueue {
       const error = result.error;
       item.lastError = error;
       const now = this.#ctx.clock.now();
-      const decision = this.#decide({
-        error,
-        stage: 'copy',
-        attempts: item.attempts,
-        mayExist: item.mayExistSince !== undefined,
-      });
+      const decision = this.#decideAfter(item, 'copy', error);
       if (decision.action !== 'look-up') this.#ctx.progress.move(item, 'queued');
       switch (decision.action) {
         case 'throttle':
@@ -503,12 +506,7 @@ export class CopyQueue {
       }
       const error = result.error;
       item.lastError = error;
-      const decision = this.#decide({
-        error,
-        stage: 'lookup',
-        attempts: item.lookupAttempts,
-        mayExist: true,
-      });
+      const decision = this.#decideAfter(item, 'lookup', error);
       switch (decision.action) {
         case 'throttle':
           this.#throttled(error);
@@ -565,14 +563,7 @@ export class CopyQueue {
       if (this.#aborted) return;
       const error = result.error;
       this.#statusFailures += 1;
-      const decision = this.#decide({
-        error,
-        stage: 'status',
-        attempts: this.#statusFailures,
-        maxAttempts: this.#ctx.maxStatusFailures,
-        mayExist: false,
-        minDelayMs: poll.minMs,
-      });
+      const decision = this.#decideAfterStatus(error, poll.minMs);
       this.#ctx.logger.warn({ queue: this.key, code: error.code }, 'status call failed');
       if (decision.action === 'throttle') {
         this.#throttled(error);

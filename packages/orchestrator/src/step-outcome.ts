@@ -1,4 +1,5 @@
-import type { SnapcopyError } from '@snapcopy/core';
+import type { RetryPolicy, SnapcopyError } from '@snapcopy/core';
+import { type AfterError, decideAfterError } from './after-error.js';
 import type { BatchItemState } from './batch-item.js';
 import { type AnyCopyHandle, copyIdOf } from './copy-kind.js';
 import type { StepResult } from './lifecycle.js';
@@ -11,6 +12,34 @@ import type { BatchEvent } from './types.js';
  * (the in-process queue and a durable workflow engine): the events they emit and the
  * answer a lookup gives the status judgments.
  */
+
+/** Which count of calls, and whether a copy may exist, a failed call of each stage is judged by. */
+const STAGE_FACTS: Record<
+  'plan' | 'copy' | 'lookup',
+  (item: BatchItemState) => { readonly attempts: number; readonly mayExist: boolean }
+> = {
+  plan: (item) => ({ attempts: item.planAttempts, mayExist: false }),
+  copy: (item) => ({ attempts: item.attempts, mayExist: item.mayExistSince !== undefined }),
+  lookup: (item) => ({ attempts: item.lookupAttempts, mayExist: true }),
+};
+
+/** What follows a failed plan, copy or lookup call of a request ({@link decideAfterError}). */
+export function decideAfterStepError(
+  item: BatchItemState,
+  stage: 'plan' | 'copy' | 'lookup',
+  error: SnapcopyError,
+  retry: RetryPolicy,
+  jitter: number,
+): AfterError {
+  return decideAfterError({
+    error,
+    stage,
+    ...STAGE_FACTS[stage](item),
+    maxAttempts: retry.maxAttempts,
+    policy: retry,
+    jitter,
+  });
+}
 
 /** The event of a call that is tried again after `delayMs`. */
 export function retryEvent(
