@@ -97,6 +97,7 @@ export {
   SnapcopyError,
   type SnapcopyErrorOptions,
 } from './errors.js';
+export { type DefinedFields, definedFields } from './fields.js';
 export { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
 export {
   LOG_LEVELS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotSummary, sourceImageFacts, throwIfIssues } from '../src/index.js';
+import { definedFields, snapshotSummary, sourceImageFacts, throwIfIssues } from '../src/index.js';
 
 describe('snapshotSummary: what a provider read, absent fields left out', () => {
   const read = {
@@ -84,5 +84,14 @@ describe('throwIfIssues', () => {
         message: expect.stringContaining('x: bad'),
       }),
     );
+  });
+});
+
+describe('definedFields', () => {
+  it('leaves out undefined values only (null, 0, false and empty strings stay), in order', () => {
+    const out = definedFields({ a: undefined, b: 0, c: null, d: false, e: '', f: 'x' });
+    expect(out).toEqual({ b: 0, c: null, d: false, e: '', f: 'x' });
+    expect('a' in out).toBe(false);
+    expect(Object.keys(out)).toEqual(['b', 'c', 'd', 'e', 'f']);
   });
 });
