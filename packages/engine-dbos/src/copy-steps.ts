@@ -190,6 +190,24 @@ export class CopySteps {
     return decideAfterStepError(item, stage, error, this.#rt.settings.retry, this.#rt.random());
   }
 
+  /**
+   * Runs a call step (plan, copy or lookup) once its partition is not paused; while it is,
+   * the step waits the pause out and comes back as the same step. `strikes`: the throttles
+   * the partition counted, cleared by the call's success.
+   */
+  async #afterPause(
+    kind: 'plan' | 'copy' | 'lookup',
+    workflowId: string,
+    input: CopyWorkflowInput,
+    state: WorkflowState,
+    call: (t: Turn, strikes: number) => Promise<WorkflowState>,
+  ): Promise<WorkflowState> {
+    const t = this.#open(workflowId, input, state);
+    const { pausedForMs, strikes } = await this.#pause(t);
+    if (pausedForMs > 0) return this.#close(t, { kind, delayMs: pausedForMs });
+    return call(t, strikes);
+  }
+
   /** The provider throttled: the partition pauses (shared by every worker); returns the pause. */
   async #throttled(t: Turn, error: SnapcopyError): Promise<number> {
     const delayMs = await strikePartition(
@@ -212,15 +230,34 @@ export class CopySteps {
     if (strikes > 0) await clearStrikes(this.#rt.pool, t.partition);
   }
 
-  /** The call of the event's stage is tried again after its delay. */
-  #retryLater(t: Turn, event: ReturnType<typeof retryEvent>): Promise<WorkflowState> {
-    this.#emit(t, event);
-    return this.#close(t, { kind: event.stage, delayMs: event.delayMs });
-  }
-
-  /** A request its error gave up on: kept open (`keepOpen`) when the decision says so, else failed. */
-  #endAfter(t: Turn, decision: AfterError, error: SnapcopyError): Promise<WorkflowState> {
-    return decision.action === 'keep-open' ? this.#keepOpen(t, error) : this.#finish(t, 'failed', error);
+  /**
+   * Carries out the decision after a failed plan, copy or lookup call: a throttle (or a hold
+   * on quota) pauses the partition and the call waits it out; a retry sends the same call
+   * again after its delay, a look-up (the copy may exist) looks its token up; otherwise the
+   * request ends, kept open when the decision says so.
+   */
+  async #afterFailure(
+    t: Turn,
+    stage: 'plan' | 'copy' | 'lookup',
+    error: SnapcopyError,
+    attempt: number,
+    decision: AfterError,
+  ): Promise<WorkflowState> {
+    switch (decision.action) {
+      case 'throttle':
+      case 'hold-quota':
+        return this.#close(t, { kind: stage, delayMs: await this.#throttled(t, error) });
+      case 'retry':
+      case 'look-up': {
+        const next = decision.action === 'retry' ? stage : 'lookup';
+        this.#emit(t, retryEvent(t.item, next, error, attempt, decision.delayMs));
+        return this.#close(t, { kind: next, delayMs: decision.delayMs });
+      }
+      case 'keep-open':
+        return this.#keepOpen(t, error);
+      default:
+        return this.#finish(t, 'failed', error);
+    }
   }
 
   /** Where a request goes from its journal state (as the in-process queue adds it). */
@@ -251,107 +288,70 @@ export class CopySteps {
     return this.#close(t, this.#resumeAt(item, 0));
   }
 
-  async plan(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
-    const t = this.#open(workflowId, input, state);
-    const { pausedForMs, strikes } = await this.#pause(t);
-    if (pausedForMs > 0) return this.#close(t, { kind: 'plan', delayMs: pausedForMs });
-    const item = t.item;
-    const result = await planStep(t.lc, item);
-    if (result.ok) {
-      await this.#succeeded(t, strikes);
-      this.#emit(t, { type: 'copy-planned', index: item.index, kind: item.kind, plan: result.value });
-      return this.#close(t, { kind: 'copy', delayMs: 0 });
-    }
-    const error = result.error;
-    const decision = this.#decide(item, 'plan', error);
-    switch (decision.action) {
-      case 'throttle':
-        return this.#close(t, { kind: 'plan', delayMs: await this.#throttled(t, error) });
-      case 'retry':
-      case 'look-up':
-      case 'hold-quota': {
-        const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
-        return this.#retryLater(t, retryEvent(item, 'plan', error, item.planAttempts, delayMs));
+  plan(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    return this.#afterPause('plan', workflowId, input, state, async (t, strikes) => {
+      const item = t.item;
+      const result = await planStep(t.lc, item);
+      if (result.ok) {
+        await this.#succeeded(t, strikes);
+        this.#emit(t, { type: 'copy-planned', index: item.index, kind: item.kind, plan: result.value });
+        return this.#close(t, { kind: 'copy', delayMs: 0 });
       }
-      default:
-        // Planning never mutates: a request that cannot be planned ends here, untouched.
-        return this.#endAfter(t, decision, error);
-    }
+      const error = result.error;
+      // Planning never mutates: a request that cannot be planned ends here, untouched.
+      return this.#afterFailure(t, 'plan', error, item.planAttempts, this.#decide(item, 'plan', error));
+    });
   }
 
-  async copy(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
-    const t = this.#open(workflowId, input, state);
-    const { pausedForMs, strikes } = await this.#pause(t);
-    if (pausedForMs > 0) return this.#close(t, { kind: 'copy', delayMs: pausedForMs });
-    const item = t.item;
-    const result = await copyStep(t.lc, item);
-    const attempt = item.priorAttempts + item.attempts;
-    if (result.ok) {
-      await this.#succeeded(t, strikes);
-      this.#emit(t, startedEvent(item, result.value, attempt));
-      return this.#close(t, { kind: 'track', fromStart: !result.value.reused, delayMs: 0 });
-    }
-    const error = result.error;
-    item.lastError = error;
-    const decision = this.#decide(item, 'copy', error);
-    switch (decision.action) {
-      case 'throttle':
-      // Over the provider's own count (copies made outside this deployment): the partition
-      // waits as on a throttle, holding the slots it has.
-      case 'hold-quota':
-        return this.#close(t, { kind: 'copy', delayMs: await this.#throttled(t, error) });
-      case 'retry':
-        return this.#retryLater(t, retryEvent(item, 'copy', error, attempt, decision.delayMs));
-      case 'look-up':
-        // The copy may exist: its token is looked up, and it is never sent again before a
-        // lookup settles it.
-        return this.#retryLater(t, retryEvent(item, 'lookup', error, attempt, decision.delayMs));
-      default:
-        return this.#endAfter(t, decision, error);
-    }
+  copy(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    return this.#afterPause('copy', workflowId, input, state, async (t, strikes) => {
+      const item = t.item;
+      const result = await copyStep(t.lc, item);
+      const attempt = item.priorAttempts + item.attempts;
+      if (result.ok) {
+        await this.#succeeded(t, strikes);
+        this.#emit(t, startedEvent(item, result.value, attempt));
+        return this.#close(t, { kind: 'track', fromStart: !result.value.reused, delayMs: 0 });
+      }
+      const error = result.error;
+      item.lastError = error;
+      // Over the provider's own count (copies made outside this deployment, `hold-quota`): the
+      // partition waits as on a throttle, holding the slots it has.
+      return this.#afterFailure(t, 'copy', error, attempt, this.#decide(item, 'copy', error));
+    });
   }
 
-  async lookup(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
-    const t = this.#open(workflowId, input, state);
-    const { pausedForMs, strikes } = await this.#pause(t);
-    if (pausedForMs > 0) return this.#close(t, { kind: 'lookup', delayMs: pausedForMs });
-    const item = t.item;
-    item.lookupAttempts += 1;
-    const result = await lookUpStep(t.lc, item);
-    const now = this.#rt.clock.now();
-    if (result.ok) {
-      item.lookupAttempts = 0;
-      await this.#succeeded(t, strikes);
-      const handle = result.value;
-      if (handle !== undefined) {
-        await adoptStep(t.lc, item, handle);
-        this.#emit(t, startedEvent(item, handle));
-        return this.#close(t, { kind: 'track', fromStart: false, delayMs: 0 });
+  lookup(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    return this.#afterPause('lookup', workflowId, input, state, async (t, strikes) => {
+      const item = t.item;
+      item.lookupAttempts += 1;
+      const result = await lookUpStep(t.lc, item);
+      const now = this.#rt.clock.now();
+      if (result.ok) {
+        item.lookupAttempts = 0;
+        await this.#succeeded(t, strikes);
+        const handle = result.value;
+        if (handle !== undefined) {
+          await adoptStep(t.lc, item, handle);
+          this.#emit(t, startedEvent(item, handle));
+          return this.#close(t, { kind: 'track', fromStart: false, delayMs: 0 });
+        }
+        const decision = decideAfterEmptyLookup({
+          sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
+          consistencyWindowMs: t.copier.consistencyWindowMs,
+          nativeToken: t.copier.copier.capabilities.nativeIdempotencyToken,
+          attemptsLeft: item.attempts < this.#rt.settings.retry.maxAttempts,
+        });
+        if (decision.action === 'wait') return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
+        if (decision.settled) delete item.mayExistSince;
+        if (decision.action === 'keep-open') return this.#keepOpen(t, item.lastError);
+        return this.#close(t, { kind: 'copy', delayMs: 0 });
       }
-      const decision = decideAfterEmptyLookup({
-        sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
-        consistencyWindowMs: t.copier.consistencyWindowMs,
-        nativeToken: t.copier.copier.capabilities.nativeIdempotencyToken,
-        attemptsLeft: item.attempts < this.#rt.settings.retry.maxAttempts,
-      });
-      if (decision.action === 'wait') return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
-      if (decision.settled) delete item.mayExistSince;
-      if (decision.action === 'keep-open') return this.#keepOpen(t, item.lastError);
-      return this.#close(t, { kind: 'copy', delayMs: 0 });
-    }
-    const error = result.error;
-    item.lastError = error;
-    const decision = this.#decide(item, 'lookup', error);
-    switch (decision.action) {
-      case 'throttle':
-        return this.#close(t, { kind: 'lookup', delayMs: await this.#throttled(t, error) });
-      case 'look-up':
-      case 'retry':
-        return this.#retryLater(t, retryEvent(item, 'lookup', error, item.lookupAttempts, decision.delayMs));
-      default:
-        // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
-        return this.#endAfter(t, decision, error);
-    }
+      const error = result.error;
+      item.lastError = error;
+      // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
+      return this.#afterFailure(t, 'lookup', error, item.lookupAttempts, this.#decide(item, 'lookup', error));
+    });
   }
 
   /** Hands the copy to the tracker. `fromStart`: this workflow's copy call made it (progress was 0 then). */

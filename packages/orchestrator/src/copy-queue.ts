@@ -322,14 +322,45 @@ export class CopyQueue {
    */
   #retryLater(event: ReturnType<typeof retryEvent>, item: BatchItemState): void {
     const now = this.#ctx.clock.now();
-    const queue = { plan: this.#toPlan, copy: this.#ready, lookup: this.#toLookUp }[event.stage];
-    queue.add(item, now, { notBefore: now + event.delayMs, first: event.stage !== 'lookup' });
+    this.#queueOf(event.stage).add(item, now, {
+      notBefore: now + event.delayMs,
+      first: event.stage !== 'lookup',
+    });
     this.#emit(event);
   }
 
-  /** Ends a request its error gave up on: `resumable` when the decision keeps it open, else `failed`. */
-  async #endAfter(decision: AfterError, item: BatchItemState, error: SnapcopyError): Promise<void> {
-    await this.#finish(item, decision.action === 'keep-open' ? 'resumable' : 'failed', error);
+  /** The requests waiting for a call of `stage`. */
+  #queueOf(stage: 'plan' | 'copy' | 'lookup'): DueQueue<BatchItemState> {
+    return { plan: this.#toPlan, copy: this.#ready, lookup: this.#toLookUp }[stage];
+  }
+
+  /**
+   * Carries out the decision after a failed plan, copy or lookup call (a copy's hold on
+   * quota aside): a throttle pauses the queue with the item first in line; a retry sends
+   * the same call again after its delay, a look-up (the copy may exist) looks its token
+   * up; otherwise the request ends, `resumable` when the decision keeps it open.
+   */
+  async #afterFailure(
+    item: BatchItemState,
+    stage: 'plan' | 'copy' | 'lookup',
+    error: SnapcopyError,
+    attempt: number,
+    decision: AfterError,
+  ): Promise<void> {
+    switch (decision.action) {
+      case 'throttle':
+        this.#throttled(error);
+        this.#queueOf(stage).add(item, this.#ctx.clock.now(), { first: true });
+        break;
+      case 'retry':
+        this.#retryLater(retryEvent(item, stage, error, attempt, decision.delayMs), item);
+        break;
+      case 'look-up':
+        this.#retryLater(retryEvent(item, 'lookup', error, attempt, decision.delayMs), item);
+        break;
+      default:
+        await this.#finish(item, decision.action === 'keep-open' ? 'resumable' : 'failed', error);
+    }
   }
 
   /**
@@ -373,23 +404,8 @@ export class CopyQueue {
       this.#toPlan.add(item, now, { first: true });
       return;
     }
-    const decision = this.#decideAfter(item, 'plan', error);
-    switch (decision.action) {
-      case 'throttle':
-        this.#throttled(error);
-        this.#toPlan.add(item, now, { first: true });
-        break;
-      case 'retry':
-      case 'look-up':
-      case 'hold-quota': {
-        const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
-        this.#retryLater(retryEvent(item, 'plan', error, item.planAttempts, delayMs), item);
-        break;
-      }
-      default:
-        // Planning never mutates: a request that cannot be planned ends here, untouched.
-        await this.#endAfter(decision, item, error);
-    }
+    // Planning never mutates: a request that cannot be planned ends here, untouched.
+    await this.#afterFailure(item, 'plan', error, item.planAttempts, this.#decideAfter(item, 'plan', error));
   }
 
   /**
@@ -440,28 +456,14 @@ export class CopyQueue {
       const now = this.#ctx.clock.now();
       const decision = this.#decideAfter(item, 'copy', error);
       if (decision.action !== 'look-up') this.#ctx.progress.move(item, 'queued');
-      switch (decision.action) {
-        case 'throttle':
-          this.#throttled(error);
-          this.#ready.add(item, now, { first: true });
-          break;
-        case 'hold-quota':
-          // The provider counts copies we have not seen finish yet: hold at what runs now.
-          this.#ctx.calls.quotaExceeded += 1;
-          this.#quotaCap = Math.max(1, this.#inFlight - 1);
-          if (this.#running.size === 0) this.#throttled(error);
-          this.#ready.add(item, now, { first: true });
-          break;
-        case 'retry':
-          this.#retryLater(retryEvent(item, 'copy', error, attempt, decision.delayMs), item);
-          break;
-        case 'look-up':
-          // The copy may exist: its token is looked up, and it is never sent again before
-          // a lookup settles it.
-          this.#retryLater(retryEvent(item, 'lookup', error, attempt, decision.delayMs), item);
-          break;
-        default:
-          await this.#endAfter(decision, item, error);
+      if (decision.action === 'hold-quota') {
+        // The provider counts copies we have not seen finish yet: hold at what runs now.
+        this.#ctx.calls.quotaExceeded += 1;
+        this.#quotaCap = Math.max(1, this.#inFlight - 1);
+        if (this.#running.size === 0) this.#throttled(error);
+        this.#ready.add(item, now, { first: true });
+      } else {
+        await this.#afterFailure(item, 'copy', error, attempt, decision);
       }
     } finally {
       this.#copying -= 1;
@@ -506,20 +508,9 @@ export class CopyQueue {
       }
       const error = result.error;
       item.lastError = error;
+      // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
       const decision = this.#decideAfter(item, 'lookup', error);
-      switch (decision.action) {
-        case 'throttle':
-          this.#throttled(error);
-          this.#toLookUp.add(item, now, { first: true });
-          break;
-        case 'look-up':
-        case 'retry':
-          this.#retryLater(retryEvent(item, 'lookup', error, item.lookupAttempts, decision.delayMs), item);
-          break;
-        default:
-          // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
-          await this.#endAfter(decision, item, error);
-      }
+      await this.#afterFailure(item, 'lookup', error, item.lookupAttempts, decision);
     } finally {
       this.#lookingUp -= 1;
       this.wake();
