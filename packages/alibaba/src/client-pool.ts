@@ -1,6 +1,6 @@
 import {
   type FieldIssue,
-  invalidRequest,
+  throwIfIssues,
   refuseSandboxKeyOffLoopback,
   registerSecret,
   timeoutOptionIssue,
@@ -26,7 +26,7 @@ export function checkAlibabaOptions(options: AlibabaEcsCopierOptions): void {
     const issue = timeoutOptionIssue(options[name]);
     if (issue) issues.push({ path: name, message: issue });
   }
-  if (issues.length > 0) throw invalidRequest(issues, 'alibaba');
+  throwIfIssues(issues, 'alibaba');
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   type CallOptions,
   type CopyListFilter,
   type CopyPlan,
-  invalidRequest,
+  throwIfIssues,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type NormalizedListQuery,
@@ -69,8 +69,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
 
   /** A copy's id named in status, wait or cancel: an ECS snapshot id. */
   protected override _validateCopyId(id: string, path: string) {
-    const issues = validateAlibabaSnapshotId(id, path);
-    if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
+    throwIfIssues(validateAlibabaSnapshotId(id, path), ALIBABA_PROVIDER);
   }
 
   /** ECS's own field limits (ids, name, description, tags) before any call. */

@@ -1,5 +1,5 @@
 import { defineImageCapabilities, type ImageCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
-import { ALIBABA_MAX_TAGS_PER_COPY } from './capabilities.js';
+import { ALIBABA_ECS_CAPABILITIES, ALIBABA_MAX_TAGS_PER_COPY } from './capabilities.js';
 
 /**
  * Image copy tasks one region runs at once; the others queue (`Waiting`) and run in order
@@ -47,6 +47,6 @@ export const ALIBABA_ECS_IMAGE_CAPABILITIES: ImageCapabilities = defineImageCapa
   maxSnapshotTags: 0,
   // ECS OpenAPI is eventually consistent for images as for snapshots, with no figure given
   // (https://help.aliyun.com/en/ecs/developer-reference/final-consistency-of-alibaba-cloud-ecs-openapi-resources):
-  // the snapshot manifest's five minutes.
-  consistencyWindowMs: 300_000,
+  // the snapshot manifest's window.
+  consistencyWindowMs: ALIBABA_ECS_CAPABILITIES.consistencyWindowMs,
 });

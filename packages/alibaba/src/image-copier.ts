@@ -5,7 +5,7 @@ import {
   type CopyListFilter,
   IMAGE_LINEAGE_TAGS,
   type ImageCopyPlan,
-  invalidRequest,
+  throwIfIssues,
   is,
   isSnapcopyError,
   type NormalizedImageCopyRequest,
@@ -60,8 +60,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
 
   /** A copy's id named in status, wait or cancel: an ECS custom image id. */
   protected override _validateCopyId(id: string, path: string) {
-    const issues = validateAlibabaImageId(id, path);
-    if (issues.length > 0) throw invalidRequest(issues, ALIBABA_PROVIDER);
+    throwIfIssues(validateAlibabaImageId(id, path), ALIBABA_PROVIDER);
   }
 
   /** ECS's own field limits (image id, name, description, tags) before any call. */

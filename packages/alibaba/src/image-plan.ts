@@ -5,10 +5,11 @@ import {
   imageLineageTags,
   type NormalizedImageCopyRequest,
   totalOfSnapshots,
+  sourceImageFacts,
 } from '@snapcopy/core';
 import { ALIBABA_MAX_CONCURRENT_IMAGE_COPIES_PER_REGION } from './image-capabilities.js';
 import type { AlibabaBackingDisk, AlibabaImagePlanFacts } from './image-plan-facts.js';
-import { sourceImageFacts } from './image-view.js';
+import { readSourceImage } from './image-view.js';
 import { alibabaImageCopyRefusal, resolveAlibabaImageDiskEncryption } from './rules/image-copy.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { resolveAlibabaTransfer } from './rules/transfer.js';
@@ -76,7 +77,7 @@ export function decideAlibabaImagePlan(
   });
   if (refused) throw refused;
   const snapshots = facts.disks.map((d) => planDisk(request, ownership, d));
-  const source = sourceImageFacts(request.source, image, ownership);
+  const source = sourceImageFacts(request.source, ownership, readSourceImage(image));
   const lineage = imageLineageTags({
     clientToken: request.clientToken,
     sourceImageId: request.source.imageId,

@@ -2,7 +2,7 @@ import type {
   DescribeImagesResponseBodyImagesImage,
   DescribeImagesResponseBodyImagesImageDiskDeviceMappingsDiskDeviceMapping,
 } from '@alicloud/ecs20140526';
-import type { BackingSnapshotProgress, CopyState, ObservedCopy, SourceImageFacts } from '@snapcopy/core';
+import type { BackingSnapshotProgress, CopyState, ObservedCopy, SourceImageReading } from '@snapcopy/core';
 import { parseProgress } from './snapshot-view.js';
 
 /** One image as the ECS SDK returns it from DescribeImages. */
@@ -28,21 +28,14 @@ export function diskSize(disk: EcsImageDisk): number | undefined {
   return disk.size !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-/** What a plan needs to know about the source image. */
-export function sourceImageFacts(
-  ref: { readonly region: string; readonly imageId: string },
-  image: EcsImage,
-  ownership: 'owned' | 'shared',
-): SourceImageFacts {
+/** What a plan reads off the source image. */
+export function readSourceImage(image: EcsImage): SourceImageReading {
   return {
-    region: ref.region,
-    imageId: ref.imageId,
-    ownership,
     // ECS custom images are always made of disk snapshots.
     rootDeviceType: 'ebs',
     tags: imageTags(image),
-    ...(image.imageName ? { name: image.imageName } : {}),
-    ...(image.imageOwnerId === undefined ? {} : { ownerAccount: String(image.imageOwnerId) }),
+    name: image.imageName,
+    ownerAccount: image.imageOwnerId === undefined ? undefined : String(image.imageOwnerId),
   };
 }
 

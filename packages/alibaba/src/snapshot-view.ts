@@ -6,6 +6,7 @@ import {
   type ObservedCopy,
   parseProgressPercent,
   type SnapshotSummary,
+  snapshotSummary as summaryOf,
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
 import type { AlibabaEarlierCopy } from './rules/transfer.js';
@@ -146,22 +147,20 @@ export function snapshotSummary(region: string, s: EcsSnapshot, groupId?: string
   const raw = s.status;
   const state: SnapshotSummary['state'] =
     raw === 'accomplished' ? 'completed' : raw === 'failed' ? 'failed' : 'pending';
-  const out: { -readonly [K in keyof SnapshotSummary]: SnapshotSummary[K] } = {
+  return summaryOf({
     region,
     snapshotId: s.snapshotId ?? '',
     ownership: 'owned',
+    ownerAccount: undefined,
     state,
     tags: snapshotTags(s),
     encrypted: s.encrypted === true,
-  };
-  if (s.description) out.description = s.description;
-  if (s.snapshotName) out.name = s.snapshotName;
-  if (s.encrypted && s.KMSKeyId) out.kmsKeyId = s.KMSKeyId;
-  if (s.sourceDiskId) out.volumeId = s.sourceDiskId;
-  const disk = diskSizeGiB(s);
-  if (disk !== undefined) out.volumeSizeGiB = disk;
-  const created = creationMs(s);
-  if (created !== undefined) out.createdAt = created;
-  if (groupId !== undefined) out.groupId = groupId;
-  return out;
+    description: s.description,
+    name: s.snapshotName,
+    kmsKeyId: s.encrypted ? s.KMSKeyId : undefined,
+    volumeId: s.sourceDiskId,
+    volumeSizeGiB: diskSizeGiB(s),
+    createdAt: creationMs(s),
+    groupId,
+  });
 }

@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   type FieldIssue,
-  invalidRequest,
+  throwIfIssues,
   parseEndpoint,
   refuseSandboxKeyOffLoopback,
   registerSecret,
@@ -38,7 +38,7 @@ export function checkAwsOptions(options: AwsEbsCopierOptions): void {
     const issue = timeoutOptionIssue(options[name]);
     if (issue) issues.push({ path: name, message: issue });
   }
-  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+  throwIfIssues(issues, 'aws');
 }
 
 function registerCredentialSecrets(creds: AwsStaticCredentials): void {

@@ -1,5 +1,6 @@
 import { defineImageCapabilities, type ImageCapabilities } from '@snapcopy/core';
-import { AWS_TIME_BASED_COPY } from './rules/time-based.js';
+import { EC2_CONSISTENCY_WINDOW_MS } from './capabilities.js';
+import { AWS_COMPLETION_DURATION_MINUTES } from './rules/time-based.js';
 import { AWS_TAG_LIMITS } from './rules/validation.js';
 
 /**
@@ -33,11 +34,7 @@ export const AWS_AMI_CAPABILITIES: ImageCapabilities = defineImageCapabilities({
   tagsOnCopy: true,
   snapshotTagsOnCopy: true,
   timeBasedCopy: true,
-  completionDurationMinutes: {
-    min: AWS_TIME_BASED_COPY.minMinutes,
-    max: AWS_TIME_BASED_COPY.maxMinutes,
-    step: AWS_TIME_BASED_COPY.stepMinutes,
-  },
+  completionDurationMinutes: AWS_COMPLETION_DURATION_MINUTES,
   cancelByDelete: true,
   cancelMethod: 'deregister',
   cancelTakesEffect: 'immediate',
@@ -50,7 +47,6 @@ export const AWS_AMI_CAPABILITIES: ImageCapabilities = defineImageCapabilities({
   maxUserTags: AWS_TAG_LIMITS.maxUserTags,
   maxSnapshotTags: AWS_TAG_LIMITS.maxUserTags,
   // DescribeImages is eventually consistent as DescribeSnapshots is: an AMI just made may be
-  // missing for a while, the same five minutes as the snapshot manifest allows
-  // (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
-  consistencyWindowMs: 300_000,
+  // missing for a while.
+  consistencyWindowMs: EC2_CONSISTENCY_WINDOW_MS,
 });

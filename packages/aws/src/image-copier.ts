@@ -9,6 +9,7 @@ import {
   type NormalizedImageCopyRequest,
   type ObservedCopy,
   SnapcopyError,
+  throwIfIssues,
 } from '@snapcopy/core';
 import { Ec2Calls } from './calls.js';
 import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
@@ -21,7 +22,6 @@ import { readAwsImagePlanFacts } from './image-plan-facts.js';
 import { backingDevices, observedImage } from './image-view.js';
 import type { AwsEbsCopierOptions } from './options.js';
 import {
-  throwIfIssues,
   validateAwsImageDescription,
   validateAwsImageId,
   validateAwsImageName,
@@ -67,16 +67,19 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
 
   /** A copy's id named in status, wait or cancel: an AMI id. */
   protected override _validateCopyId(id: string, path: string) {
-    throwIfIssues(validateAwsImageId(id, path));
+    throwIfIssues(validateAwsImageId(id, path), 'aws');
   }
 
   /** The AMI id, name, description and tags, before any call. */
   protected override _validate(request: NormalizedImageCopyRequest) {
-    throwIfIssues([
-      ...validateAwsImageId(request.source.imageId),
-      ...(request.name === undefined ? [] : validateAwsImageName(request.name)),
-      ...(request.description === undefined ? [] : validateAwsImageDescription(request.description)),
-    ]);
+    throwIfIssues(
+      [
+        ...validateAwsImageId(request.source.imageId),
+        ...(request.name === undefined ? [] : validateAwsImageName(request.name)),
+        ...(request.description === undefined ? [] : validateAwsImageDescription(request.description)),
+      ],
+      'aws',
+    );
     validateAwsTags(request.tags ?? {}, 'tags');
     validateAwsTags(request.snapshotTags ?? {}, 'snapshotTags');
   }

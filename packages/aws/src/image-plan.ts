@@ -6,9 +6,10 @@ import {
   imageSnapshotLineageTags,
   type NormalizedImageCopyRequest,
   totalOfSnapshots,
+  sourceImageFacts,
 } from '@snapcopy/core';
 import type { AwsBackingSnapshotFacts, AwsImagePlanFacts } from './image-plan-facts.js';
-import { sourceImageFacts } from './image-view.js';
+import { readSourceImage } from './image-view.js';
 import { awsTransferInput, kmsCharges } from './plan.js';
 import { encryptionInput } from './plan-facts.js';
 import { awsImageCopyRefusal } from './rules/image-copy.js';
@@ -63,7 +64,7 @@ export function decideAwsImagePlan(
   facts: AwsImagePlanFacts,
 ): ImageCopyPlan {
   const { image, ownership } = facts;
-  const source = sourceImageFacts(request.source, image, ownership);
+  const source = sourceImageFacts(request.source, ownership, readSourceImage(image));
   const refused = awsImageCopyRefusal({
     imageId: request.source.imageId,
     state: image.State ?? 'unknown',

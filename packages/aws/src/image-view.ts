@@ -1,5 +1,5 @@
 import type { BlockDeviceMapping, Image, Snapshot } from '@aws-sdk/client-ec2';
-import type { BackingSnapshotProgress, CopyState, ObservedCopy, SourceImageFacts } from '@snapcopy/core';
+import type { BackingSnapshotProgress, CopyState, ObservedCopy, SourceImageReading } from '@snapcopy/core';
 import { observedSnapshot, tagRecord } from './snapshot-view.js';
 
 /** One EBS mapping of an AMI: the device and the snapshot behind it. */
@@ -23,20 +23,13 @@ export function rootDeviceTypeOf(image: Image): 'ebs' | 'instance-store' {
   return image.RootDeviceType === 'instance-store' ? 'instance-store' : 'ebs';
 }
 
-/** What a plan needs to know about the source AMI. */
-export function sourceImageFacts(
-  ref: { readonly region: string; readonly imageId: string },
-  image: Image,
-  ownership: 'owned' | 'shared',
-): SourceImageFacts {
+/** What a plan reads off the source AMI. */
+export function readSourceImage(image: Image): SourceImageReading {
   return {
-    region: ref.region,
-    imageId: ref.imageId,
-    ownership,
     rootDeviceType: rootDeviceTypeOf(image),
     tags: tagRecord(image),
-    ...(image.Name ? { name: image.Name } : {}),
-    ...(image.OwnerId ? { ownerAccount: image.OwnerId } : {}),
+    name: image.Name,
+    ownerAccount: image.OwnerId,
   };
 }
 

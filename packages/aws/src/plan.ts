@@ -6,6 +6,7 @@ import type {
   ResolvedEncryption,
   SourceSnapshotFacts,
 } from '@snapcopy/core';
+import { definedFields } from '@snapcopy/core';
 import {
   type AwsPlanDecider,
   type AwsPlanFacts,
@@ -115,12 +116,11 @@ export function awsTransferInput(
       ownership: source.ownership,
       encrypted: source.encrypted,
       sizeGiB: source.sizeGiB,
-      ...(source.ownerAccount === undefined ? {} : { ownerAccount: source.ownerAccount }),
-      ...(source.kmsKeyId === undefined ? {} : { kmsKeyId: source.kmsKeyId }),
+      ...definedFields({ ownerAccount: source.ownerAccount, kmsKeyId: source.kmsKeyId }),
     },
-    destination: { region: request.destination.region, ...(account === undefined ? {} : { account }) },
+    destination: { region: request.destination.region, ...definedFields({ account }) },
     encryption,
-    ...(lineage === undefined ? {} : { lineage }),
+    ...definedFields({ lineage }),
   };
 }
 

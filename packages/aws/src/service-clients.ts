@@ -40,32 +40,34 @@ export class AwsServiceClients {
   }
 
   kms(region: string): Promise<KMSClient> {
-    const endpoint = this.#options.kmsEndpoint ?? this.#options.endpoint;
     return this.#cached(
       this.#kms,
       region,
-      endpoint,
+      this.#options.kmsEndpoint,
       async (config) => new (await loadKmsSdk()).KMSClient(config),
     );
   }
 
   ebs(region: string): Promise<EBSClient> {
-    const endpoint = this.#options.ebsEndpoint ?? this.#options.endpoint;
     return this.#cached(
       this.#ebs,
       region,
-      endpoint,
+      this.#options.ebsEndpoint,
       async (config) => new (await loadEbsSdk()).EBSClient(config),
     );
   }
 
-  /** The region's client of one service, made on first use with the pool's config for `endpoint`. */
+  /**
+   * The region's client of one service, made on first use with the pool's config for the
+   * service's own endpoint (`serviceEndpoint`), else the copier's `endpoint`.
+   */
   #cached<C extends Parameters<Ec2ClientPool['watchDefaultCredentials']>[0]>(
     map: Map<string, Promise<C>>,
     region: string,
-    endpoint: string | undefined,
+    serviceEndpoint: string | undefined,
     make: (config: ReturnType<Ec2ClientPool['clientConfig']>) => Promise<C>,
   ): Promise<C> {
+    const endpoint = serviceEndpoint ?? this.#options.endpoint;
     let client = map.get(region);
     if (!client) {
       client = make(this.#pool.clientConfig(region, endpoint)).then((made) => {

@@ -6,6 +6,7 @@ import {
   parseProgressPercent,
   type SnapshotRef,
   type SnapshotSummary,
+  snapshotSummary as summaryOf,
   STATE_TAGS,
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
@@ -184,19 +185,20 @@ export function snapshotSummary(
     raw === 'completed' ? 'completed' : raw === 'error' || raw === 'recoverable' ? 'failed' : 'pending';
   const volumeId =
     snapshot.VolumeId && snapshot.VolumeId !== PLACEHOLDER_VOLUME ? snapshot.VolumeId : undefined;
-  const out: { -readonly [K in keyof SnapshotSummary]: SnapshotSummary[K] } = {
+  return summaryOf({
     region,
     snapshotId: snapshot.SnapshotId ?? '',
     ownership,
+    ownerAccount: snapshot.OwnerId,
     state,
     tags: tagRecord(snapshot),
     encrypted: snapshot.Encrypted === true,
-  };
-  if (snapshot.OwnerId) out.ownerAccount = snapshot.OwnerId;
-  if (snapshot.Description) out.description = snapshot.Description;
-  if (snapshot.Encrypted && snapshot.KmsKeyId) out.kmsKeyId = snapshot.KmsKeyId;
-  if (volumeId !== undefined) out.volumeId = volumeId;
-  if (snapshot.VolumeSize !== undefined) out.volumeSizeGiB = snapshot.VolumeSize;
-  if (snapshot.StartTime !== undefined) out.createdAt = snapshot.StartTime.getTime();
-  return out;
+    description: snapshot.Description,
+    name: undefined,
+    kmsKeyId: snapshot.Encrypted ? snapshot.KmsKeyId : undefined,
+    volumeId,
+    volumeSizeGiB: snapshot.VolumeSize,
+    createdAt: snapshot.StartTime?.getTime(),
+    groupId: undefined,
+  });
 }

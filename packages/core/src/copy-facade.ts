@@ -20,7 +20,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { BatchResult, CallOptions, CancelOptions, FacadeCopyOptions, WaitOptions } from './copier.js';
 import { type CopyKind, type PricedPlanFields, withPlanCost } from './copy-kind.js';
 import type { PriceTable } from './cost.js';
-import { invalidRequest, is, isSnapcopyError, readInput, SnapcopyError } from './errors.js';
+import { invalidRequest, throwIfIssues, is, isSnapcopyError, readInput, SnapcopyError } from './errors.js';
 import { LINEAGE_TAGS, tokenReuseMismatch } from './lineage.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import {
@@ -148,7 +148,7 @@ function waiterOptions<O extends Omit<WaitOptions, 'onProgress'>>(options: O, pr
   if (options.abortSignal !== undefined && !(options.abortSignal instanceof AbortSignal)) {
     issues.push({ path: 'abortSignal', message: 'must be an AbortSignal' });
   }
-  if (issues.length > 0) throw invalidRequest(issues, provider);
+  throwIfIssues(issues, provider);
   const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
   const timeoutMs = options.timeoutMs ?? seconds(options.maxWaitTime);
   const minDelayMs = options.minDelayMs ?? seconds(options.minDelay);
@@ -171,7 +171,7 @@ function checkWaitOptions(options: Omit<WaitOptions, 'onProgress'>, provider: st
       return value !== undefined && !(Number.isFinite(value) && value >= 0);
     })
     .map((path) => ({ path, message: 'must be a finite number of ms, not negative' }));
-  if (issues.length > 0) throw invalidRequest(issues, provider);
+  throwIfIssues(issues, provider);
 }
 
 /** `fn` over every item, at most `limit` at a time; results in order. */

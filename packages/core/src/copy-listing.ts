@@ -1,5 +1,5 @@
 import type { CallOptions } from './copier.js';
-import { invalidRequest } from './errors.js';
+import { invalidRequest, throwIfIssues } from './errors.js';
 import type { FieldIssue } from './errors.js';
 import { LINEAGE_TAGS } from './lineage.js';
 import type { ObservedCopy } from './observed-copy.js';
@@ -116,7 +116,7 @@ export function checkCopyListQuery(query: unknown, provider: string): CopyListQu
       issues.push({ path: name, message: 'must be a non-empty string of at most 256 characters' });
     }
   }
-  if (issues.length > 0) throw invalidRequest(issues, provider);
+  throwIfIssues(issues, provider);
   return q as unknown as CopyListQuery;
 }
 

@@ -1,3 +1,5 @@
+import { definedFields } from './fields.js';
+
 /**
  * The closed set of error codes every snapcopy error carries. Adapters map each
  * provider's native errors onto exactly one of these; the native error stays in `cause`.
@@ -90,12 +92,14 @@ export class SnapcopyError extends Error {
       code: this.code,
       message: this.message,
       retryable: this.retryable,
-      ...(this.provider === undefined ? {} : { provider: this.provider }),
-      ...(this.providerCode === undefined ? {} : { providerCode: this.providerCode }),
-      ...(this.requestId === undefined ? {} : { requestId: this.requestId }),
-      ...(this.httpStatus === undefined ? {} : { httpStatus: this.httpStatus }),
-      ...(this.issues.length === 0 ? {} : { issues: this.issues }),
-      ...(this.details === undefined ? {} : { details: this.details }),
+      ...definedFields({
+        provider: this.provider,
+        providerCode: this.providerCode,
+        requestId: this.requestId,
+        httpStatus: this.httpStatus,
+        issues: this.issues.length === 0 ? undefined : this.issues,
+        details: this.details,
+      }),
     };
   }
 }
@@ -163,6 +167,11 @@ export function invalidRequest(issues: readonly FieldIssue[], provider?: string)
     issues,
     ...(provider === undefined ? {} : { provider }),
   });
+}
+
+/** Throws {@link invalidRequest} when a check found any issue. */
+export function throwIfIssues(issues: readonly FieldIssue[], provider?: string): void {
+  if (issues.length > 0) throw invalidRequest(issues, provider);
 }
 
 /**

@@ -28,6 +28,33 @@ export interface SourceImageFacts {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** What a provider reads off its source image: its own fields, not yet tied to the request. */
+export interface SourceImageReading {
+  readonly rootDeviceType: SourceImageFacts['rootDeviceType'];
+  readonly tags: SourceImageFacts['tags'];
+  /** The image's name, when it has one. */
+  readonly name: string | undefined;
+  /** The owning account's id, when the provider says. */
+  readonly ownerAccount: string | undefined;
+}
+
+/** The source image's facts: the request's ref, the caller's ownership and what the provider read. */
+export function sourceImageFacts(
+  ref: { readonly region: string; readonly imageId: string },
+  ownership: SourceImageFacts['ownership'],
+  read: SourceImageReading,
+): SourceImageFacts {
+  return {
+    region: ref.region,
+    imageId: ref.imageId,
+    ownership,
+    rootDeviceType: read.rootDeviceType,
+    tags: read.tags,
+    ...(read.name ? { name: read.name } : {}),
+    ...(read.ownerAccount ? { ownerAccount: read.ownerAccount } : {}),
+  };
+}
+
 /** The plan of one backing snapshot of an image copy: the snapshot rules, per snapshot. */
 export interface BackingSnapshotPlan {
   /** The device the snapshot backs (`/dev/xvda`), as the image maps it. */

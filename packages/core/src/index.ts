@@ -31,6 +31,8 @@ export {
   SnapshotListQuerySchema,
   type SnapshotState,
   type SnapshotSummary,
+  type SnapshotSummaryReading,
+  snapshotSummary,
 } from './listing.js';
 export {
   type CopyRequest,
@@ -86,6 +88,7 @@ export {
   type ErrorCode,
   type FieldIssue,
   invalidRequest,
+  throwIfIssues,
   is,
   isSnapcopyError,
   readInput,
@@ -94,6 +97,7 @@ export {
   SnapcopyError,
   type SnapcopyErrorOptions,
 } from './errors.js';
+export { type DefinedFields, definedFields } from './fields.js';
 export { type Clock, MAX_TIMER_MS, systemClock } from './clock.js';
 export {
   LOG_LEVELS,
@@ -147,6 +151,8 @@ export {
   type ImageCopyPlan,
   type PlannedImageTags,
   type SourceImageFacts,
+  type SourceImageReading,
+  sourceImageFacts,
   totalOfSnapshots,
 } from './image-plan.js';
 export type {

@@ -84,6 +84,28 @@ export interface SnapshotSummary {
   readonly groupId?: string;
 }
 
+/** The fields every summary has, even empty. */
+const SUMMARY_CORE = ['region', 'snapshotId', 'ownership', 'state', 'tags', 'encrypted'] as const;
+type SummaryCore = Pick<SnapshotSummary, (typeof SUMMARY_CORE)[number]>;
+
+/** What a provider read off one snapshot for a listing: every optional field named, `undefined` when absent. */
+export type SnapshotSummaryReading = SummaryCore & {
+  readonly [K in Exclude<keyof SnapshotSummary, keyof SummaryCore>]-?: SnapshotSummary[K] | undefined;
+};
+
+/**
+ * One snapshot as a listing shows it, its fields in the reading's order: the optional
+ * fields the provider left absent or empty are left out.
+ */
+export function snapshotSummary(read: SnapshotSummaryReading): SnapshotSummary {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(read)) {
+    const kept = (SUMMARY_CORE as readonly string[]).includes(key) || (value !== undefined && value !== '');
+    if (kept) out[key] = value;
+  }
+  return out as unknown as SnapshotSummary;
+}
+
 /** One page of a listing: what one provider call returned, after snapcopy's own filters. */
 export interface SnapshotListPage {
   readonly snapshots: readonly SnapshotSummary[];

@@ -12,12 +12,12 @@ import {
   copySizeGiB,
   copyStep,
   decideAfterEmptyLookup,
-  decideAfterError,
-  type ErrorFacts,
+  decideAfterStepError,
   errorFromJournal,
   finalizeStep,
   followStep,
   itemFromJournalEntry,
+  lookupAnswer,
   judgeAbsentLookup,
   judgeConfirmLookup,
   judgeStatus,
@@ -28,6 +28,10 @@ import {
   planStep,
   type QueueKey,
   readStatuses,
+  retryEvent,
+  sampleFromStart,
+  sampleSeenAt,
+  startedEvent,
   TERMINAL_JOURNAL_STATES,
   toCopyResult,
 } from '@snapcopy/orchestrator';
@@ -121,6 +125,15 @@ export class CopySteps {
   }
 
   #open(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Turn {
+    return this.#turn(workflowId, input, itemFromJson(state.item), state);
+  }
+
+  #turn(
+    workflowId: string,
+    input: CopyWorkflowInput,
+    item: BatchItemState,
+    counters: Pick<WorkflowState, 'rounds' | 'seq' | 'turn'>,
+  ): Turn {
     const copier = copierNamed(this.#rt, input.copier, kindOf(input));
     return {
       workflowId,
@@ -128,10 +141,10 @@ export class CopySteps {
       copier,
       lc: this.#lifecycle(input, copier),
       partition: partitionId(input.partition),
-      item: itemFromJson(state.item),
-      rounds: state.rounds,
-      seq: state.seq,
-      turn: state.turn,
+      item,
+      rounds: counters.rounds,
+      seq: counters.seq,
+      turn: counters.turn,
       events: [],
     };
   }
@@ -173,14 +186,26 @@ export class CopySteps {
     };
   }
 
-  #decide(facts: Omit<ErrorFacts, 'policy' | 'jitter' | 'maxAttempts'>): AfterError {
-    const { retry } = this.#rt.settings;
-    return decideAfterError({
-      maxAttempts: retry.maxAttempts,
-      policy: retry,
-      jitter: this.#rt.random(),
-      ...facts,
-    });
+  #decide(item: BatchItemState, stage: 'plan' | 'copy' | 'lookup', error: SnapcopyError): AfterError {
+    return decideAfterStepError(item, stage, error, this.#rt.settings.retry, this.#rt.random());
+  }
+
+  /**
+   * Runs a call step (plan, copy or lookup) once its partition is not paused; while it is,
+   * the step waits the pause out and comes back as the same step. `strikes`: the throttles
+   * the partition counted, cleared by the call's success.
+   */
+  async #afterPause(
+    kind: 'plan' | 'copy' | 'lookup',
+    workflowId: string,
+    input: CopyWorkflowInput,
+    state: WorkflowState,
+    call: (t: Turn, strikes: number) => Promise<WorkflowState>,
+  ): Promise<WorkflowState> {
+    const t = this.#open(workflowId, input, state);
+    const { pausedForMs, strikes } = await this.#pause(t);
+    if (pausedForMs > 0) return this.#close(t, { kind, delayMs: pausedForMs });
+    return call(t, strikes);
   }
 
   /** The provider throttled: the partition pauses (shared by every worker); returns the pause. */
@@ -205,6 +230,36 @@ export class CopySteps {
     if (strikes > 0) await clearStrikes(this.#rt.pool, t.partition);
   }
 
+  /**
+   * Carries out the decision after a failed plan, copy or lookup call: a throttle (or a hold
+   * on quota) pauses the partition and the call waits it out; a retry sends the same call
+   * again after its delay, a look-up (the copy may exist) looks its token up; otherwise the
+   * request ends, kept open when the decision says so.
+   */
+  async #afterFailure(
+    t: Turn,
+    stage: 'plan' | 'copy' | 'lookup',
+    error: SnapcopyError,
+    attempt: number,
+    decision: AfterError,
+  ): Promise<WorkflowState> {
+    switch (decision.action) {
+      case 'throttle':
+      case 'hold-quota':
+        return this.#close(t, { kind: stage, delayMs: await this.#throttled(t, error) });
+      case 'retry':
+      case 'look-up': {
+        const next = decision.action === 'retry' ? stage : 'lookup';
+        this.#emit(t, retryEvent(t.item, next, error, attempt, decision.delayMs));
+        return this.#close(t, { kind: next, delayMs: decision.delayMs });
+      }
+      case 'keep-open':
+        return this.#keepOpen(t, error);
+      default:
+        return this.#finish(t, 'failed', error);
+    }
+  }
+
   /** Where a request goes from its journal state (as the in-process queue adds it). */
   #resumeAt(item: BatchItemState, delayMs: number): NextStep {
     if (item.destination && item.journalState === 'pending')
@@ -216,23 +271,12 @@ export class CopySteps {
 
   /** The first step: the request as the journal has it. */
   async start(workflowId: string, input: CopyWorkflowInput): Promise<WorkflowState> {
-    const copier = copierNamed(this.#rt, input.copier, kindOf(input));
+    // The copier is resolved first: an unknown copier fails before the journal is read.
+    copierNamed(this.#rt, input.copier, kindOf(input));
     const entry = await this.#rt.journal.getEntry(input.batchId, input.index);
     if (!entry) throw new Error(`journal: no entry ${input.batchId}#${input.index}`);
-    const now = this.#rt.clock.now();
-    const item = itemFromJournalEntry(entry, true, now);
-    const t: Turn = {
-      workflowId,
-      input,
-      copier,
-      lc: this.#lifecycle(input, copier),
-      partition: partitionId(input.partition),
-      item,
-      rounds: 0,
-      seq: 0,
-      turn: 0,
-      events: [],
-    };
+    const item = itemFromJournalEntry(entry, true, this.#rt.clock.now());
+    const t = this.#turn(workflowId, input, item, { rounds: 0, seq: 0, turn: 0 });
     if (TERMINAL_JOURNAL_STATES.has(entry.state)) {
       // Already over (a resubmit raced a finished run): report it as journaled.
       item.phase = 'done';
@@ -244,166 +288,70 @@ export class CopySteps {
     return this.#close(t, this.#resumeAt(item, 0));
   }
 
-  async plan(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
-    const t = this.#open(workflowId, input, state);
-    const { pausedForMs, strikes } = await this.#pause(t);
-    if (pausedForMs > 0) return this.#close(t, { kind: 'plan', delayMs: pausedForMs });
-    const item = t.item;
-    const result = await planStep(t.lc, item);
-    if (result.ok) {
-      await this.#succeeded(t, strikes);
-      this.#emit(t, { type: 'copy-planned', index: item.index, kind: item.kind, plan: result.value });
-      return this.#close(t, { kind: 'copy', delayMs: 0 });
-    }
-    const error = result.error;
-    const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
-    switch (decision.action) {
-      case 'throttle':
-        return this.#close(t, { kind: 'plan', delayMs: await this.#throttled(t, error) });
-      case 'retry':
-      case 'look-up':
-      case 'hold-quota': {
-        const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'plan',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt: item.planAttempts,
-          delayMs,
-        });
-        return this.#close(t, { kind: 'plan', delayMs });
+  plan(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    return this.#afterPause('plan', workflowId, input, state, async (t, strikes) => {
+      const item = t.item;
+      const result = await planStep(t.lc, item);
+      if (result.ok) {
+        await this.#succeeded(t, strikes);
+        this.#emit(t, { type: 'copy-planned', index: item.index, kind: item.kind, plan: result.value });
+        return this.#close(t, { kind: 'copy', delayMs: 0 });
       }
-      case 'keep-open':
-        return this.#keepOpen(t, error);
-      case 'fail':
-        // Planning never mutates: a request that cannot be planned ends here, untouched.
-        return this.#finish(t, 'failed', error);
-    }
-  }
-
-  async copy(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
-    const t = this.#open(workflowId, input, state);
-    const { pausedForMs, strikes } = await this.#pause(t);
-    if (pausedForMs > 0) return this.#close(t, { kind: 'copy', delayMs: pausedForMs });
-    const item = t.item;
-    const result = await copyStep(t.lc, item);
-    const attempt = item.priorAttempts + item.attempts;
-    if (result.ok) {
-      await this.#succeeded(t, strikes);
-      this.#emit(t, {
-        type: 'copy-started',
-        index: item.index,
-        kind: item.kind,
-        handle: result.value,
-        attempt,
-      });
-      return this.#close(t, { kind: 'track', fromStart: !result.value.reused, delayMs: 0 });
-    }
-    const error = result.error;
-    item.lastError = error;
-    const decision = this.#decide({
-      error,
-      stage: 'copy',
-      attempts: item.attempts,
-      mayExist: item.mayExistSince !== undefined,
+      const error = result.error;
+      // Planning never mutates: a request that cannot be planned ends here, untouched.
+      return this.#afterFailure(t, 'plan', error, item.planAttempts, this.#decide(item, 'plan', error));
     });
-    switch (decision.action) {
-      case 'throttle':
-      // Over the provider's own count (copies made outside this deployment): the partition
-      // waits as on a throttle, holding the slots it has.
-      case 'hold-quota':
-        return this.#close(t, { kind: 'copy', delayMs: await this.#throttled(t, error) });
-      case 'retry':
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'copy',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt,
-          delayMs: decision.delayMs,
-        });
-        return this.#close(t, { kind: 'copy', delayMs: decision.delayMs });
-      case 'look-up':
-        // The copy may exist: its token is looked up, and it is never sent again before a
-        // lookup settles it.
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'lookup',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt,
-          delayMs: decision.delayMs,
-        });
-        return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
-      case 'keep-open':
-        return this.#keepOpen(t, error);
-      case 'fail':
-        return this.#finish(t, 'failed', error);
-    }
   }
 
-  async lookup(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
-    const t = this.#open(workflowId, input, state);
-    const { pausedForMs, strikes } = await this.#pause(t);
-    if (pausedForMs > 0) return this.#close(t, { kind: 'lookup', delayMs: pausedForMs });
-    const item = t.item;
-    item.lookupAttempts += 1;
-    const result = await lookUpStep(t.lc, item);
-    const now = this.#rt.clock.now();
-    if (result.ok) {
-      item.lookupAttempts = 0;
-      await this.#succeeded(t, strikes);
-      const handle = result.value;
-      if (handle !== undefined) {
-        await adoptStep(t.lc, item, handle);
-        this.#emit(t, {
-          type: 'copy-started',
-          index: item.index,
-          kind: item.kind,
-          handle,
-          attempt: item.priorAttempts + item.attempts,
-        });
-        return this.#close(t, { kind: 'track', fromStart: false, delayMs: 0 });
+  copy(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    return this.#afterPause('copy', workflowId, input, state, async (t, strikes) => {
+      const item = t.item;
+      const result = await copyStep(t.lc, item);
+      const attempt = item.priorAttempts + item.attempts;
+      if (result.ok) {
+        await this.#succeeded(t, strikes);
+        this.#emit(t, startedEvent(item, result.value, attempt));
+        return this.#close(t, { kind: 'track', fromStart: !result.value.reused, delayMs: 0 });
       }
-      const decision = decideAfterEmptyLookup({
-        sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
-        consistencyWindowMs: t.copier.consistencyWindowMs,
-        nativeToken: t.copier.copier.capabilities.nativeIdempotencyToken,
-        attemptsLeft: item.attempts < this.#rt.settings.retry.maxAttempts,
-      });
-      if (decision.action === 'wait') return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
-      if (decision.settled) delete item.mayExistSince;
-      if (decision.action === 'keep-open') return this.#keepOpen(t, item.lastError);
-      return this.#close(t, { kind: 'copy', delayMs: 0 });
-    }
-    const error = result.error;
-    item.lastError = error;
-    const decision = this.#decide({ error, stage: 'lookup', attempts: item.lookupAttempts, mayExist: true });
-    switch (decision.action) {
-      case 'throttle':
-        return this.#close(t, { kind: 'lookup', delayMs: await this.#throttled(t, error) });
-      case 'look-up':
-      case 'retry':
-        this.#emit(t, {
-          type: 'copy-retry',
-          stage: 'lookup',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt: item.lookupAttempts,
-          delayMs: decision.delayMs,
+      const error = result.error;
+      item.lastError = error;
+      // Over the provider's own count (copies made outside this deployment, `hold-quota`): the
+      // partition waits as on a throttle, holding the slots it has.
+      return this.#afterFailure(t, 'copy', error, attempt, this.#decide(item, 'copy', error));
+    });
+  }
+
+  lookup(workflowId: string, input: CopyWorkflowInput, state: WorkflowState): Promise<WorkflowState> {
+    return this.#afterPause('lookup', workflowId, input, state, async (t, strikes) => {
+      const item = t.item;
+      item.lookupAttempts += 1;
+      const result = await lookUpStep(t.lc, item);
+      const now = this.#rt.clock.now();
+      if (result.ok) {
+        item.lookupAttempts = 0;
+        await this.#succeeded(t, strikes);
+        const handle = result.value;
+        if (handle !== undefined) {
+          await adoptStep(t.lc, item, handle);
+          this.#emit(t, startedEvent(item, handle));
+          return this.#close(t, { kind: 'track', fromStart: false, delayMs: 0 });
+        }
+        const decision = decideAfterEmptyLookup({
+          sinceMayExistMs: now - (item.mayExistSince ?? Number.NEGATIVE_INFINITY),
+          consistencyWindowMs: t.copier.consistencyWindowMs,
+          nativeToken: t.copier.copier.capabilities.nativeIdempotencyToken,
+          attemptsLeft: item.attempts < this.#rt.settings.retry.maxAttempts,
         });
-        return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
-      case 'keep-open':
-        // A copy that may exist is never written off: the journal keeps it `copying`.
-        return this.#keepOpen(t, error);
-      default:
-        return this.#finish(t, 'failed', error);
-    }
+        if (decision.action === 'wait') return this.#close(t, { kind: 'lookup', delayMs: decision.delayMs });
+        if (decision.settled) delete item.mayExistSince;
+        if (decision.action === 'keep-open') return this.#keepOpen(t, item.lastError);
+        return this.#close(t, { kind: 'copy', delayMs: 0 });
+      }
+      const error = result.error;
+      item.lastError = error;
+      // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
+      return this.#afterFailure(t, 'lookup', error, item.lookupAttempts, this.#decide(item, 'lookup', error));
+    });
   }
 
   /** Hands the copy to the tracker. `fromStart`: this workflow's copy call made it (progress was 0 then). */
@@ -421,15 +369,7 @@ export class CopySteps {
     let sample: Parameters<typeof armTracking>[1]['sample'];
     if (fromStart) {
       const expectedMs = (await partitionDurations(this.#rt.pool, t.partition)).expectedMs(sizeGiB);
-      const now = this.#rt.clock.now();
-      sample = {
-        baseAt: now,
-        baseProgress: 0,
-        baseUncertainty: 0,
-        at: now,
-        progress: 0,
-        ...(expectedMs === undefined ? {} : { expectedMs }),
-      };
+      sample = sampleFromStart(this.#rt.clock.now(), expectedMs);
       readAt = nextReadAt(sample, poll);
     }
     await this.#arm(t, readAt, sample, fromStart ? item.timings.copyStartedAt : undefined);
@@ -517,12 +457,8 @@ export class CopySteps {
   /** Looks the token of a tracked copy up; a throttle pauses the partition, any failure counts nothing. */
   async #lookUpTracked(t: Turn): Promise<LookupAnswer> {
     const result = await lookUpStep(t.lc, t.item);
-    if (!result.ok) {
-      if (result.error.code === 'THROTTLED') await this.#throttled(t, result.error);
-      return { error: true };
-    }
-    for (const id of result.value?.duplicatesRemoved ?? []) t.item.duplicatesRemoved.push(id);
-    return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
+    if (!result.ok && result.error.code === 'THROTTLED') await this.#throttled(t, result.error);
+    return lookupAnswer(t.item, result);
   }
 
   /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
@@ -535,7 +471,7 @@ export class CopySteps {
       from,
       to: t.item.destination!,
     });
-    await this.#arm(t, at, { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 });
+    await this.#arm(t, at, sampleSeenAt(at, 0));
   }
 
   async #lookUpAbsent(t: Turn, at: number): Promise<WorkflowState> {

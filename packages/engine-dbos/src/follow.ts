@@ -7,6 +7,7 @@ import {
   type CopyResult,
   errorFromJournal,
   TERMINAL_JOURNAL_STATES,
+  zeroCounts,
 } from '@snapcopy/orchestrator';
 import type pg from 'pg';
 import { type CopyResultJson, readEvents, resultFromJson } from './events.js';
@@ -58,16 +59,7 @@ function resultOf(e: EngineEntry): CopyResult {
 
 /** Counts over the batch as the journal has it now (results where there are). */
 export function countsOf(entries: readonly EngineEntry[]): BatchCounts {
-  const c = {
-    total: entries.length,
-    queued: 0,
-    copying: 0,
-    running: 0,
-    completed: 0,
-    failed: 0,
-    cancelled: 0,
-    notFinished: 0,
-  };
+  const c = { total: entries.length, ...zeroCounts() };
   for (const e of entries) {
     const outcome = (e.result as { outcome?: CopyOutcome } | undefined)?.outcome;
     if (outcome === 'completed' || outcome === 'failed' || outcome === 'cancelled') c[outcome] += 1;

@@ -12,8 +12,10 @@ import {
   type JournalEntry,
   type JournalRequestRecord,
   type JournalTransition,
-  judgeLease,
+  claimLease,
   type LeaseOwner,
+  type LeaseRow,
+  leaseFromRow,
   processAlive,
   requestKind,
 } from '@snapcopy/orchestrator';
@@ -233,41 +235,19 @@ export class PgCopyJournal implements CopyJournal {
 
   async claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease> {
     return inTransaction(this.#pool, async (client) => {
-      const { rows } = await client.query<{
-        owner_id: string;
-        pid: number;
-        host: string;
-        acquired_at: number;
-        heartbeat_at: number;
-      }>(`SELECT * FROM ${SCHEMA}.batch_leases WHERE batch_id = $1 FOR UPDATE`, [batchId]);
-      const r = rows[0];
-      const current: BatchLease | undefined = r
-        ? {
-            batchId,
-            ownerId: r.owner_id,
-            pid: r.pid,
-            host: r.host,
-            acquiredAt: Number(r.acquired_at),
-            heartbeatAt: Number(r.heartbeat_at),
-          }
-        : undefined;
-      const now = this.#now();
-      const verdict = judgeLease({
-        current,
+      const { rows } = await client.query<LeaseRow>(
+        `SELECT * FROM ${SCHEMA}.batch_leases WHERE batch_id = $1 FOR UPDATE`,
+        [batchId],
+      );
+      const { lease, taken } = claimLease({
+        batchId,
+        current: rows[0] && leaseFromRow(rows[0]),
         claimant: owner,
-        now,
+        now: this.#now(),
         staleAfterMs,
         pidAlive: (pid) => (owner.host === hostname() ? processAlive(pid) : true),
       });
-      if (verdict === 'held') return current!;
-      const lease: BatchLease = {
-        batchId,
-        ownerId: owner.ownerId,
-        pid: owner.pid,
-        host: owner.host,
-        acquiredAt: verdict === 'mine' ? current!.acquiredAt : now,
-        heartbeatAt: now,
-      };
+      if (!taken) return lease;
       await client.query(
         `INSERT INTO ${SCHEMA}.batch_leases (batch_id, owner_id, pid, host, acquired_at, heartbeat_at)
          VALUES ($1, $2, $3, $4, $5, $6)

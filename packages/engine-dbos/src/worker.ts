@@ -110,6 +110,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     onError: onPoolError,
     timeoutMs: Math.max(1_000, settings.heartbeatMs),
   });
+  /** Last of a stop (or a failed start): the pools end, the runtime goes. Never throws. */
+  const releasePools = async () => {
+    for (const p of [pool, beatPool, dbosPool, clientPool]) await p.end().catch(() => undefined);
+    installRuntime(undefined);
+    running = false;
+  };
   let client: DBOSClient | undefined;
   let registered = false;
   try {
@@ -195,12 +201,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           );
           setPolicyClient(undefined);
           await dbosClient.destroy().catch(() => undefined);
-          await pool.end().catch(() => undefined);
-          await beatPool.end().catch(() => undefined);
-          await dbosPool.end().catch(() => undefined);
-          await clientPool.end().catch(() => undefined);
-          installRuntime(undefined);
-          running = false;
+          await releasePools();
         })();
         return stopping;
       },
@@ -209,12 +210,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     if (DBOS.isInitialized()) await DBOS.shutdown().catch(() => undefined);
     if (registered) await markExecutorGone(pool, options.executorId).catch(() => undefined);
     await client?.destroy().catch(() => undefined);
-    await pool.end().catch(() => undefined);
-    await beatPool.end().catch(() => undefined);
-    await dbosPool.end().catch(() => undefined);
-    await clientPool.end().catch(() => undefined);
-    installRuntime(undefined);
-    running = false;
+    await releasePools();
     throw err;
   }
 }

@@ -37,13 +37,15 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+type Prepared = PreparedRequest & { readonly tokenGiven: boolean; readonly raw: unknown };
+
 function prepareOne(
   input: BatchItemInput,
   index: number,
   batchId: string,
   copiers: ReadonlyMap<string, CopiersByKind>,
   names: readonly string[],
-): PreparedRequest & { readonly tokenGiven: boolean; readonly raw: unknown } {
+): Prepared {
   const named = isBatchItem(input) ? input.copier : undefined;
   const copierName = named ?? (names.length === 1 ? names[0]! : '');
   const raw: unknown = isBatchItem(input) ? input.request : input;
@@ -111,46 +113,35 @@ export function prepareBatch(
   const names = [...copiers.keys()];
   const tokens = new Map<string, number>();
   const untokened = new Map<string, number>();
-  const out: PreparedRequest[] = new Array(items.length);
-  for (let index = 0; index < items.length; index++) {
-    const p = prepareOne(items[index]!, index, batchId, copiers, names);
-    if (p.error) {
-      out[index] = { record: p.record, error: p.error };
-      continue;
-    }
+  /** Why the request at `index` repeats an earlier one of the batch; keeps its keys when it does not. */
+  const repeatOf = (p: Prepared, index: number): { path: string; message: string } | undefined => {
     const tokenKey = `${p.record.copier}\u0000${p.record.clientToken}`;
     const firstWithToken = tokens.get(tokenKey);
     if (firstWithToken !== undefined) {
-      out[index] = {
-        record: p.record,
-        error: invalidRequest([
-          {
-            path: 'clientToken',
-            message: `the same token is used by request ${firstWithToken} of this batch`,
-          },
-        ]),
+      return {
+        path: 'clientToken',
+        message: `the same token is used by request ${firstWithToken} of this batch`,
       };
-      continue;
     }
     tokens.set(tokenKey, index);
-    if (!p.tokenGiven) {
-      const sameKey = `${p.record.copier}\u0000${canonicalJson(p.raw)}`;
-      const first = untokened.get(sameKey);
-      if (first !== undefined) {
-        out[index] = {
-          record: p.record,
-          error: invalidRequest([
-            {
-              path: 'request',
-              message: `the same request as request ${first} of this batch: it would copy the same ${kindNoun(p.record.kind)} again; remove one, or give each its own clientToken`,
-            },
-          ]),
-        };
-        continue;
-      }
-      untokened.set(sameKey, index);
+    if (p.tokenGiven) return undefined;
+    const sameKey = `${p.record.copier}\u0000${canonicalJson(p.raw)}`;
+    const first = untokened.get(sameKey);
+    if (first !== undefined) {
+      return {
+        path: 'request',
+        message: `the same request as request ${first} of this batch: it would copy the same ${kindNoun(p.record.kind)} again; remove one, or give each its own clientToken`,
+      };
     }
-    out[index] = { record: p.record };
+    untokened.set(sameKey, index);
+    return undefined;
+  };
+  const out: PreparedRequest[] = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const p = prepareOne(items[index]!, index, batchId, copiers, names);
+    const repeat = p.error ? undefined : repeatOf(p, index);
+    const error = p.error ?? (repeat && invalidRequest([repeat]));
+    out[index] = error ? { record: p.record, error } : { record: p.record };
   }
   return out;
 }

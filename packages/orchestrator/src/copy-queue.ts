@@ -1,7 +1,7 @@
 import type { Clock, Logger, PriceTable, RetryPolicy } from '@snapcopy/core';
 import { SnapcopyError } from '@snapcopy/core';
 import { type AnyCopyHandle, copyIdOf, type BatchCopier } from './copy-kind.js';
-import { type AfterError, decideAfterEmptyLookup, decideAfterError, type ErrorFacts } from './after-error.js';
+import { type AfterError, decideAfterEmptyLookup, decideAfterError } from './after-error.js';
 import type { BatchItemState } from './batch-item.js';
 import { DueQueue } from './due-queue.js';
 import { copySizeGiB, DurationModel } from './duration-model.js';
@@ -17,10 +17,20 @@ import {
   checkTokensStep,
   planBatchStep,
   readStatuses,
+  type StepResult,
 } from './lifecycle.js';
 import { nextPollDelay, nextReadAt, type PollBounds, type ProgressSample } from './poll-interval.js';
 import type { BatchProgress } from './progress.js';
 import { QueueBackoff } from './queue-backoff.js';
+import {
+  decideAfterStepError,
+  lookupAnswer,
+  neverSent,
+  retryEvent,
+  sampleFromStart,
+  sampleSeenAt,
+  startedEvent,
+} from './step-outcome.js';
 import {
   copyFailedError,
   copyGoneError,
@@ -288,15 +298,69 @@ export class CopyQueue {
     this.#emit({ type: 'queue-throttled', queue: this.key, delayMs, error: err });
   }
 
-  #decide(
-    facts: Omit<ErrorFacts, 'policy' | 'jitter' | 'maxAttempts'> & { maxAttempts?: number },
-  ): AfterError {
+  /** What follows a failed status round. */
+  #decideAfterStatus(error: SnapcopyError, minDelayMs: number): AfterError {
     return decideAfterError({
-      maxAttempts: this.#ctx.retry.maxAttempts,
+      error,
+      stage: 'status',
+      attempts: this.#statusFailures,
+      maxAttempts: this.#ctx.maxStatusFailures,
+      mayExist: false,
+      minDelayMs,
       policy: this.#ctx.retry,
       jitter: this.#ctx.random(),
-      ...facts,
     });
+  }
+
+  #decideAfter(item: BatchItemState, stage: 'plan' | 'copy' | 'lookup', error: SnapcopyError): AfterError {
+    return decideAfterStepError(item, stage, error, this.#ctx.retry, this.#ctx.random());
+  }
+
+  /**
+   * Puts an item back in the queue of the event's stage for another try after its delay,
+   * and says so. Plans and copies go ahead of the others once due; lookups keep their order.
+   */
+  #retryLater(event: ReturnType<typeof retryEvent>, item: BatchItemState): void {
+    const now = this.#ctx.clock.now();
+    this.#queueOf(event.stage).add(item, now, {
+      notBefore: now + event.delayMs,
+      first: event.stage !== 'lookup',
+    });
+    this.#emit(event);
+  }
+
+  /** The requests waiting for a call of `stage`. */
+  #queueOf(stage: 'plan' | 'copy' | 'lookup'): DueQueue<BatchItemState> {
+    return { plan: this.#toPlan, copy: this.#ready, lookup: this.#toLookUp }[stage];
+  }
+
+  /**
+   * Carries out the decision after a failed plan, copy or lookup call (a copy's hold on
+   * quota aside): a throttle pauses the queue with the item first in line; a retry sends
+   * the same call again after its delay, a look-up (the copy may exist) looks its token
+   * up; otherwise the request ends, `resumable` when the decision keeps it open.
+   */
+  async #afterFailure(
+    item: BatchItemState,
+    stage: 'plan' | 'copy' | 'lookup',
+    error: SnapcopyError,
+    attempt: number,
+    decision: AfterError,
+  ): Promise<void> {
+    switch (decision.action) {
+      case 'throttle':
+        this.#throttled(error);
+        this.#queueOf(stage).add(item, this.#ctx.clock.now(), { first: true });
+        break;
+      case 'retry':
+        this.#retryLater(retryEvent(item, stage, error, attempt, decision.delayMs), item);
+        break;
+      case 'look-up':
+        this.#retryLater(retryEvent(item, 'lookup', error, attempt, decision.delayMs), item);
+        break;
+      default:
+        await this.#finish(item, decision.action === 'keep-open' ? 'resumable' : 'failed', error);
+    }
   }
 
   /**
@@ -320,9 +384,7 @@ export class CopyQueue {
           await this.#afterPlanFailure(item, result.error);
         }
       }
-      const fresh = planned.filter(
-        (i) => i.attempts === 0 && i.priorAttempts === 0 && i.mayExistSince === undefined,
-      );
+      const fresh = planned.filter(neverSent);
       // The provider answers a repeated token with the copy it made: a first copy call
       // needs no lookup of its own (another runner's copy is returned, not doubled).
       // Without a native token the lookup is made with the wave that sends the copies.
@@ -342,37 +404,8 @@ export class CopyQueue {
       this.#toPlan.add(item, now, { first: true });
       return;
     }
-    const decision = this.#decide({ error, stage: 'plan', attempts: item.planAttempts, mayExist: false });
-    switch (decision.action) {
-      case 'throttle':
-        this.#throttled(error);
-        this.#toPlan.add(item, now, { first: true });
-        break;
-      case 'retry':
-      case 'look-up':
-      case 'hold-quota': {
-        const delayMs = 'delayMs' in decision ? decision.delayMs : 0;
-        this.#toPlan.add(item, now, { notBefore: now + delayMs, first: true });
-        const attempt = item.planAttempts;
-        this.#emit({
-          type: 'copy-retry',
-          stage: 'plan',
-          index: item.index,
-          kind: item.kind,
-          error,
-          attempt,
-          delayMs,
-        });
-        break;
-      }
-      case 'keep-open':
-        await this.#finish(item, 'resumable', error);
-        break;
-      case 'fail':
-        // Planning never mutates: a request that cannot be planned ends here, untouched.
-        await this.#finish(item, 'failed', error);
-        break;
-    }
+    // Planning never mutates: a request that cannot be planned ends here, untouched.
+    await this.#afterFailure(item, 'plan', error, item.planAttempts, this.#decideAfter(item, 'plan', error));
   }
 
   /**
@@ -382,9 +415,7 @@ export class CopyQueue {
    * found is tracked, the others are sent with `tokenChecked`.
    */
   async #copyWave(wave: readonly BatchItemState[]): Promise<void> {
-    const fresh = this.#copier.capabilities.nativeIdempotencyToken
-      ? []
-      : wave.filter((i) => i.attempts === 0 && i.priorAttempts === 0 && i.mayExistSince === undefined);
+    const fresh = this.#copier.capabilities.nativeIdempotencyToken ? [] : wave.filter(neverSent);
     let found: Awaited<ReturnType<typeof checkTokensStep>>;
     if (fresh.length > 1) {
       this.#copying += wave.length; // the wave holds its slots while it looks up
@@ -417,69 +448,22 @@ export class CopyQueue {
       if (result.ok) {
         this.#backoff.success();
         this.#track(item, !result.value.reused);
-        this.#emit({
-          type: 'copy-started',
-          index: item.index,
-          kind: item.kind,
-          handle: result.value,
-          attempt,
-        });
+        this.#emit(startedEvent(item, result.value, attempt));
         return;
       }
       const error = result.error;
       item.lastError = error;
       const now = this.#ctx.clock.now();
-      const decision = this.#decide({
-        error,
-        stage: 'copy',
-        attempts: item.attempts,
-        mayExist: item.mayExistSince !== undefined,
-      });
+      const decision = this.#decideAfter(item, 'copy', error);
       if (decision.action !== 'look-up') this.#ctx.progress.move(item, 'queued');
-      switch (decision.action) {
-        case 'throttle':
-          this.#throttled(error);
-          this.#ready.add(item, now, { first: true });
-          break;
-        case 'hold-quota':
-          // The provider counts copies we have not seen finish yet: hold at what runs now.
-          this.#ctx.calls.quotaExceeded += 1;
-          this.#quotaCap = Math.max(1, this.#inFlight - 1);
-          if (this.#running.size === 0) this.#throttled(error);
-          this.#ready.add(item, now, { first: true });
-          break;
-        case 'retry':
-          this.#ready.add(item, now, { notBefore: now + decision.delayMs, first: true });
-          this.#emit({
-            type: 'copy-retry',
-            stage: 'copy',
-            index: item.index,
-            kind: item.kind,
-            error,
-            attempt,
-            delayMs: decision.delayMs,
-          });
-          break;
-        case 'look-up':
-          // The copy may exist: its token is looked up, and it is never sent again before
-          // a lookup settles it.
-          this.#toLookUp.add(item, now, { notBefore: now + decision.delayMs });
-          this.#emit({
-            type: 'copy-retry',
-            stage: 'lookup',
-            index: item.index,
-            kind: item.kind,
-            error,
-            attempt,
-            delayMs: decision.delayMs,
-          });
-          break;
-        case 'keep-open':
-          await this.#finish(item, 'resumable', error);
-          break;
-        case 'fail':
-          await this.#finish(item, 'failed', error);
-          break;
+      if (decision.action === 'hold-quota') {
+        // The provider counts copies we have not seen finish yet: hold at what runs now.
+        this.#ctx.calls.quotaExceeded += 1;
+        this.#quotaCap = Math.max(1, this.#inFlight - 1);
+        if (this.#running.size === 0) this.#throttled(error);
+        this.#ready.add(item, now, { first: true });
+      } else {
+        await this.#afterFailure(item, 'copy', error, attempt, decision);
       }
     } finally {
       this.#copying -= 1;
@@ -524,40 +508,9 @@ export class CopyQueue {
       }
       const error = result.error;
       item.lastError = error;
-      const decision = this.#decide({
-        error,
-        stage: 'lookup',
-        attempts: item.lookupAttempts,
-        mayExist: true,
-      });
-      switch (decision.action) {
-        case 'throttle':
-          this.#throttled(error);
-          this.#toLookUp.add(item, now, { first: true });
-          break;
-        case 'look-up':
-        case 'retry': {
-          const delayMs = decision.delayMs;
-          this.#toLookUp.add(item, now, { notBefore: now + delayMs });
-          const attempt = item.lookupAttempts;
-          this.#emit({
-            type: 'copy-retry',
-            stage: 'lookup',
-            index: item.index,
-            kind: item.kind,
-            error,
-            attempt,
-            delayMs,
-          });
-          break;
-        }
-        case 'keep-open':
-          // A copy that may exist is never written off: the journal keeps it `copying`.
-          await this.#finish(item, 'resumable', error);
-          break;
-        default:
-          await this.#finish(item, 'failed', error);
-      }
+      // A copy that may exist is never written off (keep-open): the journal keeps it `copying`.
+      const decision = this.#decideAfter(item, 'lookup', error);
+      await this.#afterFailure(item, 'lookup', error, item.lookupAttempts, decision);
     } finally {
       this.#lookingUp -= 1;
       this.wake();
@@ -568,13 +521,7 @@ export class CopyQueue {
   async #adopt(item: BatchItemState, handle: AnyCopyHandle): Promise<void> {
     await adoptStep(this.#steps, item, handle);
     this.#track(item);
-    this.#emit({
-      type: 'copy-started',
-      index: item.index,
-      kind: item.kind,
-      handle,
-      attempt: item.priorAttempts + item.attempts,
-    });
+    this.#emit(startedEvent(item, handle));
   }
 
   /** Starts tracking a copy that has a destination id; `fromStart` when this run's copy call made it. */
@@ -582,16 +529,7 @@ export class CopyQueue {
     const now = this.#ctx.clock.now();
     this.#ctx.progress.move(item, 'running');
     if (fromStart) {
-      // Seen from its start: progress was exactly 0 then.
-      const expectedMs = this.#durations.expectedMs(copySizeGiB(item.plan));
-      item.sample = {
-        baseAt: now,
-        baseProgress: 0,
-        baseUncertainty: 0,
-        at: now,
-        progress: 0,
-        ...(expectedMs === undefined ? {} : { expectedMs }),
-      };
+      item.sample = sampleFromStart(now, this.#durations.expectedMs(copySizeGiB(item.plan)));
     } else {
       item.sample = undefined;
     }
@@ -616,14 +554,7 @@ export class CopyQueue {
       if (this.#aborted) return;
       const error = result.error;
       this.#statusFailures += 1;
-      const decision = this.#decide({
-        error,
-        stage: 'status',
-        attempts: this.#statusFailures,
-        maxAttempts: this.#ctx.maxStatusFailures,
-        mayExist: false,
-        minDelayMs: poll.minMs,
-      });
+      const decision = this.#decideAfterStatus(error, poll.minMs);
       this.#ctx.logger.warn({ queue: this.key, code: error.code }, 'status call failed');
       if (decision.action === 'throttle') {
         this.#throttled(error);
@@ -647,7 +578,7 @@ export class CopyQueue {
       item.status = status;
       item.sample = item.sample
         ? { ...item.sample, at, progress: status.progress }
-        : { baseAt: at, baseProgress: status.progress, baseUncertainty: 1, at, progress: status.progress };
+        : sampleSeenAt(at, status.progress);
       this.#ctx.progress.progressed(item);
       this.#emit({ type: 'copy-progress', index: item.index, kind: item.kind, status });
       const verdict = judgeStatus(status, {
@@ -686,19 +617,19 @@ export class CopyQueue {
   /** Looks the token of a tracked copy up; a throttle pauses the queue, any failure counts nothing. */
   async #lookUpTracked(item: BatchItemState): Promise<LookupAnswer> {
     this.#ctx.calls.lookup += 1;
-    const result = await lookUpStep(this.#steps, item);
-    if (!result.ok) {
-      if (result.error.code === 'THROTTLED') this.#throttled(result.error);
-      return { error: true };
-    }
-    for (const id of result.value?.duplicatesRemoved ?? []) item.duplicatesRemoved.push(id);
-    return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
+    return this.#answer(item, await lookUpStep(this.#steps, item));
+  }
+
+  /** A lookup's answer; a throttle pauses the queue. */
+  #answer(item: BatchItemState, result: StepResult<AnyCopyHandle | undefined>): LookupAnswer {
+    if (!result.ok && result.error.code === 'THROTTLED') this.#throttled(result.error);
+    return lookupAnswer(item, result);
   }
 
   /** The tracked copy was a duplicate: follow the one kept for the token, read it soon. */
   async #follow(item: BatchItemState, to: string, at: number): Promise<void> {
     const from = await followStep(this.#steps, item, to);
-    item.sample = { baseAt: at, baseProgress: 0, baseUncertainty: 1, at, progress: 0 };
+    item.sample = sampleSeenAt(at, 0);
     this.#emit({ type: 'copy-replaced', index: item.index, kind: item.kind, from, to: item.destination! });
   }
 
@@ -739,14 +670,7 @@ export class CopyQueue {
     this.#ctx.calls.lookup += 1;
     const results = await checkTokensStep(this.#steps, items, { markFree: false });
     if (results === undefined) return undefined;
-    return results.map((result, k) => {
-      if (!result.ok) {
-        if (result.error.code === 'THROTTLED') this.#throttled(result.error);
-        return { error: true };
-      }
-      for (const id of result.value?.duplicatesRemoved ?? []) items[k]!.duplicatesRemoved.push(id);
-      return { found: result.value === undefined ? undefined : copyIdOf(result.value) };
-    });
+    return results.map((result, k) => this.#answer(items[k]!, result));
   }
 
   /** A copy completed on a provider without a native token: make sure it is the one every runner keeps. */

@@ -19,7 +19,15 @@ export {
   type LeaseOwner,
   TERMINAL_JOURNAL_STATES,
 } from './journal/journal.js';
-export { batchHeldError, judgeLease, type LeaseVerdict, processAlive } from './journal/batch-lease.js';
+export {
+  batchHeldError,
+  claimLease,
+  judgeLease,
+  type LeaseRow,
+  type LeaseVerdict,
+  leaseFromRow,
+  processAlive,
+} from './journal/batch-lease.js';
 export {
   checkJournalPath,
   JOURNAL_APPLICATION_ID,
@@ -90,7 +98,8 @@ export {
   readStatuses,
   type StepResult,
 } from './lifecycle.js';
-export { BatchProgress } from './progress.js';
+export { BatchProgress, zeroCounts } from './progress.js';
+export * from './step-outcome.js';
 export {
   type AbsentRecord,
   copyFailedError,

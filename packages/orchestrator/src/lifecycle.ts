@@ -40,6 +40,15 @@ export type StepResult<T> =
 
 const signalOf = (ctx: LifecycleContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
+/** Runs one copier call; its error, whatever it threw, as a {@link SnapcopyError}. */
+async function attempt<T>(call: () => Promise<T>): Promise<StepResult<T>> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (err) {
+    return { ok: false, error: asSnapcopyError(err) };
+  }
+}
+
 /**
  * Plans the request (no mutating call). On success the plan is journaled (`planned`) and
  * kept on the item.
@@ -49,17 +58,11 @@ export async function planStep(
   item: BatchItemState,
 ): Promise<StepResult<AnyCopyPlan>> {
   item.planAttempts += 1;
-  let plan: AnyCopyPlan;
-  try {
-    plan = await ctx.copier.plan(item.request, {
-      ...signalOf(ctx),
-      ...(ctx.prices ? { prices: ctx.prices } : {}),
-    });
-  } catch (err) {
-    return { ok: false, error: asSnapcopyError(err) };
-  }
-  await keepPlan(ctx, item, plan);
-  return { ok: true, value: plan };
+  const result = await attempt(() =>
+    ctx.copier.plan(item.request, { ...signalOf(ctx), ...(ctx.prices ? { prices: ctx.prices } : {}) }),
+  );
+  if (result.ok) await keepPlan(ctx, item, result.value);
+  return result;
 }
 
 async function keepPlan(ctx: LifecycleContext, item: BatchItemState, plan: AnyCopyPlan): Promise<void> {
@@ -83,33 +86,27 @@ export async function planBatchStep(
     return Promise.all(items.map((item) => planStep(ctx, item)));
   }
   for (const item of items) item.planAttempts += 1;
-  let results: Awaited<ReturnType<NonNullable<BatchCopier['planMany']>>>;
-  try {
-    results = await ctx.copier.planMany(
+  const all = await attempt(() =>
+    ctx.copier.planMany!(
       items.map((item) => item.request),
       { ...signalOf(ctx), ...(ctx.prices ? { prices: ctx.prices } : {}) },
-    );
-  } catch (err) {
-    const error = asSnapcopyError(err);
-    return items.map(() => ({ ok: false, error }));
-  }
+    ),
+  );
+  if (!all.ok) return items.map(() => all);
   const out: StepResult<AnyCopyPlan>[] = [];
   for (const [k, item] of items.entries()) {
-    const result = results[k];
-    if (result === undefined) {
-      out.push({
-        ok: false,
-        error: asSnapcopyError(new Error(`planMany returned no result for request ${item.index}`)),
-      });
-    } else if (!result.ok) {
-      out.push({ ok: false, error: result.error });
-    } else {
-      await keepPlan(ctx, item, result.value);
-      out.push({ ok: true, value: result.value });
-    }
+    const result = all.value[k] ?? noResult('planMany', item);
+    if (result.ok) await keepPlan(ctx, item, result.value);
+    out.push(result);
   }
   return out;
 }
+
+/** A batched call's answer lacks the item's result. */
+const noResult = (method: string, item: BatchItemState): StepResult<never> => ({
+  ok: false,
+  error: asSnapcopyError(new Error(`${method} returned no result for request ${item.index}`)),
+});
 
 /**
  * Looks the tokens of several requests up at once (`findMany`), for requests no copy call
@@ -125,26 +122,18 @@ export async function checkTokensStep(
   options: { readonly markFree?: boolean } = {},
 ): Promise<StepResult<AnyCopyHandle | undefined>[] | undefined> {
   if (ctx.copier.findMany === undefined || items.length < 2) return undefined;
-  try {
-    const found = await ctx.copier.findMany(
+  const all = await attempt(() =>
+    ctx.copier.findMany!(
       items.map((item) => item.request),
       signalOf(ctx),
-    );
-    return items.map((item, k) => {
-      const r = found[k];
-      if (r === undefined) {
-        return {
-          ok: false,
-          error: asSnapcopyError(new Error(`findMany returned no result for request ${item.index}`)),
-        };
-      }
-      if (r.ok && r.value === undefined && options.markFree !== false) item.tokenChecked = true;
-      return r;
-    });
-  } catch (err) {
-    const error = asSnapcopyError(err);
-    return items.map(() => ({ ok: false, error }));
-  }
+    ),
+  );
+  if (!all.ok) return items.map(() => all);
+  return items.map((item, k) => {
+    const r = all.value[k] ?? noResult('findMany', item);
+    if (r.ok && r.value === undefined && options.markFree !== false) item.tokenChecked = true;
+    return r;
+  });
 }
 
 /** Journals a destination the request now tracks (`pending`), by its kind's own id. */
@@ -206,11 +195,7 @@ export async function lookUpStep(
   ctx: LifecycleContext,
   item: BatchItemState,
 ): Promise<StepResult<AnyCopyHandle | undefined>> {
-  try {
-    return { ok: true, value: await ctx.copier.find(item.request, signalOf(ctx)) };
-  } catch (err) {
-    return { ok: false, error: asSnapcopyError(err) };
-  }
+  return attempt(() => ctx.copier.find(item.request, signalOf(ctx)));
 }
 
 /** Takes a copy a lookup found as the request's copy: journaled `pending` with its id. */
@@ -232,17 +217,12 @@ export async function readStatuses(
   ctx: LifecycleContext,
   items: readonly BatchItemState[],
 ): Promise<StepResult<AnyCopyStatus[]>> {
-  try {
-    return {
-      ok: true,
-      value: await ctx.copier.status(
-        items.map((i) => i.destination!),
-        signalOf(ctx),
-      ),
-    };
-  } catch (err) {
-    return { ok: false, error: asSnapcopyError(err) };
-  }
+  return attempt(() =>
+    ctx.copier.status(
+      items.map((i) => i.destination!),
+      signalOf(ctx),
+    ),
+  );
 }
 
 /**
@@ -266,11 +246,7 @@ export async function cancelStep(
   ctx: LifecycleContext,
   item: BatchItemState,
 ): Promise<StepResult<AnyCancelResult>> {
-  try {
-    return { ok: true, value: await ctx.copier.cancel(item.destination!) };
-  } catch (err) {
-    return { ok: false, error: asSnapcopyError(err) };
-  }
+  return attempt(() => ctx.copier.cancel(item.destination!));
 }
 
 /**

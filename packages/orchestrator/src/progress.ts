@@ -9,21 +9,18 @@ function bucketOf(phase: ItemPhase, outcome: CopyOutcome | undefined): Bucket {
   return 'notFinished';
 }
 
+/** Every count of a batch but its total, at zero. */
+export function zeroCounts(): Omit<BatchCounts, 'total'> {
+  return { queued: 0, copying: 0, running: 0, completed: 0, failed: 0, cancelled: 0, notFinished: 0 };
+}
+
 /**
  * A batch's counts per stage and mean percent, kept up to date as items move, so that
  * reporting after each change costs O(1) rather than a pass over every request (which
  * made a batch of many quickly-failing requests quadratic).
  */
 export class BatchProgress {
-  readonly #counts: Record<Bucket, number> = {
-    queued: 0,
-    copying: 0,
-    running: 0,
-    completed: 0,
-    failed: 0,
-    cancelled: 0,
-    notFinished: 0,
-  };
+  readonly #counts: Record<Bucket, number> = zeroCounts();
   readonly #percentOf = new Map<number, number>();
   #percentSum = 0;
   readonly #total: number;

@@ -1,4 +1,4 @@
-import { type FieldIssue, invalidRequest, type PlannedImageTags, RESERVED_TAG_PREFIX } from '@snapcopy/core';
+import { type FieldIssue, throwIfIssues, type PlannedImageTags, RESERVED_TAG_PREFIX } from '@snapcopy/core';
 import { AWS_TAG_LIMITS } from './validation.js';
 
 // Tags of an AMI copy, from the CopyImage API reference
@@ -73,6 +73,6 @@ export function resolveAwsImageTags(input: AwsImageTagsInput): PlannedImageTags 
   if (Object.keys(snapshots).length > AWS_TAG_LIMITS.maxTags) {
     issues.push({ path: 'snapshotTags', message: `AWS allows ${AWS_TAG_LIMITS.maxTags} tags per snapshot` });
   }
-  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+  throwIfIssues(issues, 'aws');
   return { image, snapshots, carriedFromSource };
 }

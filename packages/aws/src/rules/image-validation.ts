@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FieldIssue, invalidRequest } from '@snapcopy/core';
+import type { FieldIssue } from '@snapcopy/core';
 
 // Field rules of CopyImage, from the EC2 API reference (CopyImage, RegisterImage for the name):
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html
@@ -50,9 +50,4 @@ export function validateAwsImageDescription(description: string): FieldIssue[] {
 export function defaultAwsImageName(sourceImageId: string, clientToken: string): string {
   const digest = createHash('sha256').update(clientToken).digest('hex').slice(0, 12);
   return `snapcopy ${sourceImageId} ${digest}`;
-}
-
-/** Throws `INVALID_REQUEST` naming every bad field of an AMI copy request. */
-export function throwIfIssues(issues: readonly FieldIssue[]): void {
-  if (issues.length > 0) throw invalidRequest([...issues], 'aws');
 }

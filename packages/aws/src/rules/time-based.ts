@@ -1,4 +1,4 @@
-import { type FieldIssue, invalidRequest } from '@snapcopy/core';
+import { type FieldIssue, invalidRequest, throwIfIssues } from '@snapcopy/core';
 
 /**
  * Limits of an AWS time-based snapshot copy (`CompletionDurationMinutes`): 15 minutes to
@@ -9,6 +9,13 @@ export const AWS_TIME_BASED_COPY = Object.freeze({
   maxMinutes: 2880,
   stepMinutes: 15,
   throughputMiBPerSecond: 500,
+});
+
+/** The completion durations AWS takes, as a capability manifest states them. */
+export const AWS_COMPLETION_DURATION_MINUTES = Object.freeze({
+  min: AWS_TIME_BASED_COPY.minMinutes,
+  max: AWS_TIME_BASED_COPY.maxMinutes,
+  step: AWS_TIME_BASED_COPY.stepMinutes,
 });
 
 /** A checked time-based copy request. */
@@ -64,6 +71,6 @@ export function validateAwsTimeBasedCopy(minutes: number, sizeGiB: number): AwsT
       message: `${minutes} minutes is too short for ${sizeGiB} GiB at ${throughputMiBPerSecond} MiB/s per copy; the minimum is ${minimumMinutes}`,
     });
   }
-  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+  throwIfIssues(issues, 'aws');
   return { completionDurationMinutes: minutes, minimumMinutes };
 }

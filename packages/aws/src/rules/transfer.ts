@@ -2,7 +2,7 @@ import {
   type BillableGiB,
   type DeltaEstimate,
   type FieldIssue,
-  invalidRequest,
+  throwIfIssues,
   type ResolvedEncryption,
 } from '@snapcopy/core';
 import { keyIdentity } from './keys.js';
@@ -86,7 +86,7 @@ function checkSizes(source: AwsTransferInput['source'], delta: AwsDeltaRead | un
   ) {
     issues.push({ path: 'delta', message: 'must be a whole number of blocks of a positive size' });
   }
-  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+  throwIfIssues(issues, 'aws');
 }
 
 function crossesAccounts(input: AwsTransferInput): boolean {

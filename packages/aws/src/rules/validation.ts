@@ -1,6 +1,7 @@
 import {
   type FieldIssue,
   invalidRequest,
+  throwIfIssues,
   LINEAGE_TAG_COUNT,
   RESERVED_TAG_PREFIX,
   SnapcopyError,
@@ -80,7 +81,7 @@ export function validateAwsTags(
       issues.push({ path: at, message: `value must be at most ${AWS_TAG_LIMITS.maxValueLength} characters` });
     }
   }
-  if (issues.length > 0) throw invalidRequest(issues, 'aws');
+  throwIfIssues(issues, 'aws');
 }
 
 /** What DescribeSnapshots says about a source that decides whether it can be copied now. */

@@ -28,6 +28,53 @@ export function judgeLease(input: {
   return 'held';
 }
 
+/**
+ * Judges a claim on `batchId`'s lease ({@link judgeLease}) and returns the lease in force
+ * after it: the holder's, untouched (`taken: false`), or the claimant's, to be written
+ * (the time it was first acquired kept when the claimant already held it).
+ */
+export function claimLease(input: Parameters<typeof judgeLease>[0] & { readonly batchId: string }): {
+  readonly lease: BatchLease;
+  readonly taken: boolean;
+} {
+  const { batchId, current, claimant: owner, now } = input;
+  const verdict = judgeLease(input);
+  if (verdict === 'held') return { lease: current!, taken: false };
+  const lease: BatchLease = {
+    batchId,
+    ownerId: owner.ownerId,
+    pid: owner.pid,
+    host: owner.host,
+    acquiredAt: verdict === 'mine' ? current!.acquiredAt : now,
+    heartbeatAt: now,
+  };
+  return { lease, taken: true };
+}
+
+/** The lease store of a journal: the three lease calls, synchronous. */
+export interface LeaseStore {
+  claim(batchId: string, owner: LeaseOwner, staleAfterMs: number): BatchLease;
+  renew(batchId: string, ownerId: string): boolean;
+  release(batchId: string, ownerId: string): void;
+}
+
+/** The lease methods of a journal, answered by its {@link LeaseStore}. */
+export abstract class LeasedJournal {
+  protected abstract readonly leases: LeaseStore;
+
+  async claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease> {
+    return this.leases.claim(batchId, owner, staleAfterMs);
+  }
+
+  async renewBatch(batchId: string, ownerId: string): Promise<boolean> {
+    return this.leases.renew(batchId, ownerId);
+  }
+
+  async releaseBatch(batchId: string, ownerId: string): Promise<void> {
+    this.leases.release(batchId, ownerId);
+  }
+}
+
 /** True when a process with this id runs on this host (`EPERM`: it exists, owned by someone else). */
 export function processAlive(pid: number): boolean {
   try {
@@ -56,7 +103,7 @@ export function batchHeldError(lease: BatchLease, waitedMs: number): SnapcopyErr
 }
 
 /** Leases held in memory: the same rules within one process (the in-memory journal). */
-export class MemoryLeases {
+export class MemoryLeases implements LeaseStore {
   readonly #leases = new Map<string, BatchLease>();
 
   constructor(
@@ -66,18 +113,15 @@ export class MemoryLeases {
 
   claim(batchId: string, owner: LeaseOwner, staleAfterMs: number): BatchLease {
     const current = this.#leases.get(batchId);
-    const now = this.now();
-    const verdict = judgeLease({ current, claimant: owner, now, staleAfterMs, pidAlive: this.pidAlive });
-    if (verdict === 'held') return { ...current! };
-    const lease: BatchLease = {
+    const { lease, taken } = claimLease({
       batchId,
-      ownerId: owner.ownerId,
-      pid: owner.pid,
-      host: owner.host,
-      acquiredAt: verdict === 'mine' ? current!.acquiredAt : now,
-      heartbeatAt: now,
-    };
-    this.#leases.set(batchId, lease);
+      current,
+      claimant: owner,
+      now: this.now(),
+      staleAfterMs,
+      pidAlive: this.pidAlive,
+    });
+    if (taken) this.#leases.set(batchId, lease);
     return { ...lease };
   }
 
@@ -105,13 +149,14 @@ export interface SqlConnection {
   };
 }
 
-interface LeaseRow {
+/** A row of the `batch_leases` table (the SQLite journal's and the Postgres engine's). */
+export interface LeaseRow {
   batch_id: string;
   owner_id: string;
-  pid: number;
+  pid: number | string;
   host: string;
-  acquired_at: number;
-  heartbeat_at: number;
+  acquired_at: number | string;
+  heartbeat_at: number | string;
 }
 
 const LEASE_TABLE = `CREATE TABLE IF NOT EXISTS batch_leases (
@@ -123,7 +168,8 @@ const LEASE_TABLE = `CREATE TABLE IF NOT EXISTS batch_leases (
   heartbeat_at INTEGER NOT NULL
 ) WITHOUT ROWID`;
 
-function fromRow(row: LeaseRow): BatchLease {
+/** A lease as its row stores it (integer columns may come back as strings or bigints). */
+export function leaseFromRow(row: LeaseRow): BatchLease {
   return {
     batchId: row.batch_id,
     ownerId: row.owner_id,
@@ -139,7 +185,7 @@ function fromRow(row: LeaseRow): BatchLease {
  * claim reads and writes the row in one `BEGIN IMMEDIATE` transaction, so two processes
  * claiming at once cannot both win.
  */
-export class SqliteLeases {
+export class SqliteLeases implements LeaseStore {
   constructor(
     private readonly db: SqlConnection,
     private readonly now: () => number,
@@ -155,19 +201,15 @@ export class SqliteLeases {
       const row = this.db.prepare('SELECT * FROM batch_leases WHERE batch_id = ?').get(batchId) as
         | LeaseRow
         | undefined;
-      const current = row === undefined ? undefined : fromRow(row);
-      const now = this.now();
-      const verdict = judgeLease({ current, claimant: owner, now, staleAfterMs, pidAlive: this.pidAlive });
-      let lease = current!;
-      if (verdict !== 'held') {
-        lease = {
-          batchId,
-          ownerId: owner.ownerId,
-          pid: owner.pid,
-          host: owner.host,
-          acquiredAt: verdict === 'mine' ? current!.acquiredAt : now,
-          heartbeatAt: now,
-        };
+      const { lease, taken } = claimLease({
+        batchId,
+        current: row === undefined ? undefined : leaseFromRow(row),
+        claimant: owner,
+        now: this.now(),
+        staleAfterMs,
+        pidAlive: this.pidAlive,
+      });
+      if (taken) {
         this.db
           .prepare(
             `INSERT INTO batch_leases (batch_id, owner_id, pid, host, acquired_at, heartbeat_at)

@@ -1,15 +1,13 @@
 import { SnapcopyError } from '@snapcopy/core';
 import { type AnyCopyPlan, type CopyRef, copyIdOf, copyRef, requestKind } from '../copy-kind.js';
-import { MemoryLeases } from './batch-lease.js';
+import { LeasedJournal, MemoryLeases } from './batch-lease.js';
 import {
-  type BatchLease,
   type CopyJournal,
   type JournalBatch,
   type JournalCopyState,
   type JournalEntry,
   type JournalRequestRecord,
   type JournalTransition,
-  type LeaseOwner,
   TERMINAL_JOURNAL_STATES,
 } from './journal.js';
 
@@ -24,15 +22,16 @@ function clone<T>(value: T): T {
  * A journal held in memory: the default when no durable store is given, and the
  * reference the SQLite journal is tested against. It does not survive the process.
  */
-export class MemoryCopyJournal implements CopyJournal {
+export class MemoryCopyJournal extends LeasedJournal implements CopyJournal {
   readonly #batches = new Map<string, JournalBatch>();
   readonly #entries = new Map<string, MutableEntry[]>();
   readonly #now: () => number;
-  readonly #leases: MemoryLeases;
+  protected readonly leases: MemoryLeases;
 
   constructor(options: { now?: () => number } = {}) {
+    super();
     this.#now = options.now ?? Date.now;
-    this.#leases = new MemoryLeases(this.#now);
+    this.leases = new MemoryLeases(this.#now);
   }
 
   async beginBatch(batch: JournalBatch, requests: readonly JournalRequestRecord[]): Promise<void> {
@@ -108,18 +107,6 @@ export class MemoryCopyJournal implements CopyJournal {
     if (transition.attempt !== undefined) e.attempts = transition.attempt;
     if (transition.error !== undefined) e.error = clone(transition.error);
     e.updatedAt = this.#now();
-  }
-
-  async claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease> {
-    return this.#leases.claim(batchId, owner, staleAfterMs);
-  }
-
-  async renewBatch(batchId: string, ownerId: string): Promise<boolean> {
-    return this.#leases.renew(batchId, ownerId);
-  }
-
-  async releaseBatch(batchId: string, ownerId: string): Promise<void> {
-    this.#leases.release(batchId, ownerId);
   }
 
   async close(): Promise<void> {}

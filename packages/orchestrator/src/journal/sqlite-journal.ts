@@ -8,10 +8,9 @@ import {
   copyRef,
   requestKind,
 } from '../copy-kind.js';
-import { SqliteLeases, type SqlConnection } from './batch-lease.js';
+import { LeasedJournal, SqliteLeases, type SqlConnection } from './batch-lease.js';
 import { checkJournalContents, checkJournalPath, journalOpenError, type SqlReader } from './journal-file.js';
 import type {
-  BatchLease,
   CopyJournal,
   JournalBatch,
   JournalCopyState,
@@ -19,7 +18,6 @@ import type {
   JournalError,
   JournalRequestRecord,
   JournalTransition,
-  LeaseOwner,
 } from './journal.js';
 
 /** Options of {@link SqliteCopyJournal}. */
@@ -174,11 +172,11 @@ function toEntries(rows: readonly unknown[]): JournalEntry[] {
  * `@snapcopy/orchestrator/sqlite` (or `openSqliteJournal`), so SQLite stays out of the
  * main entry.
  */
-export class SqliteCopyJournal implements CopyJournal {
+export class SqliteCopyJournal extends LeasedJournal implements CopyJournal {
   readonly #db: DatabaseSync;
   #open = true;
   readonly #now: () => number;
-  readonly #leases: SqliteLeases;
+  protected readonly leases: SqliteLeases;
   readonly #stmts: {
     insertBatch: StatementSync;
     insertCopy: StatementSync;
@@ -197,6 +195,7 @@ export class SqliteCopyJournal implements CopyJournal {
    * program's database) fails with one `INVALID_REQUEST` saying which.
    */
   constructor(file: string, options: SqliteCopyJournalOptions = {}) {
+    super();
     this.#now = options.now ?? Date.now;
     checkJournalPath(file);
     let opened: DatabaseSync | undefined;
@@ -223,7 +222,7 @@ export class SqliteCopyJournal implements CopyJournal {
     this.#migrate();
     this.#db.exec(SCHEMA);
     this.#db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    this.#leases = new SqliteLeases(this.#db as unknown as SqlConnection, this.#now);
+    this.leases = new SqliteLeases(this.#db as unknown as SqlConnection, this.#now);
     const db = this.#db;
     this.#stmts = {
       insertBatch: db.prepare('INSERT INTO batches (batch_id, created_at, size) VALUES (?, ?, ?)'),
@@ -396,18 +395,6 @@ export class SqliteCopyJournal implements CopyJournal {
       batchId,
       index,
     );
-  }
-
-  async claimBatch(batchId: string, owner: LeaseOwner, staleAfterMs: number): Promise<BatchLease> {
-    return this.#leases.claim(batchId, owner, staleAfterMs);
-  }
-
-  async renewBatch(batchId: string, ownerId: string): Promise<boolean> {
-    return this.#leases.renew(batchId, ownerId);
-  }
-
-  async releaseBatch(batchId: string, ownerId: string): Promise<void> {
-    this.#leases.release(batchId, ownerId);
   }
 
   async close(): Promise<void> {

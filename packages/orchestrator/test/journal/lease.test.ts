@@ -3,6 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type BatchLease,
+  claimLease,
   type CopyJournal,
   CopyOrchestrator,
   judgeLease,
@@ -92,6 +93,33 @@ describe('judgeLease: one row per rule', () => {
         pidAlive: () => row.alive,
       }),
     ).toBe(row.expected);
+  });
+});
+
+describe('claimLease: the lease in force after a claim', () => {
+  const claim = (current: BatchLease | undefined, now: number, alive = true) =>
+    claimLease({ batchId: 'b', current, claimant: me, now, staleAfterMs: 60_000, pidAlive: () => alive });
+
+  it('held by a live holder: the holder keeps it, nothing to write', () => {
+    const current = held({});
+    expect(claim(current, 2_000)).toEqual({ lease: current, taken: false });
+  });
+
+  it('free: the claimant takes it, acquired and beating now', () => {
+    expect(claim(undefined, 5_000)).toEqual({
+      lease: { batchId: 'b', ownerId: 'me', pid: 100, host: 'here', acquiredAt: 5_000, heartbeatAt: 5_000 },
+      taken: true,
+    });
+  });
+
+  it('mine: renewed, the first acquisition time kept', () => {
+    const { lease, taken } = claim(held({ ownerId: 'me', acquiredAt: 7 }), 9_000);
+    expect(taken).toBe(true);
+    expect(lease).toMatchObject({ ownerId: 'me', acquiredAt: 7, heartbeatAt: 9_000 });
+  });
+
+  it('taken over from a dead owner: acquired now', () => {
+    expect(claim(held({}), 3_000, false).lease).toMatchObject({ ownerId: 'me', acquiredAt: 3_000 });
   });
 });
 
