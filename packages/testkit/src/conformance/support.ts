@@ -317,6 +317,17 @@ export function startCopy<R = CopyRequestInput, H = CopyHandle>(
   return recorded(ctx, () => copier.copy(request));
 }
 
+/** Starts a snapshot copy and reads the copy from the cloud, in the region its handle names. */
+export async function copyInCloud(
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  request: CopyRequestInput,
+  what: string,
+): Promise<TruthSnapshot> {
+  const handle = await startCopy(h, ctx, request);
+  return mustExist(h, handle.region, handle.snapshotId, what);
+}
+
 /**
  * Unless `flag` is set, the request must be `UNSUPPORTED` in `plan` and `copy` with zero
  * requests; answers whether it was (the case has nothing more to check then).
