@@ -1,3 +1,4 @@
+import { sourceTagsCarried } from '../sim/image-tags.js';
 import type { SimSnapshot } from '../sim/world.js';
 import { hexId } from '../sim/world.js';
 import type { ReferenceCloud, ReferenceCopyParams } from './cloud.js';
@@ -60,15 +61,9 @@ export interface ReferenceImageCopyParams {
 /** The prefix under which an owner's tags travel with a shared image (as on EC2). */
 export const REFERENCE_SHARED_TAG_PREFIX = 'ec2:SharedTag/';
 
-/** The source tags a copy carries: never `aws:` tags; from a shared image only shared-tag ones. */
+/** The source tags a copy carries, by EC2's rule (see {@link sourceTagsCarried}). */
 export function referenceTagsCarried(image: ReferenceImage, caller: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of image.tags) {
-    if (k.toLowerCase().startsWith('aws:')) continue;
-    if (image.account !== caller && !k.startsWith(REFERENCE_SHARED_TAG_PREFIX)) continue;
-    out.set(k, v);
-  }
-  return out;
+  return sourceTagsCarried(image, caller, REFERENCE_SHARED_TAG_PREFIX);
 }
 
 /**
