@@ -43,12 +43,28 @@ export class ReferenceCloudError extends Error {
   }
 }
 
-/** A snapshot as `DescribeSnapshots` shows it to a caller. */
-export interface ReferenceSnapshotView {
-  readonly snapshotId: string;
+/** Where a snapshot or image is and whose it is, as a caller sees it: its own, or shared with it. */
+export interface ReferenceOwnedView {
   readonly region: string;
   readonly ownerAccount: string;
   readonly ownership: 'owned' | 'shared';
+}
+
+/** The {@link ReferenceOwnedView} of a resource `caller` asks about. */
+export function ownedView(
+  resource: { readonly region: string; readonly account: string },
+  caller: string,
+): ReferenceOwnedView {
+  return {
+    region: resource.region,
+    ownerAccount: resource.account,
+    ownership: resource.account === caller ? 'owned' : 'shared',
+  };
+}
+
+/** A snapshot as `DescribeSnapshots` shows it to a caller. */
+export interface ReferenceSnapshotView extends ReferenceOwnedView {
+  readonly snapshotId: string;
   readonly volumeId: string;
   readonly volumeSizeGiB: number;
   readonly sizeGiB: number;
@@ -315,9 +331,7 @@ export class ReferenceCloud {
   #view(s: SimSnapshot, account: string): ReferenceSnapshotView {
     return {
       snapshotId: s.id,
-      region: s.region,
-      ownerAccount: s.account,
-      ownership: s.account === account ? 'owned' : 'shared',
+      ...ownedView(s, account),
       volumeId: s.volumeId,
       volumeSizeGiB: s.volumeSizeGiB,
       sizeGiB: s.sizeGiB,
@@ -515,7 +529,7 @@ export class ReferenceCloud {
     if (source.state !== 'completed')
       throw new RefusalSignal('IncorrectState', 'the source snapshot is not completed', 400);
     const outcome = referenceEncryptionOutcome(
-      { ...source, ownership: source.account === account ? 'owned' : 'shared' },
+      { ...source, ownership: ownedView(source, account).ownership },
       params,
     );
     let key: SimKey | undefined;

@@ -1,8 +1,8 @@
 import { sourceTagsCarried } from '../sim/image-tags.js';
 import type { SimSnapshot } from '../sim/world.js';
 import { hexId } from '../sim/world.js';
-import type { ReferenceCloud, ReferenceCopyParams } from './cloud.js';
-import { RefusalSignal } from './cloud.js';
+import type { ReferenceCloud, ReferenceCopyParams, ReferenceOwnedView } from './cloud.js';
+import { ownedView, RefusalSignal } from './cloud.js';
 
 /** One image of the reference cloud: a name over snapshots, device by device. */
 export interface ReferenceImage {
@@ -24,11 +24,8 @@ export interface ReferenceImage {
 }
 
 /** An image as `DescribeImages` shows it to a caller. */
-export interface ReferenceImageView {
+export interface ReferenceImageView extends ReferenceOwnedView {
   readonly imageId: string;
-  readonly region: string;
-  readonly ownerAccount: string;
-  readonly ownership: 'owned' | 'shared';
   readonly name: string;
   readonly state: 'pending' | 'available' | 'failed';
   readonly devices: readonly {
@@ -128,9 +125,7 @@ export class ReferenceImageStore {
     const snapshots = this.#snapshots(image);
     return {
       imageId: image.id,
-      region: image.region,
-      ownerAccount: image.account,
-      ownership: image.account === account ? 'owned' : 'shared',
+      ...ownedView(image, account),
       name: image.name,
       state: this.stateOf(image),
       devices: image.devices.map((d, i) => {
