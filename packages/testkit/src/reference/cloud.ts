@@ -62,6 +62,19 @@ export function ownedView(
   };
 }
 
+/** What the request log keeps of a copy call (of either kind): the source, the token, any key named. */
+function copyLogged(
+  params: { readonly sourceRegion: string; readonly clientToken: string; readonly kmsKeyId?: string },
+  sourceId: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    sourceRegion: params.sourceRegion,
+    ...sourceId,
+    clientToken: params.clientToken,
+    ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
+  };
+}
+
 /** A snapshot as `DescribeSnapshots` shows it to a caller. */
 export interface ReferenceSnapshotView extends ReferenceOwnedView {
   readonly snapshotId: string;
@@ -495,12 +508,7 @@ export class ReferenceCloud {
     credentials: ReferenceCredentials,
     params: ReferenceCopyParams,
   ): { snapshotId: string; reused: boolean } {
-    const logged = {
-      sourceRegion: params.sourceRegion,
-      sourceSnapshotId: params.sourceSnapshotId,
-      clientToken: params.clientToken,
-      ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
-    };
+    const logged = copyLogged(params, { sourceSnapshotId: params.sourceSnapshotId });
     return this.#call(credentials, 'CopySnapshot', params.region, logged, (account) => {
       for (const s of this.nativeTokens ? this.world.snapshots.values() : []) {
         if (s.copy?.clientToken === params.clientToken && s.account === account.id)
@@ -623,12 +631,7 @@ export class ReferenceCloud {
     credentials: ReferenceCredentials,
     params: ReferenceImageCopyParams,
   ): { imageId: string; reused: boolean } {
-    const logged = {
-      sourceRegion: params.sourceRegion,
-      sourceImageId: params.sourceImageId,
-      clientToken: params.clientToken,
-      ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
-    };
+    const logged = copyLogged(params, { sourceImageId: params.sourceImageId });
     return this.#call(credentials, 'CopyImage', params.region, logged, (account) =>
       this.images.copy(account.id, params),
     );
