@@ -46,6 +46,12 @@ export async function plainImageCopy(
   };
 }
 
+/** Whether the cloud no longer has the image, or shows it only as removed. */
+export async function imageGone(h: ImageConformanceHarness, region: string, id: string): Promise<boolean> {
+  const image = await h.truth.image(region, id);
+  return image === undefined || image.state === 'removed';
+}
+
 /** Waits for an image copy through the copier, polling at the suite's delay. */
 export function waitForImage(
   h: ImageConformanceHarness,

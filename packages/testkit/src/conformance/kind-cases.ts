@@ -13,7 +13,13 @@ import type { ZodType } from 'zod';
 import type { ConformanceContext } from './case.js';
 import type { Awaitable, ConformanceFaults, ConformanceHarness, SourceFixture } from './harness.js';
 import type { ImageConformanceHarness, SourceImageFixture } from './image-harness.js';
-import { expectNoImageCopyOf, plainImageCopy, waitForImage } from './image-support.js';
+import {
+  expectNoImageCopyOf,
+  imageGone,
+  mustExistImage,
+  plainImageCopy,
+  waitForImage,
+} from './image-support.js';
 import {
   type CopyingHarness,
   check,
@@ -22,6 +28,7 @@ import {
   expectNoRequestsSince,
   expectThrottled,
   freshToken,
+  mustExist,
   plainCopy,
   type RequestLogHolder,
   recorded,
@@ -37,7 +44,7 @@ export interface KindHarness<Req, Handle, Ref> extends RequestLogHolder {
   readonly copier: {
     readonly capabilities: { readonly cancelByDelete: boolean };
     copy(request: Req): Promise<Handle>;
-    cancel(ref: Ref): Promise<{ readonly takesEffect: string }>;
+    cancel(ref: Ref, options?: { readonly force?: boolean }): Promise<{ readonly takesEffect: string }>;
   };
   readonly faults: ConformanceFaults;
   readonly fixtures: { readonly regions: readonly [string, string, ...string[]] };
@@ -62,7 +69,7 @@ export interface CopyKind<H, Req, Hd extends Handle, Ref, Source> {
   plainCopy(
     h: H,
     sizeGiB: number | undefined,
-    extra: { readonly clientToken: string },
+    extra?: { readonly clientToken: string },
   ): Promise<{ source: Source; request: Req }>;
   idOf(handle: Hd): string;
   waitFor(h: H, ctx: ConformanceContext, handle: Hd): Promise<unknown>;
@@ -70,6 +77,14 @@ export interface CopyKind<H, Req, Hd extends Handle, Ref, Source> {
   expectNoCopyOf(h: H, source: Source, what: string): Promise<void>;
   /** A well-formed ref the cloud does not have. */
   missingRef(h: H, region: string): Ref;
+  /** The copy `handle` names is in the cloud (else the case fails, saying `what`). */
+  expectExists(h: H, handle: Hd, what: string): Promise<void>;
+  /** Whether the cloud no longer has the copy `handle` names. */
+  gone(h: H, handle: Hd): Promise<boolean>;
+  /** How messages say a forced cancel gets rid of a completed copy. */
+  readonly removing: string;
+  /** The copy is still in the cloud, untouched, after a cancel with bad credentials was refused. */
+  expectKeptAfterRefusedCancel(h: H, handle: Hd): Promise<void>;
 }
 
 /** Snapshots, as the SnapshotCopier suite copies them. */
@@ -91,6 +106,15 @@ export const SNAPSHOT_KIND: CopyKind<
   copiesWithToken: (h, clientToken) => h.truth.copiesWithToken(clientToken),
   expectNoCopyOf,
   missingRef: (h, region) => ({ region, snapshotId: h.fixtures.missingSnapshotId(region) }),
+  async expectExists(h, handle, what) {
+    await mustExist(h, handle.region, handle.snapshotId, what);
+  },
+  gone: async (h, handle) => (await h.truth.snapshot(handle.region, handle.snapshotId)) === undefined,
+  removing: 'deleting',
+  async expectKeptAfterRefusedCancel(h, handle) {
+    const copy = await mustExist(h, handle.region, handle.snapshotId, 'after a refused cancel');
+    check(!copy.deletePending, 'a refused cancel marked the copy for deletion');
+  },
 };
 
 /** Images, as the ImageCopier suite copies them. */
@@ -113,6 +137,14 @@ export const IMAGE_KIND: CopyKind<
   copiesWithToken: (h, clientToken) => h.truth.imageCopiesWithToken(clientToken),
   expectNoCopyOf: expectNoImageCopyOf,
   missingRef: (h, region) => ({ region, imageId: h.fixtures.missingImageId(region) }),
+  async expectExists(h, handle, what) {
+    await mustExistImage(h, handle.region, handle.imageId, what);
+  },
+  gone: (h, handle) => imageGone(h, handle.region, handle.imageId),
+  removing: 'removing',
+  async expectKeptAfterRefusedCancel(h, handle) {
+    await mustExistImage(h, handle.region, handle.imageId, 'after a refused cancel');
+  },
 };
 
 /** What names a case: its stable id, its group and what it checks, in words. */
@@ -283,6 +315,37 @@ export function checkCancelAnswer(
   );
 }
 
+/** A check over any kind on a copy the case started: the kind, the harness, the context, its handle. */
+type HandleCheck = <H extends KindHarness<Req, Hd, Ref>, Req, Hd extends Handle & Ref, Ref, Src>(
+  kind: CopyKind<H, Req, Hd, Ref, Src>,
+  h: H,
+  ctx: ConformanceContext,
+  handle: Hd,
+) => Promise<void>;
+
+/** With cancelByDelete false, cancelling a copy is UNSUPPORTED with zero requests and the copy stays. */
+export const expectCancelRefusedCopyKept: HandleCheck = async (kind, h, ctx, handle) => {
+  await expectCancelUnsupported(h, ctx, handle);
+  await kind.expectExists(h, handle, 'a copy whose cancel was refused');
+};
+
+/**
+ * A completed copy is a finished backup: its cancel is INVALID_REQUEST without force and the
+ * copy stays; with force it takes effect at once and the copy is gone from the cloud.
+ */
+export const expectForcedCancelOnly: HandleCheck = async (kind, h, ctx, handle) => {
+  await expectCode(
+    ctx,
+    () => h.copier.cancel(handle),
+    'INVALID_REQUEST',
+    'cancel of a completed copy without force',
+  );
+  await kind.expectExists(h, handle, 'a completed copy whose cancel was refused');
+  const result = await recorded(ctx, () => h.copier.cancel(handle, { force: true }));
+  check(result.takesEffect === 'immediate', `${kind.removing} a completed copy says "${result.takesEffect}"`);
+  check(await kind.gone(h, handle), 'the completed copy is still in the cloud');
+};
+
 /** Cancelling what the cloud does not have answers already-gone (or is UNSUPPORTED, silently). */
 export const cancelAlreadyGoneCase: KindCase = async (kind, h, ctx) => {
   const ref = kind.missingRef(h, h.fixtures.regions[1]);
@@ -302,7 +365,7 @@ interface BadCopier<Req, Ref> {
 }
 
 /** plan, copy and status with bad credentials are ACCESS_DENIED carrying the provider's code. */
-export async function expectAccessDenied<Req, Ref>(
+async function expectAccessDenied<Req, Ref>(
   ctx: ConformanceContext,
   bad: BadCopier<Req, Ref>,
   request: Req,
@@ -318,6 +381,47 @@ export async function expectAccessDenied<Req, Ref>(
       isSnapcopyError(err) && err.providerCode !== undefined,
       `${what}: ACCESS_DENIED must carry the provider's error code`,
     );
+  }
+}
+
+/** A harness that can make its copier again with credentials the cloud rejects. */
+type BadCredentialsHarness<Req, Hd, Ref> = KindHarness<Req, Hd, Ref> & {
+  makeCopierWithBadCredentials(): Awaitable<
+    BadCopier<Req, Ref> & {
+      readonly capabilities: { readonly cancelByDelete: boolean };
+      cancel(ref: Hd): Promise<unknown>;
+      wait(ref: Ref, options: { timeoutMs: number }): Promise<unknown>;
+    }
+  >;
+};
+
+/**
+ * plan, copy and status with bad credentials are ACCESS_DENIED with the provider's code (and,
+ * with `alsoWait`, wait is refused too); no copy is made; a cancel of a running copy with bad
+ * credentials is ACCESS_DENIED and leaves the copy alone.
+ */
+export async function badCredentialsCase<
+  H extends BadCredentialsHarness<Req, Hd, Ref>,
+  Req extends { readonly clientToken?: string },
+  Hd extends Handle,
+  Ref,
+  Src extends { readonly ref: Ref },
+>(
+  kind: CopyKind<H, Req, Hd, Ref, Src>,
+  h: H,
+  ctx: ConformanceContext,
+  options: { readonly alsoWait: boolean },
+): Promise<void> {
+  const bad = await h.makeCopierWithBadCredentials();
+  const { source, request } = await kind.plainCopy(h, undefined);
+  await expectAccessDenied(ctx, bad, request, source.ref);
+  if (options.alsoWait)
+    await rejection(ctx, () => bad.wait(source.ref, { timeoutMs: 1 }), 'wait with bad credentials');
+  await kind.expectNoCopyOf(h, source, 'bad credentials');
+  if (bad.capabilities.cancelByDelete) {
+    const handle = await startCopy(h, ctx, request);
+    await expectCode(ctx, () => bad.cancel(handle), 'ACCESS_DENIED', 'cancel with bad credentials');
+    await kind.expectKeptAfterRefusedCancel(h, handle);
   }
 }
 

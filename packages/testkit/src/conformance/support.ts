@@ -55,21 +55,6 @@ export async function rejection(
   return fail(`${what}: expected a rejection, got ${JSON.stringify(value)?.slice(0, 300)}`);
 }
 
-/** Awaits `work`, which must reject with a SnapcopyError of `code`. */
-export async function expectCode(
-  ctx: ConformanceContext,
-  work: () => Promise<unknown>,
-  code: ErrorCode,
-  what: string,
-): Promise<unknown> {
-  const err = await rejection(ctx, work, what);
-  check(
-    isSnapcopyError(err) && err.code === code,
-    `${what}: expected a SnapcopyError with code ${code}, got ${describeError(err)}`,
-  );
-  return err;
-}
-
 /** Awaits `work`, which must reject with a SnapcopyError whose code is one of `codes`. */
 export async function expectOneOfCodes(
   ctx: ConformanceContext,
@@ -83,6 +68,16 @@ export async function expectOneOfCodes(
     `${what}: expected a SnapcopyError with code ${codes.join(' or ')}, got ${describeError(err)}`,
   );
   return err;
+}
+
+/** Awaits `work`, which must reject with a SnapcopyError of `code`. */
+export function expectCode(
+  ctx: ConformanceContext,
+  work: () => Promise<unknown>,
+  code: ErrorCode,
+  what: string,
+): Promise<unknown> {
+  return expectOneOfCodes(ctx, work, [code], what);
 }
 
 /** Awaits `work`, recording a rejection before passing it on (so the secret scan sees it). */
@@ -315,6 +310,17 @@ export function startCopy<R = CopyRequestInput, H = CopyHandle>(
   copier: { copy(request: R): Promise<H> } = h.copier,
 ): Promise<H> {
   return recorded(ctx, () => copier.copy(request));
+}
+
+/** Starts a snapshot copy and reads the copy from the cloud, in the region its handle names. */
+export async function copyInCloud(
+  h: ConformanceHarness,
+  ctx: ConformanceContext,
+  request: CopyRequestInput,
+  what: string,
+): Promise<TruthSnapshot> {
+  const handle = await startCopy(h, ctx, request);
+  return mustExist(h, handle.region, handle.snapshotId, what);
 }
 
 /**

@@ -43,12 +43,41 @@ export class ReferenceCloudError extends Error {
   }
 }
 
-/** A snapshot as `DescribeSnapshots` shows it to a caller. */
-export interface ReferenceSnapshotView {
-  readonly snapshotId: string;
+/** Where a snapshot or image is and whose it is, as a caller sees it: its own, or shared with it. */
+export interface ReferenceOwnedView {
   readonly region: string;
   readonly ownerAccount: string;
   readonly ownership: 'owned' | 'shared';
+}
+
+/** The {@link ReferenceOwnedView} of a resource `caller` asks about. */
+export function ownedView(
+  resource: { readonly region: string; readonly account: string },
+  caller: string,
+): ReferenceOwnedView {
+  return {
+    region: resource.region,
+    ownerAccount: resource.account,
+    ownership: resource.account === caller ? 'owned' : 'shared',
+  };
+}
+
+/** What the request log keeps of a copy call (of either kind): the source, the token, any key named. */
+function copyLogged(
+  params: { readonly sourceRegion: string; readonly clientToken: string; readonly kmsKeyId?: string },
+  sourceId: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    sourceRegion: params.sourceRegion,
+    ...sourceId,
+    clientToken: params.clientToken,
+    ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
+  };
+}
+
+/** A snapshot as `DescribeSnapshots` shows it to a caller. */
+export interface ReferenceSnapshotView extends ReferenceOwnedView {
+  readonly snapshotId: string;
   readonly volumeId: string;
   readonly volumeSizeGiB: number;
   readonly sizeGiB: number;
@@ -315,9 +344,7 @@ export class ReferenceCloud {
   #view(s: SimSnapshot, account: string): ReferenceSnapshotView {
     return {
       snapshotId: s.id,
-      region: s.region,
-      ownerAccount: s.account,
-      ownership: s.account === account ? 'owned' : 'shared',
+      ...ownedView(s, account),
       volumeId: s.volumeId,
       volumeSizeGiB: s.volumeSizeGiB,
       sizeGiB: s.sizeGiB,
@@ -481,12 +508,7 @@ export class ReferenceCloud {
     credentials: ReferenceCredentials,
     params: ReferenceCopyParams,
   ): { snapshotId: string; reused: boolean } {
-    const logged = {
-      sourceRegion: params.sourceRegion,
-      sourceSnapshotId: params.sourceSnapshotId,
-      clientToken: params.clientToken,
-      ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
-    };
+    const logged = copyLogged(params, { sourceSnapshotId: params.sourceSnapshotId });
     return this.#call(credentials, 'CopySnapshot', params.region, logged, (account) => {
       for (const s of this.nativeTokens ? this.world.snapshots.values() : []) {
         if (s.copy?.clientToken === params.clientToken && s.account === account.id)
@@ -515,7 +537,7 @@ export class ReferenceCloud {
     if (source.state !== 'completed')
       throw new RefusalSignal('IncorrectState', 'the source snapshot is not completed', 400);
     const outcome = referenceEncryptionOutcome(
-      { ...source, ownership: source.account === account ? 'owned' : 'shared' },
+      { ...source, ownership: ownedView(source, account).ownership },
       params,
     );
     let key: SimKey | undefined;
@@ -609,12 +631,7 @@ export class ReferenceCloud {
     credentials: ReferenceCredentials,
     params: ReferenceImageCopyParams,
   ): { imageId: string; reused: boolean } {
-    const logged = {
-      sourceRegion: params.sourceRegion,
-      sourceImageId: params.sourceImageId,
-      clientToken: params.clientToken,
-      ...(params.kmsKeyId === undefined ? {} : { kmsKeyId: params.kmsKeyId }),
-    };
+    const logged = copyLogged(params, { sourceImageId: params.sourceImageId });
     return this.#call(credentials, 'CopyImage', params.region, logged, (account) =>
       this.images.copy(account.id, params),
     );

@@ -23,6 +23,7 @@ import {
   REFERENCE_DEFAULT_KEY_ALIAS,
   type ReferenceCloud,
   ReferenceCloudError,
+  type ReferenceCopyParams,
   type ReferenceCredentials,
   type ReferenceSnapshotView,
   referenceEncryptionOutcome,
@@ -125,16 +126,7 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
     const [found] = this.cloud.describeSnapshots(this.credentials, req.source.region, [
       req.source.snapshotId,
     ]);
-    if (!found || (req.source.account !== undefined && found.ownerAccount !== req.source.account)) {
-      throw referenceNotFound(
-        this.provider,
-        'snapshot',
-        req.source.snapshotId,
-        'not found in',
-        req.source.region,
-      );
-    }
-    return found;
+    return requestedSource(this.provider, 'snapshot', found, req.source, req.source.snapshotId);
   }
 
   protected override async _plan(req: NormalizedCopyRequest, _options: CallOptions): Promise<CopyPlan> {
@@ -159,19 +151,11 @@ export class ReferenceSnapshotCopier extends AbstractSnapshotCopier {
 
   protected override async _startCopy(req: NormalizedCopyRequest, plan: CopyPlan): Promise<string> {
     return this.cloud.copySnapshot(this.credentials, {
-      region: req.destination.region,
-      sourceRegion: req.source.region,
+      ...commonCopyParams(req),
       sourceSnapshotId: req.source.snapshotId,
-      ...(req.encryption?.encrypted === undefined ? {} : { encrypted: req.encryption.encrypted }),
-      ...(req.encryption?.kmsKeyId === undefined ? {} : { kmsKeyId: req.encryption.kmsKeyId }),
-      ...(req.name === undefined ? {} : { name: req.name }),
       ...(req.description === undefined ? {} : { description: req.description }),
       tags: this.copyTags(req, plan),
       ...(req.retentionDays === undefined ? {} : { retentionDays: req.retentionDays }),
-      ...(req.completionDurationMinutes === undefined
-        ? {}
-        : { completionDurationMinutes: req.completionDurationMinutes }),
-      clientToken: req.clientToken,
     }).snapshotId;
   }
 
@@ -334,6 +318,48 @@ export function planReferenceSnapshotCopy(
       unchanged ? 'same region, same encryption and key: no data moves' : `${moved} GiB move in full`,
       outcome.encrypted ? `the copy is encrypted (${outcome.keySource})` : 'the copy is not encrypted',
     ],
+  };
+}
+
+/**
+ * The source a copy request names, as the reference cloud showed it (`found`): NOT_FOUND
+ * unless the caller can see it and it belongs to the account the request names, if any.
+ */
+export function requestedSource<V extends { readonly ownerAccount: string }>(
+  provider: string,
+  noun: 'snapshot' | 'image',
+  found: V | undefined,
+  source: { readonly region: string; readonly account?: string | undefined },
+  id: string,
+): V {
+  if (!found || (source.account !== undefined && found.ownerAccount !== source.account)) {
+    throw referenceNotFound(provider, noun, id, 'not found in', source.region);
+  }
+  return found;
+}
+
+/** The parameters of a reference copy call that a snapshot or an image copy request gives alike. */
+export function commonCopyParams(req: {
+  readonly destination: { readonly region: string };
+  readonly source: { readonly region: string };
+  readonly encryption?: { readonly encrypted?: boolean; readonly kmsKeyId?: string } | undefined;
+  readonly name?: string | undefined;
+  readonly completionDurationMinutes?: number | undefined;
+  readonly clientToken: string;
+}): Pick<
+  ReferenceCopyParams,
+  'region' | 'sourceRegion' | 'encrypted' | 'kmsKeyId' | 'name' | 'completionDurationMinutes' | 'clientToken'
+> {
+  return {
+    region: req.destination.region,
+    sourceRegion: req.source.region,
+    ...(req.encryption?.encrypted === undefined ? {} : { encrypted: req.encryption.encrypted }),
+    ...(req.encryption?.kmsKeyId === undefined ? {} : { kmsKeyId: req.encryption.kmsKeyId }),
+    ...(req.name === undefined ? {} : { name: req.name }),
+    ...(req.completionDurationMinutes === undefined
+      ? {}
+      : { completionDurationMinutes: req.completionDurationMinutes }),
+    clientToken: req.clientToken,
   };
 }
 

@@ -19,8 +19,10 @@ import type { ReferenceCloud, ReferenceCredentials } from './cloud.js';
 import {
   mapReferenceError,
   planReferenceSnapshotCopy,
+  commonCopyParams,
   REFERENCE_PROVIDER,
   referenceNotFound,
+  requestedSource,
 } from './copier.js';
 import type { ReferenceImageView } from './images.js';
 import { REFERENCE_SHARED_TAG_PREFIX } from './images.js';
@@ -85,10 +87,7 @@ export class ReferenceImageCopier extends AbstractImageCopier {
 
   protected describeSource(req: NormalizedImageCopyRequest): ReferenceImageView {
     const [found] = this.cloud.describeImages(this.credentials, req.source.region, [req.source.imageId]);
-    if (!found || (req.source.account !== undefined && found.ownerAccount !== req.source.account)) {
-      throw referenceNotFound(this.provider, 'image', req.source.imageId, 'not found in', req.source.region);
-    }
-    return found;
+    return requestedSource(this.provider, 'image', found, req.source, req.source.imageId);
   }
 
   protected override async _plan(
@@ -182,19 +181,11 @@ export class ReferenceImageCopier extends AbstractImageCopier {
   protected override async _startCopy(req: NormalizedImageCopyRequest, plan: ImageCopyPlan): Promise<string> {
     const carried = new Set(plan.tags.carriedFromSource);
     return this.cloud.copyImage(this.credentials, {
-      region: req.destination.region,
-      sourceRegion: req.source.region,
+      ...commonCopyParams(req),
       sourceImageId: req.source.imageId,
-      ...(req.encryption?.encrypted === undefined ? {} : { encrypted: req.encryption.encrypted }),
-      ...(req.encryption?.kmsKeyId === undefined ? {} : { kmsKeyId: req.encryption.kmsKeyId }),
-      ...(req.name === undefined ? {} : { name: req.name }),
       tags: this.imageTags(plan, carried),
       snapshotTags: plan.tags.snapshots,
       ...(req.copySourceTags === undefined ? {} : { copySourceTags: req.copySourceTags }),
-      ...(req.completionDurationMinutes === undefined
-        ? {}
-        : { completionDurationMinutes: req.completionDurationMinutes }),
-      clientToken: req.clientToken,
     }).imageId;
   }
 

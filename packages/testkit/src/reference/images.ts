@@ -1,7 +1,8 @@
+import { sourceTagsCarried } from '../sim/image-tags.js';
 import type { SimSnapshot } from '../sim/world.js';
 import { hexId } from '../sim/world.js';
-import type { ReferenceCloud, ReferenceCopyParams } from './cloud.js';
-import { RefusalSignal } from './cloud.js';
+import type { ReferenceCloud, ReferenceCopyParams, ReferenceOwnedView } from './cloud.js';
+import { ownedView, RefusalSignal } from './cloud.js';
 
 /** One image of the reference cloud: a name over snapshots, device by device. */
 export interface ReferenceImage {
@@ -23,11 +24,8 @@ export interface ReferenceImage {
 }
 
 /** An image as `DescribeImages` shows it to a caller. */
-export interface ReferenceImageView {
+export interface ReferenceImageView extends ReferenceOwnedView {
   readonly imageId: string;
-  readonly region: string;
-  readonly ownerAccount: string;
-  readonly ownership: 'owned' | 'shared';
   readonly name: string;
   readonly state: 'pending' | 'available' | 'failed';
   readonly devices: readonly {
@@ -60,15 +58,9 @@ export interface ReferenceImageCopyParams {
 /** The prefix under which an owner's tags travel with a shared image (as on EC2). */
 export const REFERENCE_SHARED_TAG_PREFIX = 'ec2:SharedTag/';
 
-/** The source tags a copy carries: never `aws:` tags; from a shared image only shared-tag ones. */
+/** The source tags a copy carries, by EC2's rule (see {@link sourceTagsCarried}). */
 export function referenceTagsCarried(image: ReferenceImage, caller: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of image.tags) {
-    if (k.toLowerCase().startsWith('aws:')) continue;
-    if (image.account !== caller && !k.startsWith(REFERENCE_SHARED_TAG_PREFIX)) continue;
-    out.set(k, v);
-  }
-  return out;
+  return sourceTagsCarried(image, caller, REFERENCE_SHARED_TAG_PREFIX);
 }
 
 /**
@@ -133,9 +125,7 @@ export class ReferenceImageStore {
     const snapshots = this.#snapshots(image);
     return {
       imageId: image.id,
-      region: image.region,
-      ownerAccount: image.account,
-      ownership: image.account === account ? 'owned' : 'shared',
+      ...ownedView(image, account),
       name: image.name,
       state: this.stateOf(image),
       devices: image.devices.map((d, i) => {

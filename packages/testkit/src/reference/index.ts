@@ -9,6 +9,7 @@ export {
   type ReferenceCredentials,
   type ReferenceEncryptionOutcome,
   type ReferenceOperation,
+  type ReferenceOwnedView,
   type ReferenceSnapshotView,
   referenceEncryptionOutcome,
 } from './cloud.js';

@@ -23,3 +23,37 @@ export function fixtureDiskSnapshots(
 export function fixtureDeviceName(i: number, prefix: string, letters: string): string {
   return i === 0 ? '/dev/xvda' : `${prefix}${letters[(i - 1) % letters.length]}`;
 }
+
+/** What both simulators' image fixtures name an image by. */
+export interface ImageFixtureIdentity {
+  readonly id?: string;
+  readonly region: string;
+  readonly account: string;
+  readonly name: string;
+  readonly description?: string;
+}
+
+/**
+ * The fields an image fixture's record starts with: its id (the fixture's, or `newId()`), which
+ * must match `idPattern` and be free in `images`, then its region, account, name and description.
+ */
+export function fixtureImageIdentity(
+  fixture: ImageFixtureIdentity,
+  ids: {
+    readonly noun: string;
+    readonly idPattern: RegExp;
+    newId(): string;
+    readonly images: ReadonlyMap<string, unknown>;
+  },
+): { id: string; region: string; account: string; name: string; description?: string } {
+  const id = fixture.id ?? ids.newId();
+  if (!ids.idPattern.test(id)) throw new Error(`malformed ${ids.noun} id ${id}`);
+  if (ids.images.has(id)) throw new Error(`duplicate ${ids.noun} id ${id}`);
+  return {
+    id,
+    region: fixture.region,
+    account: fixture.account,
+    name: fixture.name,
+    ...(fixture.description !== undefined ? { description: fixture.description } : {}),
+  };
+}

@@ -10,6 +10,7 @@ import type { ConformanceHarness, FixtureKey } from '../harness.js';
 import { flagCase, SNAPSHOT_KIND } from '../kind-cases.js';
 import {
   check,
+  copyInCloud,
   encryptedRoute,
   expectCompleted,
   expectNoCopyOf,
@@ -252,8 +253,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
         const [min, max] = caps.retentionDaysRange ?? [1, 1];
         for (const days of [min, max]) {
           const { request } = await plainCopy(h, {}, { retentionDays: days });
-          const handle = await startCopy(h, ctx, request);
-          const copy = await mustExist(h, handle.region, handle.snapshotId, 'copy with retention');
+          const copy = await copyInCloud(h, ctx, request, 'copy with retention');
           check(
             copy.retentionDays === days,
             `the copy has retention ${copy.retentionDays}, asked for ${days}`,
@@ -278,8 +278,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
           plan.timeBased?.completionDurationMinutes === minutes,
           'the plan does not show the time-based copy',
         );
-        const handle = await startCopy(h, ctx, request);
-        const copy = await mustExist(h, handle.region, handle.snapshotId, 'time-based copy');
+        const copy = await copyInCloud(h, ctx, request, 'time-based copy');
         check(
           copy.completionDurationMinutes === minutes,
           `the copy has duration ${copy.completionDurationMinutes}, asked for ${minutes}`,
@@ -302,8 +301,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
         );
         const clientToken = freshToken('tags');
         const { request, source } = await plainCopy(h, {}, { tags, clientToken });
-        const handle = await startCopy(h, ctx, request);
-        const copy = await mustExist(h, handle.region, handle.snapshotId, 'tagged copy');
+        const copy = await copyInCloud(h, ctx, request, 'tagged copy');
         for (const [k, v] of Object.entries(tags)) {
           check(
             copy.tags[k] === v,
@@ -351,8 +349,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
       const source = await h.fixtures.createSource({ region: first, ownership: 'shared' });
       check(source.ref.account !== undefined, 'a shared fixture must name its owner account in ref.account');
       const { request } = await plainCopy(h, {}, {});
-      const handle = await startCopy(h, ctx, { ...request, source: source.ref });
-      const copy = await mustExist(h, handle.region, handle.snapshotId, 'cross-account copy');
+      const copy = await copyInCloud(h, ctx, { ...request, source: source.ref }, 'cross-account copy');
       check(
         copy.account !== source.ref.account,
         "the copy of a shared snapshot must belong to the caller, not the source's owner",

@@ -3,6 +3,7 @@ import type { ConformanceCase } from '../case.js';
 import type { ConformanceHarness, SourceFixture } from '../harness.js';
 import {
   check,
+  copyInCloud,
   encryptedRoute,
   expectNoCopyOf,
   expectNoMutationSince,
@@ -11,7 +12,6 @@ import {
   plainCopy,
   recorded,
   requestMark,
-  startCopy,
 } from '../support.js';
 
 /** One way to ask for a copy's encryption, when the manifest allows it. */
@@ -110,8 +110,7 @@ export const encryptionCases: readonly ConformanceCase[] = [
         shapes.push(['shared source', () => encryptedSourceNoKey(h, 'customer', true)]);
       for (const [label, build] of shapes) {
         const { request } = await build();
-        const handle = await startCopy(h, ctx, request);
-        const copy = await mustExist(h, handle.region, handle.snapshotId, label);
+        const copy = await copyInCloud(h, ctx, request, label);
         check(copy.encrypted, `${label}: the copy of an encrypted snapshot is unencrypted`);
       }
       if (!caps.decryptOnCopy) {

@@ -1,21 +1,12 @@
 import type { CopyRequestInput } from '@snapcopy/core';
 import type { ConformanceCase } from '../case.js';
 import {
-  expectAccessDenied,
+  badCredentialsCase,
   failWithBadCredentials,
   SNAPSHOT_KIND,
   throttledCopyCase,
 } from '../kind-cases.js';
-import {
-  check,
-  expectCode,
-  expectNoCopyOf,
-  expectThrottled,
-  mustExist,
-  plainCopy,
-  rejection,
-  startCopy,
-} from '../support.js';
+import { check, expectCode, expectThrottled, plainCopy, rejection } from '../support.js';
 
 /** Errors: closed codes, the provider's code kept, secrets never shown. */
 export const errorCases: readonly ConformanceCase[] = [
@@ -40,18 +31,7 @@ export const errorCases: readonly ConformanceCase[] = [
     id: 'errors.bad-credentials',
     group: 'errors',
     name: "bad credentials are ACCESS_DENIED, with the provider's code, on plan, copy, status and cancel; nothing changes",
-    async run(h, ctx) {
-      const bad = await h.makeCopierWithBadCredentials();
-      const { source, request } = await plainCopy(h);
-      await expectAccessDenied(ctx, bad, request, source.ref);
-      await expectNoCopyOf(h, source, 'bad credentials');
-      if (bad.capabilities.cancelByDelete) {
-        const handle = await startCopy(h, ctx, request);
-        await expectCode(ctx, () => bad.cancel(handle), 'ACCESS_DENIED', 'cancel with bad credentials');
-        const copy = await mustExist(h, handle.region, handle.snapshotId, 'after a refused cancel');
-        check(!copy.deletePending, 'a refused cancel marked the copy for deletion');
-      }
-    },
+    run: (h, ctx) => badCredentialsCase(SNAPSHOT_KIND, h, ctx, { alsoWait: false }),
   },
   {
     id: 'errors.throttled-copy',

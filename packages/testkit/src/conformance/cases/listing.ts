@@ -120,32 +120,50 @@ async function expectListRefused(
   await expectNoRequestsSince(h, mark, what);
 }
 
-/** Unless `flag`, a listing of `query` must be UNSUPPORTED before any request; answers whether it was. */
-async function listRefusedUnless(
-  flag: boolean,
-  h: ConformanceHarness,
-  ctx: ConformanceContext,
-  query: SnapshotListQuery,
-  what: string,
-): Promise<boolean> {
-  if (flag) return false;
-  await expectListRefused(h, ctx, query, 'UNSUPPORTED', what);
-  return true;
+/** What a listing case needs: the flag it is about and, when the flag is false, the refused query. */
+interface ListingCaseSpec {
+  flag(caps: ConformanceHarness['copier']['capabilities']): boolean;
+  /** The listing asked for with the flag false, which must be UNSUPPORTED before any request. */
+  refused(h: ConformanceHarness, region: string): SnapshotListQuery;
+  /** What the refusal is called in messages. */
+  readonly refusal: string;
+  /** The case itself once the flag is true, in the first fixture region. */
+  run(h: ConformanceHarness, ctx: ConformanceContext, region: string): Promise<void>;
+}
+
+/** A listing case: unless its flag, the refused listing is UNSUPPORTED with zero requests. */
+function listingCase(id: string, name: string, spec: ListingCaseSpec): ConformanceCase {
+  return {
+    id,
+    group: 'listing',
+    name,
+    async run(h, ctx) {
+      const region = h.fixtures.regions[0];
+      if (!spec.flag(h.copier.capabilities))
+        return expectListRefused(h, ctx, spec.refused(h, region), 'UNSUPPORTED', spec.refusal);
+      await spec.run(h, ctx, region);
+    },
+  };
 }
 
 /**
- * An optional method (`share`, `keyAccess`) the manifest says is never supported: UNSUPPORTED
- * when the copier has it anyway, and zero requests either way.
+ * An optional method (`share`, `keyAccess`) when `flag` is true and the copier has it. Otherwise
+ * the manifest says it is never supported: `refusedCall` is UNSUPPORTED when the copier has it
+ * anyway, the cloud sees zero requests either way, and the answer is undefined.
  */
-async function expectOptionalRefused(
+async function optionalUnless<M>(
+  flag: boolean,
+  method: M | undefined,
   h: ConformanceHarness,
   ctx: ConformanceContext,
-  call: (() => Promise<unknown>) | undefined,
+  refusedCall: (method: M) => Promise<unknown>,
   what: string,
-): Promise<void> {
+): Promise<M | undefined> {
+  if (flag && method !== undefined) return method;
   const mark = await requestMark(h);
-  if (call !== undefined) await expectCode(ctx, call, 'UNSUPPORTED', what);
+  if (method !== undefined) await expectCode(ctx, () => refusedCall(method), 'UNSUPPORTED', what);
   await expectNoRequestsSince(h, mark, what);
+  return undefined;
 }
 
 /**
@@ -154,109 +172,104 @@ async function expectOptionalRefused(
  * False `list*` flags are asserted: `UNSUPPORTED` with zero requests.
  */
 export const listingCases: readonly ConformanceCase[] = [
-  {
-    id: 'listing.own-in-region',
-    group: 'listing',
-    name: "lists exactly the caller's own snapshots in one region, with the cloud's state, encryption, owner, description and tags",
-    async run(h, ctx) {
-      const [first, second] = h.fixtures.regions;
-      const refusal = 'list with listSnapshots false';
-      if (await listRefusedUnless(h.copier.capabilities.listSnapshots, h, ctx, { region: first }, refusal)) {
-        return;
-      }
-      const made = [
-        await h.fixtures.createSource({
-          region: first,
-          description: 'nightly web root',
-          tags: { team: 'web' },
-        }),
-        await h.fixtures.createSource({ region: first, key: 'customer' }),
-        await h.fixtures.createSource({ region: first, description: 'db data' }),
-      ];
-      await h.fixtures.createSource({ region: second, description: 'elsewhere' });
-      if (h.copier.capabilities.crossAccountCopy)
-        await h.fixtures.createSource({ region: first, ownership: 'shared' });
-      const caller = await callerAccount(h, made[0]!);
-      const pages = await listPages(h, ctx, { region: first });
-      const listed = pages.flatMap((p) => p.snapshots);
-      const expected = (await truthIn(h, first)).filter((t) => t.account === caller).map((t) => t.id);
-      for (const m of made)
+  listingCase(
+    'listing.own-in-region',
+    "lists exactly the caller's own snapshots in one region, with the cloud's state, encryption, owner, description and tags",
+    {
+      flag: (caps) => caps.listSnapshots,
+      refused: (_h, region) => ({ region }),
+      refusal: 'list with listSnapshots false',
+      async run(h, ctx, first) {
+        const second = h.fixtures.regions[1];
+        const made = [
+          await h.fixtures.createSource({
+            region: first,
+            description: 'nightly web root',
+            tags: { team: 'web' },
+          }),
+          await h.fixtures.createSource({ region: first, key: 'customer' }),
+          await h.fixtures.createSource({ region: first, description: 'db data' }),
+        ];
+        await h.fixtures.createSource({ region: second, description: 'elsewhere' });
+        if (h.copier.capabilities.crossAccountCopy)
+          await h.fixtures.createSource({ region: first, ownership: 'shared' });
+        const caller = await callerAccount(h, made[0]!);
+        const pages = await listPages(h, ctx, { region: first });
+        const listed = pages.flatMap((p) => p.snapshots);
+        const expected = (await truthIn(h, first)).filter((t) => t.account === caller).map((t) => t.id);
+        for (const m of made)
+          check(
+            expected.includes(m.ref.snapshotId),
+            `the cloud does not show fixture ${m.ref.snapshotId} as the caller's`,
+          );
+        sameIds(listed, expected, 'own snapshots in one region');
         check(
-          expected.includes(m.ref.snapshotId),
-          `the cloud does not show fixture ${m.ref.snapshotId} as the caller's`,
+          listed.every((s) => s.region === first),
+          'a listed snapshot is in another region',
         );
-      sameIds(listed, expected, 'own snapshots in one region');
-      check(
-        listed.every((s) => s.region === first),
-        'a listed snapshot is in another region',
-      );
-      await summariesAgreeWithTruth(h, listed, caller);
+        await summariesAgreeWithTruth(h, listed, caller);
+      },
     },
-  },
-  {
-    id: 'listing.shared-by-account',
-    group: 'listing',
-    name: 'lists exactly the snapshots an account shared with the caller when listSharedWithCaller is true; UNSUPPORTED with zero requests when false',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const other = h.fixtures.otherAccountId;
-      const query: SnapshotListQuery = { region, owner: { sharedBy: [other] } };
-      const refusal = 'a shared-by listing with listSharedWithCaller false';
-      if (await listRefusedUnless(h.copier.capabilities.listSharedWithCaller, h, ctx, query, refusal)) return;
-      const own = await h.fixtures.createSource({ region });
-      await h.fixtures.createSource({ region, ownership: 'shared', description: 'shared one' });
-      await h.fixtures.createSource({ region, ownership: 'shared', key: 'customer' });
-      const caller = await callerAccount(h, own);
-      const listed = await listAll(h, ctx, query);
-      const expected = (await truthIn(h, region))
-        .filter((t) => t.account === other && (t.sharedWith ?? []).includes(caller))
-        .map((t) => t.id);
-      check(expected.length >= 2, 'the cloud does not show the two fixtures as shared with the caller');
-      sameIds(listed, expected, `snapshots shared by ${other}`);
-      check(
-        listed.every(
-          (s) => s.ownership === 'shared' && (s.ownerAccount === undefined || s.ownerAccount === other),
-        ),
-        'a snapshot shared by another account is not listed as shared by it',
-      );
-      await summariesAgreeWithTruth(h, listed, caller);
+  ),
+  listingCase(
+    'listing.shared-by-account',
+    'lists exactly the snapshots an account shared with the caller when listSharedWithCaller is true; UNSUPPORTED with zero requests when false',
+    {
+      flag: (caps) => caps.listSharedWithCaller,
+      refused: (h, region) => ({ region, owner: { sharedBy: [h.fixtures.otherAccountId] } }),
+      refusal: 'a shared-by listing with listSharedWithCaller false',
+      async run(h, ctx, region) {
+        const other = h.fixtures.otherAccountId;
+        const own = await h.fixtures.createSource({ region });
+        await h.fixtures.createSource({ region, ownership: 'shared', description: 'shared one' });
+        await h.fixtures.createSource({ region, ownership: 'shared', key: 'customer' });
+        const caller = await callerAccount(h, own);
+        const listed = await listAll(h, ctx, { region, owner: { sharedBy: [other] } });
+        const expected = (await truthIn(h, region))
+          .filter((t) => t.account === other && (t.sharedWith ?? []).includes(caller))
+          .map((t) => t.id);
+        check(expected.length >= 2, 'the cloud does not show the two fixtures as shared with the caller');
+        sameIds(listed, expected, `snapshots shared by ${other}`);
+        check(
+          listed.every(
+            (s) => s.ownership === 'shared' && (s.ownerAccount === undefined || s.ownerAccount === other),
+          ),
+          'a snapshot shared by another account is not listed as shared by it',
+        );
+        await summariesAgreeWithTruth(h, listed, caller);
+      },
     },
-  },
-  {
-    id: 'listing.description-regex',
-    group: 'listing',
-    name: 'a description regex matches the whole description (DLM DescriptionRegex); a bad regex is INVALID_REQUEST with zero requests',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const refusal = 'a description filter';
-      const caps = h.copier.capabilities;
-      const filters = caps.listSnapshots && caps.listDescriptionRegex !== 'none';
-      if (await listRefusedUnless(filters, h, ctx, { region, descriptionRegex: '.*' }, refusal)) return;
-      const prod = await h.fixtures.createSource({ region, description: 'nightly prod database' });
-      await h.fixtures.createSource({ region, description: 'nightly test database' });
-      await h.fixtures.createSource({ region });
-      const matched = await listAll(h, ctx, { region, descriptionRegex: 'nightly prod.*' });
-      sameIds(matched, [prod.ref.snapshotId], 'descriptionRegex "nightly prod.*"');
-      const part = await listAll(h, ctx, { region, descriptionRegex: 'prod' });
-      sameIds(part, [], 'descriptionRegex "prod" (must match the whole description)');
-      await expectListRefused(
-        h,
-        ctx,
-        { region, descriptionRegex: '(unclosed' },
-        'INVALID_REQUEST',
-        'a bad regex',
-      );
+  ),
+  listingCase(
+    'listing.description-regex',
+    'a description regex matches the whole description (DLM DescriptionRegex); a bad regex is INVALID_REQUEST with zero requests',
+    {
+      flag: (caps) => caps.listSnapshots && caps.listDescriptionRegex !== 'none',
+      refused: (_h, region) => ({ region, descriptionRegex: '.*' }),
+      refusal: 'a description filter',
+      async run(h, ctx, region) {
+        const prod = await h.fixtures.createSource({ region, description: 'nightly prod database' });
+        await h.fixtures.createSource({ region, description: 'nightly test database' });
+        await h.fixtures.createSource({ region });
+        const matched = await listAll(h, ctx, { region, descriptionRegex: 'nightly prod.*' });
+        sameIds(matched, [prod.ref.snapshotId], 'descriptionRegex "nightly prod.*"');
+        const part = await listAll(h, ctx, { region, descriptionRegex: 'prod' });
+        sameIds(part, [], 'descriptionRegex "prod" (must match the whole description)');
+        await expectListRefused(
+          h,
+          ctx,
+          { region, descriptionRegex: '(unclosed' },
+          'INVALID_REQUEST',
+          'a bad regex',
+        );
+      },
     },
-  },
-  {
-    id: 'listing.tags',
-    group: 'listing',
-    name: 'a tag filter lists only snapshots carrying every given tag with its value',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const refusal = 'a tag listing';
-      const refused = { region, tags: { team: 'a' } };
-      if (await listRefusedUnless(h.copier.capabilities.listSnapshots, h, ctx, refused, refusal)) return;
+  ),
+  listingCase('listing.tags', 'a tag filter lists only snapshots carrying every given tag with its value', {
+    flag: (caps) => caps.listSnapshots,
+    refused: (_h, region) => ({ region, tags: { team: 'a' } }),
+    refusal: 'a tag listing',
+    async run(h, ctx, region) {
       const a = await h.fixtures.createSource({ region, tags: { team: 'a', tier: 'gold' } });
       await h.fixtures.createSource({ region, tags: { team: 'b', tier: 'gold' } });
       await h.fixtures.createSource({ region });
@@ -265,63 +278,63 @@ export const listingCases: readonly ConformanceCase[] = [
       check(gold.length === 2, 'the cloud does not show two snapshots tagged tier=gold');
       sameIds(await listAll(h, ctx, { region, tags: { tier: 'gold' } }), gold, 'tags {tier: gold}');
     },
-  },
-  {
-    id: 'listing.pages',
-    group: 'listing',
-    name: 'pages hold at most pageSize snapshots, one provider call each, and together list every snapshot once',
-    async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const caps = h.copier.capabilities;
-      const refusal = 'a paged listing';
-      if (await listRefusedUnless(caps.listSnapshots, h, ctx, { region, pageSize: 5 }, refusal)) return;
-      const tooLarge = { region, pageSize: caps.listMaxPageSize + 1 };
-      await expectListRefused(h, ctx, tooLarge, 'INVALID_REQUEST', 'a page larger than listMaxPageSize');
-      const made: SourceFixture[] = [];
-      for (let i = 0; i < 12; i++)
-        made.push(await h.fixtures.createSource({ region, tags: { batch: 'paged' } }));
-      const mark = await requestMark(h);
-      const pages = await listPages(h, ctx, { region, tags: { batch: 'paged' }, pageSize: 5 });
-      const calls = (await requestsSince(h, mark)).length;
-      check(pages.length >= 3, `12 snapshots in pages of 5 came in ${pages.length} page(s)`);
-      check(
-        pages.every((p) => p.scanned <= 5 && p.snapshots.length <= p.scanned),
-        `a page held more than 5 snapshots (${pages.map((p) => p.scanned).join(', ')})`,
-      );
-      check(calls === pages.length, `${pages.length} pages took ${calls} provider calls`);
-      sameIds(
-        pages.flatMap((p) => p.snapshots),
-        made.map((m) => m.ref.snapshotId),
-        'the pages together',
-      );
+  }),
+  listingCase(
+    'listing.pages',
+    'pages hold at most pageSize snapshots, one provider call each, and together list every snapshot once',
+    {
+      flag: (caps) => caps.listSnapshots,
+      refused: (_h, region) => ({ region, pageSize: 5 }),
+      refusal: 'a paged listing',
+      async run(h, ctx, region) {
+        const tooLarge = { region, pageSize: h.copier.capabilities.listMaxPageSize + 1 };
+        await expectListRefused(h, ctx, tooLarge, 'INVALID_REQUEST', 'a page larger than listMaxPageSize');
+        const made: SourceFixture[] = [];
+        for (let i = 0; i < 12; i++)
+          made.push(await h.fixtures.createSource({ region, tags: { batch: 'paged' } }));
+        const mark = await requestMark(h);
+        const pages = await listPages(h, ctx, { region, tags: { batch: 'paged' }, pageSize: 5 });
+        const calls = (await requestsSince(h, mark)).length;
+        check(pages.length >= 3, `12 snapshots in pages of 5 came in ${pages.length} page(s)`);
+        check(
+          pages.every((p) => p.scanned <= 5 && p.snapshots.length <= p.scanned),
+          `a page held more than 5 snapshots (${pages.map((p) => p.scanned).join(', ')})`,
+        );
+        check(calls === pages.length, `${pages.length} pages took ${calls} provider calls`);
+        sameIds(
+          pages.flatMap((p) => p.snapshots),
+          made.map((m) => m.ref.snapshotId),
+          'the pages together',
+        );
+      },
     },
-  },
-  {
-    id: 'listing.group',
-    group: 'listing',
-    name: "lists exactly a multi-volume group's members by its id when listByGroup is true; UNSUPPORTED with zero requests when false",
-    async run(h, ctx) {
-      const region = h.fixtures.regions[0];
-      const refusal = 'a group listing';
-      const refused = { region, groupId: 'group-1' };
-      if (await listRefusedUnless(h.copier.capabilities.listByGroup, h, ctx, refused, refusal)) return;
-      const createGroup = h.fixtures.createGroup;
-      if (createGroup === undefined)
-        return fail('listByGroup is true: the harness needs fixtures.createGroup');
-      const group = await createGroup.call(h.fixtures, { region, size: 3 });
-      await h.fixtures.createSource({ region });
-      const listed = await listAll(h, ctx, { region, groupId: group.groupId });
-      sameIds(
-        listed,
-        group.members.map((m) => m.ref.snapshotId),
-        `group ${group.groupId}`,
-      );
-      check(
-        listed.every((s) => s.groupId === undefined || s.groupId === group.groupId),
-        'a member is listed with another group id',
-      );
+  ),
+  listingCase(
+    'listing.group',
+    "lists exactly a multi-volume group's members by its id when listByGroup is true; UNSUPPORTED with zero requests when false",
+    {
+      flag: (caps) => caps.listByGroup,
+      refused: (_h, region) => ({ region, groupId: 'group-1' }),
+      refusal: 'a group listing',
+      async run(h, ctx, region) {
+        const createGroup = h.fixtures.createGroup;
+        if (createGroup === undefined)
+          return fail('listByGroup is true: the harness needs fixtures.createGroup');
+        const group = await createGroup.call(h.fixtures, { region, size: 3 });
+        await h.fixtures.createSource({ region });
+        const listed = await listAll(h, ctx, { region, groupId: group.groupId });
+        sameIds(
+          listed,
+          group.members.map((m) => m.ref.snapshotId),
+          `group ${group.groupId}`,
+        );
+        check(
+          listed.every((s) => s.groupId === undefined || s.groupId === group.groupId),
+          'a member is listed with another group id',
+        );
+      },
     },
-  },
+  ),
   {
     id: 'listing.share',
     group: 'listing',
@@ -331,11 +344,15 @@ export const listingCases: readonly ConformanceCase[] = [
       const other = h.fixtures.otherAccountId;
       const source = await h.fixtures.createSource({ region });
       const ref = { region, snapshotId: source.ref.snapshotId };
-      const share = h.copier.share;
-      if (!h.copier.capabilities.shareSnapshot || share === undefined) {
-        const call = share && (() => share.call(h.copier, ref, [other]));
-        return expectOptionalRefused(h, ctx, call, 'share with shareSnapshot false');
-      }
+      const share = await optionalUnless(
+        h.copier.capabilities.shareSnapshot,
+        h.copier.share,
+        h,
+        ctx,
+        (s) => s.call(h.copier, ref, [other]),
+        'share with shareSnapshot false',
+      );
+      if (share === undefined) return;
       const result = await recorded(ctx, () => share.call(h.copier, ref, [other]));
       check(result.accounts.includes(other), 'the share result does not name the account');
       const t = await h.truth.snapshot(region, source.ref.snapshotId);
@@ -351,11 +368,15 @@ export const listingCases: readonly ConformanceCase[] = [
     name: 'keyAccess says a usable key is usable and a missing one is not when keyAccessCheck is true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
-      const keyAccess = h.copier.keyAccess;
-      if (!h.copier.capabilities.keyAccessCheck || keyAccess === undefined) {
-        const call = keyAccess && (() => keyAccess.call(h.copier, region, h.fixtures.keys(region).customer));
-        return expectOptionalRefused(h, ctx, call, 'keyAccess with keyAccessCheck false');
-      }
+      const keyAccess = await optionalUnless(
+        h.copier.capabilities.keyAccessCheck,
+        h.copier.keyAccess,
+        h,
+        ctx,
+        (k) => k.call(h.copier, region, h.fixtures.keys(region).customer),
+        'keyAccess with keyAccessCheck false',
+      );
+      if (keyAccess === undefined) return;
       const usable = await recorded(ctx, () =>
         keyAccess.call(h.copier, region, h.fixtures.keys(region).customer),
       );

@@ -1,11 +1,12 @@
 import type { ImageConformanceCase } from '../image-case.js';
 import type { ImageConformanceHarness } from '../image-harness.js';
-import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
+import { imageGone, mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
 import {
   cancelAlreadyGoneCase,
   checkCancelAnswer,
   expectCancelRefused,
-  expectCancelUnsupported,
+  expectCancelRefusedCopyKept,
+  expectForcedCancelOnly,
   IMAGE_KIND,
 } from '../kind-cases.js';
 import {
@@ -17,12 +18,6 @@ import {
   requestsSince,
   startPlain,
 } from '../support.js';
-
-/** Whether the cloud no longer has the image, or shows it only as removed. */
-async function imageGone(h: ImageConformanceHarness, region: string, id: string): Promise<boolean> {
-  const image = await h.truth.image(region, id);
-  return image === undefined || image.state === 'removed';
-}
 
 /** The snapshots among `ids` the cloud still holds. */
 async function remaining(h: ImageConformanceHarness, region: string, ids: readonly string[]) {
@@ -43,11 +38,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
     async run(h, ctx) {
       const caps = h.copier.capabilities;
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 100 }, { sizeGiB: 50 }] });
-      if (!caps.cancelByDelete) {
-        await expectCancelUnsupported(h, ctx, handle);
-        await mustExistImage(h, handle.region, handle.imageId, 'a copy whose cancel was refused');
-        return;
-      }
+      if (!caps.cancelByDelete) return expectCancelRefusedCopyKept(IMAGE_KIND, h, ctx, handle);
       await h.time.advance(ctx.options.pollDelayMs);
       const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a running copy'))
         .snapshotIds;
@@ -105,17 +96,7 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
       if (!caps.cancelByDelete) return expectCancelRefused(h, ctx, handle);
       const snapshotIds = (await mustExistImage(h, handle.region, handle.imageId, 'a completed copy'))
         .snapshotIds;
-      // A completed copy is a finished backup: removing it takes an explicit force.
-      await expectCode(
-        ctx,
-        () => h.copier.cancel(handle),
-        'INVALID_REQUEST',
-        'cancel of a completed copy without force',
-      );
-      await mustExistImage(h, handle.region, handle.imageId, 'a completed copy whose cancel was refused');
-      const result = await recorded(ctx, () => h.copier.cancel(handle, { force: true }));
-      check(result.takesEffect === 'immediate', `removing a completed copy says "${result.takesEffect}"`);
-      check(await imageGone(h, handle.region, handle.imageId), 'the completed copy is still in the cloud');
+      await expectForcedCancelOnly(IMAGE_KIND, h, ctx, handle);
       const left = await remaining(h, handle.region, snapshotIds);
       if (caps.snapshotsOnCancel === 'kept')
         check(left.length === snapshotIds.length, 'kept snapshots were removed');

@@ -1,15 +1,7 @@
 import type { ImageConformanceCase } from '../image-case.js';
-import { expectNoImageCopyOf, mustExistImage, plainImageCopy } from '../image-support.js';
-import { expectAccessDenied, IMAGE_KIND, throttledCopyCase } from '../kind-cases.js';
-import {
-  check,
-  expectCode,
-  expectThrottled,
-  recorded,
-  rejection,
-  startCopy,
-  startPlain,
-} from '../support.js';
+import { plainImageCopy } from '../image-support.js';
+import { badCredentialsCase, IMAGE_KIND, throttledCopyCase } from '../kind-cases.js';
+import { check, expectThrottled, recorded, startPlain } from '../support.js';
 
 /** Errors: closed codes, retries with the same token, secrets never shown. */
 export const imageErrorCases: readonly ImageConformanceCase[] = [
@@ -37,17 +29,6 @@ export const imageErrorCases: readonly ImageConformanceCase[] = [
     id: 'image.errors.bad-credentials',
     group: 'image errors',
     name: "bad credentials are ACCESS_DENIED with the provider's code on plan, copy, status and cancel; nothing changes; the secret shows nowhere",
-    async run(h, ctx) {
-      const bad = await h.makeCopierWithBadCredentials();
-      const { source, request } = await plainImageCopy(h);
-      await expectAccessDenied(ctx, bad, request, source.ref);
-      await rejection(ctx, () => bad.wait(source.ref, { timeoutMs: 1 }), 'wait with bad credentials');
-      await expectNoImageCopyOf(h, source, 'bad credentials');
-      if (bad.capabilities.cancelByDelete) {
-        const handle = await startCopy(h, ctx, request);
-        await expectCode(ctx, () => bad.cancel(handle), 'ACCESS_DENIED', 'cancel with bad credentials');
-        await mustExistImage(h, handle.region, handle.imageId, 'after a refused cancel');
-      }
-    },
+    run: (h, ctx) => badCredentialsCase(IMAGE_KIND, h, ctx, { alsoWait: true }),
   },
 ];

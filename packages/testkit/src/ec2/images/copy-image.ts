@@ -1,3 +1,4 @@
+import { sourceTagsCarried } from '../../sim/image-tags.js';
 import type { SimSnapshot } from '../../sim/world.js';
 import { type CopyBilling, computeCopyBilling } from '../copy-billing.js';
 import { readEncryptionParams, resolveCopyEncryption } from '../copy-encryption.js';
@@ -32,19 +33,9 @@ function requestFingerprint(p: QueryParams): string {
   );
 }
 
-/**
- * The AMI's own user tags that `CopyImageTags` carries over: never `aws:` system tags;
- * from an AMI another account owns, only tags under `ec2:SharedTag/` (the others were
- * attached by that account).
- */
+/** The AMI's own user tags that `CopyImageTags` carries over (see {@link sourceTagsCarried}). */
 export function tagsCopiedFrom(image: Ec2Image, caller: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of image.tags) {
-    if (k.toLowerCase().startsWith('aws:')) continue;
-    if (image.account !== caller && !k.startsWith(SHARED_TAG_PREFIX)) continue;
-    out.set(k, v);
-  }
-  return out;
+  return sourceTagsCarried(image, caller, SHARED_TAG_PREFIX);
 }
 
 /** One backing snapshot copy, decided before anything is created. */

@@ -1,4 +1,4 @@
-import { fixtureDeviceName, fixtureDiskSnapshots } from '../../sim/image-disks.js';
+import { fixtureDeviceName, fixtureDiskSnapshots, fixtureImageIdentity } from '../../sim/image-disks.js';
 import { IMAGE_ID_RE, newImageId } from '../ids.js';
 import type { Ec2ImageStore } from './image-store.js';
 import type { Ec2BlockDevice, Ec2Image, Ec2RootDeviceType } from './image-model.js';
@@ -37,9 +37,12 @@ const DATA_DEVICES = 'bcdefghijklmnopqrstuvwxyz';
 /** Builds an AMI from a fixture, checking what the simulator's world requires of it. */
 export function addEc2Image(store: Ec2ImageStore, input: Ec2ImageInput): Ec2Image {
   const { world } = store;
-  const id = input.id ?? newImageId();
-  if (!IMAGE_ID_RE.test(id)) throw new Error(`malformed AMI id ${id}`);
-  if (store.images.has(id)) throw new Error(`duplicate AMI id ${id}`);
+  const identity = fixtureImageIdentity(input, {
+    noun: 'AMI',
+    idPattern: IMAGE_ID_RE,
+    newId: newImageId,
+    images: store.images,
+  });
   const rootDeviceType = input.rootDeviceType ?? 'ebs';
   const snapshotIds = input.snapshotIds ?? [];
   if (rootDeviceType === 'ebs' && snapshotIds.length === 0) {
@@ -62,11 +65,7 @@ export function addEc2Image(store: Ec2ImageStore, input: Ec2ImageInput): Ec2Imag
     blockDevices.push({ deviceName: '/dev/sdb', virtualName: 'ephemeral0' });
   const now = world.clock.now();
   return store.add({
-    id,
-    region: input.region,
-    account: input.account,
-    name: input.name,
-    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...identity,
     rootDeviceType,
     rootDeviceName: rootDeviceType === 'ebs' ? '/dev/xvda' : '/dev/sda1',
     architecture: input.architecture ?? 'x86_64',

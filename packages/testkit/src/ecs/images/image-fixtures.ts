@@ -1,4 +1,4 @@
-import { fixtureDeviceName, fixtureDiskSnapshots } from '../../sim/image-disks.js';
+import { fixtureDeviceName, fixtureDiskSnapshots, fixtureImageIdentity } from '../../sim/image-disks.js';
 import { newEcsImageId } from '../ids.js';
 import type { EcsImage, EcsImageStatus } from './ecs-image-model.js';
 import type { EcsImageStore } from './ecs-image-store.js';
@@ -39,9 +39,12 @@ const DATA_DEVICES = 'bcdefghijklmnopq';
 /** Builds a custom image from a fixture, checking its snapshots. */
 export function addEcsImage(store: EcsImageStore, fixture: EcsImageFixture): EcsImage {
   const { world } = store.state;
-  const id = fixture.id ?? newEcsImageId();
-  if (!/^m-[a-z0-9]+$/.test(id)) throw new Error(`malformed image id ${id}`);
-  if (store.images.has(id)) throw new Error(`duplicate image id ${id}`);
+  const identity = fixtureImageIdentity(fixture, {
+    noun: 'image',
+    idPattern: /^m-[a-z0-9]+$/,
+    newId: newEcsImageId,
+    images: store.images,
+  });
   if (fixture.snapshotIds.length === 0) throw new Error(`image ${fixture.name} needs a system disk snapshot`);
   const disks = fixtureDiskSnapshots(world, fixture.snapshotIds, fixture).map((s, i) => {
     return {
@@ -55,11 +58,7 @@ export function addEcsImage(store: EcsImageStore, fixture: EcsImageFixture): Ecs
   const shared = [...(fixture.sharedWith ?? [])];
   for (const a of shared) if (!world.accounts.has(a)) throw new Error(`unknown account ${a}`);
   return store.add({
-    id,
-    region: fixture.region,
-    account: fixture.account,
-    name: fixture.name,
-    ...(fixture.description !== undefined ? { description: fixture.description } : {}),
+    ...identity,
     status: fixture.status ?? 'Available',
     createdAt: now,
     disks,
