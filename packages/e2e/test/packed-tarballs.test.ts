@@ -358,7 +358,8 @@ describe('packed tarballs installed outside the workspace', { timeout: 180_000 }
       core: productionClosure(installed('core')),
       orchestrator: productionClosure(installed('orchestrator')),
     };
-    // Core's only dependency is zod; the orchestrator's journal is Node's built-in node:sqlite.
+    // Core's only dependency is zod; the orchestrator adds heap-js (pure JavaScript, no
+    // dependencies) and its journal is Node's built-in node:sqlite.
     expect([...closures.core.keys()].map((id) => id.replace(/@[^@]+$/, '')).sort()).toEqual([
       '@snapcopy/core',
       'zod',
@@ -366,6 +367,7 @@ describe('packed tarballs installed outside the workspace', { timeout: 180_000 }
     expect([...closures.orchestrator.keys()].map((id) => id.replace(/@[^@]+$/, '')).sort()).toEqual([
       '@snapcopy/core',
       '@snapcopy/orchestrator',
+      'heap-js',
       'zod',
     ]);
     for (const closure of Object.values(closures)) {

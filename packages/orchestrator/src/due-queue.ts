@@ -1,3 +1,5 @@
+import { Heap } from 'heap-js';
+
 /**
  * Items waiting for their turn, in order, some not before a given time. Taking the next
  * due item and adding one are O(log n), so a queue of 100,000 requests is scheduled in
@@ -14,12 +16,12 @@ export class DueQueue<T> {
   #back: (T | undefined)[] = [];
   #head = 0;
   /** Items not due yet: a binary min-heap on (at, seq). */
-  readonly #waiting: { at: number; seq: number; item: T }[] = [];
+  readonly #waiting = new Heap<{ at: number; seq: number; item: T }>((a, b) => a.at - b.at || a.seq - b.seq);
   #seq = 0;
 
   /** Number of items, due or not. */
   get size(): number {
-    return this.#front.length + this.#back.length - this.#head + this.#waiting.length;
+    return this.#front.length + this.#back.length - this.#head + this.#waiting.size();
   }
 
   /** Adds an item, due at `notBefore` (ms; default now); `first` puts it ahead of the due ones. */
@@ -27,7 +29,7 @@ export class DueQueue<T> {
     const notBefore = options.notBefore ?? 0;
     const first = options.first ?? false;
     if (notBefore > now) {
-      this.#push({ at: notBefore, seq: this.#seq++, item });
+      this.#waiting.push({ at: notBefore, seq: this.#seq++, item });
     } else if (first) {
       this.#front.push(item);
     } else {
@@ -39,7 +41,7 @@ export class DueQueue<T> {
   take(now: number): T | undefined {
     // Waits that are over go to the front, earliest first.
     const due: T[] = [];
-    while (this.#waiting.length > 0 && this.#waiting[0]!.at <= now) due.push(this.#pop().item);
+    while ((this.#waiting.peek()?.at ?? Number.POSITIVE_INFINITY) <= now) due.push(this.#waiting.pop()!.item);
     for (let i = due.length - 1; i >= 0; i--) this.#front.push(due[i]!);
     if (this.#front.length > 0) return this.#front.pop();
     if (this.#head < this.#back.length) {
@@ -59,61 +61,24 @@ export class DueQueue<T> {
     return (
       this.#front.length > 0 ||
       this.#head < this.#back.length ||
-      (this.#waiting.length > 0 && this.#waiting[0]!.at <= now)
+      (this.#waiting.peek()?.at ?? Number.POSITIVE_INFINITY) <= now
     );
   }
 
   /** When the next item is due: `now` or earlier if one is due, Infinity when empty. */
   nextDueAt(): number {
     if (this.#front.length > 0 || this.#head < this.#back.length) return Number.NEGATIVE_INFINITY;
-    return this.#waiting.length > 0 ? this.#waiting[0]!.at : Number.POSITIVE_INFINITY;
+    return this.#waiting.peek()?.at ?? Number.POSITIVE_INFINITY;
   }
 
   /** Removes and returns every item: front, then arrival order, then the waiting ones by time. */
   drain(): T[] {
     const out = [...this.#front.reverse(), ...(this.#back.slice(this.#head) as T[])];
     const waiting: T[] = [];
-    while (this.#waiting.length > 0) waiting.push(this.#pop().item);
+    while (this.#waiting.size() > 0) waiting.push(this.#waiting.pop()!.item);
     this.#front.length = 0;
     this.#back = [];
     this.#head = 0;
     return [...out, ...waiting];
-  }
-
-  #less(a: { at: number; seq: number }, b: { at: number; seq: number }): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  #push(node: { at: number; seq: number; item: T }): void {
-    const h = this.#waiting;
-    h.push(node);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.#less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
-    }
-  }
-
-  #pop(): { at: number; seq: number; item: T } {
-    const h = this.#waiting;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.#less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.#less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
   }
 }

@@ -36,8 +36,12 @@ describe('entry weight', () => {
     expect(runtimeGraph('journal/sqlite-journal.ts').packages.has('node:sqlite')).toBe(true);
   });
 
-  it('the main entry depends on core and nothing else at run time', () => {
+  it("the main entry depends on core and heap-js (the due queue's heap; no dependencies of its own), nothing else at run time", () => {
     const { packages } = runtimeGraph('index.ts');
-    expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual(['@snapcopy/core']);
+    expect([...packages].filter((p) => !p.startsWith('node:')).sort()).toEqual(['@snapcopy/core', 'heap-js']);
+    const heapJs = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'node_modules', 'heap-js', 'package.json'), 'utf8'),
+    );
+    expect(heapJs.dependencies ?? {}).toEqual({});
   });
 });
