@@ -275,21 +275,32 @@ describe('engine-dbos: workers that take over from each other', () => {
     // No worker may look dead for the outage alone: a longer bound than the kill test's, so
     // that only a worker that is really stalled (not one slowed by a loaded machine) would be.
     await Promise.all(['p1', 'p2'].map((id) => f.start(id, { ...TUNING, deadAfterMs: 15_000 })));
+    // Each phase's end, in seconds from the start: a failure says where the time went.
+    const phases: string[] = [];
+    const mark = (phase: string) => phases.push(`${phase} ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
     await f.submit('restart');
-    await untilEnded(f.conn, 'restart', Math.round(0.4 * 2 * PER_CLOUD), 120_000);
+    mark('submitted');
+    await untilEnded(f.conn, 'restart', Math.round(0.4 * 2 * PER_CLOUD), 100_000);
+    mark('40% ended');
     const downAt = Date.now();
     await f.server.stopServer();
+    mark('PostgreSQL stopped');
     await new Promise((r) => setTimeout(r, 3_000));
     await f.server.startServer();
+    mark('PostgreSQL started');
     const downMs = Date.now() - downAt;
 
     const result = await followBatch({
       pool: f.conn.pool,
       batchId: 'restart',
       pollMs: 200,
-      signal: AbortSignal.timeout(150_000),
+      // What is left of the test's time, less 15 s to report a stall instead of timing out.
+      signal: AbortSignal.timeout(Math.max(10_000, 225_000 - (Date.now() - startedAt))),
     });
-    expect(result.aborted).toBe(false);
+    mark('followed');
+    const workersSaid = () =>
+      f.workers.map((w) => `${w.executorId}: ${w.stderr().split('\n').slice(-15).join('\n')}`).join('\n');
+    expect(result.aborted, `${phases.join(', ')}\n${workersSaid()}`).toBe(false);
     expect(
       result.results.filter((r) => r.outcome !== 'completed').map((r) => `${r.index}:${r.outcome}`),
     ).toEqual([]);
