@@ -106,19 +106,16 @@ function facts(w: World, destination: string): AwsImagePlanFacts {
               source: sourceFacts({ region: EAST, snapshotId: d.snapshotId }, snap, ownership),
               ...(spec.earlierCopies
                 ? {
-                    lineage: {
-                      mostRecent: {
-                        kind: 'present' as const,
-                        copy: {
-                          id: 'snap-0e000000000000001',
-                          state: 'completed' as const,
-                          deleting: false,
-                          archived: false,
-                          encrypted: spec.earlierCopies[0] !== 'none',
-                        },
-                      },
-                      copyKeys: [...spec.earlierCopies],
-                    },
+                    // The first is the most recent (completed last).
+                    lineage: spec.earlierCopies.map((key, n) => ({
+                      id: `snap-0e00000000000000${n + 1}`,
+                      state: 'completed' as const,
+                      deleting: false,
+                      archived: false,
+                      encrypted: key !== 'none',
+                      completedAt: 10_000 - n,
+                      ...(key === 'none' ? {} : { taggedKey: key }),
+                    })),
                   }
                 : {}),
             };
