@@ -15,13 +15,12 @@ import { EcsClientPool } from './client-pool.js';
 import { buildCopySnapshotParams, copyCallLogFields } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
-import { AlibabaKmsCalls } from './kms-calls.js';
 import { describeSnapshotsListFilter } from './list-params.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
 import { listByTagValues } from './tag-listing.js';
 import { decideAlibabaPlan } from './plan.js';
 import { type AlibabaPlanFacts, type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
-import { ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS, ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS } from './options.js';
+import { createAlibabaPlanReaders } from './plan-readers.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields, validateAlibabaSnapshotId } from './rules/validation.js';
 import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
@@ -44,19 +43,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, options);
     this.#pool = new EcsClientPool(options);
     this.#calls = new EcsCalls(this.#pool);
-    const kmsEndpoint = options.kmsEndpoint ?? options.endpoint;
-    this.#readers = {
-      ecs: this.#calls,
-      kms: new AlibabaKmsCalls({
-        credential: () => this.#pool.credential(),
-        guard: (endpoint) => this.#pool.refuseSandboxKeyOffLoopback(endpoint),
-        ...(kmsEndpoint === undefined ? {} : { endpoint: kmsEndpoint }),
-        ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
-        readTimeout: options.requestTimeoutMs ?? ALIBABA_DEFAULT_REQUEST_TIMEOUT_MS,
-        connectTimeout: options.connectTimeoutMs ?? ALIBABA_DEFAULT_CONNECT_TIMEOUT_MS,
-      }),
-      maxLineagePages: Math.max(1, options.lineageLookupMaxPages ?? 10),
-    };
+    this.#readers = createAlibabaPlanReaders(this.#pool, this.#calls, options);
   }
 
   /**

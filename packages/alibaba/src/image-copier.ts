@@ -23,6 +23,8 @@ import { decideAlibabaImagePlan } from './image-plan.js';
 import { readAlibabaImagePlanFacts } from './image-plan-facts.js';
 import { observedImage } from './image-view.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
+import type { AlibabaPlanReaders } from './plan-facts.js';
+import { createAlibabaPlanReaders } from './plan-readers.js';
 import { validateAlibabaImageId, validateAlibabaImageRequestFields } from './rules/image-validation.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 
@@ -43,14 +45,14 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   readonly #pool: EcsClientPool;
   readonly #calls: EcsCalls;
   readonly #images: EcsImageCalls;
-  readonly #maxLineagePages: number;
+  readonly #readers: AlibabaPlanReaders;
 
   constructor(options: AlibabaImageCopierOptions = {}) {
     super(ALIBABA_PROVIDER, ALIBABA_ECS_IMAGE_CAPABILITIES, options);
     this.#pool = new EcsClientPool(options);
     this.#calls = new EcsCalls(this.#pool);
     this.#images = new EcsImageCalls(this.#pool);
-    this.#maxLineagePages = Math.max(1, options.lineageLookupMaxPages ?? 10);
+    this.#readers = createAlibabaPlanReaders(this.#pool, this.#calls, options);
   }
 
   /** The `@alicloud/ecs20140526` client this copier uses for `region` (escape hatch). */
@@ -70,13 +72,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   }
 
   protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
-    const facts = await readAlibabaImagePlanFacts(
-      this.#calls,
-      this.#images,
-      request,
-      this.#maxLineagePages,
-      options.signal,
-    );
+    const facts = await readAlibabaImagePlanFacts(this.#readers, this.#images, request, options.signal);
     return decideAlibabaImagePlan(request, facts);
   }
 

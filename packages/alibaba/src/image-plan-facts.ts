@@ -1,4 +1,5 @@
 import {
+  definedFields,
   findOwnedOrShared,
   IMAGE_LINEAGE_TAGS,
   keyOfImageKeyTag,
@@ -7,10 +8,15 @@ import {
   SnapcopyError,
   type SourceSnapshotFacts,
 } from '@snapcopy/core';
-import type { EcsCalls } from './calls.js';
 import type { EcsImageCalls } from './image-calls.js';
 import { diskSize, type EcsImage, imageDisks, imageTags } from './image-view.js';
-import { snapshotsById } from './plan-facts.js';
+import {
+  type AlibabaKeyFact,
+  type AlibabaPlanReaders,
+  describeCopyKeysOnce,
+  snapshotsById,
+} from './plan-facts.js';
+import { resolveAlibabaImageDiskEncryption } from './rules/image-copy.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { type EcsSnapshot, sourceFacts } from './snapshot-view.js';
 import { listByTagValues } from './tag-listing.js';
@@ -27,6 +33,12 @@ export interface AlibabaBackingDisk {
   readonly notes: readonly string[];
   /** Earlier finished copies of the disk's lineage in the destination. */
   readonly earlierCopies: readonly EcsSnapshot[];
+  /**
+   * KMS DescribeKey of the key the disk's copy is encrypted under (the given key, the service
+   * key, or its own key when it keeps it), in the destination; absent when unencrypted or
+   * when the encryption rule refuses the copy.
+   */
+  readonly key?: AlibabaKeyFact;
 }
 
 /** Everything an ECS image plan decides from, read before any rule is applied. */
@@ -60,13 +72,35 @@ function factsFromMapping(
   };
 }
 
+/** The key a disk's copy is encrypted under, in the destination; undefined when unencrypted or refused. */
+function copyKeyOf(
+  request: NormalizedImageCopyRequest,
+  ownership: 'owned' | 'shared',
+  source: SourceSnapshotFacts,
+): { region: string; reference: string } | undefined {
+  try {
+    const { encryption } = resolveAlibabaImageDiskEncryption({
+      sourceRegion: request.source.region,
+      destinationRegion: request.destination.region,
+      ownership,
+      disk: { encrypted: source.encrypted, ...definedFields({ kmsKeyId: source.kmsKeyId }) },
+      ...definedFields({ requested: request.encryption }),
+    });
+    return encryption.encrypted && encryption.kmsKeyId !== undefined
+      ? { region: request.destination.region, reference: encryption.kmsKeyId }
+      : undefined;
+  } catch {
+    return undefined; // the decision refuses the copy: it reports that itself.
+  }
+}
+
 /**
  * The backing snapshots, device by device, of earlier snapcopy copies of the same image in
  * the destination, each marked with the key its copy's lineage tag names (ECS names a key by
  * id where a plan names the service key by alias; the tag spells it as plans do).
  */
 async function readEarlierImageCopies(
-  calls: EcsCalls,
+  calls: AlibabaPlanReaders['ecs'],
   images: EcsImageCalls,
   request: NormalizedImageCopyRequest,
   signal?: AbortSignal,
@@ -119,15 +153,17 @@ async function readEarlierImageCopies(
  * Reads what an ECS image plan needs: the source image (owned or shared), its disks'
  * snapshots where the caller can read them, and the earlier copies of each disk's lineage in
  * the destination (snapcopy's snapshot copies of the same disk, and the disks of earlier
- * snapcopy copies of the same image). Read calls only.
+ * snapcopy copies of the same image), and with the snapshot plans' reader the key each
+ * disk's copy is encrypted under (KMS DescribeKey in the destination, each key once). Read
+ * calls only.
  */
 export async function readAlibabaImagePlanFacts(
-  calls: EcsCalls,
+  readers: AlibabaPlanReaders,
   images: EcsImageCalls,
   request: NormalizedImageCopyRequest,
-  maxLineagePages: number,
   signal?: AbortSignal,
 ): Promise<AlibabaImagePlanFacts> {
+  const { ecs: calls, maxLineagePages } = readers;
   const { source: src } = request;
   // The source image and whether the caller owns it: first among the caller's own images,
   // then among those shared with it (or published).
@@ -188,5 +224,17 @@ export async function readAlibabaImagePlanFacts(
       earlierCopies: [...byLineage, ...(earlierByDevice.get(deviceName) ?? [])],
     });
   }
-  return { image, ownership, disks };
+  const keys = await describeCopyKeysOnce(
+    readers.kms,
+    disks.map((d) => copyKeyOf(request, ownership, d.source)),
+    signal,
+  );
+  return {
+    image,
+    ownership,
+    disks: disks.map((d, i) => {
+      const key = keys[i];
+      return key === undefined ? d : { ...d, key };
+    }),
+  };
 }

@@ -11,11 +11,15 @@ import { ALIBABA_MAX_CONCURRENT_IMAGE_COPIES_PER_REGION } from './image-capabili
 import type { AlibabaBackingDisk, AlibabaImagePlanFacts } from './image-plan-facts.js';
 import { readSourceImage } from './image-view.js';
 import { alibabaImageCopyRefusal, resolveAlibabaImageDiskEncryption } from './rules/image-copy.js';
+import { checkedCopyKey } from './plan.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { resolveAlibabaTransfer } from './rules/transfer.js';
 import { toEarlierCopy } from './snapshot-view.js';
 
-/** One disk with the rules applied: its copy's encryption, then the snapshot transfer rule. */
+/**
+ * One disk with the rules applied: its copy's encryption, its key checked through KMS as a
+ * snapshot copy's is (`checkedCopyKey`), then the snapshot transfer rule.
+ */
 function planDisk(
   request: NormalizedImageCopyRequest,
   ownership: 'owned' | 'shared',
@@ -31,24 +35,26 @@ function planDisk(
     },
     ...(request.encryption === undefined ? {} : { requested: request.encryption }),
   });
+  const { encryption, reasons: keyReasons } = checkedCopyKey(enc.encryption, disk.key);
+  const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
   const transfer = resolveAlibabaTransfer({
     sourceRegion: request.source.region,
     destinationRegion: request.destination.region,
     source: disk.source,
-    copy: enc.encryption,
-    earlierCopies: disk.earlierCopies.map((s) => toEarlierCopy(s)),
+    copy: encryption,
+    earlierCopies: disk.earlierCopies.map((s) => toEarlierCopy(s, keysResolved)),
     allowSameRegionStandardCopy: true,
   });
   return {
     deviceName: disk.deviceName,
     source: disk.source,
-    encryption: enc.encryption,
+    encryption,
     transfer: transfer.transfer,
     sizeBasis: transfer.sizeBasis,
     billableGiB: transfer.billableGiB,
     ...(transfer.delta === undefined ? {} : { delta: transfer.delta }),
     kms: enc.kms,
-    reasons: [...enc.reasons, ...disk.notes, ...transfer.reasons],
+    reasons: [...enc.reasons, ...keyReasons, ...disk.notes, ...transfer.reasons],
   };
 }
 

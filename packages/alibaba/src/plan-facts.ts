@@ -74,6 +74,43 @@ function copyKeyReference(
 }
 
 /**
+ * KMS DescribeKey of the keys copies will be encrypted under (`undefined` for an unencrypted
+ * copy), each key once per destination region. A refusal is the key's own only when KMS
+ * answers this account otherwise in that region (a second look at the service key tells);
+ * else KMS is taken as unreadable there.
+ */
+export async function describeCopyKeysOnce(
+  kms: AlibabaKmsCalls,
+  wanted: readonly ({ readonly region: string; readonly reference: string } | undefined)[],
+  signal?: AbortSignal,
+): Promise<(AlibabaKeyFact | undefined)[]> {
+  const keyId = (k: { region: string; reference: string }) => `${k.region}\u0000${k.reference}`;
+  const distinct = [
+    ...new Map(wanted.flatMap((k) => (k === undefined ? [] : [[keyId(k), k] as const]))).values(),
+  ];
+  const readsList = await Promise.all(distinct.map((k) => kms.describeKey(k.region, k.reference, signal)));
+  const reads = new Map(distinct.map((k, i) => [keyId(k), readsList[i]!]));
+  const readable = new Map<string, boolean>();
+  for (const region of new Set(distinct.map((k) => k.region))) {
+    const here = distinct.filter((k) => k.region === region).map((k) => reads.get(keyId(k))!);
+    if (!here.some((r) => r.kind === 'denied')) continue;
+    let answered = here.some((r) => r.kind !== 'denied');
+    if (!answered) {
+      const probe =
+        reads.get(keyId({ region, reference: ALIBABA_DEFAULT_SERVICE_KEY })) ??
+        (await kms.describeKey(region, ALIBABA_DEFAULT_SERVICE_KEY, signal));
+      answered = probe.kind !== 'denied';
+    }
+    readable.set(region, answered);
+  }
+  return wanted.map((k) =>
+    k === undefined
+      ? undefined
+      : { ...k, read: reads.get(keyId(k))!, kmsReadable: readable.get(k.region) ?? true },
+  );
+}
+
+/**
  * Reads what ECS plans need, for many requests at once, sharing the reads they have in
  * common: the sources (100 ids a DescribeSnapshots call per region), each key once (KMS
  * DescribeKey in the destination region), and the earlier copies of every lineage in a
@@ -113,29 +150,14 @@ export async function readAlibabaPlanFacts(
     }
   });
 
-  // Each key once per destination region; a refusal is the key's own only when KMS answers
-  // this account otherwise in that region (a second look at the service key tells).
-  const wanted = live.flatMap((f) => {
-    const reference = copyKeyReference(f.req, f.encryption);
-    return reference === undefined ? [] : [{ region: f.req.destination.region, reference }];
-  });
-  const keyId = (k: { region: string; reference: string }) => `${k.region}\u0000${k.reference}`;
-  const distinct = [...new Map(wanted.map((k) => [keyId(k), k])).values()];
-  const readsList = await Promise.all(distinct.map((k) => kms.describeKey(k.region, k.reference, signal)));
-  const reads = new Map(distinct.map((k, i) => [keyId(k), readsList[i]!]));
-  const readable = new Map<string, boolean>();
-  for (const region of new Set(distinct.map((k) => k.region))) {
-    const here = distinct.filter((k) => k.region === region).map((k) => reads.get(keyId(k))!);
-    if (!here.some((r) => r.kind === 'denied')) continue;
-    let answered = here.some((r) => r.kind !== 'denied');
-    if (!answered) {
-      const probe =
-        reads.get(keyId({ region, reference: ALIBABA_DEFAULT_SERVICE_KEY })) ??
-        (await kms.describeKey(region, ALIBABA_DEFAULT_SERVICE_KEY, signal));
-      answered = probe.kind !== 'denied';
-    }
-    readable.set(region, answered);
-  }
+  const keys = await describeCopyKeysOnce(
+    kms,
+    live.map((f) => {
+      const reference = copyKeyReference(f.req, f.encryption);
+      return reference === undefined ? undefined : { region: f.req.destination.region, reference };
+    }),
+    signal,
+  );
 
   const lineages = await readPerGroup(
     live.filter((f) => f.source.sourceDiskId),
@@ -151,25 +173,16 @@ export async function readAlibabaPlanFacts(
       ),
   );
 
-  for (const f of live) {
+  live.forEach((f, i) => {
     const region = f.req.destination.region;
-    const reference = copyKeyReference(f.req, f.encryption);
     const disk = f.source.sourceDiskId;
+    const key = keys[i];
     out[f.index] = {
       source: f.source,
       earlierCopies: disk ? (lineages.get(region)?.get(disk) ?? []) : [],
       encryption: f.encryption,
-      ...(reference === undefined
-        ? {}
-        : {
-            key: {
-              reference,
-              region,
-              read: reads.get(keyId({ region, reference }))!,
-              kmsReadable: readable.get(region) ?? true,
-            },
-          }),
+      ...(key === undefined ? {} : { key }),
     };
-  }
+  });
   return out;
 }

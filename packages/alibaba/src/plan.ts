@@ -1,5 +1,5 @@
 import type { CopyPlan, CopyRequest, NormalizedCopyRequest, ResolvedEncryption } from '@snapcopy/core';
-import type { AlibabaPlanFacts } from './plan-facts.js';
+import type { AlibabaKeyFact, AlibabaPlanFacts } from './plan-facts.js';
 import { type AlibabaEncryptionResolution, resolveAlibabaEncryption } from './rules/encryption.js';
 import { checkAlibabaKey } from './rules/keys.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
@@ -26,6 +26,27 @@ export function checkSourceAndEncryption(req: CopyRequest, source: EcsSnapshot):
 }
 
 /**
+ * The copy's encryption with its key resolved and checked through what KMS said (a snapshot
+ * copy's, or an image disk's): throws the key rule's `ENCRYPTION_RULE` for a key ECS would
+ * refuse; names the key by its id when KMS resolved it. Pure.
+ */
+export function checkedCopyKey(
+  encryption: ResolvedEncryption,
+  key: AlibabaKeyFact | undefined,
+): { encryption: ResolvedEncryption; reasons: string[] } {
+  if (key === undefined || !encryption.encrypted) return { encryption, reasons: [] };
+  const checked = checkAlibabaKey(key);
+  return {
+    encryption: {
+      ...encryption,
+      ...(checked.key.keyId === undefined ? {} : { kmsKeyId: checked.key.keyId }),
+      key: checked.key,
+    },
+    reasons: [...checked.reasons],
+  };
+}
+
+/**
  * Decides one ECS copy from the facts read first ({@link AlibabaPlanFacts}): the source
  * was found copyable and the encryption rule resolved while reading; here the copy's key
  * is checked through what KMS said (refusing a key ECS would refuse), and the transfer rule
@@ -35,17 +56,7 @@ export function checkSourceAndEncryption(req: CopyRequest, source: EcsSnapshot):
 export function decideAlibabaPlan(req: NormalizedCopyRequest, read: AlibabaPlanFacts): CopyPlan {
   const { source, earlierCopies, encryption: enc } = read;
   const { facts, notes } = sourceFacts(req, source);
-  let encryption: ResolvedEncryption = enc.encryption;
-  const keyReasons: string[] = [];
-  if (read.key !== undefined && encryption.encrypted) {
-    const checked = checkAlibabaKey(read.key);
-    keyReasons.push(...checked.reasons);
-    encryption = {
-      ...encryption,
-      ...(checked.key.keyId === undefined ? {} : { kmsKeyId: checked.key.keyId }),
-      key: checked.key,
-    };
-  }
+  const { encryption, reasons: keyReasons } = checkedCopyKey(enc.encryption, read.key);
   const keysResolved = !encryption.encrypted || encryption.key?.checkedBy === 'kms';
   const transfer = resolveAlibabaTransfer({
     sourceRegion: req.source.region,

@@ -113,6 +113,57 @@ describe.each(['server', 'nock'] as const)('ECS image copies against the simulat
     expectPlanMatchesCloud(plan, second.imageId, keyIdOf);
   });
 
+  it('a key alias and its key id are one key: the plans agree (KMS DescribeKey), and the copy uses that key', async () => {
+    h = await makeSimHarness(mounting);
+    const cmk = h.sim.addKey({ account: h.account, region: SHANGHAI, alias: 'alias/dr' });
+    const img = image();
+    const copier = h.imageCopier();
+    const byAlias = request(img.id, { encryption: { encrypted: true, kmsKeyId: 'alias/dr' } });
+    const byId = request(img.id, { encryption: { encrypted: true, kmsKeyId: cmk.id } });
+    const view = (p: ImageCopyPlan) =>
+      p.snapshots.map((s) => [s.encryption.kmsKeyId, s.encryption.key?.checkedBy, s.transfer, s.billableGiB]);
+    const a = await copier.plan(byAlias);
+    expect(view(a)).toEqual(view(await copier.plan(byId)));
+    expect(a.snapshots.every((s) => s.encryption.kmsKeyId === cmk.id)).toBe(true);
+    const handle = await copier.copy(byAlias, { plan: a });
+    await copier.wait(handle, { minDelayMs: 30_000, maxDelayMs: 60_000 });
+    expectPlanMatchesCloud(a, handle.imageId, keyIdOf);
+  });
+
+  it.each([
+    ['Disabled', 'alias/off'],
+    ['PendingDeletion', 'alias/going'],
+  ] as const)(
+    'a %s key is refused in plan and copy (key-enabled): no CopyImage, no image, no snapshot copy',
+    async (state, alias) => {
+      h = await makeSimHarness(mounting);
+      h.sim.addKey({ account: h.account, region: SHANGHAI, alias, state });
+      const img = image();
+      const copier = h.imageCopier();
+      const inShanghai = () =>
+        [...h.sim.world.snapshots.values()].filter((s) => s.region === SHANGHAI).length;
+      const before = inShanghai();
+      const req = request(img.id, { encryption: { encrypted: true, kmsKeyId: alias } });
+      await expect(copier.plan(req)).rejects.toMatchObject({
+        code: 'ENCRYPTION_RULE',
+        details: { rule: 'key-enabled' },
+      });
+      await expect(copier.copy(req)).rejects.toMatchObject({ code: 'ENCRYPTION_RULE' });
+      expect(calls('CopyImage')).toBe(0);
+      expect(inShanghai()).toBe(before);
+      expect([...h.sim.state.images.images.values()].filter((i) => i.region === SHANGHAI)).toEqual([]);
+    },
+  );
+
+  it('the service key alias/acs/ecs is resolved through KMS too: the plan names its key id', async () => {
+    h = await makeSimHarness(mounting);
+    const plan = await h.imageCopier().plan(request(image().id, { encryption: { encrypted: true } }));
+    expect(plan.snapshots.map((s) => [s.encryption.kmsKeyId, s.encryption.key?.checkedBy])).toEqual([
+      [serviceKeyId(), 'kms'],
+      [serviceKeyId(), 'kms'],
+    ]);
+  });
+
   it('a shared image: copied within its region as planned; to another region refused before any CopyImage', async () => {
     h = await makeSimHarness(mounting);
     h.sim.addAccount({ id: PARTNER });

@@ -17,19 +17,15 @@ import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 import { Ec2ClientPool } from './client-pool.js';
 import { callerTags, copySnapshotInput } from './copy-params.js';
-import { EbsDirectCalls } from './ebs-direct-calls.js';
 import { mapAwsError } from './error-mapping.js';
-import { AwsKmsCalls } from './kms-calls.js';
 import type { AwsEbsCopierOptions } from './options.js';
 import { AWS_PLAN_DECIDER, decideAwsPlan } from './plan.js';
 import { type AwsPlanFacts, type AwsPlanReaders, readAwsPlanFacts } from './plan-facts.js';
+import { createAwsPlanReaders } from './plan-readers.js';
 import { validateAwsSnapshotId } from './rules/index.js';
-import { AwsServiceClients } from './service-clients.js';
+import type { AwsServiceClients } from './service-clients.js';
 import { describeSnapshotsListInput, EC2_LIST_MIN_PAGE_SIZE } from './list-params.js';
 import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
-
-/** Pages of ListChangedBlocks a plan reads by default before billing a delta as an upper bound. */
-const DEFAULT_CHANGED_BLOCKS_MAX_PAGES = 100;
 
 /**
  * A `SnapshotCopier` over AWS EBS (`@aws-sdk/client-ec2`, loaded on first use). The copy
@@ -58,13 +54,11 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     super('aws', AWS_EBS_CAPABILITIES, options);
     this.#pool = new Ec2ClientPool(options);
     this.#calls = new Ec2Calls(this.#pool);
-    this.#services = new AwsServiceClients(this.#pool, options);
-    this.#readers = {
-      ec2: this.#calls,
-      kms: new AwsKmsCalls(this.#services),
-      ebs: new EbsDirectCalls(this.#services),
-      changedBlocksMaxPages: Math.max(1, options.changedBlocksMaxPages ?? DEFAULT_CHANGED_BLOCKS_MAX_PAGES),
-    };
+    ({ readers: this.#readers, services: this.#services } = createAwsPlanReaders(
+      this.#pool,
+      this.#calls,
+      options,
+    ));
   }
 
   /**

@@ -21,12 +21,15 @@ import { decideAwsImagePlan } from './image-plan.js';
 import { readAwsImagePlanFacts } from './image-plan-facts.js';
 import { backingDevices, observedImage } from './image-view.js';
 import type { AwsEbsCopierOptions } from './options.js';
+import type { AwsPlanReaders } from './plan-facts.js';
+import { createAwsPlanReaders } from './plan-readers.js';
 import {
   validateAwsImageDescription,
   validateAwsImageId,
   validateAwsImageName,
 } from './rules/image-validation.js';
 import { validateAwsTags } from './rules/index.js';
+import type { AwsServiceClients } from './service-clients.js';
 
 /** Options of {@link createAwsImageCopier}: the same as the snapshot copier's. */
 export type AwsImageCopierOptions = AwsEbsCopierOptions;
@@ -43,16 +46,25 @@ export type AwsImageCopierOptions = AwsEbsCopierOptions;
  *   still pending, their backing snapshot copies in one DescribeSnapshots call per 200
  *   snapshots (EC2 gives no progress for an AMI);
  * - cancel tags the AMI `snapcopy:cancelled=true` and deregisters it with
- *   `DeleteAssociatedSnapshots` (the user guide's way to stop a pending copy).
+ *   `DeleteAssociatedSnapshots` (the user guide's way to stop a pending copy);
+ * - plans read what snapshot plans read, per backing snapshot: its keys through KMS
+ *   DescribeKey and, for an incremental copy, its changed blocks through ListChangedBlocks.
  */
 export class AwsEc2ImageCopier extends AbstractImageCopier {
   readonly #pool: Ec2ClientPool;
   readonly #calls: Ec2Calls;
+  readonly #services: AwsServiceClients;
+  readonly #readers: AwsPlanReaders;
 
   constructor(options: AwsImageCopierOptions = {}) {
     super('aws', AWS_AMI_CAPABILITIES, options);
     this.#pool = new Ec2ClientPool(options);
     this.#calls = new Ec2Calls(this.#pool);
+    ({ readers: this.#readers, services: this.#services } = createAwsPlanReaders(
+      this.#pool,
+      this.#calls,
+      options,
+    ));
   }
 
   /** Escape hatch: the SDK client this copier uses for `region`. Its retries are off. */
@@ -63,6 +75,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
   /** Closes the SDK clients' sockets. The copier can still be used; clients are made again. */
   destroy(): void {
     this.#pool.destroy();
+    this.#services.destroy();
   }
 
   /** A copy's id named in status, wait or cancel: an AMI id. */
@@ -85,7 +98,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
   }
 
   protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
-    return decideAwsImagePlan(request, await readAwsImagePlanFacts(this.#calls, request, options.signal));
+    return decideAwsImagePlan(request, await readAwsImagePlanFacts(this.#readers, request, options.signal));
   }
 
   protected override async _findByToken(region: string, token: string, options: CallOptions) {

@@ -10,21 +10,21 @@ import {
 } from '@snapcopy/core';
 import type { Ec2Calls } from './calls.js';
 import { type AwsBackingDevice, backingDevices } from './image-view.js';
+import { AWS_PLAN_DECIDER } from './plan.js';
 import {
+  type AwsPlanFacts,
+  type AwsPlanReaders,
   type DestinationEncryptionDefaults,
+  deltaBaseOf,
+  describeKeysOnce,
   encryptionInput,
   encryptionSettingsNeeded,
   lineageMatters,
   readDefaultsOnce,
+  readDeltasOnce,
 } from './plan-facts.js';
-import { type AwsDestinationLineage, resolveAwsEncryption } from './rules/index.js';
-import {
-  destinationLineage,
-  lineageCopyOf,
-  lineageVolumeOf,
-  sourceFacts,
-  tagRecord,
-} from './snapshot-view.js';
+import { type AwsDeltaRead, type AwsLineageCopy, resolveAwsEncryption } from './rules/index.js';
+import { lineageCopyOf, lineageVolumeOf, sourceFacts, tagRecord } from './snapshot-view.js';
 
 /** One backing snapshot of the source AMI, as far as the caller can read it. */
 export interface AwsBackingSnapshotFacts extends AwsBackingDevice {
@@ -32,8 +32,15 @@ export interface AwsBackingSnapshotFacts extends AwsBackingDevice {
   readonly snapshot?: Snapshot;
   /** What the snapshot rules need, when it could be read. */
   readonly source?: SourceSnapshotFacts;
-  /** Earlier copies of its lineage in the destination, when looked up and found. */
-  readonly lineage?: AwsDestinationLineage;
+  /**
+   * KMS DescribeKey of the key its copy uses (in the destination) and of its own key (in the
+   * source region), each when encrypted; absent when the encryption rule refuses its copy.
+   */
+  readonly keys?: AwsPlanFacts['keys'];
+  /** Earlier copies of its lineage in the destination, in every state; absent when not looked up. */
+  readonly lineage?: readonly AwsLineageCopy[];
+  /** The change since the most recent copy's source, when its copy is incremental. */
+  readonly delta?: AwsDeltaRead;
 }
 
 /** Everything an AMI plan decides from, read before any rule is applied. */
@@ -131,8 +138,10 @@ async function readLineages(
     for (const s of byVolume) if (lineageVolumeOf(s) === w.source.volumeId) add(w.device.deviceName, s);
   }
   // The key of an earlier copy's encrypted snapshots, as its plan spelled it (the image's
-  // lineage tag), so that it compares equal with this plan's key (DescribeSnapshots names
-  // the key by its ARN, a plan may name it by alias).
+  // lineage tag), for when KMS cannot be read (DescribeSnapshots names the key by its ARN,
+  // an unresolved plan by what it was given). An AMI is immutable, so the earlier copy's
+  // snapshot on a device was made from this AMI's snapshot on that device: the base its
+  // changed blocks are counted against.
   const earlierByDevice = new Map<string, { snapshotId: string; key?: string }[]>();
   for (const image of earlierImages) {
     const key = keyOfImageKeyTag(tagRecord(image)[IMAGE_LINEAGE_TAGS.key]);
@@ -156,12 +165,19 @@ async function readLineages(
       for (const e of earlierByDevice.get(w.device.deviceName) ?? []) {
         const s = copies.find((c) => c.SnapshotId === e.snapshotId);
         if (!s) continue;
-        add(
-          w.device.deviceName,
-          e.key === undefined
-            ? s
-            : { ...s, Tags: [...(s.Tags ?? []), { Key: LINEAGE_TAGS.key, Value: e.key }] },
-        );
+        const tags = tagRecord(s);
+        const extra = [
+          ...(e.key === undefined || tags[LINEAGE_TAGS.key] !== undefined
+            ? []
+            : [{ Key: LINEAGE_TAGS.key, Value: e.key }]),
+          ...(tags[LINEAGE_TAGS.sourceSnapshot] === undefined
+            ? [
+                { Key: LINEAGE_TAGS.sourceSnapshot, Value: w.device.snapshotId },
+                { Key: LINEAGE_TAGS.sourceRegion, Value: request.source.region },
+              ]
+            : []),
+        ];
+        add(w.device.deviceName, { ...s, Tags: [...(s.Tags ?? []), ...extra] });
       }
     }
   }
@@ -170,15 +186,18 @@ async function readLineages(
 
 /**
  * Reads what an AMI plan needs: the source AMI (owned or shared), its backing snapshots,
- * the destination's encryption settings (only those that decide an outcome) and the
- * lineage of earlier copies (only for snapshots whose copy could be incremental). Read
- * calls only.
+ * the destination's encryption settings (only those that decide an outcome), with the
+ * snapshot plans' readers the keys each backing snapshot's copy depends on (KMS DescribeKey,
+ * each key once per region), the lineage of earlier copies (only for snapshots whose copy
+ * could be incremental), then the changed blocks of each incremental one (ListChangedBlocks,
+ * each pair once). Read calls only.
  */
 export async function readAwsImagePlanFacts(
-  calls: Ec2Calls,
+  readers: AwsPlanReaders,
   request: NormalizedImageCopyRequest,
   signal?: AbortSignal,
 ): Promise<AwsImagePlanFacts> {
+  const { ec2: calls } = readers;
   const { source: src } = request;
   // The source AMI and whether the caller owns it, without STS: first among the caller's own
   // AMIs (`Owners: ['self']`), then among those it may launch (shared with it, or public).
@@ -222,16 +241,50 @@ export async function readAwsImagePlanFacts(
             signal,
           )
         )[0]!;
-  // Only a copy that can be incremental needs the lineage; a refused one costs no lookup.
-  const wanted = readable.filter((r) => {
+  // A snapshot the encryption rule refuses costs no further read; the rest name their keys,
+  // and only a copy that can be incremental needs the lineage.
+  const live = readable.flatMap((r) => {
     try {
       resolveAwsEncryption(encryptionInput(request, r.source, defaults));
-      return lineageMatters(r.source, destinationRegion);
     } catch {
-      return false;
+      return [];
     }
+    const facts = { snapshot: r.snapshot, source: r.source, ownership, defaults };
+    return [{ ...r, facts, keys: AWS_PLAN_DECIDER.keysToRead(request, facts) }];
   });
-  const lineages = await readLineages(calls, request, wanted, signal);
+  const [keys, lineages] = await Promise.all([
+    describeKeysOnce(
+      readers.kms,
+      live.map((r) => r.keys),
+      signal,
+    ),
+    readLineages(
+      calls,
+      request,
+      live.filter((r) => lineageMatters(r.source, destinationRegion)),
+      signal,
+    ),
+  ]);
+  const decided = live.map((r, i) => {
+    const lineage = lineageMatters(r.source, destinationRegion)
+      ? (lineages.get(r.device.deviceName) ?? []).map(lineageCopyOf)
+      : undefined;
+    const facts: Omit<AwsPlanFacts, 'delta'> = {
+      ...r.facts,
+      keys: keys[i]!,
+      ...(lineage === undefined ? {} : { lineage }),
+    };
+    return { device: r.device, facts };
+  });
+  const deltas = await readDeltasOnce(
+    readers,
+    decided.map((d) => ({
+      region: request.source.region,
+      snapshotId: d.device.snapshotId,
+      base: deltaBaseOf(AWS_PLAN_DECIDER, request, d.facts),
+    })),
+    signal,
+  );
   return {
     image,
     ownership,
@@ -239,11 +292,18 @@ export async function readAwsImagePlanFacts(
     snapshots: devices.map((device) => {
       const r = readable.find((x) => x.device === device);
       if (!r) return device;
-      const copies = lineages.get(device.deviceName);
-      // Keys as the plans that made the copies spelled them (no KMS read here): the lineage
-      // tag's spelling first, as a snapshot plan does when it could not read KMS.
-      const lineage = copies === undefined ? undefined : destinationLineage(copies.map(lineageCopyOf), false);
-      return { ...device, snapshot: r.snapshot, source: r.source, ...(lineage ? { lineage } : {}) };
+      const i = decided.findIndex((d) => d.device === device);
+      if (i < 0) return { ...device, snapshot: r.snapshot, source: r.source };
+      const { keys: k, lineage } = decided[i]!.facts;
+      const delta = deltas[i];
+      return {
+        ...device,
+        snapshot: r.snapshot,
+        source: r.source,
+        keys: k,
+        ...(lineage === undefined ? {} : { lineage }),
+        ...(delta === undefined ? {} : { delta }),
+      };
     }),
   };
 }

@@ -1,5 +1,7 @@
 import {
   type BackingSnapshotPlan,
+  definedFields,
+  isSnapcopyError,
   type ImageCopyPlan,
   imageKeyTag,
   imageLineageTags,
@@ -10,40 +12,70 @@ import {
 } from '@snapcopy/core';
 import type { AwsBackingSnapshotFacts, AwsImagePlanFacts } from './image-plan-facts.js';
 import { readSourceImage } from './image-view.js';
-import { awsTransferInput, kmsCharges } from './plan.js';
-import { encryptionInput } from './plan-facts.js';
+import { decideAwsSnapshotCopy, kmsCharges } from './plan.js';
+import type { AwsPlanFacts } from './plan-facts.js';
 import { awsImageCopyRefusal } from './rules/image-copy.js';
 import { resolveAwsImageTags } from './rules/image-tags.js';
 import { type AwsImageTimeBasedCopy, planAwsImageTimeBasedCopy } from './rules/image-time-based.js';
-import { resolveAwsEncryption, resolveAwsTransfer } from './rules/index.js';
+import { checkAwsKey } from './rules/index.js';
+
+/** A backing snapshot the caller can read, with the snapshot plan's facts. */
+type ReadableBacking = AwsBackingSnapshotFacts & { source: NonNullable<AwsBackingSnapshotFacts['source']> };
+
+/** The facts a snapshot plan of this backing snapshot would decide from. */
+function snapshotPlanFacts(facts: AwsImagePlanFacts, s: ReadableBacking): AwsPlanFacts {
+  return {
+    snapshot: s.snapshot ?? {},
+    source: s.source,
+    ownership: facts.ownership,
+    defaults: facts.defaults,
+    keys: s.keys ?? {},
+    ...definedFields({ lineage: s.lineage, delta: s.delta }),
+  };
+}
 
 /**
- * One backing snapshot with the snapshot rules applied: the encryption outcome the guide's
- * copying scenarios give it, and full or incremental over its lineage in the destination.
+ * One backing snapshot with the snapshot rules applied (`decideAwsSnapshotCopy`): the
+ * encryption outcome the guide's copying scenarios give it with its keys checked through
+ * KMS, and full or incremental over its lineage in the destination, billed on its changed
+ * blocks when counted.
  */
 function planBackingSnapshot(
   request: NormalizedImageCopyRequest,
   facts: AwsImagePlanFacts,
-  snapshot: AwsBackingSnapshotFacts & { source: NonNullable<AwsBackingSnapshotFacts['source']> },
+  snapshot: ReadableBacking,
   timeBased: boolean,
 ): BackingSnapshotPlan {
   const { source } = snapshot;
-  const resolved = resolveAwsEncryption(encryptionInput(request, source, facts.defaults));
-  const transfer = resolveAwsTransfer({
-    ...awsTransferInput(request, source, resolved.encryption, snapshot.lineage),
-    timeBased,
-  });
+  const decided = decideAwsSnapshotCopy(request, snapshotPlanFacts(facts, snapshot), timeBased);
+  const { transfer, encryption } = decided;
   return {
     deviceName: snapshot.deviceName,
     source,
-    encryption: resolved.encryption,
+    encryption,
     transfer: transfer.transfer,
     sizeBasis: transfer.sizeBasis,
     billableGiB: transfer.billableGiB,
     ...(transfer.delta === undefined ? {} : { delta: transfer.delta }),
-    kms: kmsCharges(resolved.encryption),
-    reasons: [...resolved.reasons, ...transfer.reasons],
+    kms: kmsCharges(encryption),
+    reasons: [...decided.reasons, ...transfer.reasons],
   };
+}
+
+/**
+ * Whether the caller may use a backing snapshot's own key, from what KMS said: `false` when
+ * the key's policy refuses this account (the AMI guide: a cross-account copy needs access to
+ * the keys of the encrypted snapshots), `undefined` when not known (KMS not read or not
+ * readable). Any other unusable key is the snapshot key rule's refusal, made per snapshot.
+ */
+function sourceKeyUsable(s: AwsBackingSnapshotFacts): boolean | undefined {
+  const key = s.keys?.source;
+  if (key === undefined) return undefined;
+  try {
+    return checkAwsKey({ role: 'source', ...key }).key.checkedBy === 'kms' ? true : undefined;
+  } catch (err) {
+    return isSnapcopyError(err) && err.details?.rule === 'key-usable-by-account' ? false : undefined;
+  }
 }
 
 function timeBasedReasons(t: AwsImageTimeBasedCopy): string[] {
@@ -77,13 +109,11 @@ export function decideAwsImagePlan(
       snapshotId: s.snapshotId,
       readable: s.source !== undefined,
       ...(s.source === undefined ? {} : { encrypted: s.source.encrypted }),
+      ...definedFields({ keyUsable: sourceKeyUsable(s) }),
     })),
   });
   if (refused) throw refused;
-  const readable = facts.snapshots.filter(
-    (s): s is AwsBackingSnapshotFacts & { source: NonNullable<AwsBackingSnapshotFacts['source']> } =>
-      s.source !== undefined,
-  );
+  const readable = facts.snapshots.filter((s): s is ReadableBacking => s.source !== undefined);
   const timeBased =
     request.completionDurationMinutes === undefined
       ? undefined

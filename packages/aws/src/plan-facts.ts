@@ -56,13 +56,16 @@ export interface AwsPlanReaders {
   readonly changedBlocksMaxPages: number;
 }
 
+/** What of a request the decisions on one snapshot copy read: a snapshot's, or an AMI's for each of its snapshots. */
+export type AwsPlanRequest = Pick<NormalizedCopyRequest, 'encryption' | 'destination'>;
+
 /** What the decision reads from the facts before it is complete: see `decideAwsPlan`. */
 export interface AwsPlanDecider {
   /** The key references to describe, from the request, the source and the account settings. */
-  keysToRead(request: NormalizedCopyRequest, facts: AwsSourceAndDefaults): KeysToRead;
+  keysToRead(request: AwsPlanRequest, facts: AwsSourceAndDefaults): KeysToRead;
   /** The base snapshot of an incremental copy, to count changed blocks against; or why it cannot be. */
   deltaBase(
-    request: NormalizedCopyRequest,
+    request: AwsPlanRequest,
     facts: Omit<AwsPlanFacts, 'delta'>,
   ): { readonly snapshotId?: string; readonly unmeasurable?: string } | undefined;
 }
@@ -224,6 +227,86 @@ async function once<K, V>(keys: Iterable<K>, id: (k: K) => string, read: (k: K) 
 const keyId = (k: { region: string; reference: string }) => `${k.region}\u0000${k.reference}`;
 
 /**
+ * KMS DescribeKey of the keys many copies depend on, each key reference once per region:
+ * per entry of `wanted`, its copy's key and its source's key with what KMS said.
+ */
+export async function describeKeysOnce(
+  kms: AwsKmsCalls,
+  wanted: readonly KeysToRead[],
+  signal?: AbortSignal,
+): Promise<AwsPlanFacts['keys'][]> {
+  const reads = await once(
+    wanted.flatMap((k) => [k.copy, k.source].filter((r) => r !== undefined)),
+    keyId,
+    (k) => kms.describeKey(k.region, k.reference, signal),
+  );
+  const fact = (k: KeysToRead['copy']): KeyFact | undefined =>
+    k === undefined ? undefined : { ...k, read: reads.get(keyId(k))! };
+  return wanted.map((k) => {
+    const copy = fact(k.copy);
+    const source = fact(k.source);
+    return { ...(copy ? { copy } : {}), ...(source ? { source } : {}) };
+  });
+}
+
+/** The base an incremental copy's delta is measured against, or none when the decision refuses the copy (it reports that itself). */
+export function deltaBaseOf(
+  decider: AwsPlanDecider,
+  request: AwsPlanRequest,
+  facts: Omit<AwsPlanFacts, 'delta'>,
+): ReturnType<AwsPlanDecider['deltaBase']> {
+  try {
+    return decider.deltaBase(request, facts);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One copy whose delta may be measured: its source, and the base its decision named (if any). */
+export interface DeltaToRead {
+  readonly region: string;
+  readonly snapshotId: string;
+  readonly base: ReturnType<AwsPlanDecider['deltaBase']>;
+}
+
+/**
+ * The changed blocks of each incremental copy (ListChangedBlocks between the base and the
+ * source, in the source's region), each pair counted once; `undefined` for a copy that is
+ * not incremental.
+ */
+export async function readDeltasOnce(
+  readers: Pick<AwsPlanReaders, 'ebs' | 'changedBlocksMaxPages'>,
+  wanted: readonly DeltaToRead[],
+  signal?: AbortSignal,
+): Promise<(AwsDeltaRead | undefined)[]> {
+  const pairId = (region: string, first: string, second: string) => `${region}\u0000${first}\u0000${second}`;
+  const pairs = wanted.flatMap((w) =>
+    w.base?.snapshotId === undefined
+      ? []
+      : [{ region: w.region, first: w.base.snapshotId, second: w.snapshotId }],
+  );
+  const counts = await once(
+    pairs,
+    (p) => pairId(p.region, p.first, p.second),
+    (p) => readers.ebs.countChangedBlocks(p.region, p.first, p.second, readers.changedBlocksMaxPages, signal),
+  );
+  return wanted.map((w): AwsDeltaRead | undefined => {
+    const base = w.base;
+    if (base?.unmeasurable !== undefined) return { kind: 'unmeasured', why: base.unmeasurable };
+    if (base?.snapshotId === undefined) return undefined;
+    const c = counts.get(pairId(w.region, base.snapshotId, w.snapshotId))!;
+    return c.kind === 'counted'
+      ? {
+          kind: 'counted',
+          blocks: c.blocks,
+          blockSizeBytes: c.blockSizeBytes,
+          baseSnapshotId: base.snapshotId,
+        }
+      : { kind: 'unmeasured', why: c.why, baseSnapshotId: base.snapshotId };
+  });
+}
+
+/**
  * Reads what EBS plans need, for many requests at once, sharing every read they have in
  * common: the sources (200 ids a call per region), the destinations' encryption settings
  * (once per region), each key once (KMS DescribeKey), the earlier copies of every lineage
@@ -238,7 +321,7 @@ export async function readAwsPlanFacts(
   decider: AwsPlanDecider,
   signal?: AbortSignal,
 ): Promise<Array<AwsPlanFacts | SnapcopyError>> {
-  const { ec2, kms, ebs } = readers;
+  const { ec2, kms } = readers;
   type Partial1 = AwsSourceAndDefaults & { readonly request: NormalizedCopyRequest };
   const read = await readSourceSnapshots(
     ec2,
@@ -284,12 +367,15 @@ export async function readAwsPlanFacts(
     }
   }
 
-  const wanted = live.flatMap((f) => [f.keys.copy, f.keys.source].filter((k) => k !== undefined));
   const lineageWanted = live.filter(
     (f) => lineageMatters(f.source, f.request.destination.region) && f.source.volumeId !== undefined,
   );
   const [keyReads, lineages] = await Promise.all([
-    once(wanted, keyId, (k) => kms.describeKey(k.region, k.reference, signal)),
+    describeKeysOnce(
+      kms,
+      live.map((f) => f.keys),
+      signal,
+    ),
     readPerGroup(
       lineageWanted,
       (f) => f.request.destination.region,
@@ -303,11 +389,7 @@ export async function readAwsPlanFacts(
     ),
   ]);
 
-  const withLineage = live.map((f) => {
-    const keyFact = (k: KeysToRead['copy']): KeyFact | undefined =>
-      k === undefined ? undefined : { ...k, read: keyReads.get(keyId(k))! };
-    const copy = keyFact(f.keys.copy);
-    const source = keyFact(f.keys.source);
+  const withLineage = live.map((f, i) => {
     const copies =
       lineageMatters(f.source, f.request.destination.region) && f.source.volumeId !== undefined
         ? (lineages.get(f.request.destination.region)?.get(f.source.volumeId) ?? [])
@@ -317,49 +399,24 @@ export async function readAwsPlanFacts(
       source: f.source,
       ownership: f.ownership,
       defaults: f.defaults,
-      keys: { ...(copy ? { copy } : {}), ...(source ? { source } : {}) },
+      keys: keyReads[i]!,
       ...(copies === undefined ? {} : { lineage: copies }),
     };
     return { index: f.index, request: f.request, facts };
   });
 
   // The changed blocks of each incremental copy, each pair once.
-  const bases = withLineage.map((f) => {
-    try {
-      return decider.deltaBase(f.request, f.facts);
-    } catch {
-      return undefined; // the decision refuses the request: it reports that itself.
-    }
-  });
-  const pairs = withLineage.flatMap((f, i) => {
-    const base = bases[i]?.snapshotId;
-    return base === undefined
-      ? []
-      : [{ region: f.request.source.region, first: base, second: f.request.source.snapshotId }];
-  });
-  const counts = await once(
-    pairs,
-    (p) => `${p.region}\u0000${p.first}\u0000${p.second}`,
-    (p) => ebs.countChangedBlocks(p.region, p.first, p.second, readers.changedBlocksMaxPages, signal),
+  const deltas = await readDeltasOnce(
+    readers,
+    withLineage.map((f) => ({
+      region: f.request.source.region,
+      snapshotId: f.request.source.snapshotId,
+      base: deltaBaseOf(decider, f.request, f.facts),
+    })),
+    signal,
   );
   withLineage.forEach((f, i) => {
-    const base = bases[i];
-    let delta: AwsDeltaRead | undefined;
-    if (base?.unmeasurable !== undefined) delta = { kind: 'unmeasured', why: base.unmeasurable };
-    else if (base?.snapshotId !== undefined) {
-      const c = counts.get(
-        `${f.request.source.region}\u0000${base.snapshotId}\u0000${f.request.source.snapshotId}`,
-      )!;
-      delta =
-        c.kind === 'counted'
-          ? {
-              kind: 'counted',
-              blocks: c.blocks,
-              blockSizeBytes: c.blockSizeBytes,
-              baseSnapshotId: base.snapshotId,
-            }
-          : { kind: 'unmeasured', why: c.why, baseSnapshotId: base.snapshotId };
-    }
+    const delta = deltas[i];
     out[f.index] = { ...f.facts, ...(delta === undefined ? {} : { delta }) };
   });
   return out;

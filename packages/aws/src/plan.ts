@@ -10,6 +10,7 @@ import { definedFields } from '@snapcopy/core';
 import {
   type AwsPlanDecider,
   type AwsPlanFacts,
+  type AwsPlanRequest,
   type AwsSourceAndDefaults,
   encryptionInput,
   type KeysToRead,
@@ -46,7 +47,7 @@ export function kmsCharges(encryption: ResolvedEncryption): KmsCharges {
 }
 
 /** The key references the copy's encryption rests on: the copy's key and the source's key. */
-function keysToRead(request: NormalizedCopyRequest, facts: AwsSourceAndDefaults): KeysToRead {
+function keysToRead(request: AwsPlanRequest, facts: AwsSourceAndDefaults): KeysToRead {
   const { source } = facts;
   const resolved = resolveAwsEncryption(encryptionInput(request, source, facts.defaults)).encryption;
   const sourceKey =
@@ -65,9 +66,9 @@ function keysToRead(request: NormalizedCopyRequest, facts: AwsSourceAndDefaults)
  * must be usable (the copy reads the source with it), and so must the copy's own key.
  * Throws the key rule's `ENCRYPTION_RULE`.
  */
-function checkedEncryption(
-  request: NormalizedCopyRequest,
-  facts: Omit<AwsPlanFacts, 'delta'>,
+export function checkedEncryption(
+  request: AwsPlanRequest,
+  facts: Pick<AwsPlanFacts, 'source' | 'defaults' | 'keys'>,
 ): { encryption: ResolvedEncryption; reasons: string[] } {
   const resolved = resolveAwsEncryption(encryptionInput(request, facts.source, facts.defaults));
   const reasons = [...resolved.reasons];
@@ -132,7 +133,7 @@ function lineageOf(facts: Omit<AwsPlanFacts, 'delta'>, encryption: ResolvedEncry
 
 /** The copy's encryption and the kind of transfer it makes, from the facts read before the delta. */
 function transferKind(
-  request: NormalizedCopyRequest,
+  request: AwsPlanRequest,
   facts: Omit<AwsPlanFacts, 'delta'>,
 ): { encryption: ResolvedEncryption; reasons: string[]; kind: AwsTransferKind; destinationAccount?: string } {
   const { encryption, reasons } = checkedEncryption(request, facts);
@@ -147,6 +148,36 @@ export const AWS_PLAN_DECIDER: AwsPlanDecider = {
   keysToRead,
   deltaBase: (request, facts) => awsDeltaBase(transferKind(request, facts).kind, facts.source.region),
 };
+
+/**
+ * The decisions on one snapshot copy, whether alone or as a backing snapshot of an AMI: its
+ * encryption with the keys checked through KMS (throws the key rules' `ENCRYPTION_RULE`),
+ * then full or incremental over the most recent copy in the destination and the measured
+ * delta, and the GiB billed. Pure.
+ */
+export function decideAwsSnapshotCopy(
+  request: AwsPlanRequest,
+  facts: AwsPlanFacts,
+  timeBased: boolean,
+): {
+  encryption: ResolvedEncryption;
+  reasons: string[];
+  destinationAccount?: string;
+  transfer: ReturnType<typeof resolveAwsTransfer>;
+} {
+  const { encryption, reasons, destinationAccount } = transferKind(request, facts);
+  const transfer = resolveAwsTransfer({
+    ...awsTransferInput(request, facts.source, encryption, lineageOf(facts, encryption)),
+    ...(facts.delta === undefined ? {} : { delta: facts.delta }),
+    timeBased,
+  });
+  return {
+    encryption,
+    reasons,
+    ...(destinationAccount === undefined ? {} : { destinationAccount }),
+    transfer,
+  };
+}
 
 /**
  * Decides one EBS copy from the facts read first ({@link AwsPlanFacts}): the source must
@@ -168,12 +199,12 @@ export function decideAwsPlan(request: NormalizedCopyRequest, facts: AwsPlanFact
     request.completionDurationMinutes === undefined
       ? undefined
       : validateAwsTimeBasedCopy(request.completionDurationMinutes, source.sizeGiB);
-  const { encryption, reasons: encryptionReasons, destinationAccount } = transferKind(request, facts);
-  const transfer = resolveAwsTransfer({
-    ...awsTransferInput(request, source, encryption, lineageOf(facts, encryption)),
-    ...(facts.delta === undefined ? {} : { delta: facts.delta }),
-    timeBased: timeBased !== undefined,
-  });
+  const {
+    encryption,
+    reasons: encryptionReasons,
+    destinationAccount,
+    transfer,
+  } = decideAwsSnapshotCopy(request, facts, timeBased !== undefined);
 
   const reasons = [
     ownership === 'shared'

@@ -5,7 +5,7 @@ import { type ImageCopyPlan, is, type RetryPolicy } from '@snapcopy/core';
 import { Ec2Simulator, lookUpAwsKmsKey, type SimServer, VirtualClock } from '@snapcopy/testkit';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsEc2ImageCopier, createAwsImageCopier } from '../src/index.js';
+import { type AwsEc2ImageCopier, createAwsEbsCopier, createAwsImageCopier } from '../src/index.js';
 
 const CALLER = '111122223333';
 const OWNER = '444455556666';
@@ -330,6 +330,128 @@ describe("AMI copies against the EC2 simulator: the guide's refusals, before any
     await expect(w.copier.plan(req)).rejects.toSatisfy((e) => is(e, code));
     await expect(w.copier.copy(req)).rejects.toSatisfy((e) => is(e, code));
     expect(calls('CopyImage')).toBe(0);
+  });
+});
+
+// Exact AMI plans: each backing snapshot's keys resolved and checked through KMS DescribeKey and
+// its changed blocks counted through ListChangedBlocks, as snapshot plans are (AMI copy guide,
+// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html; encryption with
+// EBS-backed AMIs, https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AMIEncryption.html; KMS
+// key states).
+describe('AMI copies against the EC2 simulator: exact plans (KMS keys, changed blocks)', () => {
+  /** What the simulator holds in the destination: AMIs and snapshots of the caller there. */
+  const destinationState = () => ({
+    images: w.sim.images().filter((i) => i.region === WEST).length,
+    snapshots: [...w.sim.world.snapshots.values()].filter((s) => s.region === WEST).length,
+  });
+
+  it('an alias and its key ARN are one key: the plans agree, and a copy by alias makes the next by ARN incremental', async () => {
+    const { image } = ami();
+    const arn = keyArnOf('alias/dr-backup')!;
+    const byAlias = request(image.id, { encryption: { encrypted: true, kmsKeyId: 'alias/dr-backup' } });
+    const byArn = request(image.id, { encryption: { encrypted: true, kmsKeyId: arn } });
+    const [a, b] = [await w.copier.plan(byAlias), await w.copier.plan(byArn)];
+    const view = (p: ImageCopyPlan) =>
+      p.snapshots.map((s) => [s.encryption.kmsKeyId, s.encryption.key?.keyArn, s.transfer, s.billableGiB]);
+    expect(view(a)).toEqual(view(b));
+    expect(a.snapshots.every((s) => s.encryption.kmsKeyId === arn)).toBe(true);
+    const first = await w.copier.copy({ ...byAlias, clientToken: 'by-alias' });
+    await w.copier.wait(first, { minDelayMs: 30_000, maxDelayMs: 60_000 });
+    const next = { ...byArn, clientToken: 'by-arn' };
+    const plan = await w.copier.plan(next);
+    expect(plan.snapshots.map((s) => s.transfer)).toEqual(['incremental', 'incremental']);
+    const second = await w.copier.copy(next, { plan });
+    await w.copier.wait(second, { minDelayMs: 30_000, maxDelayMs: 60_000 });
+    expectPlanMatchesCloud(plan, second.imageId, (ref) => keyArnOf(ref));
+  });
+
+  it.each([
+    ['Disabled', { enabled: false }],
+    ['PendingDeletion', { state: 'PendingDeletion' as const }],
+  ])(
+    'a %s key is refused in plan and copy (key-enabled): no CopyImage, no AMI, no snapshot copy',
+    async (_state, over) => {
+      w.sim.addKey({ account: CALLER, region: WEST, aliases: ['alias/retired'], ...over });
+      const { image } = ami();
+      const before = destinationState();
+      const req = request(image.id, { encryption: { encrypted: true, kmsKeyId: 'alias/retired' } });
+      await expect(w.copier.plan(req)).rejects.toMatchObject({
+        code: 'ENCRYPTION_RULE',
+        details: { rule: 'key-enabled', role: 'copy' },
+      });
+      await expect(w.copier.copy(req)).rejects.toMatchObject({ code: 'ENCRYPTION_RULE' });
+      expect(calls('CopyImage')).toBe(0);
+      expect(destinationState()).toEqual(before);
+    },
+  );
+
+  it('a shared AMI whose encrypted backing snapshot key is not shared with you: key-not-shared, nothing made', async () => {
+    const key = w.sim.addKey({ account: OWNER, region: EAST, aliases: ['alias/private'] });
+    const root = w.sim.addSnapshot({ account: OWNER, region: EAST, sizeGiB: 6 });
+    const data = w.sim.addSnapshot({
+      account: OWNER,
+      region: EAST,
+      sizeGiB: 30,
+      encrypted: true,
+      kmsKeyId: key.arn,
+    });
+    const image = w.sim.addImage({
+      account: OWNER,
+      region: EAST,
+      name: 'partner',
+      snapshotIds: [root.id, data.id],
+    });
+    w.sim.shareImage(image.id, CALLER);
+    w.sim.shareSnapshot(root.id, CALLER);
+    w.sim.shareSnapshot(data.id, CALLER);
+    const before = destinationState();
+    const req = request(image.id, { source: { region: EAST, imageId: image.id, account: OWNER } });
+    await expect(w.copier.plan(req)).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+      details: { rule: 'key-not-shared' },
+    });
+    await expect(w.copier.copy(req)).rejects.toMatchObject({ details: { rule: 'key-not-shared' } });
+    expect(calls('CopyImage')).toBe(0);
+    expect(destinationState()).toEqual(before);
+  });
+
+  it('a backing snapshot whose volume was copied before is billed on its changed blocks, as the cloud bills it', async () => {
+    const first = w.sim.addSnapshot({ account: CALLER, region: EAST, sizeGiB: 20, volumeSizeGiB: 40 });
+    const later = w.sim.addSnapshot({
+      account: CALLER,
+      region: EAST,
+      volumeId: first.volumeId,
+      sizeGiB: 20,
+      changedGiB: 3,
+    });
+    const snapshots = createAwsEbsCopier({
+      credentials: w.sim.credentials(CALLER),
+      endpoint: w.server.url,
+      clock: w.clock,
+      retry: FAST_RETRY,
+    });
+    try {
+      const earlier = await snapshots.copy({
+        source: { region: EAST, snapshotId: first.id },
+        destination: { region: WEST },
+      });
+      await snapshots.wait(earlier, { minDelayMs: 30_000, maxDelayMs: 60_000 });
+    } finally {
+      snapshots.destroy();
+    }
+    const image = w.sim.addImage({ account: CALLER, region: EAST, name: 'db', snapshotIds: [later.id] });
+    const req = request(image.id);
+    const blocks0 = calls('ListChangedBlocks');
+    const plan = await w.copier.plan(req);
+    expect(calls('ListChangedBlocks') - blocks0).toBeGreaterThan(0);
+    const s = plan.snapshots[0]!;
+    expect(s).toMatchObject({ transfer: 'incremental', sizeBasis: 'delta' });
+    expect(s.delta).toMatchObject({ measured: 'changed-blocks', gib: 3, baseSnapshotId: first.id });
+    const handle = await w.copier.copy(req, { plan });
+    await w.copier.wait(handle, { minDelayMs: 30_000, maxDelayMs: 60_000 });
+    const bill = w.sim.world.ledger.forSnapshot(backing(handle.imageId)[0]!.id)!;
+    expect(bill).toMatchObject({ transfer: 'incremental', transferGiB: 3, storageGiB: 3 });
+    expect(plan.billableGiB).toMatchObject({ transfer: 3, storage: 3 });
   });
 });
 

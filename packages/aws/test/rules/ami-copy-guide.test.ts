@@ -13,6 +13,8 @@ import {
 } from '@snapcopy/core';
 import { describe, expect, it } from 'vitest';
 import type { AwsImagePlanFacts } from '../../src/image-plan-facts.js';
+import type { AwsPlanFacts } from '../../src/plan-facts.js';
+import type { AwsDeltaRead, AwsKeyRead } from '../../src/rules/index.js';
 import { decideAwsImagePlan } from '../../src/image-plan.js';
 import { AWS_EBS_MANAGED_KEY_ALIAS } from '../../src/rules/encryption.js';
 import { awsImageCopyRefusal } from '../../src/rules/image-copy.js';
@@ -34,6 +36,10 @@ interface SnapSpec {
   readonly readable?: boolean;
   /** Earlier copies of its lineage in the destination, with their keys (`none` = unencrypted). */
   readonly earlierCopies?: readonly string[];
+  /** What KMS DescribeKey said of the copy's key and of the snapshot's own key. */
+  readonly keys?: AwsPlanFacts['keys'];
+  /** What ListChangedBlocks said, for an incremental copy. */
+  readonly delta?: AwsDeltaRead;
 }
 
 interface World {
@@ -104,21 +110,20 @@ function facts(w: World, destination: string): AwsImagePlanFacts {
               ...d,
               snapshot: snap,
               source: sourceFacts({ region: EAST, snapshotId: d.snapshotId }, snap, ownership),
+              ...(spec.keys ? { keys: spec.keys } : {}),
+              ...(spec.delta ? { delta: spec.delta } : {}),
               ...(spec.earlierCopies
                 ? {
-                    lineage: {
-                      mostRecent: {
-                        kind: 'present' as const,
-                        copy: {
-                          id: 'snap-0e000000000000001',
-                          state: 'completed' as const,
-                          deleting: false,
-                          archived: false,
-                          encrypted: spec.earlierCopies[0] !== 'none',
-                        },
-                      },
-                      copyKeys: [...spec.earlierCopies],
-                    },
+                    // The first is the most recent (completed last).
+                    lineage: spec.earlierCopies.map((key, n) => ({
+                      id: `snap-0e00000000000000${n + 1}`,
+                      state: 'completed' as const,
+                      deleting: false,
+                      archived: false,
+                      encrypted: key !== 'none',
+                      completedAt: 10_000 - n,
+                      ...(key === 'none' ? {} : { taggedKey: key }),
+                    })),
                   }
                 : {}),
             };
@@ -508,5 +513,214 @@ describe('the AMI copy guide: time-based copies (SnapshotCopyCompletionDurationM
         { completionDurationMinutes: 15 },
       ).code,
     ).toBe('INVALID_REQUEST');
+  });
+});
+
+// The keys of an AMI copy, through KMS DescribeKey, and the size of its incremental snapshots,
+// through ListChangedBlocks: the snapshot rules ("Keys", "Size of an incremental copy" in
+// docs/aws-ebs-rules.md) applied to each backing snapshot.
+const AMI_GUIDE =
+  'EC2 User Guide, Copy an Amazon EC2 AMI (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html)';
+const AMI_ENCRYPTION =
+  'EC2 User Guide, Use encryption with EBS-backed AMIs (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AMIEncryption.html)';
+const KEY_STATES = 'KMS developer guide, Key states of AWS KMS keys';
+const GIVEN_ARN = 'arn:aws:kms:us-west-2:111122223333:key/22222222-2222-2222-2222-222222222222';
+const PARTNER_KEY = 'arn:aws:kms:us-east-1:444455556666:key/33333333-3333-3333-3333-333333333333';
+
+const found = (
+  arn: string,
+  state = 'Enabled',
+  over: Partial<AwsKeyRead & { kind: 'found' }> = {},
+): AwsKeyRead => ({
+  kind: 'found',
+  keyId: arn.split('/').at(-1)!,
+  arn,
+  account: arn.split(':')[4]!,
+  state,
+  manager: 'CUSTOMER',
+  keySpec: 'SYMMETRIC_DEFAULT',
+  keyUsage: 'ENCRYPT_DECRYPT',
+  ...over,
+});
+const copyKey = (read: AwsKeyRead, reference = GIVEN) => ({ copy: { reference, region: WEST, read } });
+const sourceKey = (read: AwsKeyRead, reference = SOURCE_KEY) => ({
+  source: { reference, region: EAST, read },
+});
+const BY_KEY_POLICY: AwsKeyRead = {
+  kind: 'denied',
+  byKeyPolicy: true,
+  message: 'AccessDeniedException: because no resource-based policy allows the kms:DescribeKey action',
+};
+const NO_PERMISSION: AwsKeyRead = {
+  kind: 'denied',
+  byKeyPolicy: false,
+  message: 'AccessDeniedException: because no identity-based policy allows the kms:DescribeKey action',
+};
+const WITH_GIVEN = { encryption: { encrypted: true, kmsKeyId: GIVEN } };
+
+describe('the AMI copy guide with KMS: keys refused before any CopyImage (AMIEncryption; key states)', () => {
+  const rows: {
+    rule: string;
+    doc: string;
+    world: World;
+    request?: Partial<ImageCopyRequestInput>;
+    code: ErrorCode;
+    ruleName: string;
+  }[] = [
+    {
+      rule: "the copy's key is disabled → key-enabled",
+      doc: `${AMI_ENCRYPTION}; ${KEY_STATES}`,
+      world: { snapshots: [{ ...UNENC, keys: copyKey(found(GIVEN_ARN, 'Disabled')) }] },
+      request: WITH_GIVEN,
+      code: 'ENCRYPTION_RULE',
+      ruleName: 'key-enabled',
+    },
+    {
+      rule: "the copy's key is pending deletion → key-enabled",
+      doc: `${AMI_ENCRYPTION}; ${KEY_STATES}`,
+      world: { snapshots: [{ ...UNENC, keys: copyKey(found(GIVEN_ARN, 'PendingDeletion')) }] },
+      request: WITH_GIVEN,
+      code: 'ENCRYPTION_RULE',
+      ruleName: 'key-enabled',
+    },
+    {
+      rule: "the copy's key does not exist in the destination → key-exists",
+      doc: `${AMI_ENCRYPTION}; KMS API reference, DescribeKey`,
+      world: {
+        snapshots: [{ ...UNENC, keys: copyKey({ kind: 'not-found', message: 'NotFoundException' }) }],
+      },
+      request: WITH_GIVEN,
+      code: 'ENCRYPTION_RULE',
+      ruleName: 'key-exists',
+    },
+    {
+      rule: "the copy's key ARN names another Region → key-in-region",
+      doc: `${AMI_GUIDE} (the key must be in the destination Region); KMS developer guide, Key identifiers`,
+      world: { snapshots: [{ ...UNENC, keys: copyKey(found(EAST_DEFAULT), EAST_DEFAULT) }] },
+      request: { encryption: { encrypted: true, kmsKeyId: EAST_DEFAULT } },
+      code: 'ENCRYPTION_RULE',
+      ruleName: 'key-in-region',
+    },
+    {
+      rule: "the copy's key is asymmetric → key-symmetric",
+      doc: `${AMI_ENCRYPTION}; EBS User Guide, Amazon EBS encryption (symmetric keys only)`,
+      world: {
+        snapshots: [{ ...UNENC, keys: copyKey(found(GIVEN_ARN, 'Enabled', { keySpec: 'RSA_2048' })) }],
+      },
+      request: WITH_GIVEN,
+      code: 'ENCRYPTION_RULE',
+      ruleName: 'key-symmetric',
+    },
+    {
+      rule: "another account's key that refuses this account as the copy's key → key-usable-by-account",
+      doc: `${AMI_ENCRYPTION}; KMS developer guide, Allowing users in other accounts to use a KMS key`,
+      world: { snapshots: [{ ...UNENC, keys: copyKey(BY_KEY_POLICY) }] },
+      request: WITH_GIVEN,
+      code: 'ENCRYPTION_RULE',
+      ruleName: 'key-usable-by-account',
+    },
+    {
+      rule: "your own AMI whose snapshot's key is disabled → key-enabled (the source cannot be read)",
+      doc: `${AMI_ENCRYPTION}; ${KEY_STATES}`,
+      world: {
+        snapshots: [
+          {
+            ...ENC,
+            keys: {
+              ...sourceKey(found(SOURCE_KEY, 'Disabled')),
+              ...copyKey(found(WEST_DEFAULT), WEST_DEFAULT),
+            },
+          },
+        ],
+      },
+      code: 'ENCRYPTION_RULE',
+      ruleName: 'key-enabled',
+    },
+    {
+      rule: "a shared AMI whose encrypted snapshot's key is not shared with you → key-not-shared",
+      doc: `${AMI_GUIDE} (cross-account copying: access to the keys of the encrypted snapshots)`,
+      world: {
+        ownership: 'shared',
+        snapshots: [
+          {
+            ...ENC,
+            keys: { ...sourceKey(BY_KEY_POLICY, PARTNER_KEY), ...copyKey(found(WEST_DEFAULT), WEST_DEFAULT) },
+          },
+        ],
+      },
+      code: 'ACCESS_DENIED',
+      ruleName: 'key-not-shared',
+    },
+  ];
+  it.each(rows.map((r) => [`${r.rule} (${r.doc})`, r] as const))('%s', (_rule, row) => {
+    const got = refusal(row.world, row.request ?? {});
+    expect(got).toEqual({ code: row.code, rule: row.ruleName });
+  });
+});
+
+describe('the AMI copy guide with KMS: keys resolved, or said to be unread (AMIEncryption; KMS Key identifiers)', () => {
+  it(`an alias resolved by KMS names its key ARN, so an earlier copy under that ARN makes the copy incremental (${AMI_ENCRYPTION})`, () => {
+    const p = plan(
+      { snapshots: [{ ...UNENC, sizeGiB: 10, earlierCopies: [GIVEN_ARN], keys: copyKey(found(GIVEN_ARN)) }] },
+      WITH_GIVEN,
+    );
+    const s = p.snapshots[0]!;
+    expect(s.encryption.kmsKeyId).toBe(GIVEN_ARN);
+    expect(s.encryption.key).toMatchObject({ checkedBy: 'kms', reference: GIVEN, keyArn: GIVEN_ARN });
+    expect(s.transfer).toBe('incremental');
+  });
+
+  it("KMS cannot be read (the caller's own permissions): the key is unread, the reasons say so, nothing refused (IAM User Guide, access denied messages)", () => {
+    const p = plan({ snapshots: [{ ...UNENC, keys: copyKey(NO_PERMISSION) }] }, WITH_GIVEN);
+    const s = p.snapshots[0]!;
+    expect(s.encryption.key?.checkedBy).toBe('unread');
+    expect(s.encryption.kmsKeyId).toBe(GIVEN);
+    expect(s.reasons.join(' ')).toMatch(/KMS could not be read/);
+  });
+
+  it(`a shared AMI whose snapshot key KMS cannot read is not refused: unknown, not guessed (${AMI_GUIDE})`, () => {
+    const p = plan({
+      ownership: 'shared',
+      snapshots: [
+        {
+          ...ENC,
+          keys: { ...sourceKey(NO_PERMISSION, PARTNER_KEY), ...copyKey(found(WEST_DEFAULT), WEST_DEFAULT) },
+        },
+      ],
+    });
+    expect(p.snapshots[0]!.reasons.join(' ')).toMatch(/KMS could not be read/);
+  });
+});
+
+describe('the AMI copy guide: an incremental backing snapshot is billed on its changed blocks (How Amazon EC2 AMI copy works; EBS direct APIs)', () => {
+  it('changed blocks counted: size basis delta, measured changed-blocks, billed blocks × block size', () => {
+    const p = plan({
+      snapshots: [
+        {
+          ...UNENC,
+          sizeGiB: 10,
+          earlierCopies: ['none'],
+          delta: {
+            kind: 'counted',
+            blocks: 4096,
+            blockSizeBytes: 512 * 1024,
+            baseSnapshotId: 'snap-0000000000000000c',
+          },
+        },
+      ],
+    });
+    const s = p.snapshots[0]!;
+    expect(s).toMatchObject({ transfer: 'incremental', sizeBasis: 'delta' });
+    expect(s.delta).toMatchObject({ measured: 'changed-blocks', gib: 2, changedBlocks: 4096 });
+    expect(p.billableGiB).toEqual({ transfer: 2, storage: 2, timeBased: 0 });
+  });
+
+  it('changed blocks not countable: billed on the full snapshot as an upper bound, and said why', () => {
+    const p = plan({
+      snapshots: [
+        { ...UNENC, sizeGiB: 10, earlierCopies: ['none'], delta: { kind: 'unmeasured', why: 'gone' } },
+      ],
+    });
+    expect(p.snapshots[0]!.delta).toMatchObject({ measured: 'upper-bound', gib: 10, why: 'gone' });
   });
 });
