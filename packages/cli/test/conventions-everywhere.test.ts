@@ -87,6 +87,10 @@ describe.concurrent('images: the conventions of the snapshot commands', { timeou
       'us-west-2',
       '--image',
       AMI,
+      // Under a key no other test copies this AMI with: a full copy whatever runs beside it
+      // (after a concurrent copy without one, the plan would be incremental, nothing to move).
+      '--kms-key',
+      'alias/backup',
       '--prices',
       PRICES,
     ];
