@@ -1,12 +1,11 @@
+import { SnapcopyError, type SourceSnapshotFacts } from '@snapcopy/core';
 import {
   findOwnedOrShared,
   IMAGE_LINEAGE_TAGS,
   keyOfImageKeyTag,
   LINEAGE_TAGS,
   type NormalizedImageCopyRequest,
-  SnapcopyError,
-  type SourceSnapshotFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { EcsCalls } from './calls.js';
 import type { EcsImageCalls } from './image-calls.js';
 import { diskSize, type EcsImage, imageDisks, imageTags } from './image-view.js';

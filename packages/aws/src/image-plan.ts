@@ -1,13 +1,12 @@
+import type { BackingSnapshotPlan, ImageCopyPlan } from '@snapcopy/core';
 import {
-  type BackingSnapshotPlan,
-  type ImageCopyPlan,
   imageKeyTag,
   imageLineageTags,
   imageSnapshotLineageTags,
   type NormalizedImageCopyRequest,
   totalOfSnapshots,
   sourceImageFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { AwsBackingSnapshotFacts, AwsImagePlanFacts } from './image-plan-facts.js';
 import { readSourceImage } from './image-view.js';
 import { awsTransferInput, kmsCharges } from './plan.js';
