@@ -49,7 +49,6 @@ export {
 export {
   compileDescriptionRegex,
   descriptionMatches,
-  eachListedSnapshot,
   invalidListQuery,
   type NormalizedListQuery,
   type ProviderListPage,

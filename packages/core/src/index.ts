@@ -22,6 +22,7 @@ export type {
 } from './copier.js';
 export type { SnapshotKind } from './snapshot-copier.js';
 export {
+  eachListedSnapshot,
   type SnapshotListPage,
   type SnapshotListQuery,
   SnapshotListQuerySchema,
