@@ -1,4 +1,4 @@
-import { timeProviderCall } from '@snapcopy/core';
+import { timeProviderCall } from '@snapcopy/core/driver';
 import { requestIdOf } from './error-mapping.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 

@@ -1,4 +1,5 @@
-import { isSnapcopyError, SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { withCallDeadline } from '@snapcopy/core/driver';
 import { timeAlibabaCall } from './call-report.js';
 import type { EcsClientPool } from './client-pool.js';
 import type { EcsClient, EcsModels } from './ecs-sdk.js';

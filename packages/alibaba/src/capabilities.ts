@@ -1,4 +1,5 @@
-import { defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { defineCapabilities } from '@snapcopy/core';
+import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import { ECS_LIST_MAX_PAGE_SIZE } from './list-params.js';
 
 /** Tags one ECS CopySnapshot call can set (`Tag.N`, N ≤ 20). */

@@ -1,10 +1,10 @@
+import type { FieldIssue } from '@snapcopy/core';
 import {
-  type FieldIssue,
   throwIfIssues,
   refuseSandboxKeyOffLoopback,
   registerSecret,
   timeoutOptionIssue,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import { type CredentialConfig, credentialConfig } from './credentials.js';
 import type { EcsClient, EcsModels, EcsRuntimeOptions } from './ecs-sdk.js';
 import { loadEcsSdk } from './ecs-sdk.js';

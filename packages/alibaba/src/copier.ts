@@ -1,14 +1,13 @@
+import type { CallOptions, CopyPlan } from '@snapcopy/core';
 import {
   AbstractSnapshotCopier,
-  type CallOptions,
   type CopyListFilter,
-  type CopyPlan,
   throwIfIssues,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type NormalizedListQuery,
   type ObservedCopy,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import { EcsCalls } from './calls.js';
 import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
 import { EcsClientPool } from './client-pool.js';

@@ -1,4 +1,5 @@
-import { type CopyPlan, lineageTags, type NormalizedCopyRequest } from '@snapcopy/core';
+import type { CopyPlan } from '@snapcopy/core';
+import { lineageTags, type NormalizedCopyRequest } from '@snapcopy/core/driver';
 import { resolveAlibabaEncryption } from './rules/encryption.js';
 import { defaultCopyDescription, defaultCopyName } from './rules/validation.js';
 

@@ -1,4 +1,5 @@
-import { registerSecret, SnapcopyError } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import { registerSecret } from '@snapcopy/core/driver';
 import { resolveCjsNamed } from './ecs-sdk.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 

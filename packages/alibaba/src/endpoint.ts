@@ -1,4 +1,5 @@
-import { invalidRequest, parseEndpoint, redactSecrets } from '@snapcopy/core';
+import { redactSecrets } from '@snapcopy/core';
+import { invalidRequest, parseEndpoint } from '@snapcopy/core/driver';
 
 /** Where the ECS client of one region sends its requests. */
 export interface AlibabaEndpoint {

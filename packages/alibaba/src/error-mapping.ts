@@ -1,4 +1,5 @@
-import { classifyNetworkError, type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { classifyNetworkError } from '@snapcopy/core/driver';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 
 /** The ECS operations this adapter calls. */

@@ -1,4 +1,5 @@
-import { defineImageCapabilities, type ImageCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { defineImageCapabilities, type ImageCapabilities } from '@snapcopy/core';
+import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import { ALIBABA_ECS_CAPABILITIES, ALIBABA_MAX_TAGS_PER_COPY } from './capabilities.js';
 
 /**

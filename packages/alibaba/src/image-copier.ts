@@ -1,16 +1,18 @@
 import {
-  AbstractImageCopier,
   type BackingSnapshotProgress,
   type CallOptions,
-  type CopyListFilter,
-  IMAGE_LINEAGE_TAGS,
   type ImageCopyPlan,
-  throwIfIssues,
   is,
   isSnapcopyError,
+} from '@snapcopy/core';
+import {
+  AbstractImageCopier,
+  type CopyListFilter,
+  IMAGE_LINEAGE_TAGS,
+  throwIfIssues,
   type NormalizedImageCopyRequest,
   type ObservedCopy,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import { EcsCalls } from './calls.js';
 import { EcsClientPool } from './client-pool.js';
 import { copyCallLogFields } from './copy-params.js';

@@ -1,4 +1,5 @@
-import type { ImageCopyPlan, NormalizedImageCopyRequest } from '@snapcopy/core';
+import type { ImageCopyPlan } from '@snapcopy/core';
+import type { NormalizedImageCopyRequest } from '@snapcopy/core/driver';
 import type { CopyImageParams } from './image-calls.js';
 
 /**

@@ -1,3 +1,4 @@
+import { SnapcopyError, type SourceSnapshotFacts } from '@snapcopy/core';
 import {
   definedFields,
   findOwnedOrShared,
@@ -5,9 +6,7 @@ import {
   keyOfImageKeyTag,
   LINEAGE_TAGS,
   type NormalizedImageCopyRequest,
-  SnapcopyError,
-  type SourceSnapshotFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { EcsImageCalls } from './image-calls.js';
 import { diskSize, type EcsImage, imageDisks, imageTags } from './image-view.js';
 import {

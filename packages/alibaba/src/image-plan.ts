@@ -1,12 +1,11 @@
+import type { BackingSnapshotPlan, ImageCopyPlan } from '@snapcopy/core';
 import {
-  type BackingSnapshotPlan,
-  type ImageCopyPlan,
   imageKeyTag,
   imageLineageTags,
   type NormalizedImageCopyRequest,
   totalOfSnapshots,
   sourceImageFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import { ALIBABA_MAX_CONCURRENT_IMAGE_COPIES_PER_REGION } from './image-capabilities.js';
 import type { AlibabaBackingDisk, AlibabaImagePlanFacts } from './image-plan-facts.js';
 import { readSourceImage } from './image-view.js';

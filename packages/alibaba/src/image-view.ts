@@ -2,7 +2,8 @@ import type {
   DescribeImagesResponseBodyImagesImage,
   DescribeImagesResponseBodyImagesImageDiskDeviceMappingsDiskDeviceMapping,
 } from '@alicloud/ecs20140526';
-import type { BackingSnapshotProgress, CopyState, ObservedCopy, SourceImageReading } from '@snapcopy/core';
+import type { BackingSnapshotProgress, CopyState } from '@snapcopy/core';
+import type { ObservedCopy, SourceImageReading } from '@snapcopy/core/driver';
 import { parseProgress } from './snapshot-view.js';
 
 /** One image as the ECS SDK returns it from DescribeImages. */

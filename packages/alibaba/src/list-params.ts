@@ -1,4 +1,4 @@
-import type { NormalizedListQuery } from '@snapcopy/core';
+import type { NormalizedListQuery } from '@snapcopy/core/driver';
 import type { EcsSnapshotFilter } from './calls.js';
 
 /** DescribeSnapshots `MaxResults` is 1-100 (ECS API 2014-05-26). */

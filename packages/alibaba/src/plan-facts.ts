@@ -1,10 +1,5 @@
-import {
-  LINEAGE_TAGS,
-  type NormalizedCopyRequest,
-  readByRegion,
-  readPerGroup,
-  SnapcopyError,
-} from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import { LINEAGE_TAGS, type NormalizedCopyRequest, readByRegion, readPerGroup } from '@snapcopy/core/driver';
 import { ECS_PAGE_SIZE, type EcsCalls } from './calls.js';
 import type { AlibabaKmsCalls } from './kms-calls.js';
 import { checkSourceAndEncryption } from './plan.js';

@@ -1,4 +1,5 @@
-import type { CopyPlan, CopyRequest, NormalizedCopyRequest, ResolvedEncryption } from '@snapcopy/core';
+import type { CopyPlan, CopyRequest, ResolvedEncryption } from '@snapcopy/core';
+import type { NormalizedCopyRequest } from '@snapcopy/core/driver';
 import type { AlibabaKeyFact, AlibabaPlanFacts } from './plan-facts.js';
 import { type AlibabaEncryptionResolution, resolveAlibabaEncryption } from './rules/encryption.js';
 import { checkAlibabaKey } from './rules/keys.js';

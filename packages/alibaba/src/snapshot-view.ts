@@ -1,14 +1,11 @@
 import type { DescribeSnapshotsResponseBodySnapshotsSnapshot } from '@alicloud/ecs20140526';
+import type { CopyRequest, CopyState, SnapshotSummary, SourceSnapshotFacts } from '@snapcopy/core';
 import {
-  type CopyRequest,
-  type CopyState,
   LINEAGE_TAGS,
   type ObservedCopy,
   parseProgressPercent,
-  type SnapshotSummary,
   snapshotSummary as summaryOf,
-  type SourceSnapshotFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { AlibabaEarlierCopy } from './rules/transfer.js';
 
 /** One snapshot as the ECS SDK returns it from DescribeSnapshots. */

@@ -1,4 +1,5 @@
-import { is, LINEAGE_TAGS, type Logger } from '@snapcopy/core';
+import { is, type Logger } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { describe, expect, it } from 'vitest';
 import { createAlibabaEcsCopier } from '../src/index.js';
 import { localNetworkOnly } from './support/nock-lifecycle.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type ErrorCode, isSnapcopyError, registerSecret, type SnapcopyError } from '@snapcopy/core';
+import { type ErrorCode, isSnapcopyError, type SnapcopyError } from '@snapcopy/core';
+import { registerSecret } from '@snapcopy/core/driver';
 import { describe, expect, it } from 'vitest';
 import { ECS_ERROR_RULES, findEcsErrorRule, mapAlibabaError } from '../src/index.js';
 import { EcsWireStub, ecsError } from './support/ecs-wire-stub.js';

@@ -1,4 +1,5 @@
-import type { CopyPlan, NormalizedCopyRequest, NormalizedListQuery } from '@snapcopy/core';
+import type { CopyPlan } from '@snapcopy/core';
+import type { NormalizedCopyRequest, NormalizedListQuery } from '@snapcopy/core/driver';
 import { describe, expect, it } from 'vitest';
 import { buildCopySnapshotParams } from '../src/copy-params.js';
 import { describeSnapshotsListFilter } from '../src/list-params.js';

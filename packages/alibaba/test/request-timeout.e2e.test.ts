@@ -2,7 +2,8 @@
 // the real SDK. The simulator's 'hang-after' fault applies a request and never answers.
 // The ECS SDK takes no abort signal: the adapter's deadline is what ends a call, and an
 // abort returns at once while the SDK's own read timeout closes the socket later.
-import { is, LINEAGE_TAGS, type SnapcopyError, systemClock } from '@snapcopy/core';
+import { is, type SnapcopyError, systemClock } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HANGZHOU, makeSimHarness, SHANGHAI, type SimHarness } from './support/sim-harness.js';
 

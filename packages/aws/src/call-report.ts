@@ -1,4 +1,4 @@
-import { timeProviderCall } from '@snapcopy/core';
+import { timeProviderCall } from '@snapcopy/core/driver';
 
 interface SdkMetadata {
   readonly httpStatusCode?: number;

@@ -7,7 +7,8 @@ import type {
   Image,
   Snapshot,
 } from '@aws-sdk/client-ec2';
-import { chunk, readByRegion, SnapcopyError, withCallDeadline } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import { chunk, readByRegion, withCallDeadline } from '@snapcopy/core/driver';
 import { timeAwsCall } from './call-report.js';
 import { type Ec2ClientPool, type Ec2Sdk, loadEc2Sdk } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';

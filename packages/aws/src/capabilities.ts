@@ -1,4 +1,5 @@
-import { type Capabilities, defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { type Capabilities, defineCapabilities } from '@snapcopy/core';
+import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import { EC2_LIST_MAX_PAGE_SIZE } from './list-params.js';
 import { AWS_COMPLETION_DURATION_MINUTES } from './rules/time-based.js';
 

@@ -1,13 +1,12 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type FieldIssue } from '@snapcopy/core';
 import {
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  type FieldIssue,
   throwIfIssues,
   parseEndpoint,
   refuseSandboxKeyOffLoopback,
   registerSecret,
   timeoutOptionIssue,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { AwsEbsCopierOptions, AwsStaticCredentials } from './options.js';
 
 /** The AWS SDK module, loaded on first use so that importing this package stays cheap. */

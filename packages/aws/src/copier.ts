@@ -1,17 +1,15 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { type CallOptions, type CopyPlan, isSnapcopyError } from '@snapcopy/core';
 import {
   AbstractSnapshotCopier,
   invalidListQuery,
   type NormalizedListQuery,
-  type CallOptions,
   type CopyListFilter,
-  type CopyPlan,
-  isSnapcopyError,
   LINEAGE_TAGS,
   type NormalizedCopyRequest,
   type ObservedCopy,
   STATE_TAGS,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import { Ec2Calls } from './calls.js';
 import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';

@@ -1,5 +1,5 @@
 import type { Filter } from '@aws-sdk/client-ec2';
-import type { CopyListFilter, DriverCopyPage, ObservedCopy } from '@snapcopy/core';
+import type { CopyListFilter, DriverCopyPage, ObservedCopy } from '@snapcopy/core/driver';
 
 /**
  * A listing's filter as EC2 Describe filters (DescribeSnapshots and DescribeImages take the

@@ -1,5 +1,6 @@
 import type { CopySnapshotCommandInput } from '@aws-sdk/client-ec2';
-import { type CopyPlan, invalidRequest, lineageTags, type NormalizedCopyRequest } from '@snapcopy/core';
+import type { CopyPlan } from '@snapcopy/core';
+import { invalidRequest, lineageTags, type NormalizedCopyRequest } from '@snapcopy/core/driver';
 import { type AwsCopyEncryptionParams, resolveAwsEncryption, validateAwsTags } from './rules/index.js';
 
 /** The tag AWS consoles show as a resource's name. */

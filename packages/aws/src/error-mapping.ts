@@ -1,4 +1,5 @@
-import { classifyNetworkError, type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { type ErrorCode, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
+import { classifyNetworkError } from '@snapcopy/core/driver';
 
 /** How one EC2 error code maps onto snapcopy's closed set. */
 export interface AwsErrorRule {

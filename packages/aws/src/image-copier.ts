@@ -1,16 +1,13 @@
 import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2';
+import { type CallOptions, type ImageCopyPlan, isSnapcopyError, SnapcopyError } from '@snapcopy/core';
 import {
   AbstractImageCopier,
-  type CallOptions,
   type CopyListFilter,
-  type ImageCopyPlan,
   IMAGE_LINEAGE_TAGS,
-  isSnapcopyError,
   type NormalizedImageCopyRequest,
   type ObservedCopy,
-  SnapcopyError,
   throwIfIssues,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import { Ec2Calls } from './calls.js';
 import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
 import { Ec2ClientPool } from './client-pool.js';

@@ -1,5 +1,6 @@
 import type { CopyImageCommandInput, Tag } from '@aws-sdk/client-ec2';
-import type { ImageCopyPlan, NormalizedImageCopyRequest } from '@snapcopy/core';
+import type { ImageCopyPlan } from '@snapcopy/core';
+import type { NormalizedImageCopyRequest } from '@snapcopy/core/driver';
 import { defaultAwsImageName } from './rules/image-validation.js';
 
 const toTags = (record: Readonly<Record<string, string>>): Tag[] =>

@@ -1,13 +1,12 @@
 import type { Image, Snapshot } from '@aws-sdk/client-ec2';
+import { SnapcopyError, type SourceSnapshotFacts } from '@snapcopy/core';
 import {
   findOwnedOrShared,
   IMAGE_LINEAGE_TAGS,
   keyOfImageKeyTag,
   LINEAGE_TAGS,
   type NormalizedImageCopyRequest,
-  SnapcopyError,
-  type SourceSnapshotFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { Ec2Calls } from './calls.js';
 import { type AwsBackingDevice, backingDevices } from './image-view.js';
 import { AWS_PLAN_DECIDER } from './plan.js';

@@ -1,15 +1,13 @@
+import { type BackingSnapshotPlan, type ImageCopyPlan, isSnapcopyError } from '@snapcopy/core';
 import {
-  type BackingSnapshotPlan,
   definedFields,
-  isSnapcopyError,
-  type ImageCopyPlan,
   imageKeyTag,
   imageLineageTags,
   imageSnapshotLineageTags,
   type NormalizedImageCopyRequest,
   totalOfSnapshots,
   sourceImageFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { AwsBackingSnapshotFacts, AwsImagePlanFacts } from './image-plan-facts.js';
 import { readSourceImage } from './image-view.js';
 import { decideAwsSnapshotCopy, kmsCharges } from './plan.js';

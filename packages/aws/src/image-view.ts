@@ -1,5 +1,6 @@
 import type { BlockDeviceMapping, Image, Snapshot } from '@aws-sdk/client-ec2';
-import type { BackingSnapshotProgress, CopyState, ObservedCopy, SourceImageReading } from '@snapcopy/core';
+import type { BackingSnapshotProgress, CopyState } from '@snapcopy/core';
+import type { ObservedCopy, SourceImageReading } from '@snapcopy/core/driver';
 import { observedSnapshot, tagRecord } from './snapshot-view.js';
 
 /** One EBS mapping of an AMI: the device and the snapshot behind it. */

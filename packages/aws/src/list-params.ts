@@ -1,5 +1,5 @@
 import type { DescribeSnapshotsCommandInput, Filter } from '@aws-sdk/client-ec2';
-import type { NormalizedListQuery } from '@snapcopy/core';
+import type { NormalizedListQuery } from '@snapcopy/core/driver';
 
 /** DescribeSnapshots `MaxResults` is 5-1000 (EC2 API reference). */
 export const EC2_LIST_MIN_PAGE_SIZE = 5;

@@ -1,12 +1,6 @@
 import type { Snapshot } from '@aws-sdk/client-ec2';
-import {
-  LINEAGE_TAGS,
-  type NormalizedCopyRequest,
-  readPerGroup,
-  SnapcopyError,
-  type SnapshotRef,
-  type SourceSnapshotFacts,
-} from '@snapcopy/core';
+import { SnapcopyError, type SnapshotRef, type SourceSnapshotFacts } from '@snapcopy/core';
+import { LINEAGE_TAGS, type NormalizedCopyRequest, readPerGroup } from '@snapcopy/core/driver';
 import type { Ec2Calls } from './calls.js';
 import type { EbsDirectCalls } from './ebs-direct-calls.js';
 import type { AwsKmsCalls } from './kms-calls.js';

@@ -1,12 +1,12 @@
 import type {
   CopyPlan,
   KmsCharges,
-  NormalizedCopyRequest,
   PlanLineage,
   ResolvedEncryption,
   SourceSnapshotFacts,
 } from '@snapcopy/core';
-import { definedFields } from '@snapcopy/core';
+import type { NormalizedCopyRequest } from '@snapcopy/core/driver';
+import { definedFields } from '@snapcopy/core/driver';
 import {
   type AwsPlanDecider,
   type AwsPlanFacts,

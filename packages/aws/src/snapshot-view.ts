@@ -1,15 +1,12 @@
 import type { Snapshot, Tag } from '@aws-sdk/client-ec2';
+import type { CopyState, SnapshotRef, SnapshotSummary, SourceSnapshotFacts } from '@snapcopy/core';
 import {
-  type CopyState,
   LINEAGE_TAGS,
   type ObservedCopy,
   parseProgressPercent,
-  type SnapshotRef,
-  type SnapshotSummary,
   snapshotSummary as summaryOf,
   STATE_TAGS,
-  type SourceSnapshotFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import {
   type AwsDestinationLineage,
   type AwsLineageCopy,

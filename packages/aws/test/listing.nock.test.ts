@@ -1,4 +1,4 @@
-import { LINEAGE_TAGS, type NormalizedListQuery } from '@snapcopy/core';
+import { LINEAGE_TAGS, type NormalizedListQuery } from '@snapcopy/core/driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsEbsCopier } from '../src/index.js';
 import { describeSnapshotsListInput } from '../src/list-params.js';

@@ -1,6 +1,6 @@
 // The exact requests plans send to KMS and the EBS direct APIs, and how batched plans,
 // token lookups and the next-copy tag look on the wire (nock, real SDKs).
-import { LINEAGE_TAGS, STATE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS, STATE_TAGS } from '@snapcopy/core/driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsEbsCopier } from '../src/index.js';
 import {

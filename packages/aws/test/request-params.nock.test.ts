@@ -1,4 +1,5 @@
-import { LINEAGE_TAGS, type SnapcopyError } from '@snapcopy/core';
+import type { SnapcopyError } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsEbsCopier } from '../src/index.js';
 import {

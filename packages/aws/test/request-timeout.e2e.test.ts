@@ -2,7 +2,8 @@
 // the real SDK. The simulator's 'hang-after' fault accepts a request, applies it and never
 // answers: without a deadline of its own a call would hang for the SDK's 15-minute socket
 // timeout. Cloud-side effects are read from the simulator's world.
-import { is, LINEAGE_TAGS, type SnapcopyError } from '@snapcopy/core';
+import { is, type SnapcopyError } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { Ec2Simulator, type SimServer } from '@snapcopy/testkit';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,14 +1,8 @@
 // End to end against the EC2 simulator (testkit) over 127.0.0.1, through the real SDK:
 // every flow and the faults the issue names. Cloud-side effects are read from the
 // simulator's world, never taken from the adapter's word.
-import {
-  type CopyStatus,
-  is,
-  LINEAGE_TAGS,
-  type RetryPolicy,
-  SnapcopyError,
-  STATE_TAGS,
-} from '@snapcopy/core';
+import { type CopyStatus, is, type RetryPolicy, SnapcopyError } from '@snapcopy/core';
+import { LINEAGE_TAGS, STATE_TAGS } from '@snapcopy/core/driver';
 import { Ec2Simulator, KEY_NOT_ACCESSIBLE, type SimServer, VirtualClock } from '@snapcopy/testkit';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { type Logger, normalizeLogCall } from '@snapcopy/core';
+import type { Logger } from '@snapcopy/core';
+import { normalizeLogCall } from '@snapcopy/core/driver';
 import { errorLine } from './report-error.js';
 
 /** A provider call as a copier logs it at `debug` (see core's `ProviderCallRecord`). */

@@ -3,10 +3,10 @@ import {
   type ImageCopier,
   isSnapcopyError,
   type Logger,
-  parseEndpoint,
   SnapcopyError,
   type SnapshotCopier,
 } from '@snapcopy/core';
+import { parseEndpoint } from '@snapcopy/core/driver';
 import { FileCancelLedger } from './cancel-ledger-file.js';
 import type { ConnectionFlags, ConventionFlags, RequestTimeoutFlags } from './cli-flags.js';
 import { verboseLogger } from './cli-logger.js';

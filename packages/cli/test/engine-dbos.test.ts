@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { connectEngine, migrateDatabase } from '@snapcopy/engine-dbos';
 import { startTestPostgres, type TestPostgres } from '@snapcopy/engine-dbos/testing';
 import { type Sandbox, startSandbox } from '@snapcopy/testkit';

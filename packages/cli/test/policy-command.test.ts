@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { dlmToPolicy, POLICY_TAGS } from '@snapcopy/policy';
 import { type Sandbox, type SandboxSeedInput, startSandbox } from '@snapcopy/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';

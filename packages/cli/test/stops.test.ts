@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { type Sandbox, startSandbox } from '@snapcopy/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { DEMO_IDS, DEMO_SEED } from '../src/demo/demo-seed.js';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CopyPlan,
-  is,
-  LINEAGE_TAGS,
-  type NormalizedCopyRequest,
-  type ObservedCopy,
-  SnapcopyError,
-} from '../src/index.js';
+import { type CopyPlan, is, SnapcopyError } from '../src/index.js';
+import { LINEAGE_TAGS, type NormalizedCopyRequest, type ObservedCopy } from '../src/driver.js';
 import { FakeCloud, FakeCopier, fakePlan, JumpClock, lostReply } from './support/fake-driver.js';
 
 /** The fake driver with the two batch hooks: one call per batch, counted by the fake cloud. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunk, findOwnedOrShared, is, readByRegion, readPerGroup, SnapcopyError } from '../src/index.js';
+import { is, SnapcopyError } from '../src/index.js';
+import { chunk, findOwnedOrShared, readByRegion, readPerGroup } from '../src/driver.js';
 
 describe('chunk', () => {
   it.each([

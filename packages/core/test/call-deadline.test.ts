@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classifyNetworkError, timeoutOptionIssue, withCallDeadline } from '../src/index.js';
+import { classifyNetworkError, timeoutOptionIssue, withCallDeadline } from '../src/driver.js';
 
 /** A provider call that never settles by itself, as against an endpoint that never answers. */
 const never = () => new Promise<never>(() => {});

@@ -3,20 +3,22 @@ import { copyListFilter, matchesCopyListQuery } from '../src/copy-listing.js';
 import {
   type CancelRecord,
   estimateCopyCost,
-  IMAGE_LINEAGE_TAGS,
   is,
-  isLoopbackHost,
-  LINEAGE_TAGS,
   LISTING_TAGS,
   type Logger,
   MemoryCancelLedger,
   type PriceTable,
   redactingLogger,
+  SnapcopyError,
+} from '../src/index.js';
+import {
+  IMAGE_LINEAGE_TAGS,
+  isLoopbackHost,
+  LINEAGE_TAGS,
   refuseSandboxKeyOffLoopback,
   registerSecret,
-  SnapcopyError,
   STATE_TAGS,
-} from '../src/index.js';
+} from '../src/driver.js';
 import { FAKE_CAPS, FakeCloud, FakeCopier, JumpClock } from './support/fake-driver.js';
 
 const request = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineCapabilities, is, LINEAGE_TAGS, SnapcopyError, STATE_TAGS } from '../src/index.js';
+import { defineCapabilities, is, SnapcopyError } from '../src/index.js';
+import { LINEAGE_TAGS, STATE_TAGS } from '../src/driver.js';
 import { FAKE_CAPS, FakeCloud, FakeCopier, JumpClock, lostReply } from './support/fake-driver.js';
 
 function setup(capabilities = FAKE_CAPS, maxAttempts = 3) {

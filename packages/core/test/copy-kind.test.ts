@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkImageRef, checkSnapshotRef, imageLineage, snapshotLineage } from '../src/index.js';
+import { checkImageRef, checkSnapshotRef, imageLineage, snapshotLineage } from '../src/driver.js';
 
 describe('refs of each kind are checked the same way, under their own id field', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { is, parseEndpoint, type SnapcopyError } from '../src/index.js';
+import { is, type SnapcopyError } from '../src/index.js';
+import { parseEndpoint } from '../src/driver.js';
 
 // What an endpoint a caller gives may be (the WHATWG URL standard parses it; RFC 3986
 // §3.2.1 deprecates `user:password` in a URL, so snapcopy refuses any user info).

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ERROR_CODES,
-  is,
-  isSnapcopyError,
-  redactSecrets,
-  registerSecret,
-  SnapcopyError,
-} from '../src/index.js';
+import { ERROR_CODES, is, isSnapcopyError, redactSecrets, SnapcopyError } from '../src/index.js';
+import { registerSecret } from '../src/driver.js';
 
 describe('SnapcopyError', () => {
   it('the closed set of codes is exactly the documented one', () => {

@@ -3,14 +3,12 @@ import {
   CAPABILITY_KEYS,
   defineImageCapabilities,
   IMAGE_CAPABILITY_KEYS,
-  IMAGE_LINEAGE_TAGS,
   ImageCapabilitiesSchema,
   type ImageCopyStatus,
-  imageKeyTag,
   is,
-  LINEAGE_TAGS,
   parseImageCopyRequest,
 } from '../src/index.js';
+import { IMAGE_LINEAGE_TAGS, imageKeyTag, LINEAGE_TAGS } from '../src/driver.js';
 import { FakeCloud, JumpClock, lostReply } from './support/fake-driver.js';
 import { FAKE_IMAGE_CAPS, FakeImageCopier } from './support/fake-image-driver.js';
 

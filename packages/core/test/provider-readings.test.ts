@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definedFields, snapshotSummary, sourceImageFacts, throwIfIssues } from '../src/index.js';
+import { definedFields, snapshotSummary, sourceImageFacts, throwIfIssues } from '../src/driver.js';
 
 describe('snapshotSummary: what a provider read, absent fields left out', () => {
   const read = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProgressPercent } from '../src/index.js';
+import { parseProgressPercent } from '../src/driver.js';
 
 describe('parseProgressPercent', () => {
   it.each([

@@ -1,4 +1,5 @@
-import { LINEAGE_TAGS, type NormalizedCopyRequest, parseCopyRequest } from '../src/index.js';
+import { parseCopyRequest } from '../src/index.js';
+import { LINEAGE_TAGS, type NormalizedCopyRequest } from '../src/driver.js';
 import { tokenReuseMismatch } from '../src/lineage.js';
 import { snapshotLineage } from '../src/snapshot-copier.js';
 import { describe, expect, it } from 'vitest';

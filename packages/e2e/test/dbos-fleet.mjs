@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { Ec2Simulator, EcsSimulator, ScaledClock } from '@snapcopy/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));

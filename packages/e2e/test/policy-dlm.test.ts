@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAwsEbsCopier } from '@snapcopy/aws';
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { MemoryCopyJournal } from '@snapcopy/orchestrator';
 import { addCalendarMonths, parsePolicyText, POLICY_TAGS, runPolicyPass } from '@snapcopy/policy';
 import { type Sandbox, startSandbox, VirtualClock } from '@snapcopy/testkit';

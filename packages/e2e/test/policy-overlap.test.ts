@@ -3,7 +3,7 @@
 // send the same client tokens, and whatever duplicates the race makes are converged, so
 // the cloud ends with exactly one copy per snapshot and region.
 import { createAwsEbsCopier } from '@snapcopy/aws';
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import { MemoryCopyJournal } from '@snapcopy/orchestrator';
 import { parsePolicyDocument, runPolicyPass } from '@snapcopy/policy';
 import { Ec2Simulator, VirtualClock } from '@snapcopy/testkit';

@@ -2,7 +2,7 @@
 // a status read), not only by its operation name: a test can fail every token lookup
 // after a copy call while plans and status reads go through. The simulator's own fault
 // injector applies the fault, so the cloud answers it as it answers any injected fault.
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import type { FaultInjector, FaultKind, SimHandler, SimHttpRequest, SimNockMount } from '@snapcopy/testkit';
 
 /** What a request to either simulator is, as far as these tests care. */

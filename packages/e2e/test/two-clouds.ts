@@ -2,13 +2,8 @@
 // them, and readers of the simulators' own state for the assertions.
 import { createAlibabaEcsCopier } from '@snapcopy/alibaba';
 import { createAwsEbsCopier } from '@snapcopy/aws';
-import {
-  type Clock,
-  type CopyRequestInput,
-  LINEAGE_TAGS,
-  type RetryPolicy,
-  type SnapshotCopier,
-} from '@snapcopy/core';
+import type { Clock, CopyRequestInput, RetryPolicy, SnapshotCopier } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import type { BatchItem } from '@snapcopy/orchestrator';
 import { Ec2Simulator } from '@snapcopy/testkit';
 import { EcsSimulator } from '@snapcopy/testkit';

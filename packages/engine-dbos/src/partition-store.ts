@@ -1,4 +1,4 @@
-import { backoffDelay } from '@snapcopy/core';
+import { backoffDelay } from '@snapcopy/core/driver';
 import { type CopyKind, DurationModel, type ProgressSample } from '@snapcopy/orchestrator';
 import { SCHEMA } from './names.js';
 import type { Queryable } from './pg.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DBOSClient } from '@dbos-inc/dbos-sdk';
-import { type Clock, invalidRequest, type SnapshotCopier, systemClock } from '@snapcopy/core';
+import { type Clock, type SnapshotCopier, systemClock } from '@snapcopy/core';
+import { invalidRequest } from '@snapcopy/core/driver';
 import {
   type BatchItemInput,
   canonicalJson,

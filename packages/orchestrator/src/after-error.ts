@@ -1,4 +1,5 @@
-import { backoffDelay, type RetryPolicy, type SnapcopyError } from '@snapcopy/core';
+import type { RetryPolicy, SnapcopyError } from '@snapcopy/core';
+import { backoffDelay } from '@snapcopy/core/driver';
 
 /**
  * The call of a request's lifecycle that failed: planning, the copy call, a lookup of

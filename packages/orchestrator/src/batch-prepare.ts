@@ -1,4 +1,5 @@
-import { invalidRequest, type SnapcopyError } from '@snapcopy/core';
+import type { SnapcopyError } from '@snapcopy/core';
+import { invalidRequest } from '@snapcopy/core/driver';
 import { asSnapcopyError } from './batch-item.js';
 import { batchClientToken } from './client-token.js';
 import { type AnyCopyRequestInput, type BatchCopier, kindNoun, requestKind } from './copy-kind.js';

@@ -5,7 +5,6 @@ import type {
   CopyHandle,
   CopyPlan,
   CopyRequestInput,
-  CopyKindTypes,
   CopyStatus,
   ImageCancelResult,
   ImageCopier,
@@ -19,6 +18,7 @@ import type {
   SnapshotCopier,
   SnapshotRef,
 } from '@snapcopy/core';
+import type { CopyKindTypes } from '@snapcopy/core/driver';
 
 /**
  * What a request copies: a block-storage snapshot, or a machine image (an AMI, an ECS

@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import {
   type Clock,
-  invalidRequest,
   type Logger,
   type RetryPolicy,
   redactingLogger,
@@ -11,6 +10,7 @@ import {
   silentLogger,
   systemClock,
 } from '@snapcopy/core';
+import { invalidRequest } from '@snapcopy/core/driver';
 import { errorFromJournal, errorToJournal, itemFromJournalEntry, toCopyResult } from './batch-item.js';
 import { type PreparedRequest, prepareBatch } from './batch-prepare.js';
 import {

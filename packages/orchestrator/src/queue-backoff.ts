@@ -1,4 +1,4 @@
-import { backoffDelay } from '@snapcopy/core';
+import { backoffDelay } from '@snapcopy/core/driver';
 
 /**
  * Throttling backoff shared by every call of one queue: when the provider throttles

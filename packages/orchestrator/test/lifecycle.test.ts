@@ -1,7 +1,7 @@
 // The lifecycle rules against the reference cloud: copies that may exist are never written
 // off or made twice, absence is believed only after repeated well-formed answers, replies
 // that are not the cloud's mark nothing, and the steps can be driven one by one.
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import {
   type BatchItemState,
   CopyOrchestrator,

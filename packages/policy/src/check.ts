@@ -1,11 +1,11 @@
 import {
   type Capabilities,
-  compileDescriptionRegex,
   type FieldIssue,
   isSnapcopyError,
   SnapcopyError,
   type SnapshotCopier,
 } from '@snapcopy/core';
+import { compileDescriptionRegex } from '@snapcopy/core/driver';
 import type { PolicyDestination, PolicyDocument } from './document.js';
 import { POLICY_TAG_COUNT, POLICY_TAGS } from './policy-tags.js';
 import { maxRetentionDays, retentionWords } from './retention.js';

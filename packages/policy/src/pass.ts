@@ -4,14 +4,13 @@ import {
   type CopyRequestInput,
   isSnapcopyError,
   type KeyAccess,
-  LINEAGE_TAGS,
   type PriceTable,
   SnapcopyError,
   type SnapshotCopier,
   type SnapshotSummary,
-  STATE_TAGS,
   systemClock,
 } from '@snapcopy/core';
+import { LINEAGE_TAGS, STATE_TAGS } from '@snapcopy/core/driver';
 import {
   type BatchEvent,
   type BatchResult,

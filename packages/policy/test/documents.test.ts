@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineCapabilities, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { defineCapabilities } from '@snapcopy/core';
+import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import {
   ReferenceCloud,
   ReferenceSnapshotCopier,

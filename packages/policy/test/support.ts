@@ -1,4 +1,5 @@
-import { type Capabilities, defineCapabilities, LINEAGE_TAGS, type SnapshotCopier } from '@snapcopy/core';
+import { type Capabilities, defineCapabilities, type SnapshotCopier } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import {
   hexId,
   ReferenceCloud,

@@ -4,19 +4,16 @@
  * against it; `docs/writing-an-adapter.md` walks through both.
  */
 import { randomBytes } from 'node:crypto';
+import { type Clock, type CopyPlan, defineCapabilities, SnapcopyError } from '@snapcopy/core';
 import {
   AbstractSnapshotCopier,
-  type Clock,
   type CopierRuntime,
-  type CopyPlan,
-  defineCapabilities,
   LINEAGE_TAGS,
   lineageTags,
   type NormalizedCopyRequest,
   type ObservedCopy,
   registerSecret,
-  SnapcopyError,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 
 // ---------------------------------------------------------------------------------------
 // The toy cloud: what a real provider's API would be. The adapter only calls its methods.

@@ -1,4 +1,5 @@
-import { type FieldIssue, type ImageCopyRequest, invalidRequest, type SnapcopyError } from '@snapcopy/core';
+import type { FieldIssue, ImageCopyRequest, SnapcopyError } from '@snapcopy/core';
+import { invalidRequest } from '@snapcopy/core/driver';
 import { ALIBABA_PROVIDER } from './rule-error.js';
 import {
   validateAlibabaSnapshotDescription,

@@ -1,10 +1,5 @@
-import {
-  type CopyRequest,
-  type FieldIssue,
-  invalidRequest,
-  LINEAGE_TAG_COUNT,
-  type SnapcopyError,
-} from '@snapcopy/core';
+import type { CopyRequest, FieldIssue, SnapcopyError } from '@snapcopy/core';
+import { invalidRequest, LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import { ALIBABA_MAX_TAGS_PER_COPY } from '../capabilities.js';
 import { ALIBABA_PROVIDER, refuse } from './rule-error.js';
 

@@ -1,4 +1,5 @@
-import { type CopyRequest, isSnapcopyError, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { type CopyRequest, isSnapcopyError } from '@snapcopy/core';
+import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,5 @@
-import { invalidRequest, type ResolvedEncryption, SnapcopyError } from '@snapcopy/core';
+import { type ResolvedEncryption, SnapcopyError } from '@snapcopy/core';
+import { invalidRequest } from '@snapcopy/core/driver';
 
 /** The AWS managed key EBS uses when an account has not chosen its own default key. */
 export const AWS_EBS_MANAGED_KEY_ALIAS = 'alias/aws/ebs';

@@ -1,4 +1,5 @@
-import { invalidRequest, SnapcopyError } from '@snapcopy/core';
+import { SnapcopyError } from '@snapcopy/core';
+import { invalidRequest } from '@snapcopy/core/driver';
 
 // The refusals the EC2 User Guide names for copying an AMI:
 // - "Copy an Amazon EC2 AMI" (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html):

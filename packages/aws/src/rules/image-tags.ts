@@ -1,4 +1,5 @@
-import { type FieldIssue, throwIfIssues, type PlannedImageTags, RESERVED_TAG_PREFIX } from '@snapcopy/core';
+import { type FieldIssue, type PlannedImageTags, RESERVED_TAG_PREFIX } from '@snapcopy/core';
+import { throwIfIssues } from '@snapcopy/core/driver';
 import { AWS_TAG_LIMITS } from './validation.js';
 
 // Tags of an AMI copy, from the CopyImage API reference

@@ -1,4 +1,5 @@
-import { type FieldIssue, invalidRequest, throwIfIssues } from '@snapcopy/core';
+import type { FieldIssue } from '@snapcopy/core';
+import { invalidRequest, throwIfIssues } from '@snapcopy/core/driver';
 
 /**
  * Limits of an AWS time-based snapshot copy (`CompletionDurationMinutes`): 15 minutes to

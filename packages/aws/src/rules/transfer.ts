@@ -1,10 +1,5 @@
-import {
-  type BillableGiB,
-  type DeltaEstimate,
-  type FieldIssue,
-  throwIfIssues,
-  type ResolvedEncryption,
-} from '@snapcopy/core';
+import type { BillableGiB, DeltaEstimate, FieldIssue, ResolvedEncryption } from '@snapcopy/core';
+import { throwIfIssues } from '@snapcopy/core/driver';
 import { keyIdentity } from './keys.js';
 import type { AwsLineageCopy, AwsMostRecentCopy } from './lineage.js';
 

@@ -1,11 +1,5 @@
-import {
-  type FieldIssue,
-  invalidRequest,
-  throwIfIssues,
-  LINEAGE_TAG_COUNT,
-  RESERVED_TAG_PREFIX,
-  SnapcopyError,
-} from '@snapcopy/core';
+import { type FieldIssue, RESERVED_TAG_PREFIX, SnapcopyError } from '@snapcopy/core';
+import { invalidRequest, throwIfIssues, LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import { AWS_MAX_TAGS_PER_RESOURCE } from '../capabilities.js';
 
 /** `snap-` and 8 (older) or 17 lowercase hex digits. */

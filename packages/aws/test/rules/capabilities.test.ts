@@ -1,4 +1,5 @@
-import { CAPABILITY_KEYS, type Capabilities, CapabilitiesSchema, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { CAPABILITY_KEYS, type Capabilities, CapabilitiesSchema } from '@snapcopy/core';
+import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import { describe, expect, it } from 'vitest';
 import { AWS_EBS_CAPABILITIES } from '../../src/capabilities.js';
 

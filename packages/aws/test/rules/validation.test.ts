@@ -1,4 +1,5 @@
-import { isSnapcopyError, LINEAGE_TAG_COUNT } from '@snapcopy/core';
+import { isSnapcopyError } from '@snapcopy/core';
+import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
 import { describe, expect, it } from 'vitest';
 import { AWS_TAG_LIMITS, validateAwsSnapshotId, validateAwsTags } from '../../src/rules/validation.js';
 

@@ -1,4 +1,4 @@
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import {
   type CannedReply,
   describeReply,

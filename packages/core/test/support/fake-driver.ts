@@ -1,19 +1,21 @@
 import {
-  AbstractSnapshotCopier,
   type Capabilities,
   type Clock,
+  type CopyPlan,
+  defineCapabilities,
+  SnapcopyError,
+} from '../../src/index.js';
+import {
+  AbstractSnapshotCopier,
   type CopierRuntime,
   type CopyListFilter,
-  type CopyPlan,
   type DriverCopyPage,
-  defineCapabilities,
   LINEAGE_TAGS,
   lineageTags,
   type NormalizedCopyRequest,
   type ObservedCopy,
   reportProviderCall,
-  SnapcopyError,
-} from '../../src/index.js';
+} from '../../src/driver.js';
 
 /** Sleeps jump time forward at once: enough for a single-threaded wait loop. */
 export class JumpClock implements Clock {

@@ -1,15 +1,17 @@
 import {
-  AbstractImageCopier,
   type Clock,
   defineImageCapabilities,
   type ImageCapabilities,
   type ImageCopyPlan,
+  SnapcopyError,
+} from '../../src/index.js';
+import {
+  AbstractImageCopier,
   imageLineageTags,
   type NormalizedImageCopyRequest,
   invalidRequest,
   type ObservedCopy,
-  SnapcopyError,
-} from '../../src/index.js';
+} from '../../src/driver.js';
 import type { FakeCloud, FakeCopy } from './fake-driver.js';
 
 export const FAKE_IMAGE_CAPS = defineImageCapabilities({

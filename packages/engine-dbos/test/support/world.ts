@@ -3,7 +3,8 @@
 // own timers are wall clock), and a PostgreSQL the test starts. Verdicts come from the
 // cloud's own state and log.
 import { randomUUID } from 'node:crypto';
-import { type CopyRequestInput, defineCapabilities, LINEAGE_TAGS, type RetryPolicy } from '@snapcopy/core';
+import { type CopyRequestInput, defineCapabilities, type RetryPolicy } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import type { WorkerOptions } from '@snapcopy/engine-dbos';
 import {
   hexId,

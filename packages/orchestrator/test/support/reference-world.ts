@@ -7,10 +7,10 @@ import {
   type CopyRequestInput,
   type CopyStatus,
   defineCapabilities,
-  LINEAGE_TAGS,
   type RetryPolicy,
   type SnapshotRef,
 } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import {
   hexId,
   ReferenceCloud,

@@ -7,12 +7,10 @@ import {
   type CopyRequestInput,
   defineCapabilities,
   is,
-  type NormalizedCopyRequest,
-  type NormalizedListQuery,
-  type ProviderListPage,
   SnapcopyError,
   type SnapshotCopier,
 } from '@snapcopy/core';
+import type { NormalizedCopyRequest, NormalizedListQuery, ProviderListPage } from '@snapcopy/core/driver';
 import { ReferenceCloudError } from '../reference/cloud.js';
 import {
   type ReferenceCopierOptions,

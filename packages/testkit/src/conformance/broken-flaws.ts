@@ -1,6 +1,7 @@
 // Flaws that break a copier of either kind the same way, as mixins over the reference
 // copiers: the snapshot and image suites must each catch every one of them.
-import { type CallOptions, type CopyKindTypes, is, type ObservedCopy } from '@snapcopy/core';
+import { type CallOptions, is } from '@snapcopy/core';
+import type { CopyKindTypes, ObservedCopy } from '@snapcopy/core/driver';
 import type { ReferenceCopierMaker } from '../reference/harness.js';
 import type { Awaitable } from './harness.js';
 

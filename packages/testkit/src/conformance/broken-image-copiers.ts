@@ -4,8 +4,8 @@ import {
   type ImageCapabilities,
   type ImageCopier,
   type ImageCopyPlan,
-  type NormalizedImageCopyRequest,
 } from '@snapcopy/core';
+import type { NormalizedImageCopyRequest } from '@snapcopy/core/driver';
 import {
   type ReferenceImageCopierOptions,
   ReferenceImageCopier,

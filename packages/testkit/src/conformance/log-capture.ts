@@ -1,4 +1,5 @@
-import { type Logger, normalizeLogCall } from '@snapcopy/core';
+import type { Logger } from '@snapcopy/core';
+import { normalizeLogCall } from '@snapcopy/core/driver';
 import type { ConformanceLogLine } from './harness.js';
 
 /**

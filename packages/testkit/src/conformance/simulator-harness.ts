@@ -1,7 +1,7 @@
 // Parts of a ConformanceHarness that every harness over a SimWorld-backed simulator (the
 // EC2 and ECS simulators, the reference cloud) builds the same way, so that an adapter's
 // harness only says what is particular to its cloud: accounts, keys and fixtures.
-import { LINEAGE_TAGS } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import type { FaultInjector } from '../sim/faults.js';
 import { allowOnlyLocalNetwork, type SimNockMount, type SimServer } from '../sim/mount.js';
 import type { SimSnapshot, SimWorld } from '../sim/world.js';

@@ -1,24 +1,26 @@
 import {
-  AbstractSnapshotCopier,
   type CallOptions,
   type Capabilities,
-  type CopierRuntime,
   type CopyPlan,
   type CopyStatus,
   type KeyAccess,
+  type SnapshotSummary,
+  defineCapabilities,
+  SnapcopyError,
+  type SourceSnapshotFacts,
+} from '@snapcopy/core';
+import {
+  AbstractSnapshotCopier,
+  type CopierRuntime,
   LINEAGE_TAGS,
   type NormalizedListQuery,
   type ProviderListPage,
-  type SnapshotSummary,
   type ObservedCopy,
-  defineCapabilities,
   LINEAGE_TAG_COUNT,
   lineageTags,
   type NormalizedCopyRequest,
   registerSecret,
-  SnapcopyError,
-  type SourceSnapshotFacts,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import {
   REFERENCE_DEFAULT_KEY_ALIAS,
   type ReferenceCloud,

@@ -1,4 +1,5 @@
-import type { CopierRuntime, SnapshotCopier } from '@snapcopy/core';
+import type { SnapshotCopier } from '@snapcopy/core';
+import type { CopierRuntime } from '@snapcopy/core/driver';
 import type {
   ConformanceHarness,
   ConformanceOperation,

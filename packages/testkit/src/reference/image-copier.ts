@@ -1,10 +1,13 @@
 import {
-  AbstractImageCopier,
   type CallOptions,
-  type CopierRuntime,
   defineImageCapabilities,
   type ImageCapabilities,
   type ImageCopyPlan,
+  SnapcopyError,
+} from '@snapcopy/core';
+import {
+  AbstractImageCopier,
+  type CopierRuntime,
   IMAGE_LINEAGE_TAGS,
   imageKeyTag,
   imageLineageTags,
@@ -12,9 +15,8 @@ import {
   type NormalizedImageCopyRequest,
   type ObservedCopy,
   registerSecret,
-  SnapcopyError,
   totalOfSnapshots,
-} from '@snapcopy/core';
+} from '@snapcopy/core/driver';
 import type { ReferenceCloud, ReferenceCredentials } from './cloud.js';
 import {
   mapReferenceError,

@@ -1,10 +1,5 @@
-import {
-  type Capabilities,
-  type CopyHandle,
-  type CopyRequestInput,
-  isSnapcopyError,
-  LINEAGE_TAGS,
-} from '@snapcopy/core';
+import { type Capabilities, type CopyHandle, type CopyRequestInput, isSnapcopyError } from '@snapcopy/core';
+import { LINEAGE_TAGS } from '@snapcopy/core/driver';
 import type { ConformanceCase, ConformanceContext } from '../case.js';
 import type { ConformanceHarness, FixtureKey } from '../harness.js';
 import { flagCase, SNAPSHOT_KIND } from '../kind-cases.js';
