@@ -99,6 +99,16 @@ async function startWorker(
   return { child, lines, stderr: () => stderr };
 }
 
+/** A batch file of one request: `provider` copies `snapshotId` from `from` to `to`. */
+function requestFile(name: string, provider: string, from: string, snapshotId: string, to: string): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    JSON.stringify({ provider, source: { region: from, snapshotId }, destination: { region: to } }),
+  );
+  return file;
+}
+
 async function traced(args: readonly string[]): Promise<{ run: CliRun; modules: string }> {
   const file = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(file, '');
@@ -128,15 +138,7 @@ describe.concurrent('what the commands load: DBOS only when the engine is used',
   });
 
   test('an in-process batch loads neither', async () => {
-    const file = join(dir, 'in-process.ndjson');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        provider: 'aws',
-        source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsWeb },
-        destination: { region: 'eu-west-1' },
-      }),
-    );
+    const file = requestFile('in-process.ndjson', 'aws', 'us-east-1', DEMO_IDS.awsWeb, 'eu-west-1');
     const { run, modules } = await traced(['batch', file, '--journal', join(dir, 'in-process.db'), '--json']);
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
     expect(modules).toMatch(/orchestrator/);
@@ -206,15 +208,7 @@ describe('batch and policy run on workers', { timeout: 120_000 }, () => {
     expect(again.stdout).toMatch(/\(resumed\): 2 completed/);
     expect(copyCalls()).toBe(calls);
 
-    const other = join(dir, 'detached.ndjson');
-    writeFileSync(
-      other,
-      JSON.stringify({
-        provider: 'aws',
-        source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsWeb },
-        destination: { region: 'us-west-2' },
-      }),
-    );
+    const other = requestFile('detached.ndjson', 'aws', 'us-east-1', DEMO_IDS.awsWeb, 'us-west-2');
     const detached = await cli(['batch', other, '--engine', 'dbos', '--detach', '--json']);
     expect(detached.code, detached.stderr).toBe(EXIT_CODES.success);
     expect(json(detached)).toMatchObject({ ok: true, detached: true, enqueued: 1, resumed: false });
@@ -269,15 +263,7 @@ describe('batch and policy run on workers', { timeout: 120_000 }, () => {
         AWS_EC2_METADATA_DISABLED: 'true',
       },
     });
-    const file = join(dir, 'profile.ndjson');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        provider: 'aws',
-        source: { region: 'us-east-1', snapshotId: DEMO_IDS.awsWeb },
-        destination: { region: 'eu-west-1' },
-      }),
-    );
+    const file = requestFile('profile.ndjson', 'aws', 'us-east-1', DEMO_IDS.awsWeb, 'eu-west-1');
     const run = await cli(['batch', file, '--engine', 'dbos', '--json']);
     expect(run.code, `${run.stderr}\n${w.stderr()}`).toBe(EXIT_CODES.success);
     const [result] = json(run).results as { clientToken: string; destination: { snapshotId: string } }[];
@@ -290,15 +276,7 @@ describe('batch and policy run on workers', { timeout: 120_000 }, () => {
   });
 
   test('batch --engine dbos --detach loads DBOS and the PostgreSQL client (the trace sees them)', async () => {
-    const file = join(dir, 'traced.ndjson');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        provider: 'alibaba',
-        source: { region: 'cn-hangzhou', snapshotId: DEMO_IDS.aliArchive },
-        destination: { region: 'cn-shanghai' },
-      }),
-    );
+    const file = requestFile('traced.ndjson', 'alibaba', 'cn-hangzhou', DEMO_IDS.aliArchive, 'cn-shanghai');
     const { run, modules } = await traced(['batch', file, '--engine', 'dbos', '--detach', '--json']);
     expect(run.code, run.stderr).toBe(EXIT_CODES.success);
     expect(modules).toMatch(/@dbos-inc/);
