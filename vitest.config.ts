@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages export their TypeScript sources under the `source` condition, so
-// tests run against src/ without a build (STACK.md trap 9). The built CLI is tested
+// tests run against src/ without a build. The built CLI is tested
 // separately as a child process. No `module` condition: it would pick the AWS SDK's
 // bundler-only `dist-es` build, which plain Node cannot load.
 const conditions = ['source', 'node', 'development|production'];
