@@ -26,7 +26,8 @@ import * as ecsSdk from '@alicloud/ecs20140526';
 import { CopyImageCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { createAlibabaImageCopier } from '@snapcopy/alibaba';
 import { createAwsImageCopier } from '@snapcopy/aws';
-import { nextPollDelay, ORCHESTRATOR_DEFAULTS } from '@snapcopy/orchestrator';
+import { ORCHESTRATOR_DEFAULTS } from '@snapcopy/orchestrator';
+import { nextPollDelay } from '@snapcopy/orchestrator/runner';
 import { Ec2Simulator, EcsSimulator, seededRandom, VirtualClock } from '@snapcopy/testkit';
 import nock from 'nock';
 

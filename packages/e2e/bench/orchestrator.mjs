@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createAlibabaEcsCopier } from '@snapcopy/alibaba';
 import { createAwsEbsCopier } from '@snapcopy/aws';
-import { CopyOrchestrator, nextPollDelay, ORCHESTRATOR_DEFAULTS } from '@snapcopy/orchestrator';
+import { CopyOrchestrator, ORCHESTRATOR_DEFAULTS } from '@snapcopy/orchestrator';
+import { nextPollDelay } from '@snapcopy/orchestrator/runner';
 import nock from 'nock';
 import { Ec2Simulator, EcsSimulator } from '@snapcopy/testkit';
 import { QuiescentClock, trackedCopier } from './_virtual-time.mjs';

@@ -1,11 +1,15 @@
 import type { SnapcopyError } from '@snapcopy/core';
 import {
-  type AfterError,
   type AnyCopyStatus,
-  adoptStep,
   type CopyKind,
   copyIdOf,
   type BatchEvent,
+  type QueueKey,
+  TERMINAL_JOURNAL_STATES,
+} from '@snapcopy/orchestrator';
+import {
+  type AfterError,
+  adoptStep,
   type BatchItemState,
   copyFailedError,
   copyGoneError,
@@ -26,15 +30,13 @@ import {
   lookUpStep,
   nextReadAt,
   planStep,
-  type QueueKey,
   readStatuses,
   retryEvent,
   sampleFromStart,
   sampleSeenAt,
   startedEvent,
-  TERMINAL_JOURNAL_STATES,
   toCopyResult,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import { appendEvents, type CopyResultJson, resultToJson, type StoredEvent, storeEvent } from './events.js';
 import { type ItemJson, itemFromJson, itemToJson } from './item-codec.js';
 import { type CopyPartition, partitionId } from './names.js';

@@ -1,11 +1,6 @@
 import type { SnapcopyError } from '@snapcopy/core';
-import {
-  type BatchEvent,
-  type CopyResult,
-  errorFromJournal,
-  errorToJournal,
-  type JournalError,
-} from '@snapcopy/orchestrator';
+import type { BatchEvent, CopyResult, JournalError } from '@snapcopy/orchestrator';
+import { errorFromJournal, errorToJournal } from '@snapcopy/orchestrator/runner';
 import { SCHEMA } from './names.js';
 import type { Queryable } from './pg.js';
 

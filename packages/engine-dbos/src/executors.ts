@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { SnapcopyError } from '@snapcopy/core';
-import { processAlive } from '@snapcopy/orchestrator';
+import { processAlive } from '@snapcopy/orchestrator/runner';
 import type pg from 'pg';
 import { SCHEMA } from './names.js';
 import type { Queryable } from './pg.js';

@@ -5,10 +5,9 @@ import {
   type BatchResult,
   type CopyOutcome,
   type CopyResult,
-  errorFromJournal,
   TERMINAL_JOURNAL_STATES,
-  zeroCounts,
 } from '@snapcopy/orchestrator';
+import { errorFromJournal, zeroCounts } from '@snapcopy/orchestrator/runner';
 import type pg from 'pg';
 import { type CopyResultJson, readEvents, resultFromJson } from './events.js';
 import { SCHEMA } from './names.js';

@@ -1,4 +1,5 @@
-import { type BatchItemState, errorFromJournal, type JournalError } from '@snapcopy/orchestrator';
+import type { JournalError } from '@snapcopy/orchestrator';
+import { type BatchItemState, errorFromJournal } from '@snapcopy/orchestrator/runner';
 
 /**
  * A request's working state as a workflow step returns it: JSON, so that DBOS records it

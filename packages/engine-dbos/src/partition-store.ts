@@ -1,5 +1,6 @@
 import { backoffDelay } from '@snapcopy/core/driver';
-import { type CopyKind, DurationModel, type ProgressSample } from '@snapcopy/orchestrator';
+import type { CopyKind, ProgressSample } from '@snapcopy/orchestrator';
+import { DurationModel } from '@snapcopy/orchestrator/runner';
 import { SCHEMA } from './names.js';
 import type { Queryable } from './pg.js';
 

@@ -12,13 +12,10 @@ import {
   type JournalEntry,
   type JournalRequestRecord,
   type JournalTransition,
-  claimLease,
   type LeaseOwner,
-  type LeaseRow,
-  leaseFromRow,
-  processAlive,
   requestKind,
 } from '@snapcopy/orchestrator';
+import { claimLease, type LeaseRow, leaseFromRow, processAlive } from '@snapcopy/orchestrator/runner';
 import type pg from 'pg';
 import { SCHEMA } from './names.js';
 import { inTransaction, PG_CODES, pgCode, type Queryable } from './pg.js';

@@ -1,7 +1,8 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { Clock, Logger, PriceTable } from '@snapcopy/core';
 import { isSnapcopyError, SnapcopyError } from '@snapcopy/core';
-import { type CopierEntry, type CopyKind, type BatchCopier, kindNoun } from '@snapcopy/orchestrator';
+import type { CopierEntry, CopyKind } from '@snapcopy/orchestrator';
+import { type BatchCopier, kindNoun } from '@snapcopy/orchestrator/runner';
 import type pg from 'pg';
 import type { PgCopyJournal } from './pg-journal.js';
 import type { ResolvedSettings } from './settings.js';

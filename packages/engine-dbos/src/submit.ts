@@ -4,15 +4,17 @@ import { type Clock, type SnapshotCopier, systemClock } from '@snapcopy/core';
 import { invalidRequest } from '@snapcopy/core/driver';
 import {
   type BatchItemInput,
-  canonicalJson,
   type CopierEntry,
   copierEntryOf,
+  TERMINAL_JOURNAL_STATES,
+} from '@snapcopy/orchestrator';
+import {
+  canonicalJson,
   errorToJournal,
   kindCopiersOf,
   type PreparedRequest,
   prepareBatch,
-  TERMINAL_JOURNAL_STATES,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import type pg from 'pg';
 import type { CopyWorkflowInput } from './copy-steps.js';
 import type { CopyResultJson } from './events.js';

@@ -1,16 +1,12 @@
 import type { DBOSClient } from '@dbos-inc/dbos-sdk';
+import type { AnyCopyStatus, BatchEvent, CopyKind, ProgressSample, QueueKey } from '@snapcopy/orchestrator';
 import {
-  type AnyCopyStatus,
   asSnapcopyError,
-  type BatchEvent,
-  type CopyKind,
   copyRef,
   decideAfterError,
   judgeStatus,
   nextPollDelay,
-  type ProgressSample,
-  type QueueKey,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import { STATUS_TOPIC, type TrackerMessage } from './copy-steps.js';
 import { appendEvents, type StoredEvent, storeEvent } from './events.js';
 import { partitionAccount, SCHEMA } from './names.js';

@@ -4,13 +4,8 @@ import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 // internals as `./internal/*`; the version is pinned exactly and a test covers this call.
 import { DBOSExecutor } from '@dbos-inc/dbos-sdk/internal/dbos-executor';
 import { redactingLogger, SnapcopyError, silentLogger, systemClock } from '@snapcopy/core';
-import {
-  type CopierEntry,
-  type CopyKind,
-  CopyOrchestrator,
-  copierEntryOf,
-  kindCopiersOf,
-} from '@snapcopy/orchestrator';
+import { type CopierEntry, type CopyKind, CopyOrchestrator, copierEntryOf } from '@snapcopy/orchestrator';
+import { kindCopiersOf } from '@snapcopy/orchestrator/runner';
 import { registerCopyWorkflow } from './copy-workflow.js';
 import { dbosLogger } from './dbos-logger.js';
 import { Heartbeat, markExecutorGone, registerExecutor, type Takeover } from './executors.js';

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CopyOrchestrator, MemoryCopyJournal, openSqliteJournal, prepareBatch } from '@snapcopy/orchestrator';
+import { CopyOrchestrator, MemoryCopyJournal, openSqliteJournal } from '@snapcopy/orchestrator';
+import { prepareBatch } from '@snapcopy/orchestrator/runner';
 import { ReferenceCloud, ReferenceSnapshotCopier, VirtualClock } from '@snapcopy/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -2,7 +2,8 @@
  * `@snapcopy/orchestrator` — runs many snapshot and image copies at the providers' limits, tracks them
  * with batched status calls and resumes from a journal. The SQLite journal (Node's
  * built-in SQLite, no native module) is loaded only when {@link openSqliteJournal} is
- * called (or from `@snapcopy/orchestrator/sqlite`).
+ * called (or from `@snapcopy/orchestrator/sqlite`). What only the author of another copy runner
+ * needs (lifecycle steps, judgments, leases, poll timing) is in `@snapcopy/orchestrator/runner`.
  * @packageDocumentation
  */
 import type { SqliteCopyJournal, SqliteCopyJournalOptions } from './journal/sqlite-journal.js';
@@ -19,51 +20,9 @@ export {
   type LeaseOwner,
   TERMINAL_JOURNAL_STATES,
 } from './journal/journal.js';
-export {
-  batchHeldError,
-  claimLease,
-  judgeLease,
-  type LeaseRow,
-  type LeaseVerdict,
-  leaseFromRow,
-  processAlive,
-} from './journal/batch-lease.js';
-export {
-  checkJournalPath,
-  JOURNAL_APPLICATION_ID,
-  type JournalPathFacts,
-  journalPathProblem,
-  probeJournalPath,
-} from './journal/journal-file.js';
 export { MemoryCopyJournal } from './journal/memory-journal.js';
 export type { SqliteCopyJournal, SqliteCopyJournalOptions } from './journal/sqlite-journal.js';
-export {
-  type AfterEmptyLookup,
-  type AfterError,
-  copyMayHaveApplied,
-  decideAfterEmptyLookup,
-  decideAfterError,
-  type EmptyLookupFacts,
-  type ErrorFacts,
-  type LifecycleStage,
-} from './after-error.js';
-export {
-  asSnapcopyError,
-  type BatchItemState,
-  errorFromJournal,
-  errorToJournal,
-  type ItemPhase,
-  itemFromJournalEntry,
-  toCopyResult,
-} from './batch-item.js';
-export { canonicalJson, type PreparedRequest, prepareBatch } from './batch-prepare.js';
-export {
-  type CopiersByKind,
-  copierEntryOf,
-  entryConcurrencyLimit,
-  entryProvider,
-  kindCopiersOf,
-} from './copier-entry.js';
+export { copierEntryOf } from './copier-entry.js';
 export {
   type AnyCancelResult,
   type AnyCopyHandle,
@@ -74,54 +33,14 @@ export {
   type CopyKind,
   type CopyRef,
   copyIdOf,
-  copyRef,
   handleSourceId,
-  batchCopier,
-  type BatchCopier,
-  type KindLimits,
-  kindNoun,
   requestKind,
   sourceIdOf,
 } from './copy-kind.js';
 export { batchClientToken } from './client-token.js';
-export { DueQueue } from './due-queue.js';
-export { copySizeGiB, DurationModel } from './duration-model.js';
-export {
-  adoptStep,
-  cancelStep,
-  copyStep,
-  finalizeStep,
-  followStep,
-  type LifecycleContext,
-  lookUpStep,
-  planStep,
-  readStatuses,
-  type StepResult,
-} from './lifecycle.js';
-export { BatchProgress, zeroCounts } from './progress.js';
-export * from './step-outcome.js';
-export {
-  type AbsentRecord,
-  copyFailedError,
-  copyGoneError,
-  judgeAbsentLookup,
-  judgeConfirmLookup,
-  judgeStatus,
-  type LookupAnswer,
-  type StatusVerdict,
-} from './status-judgment.js';
+export { BatchProgress } from './progress.js';
 export { CopyOrchestrator, ORCHESTRATOR_DEFAULTS } from './orchestrator.js';
-export {
-  estimateRemaining,
-  FIRST_READ_SHARE,
-  nextPollDelay,
-  nextReadAt,
-  OVERSHOOT_SHARE,
-  type PollBounds,
-  type ProgressSample,
-  type RemainingEstimate,
-} from './poll-interval.js';
-export { QueueBackoff } from './queue-backoff.js';
+export { estimateRemaining, type ProgressSample, type RemainingEstimate } from './poll-interval.js';
 export type {
   BatchCallStats,
   BatchCounts,

@@ -5,7 +5,7 @@ import {
   decideAfterEmptyLookup,
   decideAfterError,
   type ErrorFacts,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import { describe, expect, it } from 'vitest';
 
 const policy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 };

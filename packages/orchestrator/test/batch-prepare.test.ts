@@ -1,11 +1,11 @@
+import type { BatchItemInput } from '@snapcopy/orchestrator';
 import {
-  type BatchItemInput,
   type CopiersByKind,
   canonicalJson,
   DueQueue,
   kindCopiersOf,
   prepareBatch,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import { describe, expect, it } from 'vitest';
 import { referenceWorld } from './support/reference-world.js';
 

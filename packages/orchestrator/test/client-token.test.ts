@@ -1,5 +1,6 @@
 import { parseCopyRequest } from '@snapcopy/core';
-import { batchClientToken, QueueBackoff } from '@snapcopy/orchestrator';
+import { batchClientToken } from '@snapcopy/orchestrator';
+import { QueueBackoff } from '@snapcopy/orchestrator/runner';
 import { describe, expect, it } from 'vitest';
 
 describe('batchClientToken', () => {

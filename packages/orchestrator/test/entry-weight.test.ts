@@ -29,30 +29,36 @@ function runtimeGraph(entry: string): { files: Set<string>; packages: Set<string
 }
 
 describe('entry weight', () => {
-  it('the main entry loads SQLite (node:sqlite) only when a SQLite journal is opened', () => {
-    const { files, packages } = runtimeGraph('index.ts');
+  // The main entry (users) and ./runner (authors of another copy runner).
+  const entries = ['index.ts', 'runner.ts'];
+
+  it.each(entries)('%s loads SQLite (node:sqlite) only when a SQLite journal is opened', (entry) => {
+    const { files, packages } = runtimeGraph(entry);
     expect(packages.has('node:sqlite')).toBe(false);
     expect([...files].some((f) => f.endsWith('sqlite-journal.ts'))).toBe(false);
     expect(runtimeGraph('journal/sqlite-journal.ts').packages.has('node:sqlite')).toBe(true);
   });
 
-  it("the main entry depends on core and heap-js (the due queue's heap; no dependencies of its own), nothing else at run time", () => {
-    const { packages } = runtimeGraph('index.ts');
-    // A subpath (`@snapcopy/core/driver`) is the same package.
-    const names = new Set(
-      [...packages]
-        .filter((p) => !p.startsWith('node:'))
-        .map((p) =>
-          p
-            .split('/')
-            .slice(0, p.startsWith('@') ? 2 : 1)
-            .join('/'),
-        ),
-    );
-    expect([...names].sort()).toEqual(['@snapcopy/core', 'heap-js']);
-    const heapJs = JSON.parse(
-      readFileSync(join(import.meta.dirname, '..', 'node_modules', 'heap-js', 'package.json'), 'utf8'),
-    );
-    expect(heapJs.dependencies ?? {}).toEqual({});
-  });
+  it.each(entries)(
+    "%s depends on core and heap-js (the due queue's heap; no dependencies of its own), nothing else at run time",
+    (entry) => {
+      const { packages } = runtimeGraph(entry);
+      // A subpath (`@snapcopy/core/driver`) is the same package.
+      const names = new Set(
+        [...packages]
+          .filter((p) => !p.startsWith('node:'))
+          .map((p) =>
+            p
+              .split('/')
+              .slice(0, p.startsWith('@') ? 2 : 1)
+              .join('/'),
+          ),
+      );
+      expect([...names].sort()).toEqual(['@snapcopy/core', 'heap-js']);
+      const heapJs = JSON.parse(
+        readFileSync(join(import.meta.dirname, '..', 'node_modules', 'heap-js', 'package.json'), 'utf8'),
+      );
+      expect(heapJs.dependencies ?? {}).toEqual({});
+    },
+  );
 });

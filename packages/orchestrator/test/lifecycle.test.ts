@@ -2,19 +2,17 @@
 // off or made twice, absence is believed only after repeated well-formed answers, replies
 // that are not the cloud's mark nothing, and the steps can be driven one by one.
 import { LINEAGE_TAGS } from '@snapcopy/core/driver';
+import { CopyOrchestrator, copyIdOf, MemoryCopyJournal } from '@snapcopy/orchestrator';
 import {
   type BatchItemState,
-  CopyOrchestrator,
-  copyIdOf,
   copyStep,
   finalizeStep,
   judgeStatus,
   type LifecycleContext,
-  MemoryCopyJournal,
   planStep,
   readStatuses,
   batchCopier,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import { REFERENCE_DESCRIBE_BY_IDS, REFERENCE_DESCRIBE_BY_TAG } from '@snapcopy/testkit';
 import { describe, expect, it } from 'vitest';
 import {

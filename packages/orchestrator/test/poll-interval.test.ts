@@ -1,4 +1,5 @@
-import { estimateRemaining, nextPollDelay, nextReadAt, type ProgressSample } from '@snapcopy/orchestrator';
+import { estimateRemaining, type ProgressSample } from '@snapcopy/orchestrator';
+import { nextPollDelay, nextReadAt } from '@snapcopy/orchestrator/runner';
 import { describe, expect, it } from 'vitest';
 
 const bounds = { minMs: 5_000, maxMs: 300_000 };

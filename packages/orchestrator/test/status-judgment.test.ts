@@ -5,7 +5,7 @@ import {
   judgeStatus,
   type LookupAnswer,
   type StatusVerdict,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import { describe, expect, it } from 'vitest';
 
 type Read = Pick<CopyStatus, 'state' | 'rawState' | 'replacedBy'>;

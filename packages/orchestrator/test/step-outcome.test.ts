@@ -9,7 +9,7 @@ import {
   sampleFromStart,
   sampleSeenAt,
   startedEvent,
-} from '@snapcopy/orchestrator';
+} from '@snapcopy/orchestrator/runner';
 import { describe, expect, it } from 'vitest';
 
 const policy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JournalPathFacts, journalPathProblem, openSqliteJournal } from '@snapcopy/orchestrator';
+import { openSqliteJournal } from '@snapcopy/orchestrator';
+import { type JournalPathFacts, journalPathProblem } from '@snapcopy/orchestrator/runner';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 

@@ -3,15 +3,13 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type BatchLease,
-  claimLease,
   type CopyJournal,
   CopyOrchestrator,
-  judgeLease,
   type LeaseOwner,
-  type LeaseVerdict,
   MemoryCopyJournal,
   openSqliteJournal,
 } from '@snapcopy/orchestrator';
+import { claimLease, judgeLease, type LeaseVerdict } from '@snapcopy/orchestrator/runner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copies, referenceWorld } from '../support/reference-world.js';
 

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CopyOrchestrator, JOURNAL_APPLICATION_ID, openSqliteJournal } from '@snapcopy/orchestrator';
+import { CopyOrchestrator, openSqliteJournal } from '@snapcopy/orchestrator';
+import { JOURNAL_APPLICATION_ID } from '@snapcopy/orchestrator/runner';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copiesPerToken, copyCallsFor, DESTINATION, referenceWorld } from '../support/reference-world.js';
 
