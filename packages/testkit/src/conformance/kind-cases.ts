@@ -10,7 +10,7 @@ import {
   type SnapshotRef,
 } from '@snapcopy/core';
 import type { ZodType } from 'zod';
-import type { ConformanceContext } from './case.js';
+import type { ConformanceContext, GroupedCase } from './case.js';
 import type { Awaitable, ConformanceFaults, ConformanceHarness, SourceFixture } from './harness.js';
 import type { ImageConformanceHarness, SourceImageFixture } from './image-harness.js';
 import {
@@ -147,18 +147,6 @@ export const IMAGE_KIND: CopyKind<
   },
 };
 
-/** What names a case: its stable id, its group and what it checks, in words. */
-export interface CaseLabel {
-  readonly id: string;
-  readonly group: string;
-  readonly name: string;
-}
-
-/** A case of either suite, for the harness of its kind. */
-export interface KindCaseOf<H> extends CaseLabel {
-  run(h: H, ctx: ConformanceContext): Promise<void>;
-}
-
 /** How a capability case makes its request and judges the copy when the flag is true. */
 export interface FlagCaseSpec<H extends FlagHarness<Req, Hd>, Req, Hd, P extends { readonly request: Req }> {
   /** The flag of the harness's manifest the case is about. */
@@ -180,7 +168,7 @@ type FlagHarness<Req, Hd> = CopyingHarness<Req> & {
  * A capability case of either kind for a flag the request alone shows: with the flag false,
  * `plan` and `copy` are UNSUPPORTED and the cloud sees zero requests (asserted, never
  * skipped); with it true the copy is started and its effect checked in the cloud. The kind
- * only fixes the harness's types.
+ * only fixes the harness's types; the group's list gives the group.
  */
 export function flagCase<
   H extends FlagHarness<Req, Hd> & KindHarness<Req, Hd, Ref>,
@@ -189,7 +177,11 @@ export function flagCase<
   Ref,
   Src,
   P extends { readonly request: Req },
->(_kind: CopyKind<H, Req, Hd, Ref, Src>, label: CaseLabel, spec: FlagCaseSpec<H, Req, Hd, P>): KindCaseOf<H> {
+>(
+  _kind: CopyKind<H, Req, Hd, Ref, Src>,
+  label: Omit<GroupedCase<H>, 'run'>,
+  spec: FlagCaseSpec<H, Req, Hd, P>,
+): GroupedCase<H> {
   return {
     ...label,
     async run(h, ctx) {

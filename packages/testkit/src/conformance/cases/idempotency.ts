@@ -1,12 +1,11 @@
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase } from '../case.js';
 import { copiedTwice, distinctTokensCase, droppedResponseCase, SNAPSHOT_KIND } from '../kind-cases.js';
 import { check, startCopy, waitFor } from '../support.js';
 
 /** One client token never yields two copies. */
-export const idempotencyCases: readonly ConformanceCase[] = [
+export const idempotencyCases: readonly ConformanceCase[] = caseGroup('idempotency', [
   {
     id: 'idempotency.same-token-twice',
-    group: 'idempotency',
     name: 'the same client token twice (running, then completed) yields exactly one copy',
     async run(h, ctx) {
       const { clientToken, request, first, second } = await copiedTwice(SNAPSHOT_KIND, h, ctx, 'twice');
@@ -24,7 +23,6 @@ export const idempotencyCases: readonly ConformanceCase[] = [
   },
   {
     id: 'idempotency.reused-flag',
-    group: 'idempotency',
     name: 'the handle says reused: false for a new copy and reused: true when the token found an earlier one',
     async run(h, ctx) {
       const { first, second } = await copiedTwice(SNAPSHOT_KIND, h, ctx, 'reused');
@@ -38,14 +36,12 @@ export const idempotencyCases: readonly ConformanceCase[] = [
   },
   {
     id: 'idempotency.dropped-response',
-    group: 'idempotency',
     name: 'a copy whose response was lost after the cloud made it, retried with the same token, yields exactly one copy',
     run: (h, ctx) => droppedResponseCase(SNAPSHOT_KIND, h, ctx),
   },
   {
     id: 'idempotency.distinct-tokens',
-    group: 'idempotency',
     name: 'two different tokens for the same source yield two copies (no over-eager de-duplication)',
     run: (h, ctx) => distinctTokensCase(SNAPSHOT_KIND, h, ctx),
   },
-];
+]);

@@ -1,5 +1,5 @@
 import { type CopyHandle, type CopyStatus, isSnapcopyError } from '@snapcopy/core';
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase } from '../case.js';
 import {
   advanceUntil,
   check,
@@ -18,10 +18,9 @@ import {
 } from '../support.js';
 
 /** `wait`: terminal states, the provider's reason, timeouts and aborts that leave the copy alone. */
-export const waitCases: readonly ConformanceCase[] = [
+export const waitCases: readonly ConformanceCase[] = caseGroup('wait', [
   {
     id: 'wait.success',
-    group: 'wait',
     name: 'resolves completed, reports progress that never goes back, and the cloud agrees',
     async run(h, ctx) {
       const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 20 });
@@ -49,7 +48,6 @@ export const waitCases: readonly ConformanceCase[] = [
   },
   {
     id: 'wait.failure-reason',
-    group: 'wait',
     name: "a copy under a key the cloud cannot use fails with the provider's reason (at copy time or in wait, per options.keyFailure)",
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -106,7 +104,6 @@ export const waitCases: readonly ConformanceCase[] = [
   },
   {
     id: 'wait.timeout',
-    group: 'wait',
     name: 'a timeout rejects TIMEOUT and leaves the copy running (no delete), and a later wait still sees it complete',
     async run(h, ctx) {
       const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 500 });
@@ -136,7 +133,6 @@ export const waitCases: readonly ConformanceCase[] = [
   },
   {
     id: 'wait.abort',
-    group: 'wait',
     name: 'an abort rejects CANCELLED and leaves the copy running; an already-aborted signal sends nothing',
     async run(h, ctx) {
       const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 500 });
@@ -166,4 +162,4 @@ export const waitCases: readonly ConformanceCase[] = [
       check(copy.state === 'pending' && !copy.deletePending, `after an abort the copy is ${copy.state}`);
     },
   },
-];
+]);

@@ -1,13 +1,13 @@
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { waitForImage } from '../image-support.js';
 import { copiedTwice, distinctTokensCase, droppedResponseCase, IMAGE_KIND } from '../kind-cases.js';
 import { check, startCopy } from '../support.js';
 
 /** One client token never yields two image copies. */
-export const imageIdempotencyCases: readonly ImageConformanceCase[] = [
+export const imageIdempotencyCases: readonly ImageConformanceCase[] = caseGroup('image idempotency', [
   {
     id: 'image.idempotency.same-token-twice',
-    group: 'image idempotency',
     name: 'the same client token twice (running, then completed) yields exactly one image; the second says reused',
     async run(h, ctx) {
       const { clientToken, request, first, second } = await copiedTwice(IMAGE_KIND, h, ctx, 'twice');
@@ -29,14 +29,12 @@ export const imageIdempotencyCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.idempotency.dropped-response',
-    group: 'image idempotency',
     name: 'an image copy whose response was lost after the cloud made it, retried with the same token, yields exactly one image',
     run: (h, ctx) => droppedResponseCase(IMAGE_KIND, h, ctx),
   },
   {
     id: 'image.idempotency.distinct-tokens',
-    group: 'image idempotency',
     name: 'two different tokens for the same image yield two copies (no over-eager de-duplication)',
     run: (h, ctx) => distinctTokensCase(IMAGE_KIND, h, ctx),
   },
-];
+]);

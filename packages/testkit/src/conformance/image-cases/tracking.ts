@@ -1,3 +1,4 @@
+import { caseGroup } from '../case.js';
 import { type ImageCopyHandle, type ImageCopyStatus, is } from '@snapcopy/core';
 import type { ImageConformanceCase } from '../image-case.js';
 import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
@@ -12,10 +13,9 @@ import {
 } from '../support.js';
 
 /** Status and wait: the cloud's truth, batched, and a wait that never touches the copy. */
-export const imageTrackingCases: readonly ImageConformanceCase[] = [
+export const imageTrackingCases: readonly ImageConformanceCase[] = caseGroup('image status and wait', [
   {
     id: 'image.status.reflects-truth',
-    group: 'image status and wait',
     name: 'status says pending while the cloud copies and completed once it has, with per-snapshot progress matching the image',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 50 }, { sizeGiB: 20 }] });
@@ -53,7 +53,6 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.status.batching',
-    group: 'image status and wait',
     name: 'status of several copies in one region costs one image describe call per maxIdsPerStatusCall ids, answered in the order asked',
     async run(h, ctx) {
       const limit = h.copier.capabilities.maxIdsPerStatusCall;
@@ -82,7 +81,6 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.wait.completes',
-    group: 'image status and wait',
     name: 'wait follows the copy to completed, reporting progress within 0-100, and the cloud agrees',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 5 }, { sizeGiB: 5 }] });
@@ -102,7 +100,6 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.wait.timeout',
-    group: 'image status and wait',
     name: 'a wait that times out rejects with TIMEOUT and leaves the copy running (nothing deleted)',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 200 }] });
@@ -125,4 +122,4 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
       );
     },
   },
-];
+]);
