@@ -221,6 +221,35 @@ export async function copiedTwice<
   return { clientToken, request, first, second };
 }
 
+/**
+ * The same token asked for twice while the copy runs, then again once it completed: every
+ * call names one copy, which the cloud holds once. Answers the first two calls' handles.
+ */
+export async function sameTokenTwice<
+  H extends KindHarness<Req, Hd, Ref>,
+  Req extends { readonly clientToken?: string },
+  Hd extends Handle,
+  Ref,
+  Src,
+>(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext) {
+  const { clientToken, request, first, second } = await copiedTwice(kind, h, ctx, 'twice');
+  const firstId = kind.idOf(first);
+  check(kind.idOf(second) === firstId, `the second copy call made ${kind.idOf(second)}, not ${firstId}`);
+  await kind.waitFor(h, ctx, first);
+  const third = await startCopy(h, ctx, request);
+  check(kind.idOf(third) === firstId, `a call after completion made another ${kind.one}`);
+  const copies = await kind.copiesWithToken(h, clientToken);
+  check(copies.length === 1, `the cloud holds ${copies.length} ${kind.many} for one token`);
+  check(copies[0]!.id === firstId, `the one ${kind.one} in the cloud is not the one the handle names`);
+  return { first, second };
+}
+
+/** A new copy says reused: false; a call whose token found the earlier copy says reused: true. */
+export function checkReusedFlags(first: Handle, second: Handle): void {
+  check(!first.reused, 'a first copy must report reused: false');
+  check(second.reused, 'a call that found the copy made for its token must report reused: true');
+}
+
 /** A copy whose response was lost, retried with the same token, yields exactly one copy. */
 export const droppedResponseCase: KindCase = async (kind, h, ctx) => {
   const clientToken = freshToken(`${kind.tokenPrefix}dropped`);
