@@ -35,6 +35,7 @@ import {
   refusedUnless,
   rejection,
   requestMark,
+  requestsSince,
   startCopy,
   waitFor,
 } from './support.js';
@@ -72,13 +73,20 @@ export interface CopyKind<H, Req, Hd extends Handle, Ref, Source> {
     extra?: { readonly clientToken: string },
   ): Promise<{ source: Source; request: Req }>;
   idOf(handle: Hd): string;
-  waitFor(h: H, ctx: ConformanceContext, handle: Hd): Promise<unknown>;
+  waitFor(
+    h: H,
+    ctx: ConformanceContext,
+    handle: Hd,
+    extra?: { readonly timeoutMs?: number },
+  ): Promise<unknown>;
   copiesWithToken(h: H, clientToken: string): Awaitable<readonly { readonly id: string }[]>;
   expectNoCopyOf(h: H, source: Source, what: string): Promise<void>;
   /** A well-formed ref the cloud does not have. */
   missingRef(h: H, region: string): Ref;
   /** The copy `handle` names is in the cloud (else the case fails, saying `what`). */
   expectExists(h: H, handle: Hd, what: string): Promise<void>;
+  /** The cloud still copies what `handle` names, untouched (else the case fails, saying `what`). */
+  expectRunning(h: H, handle: Hd, what: string): Promise<void>;
   /** Whether the cloud no longer has the copy `handle` names. */
   gone(h: H, handle: Hd): Promise<boolean>;
   /** How messages say a forced cancel gets rid of a completed copy. */
@@ -102,12 +110,19 @@ export const SNAPSHOT_KIND: CopyKind<
   tokenPrefix: '',
   plainCopy: (h, sizeGiB, extra) => plainCopy(h, sizeGiB === undefined ? {} : { sizeGiB }, extra),
   idOf: (handle) => handle.snapshotId,
-  waitFor: (h, ctx, handle) => waitFor(h, ctx, handle),
+  waitFor,
   copiesWithToken: (h, clientToken) => h.truth.copiesWithToken(clientToken),
   expectNoCopyOf,
   missingRef: (h, region) => ({ region, snapshotId: h.fixtures.missingSnapshotId(region) }),
   async expectExists(h, handle, what) {
     await mustExist(h, handle.region, handle.snapshotId, what);
+  },
+  async expectRunning(h, handle, what) {
+    const copy = await mustExist(h, handle.region, handle.snapshotId, what);
+    check(
+      copy.state === 'pending' && !copy.deletePending,
+      `${what} the copy is ${copy.state}${copy.deletePending ? ' and being deleted' : ''}`,
+    );
   },
   gone: async (h, handle) => (await h.truth.snapshot(handle.region, handle.snapshotId)) === undefined,
   removing: 'deleting',
@@ -133,12 +148,16 @@ export const IMAGE_KIND: CopyKind<
   plainCopy: (h, sizeGiB, extra) =>
     plainImageCopy(h, sizeGiB === undefined ? {} : { disks: [{ sizeGiB }] }, extra),
   idOf: (handle) => handle.imageId,
-  waitFor: (h, ctx, handle) => waitForImage(h, ctx, handle),
+  waitFor: waitForImage,
   copiesWithToken: (h, clientToken) => h.truth.imageCopiesWithToken(clientToken),
   expectNoCopyOf: expectNoImageCopyOf,
   missingRef: (h, region) => ({ region, imageId: h.fixtures.missingImageId(region) }),
   async expectExists(h, handle, what) {
     await mustExistImage(h, handle.region, handle.imageId, what);
+  },
+  async expectRunning(h, handle, what) {
+    const image = await mustExistImage(h, handle.region, handle.imageId, what);
+    check(image.state === 'pending', `${what} the copy is ${image.state}, not still running`);
   },
   gone: (h, handle) => imageGone(h, handle.region, handle.imageId),
   removing: 'removing',
@@ -365,6 +384,25 @@ export const expectForcedCancelOnly: HandleCheck = async (kind, h, ctx, handle) 
   const result = await recorded(ctx, () => h.copier.cancel(handle, { force: true }));
   check(result.takesEffect === 'immediate', `${kind.removing} a completed copy says "${result.takesEffect}"`);
   check(await kind.gone(h, handle), 'the completed copy is still in the cloud');
+};
+
+/**
+ * A wait that times out rejects TIMEOUT and leaves the copy alone: no copy or delete request
+ * since the wait began, and the cloud still copies it.
+ */
+export const expectTimedOutWaitLeavesCopy: HandleCheck = async (kind, h, ctx, handle) => {
+  const mark = await requestMark(h);
+  await expectCode(
+    ctx,
+    () => kind.waitFor(h, ctx, handle, { timeoutMs: ctx.options.pollDelayMs * 2 }),
+    'TIMEOUT',
+    'wait with a short timeout',
+  );
+  check(
+    (await requestsSince(h, mark, ['delete', 'copy'])).length === 0,
+    'a timed-out wait sent a copy or delete',
+  );
+  await kind.expectRunning(h, handle, 'after a timed-out wait');
 };
 
 /** Cancelling what the cloud does not have answers already-gone (or is UNSUPPORTED, silently). */

@@ -1,6 +1,6 @@
-import { caseGroup } from '../case.js';
 import { isDeepStrictEqual } from 'node:util';
 import { IMAGE_CAPABILITY_KEYS, ImageCapabilitiesSchema } from '@snapcopy/core';
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { plainImageRoute } from '../image-support.js';
 import { checkManifestFrozen, checkManifestKeys, checkSharedManifestRules } from '../kind-cases.js';

@@ -1,5 +1,5 @@
-import { caseGroup } from '../case.js';
 import type { ImageCopyRequestInput } from '@snapcopy/core';
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { backingSnapshotsOf, mustExistImage, plainImageCopy } from '../image-support.js';
 import { check, expectNoMutationSince, recorded, requestMark, startCopy } from '../support.js';

@@ -1,16 +1,9 @@
+import type { ImageCopyHandle, ImageCopyStatus } from '@snapcopy/core';
 import { caseGroup } from '../case.js';
-import { type ImageCopyHandle, type ImageCopyStatus, is } from '@snapcopy/core';
 import type { ImageConformanceCase } from '../image-case.js';
 import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
-import {
-  check,
-  expectCode,
-  expectCompleted,
-  recorded,
-  requestMark,
-  requestsSince,
-  startPlain,
-} from '../support.js';
+import { expectTimedOutWaitLeavesCopy, IMAGE_KIND } from '../kind-cases.js';
+import { check, expectCompleted, recorded, requestMark, requestsSince, startPlain } from '../support.js';
 
 /** Status and wait: the cloud's truth, batched, and a wait that never touches the copy. */
 export const imageTrackingCases: readonly ImageConformanceCase[] = caseGroup('image status and wait', [
@@ -103,23 +96,7 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = caseGroup('im
     name: 'a wait that times out rejects with TIMEOUT and leaves the copy running (nothing deleted)',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 200 }] });
-      const mark = await requestMark(h);
-      const err = await expectCode(
-        ctx,
-        () => waitForImage(h, ctx, handle, { timeoutMs: ctx.options.pollDelayMs * 2 }),
-        'TIMEOUT',
-        'a short wait',
-      );
-      check(is(err, 'TIMEOUT'), 'the wait did not time out');
-      check(
-        (await requestsSince(h, mark, ['delete', 'copy'])).length === 0,
-        'a timed-out wait sent a copy or delete',
-      );
-      const image = await mustExistImage(h, handle.region, handle.imageId, 'after a timed-out wait');
-      check(
-        image.state === 'pending',
-        `after a timed-out wait the copy is ${image.state}, not still running`,
-      );
+      await expectTimedOutWaitLeavesCopy(IMAGE_KIND, h, ctx, handle);
     },
   },
 ]);
