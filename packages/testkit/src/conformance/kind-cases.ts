@@ -212,8 +212,11 @@ export function flagCase<
   };
 }
 
-/** A case body over any kind: the kind, a fresh harness of that kind, the case's context. */
-type KindCase = <
+/**
+ * A case body over any kind: the kind, a fresh harness of that kind, the case's context, and
+ * whatever options `Options` lists.
+ */
+type KindCase<Options extends unknown[] = []> = <
   H extends KindHarness<Req, Hd, Ref>,
   Req extends { readonly clientToken?: string },
   Hd extends Handle,
@@ -223,6 +226,7 @@ type KindCase = <
   kind: CopyKind<H, Req, Hd, Ref, Src>,
   h: H,
   ctx: ConformanceContext,
+  ...options: Options
 ) => Promise<void>;
 
 /** A plain copy of 20 GiB under a fresh token (labelled `label`), asked for twice: both answers. */
@@ -242,26 +246,26 @@ export async function copiedTwice<
 
 /**
  * The same token asked for twice while the copy runs, then again once it completed: every
- * call names one copy, which the cloud holds once. Answers the first two calls' handles.
+ * call names one copy, which the cloud holds once. With `checkReused`, the first two calls
+ * also say reused as they must (see {@link checkReusedFlags}).
  */
-export async function sameTokenTwice<
-  H extends KindHarness<Req, Hd, Ref>,
-  Req extends { readonly clientToken?: string },
-  Hd extends Handle,
-  Ref,
-  Src,
->(kind: CopyKind<H, Req, Hd, Ref, Src>, h: H, ctx: ConformanceContext) {
+export const sameTokenTwiceCase: KindCase<[options: { readonly checkReused: boolean }]> = async (
+  kind,
+  h,
+  ctx,
+  options,
+) => {
   const { clientToken, request, first, second } = await copiedTwice(kind, h, ctx, 'twice');
   const firstId = kind.idOf(first);
   check(kind.idOf(second) === firstId, `the second copy call made ${kind.idOf(second)}, not ${firstId}`);
+  if (options.checkReused) checkReusedFlags(first, second);
   await kind.waitFor(h, ctx, first);
   const third = await startCopy(h, ctx, request);
   check(kind.idOf(third) === firstId, `a call after completion made another ${kind.one}`);
   const copies = await kind.copiesWithToken(h, clientToken);
   check(copies.length === 1, `the cloud holds ${copies.length} ${kind.many} for one token`);
   check(copies[0]!.id === firstId, `the one ${kind.one} in the cloud is not the one the handle names`);
-  return { first, second };
-}
+};
 
 /** A new copy says reused: false; a call whose token found the earlier copy says reused: true. */
 export function checkReusedFlags(first: Handle, second: Handle): void {

@@ -1,22 +1,13 @@
 import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
-import {
-  checkReusedFlags,
-  distinctTokensCase,
-  droppedResponseCase,
-  IMAGE_KIND,
-  sameTokenTwice,
-} from '../kind-cases.js';
+import { distinctTokensCase, droppedResponseCase, IMAGE_KIND, sameTokenTwiceCase } from '../kind-cases.js';
 
 /** One client token never yields two image copies. */
 export const imageIdempotencyCases: readonly ImageConformanceCase[] = caseGroup('image idempotency', [
   {
     id: 'image.idempotency.same-token-twice',
     name: 'the same client token twice (running, then completed) yields exactly one image; the second says reused',
-    async run(h, ctx) {
-      const { first, second } = await sameTokenTwice(IMAGE_KIND, h, ctx);
-      checkReusedFlags(first, second);
-    },
+    run: (h, ctx) => sameTokenTwiceCase(IMAGE_KIND, h, ctx, { checkReused: true }),
   },
   {
     id: 'image.idempotency.dropped-response',
