@@ -1,6 +1,5 @@
 import type { BackingSnapshotPlan, ImageCopyPlan } from '@snapcopy/core';
 import {
-  imageKeyTag,
   imageLineageTags,
   type NormalizedImageCopyRequest,
   totalOfSnapshots,
@@ -83,12 +82,7 @@ export function decideAlibabaImagePlan(
   if (refused) throw refused;
   const snapshots = facts.disks.map((d) => planDisk(request, ownership, d));
   const source = sourceImageFacts(request.source, ownership, readSourceImage(image));
-  const lineage = imageLineageTags({
-    clientToken: request.clientToken,
-    sourceImageId: request.source.imageId,
-    sourceRegion: request.source.region,
-    key: imageKeyTag(snapshots.map((s) => s.encryption)),
-  });
+  const lineage = imageLineageTags(request, snapshots);
   return {
     provider: ALIBABA_PROVIDER,
     request,

@@ -1,7 +1,6 @@
 import { type BackingSnapshotPlan, type ImageCopyPlan, isSnapcopyError } from '@snapcopy/core';
 import {
   definedFields,
-  imageKeyTag,
   imageLineageTags,
   imageSnapshotLineageTags,
   type NormalizedImageCopyRequest,
@@ -126,16 +125,8 @@ export function decideAwsImagePlan(
     copySourceTags: request.copySourceTags === true,
     imageTags: request.tags ?? {},
     snapshotTags: request.snapshotTags ?? {},
-    imageLineage: imageLineageTags({
-      clientToken: request.clientToken,
-      sourceImageId: request.source.imageId,
-      sourceRegion: request.source.region,
-      key: imageKeyTag(snapshots.map((s) => s.encryption)),
-    }),
-    snapshotLineage: imageSnapshotLineageTags({
-      sourceImageId: request.source.imageId,
-      sourceRegion: request.source.region,
-    }),
+    imageLineage: imageLineageTags(request, snapshots),
+    snapshotLineage: imageSnapshotLineageTags(request),
   });
   const destinationAccount =
     request.destination.account ?? (ownership === 'owned' ? source.ownerAccount : undefined);

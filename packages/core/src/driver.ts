@@ -40,6 +40,7 @@ export {
   IMAGE_SNAPSHOT_LINEAGE_TAG_COUNT,
   IMAGE_SNAPSHOT_LINEAGE_TAGS,
   imageKeyTag,
+  type ImageLineageRequest,
   imageLineageTags,
   imageSnapshotLineageTags,
   keyOfImageKeyTag,

@@ -51,27 +51,33 @@ export function keyOfImageKeyTag(tag: string | undefined): string | undefined {
   return tag === undefined || tag === 'none' || tag === 'mixed' || tag === 'unknown' ? undefined : tag;
 }
 
-/** The lineage tags of one image copy. */
-export function imageLineageTags(input: {
-  clientToken: string;
-  sourceImageId: string;
-  sourceRegion: string;
-  key: string;
-}): Record<string, string> {
+/** What an image copy's lineage is read from: its request's client token and source image. */
+export interface ImageLineageRequest {
+  readonly clientToken: string;
+  readonly source: { readonly imageId: string; readonly region: string };
+}
+
+/**
+ * The lineage tags of the image copy `request` asks for, whose backing snapshot copies get the
+ * encryption of `snapshots` (their plan entries): the key tag is {@link imageKeyTag} of them.
+ */
+export function imageLineageTags(
+  request: ImageLineageRequest,
+  snapshots: readonly { readonly encryption: { readonly encrypted: boolean; readonly kmsKeyId?: string } }[],
+): Record<string, string> {
   return {
-    [IMAGE_LINEAGE_TAGS.clientToken]: input.clientToken,
-    ...imageSnapshotLineageTags(input),
-    [IMAGE_LINEAGE_TAGS.key]: input.key,
+    [IMAGE_LINEAGE_TAGS.clientToken]: request.clientToken,
+    ...imageSnapshotLineageTags(request),
+    [IMAGE_LINEAGE_TAGS.key]: imageKeyTag(snapshots.map((s) => s.encryption)),
   };
 }
 
-/** The lineage tags of each backing snapshot copy of one image copy. */
-export function imageSnapshotLineageTags(input: {
-  sourceImageId: string;
-  sourceRegion: string;
-}): Record<string, string> {
+/** The lineage tags of each backing snapshot copy of the image copy `request` asks for. */
+export function imageSnapshotLineageTags(
+  request: Pick<ImageLineageRequest, 'source'>,
+): Record<string, string> {
   return {
-    [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceImage]: input.sourceImageId,
-    [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceRegion]: input.sourceRegion,
+    [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceImage]: request.source.imageId,
+    [IMAGE_SNAPSHOT_LINEAGE_TAGS.sourceRegion]: request.source.region,
   };
 }

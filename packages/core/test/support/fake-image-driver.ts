@@ -104,12 +104,7 @@ export class FakeImageCopier extends AbstractImageCopier {
         state: 'pending',
         progress: 0,
         createdAt: this.cloud.clock.now(),
-        tags: imageLineageTags({
-          clientToken: request.clientToken,
-          sourceImageId: request.source.imageId,
-          sourceRegion: request.source.region,
-          key: 'none',
-        }),
+        tags: imageLineageTags(request, []),
       }).id;
     });
   }

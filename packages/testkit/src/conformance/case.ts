@@ -28,15 +28,29 @@ export interface ConformanceContext {
   readonly errors: unknown[];
 }
 
-/** One test of the suite, runnable with or without vitest. */
-export interface ConformanceCase {
+/** One test of a suite of either kind, on a harness `H`, runnable with or without vitest. */
+export interface ConformanceCaseOf<H> {
   /** Stable id, e.g. `capability.tagsOnCopy` (use it in `options.skip`). */
   readonly id: string;
   /** Group, e.g. `capabilities`. */
   readonly group: string;
   /** What it checks, in words. */
   readonly name: string;
-  run(harness: ConformanceHarness, context: ConformanceContext): Promise<void>;
+  run(harness: H, context: ConformanceContext): Promise<void>;
+}
+
+/** One test of the SnapshotCopier suite. */
+export type ConformanceCase = ConformanceCaseOf<ConformanceHarness>;
+
+/** A case as its group's list writes it: everything but the group, which the list gives. */
+export type GroupedCase<H> = Omit<ConformanceCaseOf<H>, 'group'>;
+
+/**
+ * The cases of one group, in order, each given `group`: the group is said once for the list
+ * rather than again in every case. Ids and names stay as each case writes them.
+ */
+export function caseGroup<H>(group: string, cases: readonly GroupedCase<H>[]): ConformanceCaseOf<H>[] {
+  return cases.map((c) => ({ id: c.id, group, name: c.name, run: c.run }));
 }
 
 /** Fills option defaults. */

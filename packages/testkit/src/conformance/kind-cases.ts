@@ -10,7 +10,7 @@ import {
   type SnapshotRef,
 } from '@snapcopy/core';
 import type { ZodType } from 'zod';
-import type { ConformanceContext } from './case.js';
+import type { ConformanceContext, GroupedCase } from './case.js';
 import type { Awaitable, ConformanceFaults, ConformanceHarness, SourceFixture } from './harness.js';
 import type { ImageConformanceHarness, SourceImageFixture } from './image-harness.js';
 import {
@@ -35,6 +35,7 @@ import {
   refusedUnless,
   rejection,
   requestMark,
+  requestsSince,
   startCopy,
   waitFor,
 } from './support.js';
@@ -72,13 +73,20 @@ export interface CopyKind<H, Req, Hd extends Handle, Ref, Source> {
     extra?: { readonly clientToken: string },
   ): Promise<{ source: Source; request: Req }>;
   idOf(handle: Hd): string;
-  waitFor(h: H, ctx: ConformanceContext, handle: Hd): Promise<unknown>;
+  waitFor(
+    h: H,
+    ctx: ConformanceContext,
+    handle: Hd,
+    extra?: { readonly timeoutMs?: number },
+  ): Promise<unknown>;
   copiesWithToken(h: H, clientToken: string): Awaitable<readonly { readonly id: string }[]>;
   expectNoCopyOf(h: H, source: Source, what: string): Promise<void>;
   /** A well-formed ref the cloud does not have. */
   missingRef(h: H, region: string): Ref;
   /** The copy `handle` names is in the cloud (else the case fails, saying `what`). */
   expectExists(h: H, handle: Hd, what: string): Promise<void>;
+  /** The cloud still copies what `handle` names, untouched (else the case fails, saying `what`). */
+  expectRunning(h: H, handle: Hd, what: string): Promise<void>;
   /** Whether the cloud no longer has the copy `handle` names. */
   gone(h: H, handle: Hd): Promise<boolean>;
   /** How messages say a forced cancel gets rid of a completed copy. */
@@ -102,12 +110,19 @@ export const SNAPSHOT_KIND: CopyKind<
   tokenPrefix: '',
   plainCopy: (h, sizeGiB, extra) => plainCopy(h, sizeGiB === undefined ? {} : { sizeGiB }, extra),
   idOf: (handle) => handle.snapshotId,
-  waitFor: (h, ctx, handle) => waitFor(h, ctx, handle),
+  waitFor,
   copiesWithToken: (h, clientToken) => h.truth.copiesWithToken(clientToken),
   expectNoCopyOf,
   missingRef: (h, region) => ({ region, snapshotId: h.fixtures.missingSnapshotId(region) }),
   async expectExists(h, handle, what) {
     await mustExist(h, handle.region, handle.snapshotId, what);
+  },
+  async expectRunning(h, handle, what) {
+    const copy = await mustExist(h, handle.region, handle.snapshotId, what);
+    check(
+      copy.state === 'pending' && !copy.deletePending,
+      `${what} the copy is ${copy.state}${copy.deletePending ? ' and being deleted' : ''}`,
+    );
   },
   gone: async (h, handle) => (await h.truth.snapshot(handle.region, handle.snapshotId)) === undefined,
   removing: 'deleting',
@@ -133,12 +148,16 @@ export const IMAGE_KIND: CopyKind<
   plainCopy: (h, sizeGiB, extra) =>
     plainImageCopy(h, sizeGiB === undefined ? {} : { disks: [{ sizeGiB }] }, extra),
   idOf: (handle) => handle.imageId,
-  waitFor: (h, ctx, handle) => waitForImage(h, ctx, handle),
+  waitFor: waitForImage,
   copiesWithToken: (h, clientToken) => h.truth.imageCopiesWithToken(clientToken),
   expectNoCopyOf: expectNoImageCopyOf,
   missingRef: (h, region) => ({ region, imageId: h.fixtures.missingImageId(region) }),
   async expectExists(h, handle, what) {
     await mustExistImage(h, handle.region, handle.imageId, what);
+  },
+  async expectRunning(h, handle, what) {
+    const image = await mustExistImage(h, handle.region, handle.imageId, what);
+    check(image.state === 'pending', `${what} the copy is ${image.state}, not still running`);
   },
   gone: (h, handle) => imageGone(h, handle.region, handle.imageId),
   removing: 'removing',
@@ -146,18 +165,6 @@ export const IMAGE_KIND: CopyKind<
     await mustExistImage(h, handle.region, handle.imageId, 'after a refused cancel');
   },
 };
-
-/** What names a case: its stable id, its group and what it checks, in words. */
-export interface CaseLabel {
-  readonly id: string;
-  readonly group: string;
-  readonly name: string;
-}
-
-/** A case of either suite, for the harness of its kind. */
-export interface KindCaseOf<H> extends CaseLabel {
-  run(h: H, ctx: ConformanceContext): Promise<void>;
-}
 
 /** How a capability case makes its request and judges the copy when the flag is true. */
 export interface FlagCaseSpec<H extends FlagHarness<Req, Hd>, Req, Hd, P extends { readonly request: Req }> {
@@ -180,7 +187,7 @@ type FlagHarness<Req, Hd> = CopyingHarness<Req> & {
  * A capability case of either kind for a flag the request alone shows: with the flag false,
  * `plan` and `copy` are UNSUPPORTED and the cloud sees zero requests (asserted, never
  * skipped); with it true the copy is started and its effect checked in the cloud. The kind
- * only fixes the harness's types.
+ * only fixes the harness's types; the group's list gives the group.
  */
 export function flagCase<
   H extends FlagHarness<Req, Hd> & KindHarness<Req, Hd, Ref>,
@@ -189,7 +196,11 @@ export function flagCase<
   Ref,
   Src,
   P extends { readonly request: Req },
->(_kind: CopyKind<H, Req, Hd, Ref, Src>, label: CaseLabel, spec: FlagCaseSpec<H, Req, Hd, P>): KindCaseOf<H> {
+>(
+  _kind: CopyKind<H, Req, Hd, Ref, Src>,
+  label: Omit<GroupedCase<H>, 'run'>,
+  spec: FlagCaseSpec<H, Req, Hd, P>,
+): GroupedCase<H> {
   return {
     ...label,
     async run(h, ctx) {
@@ -201,8 +212,11 @@ export function flagCase<
   };
 }
 
-/** A case body over any kind: the kind, a fresh harness of that kind, the case's context. */
-type KindCase = <
+/**
+ * A case body over any kind: the kind, a fresh harness of that kind, the case's context, and
+ * whatever options `Options` lists.
+ */
+type KindCase<Options extends unknown[] = []> = <
   H extends KindHarness<Req, Hd, Ref>,
   Req extends { readonly clientToken?: string },
   Hd extends Handle,
@@ -212,6 +226,7 @@ type KindCase = <
   kind: CopyKind<H, Req, Hd, Ref, Src>,
   h: H,
   ctx: ConformanceContext,
+  ...options: Options
 ) => Promise<void>;
 
 /** A plain copy of 20 GiB under a fresh token (labelled `label`), asked for twice: both answers. */
@@ -227,6 +242,35 @@ export async function copiedTwice<
   const first = await startCopy(h, ctx, request);
   const second = await startCopy(h, ctx, request);
   return { clientToken, request, first, second };
+}
+
+/**
+ * The same token asked for twice while the copy runs, then again once it completed: every
+ * call names one copy, which the cloud holds once. With `checkReused`, the first two calls
+ * also say reused as they must (see {@link checkReusedFlags}).
+ */
+export const sameTokenTwiceCase: KindCase<[options: { readonly checkReused: boolean }]> = async (
+  kind,
+  h,
+  ctx,
+  options,
+) => {
+  const { clientToken, request, first, second } = await copiedTwice(kind, h, ctx, 'twice');
+  const firstId = kind.idOf(first);
+  check(kind.idOf(second) === firstId, `the second copy call made ${kind.idOf(second)}, not ${firstId}`);
+  if (options.checkReused) checkReusedFlags(first, second);
+  await kind.waitFor(h, ctx, first);
+  const third = await startCopy(h, ctx, request);
+  check(kind.idOf(third) === firstId, `a call after completion made another ${kind.one}`);
+  const copies = await kind.copiesWithToken(h, clientToken);
+  check(copies.length === 1, `the cloud holds ${copies.length} ${kind.many} for one token`);
+  check(copies[0]!.id === firstId, `the one ${kind.one} in the cloud is not the one the handle names`);
+};
+
+/** A new copy says reused: false; a call whose token found the earlier copy says reused: true. */
+export function checkReusedFlags(first: Handle, second: Handle): void {
+  check(!first.reused, 'a first copy must report reused: false');
+  check(second.reused, 'a call that found the copy made for its token must report reused: true');
 }
 
 /** A copy whose response was lost, retried with the same token, yields exactly one copy. */
@@ -344,6 +388,25 @@ export const expectForcedCancelOnly: HandleCheck = async (kind, h, ctx, handle) 
   const result = await recorded(ctx, () => h.copier.cancel(handle, { force: true }));
   check(result.takesEffect === 'immediate', `${kind.removing} a completed copy says "${result.takesEffect}"`);
   check(await kind.gone(h, handle), 'the completed copy is still in the cloud');
+};
+
+/**
+ * A wait that times out rejects TIMEOUT and leaves the copy alone: no copy or delete request
+ * since the wait began, and the cloud still copies it.
+ */
+export const expectTimedOutWaitLeavesCopy: HandleCheck = async (kind, h, ctx, handle) => {
+  const mark = await requestMark(h);
+  await expectCode(
+    ctx,
+    () => kind.waitFor(h, ctx, handle, { timeoutMs: ctx.options.pollDelayMs * 2 }),
+    'TIMEOUT',
+    'wait with a short timeout',
+  );
+  check(
+    (await requestsSince(h, mark, ['delete', 'copy'])).length === 0,
+    'a timed-out wait sent a copy or delete',
+  );
+  await kind.expectRunning(h, handle, 'after a timed-out wait');
 };
 
 /** Cancelling what the cloud does not have answers already-gone (or is UNSUPPORTED, silently). */

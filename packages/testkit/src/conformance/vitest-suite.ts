@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import type { ConformanceCase, ConformanceContext, SnapshotCopierConformanceOptions } from './case.js';
+import type { ConformanceCase, ConformanceCaseOf, SnapshotCopierConformanceOptions } from './case.js';
 import { SNAPSHOT_COPIER_CONFORMANCE_CASES } from './cases/index.js';
 import type { Awaitable, ConformanceHarnessFactory } from './harness.js';
 import { runConformanceCase, type SecretHolder } from './run-case.js';
@@ -15,14 +15,6 @@ export interface SnapshotCopierConformanceSuite {
   readonly additionalTests?: (makeHarness: ConformanceHarnessFactory) => void;
 }
 
-/** One case of any kind's suite, as the vitest registration sees it. */
-interface RegisteredCase<H> {
-  readonly id: string;
-  readonly group: string;
-  readonly name: string;
-  run(harness: H, context: ConformanceContext): Promise<void>;
-}
-
 /**
  * Registers one kind's conformance cases with vitest: one `it` per case, each on a fresh
  * harness, grouped by `group`. Cases named in `options.skip` show as skipped with their
@@ -30,7 +22,7 @@ interface RegisteredCase<H> {
  */
 export function registerConformanceSuite<H extends SecretHolder>(
   title: string,
-  cases: readonly RegisteredCase<H>[],
+  cases: readonly ConformanceCaseOf<H>[],
   suite: {
     readonly name: string;
     readonly makeHarness: () => Awaitable<H>;
@@ -43,7 +35,7 @@ export function registerConformanceSuite<H extends SecretHolder>(
   const unknown = Object.keys(skip).filter((id) => !known.has(id));
   if (unknown.length > 0) throw new TypeError(`options.skip names unknown cases: ${unknown.join(', ')}`);
   describe(`${title}: ${suite.name}`, () => {
-    const byGroup = new Map<string, RegisteredCase<H>[]>();
+    const byGroup = new Map<string, ConformanceCaseOf<H>[]>();
     for (const c of cases) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
     for (const [group, inGroup] of byGroup) {
       describe(group, () => {

@@ -9,7 +9,6 @@ import {
   AbstractImageCopier,
   type CopierRuntime,
   IMAGE_LINEAGE_TAGS,
-  imageKeyTag,
   imageLineageTags,
   imageSnapshotLineageTags,
   type NormalizedImageCopyRequest,
@@ -128,12 +127,7 @@ export class ReferenceImageCopier extends AbstractImageCopier {
             (image.ownership === 'owned' || k.startsWith(REFERENCE_SHARED_TAG_PREFIX)),
         )
       : [];
-    const lineage = imageLineageTags({
-      clientToken: req.clientToken,
-      sourceImageId: req.source.imageId,
-      sourceRegion: req.source.region,
-      key: imageKeyTag(snapshots.map((s) => s.encryption)),
-    });
+    const lineage = imageLineageTags(req, snapshots);
     return {
       provider: this.provider,
       request: req,
@@ -157,7 +151,7 @@ export class ReferenceImageCopier extends AbstractImageCopier {
         },
         snapshots: {
           ...(req.snapshotTags ?? {}),
-          ...imageSnapshotLineageTags({ sourceImageId: req.source.imageId, sourceRegion: req.source.region }),
+          ...imageSnapshotLineageTags(req),
         },
         carriedFromSource: carried,
       },

@@ -1,4 +1,4 @@
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase } from '../case.js';
 import {
   cancelAlreadyGoneCase,
   checkCancelAnswer,
@@ -10,10 +10,9 @@ import {
 import { advanceUntil, check, plainCopy, recorded, startCopy, waitFor } from '../support.js';
 
 /** `cancel`: by delete, taking effect exactly as the manifest and the result say. */
-export const cancelCases: readonly ConformanceCase[] = [
+export const cancelCases: readonly ConformanceCase[] = caseGroup('cancel', [
   {
     id: 'cancel.running-copy',
-    group: 'cancel',
     name: 'a running copy is gone now (immediate) or once it completes (on-completion), as cancelTakesEffect says; UNSUPPORTED with zero requests when cancelByDelete is false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -47,7 +46,6 @@ export const cancelCases: readonly ConformanceCase[] = [
   },
   {
     id: 'cancel.completed-copy',
-    group: 'cancel',
     name: 'cancelling a completed copy is refused without force (INVALID_REQUEST, the copy kept); with force it is deleted at once and says so',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -60,8 +58,7 @@ export const cancelCases: readonly ConformanceCase[] = [
   },
   {
     id: 'cancel.already-gone',
-    group: 'cancel',
     name: 'cancelling a snapshot the cloud does not have answers already-gone (UNSUPPORTED with zero requests when cancelByDelete is false)',
     run: (h, ctx) => cancelAlreadyGoneCase(SNAPSHOT_KIND, h, ctx),
   },
-];
+]);

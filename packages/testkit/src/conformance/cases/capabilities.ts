@@ -1,6 +1,6 @@
 import { type Capabilities, type CopyHandle, type CopyRequestInput, isSnapcopyError } from '@snapcopy/core';
 import { LINEAGE_TAGS } from '@snapcopy/core/driver';
-import type { ConformanceCase, ConformanceContext } from '../case.js';
+import { caseGroup, type ConformanceCase, type ConformanceContext } from '../case.js';
 import type { ConformanceHarness, FixtureKey } from '../harness.js';
 import { flagCase, SNAPSHOT_KIND } from '../kind-cases.js';
 import {
@@ -93,12 +93,11 @@ async function keyedCopyCase(
  * zero requests (or, for flags that depend on the source, no copy/delete request and no
  * copy). A false flag is asserted, never skipped.
  */
-export const capabilityCases: readonly ConformanceCase[] = [
+export const capabilityCases: readonly ConformanceCase[] = caseGroup('capabilities', [
   flagCase(
     SNAPSHOT_KIND,
     {
       id: 'capability.crossRegionCopy',
-      group: 'capabilities',
       name: 'crossRegionCopy: a copy lands in the other region when true; UNSUPPORTED with zero requests when false',
     },
     {
@@ -126,7 +125,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   ),
   {
     id: 'capability.sameRegionStandardCopy',
-    group: 'capabilities',
     name: 'sameRegionStandardCopy: an unencrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
       const { region, source, request } = await copyInRegion(h, 'none', false);
@@ -166,7 +164,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
     SNAPSHOT_KIND,
     {
       id: 'capability.sameRegionEncryptedCopy',
-      group: 'capabilities',
       name: 'sameRegionEncryptedCopy: an encrypted copy in the source region when true; UNSUPPORTED with zero requests when false',
     },
     {
@@ -184,7 +181,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   ),
   {
     id: 'capability.encryptOnCopy',
-    group: 'capabilities',
     name: 'encryptOnCopy: an unencrypted source is copied under the given key when true; refused without a copy when false',
     run: (h, ctx) =>
       keyedCopyCase(h, ctx, h.copier.capabilities.encryptOnCopy, 'none', 'encrypt-on-copy', {
@@ -194,7 +190,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   },
   {
     id: 'capability.changeKeyOnCopy',
-    group: 'capabilities',
     name: 'changeKeyOnCopy: an encrypted source is re-encrypted under the given key when true; refused without a copy when false',
     run: (h, ctx) =>
       keyedCopyCase(h, ctx, h.copier.capabilities.changeKeyOnCopy, 'default', 'change-key', {
@@ -204,7 +199,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   },
   {
     id: 'capability.decryptOnCopy',
-    group: 'capabilities',
     name: 'decryptOnCopy: an encrypted source gives an unencrypted copy when true; refused (UNSUPPORTED or ENCRYPTION_RULE) without a copy when false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -238,7 +232,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   },
   {
     id: 'capability.retentionPeriod',
-    group: 'capabilities',
     name: 'retentionPeriod: the copy carries the retention asked for when true; UNSUPPORTED with zero requests when false',
     run: requestFieldRun(
       (caps) => caps.retentionPeriod,
@@ -259,7 +252,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   },
   {
     id: 'capability.timeBasedCopy',
-    group: 'capabilities',
     name: 'timeBasedCopy: the copy carries the completion duration asked for when true; UNSUPPORTED with zero requests when false',
     run: requestFieldRun(
       (caps) => caps.timeBasedCopy,
@@ -283,7 +275,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   },
   {
     id: 'capability.tagsOnCopy',
-    group: 'capabilities',
     name: 'tagsOnCopy: maxUserTags tags and the lineage tags are on the copy when true; UNSUPPORTED with zero requests when false',
     run: requestFieldRun(
       (caps) => caps.tagsOnCopy,
@@ -320,7 +311,6 @@ export const capabilityCases: readonly ConformanceCase[] = [
   },
   {
     id: 'capability.crossAccountCopy',
-    group: 'capabilities',
     name: "crossAccountCopy: a snapshot shared with the caller is copied into the caller's account when true; UNSUPPORTED with zero requests when false",
     async run(h, ctx) {
       const [first, second] = h.fixtures.regions;
@@ -355,4 +345,4 @@ export const capabilityCases: readonly ConformanceCase[] = [
       );
     },
   },
-];
+]);

@@ -1,5 +1,5 @@
 import type { CopyRequestInput } from '@snapcopy/core';
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase } from '../case.js';
 import {
   badCredentialsCase,
   failWithBadCredentials,
@@ -9,10 +9,9 @@ import {
 import { check, expectCode, expectThrottled, plainCopy, rejection } from '../support.js';
 
 /** Errors: closed codes, the provider's code kept, secrets never shown. */
-export const errorCases: readonly ConformanceCase[] = [
+export const errorCases: readonly ConformanceCase[] = caseGroup('errors', [
   {
     id: 'errors.not-found',
-    group: 'errors',
     name: 'a missing source is NOT_FOUND from plan and copy, and no copy is made',
     async run(h, ctx) {
       const { request } = await plainCopy(h);
@@ -29,19 +28,16 @@ export const errorCases: readonly ConformanceCase[] = [
   },
   {
     id: 'errors.bad-credentials',
-    group: 'errors',
     name: "bad credentials are ACCESS_DENIED, with the provider's code, on plan, copy, status and cancel; nothing changes",
     run: (h, ctx) => badCredentialsCase(SNAPSHOT_KIND, h, ctx, { alsoWait: false }),
   },
   {
     id: 'errors.throttled-copy',
-    group: 'errors',
     name: 'throttled copy calls beyond the retries give THROTTLED (retryable) and no copy; a retry with the same token then makes exactly one',
     run: (h, ctx) => throttledCopyCase(SNAPSHOT_KIND, h, ctx),
   },
   {
     id: 'errors.throttled-reads',
-    group: 'errors',
     name: 'throttled describe-source (plan) and status reads give THROTTLED (retryable)',
     async run(h, ctx) {
       const { source, request } = await plainCopy(h);
@@ -55,7 +51,6 @@ export const errorCases: readonly ConformanceCase[] = [
   },
   {
     id: 'errors.no-secret',
-    group: 'errors',
     name: 'the sentinel secret appears in no error (message, stack, JSON, cause) and no log line, on every failure path',
     async run(h, ctx) {
       const bad = await h.makeCopierWithBadCredentials();
@@ -69,4 +64,4 @@ export const errorCases: readonly ConformanceCase[] = [
       check(ctx.errors.length >= 5, 'the failure paths did not fail');
     },
   },
-];
+]);

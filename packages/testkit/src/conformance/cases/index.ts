@@ -1,7 +1,7 @@
 import type { ConformanceCase } from '../case.js';
 import { cancelCases } from './cancel.js';
 import { capabilityCases } from './capabilities.js';
-import { encryptionCases } from './encryption.js';
+import { encryptionCases, planCases } from './encryption.js';
 import { errorCases } from './errors.js';
 import { idempotencyCases } from './idempotency.js';
 import { invalidInputCases } from './invalid-input.js';
@@ -20,6 +20,7 @@ export const SNAPSHOT_COPIER_CONFORMANCE_CASES: readonly ConformanceCase[] = Obj
   ...invalidInputCases,
   ...capabilityCases,
   ...encryptionCases,
+  ...planCases,
   ...statusCases,
   ...waitCases,
   ...cancelCases,

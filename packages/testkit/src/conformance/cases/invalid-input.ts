@@ -1,5 +1,5 @@
 import { isSnapcopyError } from '@snapcopy/core';
-import type { ConformanceCase, ConformanceContext } from '../case.js';
+import { caseGroup, type ConformanceCase, type ConformanceContext, type GroupedCase } from '../case.js';
 import type { ConformanceHarness } from '../harness.js';
 import { check, expectCode, expectNoRequestsSince, requestMark } from '../support.js';
 
@@ -156,19 +156,17 @@ const INVALID_REFS: readonly {
 ];
 
 /** Invalid input fails with `INVALID_REQUEST` and the cloud sees nothing. */
-export const invalidInputCases: readonly ConformanceCase[] = [
+export const invalidInputCases: readonly ConformanceCase[] = caseGroup('invalid input', [
   ...INVALID_REQUESTS.map(
-    (row): ConformanceCase => ({
+    (row): GroupedCase<ConformanceHarness> => ({
       id: `invalid.${row.id}`,
-      group: 'invalid input',
       name: `${row.rule}: INVALID_REQUEST from plan and copy, zero requests`,
       run: (h, ctx) => runRow(h, ctx, row),
     }),
   ),
   ...INVALID_REFS.map(
-    (row): ConformanceCase => ({
+    (row): GroupedCase<ConformanceHarness> => ({
       id: `invalid.${row.id}`,
-      group: 'invalid input',
       name: `${row.rule}: INVALID_REQUEST, zero requests`,
       async run(h, ctx) {
         const mark = await requestMark(h);
@@ -177,4 +175,4 @@ export const invalidInputCases: readonly ConformanceCase[] = [
       },
     }),
   ),
-];
+]);

@@ -1,6 +1,5 @@
 import type { SnapshotListPage, SnapshotListQuery, SnapshotSummary } from '@snapcopy/core';
-import type { ConformanceContext } from '../case.js';
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase, type ConformanceContext, type GroupedCase } from '../case.js';
 import type { ConformanceHarness, SourceFixture, TruthSnapshot } from '../harness.js';
 import {
   check,
@@ -132,10 +131,9 @@ interface ListingCaseSpec {
 }
 
 /** A listing case: unless its flag, the refused listing is UNSUPPORTED with zero requests. */
-function listingCase(id: string, name: string, spec: ListingCaseSpec): ConformanceCase {
+function listingCase(id: string, name: string, spec: ListingCaseSpec): GroupedCase<ConformanceHarness> {
   return {
     id,
-    group: 'listing',
     name,
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
@@ -171,7 +169,7 @@ async function optionalUnless<M>(
  * compared with the cloud's own records of its snapshots, not with what the copier says.
  * False `list*` flags are asserted: `UNSUPPORTED` with zero requests.
  */
-export const listingCases: readonly ConformanceCase[] = [
+export const listingCases: readonly ConformanceCase[] = caseGroup('listing', [
   listingCase(
     'listing.own-in-region',
     "lists exactly the caller's own snapshots in one region, with the cloud's state, encryption, owner, description and tags",
@@ -337,7 +335,6 @@ export const listingCases: readonly ConformanceCase[] = [
   ),
   {
     id: 'listing.share',
-    group: 'listing',
     name: "share lets another account use the caller's snapshot (the cloud records it) when shareSnapshot is true; UNSUPPORTED with zero requests when false",
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
@@ -364,7 +361,6 @@ export const listingCases: readonly ConformanceCase[] = [
   },
   {
     id: 'listing.key-access',
-    group: 'listing',
     name: 'keyAccess says a usable key is usable and a missing one is not when keyAccessCheck is true; UNSUPPORTED with zero requests when false',
     async run(h, ctx) {
       const region = h.fixtures.regions[0];
@@ -388,4 +384,4 @@ export const listingCases: readonly ConformanceCase[] = [
       check((missing.reason ?? '') !== '', 'a key that is not usable must say why');
     },
   },
-];
+]);

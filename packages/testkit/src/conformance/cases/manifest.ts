@@ -1,14 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { CAPABILITY_KEYS, CapabilitiesSchema } from '@snapcopy/core';
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase } from '../case.js';
 import { checkManifestFrozen, checkManifestKeys, checkSharedManifestRules } from '../kind-cases.js';
 import { check, plainCopy, plainRoute, recorded, rejection } from '../support.js';
 
 /** The capability manifest: complete, frozen, plain data, stable. */
-export const manifestCases: readonly ConformanceCase[] = [
+export const manifestCases: readonly ConformanceCase[] = caseGroup('manifest', [
   {
     id: 'manifest.every-flag-present',
-    group: 'manifest',
     name: "has exactly core's capability keys and passes the schema",
     async run(h) {
       checkManifestKeys(h.copier, CAPABILITY_KEYS, CapabilitiesSchema, 'manifest', 'CapabilitiesSchema');
@@ -16,7 +15,6 @@ export const manifestCases: readonly ConformanceCase[] = [
   },
   {
     id: 'manifest.frozen',
-    group: 'manifest',
     name: 'is deeply frozen and refuses writes',
     async run(h) {
       checkManifestFrozen(h.copier.capabilities, 'manifest');
@@ -24,7 +22,6 @@ export const manifestCases: readonly ConformanceCase[] = [
   },
   {
     id: 'manifest.json-cloneable',
-    group: 'manifest',
     name: 'survives a JSON round trip unchanged (plain data only)',
     async run(h) {
       const caps = h.copier.capabilities;
@@ -35,7 +32,6 @@ export const manifestCases: readonly ConformanceCase[] = [
   },
   {
     id: 'manifest.consistent',
-    group: 'manifest',
     name: 'flags and limits agree with each other and allow at least one copy route',
     async run(h) {
       const caps = h.copier.capabilities;
@@ -49,7 +45,6 @@ export const manifestCases: readonly ConformanceCase[] = [
   },
   {
     id: 'manifest.unchanged-by-use',
-    group: 'manifest',
     name: 'is the same object with the same content after plan, copy, status, wait, cancel and errors',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -68,4 +63,4 @@ export const manifestCases: readonly ConformanceCase[] = [
       check(JSON.stringify(h.copier.capabilities) === before, 'using the copier changed its manifest');
     },
   },
-];
+]);

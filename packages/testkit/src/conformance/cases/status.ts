@@ -1,5 +1,5 @@
 import type { SnapshotRef } from '@snapcopy/core';
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase } from '../case.js';
 import type { ConformanceHarness } from '../harness.js';
 import {
   check,
@@ -32,10 +32,9 @@ async function readsDuring<T>(
 }
 
 /** Status reads: batched by the manifest's limit, and true to the cloud. */
-export const statusCases: readonly ConformanceCase[] = [
+export const statusCases: readonly ConformanceCase[] = caseGroup('status', [
   {
     id: 'status.batching',
-    group: 'status',
     name: 'N = 2 × maxIdsPerStatusCall + 1 snapshots are read with at most ceil(N / maxIdsPerStatusCall) requests',
     async run(h, ctx) {
       const limit = h.copier.capabilities.maxIdsPerStatusCall;
@@ -62,7 +61,6 @@ export const statusCases: readonly ConformanceCase[] = [
   },
   {
     id: 'status.batching-across-regions',
-    group: 'status',
     name: 'snapshots and running copies in two regions are read with at most one batch per region and limit',
     async run(h, ctx) {
       const limit = h.copier.capabilities.maxIdsPerStatusCall;
@@ -93,7 +91,6 @@ export const statusCases: readonly ConformanceCase[] = [
   },
   {
     id: 'status.reflects-truth',
-    group: 'status',
     name: "status follows the cloud's state: pending while copying, completed with progress 100 after",
     async run(h, ctx) {
       const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 50 });
@@ -121,7 +118,6 @@ export const statusCases: readonly ConformanceCase[] = [
   },
   {
     id: 'status.unknown-id',
-    group: 'status',
     name: 'an id the cloud does not know is reported failed with rawState "absent", not thrown',
     async run(h, ctx) {
       const region = h.fixtures.regions[1];
@@ -131,4 +127,4 @@ export const statusCases: readonly ConformanceCase[] = [
       check(s?.state === 'failed', `an unknown id this copier never cancelled is ${s?.state}, not failed`);
     },
   },
-];
+]);

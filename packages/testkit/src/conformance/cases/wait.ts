@@ -1,5 +1,6 @@
 import { type CopyHandle, type CopyStatus, isSnapcopyError } from '@snapcopy/core';
-import type { ConformanceCase } from '../case.js';
+import { caseGroup, type ConformanceCase } from '../case.js';
+import { expectTimedOutWaitLeavesCopy, SNAPSHOT_KIND } from '../kind-cases.js';
 import {
   advanceUntil,
   check,
@@ -18,10 +19,9 @@ import {
 } from '../support.js';
 
 /** `wait`: terminal states, the provider's reason, timeouts and aborts that leave the copy alone. */
-export const waitCases: readonly ConformanceCase[] = [
+export const waitCases: readonly ConformanceCase[] = caseGroup('wait', [
   {
     id: 'wait.success',
-    group: 'wait',
     name: 'resolves completed, reports progress that never goes back, and the cloud agrees',
     async run(h, ctx) {
       const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 20 });
@@ -49,7 +49,6 @@ export const waitCases: readonly ConformanceCase[] = [
   },
   {
     id: 'wait.failure-reason',
-    group: 'wait',
     name: "a copy under a key the cloud cannot use fails with the provider's reason (at copy time or in wait, per options.keyFailure)",
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -106,23 +105,10 @@ export const waitCases: readonly ConformanceCase[] = [
   },
   {
     id: 'wait.timeout',
-    group: 'wait',
     name: 'a timeout rejects TIMEOUT and leaves the copy running (no delete), and a later wait still sees it complete',
     async run(h, ctx) {
       const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 500 });
-      const mark = await requestMark(h);
-      await expectCode(
-        ctx,
-        () => waitFor(h, ctx, handle, { timeoutMs: ctx.options.pollDelayMs * 2 }),
-        'TIMEOUT',
-        'wait with a short timeout',
-      );
-      check((await requestsSince(h, mark, ['delete'])).length === 0, 'a timed-out wait sent a delete');
-      const copy = await mustExist(h, handle.region, handle.snapshotId, 'after a timeout');
-      check(
-        copy.state === 'pending' && !copy.deletePending,
-        `after a timeout the copy is ${copy.state}${copy.deletePending ? ' and being deleted' : ''}`,
-      );
+      await expectTimedOutWaitLeavesCopy(SNAPSHOT_KIND, h, ctx, handle);
       // Let the cloud finish without polling, then one more wait must see the result.
       await advanceUntil(
         h,
@@ -136,7 +122,6 @@ export const waitCases: readonly ConformanceCase[] = [
   },
   {
     id: 'wait.abort',
-    group: 'wait',
     name: 'an abort rejects CANCELLED and leaves the copy running; an already-aborted signal sends nothing',
     async run(h, ctx) {
       const handle = await startPlain(plainCopy, h, ctx, { sizeGiB: 500 });
@@ -162,8 +147,7 @@ export const waitCases: readonly ConformanceCase[] = [
         `an aborted wait must reject CANCELLED, got ${String(err)}`,
       );
       check((await requestsSince(h, mark, ['delete'])).length === 0, 'an aborted wait sent a delete');
-      const copy = await mustExist(h, handle.region, handle.snapshotId, 'after an abort');
-      check(copy.state === 'pending' && !copy.deletePending, `after an abort the copy is ${copy.state}`);
+      await SNAPSHOT_KIND.expectRunning(h, handle, 'after an abort');
     },
   },
-];
+]);

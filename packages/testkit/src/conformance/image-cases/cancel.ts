@@ -1,3 +1,4 @@
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import type { ImageConformanceHarness } from '../image-harness.js';
 import { imageGone, mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
@@ -30,10 +31,9 @@ async function remaining(h: ImageConformanceHarness, region: string, ids: readon
 }
 
 /** Cancel: the copy removed the way the manifest says, only copies snapcopy made. */
-export const imageCancelCases: readonly ImageConformanceCase[] = [
+export const imageCancelCases: readonly ImageConformanceCase[] = caseGroup('image cancel', [
   {
     id: 'image.cancel.running-copy',
-    group: 'image cancel',
     name: 'cancelling a running copy removes the image as cancelTakesEffect says and its snapshot copies as snapshotsOnCancel says; it reads cancelled; UNSUPPORTED with zero requests when cancelByDelete is false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -87,7 +87,6 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.cancel.completed-copy',
-    group: 'image cancel',
     name: 'cancelling a completed copy is refused without force (INVALID_REQUEST, the image kept); with force it removes the image at once and, unless snapshotsOnCancel is kept, its snapshots',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -109,13 +108,11 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.cancel.already-gone',
-    group: 'image cancel',
     name: 'cancelling an image the cloud does not have answers already-gone (UNSUPPORTED with zero requests when cancelByDelete is false)',
     run: (h, ctx) => cancelAlreadyGoneCase(IMAGE_KIND, h, ctx),
   },
   {
     id: 'image.cancel.only-snapcopy-copies',
-    group: 'image cancel',
     name: 'cancel refuses (INVALID_REQUEST) an image snapcopy did not make, such as the source, and removes nothing',
     async run(h, ctx) {
       const source = await h.fixtures.createSourceImage();
@@ -135,4 +132,4 @@ export const imageCancelCases: readonly ImageConformanceCase[] = [
       check(image.state === 'completed', `the source image is ${image.state} after a refused cancel`);
     },
   },
-];
+]);

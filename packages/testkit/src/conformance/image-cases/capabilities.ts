@@ -1,5 +1,5 @@
 import type { ImageCapabilities, ImageCopyRequestInput } from '@snapcopy/core';
-import type { ConformanceContext } from '../case.js';
+import { caseGroup, type ConformanceContext } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import type { TruthSnapshot } from '../harness.js';
 import type { ImageConformanceHarness, SourceDiskSpec } from '../image-harness.js';
@@ -83,7 +83,7 @@ function backingSnapshotsCase<E extends Partial<ImageCopyRequestInput>>(spec: {
 }) {
   return flagCase(
     IMAGE_KIND,
-    { id: spec.id, group: 'image capabilities', name: spec.name },
+    { id: spec.id, name: spec.name },
     {
       flag: spec.flag,
       refusal: spec.refusal,
@@ -105,12 +105,11 @@ function backingSnapshotsCase<E extends Partial<ImageCopyRequestInput>>(spec: {
  * cloud-side truth. A false flag: the call fails (UNSUPPORTED with zero requests when the
  * request alone shows it, else refused with no copy or delete). Asserted, never skipped.
  */
-export const imageCapabilityCases: readonly ImageConformanceCase[] = [
+export const imageCapabilityCases: readonly ImageConformanceCase[] = caseGroup('image capabilities', [
   flagCase(
     IMAGE_KIND,
     {
       id: 'image.capability.crossRegionCopy',
-      group: 'image capabilities',
       name: 'crossRegionCopy: the copy and its snapshots land in the other region when true; UNSUPPORTED with zero requests when false',
     },
     {
@@ -151,7 +150,6 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     IMAGE_KIND,
     {
       id: 'image.capability.sameRegionCopy',
-      group: 'image capabilities',
       name: 'sameRegionCopy: a copy within the source region when true; UNSUPPORTED with zero requests when false',
     },
     {
@@ -174,7 +172,6 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
   ),
   {
     id: 'image.capability.crossAccountCopy',
-    group: 'image capabilities',
     name: 'crossAccountCopy: an image shared with the caller is copied into its account (within its region unless crossAccountCopyAcrossRegions); UNSUPPORTED with zero requests where false',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -207,19 +204,16 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.capability.encryptOnCopy',
-    group: 'image capabilities',
     name: 'encryptOnCopy: every unencrypted backing snapshot is copied under the given key when true; refused without a copy when false',
     run: (h, ctx) => encryptedCopyCase(h, ctx, 'encryptOnCopy', [{}, { sizeGiB: 2 }], 'encrypt-on-copy'),
   },
   {
     id: 'image.capability.changeKeyOnCopy',
-    group: 'image capabilities',
     name: 'changeKeyOnCopy: every encrypted backing snapshot is re-encrypted under the given key when true; refused without a copy when false',
     run: (h, ctx) => encryptedCopyCase(h, ctx, 'changeKeyOnCopy', [{ key: 'default' }], 'change-key'),
   },
   {
     id: 'image.capability.decryptOnCopy',
-    group: 'image capabilities',
     name: 'decryptOnCopy: an image with encrypted snapshots is copied unencrypted when true; refused (UNSUPPORTED or ENCRYPTION_RULE) without a copy when false',
     async run(h, ctx) {
       const { from, to } = encryptionRoute(h);
@@ -253,7 +247,6 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     IMAGE_KIND,
     {
       id: 'image.capability.copySourceTags',
-      group: 'image capabilities',
       name: "copySourceTags: the source image's own tags are carried to the copy when true; UNSUPPORTED with zero requests when false",
     },
     {
@@ -273,7 +266,6 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     IMAGE_KIND,
     {
       id: 'image.capability.tagsOnCopy',
-      group: 'image capabilities',
       name: "tagsOnCopy: the caller's tags are on the new image when true; UNSUPPORTED with zero requests when false",
     },
     {
@@ -310,4 +302,4 @@ export const imageCapabilityCases: readonly ImageConformanceCase[] = [
     message: ({ completionDurationMinutes }) =>
       `every backing snapshot copy must be time-based (${completionDurationMinutes} minutes)`,
   }),
-];
+]);

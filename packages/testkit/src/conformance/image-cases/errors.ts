@@ -1,19 +1,18 @@
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { plainImageCopy } from '../image-support.js';
 import { badCredentialsCase, IMAGE_KIND, throttledCopyCase } from '../kind-cases.js';
 import { check, expectThrottled, recorded, startPlain } from '../support.js';
 
 /** Errors: closed codes, retries with the same token, secrets never shown. */
-export const imageErrorCases: readonly ImageConformanceCase[] = [
+export const imageErrorCases: readonly ImageConformanceCase[] = caseGroup('image errors', [
   {
     id: 'image.errors.throttled-copy',
-    group: 'image errors',
     name: 'throttled image copy calls beyond the retries give THROTTLED (retryable) and no copy; a retry with the same token then makes exactly one',
     run: (h, ctx) => throttledCopyCase(IMAGE_KIND, h, ctx),
   },
   {
     id: 'image.errors.throttled-status',
-    group: 'image errors',
     name: 'status throttled fewer times than the retries succeeds; beyond them, THROTTLED (retryable)',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, {});
@@ -27,8 +26,7 @@ export const imageErrorCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.errors.bad-credentials',
-    group: 'image errors',
     name: "bad credentials are ACCESS_DENIED with the provider's code on plan, copy, status and cancel; nothing changes; the secret shows nowhere",
     run: (h, ctx) => badCredentialsCase(IMAGE_KIND, h, ctx, { alsoWait: true }),
   },
-];
+]);

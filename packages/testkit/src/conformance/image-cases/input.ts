@@ -1,12 +1,12 @@
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { expectNoImageCopyOf, plainImageCopy } from '../image-support.js';
 import { expectCode, expectNoMutationSince, expectNoRequestsSince, requestMark } from '../support.js';
 
 /** Bad input is refused before any call; a missing image is NOT_FOUND with nothing made. */
-export const imageInputCases: readonly ImageConformanceCase[] = [
+export const imageInputCases: readonly ImageConformanceCase[] = caseGroup('image input', [
   {
     id: 'image.input.invalid-request',
-    group: 'image input',
     name: 'malformed requests and refs are INVALID_REQUEST, and the cloud sees zero requests',
     async run(h, ctx) {
       const [from, to] = h.fixtures.regions;
@@ -47,7 +47,6 @@ export const imageInputCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.input.missing-image',
-    group: 'image input',
     name: 'a source image that does not exist is NOT_FOUND in plan and copy, and nothing is copied',
     async run(h, ctx) {
       const { request, source } = await plainImageCopy(h);
@@ -62,4 +61,4 @@ export const imageInputCases: readonly ImageConformanceCase[] = [
       await expectNoImageCopyOf(h, source, 'a missing image');
     },
   },
-];
+]);

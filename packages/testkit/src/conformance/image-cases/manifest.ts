@@ -1,15 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { IMAGE_CAPABILITY_KEYS, ImageCapabilitiesSchema } from '@snapcopy/core';
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { plainImageRoute } from '../image-support.js';
 import { checkManifestFrozen, checkManifestKeys, checkSharedManifestRules } from '../kind-cases.js';
 import { check } from '../support.js';
 
 /** The image manifest: complete, frozen, plain data, consistent. */
-export const imageManifestCases: readonly ImageConformanceCase[] = [
+export const imageManifestCases: readonly ImageConformanceCase[] = caseGroup('image manifest', [
   {
     id: 'image.manifest.every-flag-present',
-    group: 'image manifest',
     name: "has exactly core's image capability keys and passes the schema",
     async run(h) {
       checkManifestKeys(
@@ -23,7 +23,6 @@ export const imageManifestCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.manifest.frozen',
-    group: 'image manifest',
     name: 'is deeply frozen, refuses writes, and survives a JSON round trip',
     async run(h) {
       const caps = h.copier.capabilities;
@@ -33,7 +32,6 @@ export const imageManifestCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.manifest.consistent',
-    group: 'image manifest',
     name: 'flags and limits agree with each other and allow at least one copy route',
     async run(h) {
       const caps = h.copier.capabilities;
@@ -49,4 +47,4 @@ export const imageManifestCases: readonly ImageConformanceCase[] = [
       plainImageRoute(caps);
     },
   },
-];
+]);

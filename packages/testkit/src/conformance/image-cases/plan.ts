@@ -1,4 +1,5 @@
 import type { ImageCopyRequestInput } from '@snapcopy/core';
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { backingSnapshotsOf, mustExistImage, plainImageCopy } from '../image-support.js';
 import { check, expectNoMutationSince, recorded, requestMark, startCopy } from '../support.js';
@@ -6,10 +7,9 @@ import { check, expectNoMutationSince, recorded, requestMark, startCopy } from '
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** Plans: one entry per backing snapshot, nothing changed, and the copy is what was planned. */
-export const imagePlanCases: readonly ImageConformanceCase[] = [
+export const imagePlanCases: readonly ImageConformanceCase[] = caseGroup('image plan', [
   {
     id: 'image.plan.per-snapshot',
-    group: 'image plan',
     name: 'a plan has one entry per backing snapshot, in disk order, totals that add up, and changes nothing',
     async run(h, ctx) {
       const { source, request } = await plainImageCopy(h, { disks: [{ sizeGiB: 2 }, { sizeGiB: 3 }] });
@@ -34,7 +34,6 @@ export const imagePlanCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.plan.key-is-copy-key',
-    group: 'image plan',
     name: 'for every encryption request the manifest allows, each backing snapshot copy has exactly the encryption and key its plan entry promised',
     async run(h, ctx) {
       const caps = h.copier.capabilities;
@@ -79,4 +78,4 @@ export const imagePlanCases: readonly ImageConformanceCase[] = [
       }
     },
   },
-];
+]);

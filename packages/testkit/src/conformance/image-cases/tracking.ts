@@ -1,21 +1,14 @@
-import { type ImageCopyHandle, type ImageCopyStatus, is } from '@snapcopy/core';
+import type { ImageCopyHandle, ImageCopyStatus } from '@snapcopy/core';
+import { caseGroup } from '../case.js';
 import type { ImageConformanceCase } from '../image-case.js';
 import { mustExistImage, plainImageCopy, waitForImage } from '../image-support.js';
-import {
-  check,
-  expectCode,
-  expectCompleted,
-  recorded,
-  requestMark,
-  requestsSince,
-  startPlain,
-} from '../support.js';
+import { expectTimedOutWaitLeavesCopy, IMAGE_KIND } from '../kind-cases.js';
+import { check, expectCompleted, recorded, requestMark, requestsSince, startPlain } from '../support.js';
 
 /** Status and wait: the cloud's truth, batched, and a wait that never touches the copy. */
-export const imageTrackingCases: readonly ImageConformanceCase[] = [
+export const imageTrackingCases: readonly ImageConformanceCase[] = caseGroup('image status and wait', [
   {
     id: 'image.status.reflects-truth',
-    group: 'image status and wait',
     name: 'status says pending while the cloud copies and completed once it has, with per-snapshot progress matching the image',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 50 }, { sizeGiB: 20 }] });
@@ -53,7 +46,6 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.status.batching',
-    group: 'image status and wait',
     name: 'status of several copies in one region costs one image describe call per maxIdsPerStatusCall ids, answered in the order asked',
     async run(h, ctx) {
       const limit = h.copier.capabilities.maxIdsPerStatusCall;
@@ -82,7 +74,6 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.wait.completes',
-    group: 'image status and wait',
     name: 'wait follows the copy to completed, reporting progress within 0-100, and the cloud agrees',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 5 }, { sizeGiB: 5 }] });
@@ -102,27 +93,10 @@ export const imageTrackingCases: readonly ImageConformanceCase[] = [
   },
   {
     id: 'image.wait.timeout',
-    group: 'image status and wait',
     name: 'a wait that times out rejects with TIMEOUT and leaves the copy running (nothing deleted)',
     async run(h, ctx) {
       const handle = await startPlain(plainImageCopy, h, ctx, { disks: [{ sizeGiB: 200 }] });
-      const mark = await requestMark(h);
-      const err = await expectCode(
-        ctx,
-        () => waitForImage(h, ctx, handle, { timeoutMs: ctx.options.pollDelayMs * 2 }),
-        'TIMEOUT',
-        'a short wait',
-      );
-      check(is(err, 'TIMEOUT'), 'the wait did not time out');
-      check(
-        (await requestsSince(h, mark, ['delete', 'copy'])).length === 0,
-        'a timed-out wait sent a copy or delete',
-      );
-      const image = await mustExistImage(h, handle.region, handle.imageId, 'after a timed-out wait');
-      check(
-        image.state === 'pending',
-        `after a timed-out wait the copy is ${image.state}, not still running`,
-      );
+      await expectTimedOutWaitLeavesCopy(IMAGE_KIND, h, ctx, handle);
     },
   },
-];
+]);
