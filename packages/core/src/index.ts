@@ -124,9 +124,11 @@ export type {
 } from './image-copier.js';
 export {
   defineImageCapabilities,
+  fromSnapshotCapabilities,
   IMAGE_CAPABILITY_KEYS,
   type ImageCapabilities,
   ImageCapabilitiesSchema,
+  type SharedCapabilityKey,
 } from './image-capabilities.js';
 export {
   type ImageCopyRequest,
