@@ -1,4 +1,9 @@
-import { defineImageCapabilities, fromSnapshotCapabilities, type ImageCapabilities } from '@snapcopy/core';
+import {
+  BACKING_SNAPSHOT_COPY_KEYS,
+  defineImageCapabilities,
+  fromSnapshotCapabilities,
+  type ImageCapabilities,
+} from '@snapcopy/core';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 
 /**
@@ -26,11 +31,7 @@ export const AWS_MAX_CONCURRENT_AMI_COPIES_PER_REGION = 300;
  */
 export const AWS_AMI_CAPABILITIES: ImageCapabilities = defineImageCapabilities({
   ...fromSnapshotCapabilities(AWS_EBS_CAPABILITIES, [
-    'encryptOnCopy',
-    'changeKeyOnCopy',
-    'decryptOnCopy',
-    'timeBasedCopy',
-    'completionDurationMinutes',
+    ...BACKING_SNAPSHOT_COPY_KEYS,
     'maxUserTags',
     'consistencyWindowMs',
   ]),

@@ -139,6 +139,19 @@ export function defineImageCapabilities(partial: Partial<ImageCapabilitiesData>)
 export type SharedCapabilityKey = keyof Capabilities & keyof ImageCapabilities;
 
 /**
+ * The image entries that are the snapshot copy's own where a provider copies each backing
+ * snapshot by its snapshot-copy rules: what encryption a copy may ask for, and the time-based
+ * copy with its duration range.
+ */
+export const BACKING_SNAPSHOT_COPY_KEYS = Object.freeze([
+  'encryptOnCopy',
+  'changeKeyOnCopy',
+  'decryptOnCopy',
+  'timeBasedCopy',
+  'completionDurationMinutes',
+] as const);
+
+/**
  * The entries `keys` of a provider's snapshot manifest, for its image manifest where the
  * provider applies the same rule to an image copy as to a snapshot copy (each backing
  * snapshot is copied as a snapshot is): the image manifest names them and the value keeps

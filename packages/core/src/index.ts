@@ -123,6 +123,7 @@ export type {
   ImageWaitOptions,
 } from './image-copier.js';
 export {
+  BACKING_SNAPSHOT_COPY_KEYS,
   defineImageCapabilities,
   fromSnapshotCapabilities,
   IMAGE_CAPABILITY_KEYS,

@@ -1,4 +1,5 @@
 import {
+  BACKING_SNAPSHOT_COPY_KEYS,
   type CallOptions,
   defineImageCapabilities,
   fromSnapshotCapabilities,
@@ -40,12 +41,8 @@ export function referenceImageCapabilities(cloud: ReferenceCloud): ImageCapabili
   const snapshot = referenceCapabilities(cloud);
   return defineImageCapabilities({
     ...fromSnapshotCapabilities(snapshot, [
+      ...BACKING_SNAPSHOT_COPY_KEYS,
       'crossRegionCopy',
-      'encryptOnCopy',
-      'changeKeyOnCopy',
-      'decryptOnCopy',
-      'timeBasedCopy',
-      'completionDurationMinutes',
       'maxUserTags',
       'consistencyWindowMs',
     ]),
