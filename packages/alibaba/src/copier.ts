@@ -8,9 +8,7 @@ import {
   type NormalizedListQuery,
   type ObservedCopy,
 } from '@snapcopy/core/driver';
-import { EcsCalls } from './calls.js';
 import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
-import { EcsClientPool } from './client-pool.js';
 import { buildCopySnapshotParams, copyCallLogFields } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
@@ -18,8 +16,8 @@ import { describeSnapshotsListFilter } from './list-params.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
 import { listByTagValues } from './tag-listing.js';
 import { decideAlibabaPlan } from './plan.js';
-import { type AlibabaPlanFacts, type AlibabaPlanReaders, readAlibabaPlanFacts } from './plan-facts.js';
-import { createAlibabaPlanReaders } from './plan-readers.js';
+import { type AlibabaPlanFacts, readAlibabaPlanFacts } from './plan-facts.js';
+import { AlibabaConnections } from './connections.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 import { validateAlibabaRequestFields, validateAlibabaSnapshotId } from './rules/validation.js';
 import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
@@ -34,15 +32,11 @@ import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
  * Create it with {@link createAlibabaEcsCopier}.
  */
 export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
-  readonly #pool: EcsClientPool;
-  readonly #calls: EcsCalls;
-  readonly #readers: AlibabaPlanReaders;
+  readonly #ecs: AlibabaConnections;
 
   constructor(options: AlibabaEcsCopierOptions = {}) {
     super(ALIBABA_PROVIDER, ALIBABA_ECS_CAPABILITIES, options);
-    this.#pool = new EcsClientPool(options);
-    this.#calls = new EcsCalls(this.#pool);
-    this.#readers = createAlibabaPlanReaders(this.#pool, this.#calls, options);
+    this.#ecs = new AlibabaConnections(options);
   }
 
   /**
@@ -50,7 +44,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
    * credentials and endpoint, SDK retries off.
    */
   nativeClient(region: string): Promise<EcsClient> {
-    return this.#pool.client(region);
+    return this.#ecs.client(region);
   }
 
   /** A copy's id named in status, wait or cancel: an ECS snapshot id. */
@@ -66,7 +60,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
 
   /** Every read the plans need, shared across the batch (see `readAlibabaPlanFacts`). */
   protected override _readPlanFacts(requests: readonly NormalizedCopyRequest[], options: CallOptions) {
-    return readAlibabaPlanFacts(this.#readers, requests, options.signal);
+    return readAlibabaPlanFacts(this.#ecs.readers, requests, options.signal);
   }
 
   protected override _decidePlan(request: NormalizedCopyRequest, facts: AlibabaPlanFacts) {
@@ -79,7 +73,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
    */
   protected override async _findByTokens(region: string, tokens: readonly string[], options: CallOptions) {
     const byToken = await listByTagValues(
-      this.#calls,
+      this.#ecs.calls,
       region,
       LINEAGE_TAGS.clientToken,
       tokens,
@@ -95,11 +89,15 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   protected override _startCopy(request: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
     const params = buildCopySnapshotParams(request, plan);
     this.logger.debug(copyCallLogFields(params, { snapshotId: params.snapshotId }), 'CopySnapshot');
-    return this.#calls.copySnapshot(params, options.signal);
+    return this.#ecs.calls.copySnapshot(params, options.signal);
   }
 
   protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
-    const { snapshots } = await this.#calls.describeSnapshots(region, { snapshotIds: ids }, options.signal);
+    const { snapshots } = await this.#ecs.calls.describeSnapshots(
+      region,
+      { snapshotIds: ids },
+      options.signal,
+    );
     return snapshots.filter((s) => s.snapshotId).map((s) => observedSnapshot(region, s));
   }
 
@@ -114,9 +112,9 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     options: CallOptions,
   ) {
     if (query.groupId !== undefined) {
-      const ids = await this.#calls.snapshotGroupMembers(query.region, query.groupId, options.signal);
+      const ids = await this.#ecs.calls.snapshotGroupMembers(query.region, query.groupId, options.signal);
       if (ids === undefined || ids.length === 0) return { snapshots: [] };
-      const { snapshots } = await this.#calls.describeSnapshots(
+      const { snapshots } = await this.#ecs.calls.describeSnapshots(
         query.region,
         { ...describeSnapshotsListFilter(query, undefined), snapshotIds: ids },
         options.signal,
@@ -127,7 +125,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
           .map((s) => snapshotSummary(query.region, s, query.groupId)),
       };
     }
-    const page = await this.#calls.describeSnapshots(
+    const page = await this.#ecs.calls.describeSnapshots(
       query.region,
       describeSnapshotsListFilter(query, cursor),
       options.signal,
@@ -153,7 +151,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
     const tags = { ...filter.tags };
     // ECS takes one key-only filter per call next to key-value ones; any further key is asked
     // for with its value unknown, so it is checked on the reply instead.
-    const page = await this.#calls.describeSnapshots(
+    const page = await this.#ecs.calls.describeSnapshots(
       region,
       {
         ...(Object.keys(tags).length === 0 ? {} : { tags }),
@@ -170,7 +168,7 @@ export class AlibabaEcsSnapshotCopier extends AbstractSnapshotCopier {
   }
 
   protected override _delete(copy: ObservedCopy, options: CallOptions) {
-    return this.#calls.deleteSnapshot(copy.region, copy.id, options.signal);
+    return this.#ecs.calls.deleteSnapshot(copy.region, copy.id, options.signal);
   }
 
   protected override _absentMessage(region: string, id: string) {

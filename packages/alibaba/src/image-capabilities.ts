@@ -1,6 +1,5 @@
-import { defineImageCapabilities, type ImageCapabilities } from '@snapcopy/core';
-import { LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
-import { ALIBABA_ECS_CAPABILITIES, ALIBABA_MAX_TAGS_PER_COPY } from './capabilities.js';
+import { defineImageCapabilities, fromSnapshotCapabilities, type ImageCapabilities } from '@snapcopy/core';
+import { ALIBABA_ECS_CAPABILITIES } from './capabilities.js';
 
 /**
  * Image copy tasks one region runs at once; the others queue (`Waiting`) and run in order
@@ -19,16 +18,25 @@ export const ALIBABA_MAX_CONCURRENT_IMAGE_COPIES_PER_REGION = 5;
  * - `cancelMethod` is `cancel-copy`: an image being copied cannot be deleted (DeleteImage
  *   answers `OperationDenied.ImageCopying`); CancelCopyImage removes the copy and the
  *   snapshots it made so far. A finished copy is deleted with DeleteImage, then its snapshots.
- * - `maxUserTags`: the same room as a snapshot copy (`Tag.N` up to 20, less the five tags
- *   snapcopy writes on a snapshot copy); an image copy carries four, so one stays free.
+ * - From the snapshot manifest: encrypting and changing the key (`Encrypted` and `KMSKeyId`
+ *   apply the snapshot rule to each disk); `maxUserTags`, the same room as a snapshot copy
+ *   (`Tag.N` up to 20, less the five tags snapcopy writes on a snapshot copy; an image copy
+ *   carries four, so one stays free); and `consistencyWindowMs`: ECS OpenAPI is eventually
+ *   consistent for images as for snapshots, with no figure given
+ *   (https://help.aliyun.com/en/ecs/developer-reference/final-consistency-of-alibaba-cloud-ecs-openapi-resources).
  */
 export const ALIBABA_ECS_IMAGE_CAPABILITIES: ImageCapabilities = defineImageCapabilities({
+  ...fromSnapshotCapabilities(ALIBABA_ECS_CAPABILITIES, [
+    'encryptOnCopy',
+    'changeKeyOnCopy',
+    'maxUserTags',
+    'consistencyWindowMs',
+  ]),
   crossRegionCopy: true,
   sameRegionCopy: true,
   crossAccountCopy: true,
   crossAccountCopyAcrossRegions: false,
-  encryptOnCopy: true,
-  changeKeyOnCopy: true,
+  // CopyImage's own refusal (`OperationDeined.EncryptedSnapshot`), not the snapshot rule's.
   decryptOnCopy: false,
   copySourceTags: false,
   tagsOnCopy: true,
@@ -44,10 +52,5 @@ export const ALIBABA_ECS_IMAGE_CAPABILITIES: ImageCapabilities = defineImageCapa
   maxConcurrentCopiesPerRegion: ALIBABA_MAX_CONCURRENT_IMAGE_COPIES_PER_REGION,
   queuesBeyondConcurrency: true,
   maxIdsPerStatusCall: 100,
-  maxUserTags: ALIBABA_MAX_TAGS_PER_COPY - LINEAGE_TAG_COUNT,
   maxSnapshotTags: 0,
-  // ECS OpenAPI is eventually consistent for images as for snapshots, with no figure given
-  // (https://help.aliyun.com/en/ecs/developer-reference/final-consistency-of-alibaba-cloud-ecs-openapi-resources):
-  // the snapshot manifest's window.
-  consistencyWindowMs: ALIBABA_ECS_CAPABILITIES.consistencyWindowMs,
 });

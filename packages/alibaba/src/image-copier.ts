@@ -13,20 +13,17 @@ import {
   type NormalizedImageCopyRequest,
   type ObservedCopy,
 } from '@snapcopy/core/driver';
-import { EcsCalls } from './calls.js';
-import { EcsClientPool } from './client-pool.js';
 import { copyCallLogFields } from './copy-params.js';
 import type { EcsClient } from './ecs-sdk.js';
 import { mapAlibabaError } from './error-mapping.js';
-import { ECS_IMAGE_PAGE_SIZE, EcsImageCalls } from './image-calls.js';
+import { ECS_IMAGE_PAGE_SIZE } from './image-calls.js';
 import { ALIBABA_ECS_IMAGE_CAPABILITIES } from './image-capabilities.js';
 import { buildCopyImageParams } from './image-copy-params.js';
 import { decideAlibabaImagePlan } from './image-plan.js';
 import { readAlibabaImagePlanFacts } from './image-plan-facts.js';
 import { observedImage } from './image-view.js';
 import type { AlibabaEcsCopierOptions } from './options.js';
-import type { AlibabaPlanReaders } from './plan-facts.js';
-import { createAlibabaPlanReaders } from './plan-readers.js';
+import { AlibabaConnections } from './connections.js';
 import { validateAlibabaImageId, validateAlibabaImageRequestFields } from './rules/image-validation.js';
 import { ALIBABA_PROVIDER } from './rules/rule-error.js';
 
@@ -44,22 +41,16 @@ export type AlibabaImageCopierOptions = AlibabaEcsCopierOptions;
  * Create it with {@link createAlibabaImageCopier}.
  */
 export class AlibabaEcsImageCopier extends AbstractImageCopier {
-  readonly #pool: EcsClientPool;
-  readonly #calls: EcsCalls;
-  readonly #images: EcsImageCalls;
-  readonly #readers: AlibabaPlanReaders;
+  readonly #ecs: AlibabaConnections;
 
   constructor(options: AlibabaImageCopierOptions = {}) {
     super(ALIBABA_PROVIDER, ALIBABA_ECS_IMAGE_CAPABILITIES, options);
-    this.#pool = new EcsClientPool(options);
-    this.#calls = new EcsCalls(this.#pool);
-    this.#images = new EcsImageCalls(this.#pool);
-    this.#readers = createAlibabaPlanReaders(this.#pool, this.#calls, options);
+    this.#ecs = new AlibabaConnections(options);
   }
 
   /** The `@alicloud/ecs20140526` client this copier uses for `region` (escape hatch). */
   nativeClient(region: string): Promise<EcsClient> {
-    return this.#pool.client(region);
+    return this.#ecs.client(region);
   }
 
   /** A copy's id named in status, wait or cancel: an ECS custom image id. */
@@ -74,12 +65,17 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   }
 
   protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
-    const facts = await readAlibabaImagePlanFacts(this.#readers, this.#images, request, options.signal);
+    const facts = await readAlibabaImagePlanFacts(
+      this.#ecs.readers,
+      this.#ecs.images,
+      request,
+      options.signal,
+    );
     return decideAlibabaImagePlan(request, facts);
   }
 
   protected override async _findByToken(region: string, token: string, options: CallOptions) {
-    const found = await this.#images.describeImages(
+    const found = await this.#ecs.images.describeImages(
       region,
       { ownerAlias: 'self', tags: { [IMAGE_LINEAGE_TAGS.clientToken]: token } },
       options.signal,
@@ -100,7 +96,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     options: CallOptions,
   ) {
     const pageNumber = nextToken === undefined ? 1 : Number(nextToken);
-    const images = await this.#images.describeImages(
+    const images = await this.#ecs.images.describeImages(
       region,
       {
         ownerAlias: 'self',
@@ -126,11 +122,11 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   ) {
     const params = buildCopyImageParams(request, plan);
     this.logger.debug(copyCallLogFields(params, { imageId: params.imageId }), 'CopyImage');
-    return this.#images.copyImage(params, options.signal);
+    return this.#ecs.images.copyImage(params, options.signal);
   }
 
   protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
-    const found = await this.#images.describeImages(
+    const found = await this.#ecs.images.describeImages(
       region,
       { ownerAlias: 'self', imageIds: ids },
       options.signal,
@@ -147,12 +143,12 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
   protected override async _delete(copy: ObservedCopy, options: CallOptions) {
     if (copy.state === 'pending') {
       try {
-        await this.#images.cancelCopyImage(copy.region, copy.id, options.signal);
+        await this.#ecs.images.cancelCopyImage(copy.region, copy.id, options.signal);
         return;
       } catch (err) {
         if (!(isSnapcopyError(err) && err.providerCode === 'IncorrectImageStatus')) throw err;
       }
-      const [now] = await this.#images.describeImages(
+      const [now] = await this.#ecs.images.describeImages(
         copy.region,
         { ownerAlias: 'self', imageIds: [copy.id] },
         options.signal,
@@ -160,7 +156,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
       if (now === undefined) return;
       copy = observedImage(copy.region, now);
     }
-    await this.#images.deleteImage(copy.region, copy.id, options.signal);
+    await this.#ecs.images.deleteImage(copy.region, copy.id, options.signal);
     await this.#deleteSnapshots(copy, options);
   }
 
@@ -170,7 +166,7 @@ export class AlibabaEcsImageCopier extends AbstractImageCopier {
     for (const s of snapshots) {
       if (!s.snapshotId) continue;
       try {
-        await this.#calls.deleteSnapshot(copy.region, s.snapshotId, options.signal);
+        await this.#ecs.calls.deleteSnapshot(copy.region, s.snapshotId, options.signal);
       } catch (err) {
         if (is(err, 'NOT_FOUND')) continue;
         this.logger.warn(

@@ -10,18 +10,15 @@ import {
   type ObservedCopy,
   STATE_TAGS,
 } from '@snapcopy/core/driver';
-import { Ec2Calls } from './calls.js';
 import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
 import { AWS_EBS_CAPABILITIES } from './capabilities.js';
-import { Ec2ClientPool } from './client-pool.js';
 import { callerTags, copySnapshotInput } from './copy-params.js';
 import { mapAwsError } from './error-mapping.js';
 import type { AwsEbsCopierOptions } from './options.js';
 import { AWS_PLAN_DECIDER, decideAwsPlan } from './plan.js';
-import { type AwsPlanFacts, type AwsPlanReaders, readAwsPlanFacts } from './plan-facts.js';
-import { createAwsPlanReaders } from './plan-readers.js';
+import { type AwsPlanFacts, readAwsPlanFacts } from './plan-facts.js';
+import { AwsConnections } from './connections.js';
 import { validateAwsSnapshotId } from './rules/index.js';
-import type { AwsServiceClients } from './service-clients.js';
 import { describeSnapshotsListInput, EC2_LIST_MIN_PAGE_SIZE } from './list-params.js';
 import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
 
@@ -43,20 +40,11 @@ import { observedSnapshot, snapshotSummary } from './snapshot-view.js';
  *   was deleted.
  */
 export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
-  readonly #pool: Ec2ClientPool;
-  readonly #services: AwsServiceClients;
-  readonly #calls: Ec2Calls;
-  readonly #readers: AwsPlanReaders;
+  readonly #aws: AwsConnections;
 
   constructor(options: AwsEbsCopierOptions = {}) {
     super('aws', AWS_EBS_CAPABILITIES, options);
-    this.#pool = new Ec2ClientPool(options);
-    this.#calls = new Ec2Calls(this.#pool);
-    ({ readers: this.#readers, services: this.#services } = createAwsPlanReaders(
-      this.#pool,
-      this.#calls,
-      options,
-    ));
+    this.#aws = new AwsConnections(options);
   }
 
   /**
@@ -64,13 +52,12 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
    * loaded, on first use). Its retries are off: wrap calls in your own policy.
    */
   nativeClient(region: string): Promise<EC2Client> {
-    return this.#pool.client(region);
+    return this.#aws.client(region);
   }
 
   /** Closes the SDK clients' sockets. The copier can still be used; clients are made again. */
   destroy(): void {
-    this.#pool.destroy();
-    this.#services.destroy();
+    this.#aws.destroy();
   }
 
   /** A copy's id named in status, wait or cancel: an EBS snapshot id. */
@@ -86,7 +73,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
 
   /** Every read the plans need, shared across the batch (see `readAwsPlanFacts`). */
   protected override _readPlanFacts(requests: readonly NormalizedCopyRequest[], options: CallOptions) {
-    return readAwsPlanFacts(this.#readers, requests, AWS_PLAN_DECIDER, options.signal);
+    return readAwsPlanFacts(this.#aws.readers, requests, AWS_PLAN_DECIDER, options.signal);
   }
 
   protected override _decidePlan(request: NormalizedCopyRequest, facts: AwsPlanFacts) {
@@ -96,13 +83,13 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   /** Every copy carrying one of `tokens`, 200 tokens per DescribeSnapshots call (one `tag:` filter). */
   protected override async _findByTokens(region: string, tokens: readonly string[], options: CallOptions) {
     const tag = `tag:${LINEAGE_TAGS.clientToken}`;
-    const found = await this.#calls.describeSnapshotsWhere(region, tag, tokens, options.signal);
+    const found = await this.#aws.calls.describeSnapshotsWhere(region, tag, tokens, options.signal);
     return found.map((s) => observedSnapshot(region, s));
   }
 
   protected override async _startCopy(request: NormalizedCopyRequest, plan: CopyPlan, options: CallOptions) {
     const region = request.destination.region;
-    const id = await this.#calls.copySnapshot(region, copySnapshotInput(request, plan), options.signal);
+    const id = await this.#aws.calls.copySnapshot(region, copySnapshotInput(request, plan), options.signal);
     const follows = plan.lineage?.mostRecentCopyId;
     if (follows !== undefined && follows !== id)
       await this.#markNextCopy(region, follows, request.clientToken);
@@ -116,7 +103,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
    */
   async #markNextCopy(region: string, earlier: string, token: string): Promise<void> {
     try {
-      await this.#calls.tagResource(region, earlier, { [STATE_TAGS.nextCopy]: token });
+      await this.#aws.calls.tagResource(region, earlier, { [STATE_TAGS.nextCopy]: token });
     } catch (err) {
       this.logger.warn(
         { region, earlier, code: isSnapcopyError(err) ? err.code : 'unknown' },
@@ -126,7 +113,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
   }
 
   protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
-    const found = await this.#calls.describe(
+    const found = await this.#aws.calls.describe(
       'DescribeSnapshots',
       region,
       { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: [...ids] }] },
@@ -147,12 +134,12 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     options: CallOptions,
   ) {
     const input = { OwnerIds: ['self'], ...ec2CopyListInput(filter, nextToken) };
-    const page = await this.#calls.describePage('DescribeSnapshots', region, input, options.signal);
+    const page = await this.#aws.calls.describePage('DescribeSnapshots', region, input, options.signal);
     return ec2CopyPage(page, (s) => observedSnapshot(region, s));
   }
 
   protected override _delete(copy: ObservedCopy, options: CallOptions) {
-    return this.#calls.deleteSnapshot(copy.region, copy.id, options.signal);
+    return this.#aws.calls.deleteSnapshot(copy.region, copy.id, options.signal);
   }
 
   protected override _tagCopy(
@@ -160,7 +147,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     tags: Readonly<Record<string, string>>,
     options: CallOptions,
   ) {
-    return this.#calls.tagResource(copy.region, copy.id, tags, options.signal);
+    return this.#aws.calls.tagResource(copy.region, copy.id, tags, options.signal);
   }
 
   protected override _absentMessage(region: string, id: string) {
@@ -187,7 +174,7 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     cursor: string | undefined,
     options: CallOptions,
   ) {
-    const page = await this.#calls.describePage(
+    const page = await this.#aws.calls.describePage(
       'DescribeSnapshots',
       query.region,
       describeSnapshotsListInput(query, cursor),
@@ -206,11 +193,11 @@ export class AwsEbsSnapshotCopier extends AbstractSnapshotCopier {
     accounts: readonly string[],
     options: CallOptions,
   ) {
-    return this.#calls.shareSnapshot(region, snapshotId, accounts, options.signal);
+    return this.#aws.calls.shareSnapshot(region, snapshotId, accounts, options.signal);
   }
 
   protected override _keyAccess(region: string, keyId: string, options: CallOptions) {
-    return this.#readers.kms.keyAccess(region, keyId, options.signal);
+    return this.#aws.readers.kms.keyAccess(region, keyId, options.signal);
   }
 
   protected override _mapError(err: unknown) {

@@ -1,7 +1,10 @@
-import { defineImageCapabilities, type ImageCapabilities } from '@snapcopy/core';
-import { EC2_CONSISTENCY_WINDOW_MS } from './capabilities.js';
-import { AWS_COMPLETION_DURATION_MINUTES } from './rules/time-based.js';
-import { AWS_TAG_LIMITS } from './rules/validation.js';
+import {
+  BACKING_SNAPSHOT_COPY_KEYS,
+  defineImageCapabilities,
+  fromSnapshotCapabilities,
+  type ImageCapabilities,
+} from '@snapcopy/core';
+import { AWS_EBS_CAPABILITIES } from './capabilities.js';
 
 /**
  * AMI copies EC2 runs at once per destination Region: beyond this many, CopyImage answers
@@ -18,23 +21,27 @@ export const AWS_MAX_CONCURRENT_AMI_COPIES_PER_REGION = 300;
  *   AMI; it is deregistered at once (`cancelTakesEffect: 'immediate'`) and, with
  *   `DeleteAssociatedSnapshots`, its finished snapshot copies go with it while those still
  *   in progress are deleted when they complete (`snapshotsOnCancel`).
+ * - From the snapshot manifest, where the guide applies the snapshot rule to each backing
+ *   snapshot: encryption (the image-copying scenarios restate the snapshot copy's), the
+ *   time-based copy (`SnapshotCopyCompletionDurationMinutes` per snapshot) and the EC2 API's
+ *   eventual consistency (DescribeImages as DescribeSnapshots).
  * - Tags: the same room as a snapshot copy leaves (AWS's 50 per resource, less the five
  *   snapcopy writes on a snapshot copy): an AMI copy carries four lineage tags and each
  *   snapshot two, so one tag stays free for the cancel mark.
  */
 export const AWS_AMI_CAPABILITIES: ImageCapabilities = defineImageCapabilities({
+  ...fromSnapshotCapabilities(AWS_EBS_CAPABILITIES, [
+    ...BACKING_SNAPSHOT_COPY_KEYS,
+    'maxUserTags',
+    'consistencyWindowMs',
+  ]),
   crossRegionCopy: true,
   sameRegionCopy: true,
   crossAccountCopy: true,
   crossAccountCopyAcrossRegions: true,
-  encryptOnCopy: true,
-  changeKeyOnCopy: true,
-  decryptOnCopy: false,
   copySourceTags: true,
   tagsOnCopy: true,
   snapshotTagsOnCopy: true,
-  timeBasedCopy: true,
-  completionDurationMinutes: AWS_COMPLETION_DURATION_MINUTES,
   cancelByDelete: true,
   cancelMethod: 'deregister',
   cancelTakesEffect: 'immediate',
@@ -44,9 +51,5 @@ export const AWS_AMI_CAPABILITIES: ImageCapabilities = defineImageCapabilities({
   maxConcurrentCopiesPerRegion: AWS_MAX_CONCURRENT_AMI_COPIES_PER_REGION,
   queuesBeyondConcurrency: false,
   maxIdsPerStatusCall: 200,
-  maxUserTags: AWS_TAG_LIMITS.maxUserTags,
-  maxSnapshotTags: AWS_TAG_LIMITS.maxUserTags,
-  // DescribeImages is eventually consistent as DescribeSnapshots is: an AMI just made may be
-  // missing for a while.
-  consistencyWindowMs: EC2_CONSISTENCY_WINDOW_MS,
+  maxSnapshotTags: AWS_EBS_CAPABILITIES.maxUserTags,
 });

@@ -8,9 +8,7 @@ import {
   type ObservedCopy,
   throwIfIssues,
 } from '@snapcopy/core/driver';
-import { Ec2Calls } from './calls.js';
 import { ec2CopyListInput, ec2CopyPage } from './copy-list-filters.js';
-import { Ec2ClientPool } from './client-pool.js';
 import { mapAwsError } from './error-mapping.js';
 import { AWS_AMI_CAPABILITIES } from './image-capabilities.js';
 import { copyImageInput } from './image-copy-params.js';
@@ -18,15 +16,13 @@ import { decideAwsImagePlan } from './image-plan.js';
 import { readAwsImagePlanFacts } from './image-plan-facts.js';
 import { backingDevices, observedImage } from './image-view.js';
 import type { AwsEbsCopierOptions } from './options.js';
-import type { AwsPlanReaders } from './plan-facts.js';
-import { createAwsPlanReaders } from './plan-readers.js';
+import { AwsConnections } from './connections.js';
 import {
   validateAwsImageDescription,
   validateAwsImageId,
   validateAwsImageName,
 } from './rules/image-validation.js';
 import { validateAwsTags } from './rules/index.js';
-import type { AwsServiceClients } from './service-clients.js';
 
 /** Options of {@link createAwsImageCopier}: the same as the snapshot copier's. */
 export type AwsImageCopierOptions = AwsEbsCopierOptions;
@@ -48,31 +44,21 @@ export type AwsImageCopierOptions = AwsEbsCopierOptions;
  *   DescribeKey and, for an incremental copy, its changed blocks through ListChangedBlocks.
  */
 export class AwsEc2ImageCopier extends AbstractImageCopier {
-  readonly #pool: Ec2ClientPool;
-  readonly #calls: Ec2Calls;
-  readonly #services: AwsServiceClients;
-  readonly #readers: AwsPlanReaders;
+  readonly #aws: AwsConnections;
 
   constructor(options: AwsImageCopierOptions = {}) {
     super('aws', AWS_AMI_CAPABILITIES, options);
-    this.#pool = new Ec2ClientPool(options);
-    this.#calls = new Ec2Calls(this.#pool);
-    ({ readers: this.#readers, services: this.#services } = createAwsPlanReaders(
-      this.#pool,
-      this.#calls,
-      options,
-    ));
+    this.#aws = new AwsConnections(options);
   }
 
   /** Escape hatch: the SDK client this copier uses for `region`. Its retries are off. */
   nativeClient(region: string): Promise<EC2Client> {
-    return this.#pool.client(region);
+    return this.#aws.client(region);
   }
 
   /** Closes the SDK clients' sockets. The copier can still be used; clients are made again. */
   destroy(): void {
-    this.#pool.destroy();
-    this.#services.destroy();
+    this.#aws.destroy();
   }
 
   /** A copy's id named in status, wait or cancel: an AMI id. */
@@ -95,11 +81,14 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
   }
 
   protected override async _plan(request: NormalizedImageCopyRequest, options: CallOptions) {
-    return decideAwsImagePlan(request, await readAwsImagePlanFacts(this.#readers, request, options.signal));
+    return decideAwsImagePlan(
+      request,
+      await readAwsImagePlanFacts(this.#aws.readers, request, options.signal),
+    );
   }
 
   protected override async _findByToken(region: string, token: string, options: CallOptions) {
-    const found = await this.#calls.describe(
+    const found = await this.#aws.calls.describe(
       'DescribeImages',
       region,
       { Owners: ['self'], Filters: [{ Name: `tag:${IMAGE_LINEAGE_TAGS.clientToken}`, Values: [token] }] },
@@ -120,7 +109,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     options: CallOptions,
   ) {
     const input = { Owners: ['self'], ...ec2CopyListInput(filter, nextToken) };
-    const page = await this.#calls.describePage('DescribeImages', region, input, options.signal);
+    const page = await this.#aws.calls.describePage('DescribeImages', region, input, options.signal);
     // The progress of the AMIs still pending, from their backing snapshot copies, as status reads it.
     const snapshots = await this.#snapshotsOf(region, page.items, options.signal);
     return ec2CopyPage(page, (image) => observedImage(region, image, snapshots));
@@ -131,7 +120,11 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     plan: ImageCopyPlan,
     options: CallOptions,
   ) {
-    return this.#calls.copyImage(request.destination.region, copyImageInput(request, plan), options.signal);
+    return this.#aws.calls.copyImage(
+      request.destination.region,
+      copyImageInput(request, plan),
+      options.signal,
+    );
   }
 
   /** The backing snapshot copies of the AMIs still pending, for their progress. */
@@ -139,11 +132,13 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     const refs = images
       .filter((i) => i.State === 'pending')
       .flatMap((i) => backingDevices(i).map((d) => ({ region, id: d.snapshotId })));
-    return (await this.#calls.snapshotsById(refs, 'self', signal)).get(region) ?? new Map<string, Snapshot>();
+    return (
+      (await this.#aws.calls.snapshotsById(refs, 'self', signal)).get(region) ?? new Map<string, Snapshot>()
+    );
   }
 
   protected override async _describe(region: string, ids: readonly string[], options: CallOptions) {
-    const images = await this.#calls.describe(
+    const images = await this.#aws.calls.describe(
       'DescribeImages',
       region,
       { Owners: ['self'], Filters: [{ Name: 'image-id', Values: [...ids] }] },
@@ -162,7 +157,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     // EC2 shows a deregistered AMI for a while; deregistering it again is refused.
     if (copy.rawState === 'deregistered') throw gone();
     try {
-      await this.#calls.deregisterImage(copy.region, copy.id, true, options.signal);
+      await this.#aws.calls.deregisterImage(copy.region, copy.id, true, options.signal);
     } catch (err) {
       if (isSnapcopyError(err) && err.providerCode === 'InvalidAMIID.Unavailable') throw gone();
       throw err;
@@ -174,7 +169,7 @@ export class AwsEc2ImageCopier extends AbstractImageCopier {
     tags: Readonly<Record<string, string>>,
     options: CallOptions,
   ) {
-    return this.#calls.tagResource(copy.region, copy.id, tags, options.signal);
+    return this.#aws.calls.tagResource(copy.region, copy.id, tags, options.signal);
   }
 
   protected override _absentMessage(region: string, id: string) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DEFAULT_CONSISTENCY_WINDOW_MS, deepFreeze } from './capabilities.js';
+import { type Capabilities, DEFAULT_CONSISTENCY_WINDOW_MS, deepFreeze } from './capabilities.js';
 import { lazySchema } from './lazy-zod.js';
 
 /**
@@ -133,4 +133,33 @@ export function defineImageCapabilities(partial: Partial<ImageCapabilitiesData>)
     fail('a provider that stops copies with a cancel call refuses deletes while copying');
   }
   return deepFreeze(parsed);
+}
+
+/** The entries an image manifest has in common with the snapshot manifest. */
+export type SharedCapabilityKey = keyof Capabilities & keyof ImageCapabilities;
+
+/**
+ * The image entries that are the snapshot copy's own where a provider copies each backing
+ * snapshot by its snapshot-copy rules: what encryption a copy may ask for, and the time-based
+ * copy with its duration range.
+ */
+export const BACKING_SNAPSHOT_COPY_KEYS = Object.freeze([
+  'encryptOnCopy',
+  'changeKeyOnCopy',
+  'decryptOnCopy',
+  'timeBasedCopy',
+  'completionDurationMinutes',
+] as const);
+
+/**
+ * The entries `keys` of a provider's snapshot manifest, for its image manifest where the
+ * provider applies the same rule to an image copy as to a snapshot copy (each backing
+ * snapshot is copied as a snapshot is): the image manifest names them and the value keeps
+ * one home, the snapshot manifest.
+ */
+export function fromSnapshotCapabilities<K extends SharedCapabilityKey>(
+  snapshot: Capabilities,
+  keys: readonly K[],
+): Pick<Capabilities, K> {
+  return Object.fromEntries(keys.map((key) => [key, snapshot[key]])) as Pick<Capabilities, K>;
 }

@@ -1,11 +1,5 @@
 import type { FacadeCopyOptions, KindCopier, WaitOptions } from './copier.js';
-import {
-  type CopierRuntime,
-  CopyFacade,
-  type CopyKindTypes,
-  type NeutralCancel,
-  type NeutralStatus,
-} from './copy-facade.js';
+import { CopyFacade, type CopyKindTypes, type NeutralCancel, type NeutralStatus } from './copy-facade.js';
 import { defineCopyKind } from './copy-kind.js';
 import type { ImageCapabilities } from './image-capabilities.js';
 import { checkImageRequestAgainstCapabilities } from './image-capability-check.js';
@@ -100,10 +94,6 @@ const CANCEL_WORDS: Record<ImageCapabilities['cancelMethod'], string> = {
  */
 export abstract class AbstractImageCopier extends CopyFacade<ImageKind> implements ImageCopier {
   protected readonly kind = IMAGE_KIND;
-
-  protected constructor(provider: string, capabilities: ImageCapabilities, runtime: CopierRuntime = {}) {
-    super(provider, capabilities, runtime);
-  }
 
   /** The common status, with the backing snapshots the driver put in `extra.snapshots`. */
   protected override kindStatus(s: NeutralStatus): ImageCopyStatus {

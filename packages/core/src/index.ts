@@ -123,10 +123,13 @@ export type {
   ImageWaitOptions,
 } from './image-copier.js';
 export {
+  BACKING_SNAPSHOT_COPY_KEYS,
   defineImageCapabilities,
+  fromSnapshotCapabilities,
   IMAGE_CAPABILITY_KEYS,
   type ImageCapabilities,
   ImageCapabilitiesSchema,
+  type SharedCapabilityKey,
 } from './image-capabilities.js';
 export {
   type ImageCopyRequest,

@@ -1,6 +1,6 @@
 import type { Capabilities } from './capabilities.js';
 import { checkRequestAgainstCapabilities } from './capability-check.js';
-import { type CopierRuntime, CopyFacade, type CopyKindTypes } from './copy-facade.js';
+import { CopyFacade, type CopyKindTypes } from './copy-facade.js';
 import type { CallOptions, KeyAccess, ShareResult } from './copier.js';
 import { defineCopyKind } from './copy-kind.js';
 import { invalidRequest, SnapcopyError } from './errors.js';
@@ -56,10 +56,6 @@ export const checkSnapshotRef: (ref: unknown, index: number) => { region: string
  */
 export abstract class AbstractSnapshotCopier extends CopyFacade<SnapshotKind> {
   protected readonly kind = SNAPSHOT_KIND;
-
-  protected constructor(provider: string, capabilities: Capabilities, runtime: CopierRuntime = {}) {
-    super(provider, capabilities, runtime);
-  }
 
   // ---- the read side and sharing: optional driver methods behind capability flags ----
 

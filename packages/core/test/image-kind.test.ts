@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   CAPABILITY_KEYS,
+  defineCapabilities,
   defineImageCapabilities,
+  fromSnapshotCapabilities,
   IMAGE_CAPABILITY_KEYS,
   ImageCapabilitiesSchema,
   type ImageCopyStatus,
@@ -71,6 +73,29 @@ describe('defineImageCapabilities', () => {
     ],
   ])('rejects %s', (_name, partial) => {
     expect(() => defineImageCapabilities(partial as never)).toThrow();
+  });
+
+  it('fromSnapshotCapabilities hands an image manifest the named entries of a snapshot manifest, and only those', () => {
+    const snapshot = defineCapabilities({
+      encryptOnCopy: true,
+      timeBasedCopy: true,
+      completionDurationMinutes: { min: 15, max: 2880, step: 15 },
+      maxUserTags: 45,
+      consistencyWindowMs: 60_000,
+    });
+    const shared = fromSnapshotCapabilities(snapshot, [
+      'encryptOnCopy',
+      'completionDurationMinutes',
+      'maxUserTags',
+    ]);
+    expect(shared).toEqual({
+      encryptOnCopy: true,
+      completionDurationMinutes: { min: 15, max: 2880, step: 15 },
+      maxUserTags: 45,
+    });
+    const image = defineImageCapabilities({ ...shared, timeBasedCopy: true });
+    expect(image.maxUserTags).toBe(45);
+    expect(image.consistencyWindowMs).toBe(300_000);
   });
 });
 

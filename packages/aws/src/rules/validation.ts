@@ -1,6 +1,6 @@
 import { type FieldIssue, RESERVED_TAG_PREFIX, SnapcopyError } from '@snapcopy/core';
 import { invalidRequest, throwIfIssues, LINEAGE_TAG_COUNT } from '@snapcopy/core/driver';
-import { AWS_MAX_TAGS_PER_RESOURCE } from '../capabilities.js';
+import { AWS_EBS_CAPABILITIES, AWS_MAX_TAGS_PER_RESOURCE } from '../capabilities.js';
 
 /** `snap-` and 8 (older) or 17 lowercase hex digits. */
 export const AWS_SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -8,8 +8,8 @@ export const AWS_SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** Limits on the tags of one EC2 resource (CreateTags / TagSpecification). */
 export const AWS_TAG_LIMITS = Object.freeze({
   maxTags: AWS_MAX_TAGS_PER_RESOURCE,
-  /** What is left for the caller once snapcopy's lineage tags are counted. */
-  maxUserTags: AWS_MAX_TAGS_PER_RESOURCE - LINEAGE_TAG_COUNT,
+  /** What is left for the caller once snapcopy's lineage tags are counted (the manifest's). */
+  maxUserTags: AWS_EBS_CAPABILITIES.maxUserTags,
   maxKeyLength: 127,
   maxValueLength: 256,
 });

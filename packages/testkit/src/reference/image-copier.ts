@@ -1,6 +1,8 @@
 import {
+  BACKING_SNAPSHOT_COPY_KEYS,
   type CallOptions,
   defineImageCapabilities,
+  fromSnapshotCapabilities,
   type ImageCapabilities,
   type ImageCopyPlan,
   SnapcopyError,
@@ -22,28 +24,34 @@ import {
   planReferenceSnapshotCopy,
   commonCopyParams,
   REFERENCE_PROVIDER,
+  referenceCapabilities,
   referenceNotFound,
   requestedSource,
 } from './copier.js';
 import type { ReferenceImageView } from './images.js';
 import { REFERENCE_SHARED_TAG_PREFIX } from './images.js';
 
-/** Every image flag true: the reference image copier exercises every true branch of the image suite. */
+/**
+ * Every image flag true: the reference image copier exercises every true branch of the image
+ * suite. The cloud copies an image as one snapshot copy per device, so what such a copy can do
+ * (regions, encryption, time-based copy, tag room, read-your-writes) is the snapshot manifest's.
+ */
 export function referenceImageCapabilities(cloud: ReferenceCloud): ImageCapabilities {
   const onCompletion = cloud.cancelTakesEffect === 'on-completion';
+  const snapshot = referenceCapabilities(cloud);
   return defineImageCapabilities({
-    crossRegionCopy: true,
+    ...fromSnapshotCapabilities(snapshot, [
+      ...BACKING_SNAPSHOT_COPY_KEYS,
+      'crossRegionCopy',
+      'maxUserTags',
+      'consistencyWindowMs',
+    ]),
     sameRegionCopy: true,
     crossAccountCopy: true,
     crossAccountCopyAcrossRegions: true,
-    encryptOnCopy: true,
-    changeKeyOnCopy: true,
-    decryptOnCopy: true,
     copySourceTags: true,
     tagsOnCopy: true,
     snapshotTagsOnCopy: true,
-    timeBasedCopy: true,
-    completionDurationMinutes: { min: 15, max: 2880, step: 15 },
     cancelByDelete: true,
     cancelMethod: 'delete',
     cancelTakesEffect: cloud.cancelTakesEffect,
@@ -53,10 +61,7 @@ export function referenceImageCapabilities(cloud: ReferenceCloud): ImageCapabili
     maxConcurrentCopiesPerRegion: cloud.maxPendingCopiesPerRegion,
     queuesBeyondConcurrency: false,
     maxIdsPerStatusCall: cloud.maxIdsPerDescribe,
-    maxUserTags: 45,
-    maxSnapshotTags: 45,
-    // The reference cloud reads its own writes at once.
-    consistencyWindowMs: 0,
+    maxSnapshotTags: snapshot.maxUserTags,
   });
 }
 
